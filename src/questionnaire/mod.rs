@@ -1,0 +1,1 @@
+//! Questionnaire definitions: model, TOML loading, validation.
