@@ -1,56 +1,27 @@
 //! The expression language: the XLSForm/ODK subset used in `relevant`,
 //! `constraint`, `calculation`, `choice_filter` and label interpolation.
 //!
-//! PLACEHOLDER API: the real parser and evaluator replace this file.
+//! Expressions are parsed once, when the questionnaire loads; all errors
+//! (syntax, unknown functions, arity, bad literal regexes) surface then.
+//! Evaluation is total: it follows XPath 1.0 / ODK conversions and never
+//! fails, so an unanswered question simply reads as [`Value::Empty`].
+
+mod ast;
+mod eval;
+mod functions;
+mod lexer;
+mod parser;
+mod print;
+mod value;
+
+#[cfg(test)]
+mod tests;
 
 use chrono::NaiveDate;
 use std::fmt;
 
-/// A value as expressions see it. ODK is weakly typed; conversions follow it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    /// Unanswered, not relevant, or a special response.
-    Empty,
-    Bool(bool),
-    Number(f64),
-    Text(String),
-    Date(NaiveDate),
-}
-
-impl Value {
-    /// XPath boolean(): empty and "" and 0/NaN are false.
-    pub fn truthy(&self) -> bool {
-        match self {
-            Value::Empty => false,
-            Value::Bool(b) => *b,
-            Value::Number(n) => *n != 0.0 && !n.is_nan(),
-            Value::Text(s) => !s.is_empty(),
-            Value::Date(_) => true,
-        }
-    }
-}
-
-/// Something an expression reads.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Ref {
-    /// `${name}`
-    Question(String),
-    /// `${resident.attr}`
-    Resident(String),
-    /// `.` — the answer being checked (constraints).
-    Current,
-    /// A bare name, e.g. `county` in a choice filter: a field of the choice.
-    ChoiceField(String),
-}
-
-/// A reference together with how it is used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefUse {
-    pub reference: Ref,
-    /// True when the reference is the argument of `count()` or `sum()`,
-    /// i.e. it reads every instance of a repeat rather than one value.
-    pub aggregated: bool,
-}
+pub use ast::{Ref, RefUse};
+pub use value::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
@@ -85,29 +56,73 @@ pub trait Env {
     fn today(&self) -> NaiveDate;
 }
 
+/// A parsed expression. Equality compares syntax trees, so
+/// `parse(&e.to_string()) == Ok(e)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {
-    _private: (),
+    root: ast::Node,
 }
 
-pub fn parse(_src: &str) -> Result<Expr, ParseError> {
-    Err(ParseError {
-        offset: 0,
-        message: "expression parser not yet implemented".into(),
-    })
+pub fn parse(src: &str) -> Result<Expr, ParseError> {
+    parser::parse(src).map(|root| Expr { root })
 }
 
 impl Expr {
+    /// Everything the expression reads, each distinct use once, in order of
+    /// first appearance. A name used both plainly and inside `count()`/`sum()`
+    /// appears twice, once with each `aggregated` flag.
     pub fn references(&self) -> Vec<RefUse> {
-        Vec::new()
+        let mut out: Vec<RefUse> = Vec::new();
+        self.root.walk(&mut |n| {
+            let used = match n {
+                ast::Node::Ref(r) => RefUse {
+                    reference: r.clone(),
+                    aggregated: false,
+                },
+                ast::Node::Aggregate(_, name) => RefUse {
+                    reference: Ref::Question(name.clone()),
+                    aggregated: true,
+                },
+                _ => return,
+            };
+            if !out.contains(&used) {
+                out.push(used);
+            }
+        });
+        out
     }
-    pub fn eval(&self, _env: &dyn Env) -> Value {
-        Value::Empty
+
+    /// Names of the functions called, each once, in order of first use
+    /// (e.g. to reject `today()` where a stable value is required).
+    pub fn functions(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        self.root.walk(&mut |n| {
+            let name = match n {
+                ast::Node::Call(f, _) => f.name(),
+                ast::Node::Aggregate(a, _) => a.name(),
+                ast::Node::Position => "position",
+                ast::Node::RegexLiteral(..) => "regex",
+                _ => return,
+            };
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        });
+        out
+    }
+
+    pub fn eval(&self, env: &dyn Env) -> Value {
+        eval::eval(&self.root, env)
+    }
+
+    /// `eval` then XPath boolean(): what `relevant` and `constraint` need.
+    pub fn eval_bool(&self, env: &dyn Env) -> bool {
+        self.eval(env).truthy()
     }
 }
 
 impl fmt::Display for Expr {
-    fn fmt(&self, _f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        Ok(())
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.root.fmt(f)
     }
 }
