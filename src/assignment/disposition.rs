@@ -1,0 +1,215 @@
+//! Visit outcomes: the AAPOR final and temporary disposition codes for
+//! in-person household surveys, reduced to what a surveyor records.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disposition {
+    /// AAPOR 1.1 complete interview.
+    Complete,
+    /// AAPOR 1.2 partial interview (enough answered to count).
+    Partial,
+    /// AAPOR 2.12 break-off: started, then stopped.
+    BreakOff,
+    /// AAPOR 2.11/2.111 refusal (household or respondent).
+    Refusal,
+    /// AAPOR 2.24 no one at home.
+    NoOneHome,
+    /// AAPOR 2.25 respondent away / unavailable.
+    RespondentAway,
+    /// Appointment made (a temporary disposition: revisit).
+    Appointment,
+    /// AAPOR 2.33 language barrier.
+    LanguageBarrier,
+    /// AAPOR 2.32 physically or mentally unable / incompetent.
+    Unable,
+    /// Moved away (not eligible at this address any more).
+    Moved,
+    /// AAPOR 4.6/4.5 vacant or not a residence.
+    VacantOrNotResidence,
+}
+
+impl Disposition {
+    pub const ALL: [Disposition; 11] = [
+        Disposition::Complete,
+        Disposition::Partial,
+        Disposition::BreakOff,
+        Disposition::Refusal,
+        Disposition::NoOneHome,
+        Disposition::RespondentAway,
+        Disposition::Appointment,
+        Disposition::LanguageBarrier,
+        Disposition::Unable,
+        Disposition::Moved,
+        Disposition::VacantOrNotResidence,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Disposition::Complete => "complete",
+            Disposition::Partial => "partial",
+            Disposition::BreakOff => "break_off",
+            Disposition::Refusal => "refusal",
+            Disposition::NoOneHome => "no_one_home",
+            Disposition::RespondentAway => "respondent_away",
+            Disposition::Appointment => "appointment",
+            Disposition::LanguageBarrier => "language_barrier",
+            Disposition::Unable => "unable",
+            Disposition::Moved => "moved",
+            Disposition::VacantOrNotResidence => "vacant",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.code() == code)
+    }
+
+    /// The AAPOR code, for reports.
+    pub fn aapor_code(self) -> &'static str {
+        match self {
+            Disposition::Complete => "1.1",
+            Disposition::Partial => "1.2",
+            Disposition::BreakOff => "2.12",
+            Disposition::Refusal => "2.11",
+            Disposition::NoOneHome => "2.24",
+            Disposition::RespondentAway => "2.25",
+            Disposition::Appointment => "2.21",
+            Disposition::LanguageBarrier => "2.33",
+            Disposition::Unable => "2.32",
+            Disposition::Moved => "4.8",
+            Disposition::VacantOrNotResidence => "4.6",
+        }
+    }
+
+    /// No contact was made: the resident should be visited again.
+    pub fn is_no_contact(self) -> bool {
+        matches!(self, Disposition::NoOneHome | Disposition::RespondentAway)
+    }
+
+    /// The resident is due for another visit after this outcome.
+    pub fn needs_revisit(self) -> bool {
+        self.is_no_contact() || self == Disposition::Appointment
+    }
+
+    /// An interview took place, wholly or in part.
+    pub fn is_interview(self) -> bool {
+        matches!(
+            self,
+            Disposition::Complete | Disposition::Partial | Disposition::BreakOff
+        )
+    }
+
+    pub fn label(self, lang: &str) -> &'static str {
+        let zh = lang == "zh";
+        match self {
+            Disposition::Complete => {
+                if zh {
+                    "完成"
+                } else {
+                    "Complete"
+                }
+            }
+            Disposition::Partial => {
+                if zh {
+                    "部分完成"
+                } else {
+                    "Partial"
+                }
+            }
+            Disposition::BreakOff => {
+                if zh {
+                    "中途退出"
+                } else {
+                    "Break-off"
+                }
+            }
+            Disposition::Refusal => {
+                if zh {
+                    "拒访"
+                } else {
+                    "Refusal"
+                }
+            }
+            Disposition::NoOneHome => {
+                if zh {
+                    "无人在家"
+                } else {
+                    "No one at home"
+                }
+            }
+            Disposition::RespondentAway => {
+                if zh {
+                    "受访者不在"
+                } else {
+                    "Respondent away"
+                }
+            }
+            Disposition::Appointment => {
+                if zh {
+                    "已预约"
+                } else {
+                    "Appointment made"
+                }
+            }
+            Disposition::LanguageBarrier => {
+                if zh {
+                    "语言障碍"
+                } else {
+                    "Language barrier"
+                }
+            }
+            Disposition::Unable => {
+                if zh {
+                    "无法受访（病弱等）"
+                } else {
+                    "Unable (ill or incapable)"
+                }
+            }
+            Disposition::Moved => {
+                if zh {
+                    "已搬走"
+                } else {
+                    "Moved"
+                }
+            }
+            Disposition::VacantOrNotResidence => {
+                if zh {
+                    "空置或非住宅"
+                } else {
+                    "Vacant / not a residence"
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for d in Disposition::ALL {
+            assert_eq!(Disposition::from_code(d.code()), Some(d));
+            assert!(seen.insert(d.code()));
+        }
+    }
+
+    #[test]
+    fn revisits_follow_no_contact_and_appointments() {
+        let due: Vec<_> = Disposition::ALL
+            .into_iter()
+            .filter(|d| d.needs_revisit())
+            .collect();
+        assert_eq!(
+            due,
+            [
+                Disposition::NoOneHome,
+                Disposition::RespondentAway,
+                Disposition::Appointment
+            ]
+        );
+    }
+}
