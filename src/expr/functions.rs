@@ -23,14 +23,18 @@ pub(crate) fn call(f: Func, args: &[Node], env: &dyn Env) -> Value {
         }
         Func::CountSelected => Value::Number(text(0).split_whitespace().count() as f64),
         Func::StringLength => {
-            let v = if args.is_empty() { env.current() } else { arg(0) };
+            let v = if args.is_empty() {
+                env.current()
+            } else {
+                arg(0)
+            };
             Value::Number(v.to_text().chars().count() as f64)
         }
         // Patterns that are not literals compile per call; an invalid one
         // matches nothing rather than failing the evaluation.
-        Func::Regex => Value::Bool(
-            regex::Regex::new(&text(1)).is_ok_and(|re| re.is_match(&text(0))),
-        ),
+        Func::Regex => {
+            Value::Bool(regex::Regex::new(&text(1)).is_ok_and(|re| re.is_match(&text(0))))
+        }
         Func::If => {
             if arg(0).truthy() {
                 arg(1)
@@ -101,7 +105,11 @@ fn round_to(x: f64, digits: f64) -> f64 {
 fn slice_index(i: f64, len: usize) -> usize {
     let i = if i.is_nan() { 0.0 } else { i.trunc() };
     let len_f = len as f64;
-    let i = if i < 0.0 { (len_f + i).max(0.0) } else { i.min(len_f) };
+    let i = if i < 0.0 {
+        (len_f + i).max(0.0)
+    } else {
+        i.min(len_f)
+    };
     i as usize
 }
 

@@ -102,11 +102,7 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
             c => return Err(err(start, format!("unexpected character '{c}'"))),
         };
         i += len;
-        out.push(Token {
-            tok,
-            start,
-            end: i,
-        });
+        out.push(Token { tok, start, end: i });
     }
     Ok(out)
 }
@@ -151,7 +147,10 @@ fn reference(src: &str, start: usize) -> Result<(Tok, usize), ParseError> {
         if is_name(attr) {
             return Ok((Tok::Resident(attr.to_string()), len));
         }
-        return Err(err(start, format!("invalid resident attribute in '{text}'")));
+        return Err(err(
+            start,
+            format!("invalid resident attribute in '{text}'"),
+        ));
     }
     if is_name(inner) {
         Ok((Tok::Question(inner.to_string()), len))

@@ -278,7 +278,10 @@ impl Parser<'_> {
                     _ => {
                         return Err(err(
                             starts[0],
-                            format!("'{}' takes a ${{name}} reference as its argument", agg.name()),
+                            format!(
+                                "'{}' takes a ${{name}} reference as its argument",
+                                agg.name()
+                            ),
                         ));
                     }
                 }
@@ -288,7 +291,10 @@ impl Parser<'_> {
                 match (f, &args[..]) {
                     (Func::Regex, [_, Node::Text(p)]) => {
                         let re = regex::Regex::new(p).map_err(|e| {
-                            err(starts[1], format!("invalid regex pattern: {}", regex_reason(&e)))
+                            err(
+                                starts[1],
+                                format!("invalid regex pattern: {}", regex_reason(&e)),
+                            )
                         })?;
                         let subject = args.swap_remove(0);
                         Node::RegexLiteral(Box::new(subject), Pattern(re))
@@ -324,8 +330,8 @@ fn check_arity(
     let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
     let wanted = match max {
         Some(m) if m == min => format!("{min} {}", plural(min)),
-        Some(m) if m == min + 1 => format!("{min} or {m} {}", plural(m)),
-        Some(m) => format!("{min} to {m} {}", plural(m)),
+        Some(m) if m == min + 1 => format!("{min} or {m} arguments"),
+        Some(m) => format!("{min} to {m} arguments"),
         None => format!("at least {min} {}", plural(min)),
     };
     Err(err(at, format!("'{name}' takes {wanted}, got {got}")))

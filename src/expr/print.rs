@@ -53,7 +53,11 @@ impl fmt::Display for Node {
 }
 
 fn operand(f: &mut fmt::Formatter<'_>, n: &Node, parens: bool) -> fmt::Result {
-    if parens { write!(f, "({n})") } else { write!(f, "{n}") }
+    if parens {
+        write!(f, "({n})")
+    } else {
+        write!(f, "{n}")
+    }
 }
 
 /// XPath strings have no escapes, so the quote is chosen to fit the text.
