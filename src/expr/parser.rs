@@ -49,25 +49,6 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    /// `position(..)`: `..` is not an expression, so it is matched here
-    /// rather than parsed as an argument.
-    fn position(&mut self, at: usize) -> Result<Parsed, ParseError> {
-        let open = self.toks[self.pos + 1].start;
-        self.pos += 2;
-        match self.peek() {
-            Some(Tok::DotDot) => self.pos += 1,
-            Some(Tok::RParen) => return Err(err(at, "'position' takes 1 argument, got 0")),
-            _ => {
-                return Err(err(
-                    self.here(),
-                    "position() only accepts '..' as its argument",
-                ));
-            }
-        }
-        self.close(open)?;
-        Ok((Node::Position, 1))
-    }
-
     fn text(&self, t: &Token) -> &str {
         &self.src[t.start..t.end]
     }
@@ -304,6 +285,25 @@ impl Parser<'_> {
             }
         };
         Ok((node, depth))
+    }
+
+    /// `position(..)`: `..` is not an expression, so it is matched here
+    /// rather than parsed as an argument.
+    fn position(&mut self, at: usize) -> Result<Parsed, ParseError> {
+        let open = self.toks[self.pos + 1].start;
+        self.pos += 2;
+        match self.peek() {
+            Some(Tok::DotDot) => self.pos += 1,
+            Some(Tok::RParen) => return Err(err(at, "'position' takes 1 argument, got 0")),
+            _ => {
+                return Err(err(
+                    self.here(),
+                    "position() only accepts '..' as its argument",
+                ));
+            }
+        }
+        self.close(open)?;
+        Ok((Node::Position, 1))
     }
 }
 
