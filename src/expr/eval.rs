@@ -47,7 +47,7 @@ fn binary(op: BinOp, l: &Node, r: &Node, env: &dyn Env) -> Value {
 }
 
 /// An operator applied to both operands' values.
-pub(crate) fn strict(op: BinOp, a: &Value, b: &Value) -> Value {
+fn strict(op: BinOp, a: &Value, b: &Value) -> Value {
     use BinOp::*;
     let ord = || compare(a, b);
     let num = |f: fn(f64, f64) -> f64| Value::Number(f(a.as_number(), b.as_number()));

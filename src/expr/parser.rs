@@ -49,25 +49,6 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    /// `position(..)`: `..` is not an expression, so it is matched here
-    /// rather than parsed as an argument.
-    fn position(&mut self, at: usize) -> Result<Parsed, ParseError> {
-        let open = self.toks[self.pos + 1].start;
-        self.pos += 2;
-        match self.peek() {
-            Some(Tok::DotDot) => self.pos += 1,
-            Some(Tok::RParen) => return Err(err(at, "'position' takes 1 argument, got 0")),
-            _ => {
-                return Err(err(
-                    self.here(),
-                    "position() only accepts '..' as its argument",
-                ));
-            }
-        }
-        self.close(open)?;
-        Ok((Node::Position, 1))
-    }
-
     fn text(&self, t: &Token) -> &str {
         &self.src[t.start..t.end]
     }
@@ -305,6 +286,25 @@ impl Parser<'_> {
         };
         Ok((node, depth))
     }
+
+    /// `position(..)`: `..` is not an expression, so it is matched here
+    /// rather than parsed as an argument.
+    fn position(&mut self, at: usize) -> Result<Parsed, ParseError> {
+        let open = self.toks[self.pos + 1].start;
+        self.pos += 2;
+        match self.peek() {
+            Some(Tok::DotDot) => self.pos += 1,
+            Some(Tok::RParen) => return Err(err(at, "'position' takes 1 argument, got 0")),
+            _ => {
+                return Err(err(
+                    self.here(),
+                    "position() only accepts '..' as its argument",
+                ));
+            }
+        }
+        self.close(open)?;
+        Ok((Node::Position, 1))
+    }
 }
 
 /// The regex crate's messages span several lines with a caret diagram;
@@ -330,8 +330,8 @@ fn check_arity(
     let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
     let wanted = match max {
         Some(m) if m == min => format!("{min} {}", plural(min)),
-        Some(m) if m == min + 1 => format!("{min} or {m} {}", plural(m)),
-        Some(m) => format!("{min} to {m} {}", plural(m)),
+        Some(m) if m == min + 1 => format!("{min} or {m} arguments"),
+        Some(m) => format!("{min} to {m} arguments"),
         None => format!("at least {min} {}", plural(min)),
     };
     Err(err(at, format!("'{name}' takes {wanted}, got {got}")))

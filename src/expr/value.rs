@@ -128,13 +128,10 @@ pub(crate) fn equals(a: &Value, b: &Value) -> bool {
         (Bool(_), _) | (_, Bool(_)) => a.truthy() == b.truthy(),
         (Number(_), _) | (_, Number(_)) => a.as_number() == b.as_number(),
         (Date(x), Date(y)) => x == y,
-        (Date(d), Text(_)) | (Text(_), Date(d)) => {
-            let other = if matches!(a, Date(_)) { b } else { a };
-            match other.as_date() {
-                Some(o) => o == *d,
-                None => a.to_text() == b.to_text(),
-            }
-        }
+        // Compared as dates so that padding around date text is ignored,
+        // as it is around numeric text; anything else compares as strings.
+        (Date(d), Text(_)) => b.as_date().map_or(a.to_text() == b.to_text(), |o| o == *d),
+        (Text(_), Date(d)) => a.as_date().map_or(a.to_text() == b.to_text(), |o| o == *d),
         _ => a.to_text() == b.to_text(),
     }
 }
