@@ -115,10 +115,19 @@ fn repeat_follows_the_computed_count_and_scopes_references_to_its_instance() {
     assert_eq!(id_at(&q, answer_and_advance(&mut f, int(2))), "needs");
     assert_eq!(id_at(&q, f.advance().unwrap()), "member_age[0]");
     // Member 0 is 70: retirement is asked within the same instance.
-    assert_eq!(id_at(&q, answer_and_advance(&mut f, int(70))), "member_retired[0]");
-    assert_eq!(id_at(&q, answer_and_advance(&mut f, yes())), "member_age[1]");
+    assert_eq!(
+        id_at(&q, answer_and_advance(&mut f, int(70))),
+        "member_retired[0]"
+    );
+    assert_eq!(
+        id_at(&q, answer_and_advance(&mut f, yes())),
+        "member_age[1]"
+    );
     // Member 1 is 30: not asked about retirement.
-    assert_eq!(id_at(&q, answer_and_advance(&mut f, int(30))), "elderly_care");
+    assert_eq!(
+        id_at(&q, answer_and_advance(&mut f, int(30))),
+        "elderly_care"
+    );
     assert!(!f.is_relevant(member(&q, "member_retired", 1)));
     // sum() over the repeat's calculate sees one elderly member.
     let calculated: HashMap<String, String> = f
@@ -152,7 +161,10 @@ fn changing_an_earlier_answer_re_evaluates_what_follows() {
     // Go back to the member's age and make them young.
     let age = member(&q, "member_age", 0);
     f.jump(age).unwrap();
-    assert!(matches!(f.set_answer(age, int(40)), Ok(AnswerChange::Changed { .. })));
+    assert!(matches!(
+        f.set_answer(age, int(40)),
+        Ok(AnswerChange::Changed { .. })
+    ));
     assert!(!f.is_relevant(slot(&q, "elderly_care")));
     assert!(!f.is_relevant(member(&q, "member_retired", 0)));
     // The stale answers stay as drafts but are not part of the result.
@@ -167,7 +179,11 @@ fn changing_an_earlier_answer_re_evaluates_what_follows() {
     assert_eq!(id_at(&q, f.advance().unwrap()), "patrol");
     // Back to 80: the old answers come back into the result.
     f.set_answer(age, int(80)).unwrap();
-    assert!(f.finished_answers().iter().any(|(s, _)| *s == slot(&q, "elderly_care")));
+    assert!(
+        f.finished_answers()
+            .iter()
+            .any(|(s, _)| *s == slot(&q, "elderly_care"))
+    );
 }
 
 #[test]
@@ -177,7 +193,8 @@ fn shrinking_a_repeat_drops_the_extra_instances_from_the_result() {
     f.set_answer(slot(&q, "consent"), yes()).unwrap();
     f.set_answer(slot(&q, "size"), int(3)).unwrap();
     for i in 0..3 {
-        f.set_answer(member(&q, "member_age", i), int(20 + i as i64)).unwrap();
+        f.set_answer(member(&q, "member_age", i), int(20 + i as i64))
+            .unwrap();
     }
     f.set_answer(slot(&q, "size"), int(2)).unwrap();
     assert!(!f.is_relevant(member(&q, "member_age", 2)));
@@ -211,25 +228,49 @@ fn ranges_types_and_constraints_are_checked_with_messages() {
     let mut f = interview(&q);
     f.set_answer(slot(&q, "consent"), yes()).unwrap();
     let size = slot(&q, "size");
-    assert_eq!(f.set_answer(size, int(0)).unwrap_err().message, "Enter a value from 1 to 20");
+    assert_eq!(
+        f.set_answer(size, int(0)).unwrap_err().message,
+        "Enter a value from 1 to 20"
+    );
     assert_eq!(
         f.set_answer(size, rating(3)).unwrap_err().message,
-        "Wrong kind of answer for a integer question"
+        "Wrong kind of answer for this question (type integer)"
     );
     let phone = slot(&q, "phone");
     let text = |s: &str| Answer::Value(AnswerValue::Text { value: s.into() });
-    assert_eq!(f.set_answer(phone, text("12345")).unwrap_err().message, "Not a mobile number");
+    assert_eq!(
+        f.set_answer(phone, text("12345")).unwrap_err().message,
+        "Not a mobile number"
+    );
     f.set_language("zh");
-    assert_eq!(f.set_answer(phone, text("12345")).unwrap_err().message, "手机号格式不对");
+    assert_eq!(
+        f.set_answer(phone, text("12345")).unwrap_err().message,
+        "手机号格式不对"
+    );
     assert!(f.set_answer(phone, text("13912345678")).is_ok());
-    assert_eq!(f.set_answer(phone, text("139123456789")).unwrap_err().message, "最多 11 个字");
+    assert_eq!(
+        f.set_answer(phone, text("139123456789"))
+            .unwrap_err()
+            .message,
+        "最多 11 个字"
+    );
     // Dates after "today" (the clock's) are refused.
     let date = slot(&q, "visit_date");
     let on = |d: NaiveDate| Answer::Value(AnswerValue::Date { value: d });
-    assert!(f.set_answer(date, on(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap())).is_ok());
-    assert!(f.set_answer(date, on(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())).is_err());
+    assert!(
+        f.set_answer(date, on(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()))
+            .is_ok()
+    );
+    assert!(
+        f.set_answer(date, on(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()))
+            .is_err()
+    );
     // Refused entries are paradata too.
-    assert!(f.take_events().iter().any(|e| e.kind == EventKind::Rejected));
+    assert!(
+        f.take_events()
+            .iter()
+            .any(|e| e.kind == EventKind::Rejected)
+    );
 }
 
 #[test]
@@ -244,12 +285,19 @@ fn special_responses_are_kept_apart_and_satisfy_required() {
     );
     f.set_answer(consent, yes()).unwrap();
     let size = slot(&q, "size");
-    f.set_answer(size, Answer::special(SpecialResponse::Refused)).unwrap();
-    assert_eq!(f.answer(size).unwrap().as_special(), Some(SpecialResponse::Refused));
+    f.set_answer(size, Answer::special(SpecialResponse::Refused))
+        .unwrap();
+    assert_eq!(
+        f.answer(size).unwrap().as_special(),
+        Some(SpecialResponse::Refused)
+    );
     // A refused size reads as empty: the repeat has no instances.
     assert!(!f.is_relevant(member(&q, "member_age", 0)));
     f.jump(size).unwrap();
-    assert!(f.advance().is_ok(), "a special response answers a required question");
+    assert!(
+        f.advance().is_ok(),
+        "a special response answers a required question"
+    );
 }
 
 #[test]
@@ -258,10 +306,17 @@ fn multiple_choice_exclusive_and_other_please_specify() {
     let mut f = interview(&q);
     f.set_answer(slot(&q, "consent"), yes()).unwrap();
     let needs = slot(&q, "needs");
-    let err = f.set_answer(needs, choices(&["elderly", "none"])).unwrap_err();
-    assert_eq!(err.message, "'None of these' cannot be combined with other options");
+    let err = f
+        .set_answer(needs, choices(&["elderly", "none"]))
+        .unwrap_err();
     assert_eq!(
-        f.set_answer(needs, choices(&["other"])).unwrap_err().message,
+        err.message,
+        "'None of these' cannot be combined with other options"
+    );
+    assert_eq!(
+        f.set_answer(needs, choices(&["other"]))
+            .unwrap_err()
+            .message,
         "Please specify the 'other' answer"
     );
     let with_text = Answer::Value(AnswerValue::Choices {
@@ -290,12 +345,22 @@ fn choice_filter_narrows_the_options() {
     f.set_answer(slot(&q, "consent"), yes()).unwrap();
     let sub = slot(&q, "complaint_sub");
     assert!(!f.is_relevant(sub));
-    f.set_answer(slot(&q, "complaint_category"), choice("env")).unwrap();
-    let offered: Vec<&str> = f.visible_choices(sub).iter().map(|c| c.value.as_str()).collect();
+    f.set_answer(slot(&q, "complaint_category"), choice("env"))
+        .unwrap();
+    let offered: Vec<&str> = f
+        .visible_choices(sub)
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
     assert_eq!(offered, ["litter", "noise", "other"]);
     assert!(f.set_answer(sub, choice("theft")).is_err());
-    f.set_answer(slot(&q, "complaint_category"), choice("safety")).unwrap();
-    let offered: Vec<&str> = f.visible_choices(sub).iter().map(|c| c.value.as_str()).collect();
+    f.set_answer(slot(&q, "complaint_category"), choice("safety"))
+        .unwrap();
+    let offered: Vec<&str> = f
+        .visible_choices(sub)
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
     assert_eq!(offered, ["theft", "other"]);
 }
 
@@ -304,15 +369,24 @@ fn labels_interpolate_resident_fields_and_answers() {
     let q = household();
     let mut f = interview(&q);
     let welcome = slot(&q, "welcome");
-    assert_eq!(f.render_text(&q.questions[welcome.question].label, welcome), "Hello, 王芳");
+    assert_eq!(
+        f.render_text(&q.questions[welcome.question].label, welcome),
+        "Hello, 王芳"
+    );
     f.set_language("zh");
-    assert_eq!(f.render_text(&q.questions[welcome.question].label, welcome), "您好，王芳");
+    assert_eq!(
+        f.render_text(&q.questions[welcome.question].label, welcome),
+        "您好，王芳"
+    );
     f.set_answer(slot(&q, "consent"), yes()).unwrap();
     f.set_answer(slot(&q, "size"), int(1)).unwrap();
     f.set_answer(member(&q, "member_age", 0), int(66)).unwrap();
     f.set_language("en");
     let bye = slot(&q, "bye");
-    assert_eq!(f.render_text(&q.questions[bye.question].label, bye), "Thanks, 1 elderly");
+    assert_eq!(
+        f.render_text(&q.questions[bye.question].label, bye),
+        "Thanks, 1 elderly"
+    );
 }
 
 #[test]
@@ -340,10 +414,15 @@ fn paradata_records_shown_answered_and_changed_with_times() {
     f.advance().unwrap();
     let consent = slot(&q, "consent");
     f.set_answer(consent, yes()).unwrap();
-    f.set_answer(consent, Answer::Value(AnswerValue::YesNo { value: false })).unwrap();
-    f.set_answer(consent, Answer::Value(AnswerValue::YesNo { value: false })).unwrap();
-    let kinds: Vec<(EventKind, Option<String>)> =
-        f.take_events().into_iter().map(|e| (e.kind, e.question)).collect();
+    f.set_answer(consent, Answer::Value(AnswerValue::YesNo { value: false }))
+        .unwrap();
+    f.set_answer(consent, Answer::Value(AnswerValue::YesNo { value: false }))
+        .unwrap();
+    let kinds: Vec<(EventKind, Option<String>)> = f
+        .take_events()
+        .into_iter()
+        .map(|e| (e.kind, e.question))
+        .collect();
     let c = Some("consent".to_string());
     assert_eq!(
         kinds,
@@ -367,6 +446,12 @@ fn restored_interview_resumes_where_it_stopped() {
     assert_eq!(f.progress().answered, 2);
     // A position that is no longer reachable is dropped, not trusted.
     let stale = Step::Question(member(&q, "member_age", 5));
-    let mut g = Interview::restore(&q, resident(), [(slot(&q, "consent"), yes())], [], Some(stale));
+    let mut g = Interview::restore(
+        &q,
+        resident(),
+        [(slot(&q, "consent"), yes())],
+        [],
+        Some(stale),
+    );
     assert_eq!(id_at(&q, g.start()), "welcome");
 }

@@ -72,7 +72,7 @@ impl Message<'_> {
                 if zh {
                     format!("答案类型不符（本题为 {t}）")
                 } else {
-                    format!("Wrong kind of answer for a {t} question")
+                    format!("Wrong kind of answer for this question (type {t})")
                 }
             }
             Message::NotRelevant => {

@@ -539,7 +539,7 @@ impl Loader<'_> {
                 let max = self.int_field(&r.max, "max").unwrap_or(5);
                 if min >= max {
                     self.problem(
-                        span.clone(),
+                        r.min.as_ref().map_or(span.clone(), |m| m.span()),
                         format!("rating min ({min}) must be below max ({max})"),
                     );
                 }
@@ -970,7 +970,7 @@ impl Loader<'_> {
             self.problem(
                 d.span(),
                 format!(
-                    "default {v} is not a valid answer to a {} question",
+                    "default {v} is not a valid answer for type {}",
                     kind.type_name()
                 ),
             );
