@@ -16,9 +16,15 @@ fn doorstep() -> Command {
 fn malformed_questionnaires_give_exact_located_diagnostics() {
     let dir = Path::new("tests/questionnaires/invalid");
     let mut checked = 0;
-    let mut entries: Vec<_> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
-    for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+    for path in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+    {
         let expected = fs::read_to_string(path.with_extension("expected"))
             .unwrap_or_else(|_| panic!("{} has no .expected file", path.display()));
         let out = doorstep().arg("check").arg(path).output().unwrap();
@@ -32,7 +38,10 @@ fn malformed_questionnaires_give_exact_located_diagnostics() {
         assert!(out.stdout.is_empty());
         checked += 1;
     }
-    assert!(checked >= 10, "only {checked} malformed questionnaires found");
+    assert!(
+        checked >= 10,
+        "only {checked} malformed questionnaires found"
+    );
 }
 
 #[test]
@@ -41,7 +50,11 @@ fn bundled_questionnaire_passes_with_a_summary() {
         .args(["check", "questionnaires/resident-satisfaction.toml"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("resident-satisfaction "), "{text}");
     assert!(text.contains("languages: zh, en"), "{text}");
@@ -61,14 +74,25 @@ fn json_summary_has_counts_per_type() {
     assert_eq!(v["question_count"], 16);
     assert_eq!(v["types"]["calculate"], 3);
     assert_eq!(v["types"]["time"], 0);
-    let per_type: u64 = v["types"].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum();
+    let per_type: u64 = v["types"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
     assert_eq!(per_type, 16);
 }
 
 #[test]
 fn unreadable_file_is_named_and_fails() {
-    let out = doorstep().args(["check", "no/such/file.toml"]).output().unwrap();
+    let out = doorstep()
+        .args(["check", "no/such/file.toml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("no/such/file.toml: cannot read the file:"), "{err}");
+    assert!(
+        err.starts_with("no/such/file.toml: cannot read the file:"),
+        "{err}"
+    );
 }

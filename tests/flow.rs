@@ -455,3 +455,48 @@ fn restored_interview_resumes_where_it_stopped() {
     );
     assert_eq!(id_at(&q, g.start()), "welcome");
 }
+
+#[path = "../benches/support/synthetic.rs"]
+#[allow(dead_code)]
+mod synthetic;
+
+/// Known peers slow down and lose answers past ~100 repeat instances.
+#[test]
+fn a_repeat_of_250_members_keeps_every_answer_in_order() {
+    let q = doorstep::questionnaire::load_str(&synthetic::with_repeat(), "repeat.toml").unwrap();
+    let mut f = interview(&q);
+    assert_eq!(id_at(&q, f.start()), "size");
+    answer_and_advance(&mut f, int(250));
+    let mut members = 0;
+    while let Some(Step::Question(s)) = f.current() {
+        match q.questions[s.question].id.as_str() {
+            "m_age" => {
+                assert_eq!(s.instance, Some(members));
+                answer_and_advance(&mut f, int(20 + (members % 30) as i64));
+                members += 1;
+            }
+            "summary" => break,
+            _ => {
+                f.advance().unwrap();
+            }
+        }
+    }
+    assert_eq!(members, 250);
+    let ages: Vec<(u32, Answer)> = f
+        .finished_answers()
+        .into_iter()
+        .filter(|(s, _)| q.questions[s.question].id == "m_age")
+        .map(|(s, a)| (s.instance.unwrap(), a))
+        .collect();
+    assert_eq!(ages.len(), 250);
+    for (i, (instance, a)) in ages.iter().enumerate() {
+        assert_eq!(*instance, i as u32);
+        assert_eq!(*a, int(20 + (i % 30) as i64));
+    }
+    let expected: i64 = (0..250).map(|i| 20 + (i % 30)).sum();
+    let summary = slot(&q, "summary");
+    assert_eq!(
+        f.render_text(&q.questions[summary.question].label, summary),
+        format!("合计 {expected}")
+    );
+}
