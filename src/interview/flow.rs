@@ -316,6 +316,12 @@ impl<'q> Interview<'q> {
         Ok(change)
     }
 
+    /// Records in the paradata that an entry was refused by a check the
+    /// caller ran itself (with [`Interview::check`]).
+    pub fn record_rejected(&mut self, slot: Slot) {
+        self.record(EventKind::Rejected, Some(slot), None);
+    }
+
     /// Removes an answer; returns what was there.
     pub fn clear_answer(&mut self, slot: Slot) -> Option<Answer> {
         let prev = self.answers.remove(&slot)?;

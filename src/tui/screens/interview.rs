@@ -1,0 +1,1158 @@
+//! The interview: one question at a time, answered by keyboard alone.
+//!
+//! Every answer goes to the store before the flow accepts it: the flow
+//! checks it, the store saves it, and only then does the flow move on. A
+//! failed save leaves the screen exactly as it was, typed text included.
+
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
+
+use crate::interview::{Answer, AnswerValue, Interview, Slot, SpecialResponse, Step};
+use crate::questionnaire::{Choice, OTHER_CHOICE, QuestionKind};
+use crate::tui::i18n::Lang;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::text_field::{Edit, EntryKind, TextField, parse_date, parse_time};
+
+/// Where the answers go. The real one writes through the SQLite store.
+pub trait AnswerSink {
+    fn save_answer(
+        &mut self,
+        flow: &Interview<'_>,
+        slot: Slot,
+        answer: &Answer,
+    ) -> Result<(), String>;
+    fn clear_answer(&mut self, flow: &Interview<'_>, slot: Slot) -> Result<(), String>;
+    /// Paradata, position and repeat instances: saved after every change.
+    fn save_progress(&mut self, flow: &mut Interview<'_>) -> Result<(), String>;
+    fn save_note(&mut self, flow: &Interview<'_>, slot: Slot, note: &str) -> Result<(), String>;
+}
+
+/// What the screen asks of the app after a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InterviewOutcome {
+    Stay,
+    /// Past the last question, or asked for: show the review.
+    Review,
+    /// Esc: pause (everything is saved) and go back to the list.
+    Pause,
+    /// End early: ask which disposition.
+    EndEarly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Focus {
+    Options,
+    Field,
+    Other,
+    Note,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Flash {
+    Error(String),
+    Info(String),
+}
+
+/// One row of the option list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum OptionRow {
+    Choice(usize),
+    Special(SpecialResponse),
+}
+
+pub struct InterviewScreen {
+    pub flow: Interview<'static>,
+    pub resident_label: String,
+    started: Instant,
+    started_at: DateTime<Utc>,
+    highlight: usize,
+    /// Values chosen but not yet confirmed (single choice: at most one).
+    picked: Vec<String>,
+    picked_special: Option<SpecialResponse>,
+    field: Option<TextField>,
+    other: Option<TextField>,
+    note: Option<TextField>,
+    focus: Focus,
+    flash: Option<Flash>,
+    /// Came here from the review screen: confirming goes back there.
+    pub from_review: bool,
+}
+
+impl InterviewScreen {
+    pub fn new(
+        flow: Interview<'static>,
+        resident_label: String,
+        started_at: DateTime<Utc>,
+    ) -> Self {
+        let mut s = InterviewScreen {
+            flow,
+            resident_label,
+            started: Instant::now(),
+            started_at,
+            highlight: 0,
+            picked: Vec::new(),
+            picked_special: None,
+            field: None,
+            other: None,
+            note: None,
+            focus: Focus::Options,
+            flash: None,
+            from_review: false,
+        };
+        s.flow.start();
+        s.load_step();
+        s
+    }
+
+    /// Jumps to a question, e.g. from the review screen.
+    pub fn jump(&mut self, slot: Slot) {
+        if self.flow.jump(slot).is_ok() {
+            self.from_review = true;
+            self.load_step();
+        }
+    }
+
+    fn lang(&self) -> Lang {
+        Lang::parse(self.flow.language()).unwrap_or(Lang::En)
+    }
+
+    fn slot(&self) -> Option<Slot> {
+        self.flow.current_slot()
+    }
+
+    fn entry_kind(kind: &QuestionKind) -> Option<EntryKind> {
+        match kind {
+            QuestionKind::Text {
+                multiline,
+                max_length,
+            } => Some(EntryKind::Text {
+                multiline: *multiline,
+                max_chars: *max_length,
+            }),
+            QuestionKind::Integer { .. } => Some(EntryKind::Integer),
+            QuestionKind::Decimal { .. } => Some(EntryKind::Decimal),
+            QuestionKind::Date => Some(EntryKind::Date),
+            QuestionKind::Time => Some(EntryKind::Time),
+            _ => None,
+        }
+    }
+
+    /// Resets the editing state from the saved (or default) answer.
+    fn load_step(&mut self) {
+        self.picked.clear();
+        self.picked_special = None;
+        self.field = None;
+        self.other = None;
+        self.note = None;
+        self.highlight = 0;
+        self.focus = Focus::Options;
+        let Some(slot) = self.slot() else { return };
+        let q = &self.flow.questionnaire().questions[slot.question];
+        let proposed = self.flow.proposed_answer(slot);
+        if let Some(kind) = Self::entry_kind(&q.kind) {
+            let initial = match &proposed {
+                Some(Answer::Value(v)) => entry_text(v),
+                _ => String::new(),
+            };
+            self.field = Some(TextField::new(kind, &initial));
+            self.focus = Focus::Field;
+        }
+        match proposed {
+            Some(Answer::Special { special }) => self.picked_special = Some(special),
+            Some(Answer::Value(v)) => {
+                let (values, other) = match v {
+                    AnswerValue::Choice { value, other } => (vec![value], other),
+                    AnswerValue::Choices { values, other } => (values, other),
+                    AnswerValue::Rating { value } => (vec![value.to_string()], None),
+                    AnswerValue::YesNo { value } => (vec![yes_no_value(value).into()], None),
+                    _ => (Vec::new(), None),
+                };
+                self.picked = values;
+                if let Some(o) = other {
+                    self.other = Some(TextField::new(
+                        EntryKind::Text {
+                            multiline: false,
+                            max_chars: Some(200),
+                        },
+                        &o,
+                    ));
+                }
+            }
+            None => {}
+        }
+        // Start the highlight on the current answer.
+        let rows = self.option_rows();
+        if let Some(i) = rows.iter().position(|r| match r {
+            OptionRow::Choice(i) => self
+                .choices()
+                .get(*i)
+                .is_some_and(|c| self.picked.contains(&c.value)),
+            OptionRow::Special(s) => self.picked_special == Some(*s),
+        }) {
+            self.highlight = i;
+        }
+    }
+
+    /// The options shown for the current question: choices, ratings or yes/no.
+    fn choices(&self) -> Vec<Choice> {
+        let Some(slot) = self.slot() else {
+            return Vec::new();
+        };
+        let q = &self.flow.questionnaire().questions[slot.question];
+        let lang = self.flow.language().to_string();
+        match &q.kind {
+            QuestionKind::SingleChoice(_) | QuestionKind::MultipleChoice(_) => self
+                .flow
+                .visible_choices(slot)
+                .into_iter()
+                .cloned()
+                .collect(),
+            QuestionKind::Rating {
+                min,
+                max,
+                min_label,
+                max_label,
+                ..
+            } => (*min..=*max)
+                .map(|v| {
+                    let end = if v == *min {
+                        min_label.as_ref()
+                    } else if v == *max {
+                        max_label.as_ref()
+                    } else {
+                        None
+                    };
+                    let text = match end {
+                        Some(l) => format!("{v}  {}", l.get(&lang)),
+                        None => v.to_string(),
+                    };
+                    plain_choice(&v.to_string(), text)
+                })
+                .collect(),
+            QuestionKind::YesNo => {
+                let s = self.lang().s();
+                vec![
+                    plain_choice("yes", s.yes.into()),
+                    plain_choice("no", s.no.into()),
+                ]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn option_rows(&self) -> Vec<OptionRow> {
+        let Some(slot) = self.slot() else {
+            return Vec::new();
+        };
+        let q = &self.flow.questionnaire().questions[slot.question];
+        let mut rows: Vec<OptionRow> = (0..self.choices().len()).map(OptionRow::Choice).collect();
+        rows.extend(
+            self.flow
+                .questionnaire()
+                .specials_for(q)
+                .iter()
+                .map(|s| OptionRow::Special(*s)),
+        );
+        rows
+    }
+
+    fn is_multiple(&self) -> bool {
+        self.slot().is_some_and(|s| {
+            matches!(
+                self.flow.questionnaire().questions[s.question].kind,
+                QuestionKind::MultipleChoice(_)
+            )
+        })
+    }
+
+    // ----- keys -------------------------------------------------------------
+
+    pub fn handle_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        // Keys that work whatever has focus.
+        match key.code {
+            KeyCode::Esc if self.focus == Focus::Note => {
+                self.note = None;
+                self.focus = if self.field.is_some() {
+                    Focus::Field
+                } else {
+                    Focus::Options
+                };
+                return InterviewOutcome::Stay;
+            }
+            KeyCode::Esc => {
+                self.save_progress(sink);
+                return InterviewOutcome::Pause;
+            }
+            KeyCode::Char('d') if ctrl => return self.special(SpecialResponse::DontKnow, sink),
+            KeyCode::Char('r') if ctrl => return self.special(SpecialResponse::Refused, sink),
+            KeyCode::Char('n') if ctrl => {
+                self.open_note();
+                return InterviewOutcome::Stay;
+            }
+            KeyCode::Char('l') if ctrl => {
+                self.switch_language(sink);
+                return InterviewOutcome::Stay;
+            }
+            KeyCode::Char('e') if ctrl => {
+                self.save_progress(sink);
+                return InterviewOutcome::EndEarly;
+            }
+            KeyCode::PageUp => return self.back(sink),
+            KeyCode::PageDown => return self.forward_without_answer(sink),
+            _ => {}
+        }
+        if let Some(Step::AddAnother(_)) = self.flow.current() {
+            return self.add_another_key(key, sink);
+        }
+        if self.slot().is_none() {
+            return match key.code {
+                KeyCode::Left | KeyCode::Char('h') => self.back(sink),
+                _ => InterviewOutcome::Review,
+            };
+        }
+        match self.focus {
+            Focus::Note => self.note_key(key, sink),
+            Focus::Field => self.field_key(key, sink),
+            Focus::Other => self.other_key(key, sink),
+            Focus::Options => self.options_key(key, sink),
+        }
+    }
+
+    pub fn handle_paste(&mut self, text: &str) {
+        let target = match self.focus {
+            Focus::Field => self.field.as_mut(),
+            Focus::Other => self.other.as_mut(),
+            Focus::Note => self.note.as_mut(),
+            Focus::Options => None,
+        };
+        if let Some(f) = target
+            && f.paste(text) == Edit::Refused
+        {
+            self.flash = Some(Flash::Error(refused_text(self.lang())));
+        }
+    }
+
+    fn options_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+        let rows = self.option_rows();
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.highlight = self.highlight.saturating_sub(1);
+            }
+            KeyCode::Down | KeyCode::Char('j') if self.highlight + 1 < rows.len() => {
+                self.highlight += 1;
+            }
+            KeyCode::Left | KeyCode::Char('h') => return self.back(sink),
+            KeyCode::Char(' ') => {
+                if let Some(row) = rows.get(self.highlight).cloned() {
+                    self.pick(row);
+                }
+            }
+            KeyCode::Char(c) if c.is_ascii_digit() => {
+                let choices = self.choices();
+                // Ratings pick by value (0–10 scales too); lists by number.
+                let found = if self.is_rating() {
+                    choices.iter().position(|ch| ch.value == c.to_string())
+                } else {
+                    c.to_digit(10)
+                        .filter(|d| *d >= 1)
+                        .map(|d| d as usize - 1)
+                        .filter(|i| *i < choices.len())
+                };
+                if let Some(i) = found {
+                    self.highlight = i;
+                    self.pick(OptionRow::Choice(i));
+                }
+            }
+            KeyCode::Char('y') if self.is_yes_no() => {
+                self.highlight = 0;
+                self.pick(OptionRow::Choice(0));
+            }
+            KeyCode::Char('n') if self.is_yes_no() => {
+                self.highlight = 1;
+                self.pick(OptionRow::Choice(1));
+            }
+            KeyCode::Char('d') => return self.special(SpecialResponse::DontKnow, sink),
+            KeyCode::Char('r') => return self.special(SpecialResponse::Refused, sink),
+            KeyCode::Char('e') => {
+                self.save_progress(sink);
+                return InterviewOutcome::EndEarly;
+            }
+            KeyCode::Enter => {
+                // Enter on an unpicked single answer picks the highlighted row.
+                if self.picked.is_empty()
+                    && self.picked_special.is_none()
+                    && let Some(row) = rows.get(self.highlight).cloned()
+                    && !self.is_multiple()
+                {
+                    self.pick(row);
+                    if self.focus == Focus::Other {
+                        return InterviewOutcome::Stay;
+                    }
+                }
+                return self.confirm(sink);
+            }
+            _ => {}
+        }
+        InterviewOutcome::Stay
+    }
+
+    fn field_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+        if key.code == KeyCode::Enter && !key.modifiers.contains(KeyModifiers::ALT) {
+            return self.confirm(sink);
+        }
+        let at_start = self.field.as_ref().is_some_and(|f| f.cursor_at_start());
+        if key.code == KeyCode::Left && at_start {
+            return self.back(sink);
+        }
+        let Some(field) = self.field.as_mut() else {
+            return InterviewOutcome::Stay;
+        };
+        match field.handle_key(key) {
+            Edit::Changed => {
+                self.picked_special = None;
+                self.flash = None;
+            }
+            Edit::Refused => self.flash = Some(Flash::Error(refused_text(self.lang()))),
+            Edit::Ignored => {}
+        }
+        InterviewOutcome::Stay
+    }
+
+    fn other_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+        match key.code {
+            KeyCode::Enter => return self.confirm(sink),
+            KeyCode::Up | KeyCode::Down => {
+                self.focus = Focus::Options;
+                return InterviewOutcome::Stay;
+            }
+            _ => {}
+        }
+        if let Some(f) = self.other.as_mut()
+            && f.handle_key(key) == Edit::Refused
+        {
+            self.flash = Some(Flash::Error(refused_text(self.lang())));
+        }
+        InterviewOutcome::Stay
+    }
+
+    fn note_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+        if key.code == KeyCode::Enter && !key.modifiers.contains(KeyModifiers::ALT) {
+            let (Some(slot), Some(note)) = (self.slot(), self.note.as_ref()) else {
+                return InterviewOutcome::Stay;
+            };
+            match sink.save_note(&self.flow, slot, &note.text()) {
+                Ok(()) => {
+                    self.note = None;
+                    self.focus = if self.field.is_some() {
+                        Focus::Field
+                    } else {
+                        Focus::Options
+                    };
+                    self.flash = Some(Flash::Info(self.lang().s().saved.into()));
+                }
+                Err(e) => {
+                    self.flash = Some(Flash::Error(format!("{} {e}", self.lang().s().save_failed)))
+                }
+            }
+            return InterviewOutcome::Stay;
+        }
+        if let Some(n) = self.note.as_mut() {
+            n.handle_key(key);
+        }
+        InterviewOutcome::Stay
+    }
+
+    fn add_another_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+        let add = match key.code {
+            KeyCode::Char('1') | KeyCode::Char('y') => true,
+            KeyCode::Char('2') | KeyCode::Char('n') => false,
+            KeyCode::Left | KeyCode::Char('h') => return self.back(sink),
+            KeyCode::Up | KeyCode::Down | KeyCode::Char('j') | KeyCode::Char('k') => {
+                self.highlight = 1 - self.highlight.min(1);
+                return InterviewOutcome::Stay;
+            }
+            KeyCode::Enter => self.highlight == 0,
+            _ => return InterviewOutcome::Stay,
+        };
+        self.flow.answer_add_another(add);
+        self.after_move(sink)
+    }
+
+    fn pick(&mut self, row: OptionRow) {
+        self.flash = None;
+        match row {
+            OptionRow::Special(s) => {
+                self.picked.clear();
+                self.picked_special = Some(s);
+            }
+            OptionRow::Choice(i) => {
+                let Some(choice) = self.choices().get(i).cloned() else {
+                    return;
+                };
+                self.picked_special = None;
+                if self.is_multiple() {
+                    if let Some(pos) = self.picked.iter().position(|v| *v == choice.value) {
+                        self.picked.remove(pos);
+                    } else {
+                        self.picked.push(choice.value.clone());
+                    }
+                } else {
+                    self.picked = vec![choice.value.clone()];
+                }
+                if choice.value == OTHER_CHOICE
+                    && self.picked.contains(&choice.value)
+                    && self.has_other()
+                {
+                    if self.other.is_none() {
+                        self.other = Some(TextField::new(
+                            EntryKind::Text {
+                                multiline: false,
+                                max_chars: Some(200),
+                            },
+                            "",
+                        ));
+                    }
+                    self.focus = Focus::Other;
+                } else if !self.picked.iter().any(|v| v == OTHER_CHOICE) {
+                    self.other = None;
+                }
+            }
+        }
+    }
+
+    fn has_other(&self) -> bool {
+        self.slot().is_some_and(|s| {
+            self.flow.questionnaire().questions[s.question]
+                .kind
+                .choice_spec()
+                .is_some_and(|c| c.other)
+        })
+    }
+
+    fn is_rating(&self) -> bool {
+        self.slot().is_some_and(|s| {
+            matches!(
+                self.flow.questionnaire().questions[s.question].kind,
+                QuestionKind::Rating { .. }
+            )
+        })
+    }
+
+    fn is_yes_no(&self) -> bool {
+        self.slot().is_some_and(|s| {
+            matches!(
+                self.flow.questionnaire().questions[s.question].kind,
+                QuestionKind::YesNo
+            )
+        })
+    }
+
+    fn special(&mut self, s: SpecialResponse, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+        let Some(slot) = self.slot() else {
+            return InterviewOutcome::Stay;
+        };
+        if let Err(e) = self.flow.check(slot, Answer::special(s)) {
+            self.flash = Some(Flash::Error(e.message));
+            return InterviewOutcome::Stay;
+        }
+        self.picked.clear();
+        self.picked_special = Some(s);
+        self.confirm(sink)
+    }
+
+    /// The answer as it stands on screen, or why it is not one yet.
+    fn pending_answer(&self) -> Result<Option<Answer>, String> {
+        let Some(slot) = self.slot() else {
+            return Ok(None);
+        };
+        if let Some(s) = self.picked_special {
+            return Ok(Some(Answer::special(s)));
+        }
+        let q = &self.flow.questionnaire().questions[slot.question];
+        let other = self
+            .other
+            .as_ref()
+            .map(|f| f.text())
+            .filter(|t| !t.trim().is_empty());
+        let bad = || self.lang_msg_number();
+        let value = match &q.kind {
+            QuestionKind::Note => return Ok(None),
+            QuestionKind::SingleChoice(_) => match self.picked.first() {
+                Some(v) => AnswerValue::Choice {
+                    value: v.clone(),
+                    other,
+                },
+                None => return Ok(None),
+            },
+            QuestionKind::MultipleChoice(_) => {
+                if self.picked.is_empty() {
+                    return Ok(None);
+                }
+                AnswerValue::Choices {
+                    values: self.picked.clone(),
+                    other,
+                }
+            }
+            QuestionKind::Rating { .. } => match self.picked.first().and_then(|v| v.parse().ok()) {
+                Some(value) => AnswerValue::Rating { value },
+                None => return Ok(None),
+            },
+            QuestionKind::YesNo => match self.picked.first().map(String::as_str) {
+                Some("yes") => AnswerValue::YesNo { value: true },
+                Some("no") => AnswerValue::YesNo { value: false },
+                _ => return Ok(None),
+            },
+            kind => {
+                let text = self.field.as_ref().map(|f| f.text()).unwrap_or_default();
+                let t = text.trim();
+                if t.is_empty() {
+                    return Ok(None);
+                }
+                match kind {
+                    QuestionKind::Integer { .. } => AnswerValue::Integer {
+                        value: t.parse().map_err(|_| bad())?,
+                    },
+                    QuestionKind::Decimal { .. } => AnswerValue::Decimal {
+                        value: t.parse().map_err(|_| bad())?,
+                    },
+                    QuestionKind::Date => AnswerValue::Date {
+                        value: parse_date(t).ok_or_else(bad)?,
+                    },
+                    QuestionKind::Time => AnswerValue::Time {
+                        value: parse_time(t).ok_or_else(bad)?,
+                    },
+                    _ => AnswerValue::Text { value: text },
+                }
+            }
+        };
+        Ok(Some(Answer::Value(value)))
+    }
+
+    fn lang_msg_number(&self) -> String {
+        match self.lang() {
+            Lang::Zh => "格式不完整，请检查".into(),
+            Lang::En => "Incomplete entry: check the format".into(),
+        }
+    }
+
+    /// Enter: check, save, then move on.
+    fn confirm(&mut self, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+        let Some(slot) = self.slot() else {
+            return InterviewOutcome::Review;
+        };
+        let pending = match self.pending_answer() {
+            Ok(p) => p,
+            Err(msg) => {
+                self.flash = Some(Flash::Error(msg));
+                return InterviewOutcome::Stay;
+            }
+        };
+        match pending {
+            Some(answer) => {
+                let answer = match self.flow.check(slot, answer) {
+                    Ok(a) => a,
+                    Err(e) => {
+                        self.flow.record_rejected(slot);
+                        self.flash = Some(Flash::Error(e.message));
+                        return InterviewOutcome::Stay;
+                    }
+                };
+                if self.flow.answer(slot) != Some(&answer) {
+                    if let Err(e) = sink.save_answer(&self.flow, slot, &answer) {
+                        self.flash =
+                            Some(Flash::Error(format!("{} {e}", self.lang().s().save_failed)));
+                        return InterviewOutcome::Stay;
+                    }
+                    // Checked above and saved: the flow accepts it.
+                    let _ = self.flow.set_answer(slot, answer);
+                }
+            }
+            None => {
+                // Nothing entered: clearing an earlier answer is a change too.
+                if self.flow.answer(slot).is_some() {
+                    if let Err(e) = sink.clear_answer(&self.flow, slot) {
+                        self.flash =
+                            Some(Flash::Error(format!("{} {e}", self.lang().s().save_failed)));
+                        return InterviewOutcome::Stay;
+                    }
+                    self.flow.clear_answer(slot);
+                }
+            }
+        }
+        if self.from_review {
+            self.save_progress(sink);
+            if self.flow.answer(slot).is_some()
+                || !self.flow.questionnaire().questions[slot.question].required
+            {
+                self.from_review = false;
+                return InterviewOutcome::Review;
+            }
+        }
+        match self.flow.advance() {
+            Ok(_) => self.after_move(sink),
+            Err(e) => {
+                self.flash = Some(Flash::Error(e.message));
+                self.save_progress(sink);
+                InterviewOutcome::Stay
+            }
+        }
+    }
+
+    fn forward_without_answer(&mut self, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+        match self.flow.advance() {
+            Ok(_) => self.after_move(sink),
+            Err(e) => {
+                self.flash = Some(Flash::Error(e.message));
+                InterviewOutcome::Stay
+            }
+        }
+    }
+
+    fn back(&mut self, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+        self.flow.go_back();
+        self.flash = None;
+        self.load_step();
+        self.save_progress(sink);
+        InterviewOutcome::Stay
+    }
+
+    fn after_move(&mut self, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+        self.flash = None;
+        self.load_step();
+        self.save_progress(sink);
+        if self.flow.current().is_none() {
+            InterviewOutcome::Review
+        } else {
+            InterviewOutcome::Stay
+        }
+    }
+
+    fn save_progress(&mut self, sink: &mut dyn AnswerSink) {
+        if let Err(e) = sink.save_progress(&mut self.flow) {
+            self.flash = Some(Flash::Error(format!("{} {e}", self.lang().s().save_failed)));
+        }
+    }
+
+    fn open_note(&mut self) {
+        if self.slot().is_some() {
+            self.note = Some(TextField::new(
+                EntryKind::Text {
+                    multiline: false,
+                    max_chars: Some(500),
+                },
+                "",
+            ));
+            self.focus = Focus::Note;
+        }
+    }
+
+    fn switch_language(&mut self, sink: &mut dyn AnswerSink) {
+        let langs = self.flow.questionnaire().languages.clone();
+        if let Some(i) = langs.iter().position(|l| l == self.flow.language()) {
+            let next = langs[(i + 1) % langs.len()].clone();
+            self.flow.set_language(&next);
+            self.save_progress(sink);
+        }
+    }
+
+    // ----- drawing ----------------------------------------------------------
+
+    pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang) {
+        let s = ui.s();
+        let [top, gauge_row, body] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(1),
+        ])
+        .areas(area);
+
+        let q = self.flow.questionnaire();
+        let elapsed = self.started.elapsed().as_secs();
+        let right = format!("{} {:02}:{:02}", s.elapsed, elapsed / 60, elapsed % 60);
+        let left = format!(
+            "{} · {}",
+            q.title.get(self.flow.language()),
+            self.resident_label
+        );
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![Span::styled(left, theme.title())])),
+            top,
+        );
+        let w = right.chars().count() as u16;
+        if top.width > w {
+            frame.render_widget(
+                Paragraph::new(Span::styled(right, theme.secondary())),
+                Rect {
+                    x: top.x + top.width - w,
+                    width: w,
+                    ..top
+                },
+            );
+        }
+
+        let progress = self.flow.progress();
+        let section = self
+            .slot()
+            .map(|sl| {
+                let sec = &q.sections[q.questions[sl.question].section];
+                let mut t = sec.title.get(self.flow.language()).to_string();
+                if let Some(i) = sl.instance {
+                    t.push_str(&format!(" #{}", i + 1));
+                }
+                t
+            })
+            .unwrap_or_default();
+        let ratio = if progress.relevant == 0 {
+            1.0
+        } else {
+            progress.answered as f64 / progress.relevant as f64
+        };
+        let [sec_area, gauge_area] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(30)]).areas(gauge_row);
+        frame.render_widget(
+            Paragraph::new(Span::styled(section, theme.heading())),
+            sec_area,
+        );
+        frame.render_widget(
+            Gauge::default()
+                .gauge_style(theme.gauge())
+                .ratio(ratio.clamp(0.0, 1.0))
+                .label(format!("{}/{}", progress.answered, progress.relevant)),
+            gauge_area,
+        );
+
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .border_style(theme.border());
+        let inner = block.inner(body);
+        frame.render_widget(block, body);
+        match self.flow.current() {
+            Some(Step::Question(slot)) => self.draw_question(frame, inner, theme, ui, slot),
+            Some(Step::AddAnother(sec)) => self.draw_add_another(frame, inner, theme, ui, sec),
+            None => frame.render_widget(
+                Paragraph::new(Span::styled(s.end_of_questions, theme.heading())),
+                inner,
+            ),
+        }
+    }
+
+    fn draw_question(&self, frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, slot: Slot) {
+        let q = self.flow.questionnaire();
+        let question = &q.questions[slot.question];
+        let label = self.flow.render_text(&question.label, slot);
+        let mut head: Vec<Line> = vec![Line::from(Span::styled(
+            format!("{}{}", if question.required { "* " } else { "" }, label),
+            theme.heading(),
+        ))];
+        if let Some(h) = &question.hint {
+            head.push(Line::from(Span::styled(
+                self.flow.render_text(h, slot),
+                theme.secondary(),
+            )));
+        }
+        let head_height = wrapped_height(&head, area.width).min(area.height.saturating_sub(4));
+        let flash_height = u16::from(self.flash.is_some());
+        let note_height = if self.note.is_some() { 3 } else { 0 };
+        let [head_area, _, answer_area, flash_area, note_area] = Layout::vertical([
+            Constraint::Length(head_height),
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(flash_height),
+            Constraint::Length(note_height),
+        ])
+        .areas(area);
+        frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), head_area);
+
+        let mut y = answer_area.y;
+        if let Some(field) = &self.field {
+            let multiline = matches!(
+                field.kind(),
+                EntryKind::Text {
+                    multiline: true,
+                    ..
+                }
+            );
+            let h = if multiline {
+                5.min(answer_area.height)
+            } else {
+                3.min(answer_area.height)
+            };
+            let title = format!(" {} ", format_hint(field.kind(), ui));
+            let style = if self.focus == Focus::Field {
+                theme.selected()
+            } else {
+                theme.border()
+            };
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(style)
+                .title(title);
+            field.render(
+                frame,
+                Rect {
+                    y,
+                    height: h,
+                    ..answer_area
+                },
+                block,
+                self.focus == Focus::Field,
+            );
+            y += h;
+        }
+        let rows = self.option_rows();
+        let choices = self.choices();
+        let mut lines: Vec<Line> = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let (key, text, chosen) = match row {
+                OptionRow::Choice(ci) => {
+                    let c = &choices[*ci];
+                    let key = if self.is_rating() {
+                        c.value.clone()
+                    } else {
+                        (ci + 1).to_string()
+                    };
+                    let text = c.label.get(self.flow.language()).to_string();
+                    (key, text, self.picked.contains(&c.value))
+                }
+                OptionRow::Special(sp) => (
+                    match sp {
+                        SpecialResponse::DontKnow => "d".into(),
+                        SpecialResponse::Refused => "r".into(),
+                    },
+                    sp.label(self.flow.language()).to_string(),
+                    self.picked_special == Some(*sp),
+                ),
+            };
+            // In typed entry the special responses are reached by Ctrl keys.
+            let key = if self.field.is_some() {
+                match row {
+                    OptionRow::Special(SpecialResponse::DontKnow) => "^D".to_string(),
+                    OptionRow::Special(SpecialResponse::Refused) => "^R".to_string(),
+                    _ => key,
+                }
+            } else {
+                key
+            };
+            let mark = if self.is_multiple() && matches!(row, OptionRow::Choice(_)) {
+                if chosen { "[x]" } else { "[ ]" }
+            } else if chosen {
+                "(•)"
+            } else {
+                "( )"
+            };
+            let style =
+                if i == self.highlight && self.focus == Focus::Options && self.field.is_none() {
+                    theme.selected()
+                } else if chosen {
+                    theme.chosen()
+                } else {
+                    theme.text()
+                };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{key:>3} "), theme.secondary()),
+                Span::styled(format!("{mark} {text}"), style),
+            ]));
+        }
+        let options_area = Rect {
+            y,
+            height: answer_area.height.saturating_sub(y - answer_area.y),
+            ..answer_area
+        };
+        // Keep the highlighted option in view on short terminals.
+        let other_height = u16::from(self.other.is_some()) * 3;
+        let visible = options_area.height.saturating_sub(other_height) as usize;
+        let scroll = if self.highlight >= visible {
+            self.highlight + 1 - visible
+        } else {
+            0
+        };
+        frame.render_widget(
+            Paragraph::new(lines).scroll((scroll as u16, 0)),
+            Rect {
+                height: visible as u16,
+                ..options_area
+            },
+        );
+        if let Some(other) = &self.other {
+            let r = Rect {
+                y: options_area.y + visible as u16,
+                height: other_height.min(options_area.height),
+                ..options_area
+            };
+            let style = if self.focus == Focus::Other {
+                theme.selected()
+            } else {
+                theme.border()
+            };
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(style)
+                .title(format!(" {} ", ui.s().specify_other));
+            other.render(frame, r, block, self.focus == Focus::Other);
+        }
+        if let Some(flash) = &self.flash {
+            let (text, style) = match flash {
+                Flash::Error(t) => (format!("! {t}"), theme.error()),
+                Flash::Info(t) => (t.clone(), theme.ok()),
+            };
+            frame.render_widget(Paragraph::new(Span::styled(text, style)), flash_area);
+        }
+        if let Some(note) = &self.note {
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.selected())
+                .title(format!(" {} ", ui.s().question_note));
+            note.render(frame, note_area, block, true);
+        }
+    }
+
+    fn draw_add_another(&self, frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, sec: usize) {
+        let q = self.flow.questionnaire();
+        let section = &q.sections[sec];
+        let prompt = match section.repeat.as_ref().map(|r| &r.count) {
+            Some(crate::questionnaire::RepeatCount::AskAnother(t)) => {
+                t.get(self.flow.language()).to_string()
+            }
+            _ => format!(
+                "{} {}",
+                ui.s().add_another,
+                section.title.get(self.flow.language())
+            ),
+        };
+        let s = ui.s();
+        let opt = |i: usize, key: &str, text: &str| {
+            let style = if self.highlight == i {
+                theme.selected()
+            } else {
+                theme.text()
+            };
+            Line::from(vec![
+                Span::styled(format!("{key:>3} "), theme.secondary()),
+                Span::styled(text.to_string(), style),
+            ])
+        };
+        let lines = vec![
+            Line::from(Span::styled(prompt, theme.heading())),
+            Line::default(),
+            opt(0, "1", s.yes),
+            opt(1, "2", s.no),
+        ];
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    pub fn started_at(&self) -> DateTime<Utc> {
+        self.started_at
+    }
+}
+
+fn plain_choice(value: &str, label: String) -> Choice {
+    Choice {
+        value: value.to_string(),
+        label: crate::questionnaire::LocalText(
+            ["zh", "en"]
+                .iter()
+                .map(|l| (l.to_string(), label.clone()))
+                .collect(),
+        ),
+        exclusive: false,
+        attributes: Default::default(),
+    }
+}
+
+fn yes_no_value(v: bool) -> &'static str {
+    if v { "yes" } else { "no" }
+}
+
+/// How a typed answer is shown back in its field.
+fn entry_text(v: &AnswerValue) -> String {
+    match v {
+        AnswerValue::Integer { value } => value.to_string(),
+        AnswerValue::Decimal { value } => value.to_string(),
+        AnswerValue::Text { value } => value.clone(),
+        AnswerValue::Date { value } => value.format("%Y-%m-%d").to_string(),
+        AnswerValue::Time { value } => value.format("%H:%M").to_string(),
+        _ => String::new(),
+    }
+}
+
+fn format_hint(kind: EntryKind, ui: Lang) -> String {
+    let zh = ui == Lang::Zh;
+    match kind {
+        EntryKind::Text {
+            multiline: true, ..
+        } => {
+            if zh {
+                "文字（Alt+Enter 换行）".into()
+            } else {
+                "Text (Alt+Enter: new line)".into()
+            }
+        }
+        EntryKind::Text {
+            max_chars: Some(n), ..
+        } => {
+            if zh {
+                format!("文字，最多 {n} 字")
+            } else {
+                format!("Text, at most {n} characters")
+            }
+        }
+        EntryKind::Text { .. } => {
+            if zh {
+                "文字".into()
+            } else {
+                "Text".into()
+            }
+        }
+        EntryKind::Integer => {
+            if zh {
+                "整数".into()
+            } else {
+                "Whole number".into()
+            }
+        }
+        EntryKind::Decimal => {
+            if zh {
+                "数字".into()
+            } else {
+                "Number".into()
+            }
+        }
+        EntryKind::Date => {
+            if zh {
+                "日期 年-月-日".into()
+            } else {
+                "Date YYYY-MM-DD".into()
+            }
+        }
+        EntryKind::Time => {
+            if zh {
+                "时间 时:分".into()
+            } else {
+                "Time HH:MM".into()
+            }
+        }
+    }
+}
+
+fn refused_text(ui: Lang) -> String {
+    match ui {
+        Lang::Zh => "此处不能输入这个字符".into(),
+        Lang::En => "That cannot go in this field".into(),
+    }
+}
+
+/// Lines needed for `lines` wrapped at `width` (an estimate by display width).
+fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let w = width.max(1) as usize;
+    lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(w) as u16)
+        .sum()
+}
