@@ -28,7 +28,8 @@ pub(crate) fn eval(node: &Node, env: &dyn Env) -> Value {
                 .iter()
                 .map(Value::as_number)
                 .filter(|x| !x.is_nan())
-                .sum(),
+                // Not `.sum()`: it starts from -0.0, which would print as "-0".
+                .fold(0.0, |a, b| a + b),
         ),
         Node::Position => Value::Number(env.position().map_or(f64::NAN, |p| p as f64)),
         Node::RegexLiteral(subject, pattern) => {

@@ -611,6 +611,8 @@ fn aggregates_and_position() {
     // Unanswered and non-numeric members count as 0.
     assert_eq!(ev("sum(${age})", &env), Value::Number(42.0));
     assert_eq!(ev("sum(${nothing})", &env), Value::Number(0.0));
+    // An empty repeat sums to +0, which prints "0" (not "-0").
+    assert_eq!(ev("sum(${nothing})", &env).to_text(), "0");
     assert!(matches!(ev("position(..)", &env), Value::Number(x) if x.is_nan()));
     env.position = Some(2);
     assert_eq!(ev("position(..)", &env), Value::Number(2.0));

@@ -869,6 +869,18 @@ impl Loader<'_> {
                 format!("'multiline' applies only to text, not to {t}"),
             );
         }
+        if r.reverse && t != "rating" && QuestionKind::TYPE_NAMES.contains(&t) {
+            self.problem(
+                r.kind.span(),
+                format!("'reverse' applies only to rating, not to {t}"),
+            );
+        }
+        if let (Some(m), None) = (&r.constraint_message, &r.constraint) {
+            self.problem(m.span(), "constraint_message without a constraint");
+        }
+        if let (Some(h), "calculate") = (&r.hint, t) {
+            self.problem(h.span(), "a calculate is never shown, so it takes no hint");
+        }
     }
 
     fn int_field(&mut self, v: &Option<Spanned<toml::Value>>, field: &str) -> Option<i64> {
