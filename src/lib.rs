@@ -5,6 +5,7 @@
 //! are built around it.
 
 pub mod assignment;
+pub mod config;
 pub mod expr;
 pub mod interview;
 pub mod questionnaire;

@@ -2,6 +2,7 @@
 
 pub mod disposition;
 pub mod search;
+pub mod status;
 
 use std::collections::BTreeMap;
 
