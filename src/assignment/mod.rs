@@ -1,6 +1,7 @@
 //! The day's assignment: who to visit, and what happened at each visit.
 
 pub mod disposition;
+pub mod import;
 pub mod search;
 pub mod status;
 
