@@ -9,5 +9,6 @@ pub mod config;
 pub mod expr;
 pub mod interview;
 pub mod questionnaire;
+pub mod simulate;
 pub mod store;
 pub mod tui;

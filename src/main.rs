@@ -3,15 +3,27 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
+use doorstep::assignment::import::Encoding;
 
 mod cli;
 
 /// Door-to-door resident satisfaction surveys: interviews, signed batches,
-/// supervisor review.
+/// supervisor review. With no command, opens the surveyor's app.
 #[derive(Parser)]
 #[command(name = "doorstep", version, about)]
 struct Cli {
+    /// Data directory (database, keys, logs); default: the platform's data
+    /// directory. Also DOORSTEP_DATA_DIR.
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Config file (surveyor id, interface language). Also DOORSTEP_CONFIG.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Interface language: zh or en (default: the config, else zh).
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -26,13 +38,63 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Load the day's assignment: a resident list and the questionnaire.
+    Assign {
+        /// Resident list: .csv (UTF-8 or GB18030) or .xlsx (first sheet).
+        #[arg(long, value_name = "FILE")]
+        residents: PathBuf,
+        /// Questionnaire (TOML); needed the first time, optional after.
+        #[arg(long, value_name = "FILE")]
+        questionnaire: Option<PathBuf>,
+        /// Force the CSV encoding: utf-8 or gb18030 (gbk).
+        #[arg(long, value_name = "ENCODING")]
+        encoding: Option<Encoding>,
+    },
+    /// Counts of the work in the store.
+    Status {
+        /// Print the counts as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create synthetic visits and interviews (demos, training, benchmarks).
+    Simulate {
+        /// Interviews to create (other visits come in proportion).
+        #[arg(long, value_name = "N")]
+        interviews: usize,
+        /// Random seed: the same seed and day give the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Day of the simulated work (YYYY-MM-DD, default today).
+        #[arg(long, value_name = "DATE")]
+        day: Option<NaiveDate>,
+        /// Surveyor id recorded on the interviews (default: the config's, else "simulated").
+        #[arg(long, value_name = "ID")]
+        surveyor: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let places = cli::Places {
+        data_dir: cli.data_dir,
+        config: cli.config,
+        lang: cli.lang,
+    };
     let result = match cli.command {
+        None => cli::app::run(&places),
         Some(Command::Check { file, json }) => cli::check::run(&file, json),
-        None => cli::demo::run(),
+        Some(Command::Assign {
+            residents,
+            questionnaire,
+            encoding,
+        }) => cli::assign::run(&places, &residents, questionnaire.as_deref(), encoding),
+        Some(Command::Status { json }) => cli::status::run(&places, json),
+        Some(Command::Simulate {
+            interviews,
+            seed,
+            day,
+            surveyor,
+        }) => cli::simulate::run(&places, interviews, seed, day, surveyor),
     };
     match result {
         Ok(code) => code,

@@ -9,8 +9,19 @@ use super::Resident;
 
 /// The text a resident is found by.
 pub fn search_key(r: &Resident) -> String {
-    let mut key = format!("{} {} {}", r.name, r.address, r.room.as_deref().unwrap_or(""));
-    let syllables: Vec<&str> = r.name.as_str().to_pinyin().flatten().map(|p| p.plain()).collect();
+    let mut key = format!(
+        "{} {} {}",
+        r.name,
+        r.address,
+        r.room.as_deref().unwrap_or("")
+    );
+    let syllables: Vec<&str> = r
+        .name
+        .as_str()
+        .to_pinyin()
+        .flatten()
+        .map(|p| p.plain())
+        .collect();
     if !syllables.is_empty() {
         let initials: String = syllables.iter().filter_map(|s| s.chars().next()).collect();
         key.push(' ');
@@ -46,7 +57,11 @@ impl Finder {
         let mut hits: Vec<(u32, usize)> = keys
             .iter()
             .enumerate()
-            .filter_map(|(i, k)| pattern.score(k.slice(..), &mut self.matcher).map(|s| (s, i)))
+            .filter_map(|(i, k)| {
+                pattern
+                    .score(k.slice(..), &mut self.matcher)
+                    .map(|s| (s, i))
+            })
             .collect();
         hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         hits.into_iter().map(|(_, i)| i).collect()
@@ -83,7 +98,11 @@ mod tests {
 
     #[test]
     fn finds_by_name_room_and_pinyin() {
-        let people = [resident("王秀英", "301"), resident("李建国", "502"), resident("王建军", "101")];
+        let people = [
+            resident("王秀英", "301"),
+            resident("李建国", "502"),
+            resident("王建军", "101"),
+        ];
         assert_eq!(find("秀英", &people), ["王秀英"]);
         assert_eq!(find("502", &people), ["李建国"]);
         assert_eq!(find("wxy", &people), ["王秀英"]);

@@ -1,21 +1,36 @@
-//! What `doorstep` with no subcommand does until the terminal app exists:
-//! describe the bundled demo questionnaire.
+//! The bundled demo: a questionnaire and about 60 residents compiled into
+//! the binary, loaded on a data directory that has no assignment yet.
 
-use std::process::ExitCode;
+use std::path::Path;
 
-use doorstep::questionnaire::{load_str, summary::Summary};
+use anyhow::Context as _;
+use doorstep::assignment::import::read_csv_bytes;
+use doorstep::questionnaire::{Questionnaire, load_str};
+use doorstep::store::Store;
 
 /// The questionnaire compiled into the binary.
 pub const BUNDLED_QUESTIONNAIRE: &str =
     include_str!("../../questionnaires/resident-satisfaction.toml");
+const DEMO_RESIDENTS: &[u8] = include_bytes!("../../examples/demo-residents.csv");
+/// Set in the store's meta table while the demo is what is loaded.
+pub const DEMO_KEY: &str = "demo";
 
-pub fn run() -> anyhow::Result<ExitCode> {
+/// Loads the demo into an empty store; returns its questionnaire.
+pub fn load(store: &Store) -> anyhow::Result<Questionnaire> {
     let q = load_str(
         BUNDLED_QUESTIONNAIRE,
         "questionnaires/resident-satisfaction.toml",
-    )?;
-    println!("doorstep — demo data (bundled questionnaire)\n");
-    print!("{}", Summary::of(&q).to_text());
-    println!("\nThe terminal app is not built yet; try `doorstep check FILE`.");
-    Ok(ExitCode::SUCCESS)
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let report = read_csv_bytes(
+        Path::new("examples/demo-residents.csv"),
+        DEMO_RESIDENTS,
+        None,
+    )
+    .context("the bundled demo resident list")?;
+    store.register_questionnaire(&q, BUNDLED_QUESTIONNAIRE)?;
+    store.upsert_residents(&report.residents)?;
+    store.set_active_questionnaire(&q.id, &q.version)?;
+    store.set_meta(DEMO_KEY, Some("1"))?;
+    Ok(q)
 }

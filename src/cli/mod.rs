@@ -1,4 +1,60 @@
-//! One module per subcommand.
+//! One module per subcommand, and what they share: finding the data
+//! directory, the config and the store.
 
+pub mod app;
+pub mod assign;
 pub mod check;
 pub mod demo;
+pub mod simulate;
+pub mod status;
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use doorstep::config::{self, Config};
+use doorstep::questionnaire::{Questionnaire, load_str};
+use doorstep::store::Store;
+use doorstep::tui::i18n::Lang;
+
+/// Where things are, from the global flags.
+pub struct Places {
+    pub data_dir: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub lang: Option<String>,
+}
+
+pub struct Opened {
+    pub config: Config,
+    pub store: Store,
+}
+
+impl Places {
+    pub fn open(&self) -> anyhow::Result<Opened> {
+        let data_dir = config::resolve_data_dir(self.data_dir.clone())?;
+        let config_path = config::resolve_config_path(self.config.clone())?;
+        let config = Config::load(&config_path)?;
+        let store = Store::open_in_dir(&data_dir)
+            .with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
+        Ok(Opened { config, store })
+    }
+
+    /// The interface language: the flag, else the config, else Chinese.
+    pub fn ui_language(&self, config: &Config) -> anyhow::Result<Lang> {
+        match self.lang.as_deref().or(config.ui_language.as_deref()) {
+            None => Ok(Lang::Zh),
+            Some(code) => Lang::parse(code)
+                .with_context(|| format!("unknown interface language '{code}' (use zh or en)")),
+        }
+    }
+}
+
+/// The active questionnaire, read back from the store.
+pub fn active_questionnaire(store: &Store) -> anyhow::Result<Option<Questionnaire>> {
+    let Some(active) = store.active_questionnaire()? else {
+        return Ok(None);
+    };
+    let name = format!("{} {} (stored)", active.id, active.version);
+    Ok(Some(
+        load_str(&active.source, &name).map_err(|e| anyhow::anyhow!("{e}"))?,
+    ))
+}

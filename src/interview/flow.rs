@@ -741,6 +741,13 @@ impl<'q> Interview<'q> {
         std::mem::take(&mut self.events)
     }
 
+    /// Returns events the store could not take, ahead of newer ones, so a
+    /// failed save loses no paradata.
+    pub fn put_back_events(&mut self, mut events: Vec<ParadataEvent>) {
+        events.append(&mut self.events);
+        self.events = events;
+    }
+
     // ----- internals ----------------------------------------------------------
 
     fn error(&self, m: Message) -> AnswerError {

@@ -132,6 +132,27 @@ impl Store {
         surveyor_id: &str,
         started_at: DateTime<Utc>,
     ) -> Result<Uuid> {
+        self.start_interview_with_id(
+            Uuid::now_v7(),
+            resident_id,
+            questionnaire_id,
+            version,
+            surveyor_id,
+            started_at,
+        )
+    }
+
+    /// As [`Store::start_interview`], with the id chosen by the caller
+    /// (simulations derive it from their seed so that runs repeat).
+    pub fn start_interview_with_id(
+        &self,
+        id: Uuid,
+        resident_id: &str,
+        questionnaire_id: &str,
+        version: &str,
+        surveyor_id: &str,
+        started_at: DateTime<Utc>,
+    ) -> Result<Uuid> {
         self.write(|tx| {
             require_resident(tx, resident_id)?;
             if let Some(interview_id) = open_interview(tx, resident_id)? {
@@ -148,9 +169,10 @@ impl Store {
                 )
                 .optional()?
                 .ok_or_else(|| {
-                    StoreError::NotFound(format!("questionnaire {questionnaire_id} version {version}"))
+                    StoreError::NotFound(format!(
+                        "questionnaire {questionnaire_id} version {version}"
+                    ))
                 })?;
-            let id = Uuid::now_v7();
             tx.execute(
                 "INSERT INTO interviews (id, resident_id, questionnaire_id, questionnaire_version,
                      questionnaire_hash, surveyor_id, device_id, started_at, status)
@@ -213,7 +235,12 @@ impl Store {
             )?;
             tx.execute(
                 "UPDATE interviews SET status = ?2, disposition = ?3, ended_at = ?4 WHERE id = ?1",
-                (id.to_string(), status.code(), disposition.code(), ts(&ended_at)),
+                (
+                    id.to_string(),
+                    status.code(),
+                    disposition.code(),
+                    ts(&ended_at),
+                ),
             )?;
             insert_visit(
                 tx,

@@ -10,7 +10,9 @@
 mod answers;
 mod error;
 mod interviews;
+mod notes;
 mod questionnaires;
+mod reports;
 mod residents;
 mod schema;
 mod status;
@@ -23,10 +25,11 @@ use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
-pub use questionnaires::ActiveQuestionnaire;
 pub use answers::{AnswerHistoryEntry, SavedInterview, SavedPosition};
 pub use error::StoreError;
 pub use interviews::{InterviewRecord, InterviewStatus};
+pub use questionnaires::ActiveQuestionnaire;
+pub use reports::DayCounts;
 pub use residents::{MergeCounts, ResidentRow, walk_key};
 pub use schema::SCHEMA_VERSION;
 pub use status::StatusCounts;

@@ -1,6 +1,9 @@
 //! The surveyor's terminal app.
 
+pub mod app;
+pub mod data;
 pub mod i18n;
+pub mod keys;
 pub mod screens;
 pub mod terminal;
 pub mod theme;

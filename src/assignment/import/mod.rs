@@ -227,6 +227,16 @@ pub fn read_residents(
     }
 }
 
+/// Reads CSV already in memory (e.g. the demo list compiled into the
+/// binary); `path` only names it in messages.
+pub fn read_csv_bytes(
+    path: &Path,
+    bytes: &[u8],
+    encoding: Option<Encoding>,
+) -> Result<ImportReport, ImportError> {
+    csv_file::read(path, bytes, encoding)
+}
+
 enum Kind {
     Csv,
     Workbook,

@@ -68,6 +68,8 @@ enum OptionRow {
 
 pub struct InterviewScreen {
     pub flow: Interview<'static>,
+    pub interview_id: uuid::Uuid,
+    pub resident_id: String,
     pub resident_label: String,
     started: Instant,
     started_at: DateTime<Utc>,
@@ -87,11 +89,15 @@ pub struct InterviewScreen {
 impl InterviewScreen {
     pub fn new(
         flow: Interview<'static>,
+        interview_id: uuid::Uuid,
+        resident_id: String,
         resident_label: String,
         started_at: DateTime<Utc>,
     ) -> Self {
         let mut s = InterviewScreen {
             flow,
+            interview_id,
+            resident_id,
             resident_label,
             started: Instant::now(),
             started_at,
@@ -228,10 +234,8 @@ impl InterviewScreen {
                     } else {
                         None
                     };
-                    let text = match end {
-                        Some(l) => format!("{v}  {}", l.get(&lang)),
-                        None => v.to_string(),
-                    };
+                    // The key column already shows the value.
+                    let text = end.map(|l| l.get(&lang).to_string()).unwrap_or_default();
                     plain_choice(&v.to_string(), text)
                 })
                 .collect(),
@@ -715,6 +719,17 @@ impl InterviewScreen {
         }
     }
 
+    /// Whether keys are going into a text field (so letters are text).
+    pub fn is_typing(&self) -> bool {
+        self.focus != Focus::Options
+            && !matches!(self.flow.current(), Some(Step::AddAnother(_)) | None)
+    }
+
+    /// Back to the previous question (e.g. from the review screen).
+    pub fn go_back(&mut self, sink: &mut dyn AnswerSink) {
+        self.back(sink);
+    }
+
     fn back(&mut self, sink: &mut dyn AnswerSink) -> InterviewOutcome {
         self.flow.go_back();
         self.flash = None;
@@ -785,7 +800,7 @@ impl InterviewScreen {
             Paragraph::new(Line::from(vec![Span::styled(left, theme.title())])),
             top,
         );
-        let w = right.chars().count() as u16;
+        let w = Line::from(right.as_str()).width() as u16;
         if top.width > w {
             frame.render_widget(
                 Paragraph::new(Span::styled(right, theme.secondary())),
@@ -860,14 +875,18 @@ impl InterviewScreen {
         let head_height = wrapped_height(&head, area.width).min(area.height.saturating_sub(4));
         let flash_height = u16::from(self.flash.is_some());
         let note_height = if self.note.is_some() { 3 } else { 0 };
-        let [head_area, _, answer_area, flash_area, note_area] = Layout::vertical([
+        let [head_area, _, answer_area, note_area] = Layout::vertical([
             Constraint::Length(head_height),
             Constraint::Length(1),
             Constraint::Min(1),
-            Constraint::Length(flash_height),
             Constraint::Length(note_height),
         ])
         .areas(area);
+        // The message goes right under the answer it is about.
+        let answer_area = Rect {
+            height: answer_area.height.saturating_sub(flash_height),
+            ..answer_area
+        };
         frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), head_area);
 
         let mut y = answer_area.y;
@@ -967,7 +986,7 @@ impl InterviewScreen {
         };
         // Keep the highlighted option in view on short terminals.
         let other_height = u16::from(self.other.is_some()) * 3;
-        let visible = options_area.height.saturating_sub(other_height) as usize;
+        let visible = (options_area.height.saturating_sub(other_height) as usize).min(lines.len());
         let scroll = if self.highlight >= visible {
             self.highlight + 1 - visible
         } else {
@@ -1001,6 +1020,17 @@ impl InterviewScreen {
             let (text, style) = match flash {
                 Flash::Error(t) => (format!("! {t}"), theme.error()),
                 Flash::Info(t) => (t.clone(), theme.ok()),
+            };
+            let used = visible as u16
+                + if self.other.is_some() {
+                    other_height
+                } else {
+                    0
+                };
+            let flash_area = Rect {
+                y: options_area.y + used.min(options_area.height),
+                height: 1,
+                ..options_area
             };
             frame.render_widget(Paragraph::new(Span::styled(text, style)), flash_area);
         }

@@ -1,0 +1,82 @@
+//! `doorstep` with no command: the surveyor's terminal app.
+
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use doorstep::store::Store;
+use doorstep::tui::app::App;
+use doorstep::tui::data;
+use doorstep::tui::terminal::TerminalGuard;
+use ratatui::crossterm::event::{self, Event};
+
+use super::{Places, active_questionnaire, demo};
+
+/// Rows loaded before the first frame; the rest follow in the background.
+const FIRST_PAGE: u64 = 200;
+
+pub fn run(places: &Places) -> anyhow::Result<ExitCode> {
+    let opened = places.open()?;
+    let ui = places.ui_language(&opened.config)?;
+    let store = opened.store;
+    let q = match active_questionnaire(&store)? {
+        Some(q) => q,
+        None => demo::load(&store)?,
+    };
+    let is_demo = store.meta(demo::DEMO_KEY)?.is_some();
+    // One questionnaire per run, borrowed by every interview screen.
+    let q: &'static _ = Box::leak(Box::new(q));
+    let surveyor = opened
+        .config
+        .surveyor_id
+        .clone()
+        .unwrap_or_else(|| "surveyor".into());
+    let first = data::first_page(&store, FIRST_PAGE).map_err(anyhow::Error::msg)?;
+    let more = first.len() as u64 == FIRST_PAGE;
+    let path = store.path().to_path_buf();
+    let mut app = App::new(store, q, ui, surveyor, is_demo, first);
+    if more {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            if let Ok(store) = Store::open(&path)
+                && let Ok(all) = data::all_entries(&store)
+            {
+                let _ = tx.send(all);
+            }
+        });
+        app.loading = Some(rx);
+    }
+    let exit_after_first_frame = std::env::var_os("DOORSTEP_EXIT_AFTER_FIRST_FRAME").is_some();
+
+    let mut guard = TerminalGuard::enter().context("cannot open the terminal")?;
+    loop {
+        guard.terminal.draw(|f| app.draw(f))?;
+        if app.quit || exit_after_first_frame {
+            break;
+        }
+        // A timeout keeps the elapsed-time clock ticking and picks up the
+        // background load; keys are handled as soon as they come.
+        if event::poll(Duration::from_millis(500))? {
+            match event::read()? {
+                Event::Key(key) => app.handle_key(key),
+                Event::Paste(text) => app.handle_paste(&text),
+                _ => {}
+            }
+            // Drain what is already queued (pasting, fast typing) before drawing.
+            while event::poll(Duration::ZERO)? {
+                match event::read()? {
+                    Event::Key(key) => app.handle_key(key),
+                    Event::Paste(text) => app.handle_paste(&text),
+                    _ => {}
+                }
+                if app.quit {
+                    break;
+                }
+            }
+        }
+        app.poll_background();
+    }
+    drop(guard);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,50 @@
+//! `doorstep simulate --interviews N [--seed S] [--day DATE] [--surveyor ID]`
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use doorstep::simulate::{SimulateOptions, simulate};
+
+use super::{Places, active_questionnaire};
+
+pub fn run(
+    places: &Places,
+    interviews: usize,
+    seed: u64,
+    day: Option<NaiveDate>,
+    surveyor: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let opened = places.open()?;
+    let q = active_questionnaire(&opened.store)?.context(
+        "no assignment loaded: run `doorstep assign` (or `doorstep` once for the demo) first",
+    )?;
+    let opts = SimulateOptions {
+        interviews,
+        seed,
+        surveyor_id: surveyor
+            .or(opened.config.surveyor_id.clone())
+            .unwrap_or_else(|| "simulated".into()),
+        day: day.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+    };
+    let r = simulate(&opened.store, &q, &opts)?;
+    println!(
+        "{} visits: {} interviews ({} completed, {} partial, {} break-offs), {} refusals, {} no contact, {} appointments, {} other; {} answers",
+        r.visits,
+        r.interviews,
+        r.completed,
+        r.partial,
+        r.break_offs,
+        r.refusals,
+        r.no_contact,
+        r.appointments,
+        r.other,
+        r.answers
+    );
+    if r.ran_out_of_residents {
+        eprintln!(
+            "note: every resident in the assignment has been visited; fewer interviews than asked"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

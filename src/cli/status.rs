@@ -1,0 +1,32 @@
+//! `doorstep status [--json]`
+
+use std::process::ExitCode;
+
+use super::Places;
+
+pub fn run(places: &Places, json: bool) -> anyhow::Result<ExitCode> {
+    let opened = places.open()?;
+    let c = opened.store.status()?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&c)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows = [
+        ("residents in the assignment", c.residents),
+        ("visited", c.visited),
+        ("due for a revisit", c.due_for_revisit),
+        ("appointments pending", c.appointments),
+        ("interviews completed", c.completed),
+        ("interviews in progress", c.in_progress),
+        ("partial interviews", c.partial),
+        ("break-offs", c.break_offs),
+        ("refusals", c.refusals),
+        ("no contact", c.no_contact),
+        ("pending export", c.pending_export),
+        ("exported", c.exported),
+    ];
+    for (label, n) in rows {
+        println!("{label:<28} {n:>7}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,419 @@
+//! Synthetic field work for demos, supervisor training and benchmarks:
+//! visits with a realistic mix of outcomes, and interviews answered as a
+//! surveyor would (valid under the questionnaire's rules and skip logic,
+//! with plausible time on each question), written through the same store
+//! calls as the app, answer by answer. The same seed and day give the same
+//! data.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use rand::seq::IndexedRandom;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::assignment::Disposition;
+use crate::assignment::status::ResidentStatus;
+use crate::interview::{Answer, AnswerValue, Interview, Slot, SpecialResponse, Step};
+use crate::questionnaire::{OTHER_CHOICE, QuestionKind, Questionnaire};
+use crate::store::{InterviewStatus, NewVisit, SavedPosition, Store, StoreError};
+
+pub struct SimulateOptions {
+    /// Interviews to produce (complete, partial or broken off); the other
+    /// visits around them come in proportion.
+    pub interviews: usize,
+    pub seed: u64,
+    pub surveyor_id: String,
+    /// The day the work happens (UTC date; visits from 09:00).
+    pub day: NaiveDate,
+}
+
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
+pub struct SimulateReport {
+    pub visits: usize,
+    pub interviews: usize,
+    pub completed: usize,
+    pub partial: usize,
+    pub break_offs: usize,
+    pub refusals: usize,
+    pub no_contact: usize,
+    pub appointments: usize,
+    pub other: usize,
+    pub answers: usize,
+    /// Residents ran out before the requested number of interviews.
+    pub ran_out_of_residents: bool,
+}
+
+/// Outcome of a first visit at the door, in per mille (AAPOR-plausible for
+/// an in-person household survey).
+const OUTCOMES: [(Disposition, u32); 11] = [
+    (Disposition::Complete, 500),
+    (Disposition::Partial, 30),
+    (Disposition::BreakOff, 20),
+    (Disposition::Refusal, 120),
+    (Disposition::NoOneHome, 200),
+    (Disposition::RespondentAway, 50),
+    (Disposition::Appointment, 40),
+    (Disposition::LanguageBarrier, 10),
+    (Disposition::Unable, 10),
+    (Disposition::Moved, 10),
+    (Disposition::VacantOrNotResidence, 10),
+];
+
+const PRAISE: [&str; 5] = [
+    "社区工作人员很热情，办事效率高",
+    "楼道保洁比去年好多了",
+    "老年食堂饭菜实惠，很方便",
+    "The community staff are helpful and quick",
+    "夜间巡逻明显增加，感觉更安全",
+];
+const COMPLAINTS: [&str; 5] = [
+    "3栋门口垃圾桶满了没人清理，夏天气味很大",
+    "小区东门路灯坏了两个星期还没修",
+    "电动车在楼道充电，存在安全隐患",
+    "The lift in building 2 breaks down every week",
+    "物业维修报修后一直没人上门处理",
+];
+const PLACES: [&str; 4] = [
+    "3栋2单元门口",
+    "东门停车场",
+    "Building 5 lobby",
+    "小区中心花园",
+];
+
+pub fn simulate(
+    store: &Store,
+    q: &Questionnaire,
+    opts: &SimulateOptions,
+) -> Result<SimulateReport, StoreError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let mut report = SimulateReport::default();
+    let day_start = Utc.from_utc_datetime(
+        &opts
+            .day
+            .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()),
+    );
+    let mut now = day_start;
+    let mut offset = 0;
+    const PAGE: u64 = 500;
+    'outer: while report.interviews < opts.interviews {
+        let page = store.residents_page(Some(ResidentStatus::ToVisit), offset, PAGE)?;
+        if page.is_empty() {
+            report.ran_out_of_residents = true;
+            break;
+        }
+        // Residents visited here leave the to-visit filter; skipped ones stay.
+        let mut skipped = 0;
+        for row in page {
+            if report.interviews >= opts.interviews {
+                break 'outer;
+            }
+            let resident = row.resident;
+            now += Duration::seconds(rng.random_range(60..600));
+            let disposition = pick_outcome(&mut rng);
+            report.visits += 1;
+            if disposition.is_interview() {
+                let answers =
+                    interview(store, q, &resident, disposition, opts, &mut rng, &mut now)?;
+                report.answers += answers;
+                report.interviews += 1;
+                match disposition {
+                    Disposition::Complete => report.completed += 1,
+                    Disposition::Partial => report.partial += 1,
+                    _ => report.break_offs += 1,
+                }
+            } else {
+                let appointment = (disposition == Disposition::Appointment).then(|| {
+                    (now + Duration::days(1)).naive_local().date().and_time(
+                        NaiveTime::from_hms_opt(rng.random_range(9..20), 0, 0).unwrap_or_default(),
+                    )
+                });
+                let note = match disposition {
+                    Disposition::Refusal => Some("不愿意接受访问".to_string()),
+                    Disposition::NoOneHome => Some("敲门无人应答".to_string()),
+                    _ => None,
+                };
+                store.record_visit(
+                    &resident.resident_id,
+                    NewVisit {
+                        at: now,
+                        disposition,
+                        note,
+                        appointment,
+                        interview_id: None,
+                    },
+                )?;
+                match disposition {
+                    Disposition::Refusal => report.refusals += 1,
+                    d if d.is_no_contact() => report.no_contact += 1,
+                    Disposition::Appointment => report.appointments += 1,
+                    _ => report.other += 1,
+                }
+                skipped += 0;
+            }
+        }
+        offset = skipped;
+    }
+    Ok(report)
+}
+
+fn pick_outcome(rng: &mut ChaCha8Rng) -> Disposition {
+    let mut roll = rng.random_range(0..1000);
+    for (d, w) in OUTCOMES {
+        if roll < w {
+            return d;
+        }
+        roll -= w;
+    }
+    Disposition::Complete
+}
+
+/// Runs one interview through the flow and the store; returns answers saved.
+fn interview(
+    store: &Store,
+    q: &Questionnaire,
+    resident: &crate::assignment::Resident,
+    disposition: Disposition,
+    opts: &SimulateOptions,
+    rng: &mut ChaCha8Rng,
+    now: &mut DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let clock = Arc::new(Mutex::new(*now));
+    let read = Arc::clone(&clock);
+    let started = *now;
+    let id = uuid_v7_at(started, rng);
+    store.start_interview_with_id(
+        id,
+        &resident.resident_id,
+        &q.id,
+        &q.version,
+        &opts.surveyor_id,
+        started,
+    )?;
+    let mut flow =
+        Interview::new(q, resident.expression_fields()).with_clock(Arc::new(move || {
+            *read.lock().unwrap_or_else(|e| e.into_inner())
+        }));
+    // Partial and broken-off interviews stop part of the way in.
+    let stop_after = match disposition {
+        Disposition::Complete => usize::MAX,
+        Disposition::Partial => rng.random_range(15..30),
+        _ => rng.random_range(2..10),
+    };
+    let mut saved = 0;
+    let mut step = flow.start();
+    let mut asked = 0;
+    while let Some(s) = step {
+        if asked >= stop_after {
+            break;
+        }
+        asked += 1;
+        // Reading the question and hearing the answer: a few seconds to half a minute.
+        let think = rng.random_range(4..25)
+            + if rng.random_bool(0.1) {
+                rng.random_range(20..60)
+            } else {
+                0
+            };
+        *now += Duration::seconds(think);
+        *clock.lock().unwrap_or_else(|e| e.into_inner()) = *now;
+        match s {
+            Step::AddAnother(_) => {
+                step = flow.answer_add_another(rng.random_bool(0.3));
+                continue;
+            }
+            Step::Question(slot) => {
+                if let Some(answer) = choose_answer(&flow, slot, rng) {
+                    let qid = &q.questions[slot.question].id;
+                    store.save_answer(id, qid, slot.instance, &answer, *now)?;
+                    // The answer was checked by `choose_answer`.
+                    let _ = flow.set_answer(slot, answer);
+                    saved += 1;
+                }
+            }
+        }
+        store.save_events(id, &flow.take_events())?;
+        step = match flow.advance() {
+            Ok(next) => next,
+            Err(_) => break,
+        };
+    }
+    store.save_events(id, &flow.take_events())?;
+    let position = flow.current().and_then(|s| SavedPosition::from_step(q, s));
+    let added: Vec<(String, u32)> = flow
+        .added_instances()
+        .map(|(s, n)| (q.sections[s].id.clone(), n))
+        .collect();
+    store.save_position(id, position, &added)?;
+    let status = if disposition == Disposition::Complete && flow.can_finish() {
+        InterviewStatus::Completed
+    } else {
+        InterviewStatus::Abandoned
+    };
+    let disposition =
+        if status == InterviewStatus::Abandoned && disposition == Disposition::Complete {
+            Disposition::Partial
+        } else {
+            disposition
+        };
+    *now += Duration::seconds(rng.random_range(20..90));
+    store.finish_interview(id, status, disposition, *now)?;
+    Ok(saved)
+}
+
+/// A UUID v7 for a simulated moment, random bits from the seeded generator.
+fn uuid_v7_at(at: DateTime<Utc>, rng: &mut ChaCha8Rng) -> Uuid {
+    let mut bytes = [0u8; 10];
+    rng.fill(&mut bytes);
+    uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis().max(0) as u64, &bytes)
+        .into_uuid()
+}
+
+/// An answer the flow accepts, or `None` to leave an optional question.
+fn choose_answer(flow: &Interview<'_>, slot: Slot, rng: &mut ChaCha8Rng) -> Option<Answer> {
+    let q = flow.questionnaire();
+    let question = &q.questions[slot.question];
+    if !question.kind.is_answerable() {
+        return None;
+    }
+    let specials = q.specials_for(question);
+    if !question.required && rng.random_bool(0.15) {
+        return None;
+    }
+    if !specials.is_empty() && rng.random_bool(0.03) {
+        let s = if rng.random_bool(0.7) {
+            SpecialResponse::DontKnow
+        } else {
+            SpecialResponse::Refused
+        };
+        if let Ok(a) = flow.check(slot, Answer::special(s)) {
+            return Some(a);
+        }
+    }
+    for _ in 0..30 {
+        let Some(v) = candidate(flow, slot, rng) else {
+            break;
+        };
+        if let Ok(a) = flow.check(slot, Answer::Value(v)) {
+            return Some(a);
+        }
+    }
+    // Nothing valid came up: a surveyor would record "don't know".
+    specials
+        .iter()
+        .find_map(|s| flow.check(slot, Answer::special(*s)).ok())
+        .filter(|_| question.required)
+}
+
+fn candidate(flow: &Interview<'_>, slot: Slot, rng: &mut ChaCha8Rng) -> Option<AnswerValue> {
+    let q = flow.questionnaire();
+    let question = &q.questions[slot.question];
+    Some(match &question.kind {
+        QuestionKind::SingleChoice(_) => {
+            let choices = flow.visible_choices(slot);
+            let c = choices.choose(rng)?;
+            let other = (c.value == OTHER_CHOICE).then(|| "其他情况".to_string());
+            AnswerValue::Choice {
+                value: c.value.clone(),
+                other,
+            }
+        }
+        QuestionKind::MultipleChoice(_) => {
+            let choices = flow.visible_choices(slot);
+            if let Some(excl) = choices.iter().find(|c| c.exclusive)
+                && rng.random_bool(0.1)
+            {
+                AnswerValue::Choices {
+                    values: vec![excl.value.clone()],
+                    other: None,
+                }
+            } else {
+                let plain: Vec<_> = choices.iter().filter(|c| !c.exclusive).collect();
+                let n = rng.random_range(1..=plain.len().clamp(1, 3));
+                let mut values: Vec<String> =
+                    plain.sample(rng, n).map(|c| c.value.clone()).collect();
+                values.dedup();
+                let other = values
+                    .iter()
+                    .any(|v| v == OTHER_CHOICE)
+                    .then(|| "社区食堂".to_string());
+                AnswerValue::Choices { values, other }
+            }
+        }
+        QuestionKind::Rating { min, max, .. } => {
+            // Mostly satisfied, some not: a skewed draw over the scale.
+            let span = (max - min) as f64;
+            let u: f64 = rng.random_range(0.0..1.0);
+            let skewed = 1.0 - (1.0 - u) * (1.0 - u);
+            AnswerValue::Rating {
+                value: min + (skewed * span).round() as i64,
+            }
+        }
+        QuestionKind::YesNo => AnswerValue::YesNo {
+            // Consent-like questions (required, no way out) are mostly yes.
+            value: rng.random_bool(if question.required && !question.allow_special {
+                0.97
+            } else {
+                0.7
+            }),
+        },
+        QuestionKind::Integer { min, max } => {
+            let lo = min.unwrap_or(0);
+            let hi = max.unwrap_or(lo + 100).min(lo + 8).max(lo);
+            AnswerValue::Integer {
+                value: rng.random_range(lo..=hi),
+            }
+        }
+        QuestionKind::Decimal { min, max } => {
+            let lo = min.unwrap_or(0.0);
+            let hi = max.unwrap_or(lo + 100.0).max(lo);
+            AnswerValue::Decimal {
+                value: (rng.random_range(lo..=hi) * 10.0).round() / 10.0,
+            }
+        }
+        QuestionKind::Text { max_length, .. } => {
+            let pool: Vec<String> = PRAISE
+                .iter()
+                .chain(COMPLAINTS.iter())
+                .chain(PLACES.iter())
+                .map(|s| s.to_string())
+                .chain(std::iter::once(format!(
+                    "1{}{:09}",
+                    rng.random_range(3..10),
+                    rng.random_range(0..1_000_000_000u64)
+                )))
+                .collect();
+            let mut value = pool.choose(rng)?.clone();
+            if let Some(m) = max_length {
+                value = value.chars().take(*m).collect();
+            }
+            AnswerValue::Text { value }
+        }
+        QuestionKind::Date => {
+            let today = flow_today(flow);
+            AnswerValue::Date {
+                value: today - Duration::days(rng.random_range(0..365)),
+            }
+        }
+        QuestionKind::Time => AnswerValue::Time {
+            value: NaiveTime::from_hms_opt(
+                rng.random_range(8..21),
+                [0, 15, 30, 45][rng.random_range(0..4)],
+                0,
+            )?,
+        },
+        QuestionKind::Note | QuestionKind::Calculate { .. } => return None,
+    })
+}
+
+fn flow_today(_flow: &Interview<'_>) -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Exposed for tests: the outcome table sums to 1000.
+pub fn outcome_weights() -> HashMap<Disposition, u32> {
+    OUTCOMES.into_iter().collect()
+}

@@ -1,0 +1,60 @@
+//! Counts the surveyor's screens show: the day summary and quota progress.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::{Result, Store, parse_disposition, ts};
+use crate::assignment::Disposition;
+use crate::interview::Answer;
+
+/// Work recorded since a moment (the start of the day).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayCounts {
+    pub visits: HashMap<Disposition, u32>,
+    pub completed_interviews: u32,
+}
+
+impl Store {
+    pub fn day_counts(&self, since: DateTime<Utc>) -> Result<DayCounts> {
+        let since = ts(&since);
+        let mut out = DayCounts::default();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT disposition, count(*) FROM visits WHERE at >= ?1 GROUP BY disposition",
+        )?;
+        let rows = stmt.query_map([&since], |r| {
+            Ok((
+                parse_disposition(&r.get::<_, String>(0)?)?,
+                r.get::<_, u32>(1)?,
+            ))
+        })?;
+        for row in rows {
+            let (d, n) = row?;
+            out.visits.insert(d, n);
+        }
+        out.completed_interviews = self.conn.query_row(
+            "SELECT count(*) FROM interviews WHERE status = 'completed' AND ended_at >= ?1",
+            [&since],
+            |r| r.get(0),
+        )?;
+        Ok(out)
+    }
+
+    /// The answers to one (non-repeated) question across completed
+    /// interviews, for quota progress.
+    pub fn completed_answers(&self, question_id: &str) -> Result<Vec<Answer>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.answer FROM answers a JOIN interviews i ON i.id = a.interview_id
+             WHERE i.status = 'completed' AND a.question_id = ?1 AND a.instance = -1",
+        )?;
+        let rows = stmt.query_map([question_id], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for json in rows {
+            // An answer this binary cannot read is left out of the count, not fatal.
+            if let Ok(a) = serde_json::from_str(&json?) {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+}

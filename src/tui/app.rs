@@ -1,0 +1,525 @@
+//! The app's state and how keys change it. Drawing only reads the state;
+//! store access goes through `data`, never from inside `draw`.
+
+use std::sync::mpsc::Receiver;
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::data::{self, StoreSink};
+use super::i18n::Lang;
+use super::keys::Screen;
+use super::screens::help::{draw_footer, draw_help};
+use super::screens::interview::{InterviewOutcome, InterviewScreen};
+use super::screens::list::{ListEntry, ListOutcome, ListScreen};
+use super::screens::resident::{ResidentOutcome, ResidentScreen};
+use super::screens::review::{ReviewOutcome, ReviewState};
+use super::screens::summary::{self, SummaryData};
+use super::theme::Theme;
+use crate::assignment::Disposition;
+use crate::questionnaire::Questionnaire;
+use crate::store::Store;
+
+/// Dispositions for an interview ended before its end.
+pub const EARLY_ENDS: [Disposition; 3] = [
+    Disposition::Partial,
+    Disposition::BreakOff,
+    Disposition::Refusal,
+];
+
+pub enum View {
+    List,
+    Resident(Box<ResidentScreen>),
+    Interview {
+        screen: Box<InterviewScreen>,
+        review: Option<ReviewState>,
+        /// The "end early" dialog, with its highlighted choice.
+        end_early: Option<usize>,
+    },
+    Summary(SummaryData),
+}
+
+pub struct App {
+    pub store: Store,
+    pub questionnaire: &'static Questionnaire,
+    pub ui: Lang,
+    pub theme: Theme,
+    pub surveyor_id: String,
+    pub demo: bool,
+    pub list: ListScreen,
+    pub view: View,
+    pub help: bool,
+    pub quit: bool,
+    /// A message shown over the footer until the next key.
+    pub flash: Option<(bool, String)>,
+    /// The whole list, loading in the background after the first screenful.
+    pub loading: Option<Receiver<Vec<ListEntry>>>,
+}
+
+impl App {
+    pub fn new(
+        store: Store,
+        questionnaire: &'static Questionnaire,
+        ui: Lang,
+        surveyor_id: String,
+        demo: bool,
+        first_page: Vec<ListEntry>,
+    ) -> Self {
+        let mut list = ListScreen::new(first_page);
+        list.quotas = data::quotas(&store, questionnaire, ui).unwrap_or_default();
+        App {
+            store,
+            questionnaire,
+            ui,
+            theme: Theme::from_env(),
+            surveyor_id,
+            demo,
+            list,
+            view: View::List,
+            help: false,
+            quit: false,
+            flash: None,
+            loading: None,
+        }
+    }
+
+    pub fn screen(&self) -> Screen {
+        match &self.view {
+            View::List => Screen::List,
+            View::Resident(_) => Screen::Resident,
+            View::Interview {
+                review: Some(_), ..
+            } => Screen::Review,
+            View::Interview { .. } => Screen::Interview,
+            View::Summary(_) => Screen::Summary,
+        }
+    }
+
+    /// Takes the whole list once the background load has finished.
+    pub fn poll_background(&mut self) {
+        if let Some(rx) = &self.loading
+            && let Ok(entries) = rx.try_recv()
+        {
+            self.list.set_entries(entries);
+            self.loading = None;
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if key.kind == KeyEventKind::Release {
+            return;
+        }
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            // Everything is saved as it is entered: Ctrl+C is a safe quit.
+            if let View::Interview { screen, .. } = &mut self.view {
+                let mut sink = StoreSink::new(&self.store, screen.interview_id);
+                let _ = sink.flush(&mut screen.flow);
+            }
+            self.quit = true;
+            return;
+        }
+        self.flash = None;
+        if self.help {
+            self.help = false;
+            return;
+        }
+        if key.code == KeyCode::Char('?') && !self.typing() {
+            self.help = true;
+            return;
+        }
+        let view = std::mem::replace(&mut self.view, View::List);
+        self.view = match view {
+            View::List => self.list_key(key),
+            View::Resident(r) => self.resident_key(r, key),
+            View::Interview {
+                screen,
+                review,
+                end_early,
+            } => self.interview_key(screen, review, end_early, key),
+            View::Summary(d) => match key.code {
+                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Left => View::List,
+                _ => View::Summary(d),
+            },
+        };
+    }
+
+    pub fn handle_paste(&mut self, text: &str) {
+        match &mut self.view {
+            View::List => self.list.handle_paste(text),
+            View::Resident(r) => r.handle_paste(text),
+            View::Interview {
+                screen,
+                review: None,
+                ..
+            } => screen.handle_paste(text),
+            _ => {}
+        }
+    }
+
+    /// Whether letters are being typed as text (so `?` is a character).
+    fn typing(&self) -> bool {
+        match &self.view {
+            View::List => self.list.is_searching(),
+            View::Resident(r) => r.form_open(),
+            View::Interview {
+                screen,
+                review: None,
+                end_early: None,
+            } => screen.is_typing(),
+            _ => false,
+        }
+    }
+
+    fn list_key(&mut self, key: KeyEvent) -> View {
+        match self.list.handle_key(key) {
+            ListOutcome::Stay => View::List,
+            ListOutcome::Quit => {
+                self.quit = true;
+                View::List
+            }
+            ListOutcome::Summary => match data::summary(&self.store) {
+                Ok(d) => View::Summary(d),
+                Err(e) => {
+                    self.flash = Some((true, e));
+                    View::List
+                }
+            },
+            ListOutcome::SwitchLanguage => {
+                self.ui = if self.ui == Lang::Zh {
+                    Lang::En
+                } else {
+                    Lang::Zh
+                };
+                self.list.quotas =
+                    data::quotas(&self.store, self.questionnaire, self.ui).unwrap_or_default();
+                View::List
+            }
+            ListOutcome::Open(id) => match data::resident_screen(&self.store, &id) {
+                Ok(r) => View::Resident(Box::new(r)),
+                Err(e) => {
+                    self.flash = Some((true, e));
+                    View::List
+                }
+            },
+        }
+    }
+
+    fn resident_key(&mut self, mut r: Box<ResidentScreen>, key: KeyEvent) -> View {
+        match r.handle_key(key, self.ui) {
+            ResidentOutcome::Stay => View::Resident(r),
+            ResidentOutcome::Back => View::List,
+            ResidentOutcome::RecordVisit {
+                disposition,
+                note,
+                appointment,
+            } => {
+                match data::record_visit(
+                    &self.store,
+                    &r.resident.resident_id,
+                    disposition,
+                    note,
+                    appointment,
+                ) {
+                    Ok((visits, status)) => {
+                        r.visit_recorded(visits, status, self.ui);
+                        self.refresh_entry(&r.resident.resident_id);
+                    }
+                    Err(e) => r.visit_failed(e),
+                }
+                View::Resident(r)
+            }
+            ResidentOutcome::StartInterview => {
+                match data::open_interview(
+                    &self.store,
+                    self.questionnaire,
+                    &r.resident,
+                    &self.surveyor_id,
+                    self.ui,
+                ) {
+                    Ok(screen) => {
+                        self.refresh_entry(&r.resident.resident_id);
+                        View::Interview {
+                            screen: Box::new(screen),
+                            review: None,
+                            end_early: None,
+                        }
+                    }
+                    Err(e) => {
+                        r.message = Some(e);
+                        View::Resident(r)
+                    }
+                }
+            }
+        }
+    }
+
+    fn interview_key(
+        &mut self,
+        mut screen: Box<InterviewScreen>,
+        review: Option<ReviewState>,
+        end_early: Option<usize>,
+        key: KeyEvent,
+    ) -> View {
+        if let Some(choice) = end_early {
+            return self.end_early_key(screen, review, choice, key);
+        }
+        if let Some(mut rv) = review {
+            return match rv.handle_key(key, &screen.flow) {
+                ReviewOutcome::Stay => View::Interview {
+                    screen,
+                    review: Some(rv),
+                    end_early: None,
+                },
+                ReviewOutcome::Jump(slot) => {
+                    screen.jump(slot);
+                    View::Interview {
+                        screen,
+                        review: None,
+                        end_early: None,
+                    }
+                }
+                ReviewOutcome::Back => {
+                    let mut sink = StoreSink::new(&self.store, screen.interview_id);
+                    screen.go_back(&mut sink);
+                    View::Interview {
+                        screen,
+                        review: None,
+                        end_early: None,
+                    }
+                }
+                ReviewOutcome::Pause => self.pause(screen),
+                ReviewOutcome::EndEarly => View::Interview {
+                    screen,
+                    review: Some(rv),
+                    end_early: Some(0),
+                },
+                ReviewOutcome::Finish => {
+                    if !screen.flow.can_finish() {
+                        rv.message = Some(format!(
+                            "{} {} × {}",
+                            self.ui.s().cannot_finish,
+                            screen.flow.problems().len(),
+                            screen.flow.problems()[0].message
+                        ));
+                        return View::Interview {
+                            screen,
+                            review: Some(rv),
+                            end_early: None,
+                        };
+                    }
+                    match data::finish_interview(&self.store, &mut screen, Disposition::Complete) {
+                        Ok(()) => {
+                            self.refresh_entry(&screen.resident_id);
+                            self.flash = Some((false, self.ui.s().finished.to_string()));
+                            View::List
+                        }
+                        Err(e) => {
+                            rv.message = Some(format!("{} {e}", self.ui.s().save_failed));
+                            View::Interview {
+                                screen,
+                                review: Some(rv),
+                                end_early: None,
+                            }
+                        }
+                    }
+                }
+            };
+        }
+        let mut sink = StoreSink::new(&self.store, screen.interview_id);
+        match screen.handle_key(key, &mut sink) {
+            InterviewOutcome::Stay => View::Interview {
+                screen,
+                review: None,
+                end_early: None,
+            },
+            InterviewOutcome::Review => View::Interview {
+                screen,
+                review: Some(ReviewState::default()),
+                end_early: None,
+            },
+            InterviewOutcome::Pause => self.pause(screen),
+            InterviewOutcome::EndEarly => View::Interview {
+                screen,
+                review: None,
+                end_early: Some(0),
+            },
+        }
+    }
+
+    fn end_early_key(
+        &mut self,
+        mut screen: Box<InterviewScreen>,
+        review: Option<ReviewState>,
+        choice: usize,
+        key: KeyEvent,
+    ) -> View {
+        let pick = match key.code {
+            KeyCode::Esc => {
+                return View::Interview {
+                    screen,
+                    review,
+                    end_early: None,
+                };
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                return View::Interview {
+                    screen,
+                    review,
+                    end_early: Some(choice.saturating_sub(1)),
+                };
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                return View::Interview {
+                    screen,
+                    review,
+                    end_early: Some((choice + 1).min(EARLY_ENDS.len() - 1)),
+                };
+            }
+            KeyCode::Char(c @ '1'..='3') => c as usize - '1' as usize,
+            KeyCode::Enter => choice,
+            _ => {
+                return View::Interview {
+                    screen,
+                    review,
+                    end_early: Some(choice),
+                };
+            }
+        };
+        match data::finish_interview(&self.store, &mut screen, EARLY_ENDS[pick]) {
+            Ok(()) => {
+                self.refresh_entry(&screen.resident_id);
+                self.flash = Some((false, self.ui.s().ended_early.to_string()));
+                View::List
+            }
+            Err(e) => {
+                self.flash = Some((true, format!("{} {e}", self.ui.s().save_failed)));
+                View::Interview {
+                    screen,
+                    review,
+                    end_early: None,
+                }
+            }
+        }
+    }
+
+    fn pause(&mut self, mut screen: Box<InterviewScreen>) -> View {
+        let mut sink = StoreSink::new(&self.store, screen.interview_id);
+        match sink.flush(&mut screen.flow) {
+            Ok(()) => {
+                self.refresh_entry(&screen.resident_id);
+                self.flash = Some((false, self.ui.s().paused.to_string()));
+                View::List
+            }
+            Err(e) => {
+                self.flash = Some((true, format!("{} {e}", self.ui.s().save_failed)));
+                View::Interview {
+                    screen,
+                    review: None,
+                    end_early: None,
+                }
+            }
+        }
+    }
+
+    fn refresh_entry(&mut self, resident_id: &str) {
+        if let Ok(Some(e)) = data::list_entry(&self.store, resident_id) {
+            self.list.update_entry(e);
+        }
+        self.list.quotas =
+            data::quotas(&self.store, self.questionnaire, self.ui).unwrap_or_default();
+    }
+
+    // ----- drawing ------------------------------------------------------------
+
+    pub fn draw(&self, frame: &mut Frame) {
+        let area = frame.area();
+        if area.width < 80 || area.height < 24 {
+            let msg = format!("{} {}×{}", self.ui.s().too_small, area.width, area.height);
+            frame.render_widget(
+                Paragraph::new(Span::styled(msg, self.theme.error()))
+                    .wrap(ratatui::widgets::Wrap { trim: true }),
+                area,
+            );
+            return;
+        }
+        let [main, footer] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        let (theme, ui) = (&self.theme, self.ui);
+        match &self.view {
+            View::List => self.list.draw(frame, main, theme, ui, self.demo),
+            View::Resident(r) => r.draw(frame, main, theme, ui),
+            View::Interview {
+                screen,
+                review,
+                end_early,
+            } => {
+                match review {
+                    Some(rv) => {
+                        rv.draw(frame, main, theme, ui, &screen.flow, &screen.resident_label)
+                    }
+                    None => screen.draw(frame, main, theme, ui),
+                }
+                if let Some(choice) = end_early {
+                    draw_end_early(frame, main, theme, ui, *choice);
+                }
+            }
+            View::Summary(d) => summary::draw(frame, main, theme, ui, d),
+        }
+        match &self.flash {
+            Some((error, text)) => {
+                let style = if *error { theme.error() } else { theme.ok() };
+                frame.render_widget(Paragraph::new(Span::styled(text.clone(), style)), footer);
+            }
+            None => draw_footer(frame, footer, theme, ui, self.screen()),
+        }
+        if self.help {
+            draw_help(frame, main, theme, ui, self.screen());
+        }
+    }
+}
+
+fn draw_end_early(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, choice: usize) {
+    let width = 50.min(area.width);
+    let height = (EARLY_ENDS.len() as u16 + 4).min(area.height);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, popup);
+    let mut lines: Vec<Line> = EARLY_ENDS
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let style = if i == choice {
+                theme.selected()
+            } else {
+                theme.text()
+            };
+            Line::from(vec![
+                Span::styled(format!("{:>2} ", i + 1), theme.secondary()),
+                Span::styled(d.label(ui.code()), style),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(Span::styled(
+        match ui {
+            Lang::Zh => "Enter 确认  Esc 取消",
+            Lang::En => "Enter confirm  Esc cancel",
+        },
+        theme.secondary(),
+    )));
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.selected())
+                .title(format!(" {} ", ui.s().end_early)),
+        ),
+        popup,
+    );
+}

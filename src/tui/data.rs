@@ -1,0 +1,321 @@
+//! Between the screens and the store: loads what a screen shows and saves
+//! what it records. Every call here is one short SQLite transaction.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Local, NaiveDateTime, Utc};
+use uuid::Uuid;
+
+use super::i18n::Lang;
+use super::screens::interview::{AnswerSink, InterviewScreen};
+use super::screens::list::{ListEntry, QuotaLine};
+use super::screens::resident::{ResidentScreen, VisitLine};
+use super::screens::summary::SummaryData;
+use crate::assignment::status::ResidentStatus;
+use crate::assignment::{Disposition, Resident};
+use crate::interview::{Answer, AnswerValue, Interview, Slot};
+use crate::questionnaire::Questionnaire;
+use crate::store::{
+    InterviewStatus, NewVisit, ResidentRow, SavedPosition, Store, StoreError, Visit,
+};
+
+/// Store errors as the surveyor reads them.
+fn say(e: StoreError) -> String {
+    e.to_string()
+}
+
+impl From<ResidentRow> for ListEntry {
+    fn from(r: ResidentRow) -> Self {
+        ListEntry {
+            resident: r.resident,
+            status: r.status,
+            appointment: r.appointment,
+            visits: r.visits,
+        }
+    }
+}
+
+/// The first `limit` residents in walking order: enough for the first frame.
+pub fn first_page(store: &Store, limit: u64) -> Result<Vec<ListEntry>, String> {
+    Ok(store
+        .residents_page(None, 0, limit)
+        .map_err(say)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Every resident in walking order.
+pub fn all_entries(store: &Store) -> Result<Vec<ListEntry>, String> {
+    first_page(store, u64::MAX >> 1)
+}
+
+pub fn list_entry(store: &Store, resident_id: &str) -> Result<Option<ListEntry>, String> {
+    Ok(store
+        .resident_row(resident_id)
+        .map_err(say)?
+        .map(Into::into))
+}
+
+fn visit_lines(visits: Vec<Visit>) -> Vec<VisitLine> {
+    visits
+        .into_iter()
+        .map(|v| VisitLine {
+            attempt: v.attempt,
+            at: v.at,
+            disposition: v.disposition,
+            note: v.note,
+            appointment: v.appointment,
+        })
+        .collect()
+}
+
+pub fn resident_screen(store: &Store, resident_id: &str) -> Result<ResidentScreen, String> {
+    let row = store
+        .resident_row(resident_id)
+        .map_err(say)?
+        .ok_or_else(|| format!("resident {resident_id} is not in the assignment"))?;
+    let visits = visit_lines(store.visits(resident_id).map_err(say)?);
+    let in_progress = store
+        .in_progress_interview(resident_id)
+        .map_err(say)?
+        .is_some();
+    Ok(ResidentScreen::new(
+        row.resident,
+        row.status,
+        visits,
+        in_progress,
+    ))
+}
+
+pub fn record_visit(
+    store: &Store,
+    resident_id: &str,
+    disposition: Disposition,
+    note: Option<String>,
+    appointment: Option<NaiveDateTime>,
+) -> Result<(Vec<VisitLine>, ResidentStatus), String> {
+    store
+        .record_visit(
+            resident_id,
+            NewVisit {
+                at: Utc::now(),
+                disposition,
+                note,
+                appointment,
+                interview_id: None,
+            },
+        )
+        .map_err(say)?;
+    let visits = visit_lines(store.visits(resident_id).map_err(say)?);
+    let status = store
+        .resident_row(resident_id)
+        .map_err(say)?
+        .map_or(ResidentStatus::ToVisit, |r| r.status);
+    Ok((visits, status))
+}
+
+/// Resumes the resident's open interview, or starts one.
+pub fn open_interview(
+    store: &Store,
+    q: &'static Questionnaire,
+    resident: &Resident,
+    surveyor_id: &str,
+    ui: Lang,
+) -> Result<InterviewScreen, String> {
+    let fields: HashMap<String, String> = resident.expression_fields();
+    let label = format!(
+        "{} {}",
+        resident.name,
+        resident.room.as_deref().unwrap_or("")
+    );
+    let (id, mut flow, started_at) = match store
+        .in_progress_interview(&resident.resident_id)
+        .map_err(say)?
+    {
+        Some(id) => {
+            let saved = store.load_interview(id).map_err(say)?;
+            let answers = saved.answers.into_iter().filter_map(|(qid, instance, a)| {
+                q.question_index(&qid)
+                    .map(|question| (Slot { question, instance }, a))
+            });
+            let added = saved
+                .added_instances
+                .into_iter()
+                .filter_map(|(sid, n)| q.section_index(&sid).map(|s| (s, n)));
+            let position = saved.position.and_then(|p| p.to_step(q));
+            let mut flow = Interview::restore(q, fields, answers, added, position);
+            flow.mark_resumed();
+            (id, flow, saved.record.started_at)
+        }
+        None => {
+            let now = Utc::now();
+            let id = store
+                .start_interview(&resident.resident_id, &q.id, &q.version, surveyor_id, now)
+                .map_err(say)?;
+            (id, Interview::new(q, fields), now)
+        }
+    };
+    // Start in the surveyor's language when the questionnaire has it.
+    flow.set_language(ui.code());
+    let mut screen =
+        InterviewScreen::new(flow, id, resident.resident_id.clone(), label, started_at);
+    StoreSink::new(store, id).flush(&mut screen.flow)?;
+    Ok(screen)
+}
+
+/// Finishes an interview (complete, or ended early) and records the visit.
+pub fn finish_interview(
+    store: &Store,
+    screen: &mut InterviewScreen,
+    disposition: Disposition,
+) -> Result<(), String> {
+    let mut sink = StoreSink::new(store, screen.interview_id);
+    sink.flush(&mut screen.flow)?;
+    let status = if disposition == Disposition::Complete {
+        InterviewStatus::Completed
+    } else {
+        InterviewStatus::Abandoned
+    };
+    store
+        .finish_interview(screen.interview_id, status, disposition, Utc::now())
+        .map_err(say)?;
+    Ok(())
+}
+
+/// Writes answers through the store, one transaction per answer.
+pub struct StoreSink<'a> {
+    store: &'a Store,
+    interview_id: Uuid,
+}
+
+impl<'a> StoreSink<'a> {
+    pub fn new(store: &'a Store, interview_id: Uuid) -> Self {
+        StoreSink {
+            store,
+            interview_id,
+        }
+    }
+
+    /// Saves the paradata, position and repeat instances.
+    pub fn flush(&mut self, flow: &mut Interview<'_>) -> Result<(), String> {
+        self.save_progress(flow)
+    }
+}
+
+impl AnswerSink for StoreSink<'_> {
+    fn save_answer(
+        &mut self,
+        flow: &Interview<'_>,
+        slot: Slot,
+        answer: &Answer,
+    ) -> Result<(), String> {
+        let qid = &flow.questionnaire().questions[slot.question].id;
+        self.store
+            .save_answer(self.interview_id, qid, slot.instance, answer, Utc::now())
+            .map(|_| ())
+            .map_err(say)
+    }
+
+    fn clear_answer(&mut self, flow: &Interview<'_>, slot: Slot) -> Result<(), String> {
+        let qid = &flow.questionnaire().questions[slot.question].id;
+        self.store
+            .clear_answer(self.interview_id, qid, slot.instance, Utc::now())
+            .map(|_| ())
+            .map_err(say)
+    }
+
+    fn save_progress(&mut self, flow: &mut Interview<'_>) -> Result<(), String> {
+        let q = flow.questionnaire();
+        let events = flow.take_events();
+        if let Err(e) = self.store.save_events(self.interview_id, &events) {
+            // Keep them for the next try rather than lose them.
+            flow.put_back_events(events);
+            return Err(say(e));
+        }
+        let position = flow.current().and_then(|s| SavedPosition::from_step(q, s));
+        let added: Vec<(String, u32)> = flow
+            .added_instances()
+            .map(|(s, n)| (q.sections[s].id.clone(), n))
+            .collect();
+        self.store
+            .save_position(self.interview_id, position, &added)
+            .map_err(say)
+    }
+
+    fn save_note(&mut self, flow: &Interview<'_>, slot: Slot, note: &str) -> Result<(), String> {
+        let qid = &flow.questionnaire().questions[slot.question].id;
+        self.store
+            .save_note(self.interview_id, qid, slot.instance, note, Utc::now())
+            .map_err(say)
+    }
+}
+
+/// Quota progress: completed interviews per answer of each quota question.
+pub fn quotas(store: &Store, q: &Questionnaire, ui: Lang) -> Result<Vec<QuotaLine>, String> {
+    let mut out = Vec::new();
+    for quota in &q.quotas {
+        let Some(question) = q.question(&quota.question) else {
+            continue;
+        };
+        let answers = store.completed_answers(&quota.question).map_err(say)?;
+        let lang = if q.languages.iter().any(|l| l == ui.code()) {
+            ui.code()
+        } else {
+            &q.default_language
+        };
+        let cells = quota
+            .targets
+            .iter()
+            .map(|(value, target)| {
+                let done = answers
+                    .iter()
+                    .filter(|a| matches!(a, Answer::Value(AnswerValue::Choice { value: v, .. }) if v == value))
+                    .count() as u32;
+                let label = question
+                    .kind
+                    .choice_spec()
+                    .and_then(|c| c.choices.iter().find(|c| &c.value == value))
+                    .map_or(value.clone(), |c| c.label.get(lang).to_string());
+                (label, done, *target)
+            })
+            .collect();
+        out.push(QuotaLine {
+            question_label: question.id.clone(),
+            cells,
+        });
+    }
+    Ok(out)
+}
+
+/// Today (local time) at a glance.
+pub fn summary(store: &Store) -> Result<SummaryData, String> {
+    let midnight = Local::now()
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(Local).earliest())
+        .map_or_else(Utc::now, |t| t.with_timezone(&Utc));
+    let day = store.day_counts(midnight).map_err(say)?;
+    let status = store.status().map_err(say)?;
+    let visits_today = Disposition::ALL
+        .iter()
+        .filter_map(|d| day.visits.get(d).map(|n| (*d, *n)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    Ok(SummaryData {
+        visits_today,
+        interviews_completed_today: day.completed_interviews,
+        interviews_in_progress: status.in_progress as u32,
+        pending_export: status.pending_export as u32,
+        exported: status.exported as u32,
+        last_export: None,
+    })
+}
+
+/// When the day started, for tests that fix it.
+pub fn local_midnight_utc(now: DateTime<Local>) -> DateTime<Utc> {
+    now.date_naive()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(Local).earliest())
+        .map_or(now.with_timezone(&Utc), |t| t.with_timezone(&Utc))
+}

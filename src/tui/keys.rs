@@ -1,0 +1,188 @@
+//! Every key binding, described once: the footer and the help screen both
+//! read from here, and so does the README's key table.
+
+use super::i18n::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    List,
+    Resident,
+    Interview,
+    Review,
+    Summary,
+}
+
+/// (keys, English, Chinese, short English and Chinese for the footer, if shown there)
+type Binding = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+);
+
+const LIST: &[Binding] = &[
+    ("↑↓ j k", "move", "移动", Some(("move", "移动"))),
+    ("Enter", "open resident", "打开", Some(("open", "打开"))),
+    (
+        "/",
+        "search name, address, room, pinyin",
+        "搜索（姓名、地址、房号、拼音）",
+        Some(("search", "搜索")),
+    ),
+    (
+        "Tab f",
+        "filter by status",
+        "按状态筛选",
+        Some(("filter", "筛选")),
+    ),
+    (
+        "PgUp PgDn g G",
+        "page, first, last",
+        "翻页、首行、末行",
+        None,
+    ),
+    ("s", "day summary", "今日汇总", Some(("summary", "汇总"))),
+    ("L", "interface language", "界面语言", None),
+    ("?", "help", "帮助", Some(("help", "帮助"))),
+    ("q", "quit", "退出", Some(("quit", "退出"))),
+];
+
+const RESIDENT: &[Binding] = &[
+    (
+        "Enter i",
+        "start or resume the interview",
+        "开始或继续访问",
+        Some(("interview", "访问")),
+    ),
+    (
+        "v",
+        "record a visit outcome",
+        "记录走访结果",
+        Some(("visit outcome", "走访结果")),
+    ),
+    ("Tab", "next field (visit form)", "下一栏（走访表）", None),
+    (
+        "Esc ←",
+        "back to the list",
+        "返回名单",
+        Some(("back", "返回")),
+    ),
+    ("?", "help", "帮助", Some(("help", "帮助"))),
+];
+
+const INTERVIEW: &[Binding] = &[
+    (
+        "1-9",
+        "pick option (ratings: the value)",
+        "选择选项（评分题：分值）",
+        Some(("pick", "选择")),
+    ),
+    ("↑↓ j k", "move between options", "在选项间移动", None),
+    (
+        "Space",
+        "tick/untick (multiple choice)",
+        "勾选/取消（多选题）",
+        None,
+    ),
+    (
+        "Enter",
+        "confirm and next",
+        "确认并下一题",
+        Some(("next", "下一题")),
+    ),
+    (
+        "← PgUp",
+        "previous question",
+        "上一题",
+        Some(("back", "上一题")),
+    ),
+    ("PgDn", "next without answering", "不作答下一题", None),
+    (
+        "d ^D",
+        "don't know",
+        "不知道",
+        Some(("don't know", "不知道")),
+    ),
+    ("r ^R", "refused", "拒绝回答", Some(("refused", "拒答"))),
+    ("y n", "yes / no", "是 / 否", None),
+    ("^N", "note on this question", "本题备注", None),
+    ("^L", "questionnaire language", "切换问卷语言", None),
+    (
+        "e ^E",
+        "end early (refusal, break-off)",
+        "提前结束（拒访、中途退出）",
+        None,
+    ),
+    ("Alt+Enter ^J", "new line in long text", "长文本换行", None),
+    (
+        "Esc",
+        "pause (saved) to the list",
+        "暂停（已保存）返回名单",
+        Some(("pause", "暂停")),
+    ),
+    ("?", "help", "帮助", Some(("help", "帮助"))),
+];
+
+const REVIEW: &[Binding] = &[
+    ("↑↓ j k", "move", "移动", None),
+    (
+        "Enter",
+        "change this answer",
+        "修改此题",
+        Some(("change", "修改")),
+    ),
+    (
+        "u",
+        "next unanswered required",
+        "下一道未答必答题",
+        Some(("unanswered", "未答")),
+    ),
+    (
+        "F",
+        "finish the interview",
+        "结束访问",
+        Some(("finish", "结束访问")),
+    ),
+    ("←", "back to the questions", "返回问题", None),
+    ("e", "end early", "提前结束", None),
+    (
+        "Esc",
+        "pause (saved) to the list",
+        "暂停返回名单",
+        Some(("pause", "暂停")),
+    ),
+];
+
+const SUMMARY: &[Binding] = &[
+    (
+        "Esc q",
+        "back to the list",
+        "返回名单",
+        Some(("back", "返回")),
+    ),
+    ("?", "help", "帮助", Some(("help", "帮助"))),
+];
+
+pub fn bindings(screen: Screen) -> &'static [Binding] {
+    match screen {
+        Screen::List => LIST,
+        Screen::Resident => RESIDENT,
+        Screen::Interview => INTERVIEW,
+        Screen::Review => REVIEW,
+        Screen::Summary => SUMMARY,
+    }
+}
+
+/// (keys, description) in the interface language, for the help screen.
+pub fn described(screen: Screen, lang: Lang) -> impl Iterator<Item = (&'static str, &'static str)> {
+    bindings(screen)
+        .iter()
+        .map(move |(k, en, zh, _)| (*k, if lang == Lang::Zh { *zh } else { *en }))
+}
+
+/// (keys, short description) for the footer.
+pub fn footer(screen: Screen, lang: Lang) -> impl Iterator<Item = (&'static str, &'static str)> {
+    bindings(screen).iter().filter_map(move |(k, _, _, short)| {
+        short.map(|(en, zh)| (*k, if lang == Lang::Zh { zh } else { en }))
+    })
+}

@@ -1,0 +1,423 @@
+//! The assignment list: every resident in walking order with a status,
+//! counts, a status filter, incremental search and quota progress.
+
+use chrono::NaiveDateTime;
+use nucleo_matcher::Utf32String;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
+
+use crate::assignment::Resident;
+use crate::assignment::search::{Finder, search_key};
+use crate::assignment::status::ResidentStatus;
+use crate::tui::i18n::Lang;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::text_field::{Edit, EntryKind, TextField};
+
+/// One resident as the list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListEntry {
+    pub resident: Resident,
+    pub status: ResidentStatus,
+    pub appointment: Option<NaiveDateTime>,
+    pub visits: u32,
+}
+
+/// Progress of one quota: completed interviews per answer, against targets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuotaLine {
+    pub question_label: String,
+    /// (answer label, done, target)
+    pub cells: Vec<(String, u32, u32)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListOutcome {
+    Stay,
+    Open(String),
+    Summary,
+    Quit,
+    SwitchLanguage,
+}
+
+pub struct ListScreen {
+    entries: Vec<ListEntry>,
+    keys: Vec<Utf32String>,
+    /// Indexes into `entries` after filter and search, in display order.
+    visible: Vec<usize>,
+    selected: usize,
+    filter: Option<ResidentStatus>,
+    search: Option<TextField>,
+    query: String,
+    finder: Finder,
+    pub quotas: Vec<QuotaLine>,
+    /// Rows that fit on screen, from the last draw (for PageUp/PageDown).
+    page: std::cell::Cell<usize>,
+}
+
+/// The filters Tab cycles through: all, then each status.
+const FILTERS: [Option<ResidentStatus>; 10] = [
+    None,
+    Some(ResidentStatus::ToVisit),
+    Some(ResidentStatus::RevisitDue),
+    Some(ResidentStatus::Appointment),
+    Some(ResidentStatus::InProgress),
+    Some(ResidentStatus::Completed),
+    Some(ResidentStatus::Partial),
+    Some(ResidentStatus::BrokenOff),
+    Some(ResidentStatus::Refused),
+    Some(ResidentStatus::Closed),
+];
+
+impl ListScreen {
+    pub fn new(entries: Vec<ListEntry>) -> Self {
+        let mut s = ListScreen {
+            entries: Vec::new(),
+            keys: Vec::new(),
+            visible: Vec::new(),
+            selected: 0,
+            filter: None,
+            search: None,
+            query: String::new(),
+            finder: Finder::default(),
+            quotas: Vec::new(),
+            page: std::cell::Cell::new(10),
+        };
+        s.set_entries(entries);
+        s
+    }
+
+    /// Replaces the rows (e.g. once the whole list has loaded), keeping the
+    /// selected resident where possible.
+    pub fn set_entries(&mut self, entries: Vec<ListEntry>) {
+        let keep = self.selected_id();
+        self.keys = entries
+            .iter()
+            .map(|e| search_key(&e.resident).into())
+            .collect();
+        self.entries = entries;
+        self.refilter();
+        if let Some(id) = keep {
+            self.select_id(&id);
+        }
+    }
+
+    /// Updates one resident after a visit or an interview changed it.
+    pub fn update_entry(&mut self, entry: ListEntry) {
+        if let Some(i) = self
+            .entries
+            .iter()
+            .position(|e| e.resident.resident_id == entry.resident.resident_id)
+        {
+            self.entries[i] = entry;
+            let keep = self.selected_id();
+            self.refilter();
+            if let Some(id) = keep {
+                self.select_id(&id);
+            }
+        }
+    }
+
+    pub fn entries(&self) -> &[ListEntry] {
+        &self.entries
+    }
+
+    pub fn selected_id(&self) -> Option<String> {
+        self.visible
+            .get(self.selected)
+            .map(|i| self.entries[*i].resident.resident_id.clone())
+    }
+
+    fn select_id(&mut self, id: &str) {
+        if let Some(p) = self
+            .visible
+            .iter()
+            .position(|i| self.entries[*i].resident.resident_id == id)
+        {
+            self.selected = p;
+        }
+    }
+
+    fn refilter(&mut self) {
+        let matched = self.finder.find(&self.query, &self.keys);
+        self.visible = matched
+            .into_iter()
+            .filter(|i| self.filter.is_none_or(|f| self.entries[*i].status == f))
+            .collect();
+        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
+    }
+
+    pub fn is_searching(&self) -> bool {
+        self.search.is_some()
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> ListOutcome {
+        if let Some(field) = self.search.as_mut() {
+            match key.code {
+                KeyCode::Esc => {
+                    self.search = None;
+                    self.query.clear();
+                    self.refilter();
+                }
+                KeyCode::Enter => {
+                    self.search = None;
+                    if let Some(id) = self.selected_id() {
+                        return ListOutcome::Open(id);
+                    }
+                }
+                KeyCode::Up | KeyCode::Down => {
+                    self.search = None;
+                    return self.handle_key(key);
+                }
+                _ => {
+                    if field.handle_key(key) == Edit::Changed {
+                        self.query = field.text();
+                        self.selected = 0;
+                        self.refilter();
+                    }
+                }
+            }
+            return ListOutcome::Stay;
+        }
+        let last = self.visible.len().saturating_sub(1);
+        let page = self.page.get().max(1);
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => self.selected = (self.selected + 1).min(last),
+            KeyCode::PageUp => self.selected = self.selected.saturating_sub(page),
+            KeyCode::PageDown => self.selected = (self.selected + page).min(last),
+            KeyCode::Home | KeyCode::Char('g') => self.selected = 0,
+            KeyCode::End | KeyCode::Char('G') => self.selected = last,
+            KeyCode::Enter | KeyCode::Right => {
+                if let Some(id) = self.selected_id() {
+                    return ListOutcome::Open(id);
+                }
+            }
+            KeyCode::Char('/') => {
+                let mut f = TextField::new(
+                    EntryKind::Text {
+                        multiline: false,
+                        max_chars: Some(40),
+                    },
+                    &self.query,
+                );
+                f.set_placeholder("");
+                self.search = Some(f);
+            }
+            KeyCode::Tab | KeyCode::Char('f') => self.cycle_filter(1),
+            KeyCode::BackTab | KeyCode::Char('F') => self.cycle_filter(FILTERS.len() - 1),
+            KeyCode::Esc if !self.query.is_empty() => {
+                self.query.clear();
+                self.refilter();
+            }
+            KeyCode::Char('s') => return ListOutcome::Summary,
+            KeyCode::Char('L') => return ListOutcome::SwitchLanguage,
+            KeyCode::Char('q') => return ListOutcome::Quit,
+            _ => {}
+        }
+        ListOutcome::Stay
+    }
+
+    pub fn handle_paste(&mut self, text: &str) {
+        if let Some(f) = self.search.as_mut()
+            && f.paste(text) == Edit::Changed
+        {
+            self.query = f.text();
+            self.selected = 0;
+            self.refilter();
+        }
+    }
+
+    fn cycle_filter(&mut self, step: usize) {
+        let i = FILTERS.iter().position(|f| *f == self.filter).unwrap_or(0);
+        self.filter = FILTERS[(i + step) % FILTERS.len()];
+        self.selected = 0;
+        self.refilter();
+    }
+
+    pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, demo: bool) {
+        let s = ui.s();
+        let quota_rows = self.quotas.len().min(2) as u16;
+        let [title, counts, controls, quota_area, table_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(quota_rows),
+            Constraint::Min(3),
+        ])
+        .areas(area);
+
+        let mut spans = vec![Span::styled(s.assignment, theme.title())];
+        if demo {
+            spans.push(Span::raw("  "));
+            spans.push(Span::styled(s.demo_banner, theme.warning()));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), title);
+
+        // Counts of each status present, then the total.
+        let code = ui.code();
+        let mut parts: Vec<Span> = Vec::new();
+        for status in ResidentStatus::ALL {
+            let n = self.entries.iter().filter(|e| e.status == status).count();
+            if n > 0 {
+                parts.push(Span::styled(
+                    format!("{} {n}", status.label(code)),
+                    status_style(theme, status),
+                ));
+                parts.push(Span::raw(" · "));
+            }
+        }
+        parts.push(Span::styled(
+            format!("{} {} {}", s.all, self.entries.len(), s.residents),
+            theme.heading(),
+        ));
+        frame.render_widget(Paragraph::new(Line::from(parts)), counts);
+
+        let filter = self.filter.map_or(s.all, |f| f.label(code));
+        let mut ctl = vec![
+            Span::styled(format!("{}: ", s.filter), theme.secondary()),
+            Span::styled(filter, theme.heading()),
+            Span::raw("   "),
+            Span::styled(format!("{}: ", s.search), theme.secondary()),
+        ];
+        if self.search.is_none() {
+            ctl.push(Span::styled(
+                if self.query.is_empty() {
+                    "/".to_string()
+                } else {
+                    self.query.clone()
+                },
+                theme.heading(),
+            ));
+        }
+        frame.render_widget(Paragraph::new(Line::from(ctl)), controls);
+        if let Some(field) = &self.search {
+            let label_width = (s.filter.chars().count()
+                + filter.chars().count()
+                + s.search.chars().count()) as u16;
+            let x = controls.x
+                + label_width
+                + 7
+                + cjk_extra(s.filter)
+                + cjk_extra(filter)
+                + cjk_extra(s.search);
+            if x < controls.x + controls.width {
+                let r = Rect {
+                    x,
+                    width: controls.x + controls.width - x,
+                    ..controls
+                };
+                field.render(frame, r, Block::default(), true);
+            }
+        }
+
+        for (i, q) in self.quotas.iter().take(quota_rows as usize).enumerate() {
+            let mut spans = vec![Span::styled(
+                format!("{} {}: ", s.quota, q.question_label),
+                theme.secondary(),
+            )];
+            for (label, done, target) in &q.cells {
+                let style = if done >= target {
+                    theme.ok()
+                } else {
+                    theme.text()
+                };
+                spans.push(Span::styled(format!("{label} {done}/{target}  "), style));
+            }
+            let r = Rect {
+                y: quota_area.y + i as u16,
+                height: 1,
+                ..quota_area
+            };
+            frame.render_widget(Paragraph::new(Line::from(spans)), r);
+        }
+
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .border_style(theme.border());
+        if self.visible.is_empty() {
+            frame.render_widget(
+                Paragraph::new(Span::styled(s.no_match, theme.heading())).block(block),
+                table_area,
+            );
+            return;
+        }
+        let header = Row::new([
+            s.col_where,
+            s.col_name,
+            s.col_status,
+            s.col_visits,
+            s.address,
+        ])
+        .style(theme.heading());
+        let rows_fit = table_area.height.saturating_sub(2) as usize;
+        self.page.set(rows_fit);
+        // Only the rows on screen are built: the list may hold 100,000.
+        let offset = if self.selected >= rows_fit {
+            self.selected + 1 - rows_fit
+        } else {
+            0
+        };
+        let rows: Vec<Row> = self
+            .visible
+            .iter()
+            .skip(offset)
+            .take(rows_fit)
+            .map(|i| {
+                let e = &self.entries[*i];
+                let r = &e.resident;
+                let place = [r.building.as_deref(), r.unit.as_deref(), r.room.as_deref()]
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("-");
+                let mut status = e.status.label(code).to_string();
+                if let (ResidentStatus::Appointment, Some(at)) = (e.status, e.appointment) {
+                    status.push_str(&at.format(" %m-%d %H:%M").to_string());
+                }
+                Row::new([
+                    Cell::from(place),
+                    Cell::from(r.name.clone()),
+                    Cell::from(Span::styled(status, status_style(theme, e.status))),
+                    Cell::from(e.visits.to_string()),
+                    Cell::from(r.address.clone()),
+                ])
+            })
+            .collect();
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Length(10),
+                Constraint::Length(10),
+                Constraint::Length(18),
+                Constraint::Length(6),
+                Constraint::Fill(1),
+            ],
+        )
+        .header(header)
+        .block(block)
+        .row_highlight_style(theme.selected());
+        let mut state = TableState::default().with_selected(Some(self.selected - offset));
+        frame.render_stateful_widget(table, table_area, &mut state);
+    }
+}
+
+/// Extra columns taken by wide characters beyond one per character.
+fn cjk_extra(s: &str) -> u16 {
+    let cols: usize = Line::from(s).width();
+    (cols - s.chars().count()) as u16
+}
+
+pub fn status_style(theme: &Theme, s: ResidentStatus) -> ratatui::style::Style {
+    match s {
+        ResidentStatus::Completed => theme.ok(),
+        ResidentStatus::RevisitDue | ResidentStatus::Appointment | ResidentStatus::InProgress => {
+            theme.warning()
+        }
+        ResidentStatus::Refused | ResidentStatus::BrokenOff => theme.error(),
+        _ => theme.text(),
+    }
+}
