@@ -6,6 +6,7 @@
 
 pub mod assignment;
 pub mod config;
+pub mod demo;
 pub mod expr;
 pub mod interview;
 pub mod questionnaire;

@@ -11,7 +11,9 @@ use doorstep::tui::data;
 use doorstep::tui::terminal::TerminalGuard;
 use ratatui::crossterm::event::{self, Event};
 
-use super::{Places, active_questionnaire, demo};
+use doorstep::demo;
+
+use super::{Places, active_questionnaire};
 
 /// Rows loaded before the first frame; the rest follow in the background.
 const FIRST_PAGE: u64 = 200;

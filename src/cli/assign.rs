@@ -7,7 +7,9 @@ use anyhow::bail;
 use doorstep::assignment::import::{Encoding, read_residents};
 use doorstep::questionnaire::{STANDARD_RESIDENT_FIELDS, load_file};
 
-use super::{Places, active_questionnaire, demo};
+use doorstep::demo;
+
+use super::{Places, active_questionnaire};
 
 /// Exit code when the list loaded but some rows were rejected.
 const SOME_ROWS_REJECTED: u8 = 2;

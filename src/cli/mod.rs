@@ -4,7 +4,6 @@
 pub mod app;
 pub mod assign;
 pub mod check;
-pub mod demo;
 pub mod simulate;
 pub mod status;
 

@@ -84,6 +84,8 @@ pub struct InterviewScreen {
     flash: Option<Flash>,
     /// Came here from the review screen: confirming goes back there.
     pub from_review: bool,
+    /// Shows this many seconds instead of the running clock (snapshot tests).
+    pub frozen_elapsed: Option<u64>,
 }
 
 impl InterviewScreen {
@@ -110,6 +112,7 @@ impl InterviewScreen {
             focus: Focus::Options,
             flash: None,
             from_review: false,
+            frozen_elapsed: None,
         };
         s.flow.start();
         s.load_step();
@@ -789,7 +792,9 @@ impl InterviewScreen {
         .areas(area);
 
         let q = self.flow.questionnaire();
-        let elapsed = self.started.elapsed().as_secs();
+        let elapsed = self
+            .frozen_elapsed
+            .unwrap_or_else(|| self.started.elapsed().as_secs());
         let right = format!("{} {:02}:{:02}", s.elapsed, elapsed / 60, elapsed % 60);
         let left = format!(
             "{} · {}",
