@@ -148,10 +148,9 @@ impl Config {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&dir).map_err(io)?;
-        let file_name = path.file_name().map_or_else(
-            || OsString::from(CONFIG_FILE),
-            |n| n.to_os_string(),
-        );
+        let file_name = path
+            .file_name()
+            .map_or_else(|| OsString::from(CONFIG_FILE), |n| n.to_os_string());
         let mut tmp_name = OsString::from(".");
         tmp_name.push(&file_name);
         tmp_name.push(format!(".tmp-{}", std::process::id()));
@@ -192,10 +191,7 @@ mod tests {
     #[test]
     fn flag_beats_env_beats_default() {
         let a = PathBuf::from("/a");
-        assert_eq!(
-            pick(Some(a.clone()), Some("/b".into())),
-            Some(a.clone())
-        );
+        assert_eq!(pick(Some(a.clone()), Some("/b".into())), Some(a.clone()));
         assert_eq!(pick(None, Some("/b".into())), Some(PathBuf::from("/b")));
         assert_eq!(pick(None, Some("".into())), None);
         assert_eq!(pick(None, None), None);

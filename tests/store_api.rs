@@ -7,7 +7,9 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use doorstep::assignment::{Disposition, Resident};
 use doorstep::config::{self, Config, ConfigError};
-use doorstep::interview::{Answer, AnswerValue, EventKind, Interview, ParadataEvent, Slot, SpecialResponse, Step};
+use doorstep::interview::{
+    Answer, AnswerValue, EventKind, Interview, ParadataEvent, Slot, SpecialResponse, Step,
+};
 use doorstep::questionnaire::{Questionnaire, load_str};
 use doorstep::store::{
     InterviewStatus, MergeCounts, NewVisit, ResidentStatus, SCHEMA_VERSION, SavedPosition, Store,
@@ -50,7 +52,10 @@ fn setup(dir: &Path) -> Store {
         .register_questionnaire(&questionnaire(SOURCE), SOURCE)
         .unwrap();
     store
-        .upsert_residents(&[resident("R1", "1", "1", "101"), resident("R2", "1", "1", "102")])
+        .upsert_residents(&[
+            resident("R1", "1", "1", "101"),
+            resident("R2", "1", "1", "102"),
+        ])
         .unwrap();
     store
 }
@@ -130,7 +135,10 @@ fn questionnaire_registry_accepts_same_content_and_refuses_changes() {
     store.register_questionnaire(&q, SOURCE).unwrap();
     store.register_questionnaire(&q, SOURCE).unwrap(); // no-op
     assert_eq!(
-        store.questionnaire_source("household", "1").unwrap().as_deref(),
+        store
+            .questionnaire_source("household", "1")
+            .unwrap()
+            .as_deref(),
         Some(SOURCE)
     );
     assert_eq!(store.questionnaire_source("household", "2").unwrap(), None);
@@ -160,7 +168,10 @@ fn questionnaire_registry_accepts_same_content_and_refuses_changes() {
     ));
     store.set_active_questionnaire("household", "2").unwrap();
     let active = store.active_questionnaire().unwrap().unwrap();
-    assert_eq!((active.id.as_str(), active.version.as_str()), ("household", "2"));
+    assert_eq!(
+        (active.id.as_str(), active.version.as_str()),
+        ("household", "2")
+    );
     assert_eq!(active.source, v2_source);
     assert_eq!(active.content_hash, questionnaire(&v2_source).content_hash);
 }
@@ -172,7 +183,9 @@ fn reimport_merges_without_losing_recorded_work() {
     let iid = store
         .start_interview("R1", "household", "1", "S01", t(0))
         .unwrap();
-    store.save_answer(iid, "consent", None, &rating(1), t(1)).unwrap();
+    store
+        .save_answer(iid, "consent", None, &rating(1), t(1))
+        .unwrap();
     store
         .record_visit(
             "R2",
@@ -187,10 +200,17 @@ fn reimport_merges_without_losing_recorded_work() {
         .unwrap();
 
     // Same list again: nothing changes.
-    let same = [resident("R1", "1", "1", "101"), resident("R2", "1", "1", "102")];
+    let same = [
+        resident("R1", "1", "1", "101"),
+        resident("R2", "1", "1", "102"),
+    ];
     assert_eq!(
         store.upsert_residents(&same).unwrap(),
-        MergeCounts { added: 0, updated: 0, unchanged: 2 }
+        MergeCounts {
+            added: 0,
+            updated: 0,
+            unchanged: 2
+        }
     );
     // New list: R1 renamed, R2 unchanged, R3 new. Nobody is dropped even
     // when a later list leaves someone out.
@@ -198,11 +218,31 @@ fn reimport_merges_without_losing_recorded_work() {
     r1.name = "Renamed".into();
     r1.attributes.insert("age_group".into(), "50-59".into());
     let counts = store
-        .upsert_residents(&[r1.clone(), resident("R2", "1", "1", "102"), resident("R3", "2", "1", "1")])
+        .upsert_residents(&[
+            r1.clone(),
+            resident("R2", "1", "1", "102"),
+            resident("R3", "2", "1", "1"),
+        ])
         .unwrap();
-    assert_eq!(counts, MergeCounts { added: 1, updated: 1, unchanged: 1 });
-    let counts = store.upsert_residents(&[resident("R3", "2", "1", "1")]).unwrap();
-    assert_eq!(counts, MergeCounts { added: 0, updated: 0, unchanged: 1 });
+    assert_eq!(
+        counts,
+        MergeCounts {
+            added: 1,
+            updated: 1,
+            unchanged: 1
+        }
+    );
+    let counts = store
+        .upsert_residents(&[resident("R3", "2", "1", "1")])
+        .unwrap();
+    assert_eq!(
+        counts,
+        MergeCounts {
+            added: 0,
+            updated: 0,
+            unchanged: 1
+        }
+    );
 
     assert_eq!(store.resident_count().unwrap(), 3);
     assert_eq!(store.resident("R1").unwrap().unwrap(), r1);
@@ -213,7 +253,11 @@ fn reimport_merges_without_losing_recorded_work() {
     assert_eq!(saved.answers, [("consent".to_string(), None, rating(1))]);
     assert_eq!(store.visits("R2").unwrap().len(), 1);
     let row = store.resident_row("R1").unwrap().unwrap();
-    assert_eq!(row.status, ResidentStatus::InProgress, "status survives re-import");
+    assert_eq!(
+        row.status,
+        ResidentStatus::InProgress,
+        "status survives re-import"
+    );
     let row = store.resident_row("R2").unwrap().unwrap();
     assert_eq!((row.status, row.visits), (ResidentStatus::RevisitDue, 1));
 }
@@ -256,11 +300,15 @@ fn walking_order_is_numeric_aware_and_pages() {
         )
         .unwrap();
     assert_eq!(
-        ids(store.residents_page(Some(ResidentStatus::Refused), 0, 10).unwrap()),
+        ids(store
+            .residents_page(Some(ResidentStatus::Refused), 0, 10)
+            .unwrap()),
         ["e"]
     );
     assert_eq!(
-        ids(store.residents_page(Some(ResidentStatus::ToVisit), 0, 10).unwrap()),
+        ids(store
+            .residents_page(Some(ResidentStatus::ToVisit), 0, 10)
+            .unwrap()),
         ["c", "b", "d", "a", "f"]
     );
 }
@@ -301,10 +349,16 @@ fn visits_are_numbered_and_drive_the_status() {
         .record_visit("R1", visit(9, Disposition::Moved, None))
         .unwrap();
     let row = store.resident_row("R1").unwrap().unwrap();
-    assert_eq!((row.status, row.appointment), (ResidentStatus::Closed, None));
+    assert_eq!(
+        (row.status, row.appointment),
+        (ResidentStatus::Closed, None)
+    );
 
     let visits = store.visits("R1").unwrap();
-    assert_eq!(visits.iter().map(|v| v.attempt).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(
+        visits.iter().map(|v| v.attempt).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
     assert_eq!(visits[0], v1);
     assert_eq!(visits[1], v2);
     // Attempts count per resident.
@@ -349,18 +403,30 @@ fn interview_lifecycle() {
     assert_eq!(rec.device_id, store.device_id());
     assert_eq!(rec.surveyor_id, "S01");
     assert_eq!(rec.questionnaire_hash, questionnaire(SOURCE).content_hash);
-    assert_eq!((rec.started_at, rec.ended_at, rec.disposition), (t(0), None, None));
+    assert_eq!(
+        (rec.started_at, rec.ended_at, rec.disposition),
+        (t(0), None, None)
+    );
     assert_eq!(store.in_progress_interview("R1").unwrap(), Some(iid));
     assert_eq!(store.in_progress_interview("R2").unwrap(), None);
 
     let visit = store
-        .finish_interview(iid, InterviewStatus::Completed, Disposition::Complete, t(20))
+        .finish_interview(
+            iid,
+            InterviewStatus::Completed,
+            Disposition::Complete,
+            t(20),
+        )
         .unwrap();
     assert_eq!((visit.attempt, visit.interview_id), (1, Some(iid)));
     let rec = store.interview(iid).unwrap().unwrap();
     assert_eq!(
         (rec.status, rec.disposition, rec.ended_at),
-        (InterviewStatus::Completed, Some(Disposition::Complete), Some(t(20)))
+        (
+            InterviewStatus::Completed,
+            Some(Disposition::Complete),
+            Some(t(20))
+        )
     );
     assert_eq!(store.in_progress_interview("R1").unwrap(), None);
     assert_eq!(
@@ -373,7 +439,12 @@ fn interview_lifecycle() {
         Err(StoreError::InterviewFinished(id)) if id == iid
     ));
     assert!(matches!(
-        store.finish_interview(iid, InterviewStatus::Abandoned, Disposition::BreakOff, t(22)),
+        store.finish_interview(
+            iid,
+            InterviewStatus::Abandoned,
+            Disposition::BreakOff,
+            t(22)
+        ),
         Err(StoreError::InterviewFinished(_))
     ));
 
@@ -398,13 +469,29 @@ fn answers_keep_history_and_clear() {
     let iid = store
         .start_interview("R1", "household", "1", "S01", t(0))
         .unwrap();
-    let h1 = store.save_answer(iid, "q_rating", None, &rating(3), t(1)).unwrap();
-    let h2 = store.save_answer(iid, "q_rating", None, &rating(5), t(2)).unwrap();
+    let h1 = store
+        .save_answer(iid, "q_rating", None, &rating(3), t(1))
+        .unwrap();
+    let h2 = store
+        .save_answer(iid, "q_rating", None, &rating(5), t(2))
+        .unwrap();
     let h3 = store
-        .save_answer(iid, "member_age", Some(0), &Answer::Value(AnswerValue::Integer { value: 40 }), t(3))
+        .save_answer(
+            iid,
+            "member_age",
+            Some(0),
+            &Answer::Value(AnswerValue::Integer { value: 40 }),
+            t(3),
+        )
         .unwrap();
     let h4 = store
-        .save_answer(iid, "member_age", Some(1), &Answer::special(SpecialResponse::Refused), t(4))
+        .save_answer(
+            iid,
+            "member_age",
+            Some(1),
+            &Answer::special(SpecialResponse::Refused),
+            t(4),
+        )
         .unwrap();
     assert!(h1 < h2 && h2 < h3 && h3 < h4);
 
@@ -413,13 +500,28 @@ fn answers_keep_history_and_clear() {
         saved.answers,
         [
             ("q_rating".to_string(), None, rating(5)),
-            ("member_age".to_string(), Some(0), Answer::Value(AnswerValue::Integer { value: 40 })),
-            ("member_age".to_string(), Some(1), Answer::special(SpecialResponse::Refused)),
+            (
+                "member_age".to_string(),
+                Some(0),
+                Answer::Value(AnswerValue::Integer { value: 40 })
+            ),
+            (
+                "member_age".to_string(),
+                Some(1),
+                Answer::special(SpecialResponse::Refused)
+            ),
         ]
     );
-    let h5 = store.clear_answer(iid, "member_age", Some(0), t(5)).unwrap();
+    let h5 = store
+        .clear_answer(iid, "member_age", Some(0), t(5))
+        .unwrap();
     assert!(h5.is_some());
-    assert_eq!(store.clear_answer(iid, "member_age", Some(0), t(6)).unwrap(), None);
+    assert_eq!(
+        store
+            .clear_answer(iid, "member_age", Some(0), t(6))
+            .unwrap(),
+        None
+    );
     let saved = store.load_interview(iid).unwrap();
     assert_eq!(saved.answers.len(), 2);
 
@@ -433,8 +535,18 @@ fn answers_keep_history_and_clear() {
         [
             (h1, "q_rating", None, Some(rating(3))),
             (h2, "q_rating", None, Some(rating(5))),
-            (h3, "member_age", Some(0), Some(Answer::Value(AnswerValue::Integer { value: 40 }))),
-            (h4, "member_age", Some(1), Some(Answer::special(SpecialResponse::Refused))),
+            (
+                h3,
+                "member_age",
+                Some(0),
+                Some(Answer::Value(AnswerValue::Integer { value: 40 }))
+            ),
+            (
+                h4,
+                "member_age",
+                Some(1),
+                Some(Answer::special(SpecialResponse::Refused))
+            ),
             (h5.unwrap(), "member_age", Some(0), None),
         ]
     );
@@ -442,7 +554,11 @@ fn answers_keep_history_and_clear() {
     // The stored text is the answer's JSON.
     let json: String = store
         .connection()
-        .query_row("SELECT answer FROM answer_history WHERE id = ?1", [h4], |r| r.get(0))
+        .query_row(
+            "SELECT answer FROM answer_history WHERE id = ?1",
+            [h4],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(json, r#"{"special":"refused"}"#);
     assert!(matches!(
@@ -470,7 +586,9 @@ fn resume_returns_answers_position_and_events() {
         flow.jump(slot).unwrap();
         let consent = Answer::Value(AnswerValue::YesNo { value: true });
         flow.set_answer(slot, consent.clone()).unwrap();
-        store.save_answer(iid, "consent", None, &consent, t(1)).unwrap();
+        store
+            .save_answer(iid, "consent", None, &consent, t(1))
+            .unwrap();
         flow.advance().unwrap();
         step = flow.current().unwrap();
         let added = vec![("members".to_string(), 2)];
@@ -504,21 +622,28 @@ fn resume_returns_answers_position_and_events() {
     assert_eq!(position.to_step(&q), Some(step));
     assert!(matches!(step, Step::Question(_)));
     let last = saved.events.last().unwrap();
-    assert_eq!((last.kind, last.detail.as_deref()), (EventKind::LanguageChanged, Some("zh")));
+    assert_eq!(
+        (last.kind, last.detail.as_deref()),
+        (EventKind::LanguageChanged, Some("zh"))
+    );
     assert!(saved.events.iter().any(|e| e.kind == EventKind::Answered));
 
     // The position by ids, and a cleared position.
     store
         .save_position(
             iid,
-            Some(SavedPosition::AddAnother { section_id: "members".into() }),
+            Some(SavedPosition::AddAnother {
+                section_id: "members".into(),
+            }),
             &[],
         )
         .unwrap();
     let saved = store.load_interview(iid).unwrap();
     assert_eq!(
         saved.position,
-        Some(SavedPosition::AddAnother { section_id: "members".into() })
+        Some(SavedPosition::AddAnother {
+            section_id: "members".into()
+        })
     );
     assert!(saved.added_instances.is_empty());
     store.save_position(iid, None, &[]).unwrap();
@@ -543,22 +668,42 @@ fn status_counts() {
         interview_id: None,
     };
     let interview = |r: &str, status, d| {
-        let id = store.start_interview(r, "household", "1", "S01", t(1)).unwrap();
+        let id = store
+            .start_interview(r, "household", "1", "S01", t(1))
+            .unwrap();
         if let Some(status) = status {
             store.finish_interview(id, status, d, t(2)).unwrap();
         }
         id
     };
-    interview("R1", Some(InterviewStatus::Completed), Disposition::Complete);
+    interview(
+        "R1",
+        Some(InterviewStatus::Completed),
+        Disposition::Complete,
+    );
     interview("R2", Some(InterviewStatus::Completed), Disposition::Partial);
-    interview("R3", Some(InterviewStatus::Abandoned), Disposition::BreakOff);
+    interview(
+        "R3",
+        Some(InterviewStatus::Abandoned),
+        Disposition::BreakOff,
+    );
     interview("R4", None, Disposition::Complete);
-    store.record_visit("R5", visit(Disposition::Refusal)).unwrap();
-    store.record_visit("R6", visit(Disposition::NoOneHome)).unwrap();
-    store.record_visit("R7", visit(Disposition::Appointment)).unwrap();
-    store.record_visit("R8", visit(Disposition::VacantOrNotResidence)).unwrap();
+    store
+        .record_visit("R5", visit(Disposition::Refusal))
+        .unwrap();
+    store
+        .record_visit("R6", visit(Disposition::NoOneHome))
+        .unwrap();
+    store
+        .record_visit("R7", visit(Disposition::Appointment))
+        .unwrap();
+    store
+        .record_visit("R8", visit(Disposition::VacantOrNotResidence))
+        .unwrap();
     // R9, R10 untouched. R6 visited twice: still one resident.
-    store.record_visit("R6", visit(Disposition::RespondentAway)).unwrap();
+    store
+        .record_visit("R6", visit(Disposition::RespondentAway))
+        .unwrap();
 
     // Mark one finished interview as exported, as the export will.
     store
@@ -602,18 +747,29 @@ fn config_round_trips_and_reports_errors_with_position() {
     c.save(&path).unwrap();
     assert_eq!(Config::load(&path).unwrap(), c);
     // No temporary file left behind.
-    assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
+    assert_eq!(
+        std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+        1
+    );
 
     std::fs::write(&path, "surveyor_id = \"S01\"\nui_language = zh\n").unwrap();
     match Config::load(&path).unwrap_err() {
-        ConfigError::Malformed { path: p, line, column, .. } => {
+        ConfigError::Malformed {
+            path: p,
+            line,
+            column,
+            ..
+        } => {
             assert_eq!((p.as_path(), line, column), (path.as_path(), 2, 15));
         }
         other => panic!("{other:?}"),
     }
     std::fs::write(&path, "surveyor-id = \"S01\"\n").unwrap();
     let err = Config::load(&path).unwrap_err().to_string();
-    assert!(err.starts_with(&format!("{}:1:1:", path.display())), "{err}");
+    assert!(
+        err.starts_with(&format!("{}:1:1:", path.display())),
+        "{err}"
+    );
 
     // Flag > env > default; the directory is created.
     let flag = dir.path().join("flag");
@@ -623,7 +779,10 @@ fn config_round_trips_and_reports_errors_with_position() {
         flag
     );
     assert!(flag.is_dir() && !env.exists());
-    assert_eq!(config::resolve_data_dir_with(None, Some(env.clone().into())).unwrap(), env);
+    assert_eq!(
+        config::resolve_data_dir_with(None, Some(env.clone().into())).unwrap(),
+        env
+    );
     assert!(env.is_dir());
     assert_eq!(
         config::resolve_config_path_with(None, Some(dir.path().join("c.toml").into())).unwrap(),

@@ -32,7 +32,10 @@ fn question(n: u32) -> (String, Option<u32>) {
 
 fn answer(round: u32, n: u32) -> Answer {
     Answer::Value(AnswerValue::Text {
-        value: format!("round {round} answer {n} {}", "x".repeat((n % 5 * 40) as usize)),
+        value: format!(
+            "round {round} answer {n} {}",
+            "x".repeat((n % 5 * 40) as usize)
+        ),
     })
 }
 
@@ -130,9 +133,9 @@ fn verify(path: &PathBuf, interview: Uuid, saved: &[Saved], device: Uuid) {
     };
     let mut latest: HashMap<(String, Option<u32>), i64> = HashMap::new();
     for &(id, round, n) in saved {
-        let h = history
-            .get(&id)
-            .unwrap_or_else(|| panic!("answer {id} (round {round}, #{n}) was reported saved but is gone"));
+        let h = history.get(&id).unwrap_or_else(|| {
+            panic!("answer {id} (round {round}, #{n}) was reported saved but is gone")
+        });
         let (q, instance) = question(n);
         assert_eq!((&h.question_id, h.instance), (&q, instance), "answer {id}");
         assert_eq!(h.answer.as_ref(), Some(&answer(round, n)), "answer {id}");
@@ -143,7 +146,10 @@ fn verify(path: &PathBuf, interview: Uuid, saved: &[Saved], device: Uuid) {
     // may commit and the process die before it reports).
     for (key, id) in latest {
         let now = current.get(&key).copied().unwrap_or(-1);
-        assert!(now >= id, "{key:?}: current answer {now} is older than saved {id}");
+        assert!(
+            now >= id,
+            "{key:?}: current answer {now} is older than saved {id}"
+        );
     }
 }
 
@@ -169,7 +175,13 @@ fn answers_survive_sigkill() {
     let mut killed_mid_write = 0;
     for round in 0..KILLS {
         let mut child = Command::new(&exe)
-            .args(["--exact", "crash_writer_child", "--nocapture", "--test-threads", "1"])
+            .args([
+                "--exact",
+                "crash_writer_child",
+                "--nocapture",
+                "--test-threads",
+                "1",
+            ])
             .env(WRITER_ENV, &path)
             .env("CRASH_INTERVIEW", interview.to_string())
             .env("CRASH_ROUND", round.to_string())

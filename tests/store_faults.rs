@@ -82,7 +82,10 @@ fn full_disk_loses_nothing_and_recovers() {
         let saved_now = store.load_interview(iid).unwrap();
         assert_eq!(saved_now.answers.len(), upto);
         for (n, (q, instance, a)) in saved_now.answers.iter().enumerate() {
-            assert_eq!((q.as_str(), *instance, a), (format!("q{n}").as_str(), None, &text(n)));
+            assert_eq!(
+                (q.as_str(), *instance, a),
+                (format!("q{n}").as_str(), None, &text(n))
+            );
         }
         assert_eq!(store.integrity_check().unwrap(), ["ok"]);
     };
@@ -93,7 +96,13 @@ fn full_disk_loses_nothing_and_recovers() {
         .pragma_update(None, "max_page_count", 1_073_741_823)
         .unwrap();
     store
-        .save_answer(iid, &format!("q{failed_at}"), None, &text(failed_at), Utc::now())
+        .save_answer(
+            iid,
+            &format!("q{failed_at}"),
+            None,
+            &text(failed_at),
+            Utc::now(),
+        )
         .unwrap();
     drop(store);
     check(&Store::open(&path).unwrap(), failed_at + 1);
@@ -178,7 +187,10 @@ fn locked_database_reports_locked_then_recovers() {
         .save_answer(iid, "q", None, &text(1), Utc::now())
         .unwrap_err();
     assert!(matches!(err, StoreError::Locked), "{err:?}");
-    assert!(start.elapsed() >= timeout, "gave up before the busy timeout");
+    assert!(
+        start.elapsed() >= timeout,
+        "gave up before the busy timeout"
+    );
     assert!(err.to_string().contains("another doorstep"));
     // Reading still works while the other holds the write lock (WAL).
     assert_eq!(store.load_interview(iid).unwrap().answers.len(), 0);

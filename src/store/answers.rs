@@ -5,9 +5,7 @@ use rusqlite::Connection;
 use uuid::Uuid;
 
 use super::interviews::{InterviewRecord, load_record, require_open};
-use super::{
-    Result, Store, StoreError, instance_from_sql, instance_to_sql, parse_ts, ts,
-};
+use super::{Result, Store, StoreError, instance_from_sql, instance_to_sql, parse_ts, ts};
 use crate::interview::{Answer, EventKind, ParadataEvent, Slot, Step};
 use crate::questionnaire::Questionnaire;
 

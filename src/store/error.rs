@@ -70,9 +70,8 @@ impl From<rusqlite::Error> for StoreError {
             },
             // A stored value that does not decode: written by something else
             // or damaged.
-            rusqlite::Error::FromSqlConversionFailure(..) | rusqlite::Error::InvalidColumnType(..) => {
-                StoreError::Corrupt(e.to_string())
-            }
+            rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::InvalidColumnType(..) => StoreError::Corrupt(e.to_string()),
             _ => StoreError::Other(e.to_string()),
         }
     }

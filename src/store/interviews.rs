@@ -148,7 +148,9 @@ impl Store {
                 )
                 .optional()?
                 .ok_or_else(|| {
-                    StoreError::NotFound(format!("questionnaire {questionnaire_id} version {version}"))
+                    StoreError::NotFound(format!(
+                        "questionnaire {questionnaire_id} version {version}"
+                    ))
                 })?;
             let id = Uuid::now_v7();
             tx.execute(
@@ -213,7 +215,12 @@ impl Store {
             )?;
             tx.execute(
                 "UPDATE interviews SET status = ?2, disposition = ?3, ended_at = ?4 WHERE id = ?1",
-                (id.to_string(), status.code(), disposition.code(), ts(&ended_at)),
+                (
+                    id.to_string(),
+                    status.code(),
+                    disposition.code(),
+                    ts(&ended_at),
+                ),
             )?;
             insert_visit(
                 tx,

@@ -23,10 +23,10 @@ use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
-pub use questionnaires::ActiveQuestionnaire;
 pub use answers::{AnswerHistoryEntry, SavedInterview, SavedPosition};
 pub use error::StoreError;
 pub use interviews::{InterviewRecord, InterviewStatus};
+pub use questionnaires::ActiveQuestionnaire;
 pub use residents::{MergeCounts, ResidentRow, walk_key};
 pub use schema::SCHEMA_VERSION;
 pub use status::StatusCounts;

@@ -264,7 +264,9 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT status, count(*) FROM residents GROUP BY status")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.unsigned_abs())))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.unsigned_abs()))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (code, n) = row?;

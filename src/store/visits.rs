@@ -142,8 +142,10 @@ pub(super) fn refresh_status(conn: &Connection, resident_id: &str) -> Result<Res
             ResidentStatus::Appointment | ResidentStatus::InProgress
         )
     });
-    conn.prepare_cached("UPDATE residents SET status = ?2, appointment = ?3 WHERE resident_id = ?1")?
-        .execute((resident_id, status.code(), appointment))?;
+    conn.prepare_cached(
+        "UPDATE residents SET status = ?2, appointment = ?3 WHERE resident_id = ?1",
+    )?
+    .execute((resident_id, status.code(), appointment))?;
     Ok(status)
 }
 
@@ -171,7 +173,8 @@ impl Store {
 
     /// A resident's visits, oldest first.
     pub fn visits(&self, resident_id: &str) -> Result<Vec<Visit>> {
-        let sql = format!("SELECT {VISIT_COLUMNS} FROM visits WHERE resident_id = ?1 ORDER BY attempt");
+        let sql =
+            format!("SELECT {VISIT_COLUMNS} FROM visits WHERE resident_id = ?1 ORDER BY attempt");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([resident_id], visit_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
