@@ -93,7 +93,20 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
         };
-        let conn = Connection::open_with_flags(&path, flags)?;
+        let conn = Connection::open_with_flags(&path, flags).map_err(|e| {
+            match StoreError::from(e) {
+                // A directory without write permission cannot hold the file.
+                StoreError::CannotOpen(_) if !path.exists() && parent_read_only(&path) => {
+                    StoreError::ReadOnly
+                }
+                other => other,
+            }
+        })?;
+        // SQLite quietly falls back to read-only when the file is not
+        // writable; say so now rather than at the first lost save.
+        if !options.read_only && conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(StoreError::ReadOnly);
+        }
         // First, so that the pragmas below also wait for a busy database.
         conn.busy_timeout(options.busy_timeout)?;
         if !options.read_only {
@@ -160,6 +173,13 @@ impl Store {
         tx.commit()?;
         Ok(out)
     }
+}
+
+fn parent_read_only(path: &Path) -> bool {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .and_then(|p| std::fs::metadata(p).ok())
+        .is_some_and(|m| m.permissions().readonly())
 }
 
 // ----- value encoding shared by the modules ---------------------------------

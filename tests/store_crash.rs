@@ -1,0 +1,243 @@
+//! Crash test: a child process saves answers and reports each id once
+//! `save_answer` has returned; we SIGKILL it at random moments, reopen the
+//! store and check that every reported answer is there, intact, and that
+//! the file passes `PRAGMA integrity_check`.
+//!
+//! The child is this test binary itself, re-run on `crash_writer_child`
+//! with `DOORSTEP_CRASH_WRITER` set.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use doorstep::assignment::Resident;
+use doorstep::interview::{Answer, AnswerValue};
+use doorstep::questionnaire::load_str;
+use doorstep::store::Store;
+use uuid::Uuid;
+
+const WRITER_ENV: &str = "DOORSTEP_CRASH_WRITER";
+const KILLS: u32 = 200;
+const QUESTIONS: u32 = 7;
+
+fn question(n: u32) -> (String, Option<u32>) {
+    // Reuse a few slots so answers are overwritten and history grows.
+    let q = n % QUESTIONS;
+    (format!("q{q}"), if q % 2 == 0 { None } else { Some(q / 2) })
+}
+
+fn answer(round: u32, n: u32) -> Answer {
+    Answer::Value(AnswerValue::Text {
+        value: format!(
+            "round {round} answer {n} {}",
+            "x".repeat((n % 5 * 40) as usize)
+        ),
+    })
+}
+
+/// The writer. Does nothing unless started by `answers_survive_sigkill`.
+#[test]
+fn crash_writer_child() {
+    let Ok(db) = std::env::var(WRITER_ENV) else {
+        return;
+    };
+    let interview: Uuid = std::env::var("CRASH_INTERVIEW").unwrap().parse().unwrap();
+    let round: u32 = std::env::var("CRASH_ROUND").unwrap().parse().unwrap();
+    let store = Store::open(&db).expect("writer opens the store");
+    let mut out = std::io::stdout().lock();
+    for n in 0..100_000 {
+        let (q, instance) = question(n);
+        let id = store
+            .save_answer(interview, &q, instance, &answer(round, n), Utc::now())
+            .expect("save_answer");
+        // Only now is the answer promised to be safe.
+        writeln!(out, "SAVED {id} {round} {n}").unwrap();
+        out.flush().unwrap();
+    }
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+fn setup(path: &Path) -> Uuid {
+    let source = include_str!("fixtures/household.toml");
+    let store = Store::open(path).unwrap();
+    store
+        .register_questionnaire(&load_str(source, "household.toml").unwrap(), source)
+        .unwrap();
+    store
+        .upsert_residents(&[Resident {
+            resident_id: "R1".into(),
+            name: "Resident".into(),
+            address: "1-1-101".into(),
+            community: None,
+            grid: None,
+            building: None,
+            unit: None,
+            room: None,
+            phone: None,
+            attributes: Default::default(),
+        }])
+        .unwrap();
+    store
+        .start_interview("R1", "household", "1", "S01", Utc::now())
+        .unwrap()
+}
+
+/// A reported save: history id, round, answer number.
+type Saved = (i64, u32, u32);
+
+fn parse(line: &str) -> Option<Saved> {
+    let mut it = line.strip_prefix("SAVED ")?.split(' ');
+    Some((
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+        it.next()?.trim_end().parse().ok()?,
+    ))
+}
+
+fn verify(path: &PathBuf, interview: Uuid, saved: &[Saved], device: Uuid) {
+    let store = Store::open(path).expect("reopen after kill");
+    assert_eq!(store.device_id(), device, "device id changed");
+    assert_eq!(store.integrity_check().unwrap(), ["ok"]);
+    let history: HashMap<i64, _> = store
+        .answer_history(interview)
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect();
+    let current: HashMap<(String, Option<u32>), i64> = {
+        let conn = store.connection();
+        let mut stmt = conn
+            .prepare("SELECT question_id, instance, history_id FROM answers")
+            .unwrap();
+        stmt.query_map([], |r| {
+            let instance: i64 = r.get(1)?;
+            Ok(((r.get(0)?, u32::try_from(instance).ok()), r.get(2)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    };
+    let mut latest: HashMap<(String, Option<u32>), i64> = HashMap::new();
+    for &(id, round, n) in saved {
+        let h = history.get(&id).unwrap_or_else(|| {
+            panic!("answer {id} (round {round}, #{n}) was reported saved but is gone")
+        });
+        let (q, instance) = question(n);
+        assert_eq!((&h.question_id, h.instance), (&q, instance), "answer {id}");
+        assert_eq!(h.answer.as_ref(), Some(&answer(round, n)), "answer {id}");
+        let e = latest.entry((q, instance)).or_insert(id);
+        *e = (*e).max(id);
+    }
+    // The current answer is the last reported save or a later one (a save
+    // may commit and the process die before it reports).
+    for (key, id) in latest {
+        let now = current.get(&key).copied().unwrap_or(-1);
+        assert!(
+            now >= id,
+            "{key:?}: current answer {now} is older than saved {id}"
+        );
+    }
+}
+
+#[test]
+fn answers_survive_sigkill() {
+    if std::env::var_os(WRITER_ENV).is_some() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doorstep.sqlite3");
+    let interview = setup(&path);
+    let device = Store::open(&path).unwrap().device_id();
+    let exe = std::env::current_exe().unwrap();
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("crash test seed {seed}");
+    let mut rng = Rng(seed);
+    let mut saved: Vec<Saved> = Vec::new();
+    let started = Instant::now();
+    let mut killed_mid_write = 0;
+    for round in 0..KILLS {
+        let mut child = Command::new(&exe)
+            .args([
+                "--exact",
+                "crash_writer_child",
+                "--nocapture",
+                "--test-threads",
+                "1",
+            ])
+            .env(WRITER_ENV, &path)
+            .env("CRASH_INTERVIEW", interview.to_string())
+            .env("CRASH_ROUND", round.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut reader = BufReader::new(child.stdout.take().unwrap());
+        let mut lines = Vec::new();
+        // Every other round, wait until the writer is saving so the kill
+        // lands among writes; otherwise it may land during start-up/open.
+        if round % 2 == 0 {
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap() == 0 {
+                    break;
+                }
+                let first = line.starts_with("SAVED ");
+                lines.push(line);
+                if first {
+                    killed_mid_write += 1;
+                    break;
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_micros(rng.below(15_000)));
+        child.kill().unwrap();
+        let status = child.wait().unwrap();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            lines.push(line);
+        }
+        if status.signal() != Some(9) {
+            let mut err = String::new();
+            std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+            panic!("writer exited on its own ({status}):\n{err}");
+        }
+        // A line cut short by the kill was never a promise.
+        saved.extend(
+            lines
+                .iter()
+                .filter(|l| l.ends_with('\n'))
+                .filter_map(|l| parse(l)),
+        );
+        verify(&path, interview, &saved, device);
+    }
+    eprintln!(
+        "{KILLS} kills ({killed_mid_write} while saving), {} answers reported saved, {:.1?}",
+        saved.len(),
+        started.elapsed()
+    );
+    assert!(
+        saved.len() >= KILLS as usize / 2,
+        "too few saves to mean anything"
+    );
+}

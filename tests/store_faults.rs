@@ -1,0 +1,213 @@
+//! Failures the laptop will meet: a full disk, a read-only data directory,
+//! and another doorstep holding the database. Each must come back as the
+//! right `StoreError`, lose nothing already saved, and recover.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use doorstep::assignment::{Disposition, Resident};
+use doorstep::interview::{Answer, AnswerValue};
+use doorstep::questionnaire::load_str;
+use doorstep::store::{NewVisit, Store, StoreError, StoreOptions};
+use uuid::Uuid;
+
+fn setup(path: &Path) -> (Store, Uuid) {
+    let source = include_str!("fixtures/household.toml");
+    let store = Store::open(path).unwrap();
+    store
+        .register_questionnaire(&load_str(source, "household.toml").unwrap(), source)
+        .unwrap();
+    store
+        .upsert_residents(&[Resident {
+            resident_id: "R1".into(),
+            name: "Resident".into(),
+            address: "1-1-101".into(),
+            community: None,
+            grid: None,
+            building: None,
+            unit: None,
+            room: None,
+            phone: None,
+            attributes: Default::default(),
+        }])
+        .unwrap();
+    let iid = store
+        .start_interview("R1", "household", "1", "S01", Utc::now())
+        .unwrap();
+    (store, iid)
+}
+
+fn text(n: usize) -> Answer {
+    Answer::Value(AnswerValue::Text {
+        value: format!("{n}:{}", "y".repeat(1500)),
+    })
+}
+
+#[test]
+fn full_disk_loses_nothing_and_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doorstep.sqlite3");
+    let (store, iid) = setup(&path);
+    let pages: i64 = store
+        .connection()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    // Cap the file a few pages above its size: the disk "fills up".
+    store
+        .connection()
+        .pragma_update(None, "max_page_count", pages + 8)
+        .unwrap();
+    let mut saved = Vec::new();
+    let failed_at = loop {
+        let n = saved.len();
+        assert!(n < 10_000, "the cap never bit");
+        match store.save_answer(iid, &format!("q{n}"), None, &text(n), Utc::now()) {
+            Ok(id) => saved.push(id),
+            Err(StoreError::DiskFull) => break n,
+            Err(other) => panic!("expected DiskFull, got {other:?}"),
+        }
+    };
+    assert!(failed_at > 0, "nothing fitted before the cap");
+    let err = StoreError::DiskFull.to_string();
+    assert!(err.contains("NOT saved") && err.contains("safe"), "{err}");
+    // Other writes fail the same way and do not disturb anything.
+    for _ in 0..3 {
+        assert!(matches!(
+            store.save_answer(iid, "again", None, &text(0), Utc::now()),
+            Err(StoreError::DiskFull)
+        ));
+    }
+    let check = |store: &Store, upto: usize| {
+        let saved_now = store.load_interview(iid).unwrap();
+        assert_eq!(saved_now.answers.len(), upto);
+        for (n, (q, instance, a)) in saved_now.answers.iter().enumerate() {
+            assert_eq!(
+                (q.as_str(), *instance, a),
+                (format!("q{n}").as_str(), None, &text(n))
+            );
+        }
+        assert_eq!(store.integrity_check().unwrap(), ["ok"]);
+    };
+    check(&store, failed_at);
+    // Space comes back: the same call now succeeds.
+    store
+        .connection()
+        .pragma_update(None, "max_page_count", 1_073_741_823)
+        .unwrap();
+    store
+        .save_answer(
+            iid,
+            &format!("q{failed_at}"),
+            None,
+            &text(failed_at),
+            Utc::now(),
+        )
+        .unwrap();
+    drop(store);
+    check(&Store::open(&path).unwrap(), failed_at + 1);
+}
+
+#[test]
+fn read_only_store_reads_but_refuses_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doorstep.sqlite3");
+    let (store, iid) = setup(&path);
+    store
+        .save_answer(iid, "q", None, &text(1), Utc::now())
+        .unwrap();
+    let ro = Store::open_with(
+        &path,
+        StoreOptions {
+            read_only: true,
+            ..StoreOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(ro.device_id(), store.device_id());
+    assert_eq!(ro.load_interview(iid).unwrap().answers.len(), 1);
+    assert_eq!(ro.status().unwrap().in_progress, 1);
+    let err = ro
+        .save_answer(iid, "q2", None, &text(2), Utc::now())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::ReadOnly), "{err:?}");
+    assert!(matches!(
+        ro.record_visit(
+            "R1",
+            NewVisit {
+                at: Utc::now(),
+                disposition: Disposition::NoOneHome,
+                note: None,
+                appointment: None,
+                interview_id: None,
+            }
+        ),
+        Err(StoreError::ReadOnly)
+    ));
+    drop(ro);
+    drop(store);
+
+    // File permissions: only meaningful when they are enforced on us
+    // (root writes regardless).
+    use std::os::unix::fs::PermissionsExt;
+    let probe = dir.path().join("probe");
+    std::fs::write(&probe, "").unwrap();
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o444)).unwrap();
+    if std::fs::OpenOptions::new().write(true).open(&probe).is_ok() {
+        eprintln!("running as root: skipping the chmod part of the read-only test");
+        return;
+    }
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::ReadOnly), "{err:?}");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    Store::open(&path).unwrap();
+}
+
+#[test]
+fn locked_database_reports_locked_then_recovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doorstep.sqlite3");
+    let (store, iid) = setup(&path);
+    drop(store);
+    let timeout = Duration::from_millis(150);
+    let store = Store::open_with(
+        &path,
+        StoreOptions {
+            busy_timeout: timeout,
+            ..StoreOptions::default()
+        },
+    )
+    .unwrap();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+
+    let start = Instant::now();
+    let err = store
+        .save_answer(iid, "q", None, &text(1), Utc::now())
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Locked), "{err:?}");
+    assert!(
+        start.elapsed() >= timeout,
+        "gave up before the busy timeout"
+    );
+    assert!(err.to_string().contains("another doorstep"));
+    // Reading still works while the other holds the write lock (WAL).
+    assert_eq!(store.load_interview(iid).unwrap().answers.len(), 0);
+    // Opening does too (the schema is current, so no write is needed).
+    let second = Store::open_with(
+        &path,
+        StoreOptions {
+            busy_timeout: timeout,
+            ..StoreOptions::default()
+        },
+    )
+    .unwrap();
+    drop(second);
+
+    other.execute_batch("COMMIT").unwrap();
+    let id = store
+        .save_answer(iid, "q", None, &text(1), Utc::now())
+        .unwrap();
+    assert_eq!(store.answer_history(iid).unwrap()[0].id, id);
+}
