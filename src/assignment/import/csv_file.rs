@@ -71,8 +71,7 @@ pub(super) fn read(
         if !more {
             break;
         }
-        let line = record.position().map_or(1, |p| p.line());
-        let row = line.saturating_sub(embedded_breaks).max(1) as usize;
+        let row = spreadsheet_row(body, record.position(), embedded_breaks);
         embedded_breaks += record
             .iter()
             .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
@@ -132,6 +131,23 @@ pub(super) fn read(
     let mut report = collector.finish();
     report.encoding = Some(encoding);
     Ok(report)
+}
+
+/// The csv crate positions a record where reading it began, which is before
+/// any blank lines it skipped; a spreadsheet shows those as empty rows, so
+/// they are counted here.
+fn spreadsheet_row(body: &[u8], pos: Option<&csv::Position>, embedded_breaks: u64) -> usize {
+    let Some(pos) = pos else { return 1 };
+    let skipped = body
+        .get(pos.byte() as usize..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|&&b| b == b'\n' || b == b'\r')
+        .filter(|&&b| b == b'\n')
+        .count() as u64;
+    (pos.line() + skipped)
+        .saturating_sub(embedded_breaks)
+        .max(1) as usize
 }
 
 fn decode(encoding: Encoding, raw: &[u8]) -> Option<String> {
