@@ -74,6 +74,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let cli = Cli::parse();
     let places = cli::Places {
         data_dir: cli.data_dir,
@@ -81,7 +82,7 @@ fn main() -> ExitCode {
         lang: cli.lang,
     };
     let result = match cli.command {
-        None => cli::app::run(&places),
+        None => cli::app::run(&places, started),
         Some(Command::Check { file, json }) => cli::check::run(&file, json),
         Some(Command::Assign {
             residents,

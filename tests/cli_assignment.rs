@@ -21,7 +21,11 @@ fn doorstep(dir: &Path) -> Command {
 
 fn status(dir: &Path) -> Value {
     let out = doorstep(dir).args(["status", "--json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -45,7 +49,10 @@ fn assign_loads_good_rows_reports_bad_ones_and_exits_2() {
     // No resident's personal data in the messages.
     assert!(!err.contains("赵敏") && !err.contains("幸福路"), "{err}");
     let line = String::from_utf8(out.stdout).unwrap();
-    assert!(line.contains("rejected; questionnaire resident-satisfaction 2026.4"), "{line}");
+    assert!(
+        line.contains("rejected; questionnaire resident-satisfaction 2026.4"),
+        "{line}"
+    );
     assert_eq!(status(dir.path())["residents"], 3);
 }
 
@@ -64,7 +71,11 @@ fn a_file_that_cannot_be_read_changes_nothing() {
         .success();
     let before = status(dir.path());
     let out = doorstep(dir.path())
-        .args(["assign", "--residents", "tests/fixtures/residents/missing_address.csv"])
+        .args([
+            "assign",
+            "--residents",
+            "tests/fixtures/residents/missing_address.csv",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -81,7 +92,10 @@ fn a_file_that_cannot_be_read_changes_nothing() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("duplicate-ids.toml:17:6: duplicate identifier"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("duplicate-ids.toml:17:6: duplicate identifier")
+    );
     assert_eq!(status(dir.path()), before);
 }
 
@@ -92,18 +106,31 @@ fn a_changed_questionnaire_under_the_same_version_is_refused() {
     let text = std::fs::read_to_string("questionnaires/resident-satisfaction.toml").unwrap();
     std::fs::write(&changed, format!("{text}\n# edited\n")).unwrap();
     doorstep(dir.path())
-        .args(["assign", "--residents", "examples/demo-residents.csv", "--questionnaire"])
+        .args([
+            "assign",
+            "--residents",
+            "examples/demo-residents.csv",
+            "--questionnaire",
+        ])
         .arg("questionnaires/resident-satisfaction.toml")
         .assert()
         .success();
     let out = doorstep(dir.path())
-        .args(["assign", "--residents", "examples/demo-residents.csv", "--questionnaire"])
+        .args([
+            "assign",
+            "--residents",
+            "examples/demo-residents.csv",
+            "--questionnaire",
+        ])
         .arg(&changed)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("resident-satisfaction") && err.contains("2026.4"), "{err}");
+    assert!(
+        err.contains("resident-satisfaction") && err.contains("2026.4"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -111,15 +138,32 @@ fn simulate_fills_the_store_the_same_way_for_the_same_seed() {
     let run = |seed: &str| {
         let dir = TempDir::new().unwrap();
         doorstep(dir.path())
-            .args(["assign", "--residents", "examples/demo-residents.csv", "--questionnaire"])
+            .args([
+                "assign",
+                "--residents",
+                "examples/demo-residents.csv",
+                "--questionnaire",
+            ])
             .arg("questionnaires/resident-satisfaction.toml")
             .assert()
             .success();
         let out = doorstep(dir.path())
-            .args(["simulate", "--interviews", "12", "--seed", seed, "--day", "2026-11-20"])
+            .args([
+                "simulate",
+                "--interviews",
+                "12",
+                "--seed",
+                seed,
+                "--day",
+                "2026-11-20",
+            ])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         (String::from_utf8(out.stdout).unwrap(), status(dir.path()))
     };
     let (a, sa) = run("7");
@@ -128,7 +172,9 @@ fn simulate_fills_the_store_the_same_way_for_the_same_seed() {
     assert_eq!(a, b);
     assert_eq!(sa, sb);
     assert_ne!(a, c, "another seed gives other data");
-    let interviews = sa["completed"].as_u64().unwrap() + sa["partial"].as_u64().unwrap() + sa["break_offs"].as_u64().unwrap();
+    let interviews = sa["completed"].as_u64().unwrap()
+        + sa["partial"].as_u64().unwrap()
+        + sa["break_offs"].as_u64().unwrap();
     assert_eq!(interviews, 12, "{sa}");
     assert!(sa["visited"].as_u64().unwrap() > 12);
 }

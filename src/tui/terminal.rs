@@ -3,13 +3,13 @@
 
 use std::io::{self, Stdout};
 
-use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
-use crossterm::execute;
-use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
@@ -23,15 +23,19 @@ impl TerminalGuard {
         install_panic_hook();
         enable_raw_mode()?;
         let mut stdout = io::stdout();
-        if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableBracketedPaste) {
+        // Clearing here rather than with `Terminal::clear` avoids asking the
+        // terminal for the cursor position, a round trip before the first frame.
+        if let Err(e) = execute!(
+            stdout,
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            Clear(ClearType::All)
+        ) {
             restore();
             return Err(e);
         }
         match Terminal::new(CrosstermBackend::new(stdout)) {
-            Ok(mut terminal) => {
-                terminal.clear()?;
-                Ok(TerminalGuard { terminal })
-            }
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
             Err(e) => {
                 restore();
                 Err(e)
