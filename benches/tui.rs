@@ -51,7 +51,9 @@ fn key_and_draw(c: &mut Criterion) {
         down = !down;
         terminal.draw(|f| app.draw(f)).unwrap();
     };
-    c.bench_function("list: key + draw 120x40", |b| b.iter(|| step(&mut app, &mut terminal)));
+    c.bench_function("list: key + draw 120x40", |b| {
+        b.iter(|| step(&mut app, &mut terminal))
+    });
     let (p50, p99) = percentiles(|| step(&mut app, &mut terminal));
     println!("list: key + draw 120x40: median {p50:?}, p99 {p99:?}");
 

@@ -10,6 +10,8 @@ pub mod demo;
 pub mod expr;
 pub mod interview;
 pub mod questionnaire;
+pub mod review;
+pub mod scoring;
 pub mod simulate;
 pub mod store;
 pub mod tui;

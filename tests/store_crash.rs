@@ -27,7 +27,14 @@ const QUESTIONS: u32 = 7;
 fn question(n: u32) -> (String, Option<u32>) {
     // Reuse a few slots so answers are overwritten and history grows.
     let q = n % QUESTIONS;
-    (format!("q{q}"), if q % 2 == 0 { None } else { Some(q / 2) })
+    (
+        format!("q{q}"),
+        if q.is_multiple_of(2) {
+            None
+        } else {
+            Some(q / 2)
+        },
+    )
 }
 
 fn answer(round: u32, n: u32) -> Answer {

@@ -751,12 +751,12 @@ const PATTERNS: [&str; 4] = ["^[0-9]+$", "a|b", "it's", "\\s*\"x\""];
 
 /// A call to `f` with `args`, in the form the parser would produce.
 fn call(f: Func, mut args: Vec<Node>) -> Node {
-    if f == Func::Regex {
-        if let Some(Node::Text(p)) = args.get(1) {
-            let re = regex::Regex::new(&regex::escape(p)).unwrap();
-            let subject = args.swap_remove(0);
-            return Node::RegexLiteral(Box::new(subject), Pattern(re));
-        }
+    if f == Func::Regex
+        && let Some(Node::Text(p)) = args.get(1)
+    {
+        let re = regex::Regex::new(&regex::escape(p)).unwrap();
+        let subject = args.swap_remove(0);
+        return Node::RegexLiteral(Box::new(subject), Pattern(re));
     }
     Node::Call(f, args)
 }

@@ -140,10 +140,10 @@ pub(crate) fn equals(a: &Value, b: &Value) -> bool {
 /// is a date and the other is a date or date text. Otherwise numeric, so
 /// anything NaN compares false (`None`).
 pub(crate) fn compare(a: &Value, b: &Value) -> Option<Ordering> {
-    if matches!(a, Value::Date(_)) || matches!(b, Value::Date(_)) {
-        if let (Some(x), Some(y)) = (a.as_date(), b.as_date()) {
-            return Some(x.cmp(&y));
-        }
+    if (matches!(a, Value::Date(_)) || matches!(b, Value::Date(_)))
+        && let (Some(x), Some(y)) = (a.as_date(), b.as_date())
+    {
+        return Some(x.cmp(&y));
     }
     a.as_number().partial_cmp(&b.as_number())
 }

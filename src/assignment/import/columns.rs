@@ -125,15 +125,15 @@ impl Header {
                 Target::Attr(k) => Some(k.clone()),
                 Target::Ignored => None,
             };
-            if let Some(key) = key {
-                if let Some(first) = seen.insert(key.clone(), i) {
-                    return Err(HeaderProblem::DuplicateColumn {
-                        row,
-                        column: key,
-                        first: column_letter(first),
-                        second: column_letter(i),
-                    });
-                }
+            if let Some(key) = key
+                && let Some(first) = seen.insert(key.clone(), i)
+            {
+                return Err(HeaderProblem::DuplicateColumn {
+                    row,
+                    column: key,
+                    first: column_letter(first),
+                    second: column_letter(i),
+                });
             }
             columns.push(Column { target, header });
         }

@@ -1,0 +1,437 @@
+//! Quality flags a supervisor checks before approving interviews: speeding,
+//! straight-lining, the same resident twice, work outside working hours and
+//! a high share of "don't know" / "refused". Each flag says why it fired.
+//! Thresholds come from a small TOML file (see `docs/quality-flags.md`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::interview::{Answer, EventKind, ParadataEvent};
+use crate::questionnaire::{QuestionKind, Questionnaire};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Thresholds {
+    /// Speeding: shorter than this share of the median interview length.
+    pub min_share_of_median_length: f64,
+    /// Speeding: median seconds spent on a question below this.
+    pub min_median_seconds_per_question: f64,
+    /// Straight-lining: this many consecutive rating items with one answer.
+    pub straight_line_run: usize,
+    /// Working hours, local time (`utc_offset_hours` from UTC).
+    pub working_hours_start: String,
+    pub working_hours_end: String,
+    pub utc_offset_hours: i32,
+    /// Special responses: more than this share of the answers.
+    pub max_special_share: f64,
+    /// Fewer answers than this make shares meaningless: no share flag.
+    pub min_answers_for_shares: usize,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            min_share_of_median_length: 0.5,
+            min_median_seconds_per_question: 3.0,
+            straight_line_run: 10,
+            working_hours_start: "08:00".into(),
+            working_hours_end: "21:00".into(),
+            utc_offset_hours: 8,
+            max_special_share: 0.3,
+            min_answers_for_shares: 10,
+        }
+    }
+}
+
+impl Thresholds {
+    /// Reads thresholds; absent keys keep their defaults.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let t: Thresholds = toml::from_str(&text).map_err(|e| {
+            let (line, col) = e
+                .span()
+                .map(|s| crate::questionnaire::diagnostic::line_column(&text, s.start))
+                .unwrap_or((1, 1));
+            format!("{}:{line}:{col}: {}", path.display(), e.message())
+        })?;
+        t.hours().map_err(|m| format!("{}: {m}", path.display()))?;
+        Ok(t)
+    }
+
+    fn hours(&self) -> Result<(NaiveTime, NaiveTime), String> {
+        let parse = |s: &str| {
+            NaiveTime::parse_from_str(s, "%H:%M")
+                .map_err(|_| format!("working hours '{s}' is not HH:MM"))
+        };
+        Ok((
+            parse(&self.working_hours_start)?,
+            parse(&self.working_hours_end)?,
+        ))
+    }
+}
+
+/// What the flags look at in one interview.
+#[derive(Debug, Clone)]
+pub struct InterviewFacts<'a> {
+    pub id: String,
+    pub resident_id: String,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// (question id, repeat instance, answer)
+    pub answers: &'a [(String, Option<u32>, Answer)],
+    pub events: &'a [ParadataEvent],
+    pub completed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "flag", rename_all = "snake_case")]
+pub enum Flag {
+    Speeding { reason: String },
+    StraightLining { reason: String },
+    DuplicateResident { reason: String },
+    OutsideWorkingHours { reason: String },
+    ManySpecialResponses { reason: String },
+}
+
+impl Flag {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Flag::Speeding { .. } => "speeding",
+            Flag::StraightLining { .. } => "straight_lining",
+            Flag::DuplicateResident { .. } => "duplicate_resident",
+            Flag::OutsideWorkingHours { .. } => "outside_working_hours",
+            Flag::ManySpecialResponses { .. } => "many_special_responses",
+        }
+    }
+
+    pub fn reason(&self) -> &str {
+        match self {
+            Flag::Speeding { reason }
+            | Flag::StraightLining { reason }
+            | Flag::DuplicateResident { reason }
+            | Flag::OutsideWorkingHours { reason }
+            | Flag::ManySpecialResponses { reason } => reason,
+        }
+    }
+}
+
+/// Seconds from each question being shown to the next thing shown.
+pub fn seconds_per_question(events: &[ParadataEvent]) -> Vec<(String, f64)> {
+    let shown: Vec<&ParadataEvent> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Shown)
+        .collect();
+    shown
+        .windows(2)
+        .filter_map(|w| {
+            let q = w[0].question.clone()?;
+            Some((q, (w[1].at - w[0].at).num_milliseconds() as f64 / 1000.0))
+        })
+        .collect()
+}
+
+fn median(mut v: Vec<f64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
+}
+
+/// Flags for each interview, computed over the whole set (speeding and
+/// duplicates compare interviews with each other). Same order as given.
+pub fn flag_interviews(
+    q: &Questionnaire,
+    all: &[InterviewFacts<'_>],
+    t: &Thresholds,
+) -> Vec<Vec<Flag>> {
+    let lengths: Vec<f64> = all
+        .iter()
+        .filter(|f| f.completed)
+        .filter_map(|f| f.ended_at.map(|e| (e - f.started_at).num_seconds() as f64))
+        .collect();
+    let median_length = median(lengths);
+    let mut per_resident: HashMap<&str, Vec<&str>> = HashMap::new();
+    for f in all.iter().filter(|f| f.completed) {
+        per_resident.entry(&f.resident_id).or_default().push(&f.id);
+    }
+    let (start, end) = t.hours().unwrap_or((NaiveTime::MIN, NaiveTime::MIN));
+    let offset = FixedOffset::east_opt(t.utc_offset_hours * 3600)
+        .unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
+    // Rated questions in questionnaire order, for straight-lining runs.
+    let rating_order: Vec<&str> = q
+        .questions
+        .iter()
+        .filter(|x| matches!(x.kind, QuestionKind::Rating { .. }))
+        .map(|x| x.id.as_str())
+        .collect();
+
+    all.iter()
+        .map(|f| {
+            let mut flags = Vec::new();
+            if let (Some(end_at), Some(m), true) = (f.ended_at, median_length, f.completed) {
+                let len = (end_at - f.started_at).num_seconds() as f64;
+                if m > 0.0 && len < m * t.min_share_of_median_length {
+                    flags.push(Flag::Speeding {
+                        reason: format!(
+                            "{:.0} min, under {:.0}% of the median interview ({:.0} min)",
+                            len / 60.0,
+                            t.min_share_of_median_length * 100.0,
+                            m / 60.0
+                        ),
+                    });
+                }
+            }
+            let per_q = seconds_per_question(f.events);
+            if per_q.len() >= 5
+                && let Some(mq) = median(per_q.iter().map(|(_, s)| *s).collect())
+                && mq < t.min_median_seconds_per_question
+            {
+                flags.push(Flag::Speeding {
+                    reason: format!(
+                        "median {mq:.1} s per question (threshold {:.1} s)",
+                        t.min_median_seconds_per_question
+                    ),
+                });
+            }
+            if let Some(run) = longest_same_rating_run(&rating_order, f.answers)
+                && run.0 >= t.straight_line_run
+            {
+                flags.push(Flag::StraightLining {
+                    reason: format!("{} rating items in a row answered {}", run.0, run.1),
+                });
+            }
+            if f.completed
+                && let Some(others) = per_resident.get(f.resident_id.as_str())
+                && others.len() > 1
+            {
+                flags.push(Flag::DuplicateResident {
+                    reason: format!(
+                        "resident {} has {} completed interviews",
+                        f.resident_id,
+                        others.len()
+                    ),
+                });
+            }
+            let local_start = f.started_at.with_timezone(&offset).time();
+            if start != end && (local_start < start || local_start >= end) {
+                flags.push(Flag::OutsideWorkingHours {
+                    reason: format!(
+                        "started at {} local time (working hours {}–{})",
+                        local_start.format("%H:%M"),
+                        t.working_hours_start,
+                        t.working_hours_end
+                    ),
+                });
+            }
+            let specials = f
+                .answers
+                .iter()
+                .filter(|(_, _, a)| a.as_special().is_some())
+                .count();
+            let n = f.answers.len();
+            if n >= t.min_answers_for_shares && specials as f64 / n as f64 > t.max_special_share {
+                flags.push(Flag::ManySpecialResponses {
+                    reason: format!(
+                        "{specials} of {n} answers are \"don't know\" or \"refused\" (over {:.0}%)",
+                        t.max_special_share * 100.0
+                    ),
+                });
+            }
+            flags
+        })
+        .collect()
+}
+
+/// The longest run of consecutive rating items (in questionnaire order,
+/// among those answered) with the same value: (length, value).
+fn longest_same_rating_run(
+    order: &[&str],
+    answers: &[(String, Option<u32>, Answer)],
+) -> Option<(usize, i64)> {
+    let by_id: HashMap<&str, i64> = answers
+        .iter()
+        .filter(|(_, inst, _)| inst.is_none())
+        .filter_map(|(id, _, a)| match a {
+            Answer::Value(crate::interview::AnswerValue::Rating { value }) => {
+                Some((id.as_str(), *value))
+            }
+            _ => None,
+        })
+        .collect();
+    let values: Vec<i64> = order
+        .iter()
+        .filter_map(|id| by_id.get(id).copied())
+        .collect();
+    let mut best: Option<(usize, i64)> = None;
+    let mut i = 0;
+    while i < values.len() {
+        let mut j = i;
+        while j < values.len() && values[j] == values[i] {
+            j += 1;
+        }
+        if best.is_none_or(|b| j - i > b.0) {
+            best = Some((j - i, values[i]));
+        }
+        i = j;
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interview::AnswerValue;
+    use chrono::TimeZone;
+
+    fn q() -> Questionnaire {
+        crate::demo::questionnaire().unwrap()
+    }
+
+    fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+        // 2026-11-20, UTC; local (UTC+8) is 8 hours later.
+        Utc.with_ymd_and_hms(2026, 11, 20, h, m, s).unwrap()
+    }
+
+    fn shown(q: &str, t: DateTime<Utc>) -> ParadataEvent {
+        ParadataEvent {
+            at: t,
+            kind: EventKind::Shown,
+            question: Some(q.into()),
+            instance: None,
+            detail: None,
+        }
+    }
+
+    fn ratings(q: &Questionnaire, value: i64) -> Vec<(String, Option<u32>, Answer)> {
+        q.questions
+            .iter()
+            .filter(|x| matches!(x.kind, QuestionKind::Rating { min: 1, .. }))
+            .map(|x| {
+                (
+                    x.id.clone(),
+                    None,
+                    Answer::Value(AnswerValue::Rating { value }),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn straight_lining_fires_with_its_reason() {
+        let q = q();
+        let same = ratings(&q, 4);
+        let mut varied = ratings(&q, 4);
+        for (i, a) in varied.iter_mut().enumerate() {
+            a.2 = Answer::Value(AnswerValue::Rating {
+                value: 1 + (i % 5) as i64,
+            });
+        }
+        let facts = |id: &str, answers: &'static [(String, Option<u32>, Answer)]| InterviewFacts {
+            id: id.into(),
+            resident_id: id.into(),
+            started_at: at(2, 0, 0),
+            ended_at: Some(at(2, 20, 0)),
+            answers,
+            events: &[],
+            completed: true,
+        };
+        let same: &'static _ = Box::leak(same.into_boxed_slice());
+        let varied: &'static _ = Box::leak(varied.into_boxed_slice());
+        let flags = flag_interviews(
+            &q,
+            &[facts("a", same), facts("b", varied)],
+            &Thresholds::default(),
+        );
+        assert_eq!(flags[0].len(), 1, "{:?}", flags[0]);
+        assert_eq!(flags[0][0].code(), "straight_lining");
+        assert!(
+            flags[0][0]
+                .reason()
+                .contains("rating items in a row answered 4"),
+            "{}",
+            flags[0][0].reason()
+        );
+        assert!(flags[1].is_empty(), "{:?}", flags[1]);
+    }
+
+    #[test]
+    fn speeders_duplicates_hours_and_specials() {
+        let q = q();
+        let dk: Vec<(String, Option<u32>, Answer)> = (0..12)
+            .map(|i| {
+                (
+                    format!("q{i}"),
+                    None,
+                    Answer::special(crate::interview::SpecialResponse::DontKnow),
+                )
+            })
+            .collect();
+        let fast_events: Vec<ParadataEvent> = (0..10)
+            .map(|i| shown(&format!("q{i}"), at(2, 0, i)))
+            .collect();
+        let normal = |id: &str, resident: &str, start: DateTime<Utc>| InterviewFacts {
+            id: id.into(),
+            resident_id: resident.into(),
+            started_at: start,
+            ended_at: Some(start + chrono::Duration::minutes(20)),
+            answers: &[],
+            events: &[],
+            completed: true,
+        };
+        let mut fast = normal("fast", "r9", at(2, 0, 0));
+        fast.ended_at = Some(at(2, 4, 0));
+        fast.events = &fast_events;
+        let mut specials = normal("dk", "r8", at(3, 0, 0));
+        specials.answers = &dk;
+        let all = [
+            normal("a", "r1", at(2, 0, 0)),
+            normal("b", "r2", at(3, 0, 0)),
+            normal("c", "r1", at(4, 0, 0)),
+            normal("late", "r3", at(14, 30, 0)), // 22:30 local
+            fast,
+            specials,
+        ];
+        let flags = flag_interviews(&q, &all, &Thresholds::default());
+        let codes = |i: usize| flags[i].iter().map(Flag::code).collect::<Vec<_>>();
+        assert_eq!(codes(0), ["duplicate_resident"]);
+        assert_eq!(codes(1), Vec::<&str>::new());
+        assert_eq!(codes(2), ["duplicate_resident"]);
+        assert_eq!(codes(3), ["outside_working_hours"]);
+        assert!(flags[3][0].reason().contains("22:30"));
+        assert_eq!(codes(4), ["speeding", "speeding"]);
+        assert!(
+            flags[4][1].reason().contains("median 1.0 s per question"),
+            "{}",
+            flags[4][1].reason()
+        );
+        assert_eq!(codes(5), ["many_special_responses"]);
+    }
+
+    #[test]
+    fn thresholds_file_keeps_defaults_and_locates_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("flags.toml");
+        std::fs::write(&p, "straight_line_run = 6\n").unwrap();
+        let t = Thresholds::load(&p).unwrap();
+        assert_eq!(t.straight_line_run, 6);
+        assert_eq!(t.max_special_share, 0.3);
+        std::fs::write(&p, "straight_line_run = 6\nspeed = 1\n").unwrap();
+        let e = Thresholds::load(&p).unwrap_err();
+        assert!(e.contains("flags.toml:2:1: unknown field `speed`"), "{e}");
+        std::fs::write(&p, "working_hours_start = \"8am\"\n").unwrap();
+        assert!(
+            Thresholds::load(&p)
+                .unwrap_err()
+                .contains("'8am' is not HH:MM")
+        );
+    }
+}

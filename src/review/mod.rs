@@ -1,0 +1,3 @@
+//! The supervisor's checks on a day's interviews.
+
+pub mod flags;

@@ -1,0 +1,237 @@
+//! Scores and response rates: what the rankings are made of.
+//!
+//! A rated answer scores 0–100 along its scale (reverse items run the other
+//! way); special responses and unanswered items carry no score. A
+//! dimension's score is the weighted mean of its items' scores; an
+//! interview's overall score is the weighted mean over all its scored items.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::assignment::Disposition;
+use crate::interview::{Answer, AnswerValue};
+use crate::questionnaire::{QuestionKind, Questionnaire};
+
+/// One interview's scores: per dimension, and overall.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct InterviewScores {
+    pub dimensions: BTreeMap<String, f64>,
+    pub overall: Option<f64>,
+}
+
+/// Scores an interview from its answers, keyed by question id (answers
+/// inside repeats are not scored).
+pub fn score_interview<'a>(
+    q: &Questionnaire,
+    answers: impl IntoIterator<Item = (&'a str, &'a Answer)>,
+) -> InterviewScores {
+    // (weighted sum, weight) per dimension, and overall.
+    let mut sums: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    let mut all = (0.0, 0.0);
+    for (id, answer) in answers {
+        let Some(question) = q.question(id) else {
+            continue;
+        };
+        let QuestionKind::Rating {
+            min,
+            max,
+            scoring: Some(s),
+            ..
+        } = &question.kind
+        else {
+            continue;
+        };
+        let Answer::Value(AnswerValue::Rating { value }) = answer else {
+            continue;
+        };
+        if max <= min || value < min || value > max {
+            continue;
+        }
+        let mut score = (value - min) as f64 / (max - min) as f64 * 100.0;
+        if s.reverse {
+            score = 100.0 - score;
+        }
+        let e = sums.entry(s.dimension.clone()).or_default();
+        e.0 += score * s.weight;
+        e.1 += s.weight;
+        all.0 += score * s.weight;
+        all.1 += s.weight;
+    }
+    InterviewScores {
+        dimensions: sums.into_iter().map(|(d, (s, w))| (d, s / w)).collect(),
+        overall: (all.1 > 0.0).then(|| all.0 / all.1),
+    }
+}
+
+/// Mean scores of a group (a community, a surveyor) over its interviews.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GroupScores {
+    pub interviews: usize,
+    pub dimensions: BTreeMap<String, f64>,
+    pub overall: Option<f64>,
+}
+
+/// Each dimension's mean over the interviews that scored it.
+pub fn mean_scores<'a>(scores: impl IntoIterator<Item = &'a InterviewScores>) -> GroupScores {
+    let mut dims: BTreeMap<String, (f64, usize)> = BTreeMap::new();
+    let mut overall = (0.0, 0usize);
+    let mut n = 0;
+    for s in scores {
+        n += 1;
+        for (d, v) in &s.dimensions {
+            let e = dims.entry(d.clone()).or_default();
+            e.0 += v;
+            e.1 += 1;
+        }
+        if let Some(o) = s.overall {
+            overall.0 += o;
+            overall.1 += 1;
+        }
+    }
+    GroupScores {
+        interviews: n,
+        dimensions: dims
+            .into_iter()
+            .map(|(d, (s, c))| (d, s / c as f64))
+            .collect(),
+        overall: (overall.1 > 0).then(|| overall.0 / overall.1 as f64),
+    }
+}
+
+/// AAPOR Response Rate 1 from each sampled case's final disposition:
+/// completes over all eligible cases and cases of unknown eligibility.
+/// Moved and vacant addresses are not eligible and leave the base; an
+/// appointment still pending counts as a non-contact.
+pub fn response_rate_rr1(finals: impl IntoIterator<Item = Disposition>) -> Option<f64> {
+    let (mut complete, mut base) = (0usize, 0usize);
+    for d in finals {
+        match d {
+            Disposition::Moved | Disposition::VacantOrNotResidence => {}
+            Disposition::Complete => {
+                complete += 1;
+                base += 1;
+            }
+            _ => base += 1,
+        }
+    }
+    (base > 0).then(|| complete as f64 / base as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::questionnaire::load_str;
+
+    const Q: &str = r#"
+id = "s"
+version = "1"
+title = { en = "S" }
+languages = ["en"]
+default_language = "en"
+[[dimensions]]
+id = "env"
+label = { en = "Environment" }
+[[dimensions]]
+id = "safety"
+label = { en = "Safety" }
+[[sections]]
+id = "a"
+title = { en = "A" }
+[[sections.questions]]
+id = "clean"
+type = "rating"
+label = { en = "Clean?" }
+dimension = "env"
+[[sections.questions]]
+id = "green"
+type = "rating"
+label = { en = "Green?" }
+dimension = "env"
+weight = 3.0
+[[sections.questions]]
+id = "noise"
+type = "rating"
+min = 0
+max = 10
+label = { en = "Noise problems?" }
+dimension = "safety"
+reverse = true
+[[sections.questions]]
+id = "unscored"
+type = "rating"
+label = { en = "Unscored" }
+"#;
+
+    fn rating(v: i64) -> Answer {
+        Answer::Value(AnswerValue::Rating { value: v })
+    }
+
+    #[test]
+    fn scores_are_weighted_scaled_and_reversed() {
+        let q = load_str(Q, "s.toml").unwrap();
+        let (a, b, c, d) = (rating(5), rating(1), rating(2), rating(1));
+        let s = score_interview(
+            &q,
+            [
+                ("clean", &a),
+                ("green", &b),
+                ("noise", &c),
+                ("unscored", &d),
+            ],
+        );
+        // env: (100*1 + 0*3) / 4 = 25; safety: reverse of 20 = 80.
+        assert_eq!(s.dimensions["env"], 25.0);
+        assert_eq!(s.dimensions["safety"], 80.0);
+        // overall: (100 + 0 + 80) / 5 = 36
+        assert_eq!(s.overall, Some(36.0));
+    }
+
+    #[test]
+    fn special_responses_carry_no_score() {
+        let q = load_str(Q, "s.toml").unwrap();
+        let dk = Answer::special(crate::interview::SpecialResponse::DontKnow);
+        let a = rating(4);
+        let s = score_interview(&q, [("clean", &dk), ("green", &a)]);
+        assert_eq!(s.dimensions["env"], 75.0);
+        assert!(!s.dimensions.contains_key("safety"));
+        assert_eq!(
+            score_interview(&q, [("clean", &dk)]),
+            InterviewScores::default()
+        );
+    }
+
+    #[test]
+    fn group_means_count_only_interviews_that_scored_a_dimension() {
+        let one = InterviewScores {
+            dimensions: [("env".to_string(), 50.0)].into(),
+            overall: Some(50.0),
+        };
+        let two = InterviewScores {
+            dimensions: [("env".to_string(), 100.0), ("safety".to_string(), 20.0)].into(),
+            overall: Some(60.0),
+        };
+        let g = mean_scores([&one, &two]);
+        assert_eq!(g.interviews, 2);
+        assert_eq!(g.dimensions["env"], 75.0);
+        assert_eq!(g.dimensions["safety"], 20.0);
+        assert_eq!(g.overall, Some(55.0));
+    }
+
+    #[test]
+    fn rr1_leaves_ineligible_addresses_out_of_the_base() {
+        use Disposition::*;
+        let rr1 = response_rate_rr1([
+            Complete,
+            Complete,
+            Refusal,
+            NoOneHome,
+            Moved,
+            VacantOrNotResidence,
+            Partial,
+            Appointment,
+        ]);
+        assert_eq!(rr1, Some(2.0 / 6.0));
+        assert_eq!(response_rate_rr1([Moved]), None);
+    }
+}
