@@ -86,7 +86,12 @@ pub struct InterviewScreen {
     pub from_review: bool,
     /// Shows this many seconds instead of the running clock (snapshot tests).
     pub frozen_elapsed: Option<u64>,
+    /// The last digit typed on an option list, for two-digit numbers.
+    last_digit: Option<(u32, Instant)>,
 }
+
+/// How soon a second digit must follow the first to make one number.
+const TWO_DIGIT_WINDOW: std::time::Duration = std::time::Duration::from_millis(800);
 
 impl InterviewScreen {
     pub fn new(
@@ -113,6 +118,7 @@ impl InterviewScreen {
             flash: None,
             from_review: false,
             frozen_elapsed: None,
+            last_digit: None,
         };
         s.flow.start();
         s.load_step();
@@ -154,6 +160,7 @@ impl InterviewScreen {
 
     /// Resets the editing state from the saved (or default) answer.
     fn load_step(&mut self) {
+        self.last_digit = None;
         self.picked.clear();
         self.picked_special = None;
         self.field = None;
@@ -363,14 +370,29 @@ impl InterviewScreen {
             }
             KeyCode::Char(c) if c.is_ascii_digit() => {
                 let choices = self.choices();
+                // A second digit typed quickly after the first makes a
+                // two-digit number ("1", "0" → 10) when that number exists.
+                let digit = c.to_digit(10).unwrap_or(0);
+                let number = match self.last_digit.take() {
+                    Some((prev, at)) if at.elapsed() < TWO_DIGIT_WINDOW => {
+                        let two = prev * 10 + digit;
+                        let exists = if self.is_rating() {
+                            choices.iter().any(|ch| ch.value == two.to_string())
+                        } else {
+                            two >= 1 && (two as usize) <= choices.len()
+                        };
+                        if exists { two } else { digit }
+                    }
+                    _ => digit,
+                };
+                self.last_digit = Some((number, Instant::now()));
                 // Ratings pick by value (0–10 scales too); lists by number.
                 let found = if self.is_rating() {
-                    choices.iter().position(|ch| ch.value == c.to_string())
+                    choices.iter().position(|ch| ch.value == number.to_string())
                 } else {
-                    c.to_digit(10)
-                        .filter(|d| *d >= 1)
-                        .map(|d| d as usize - 1)
-                        .filter(|i| *i < choices.len())
+                    Some(number as usize)
+                        .filter(|n| *n >= 1 && *n <= choices.len())
+                        .map(|n| n - 1)
                 };
                 if let Some(i) = found {
                     self.highlight = i;
