@@ -73,8 +73,8 @@ const RESIDENT: &[Binding] = &[
 const INTERVIEW: &[Binding] = &[
     (
         "1-9",
-        "pick option (ratings: the value)",
-        "选择选项（评分题：分值）",
+        "pick option (ratings: the value; two digits quickly for 10 and up)",
+        "选择选项（评分题：分值；快速输入两位数选 10 及以上）",
         Some(("pick", "选择")),
     ),
     ("↑↓ j k", "move between options", "在选项间移动", None),
