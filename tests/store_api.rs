@@ -705,12 +705,16 @@ fn status_counts() {
         .record_visit("R6", visit(Disposition::RespondentAway))
         .unwrap();
 
-    // Mark one finished interview as exported, as the export will.
+    // Mark one finished interview as exported in a written batch. A row
+    // reserved by a batch not yet written still counts as pending.
     store
         .connection()
-        .execute(
-            "UPDATE interviews SET exported_batch = 'B1' WHERE resident_id = 'R1'",
-            [],
+        .execute_batch(
+            "UPDATE interviews SET exported_batch = 'B1' WHERE resident_id = 'R1';
+             UPDATE interviews SET exported_batch = 'B2' WHERE resident_id = 'R2';
+             INSERT INTO batches (id, sequence, surveyor_id, created_at, state)
+             VALUES ('B1', 1, 's', '2026-11-02T09:00:00.000000Z', 'written'),
+                    ('B2', 2, 's', '2026-11-02T10:00:00.000000Z', 'pending');",
         )
         .unwrap();
     let c = store.status().unwrap();

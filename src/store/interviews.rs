@@ -54,11 +54,11 @@ pub struct InterviewRecord {
     pub exported_batch: Option<String>,
 }
 
-const INTERVIEW_COLUMNS: &str = "id, resident_id, questionnaire_id, questionnaire_version, \
+pub(super) const INTERVIEW_COLUMNS: &str = "id, resident_id, questionnaire_id, questionnaire_version, \
      questionnaire_hash, surveyor_id, device_id, started_at, ended_at, status, disposition, \
      exported_batch";
 
-fn interview_from_row(r: &Row<'_>) -> rusqlite::Result<InterviewRecord> {
+pub(super) fn interview_from_row(r: &Row<'_>) -> rusqlite::Result<InterviewRecord> {
     let id: String = r.get(0)?;
     let device_id: String = r.get(6)?;
     let started_at: String = r.get(7)?;

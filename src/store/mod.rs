@@ -8,6 +8,7 @@
 //! See `docs/store.md` for the schema and the reasons behind it.
 
 mod answers;
+mod batches;
 mod error;
 mod interviews;
 mod notes;
@@ -26,6 +27,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
 pub use answers::{AnswerHistoryEntry, SavedInterview, SavedPosition};
+pub use batches::{BatchRow, BatchRows, BatchState};
 pub use error::StoreError;
 pub use interviews::{InterviewRecord, InterviewStatus};
 pub use questionnaires::ActiveQuestionnaire;

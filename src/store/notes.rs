@@ -1,10 +1,10 @@
 //! Per-question notes, and small facts about the data directory.
 
 use chrono::{DateTime, Utc};
-use rusqlite::OptionalExtension;
 use uuid::Uuid;
 
 use super::interviews::require_open;
+use super::schema::{meta_get, meta_set};
 use super::{Result, Store, instance_from_sql, instance_to_sql, ts};
 
 impl Store {
@@ -53,23 +53,16 @@ impl Store {
 
     /// A fact kept in the `meta` table (e.g. whether the demo is loaded).
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        meta_get(&self.conn, key)
     }
 
     pub fn set_meta(&self, key: &str, value: Option<&str>) -> Result<()> {
-        self.write(|tx| {
-            match value {
-                Some(v) => tx.execute(
-                    "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    (key, v),
-                )?,
-                None => tx.execute("DELETE FROM meta WHERE key = ?1", [key])?,
-            };
-            Ok(())
+        self.write(|tx| match value {
+            Some(v) => meta_set(tx, key, v),
+            None => {
+                tx.execute("DELETE FROM meta WHERE key = ?1", [key])?;
+                Ok(())
+            }
         })
     }
 }

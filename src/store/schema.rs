@@ -10,6 +10,7 @@ use super::{Result, StoreError, ts};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_notes.sql"),
+    include_str!("../../migrations/0003_batches.sql"),
 ];
 
 /// The schema version this binary writes.

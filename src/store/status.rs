@@ -51,17 +51,20 @@ impl Store {
             }
         }
         // An export carries finished interviews (each with its visit) and
-        // the visits that had no interview.
+        // the visits that had no interview. Rows reserved by a batch whose
+        // files are not yet written still wait for export.
         let (pending, exported): (i64, i64) = self.conn.query_row(
-            "SELECT
+            "WITH written AS (SELECT id FROM batches WHERE state = 'written')
+             SELECT
                (SELECT count(*) FROM interviews
-                 WHERE status <> 'in_progress' AND exported_batch IS NULL)
+                 WHERE status <> 'in_progress'
+                   AND (exported_batch IS NULL OR exported_batch NOT IN written))
              + (SELECT count(*) FROM visits
-                 WHERE interview_id IS NULL AND exported_batch IS NULL),
-               (SELECT count(*) FROM interviews
-                 WHERE status <> 'in_progress' AND exported_batch IS NOT NULL)
+                 WHERE interview_id IS NULL
+                   AND (exported_batch IS NULL OR exported_batch NOT IN written)),
+               (SELECT count(*) FROM interviews WHERE exported_batch IN written)
              + (SELECT count(*) FROM visits
-                 WHERE interview_id IS NULL AND exported_batch IS NOT NULL)",
+                 WHERE interview_id IS NULL AND exported_batch IN written)",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;

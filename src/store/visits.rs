@@ -37,10 +37,10 @@ pub struct Visit {
     pub exported_batch: Option<String>,
 }
 
-const VISIT_COLUMNS: &str = "id, resident_id, attempt, at, disposition, note, appointment, \
+pub(super) const VISIT_COLUMNS: &str = "id, resident_id, attempt, at, disposition, note, appointment, \
      interview_id, device_id, exported_batch";
 
-fn visit_from_row(r: &Row<'_>) -> rusqlite::Result<Visit> {
+pub(super) fn visit_from_row(r: &Row<'_>) -> rusqlite::Result<Visit> {
     let at: String = r.get(3)?;
     let disposition: String = r.get(4)?;
     let appointment: Option<String> = r.get(6)?;

@@ -1,0 +1,183 @@
+//! Export bookkeeping: reserving a batch (its sequence number and its
+//! rows), reading its contents back in a fixed order, marking it written.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row};
+use uuid::Uuid;
+
+use super::answers::SavedInterview;
+use super::interviews::{INTERVIEW_COLUMNS, interview_from_row};
+use super::visits::{VISIT_COLUMNS, visit_from_row};
+use super::{Result, Store, StoreError, parse_ts, parse_uuid, ts};
+use crate::store::Visit;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchState {
+    Pending,
+    Written,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchRow {
+    pub id: Uuid,
+    pub sequence: u64,
+    pub surveyor_id: String,
+    pub created_at: DateTime<Utc>,
+    pub state: BatchState,
+    pub file_name: Option<String>,
+    pub sha256: Option<String>,
+    pub written_to: Option<String>,
+}
+
+/// What a batch carries: visits without an interview, and finished
+/// interviews (each with its visits), in a fixed order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchRows {
+    pub visits: Vec<Visit>,
+    pub interviews: Vec<(SavedInterview, Vec<(String, Option<u32>, String)>)>,
+}
+
+const BATCH_COLUMNS: &str =
+    "id, sequence, surveyor_id, created_at, state, file_name, sha256, written_to";
+
+fn batch_from_row(r: &Row<'_>) -> rusqlite::Result<BatchRow> {
+    let id: String = r.get(0)?;
+    let created: String = r.get(3)?;
+    let state: String = r.get(4)?;
+    Ok(BatchRow {
+        id: parse_uuid(&id)?,
+        sequence: r.get::<_, i64>(1)?.unsigned_abs(),
+        surveyor_id: r.get(2)?,
+        created_at: parse_ts(&created)?,
+        state: if state == "written" {
+            BatchState::Written
+        } else {
+            BatchState::Pending
+        },
+        file_name: r.get(5)?,
+        sha256: r.get(6)?,
+        written_to: r.get(7)?,
+    })
+}
+
+impl Store {
+    /// The batch reserved but not yet written, if an export was interrupted.
+    pub fn pending_batch(&self) -> Result<Option<BatchRow>> {
+        let sql = format!(
+            "SELECT {BATCH_COLUMNS} FROM batches WHERE state = 'pending' ORDER BY sequence LIMIT 1"
+        );
+        Ok(self.conn.query_row(&sql, [], batch_from_row).optional()?)
+    }
+
+    pub fn batch(&self, id: Uuid) -> Result<Option<BatchRow>> {
+        let sql = format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1");
+        Ok(self
+            .conn
+            .query_row(&sql, [id.to_string()], batch_from_row)
+            .optional()?)
+    }
+
+    /// Every batch of this device, by sequence.
+    pub fn batches(&self) -> Result<Vec<BatchRow>> {
+        let sql = format!("SELECT {BATCH_COLUMNS} FROM batches ORDER BY sequence");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], batch_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Reserves a batch for everything finished and not yet exported: the
+    /// next sequence number, and those rows, in one transaction. `None`
+    /// when there is nothing to export.
+    pub fn reserve_batch(
+        &self,
+        surveyor_id: &str,
+        created_at: DateTime<Utc>,
+    ) -> Result<Option<BatchRow>> {
+        self.write(|tx| {
+            if tx
+                .query_row("SELECT 1 FROM batches WHERE state = 'pending'", [], |_| Ok(()))
+                .optional()?
+                .is_some()
+            {
+                return Err(StoreError::Other(
+                    "an earlier export was interrupted: write that batch first".into(),
+                ));
+            }
+            let waiting: i64 = tx.query_row(
+                "SELECT (SELECT count(*) FROM interviews WHERE status <> 'in_progress' AND exported_batch IS NULL)
+                      + (SELECT count(*) FROM visits WHERE exported_batch IS NULL
+                           AND (interview_id IS NULL OR interview_id IN
+                                (SELECT id FROM interviews WHERE status <> 'in_progress')))",
+                [],
+                |r| r.get(0),
+            )?;
+            if waiting == 0 {
+                return Ok(None);
+            }
+            let sequence: i64 = tx.query_row("SELECT coalesce(max(sequence), 0) + 1 FROM batches", [], |r| r.get(0))?;
+            let id = Uuid::now_v7();
+            let sid = id.to_string();
+            tx.execute(
+                "INSERT INTO batches (id, sequence, surveyor_id, created_at, state) VALUES (?1, ?2, ?3, ?4, 'pending')",
+                (&sid, sequence, surveyor_id, ts(&created_at)),
+            )?;
+            tx.execute(
+                "UPDATE interviews SET exported_batch = ?1 WHERE status <> 'in_progress' AND exported_batch IS NULL",
+                [&sid],
+            )?;
+            tx.execute(
+                "UPDATE visits SET exported_batch = ?1 WHERE exported_batch IS NULL
+                   AND (interview_id IS NULL OR interview_id IN
+                        (SELECT id FROM interviews WHERE exported_batch = ?1))",
+                [&sid],
+            )?;
+            let sql = format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1");
+            Ok(Some(tx.query_row(&sql, [&sid], batch_from_row)?))
+        })
+    }
+
+    /// The rows of a batch, in the order its file lists them.
+    pub fn batch_rows(&self, id: Uuid) -> Result<BatchRows> {
+        let sid = id.to_string();
+        let sql =
+            format!("SELECT {VISIT_COLUMNS} FROM visits WHERE exported_batch = ?1 ORDER BY at, id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let visits = stmt
+            .query_map([&sid], visit_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let sql = format!(
+            "SELECT {INTERVIEW_COLUMNS} FROM interviews WHERE exported_batch = ?1 ORDER BY started_at, id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let records = stmt
+            .query_map([&sid], interview_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut interviews = Vec::with_capacity(records.len());
+        for r in records {
+            let saved = self.load_interview(r.id)?;
+            let notes = self.notes(r.id)?;
+            interviews.push((saved, notes));
+        }
+        Ok(BatchRows { visits, interviews })
+    }
+
+    /// Records that a batch's files are on disk.
+    pub fn mark_batch_written(
+        &self,
+        id: Uuid,
+        file_name: &str,
+        sha256: &str,
+        folder: &str,
+    ) -> Result<()> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE batches SET state = 'written', file_name = ?2, sha256 = ?3, written_to = ?4 WHERE id = ?1",
+                (id.to_string(), file_name, sha256, folder),
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("batch {id}")));
+            }
+            Ok(())
+        })
+    }
+}
