@@ -29,12 +29,15 @@ pub struct BatchRow {
     pub written_to: Option<String>,
 }
 
-/// What a batch carries: visits without an interview, and finished
-/// interviews (each with its visits), in a fixed order.
+/// A note on a question: (question id, repeat instance, note).
+pub type QuestionNote = (String, Option<u32>, String);
+
+/// What a batch carries: its visits, and its finished interviews with their
+/// notes, in a fixed order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchRows {
     pub visits: Vec<Visit>,
-    pub interviews: Vec<(SavedInterview, Vec<(String, Option<u32>, String)>)>,
+    pub interviews: Vec<(SavedInterview, Vec<QuestionNote>)>,
 }
 
 const BATCH_COLUMNS: &str =

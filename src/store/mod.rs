@@ -27,7 +27,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
 pub use answers::{AnswerHistoryEntry, SavedInterview, SavedPosition};
-pub use batches::{BatchRow, BatchRows, BatchState};
+pub use batches::{BatchRow, BatchRows, BatchState, QuestionNote};
 pub use error::StoreError;
 pub use interviews::{InterviewRecord, InterviewStatus};
 pub use questionnaires::ActiveQuestionnaire;

@@ -40,7 +40,7 @@ impl Store {
     }
 
     /// The notes of an interview: (question id, instance, note).
-    pub fn notes(&self, interview_id: Uuid) -> Result<Vec<(String, Option<u32>, String)>> {
+    pub fn notes(&self, interview_id: Uuid) -> Result<Vec<super::batches::QuestionNote>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT question_id, instance, note FROM question_notes
              WHERE interview_id = ?1 ORDER BY question_id, instance",
