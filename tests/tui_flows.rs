@@ -93,7 +93,13 @@ fn current_question(app: &App) -> Option<String> {
 }
 
 fn in_review(app: &App) -> bool {
-    matches!(&app.view, View::Interview { review: Some(_), .. })
+    matches!(
+        &app.view,
+        View::Interview {
+            review: Some(_),
+            ..
+        }
+    )
 }
 
 const DEFAULT_ANSWERS: &[(&str, &str)] = &[("callback_phone", "13800000001\n")];
@@ -579,7 +585,11 @@ fn paste_cjk_into_a_text_field() {
     let id = interview_id(app);
     answer_until(app, "praise", &[]);
     app.handle_paste("楼长张阿姨很热心，\r\n经常帮忙。");
-    assert!(screen(app).contains("楼长张阿姨很热心，"), "{}", screen(app));
+    assert!(
+        screen(app).contains("楼长张阿姨很热心，"),
+        "{}",
+        screen(app)
+    );
     keys(app, "\n");
     assert_eq!(
         saved(&app.store, id, "praise"),
@@ -605,13 +615,20 @@ fn integer_field_refuses_letters_typed_or_pasted() {
     let app = &mut f.app;
     open_interview(app);
     let id = interview_id(app);
-    answer_until(app, "years_in_community", &[("respondent_age_group", "4\n")]);
+    answer_until(
+        app,
+        "years_in_community",
+        &[("respondent_age_group", "4\n")],
+    );
     keys(app, "x");
     assert!(screen(app).contains("! That cannot go in this field"));
     app.handle_paste("12 years");
     assert!(screen(app).contains("! That cannot go in this field"));
     keys(app, "7");
-    assert!(!screen(app).contains("! That cannot"), "a good key clears it");
+    assert!(
+        !screen(app).contains("! That cannot"),
+        "a good key clears it"
+    );
     app.handle_paste("5");
     keys(app, "\n");
     assert_eq!(

@@ -75,7 +75,13 @@ fn current_question(app: &App) -> Option<String> {
 }
 
 fn in_review(app: &App) -> bool {
-    matches!(&app.view, View::Interview { review: Some(_), .. })
+    matches!(
+        &app.view,
+        View::Interview {
+            review: Some(_),
+            ..
+        }
+    )
 }
 
 /// Answers that the generic ones below would not satisfy.
