@@ -1,0 +1,804 @@
+//! The surveyor's app driven key by key against a real store in a temporary
+//! directory: what the keys do, and what ends up in the store.
+
+use chrono::{NaiveDate, NaiveTime};
+use doorstep::assignment::Disposition;
+use doorstep::assignment::status::ResidentStatus;
+use doorstep::demo;
+use doorstep::interview::{Answer, AnswerValue, SpecialResponse};
+use doorstep::questionnaire::QuestionKind;
+use doorstep::store::{InterviewStatus, Store};
+use doorstep::tui::app::{App, View};
+use doorstep::tui::data;
+use doorstep::tui::i18n::Lang;
+use doorstep::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::text::Line;
+use tempfile::TempDir;
+use uuid::Uuid;
+
+struct Fixture {
+    app: App,
+    _dir: TempDir,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in_dir(dir.path()).unwrap();
+    let q = demo::load(&store).unwrap();
+    let q: &'static _ = Box::leak(Box::new(q));
+    let first = data::first_page(&store, 200).unwrap();
+    let mut app = App::new(store, q, Lang::En, "tester".into(), true, first);
+    app.theme = Theme { color: false };
+    Fixture { app, _dir: dir }
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+/// Types `s` key by key; `\n` is Enter.
+fn keys(app: &mut App, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\n' => press(app, KeyCode::Enter),
+            c => press(app, KeyCode::Char(c)),
+        }
+    }
+}
+
+/// The screen as text, wide characters once.
+fn screen(app: &mut App) -> String {
+    if let View::Interview { screen, .. } = &mut app.view {
+        screen.frozen_elapsed = Some(0);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| app.draw(f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..24 {
+        let mut skip = 0;
+        for x in 0..80 {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = Line::from(symbol).width().saturating_sub(1);
+            out.push_str(symbol);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn current_question(app: &App) -> Option<String> {
+    match &app.view {
+        View::Interview {
+            screen,
+            review: None,
+            end_early: None,
+        } => screen
+            .flow
+            .current_slot()
+            .map(|s| app.questionnaire.questions[s.question].id.clone()),
+        _ => None,
+    }
+}
+
+fn in_review(app: &App) -> bool {
+    matches!(
+        &app.view,
+        View::Interview {
+            review: Some(_),
+            ..
+        }
+    )
+}
+
+const DEFAULT_ANSWERS: &[(&str, &str)] = &[("callback_phone", "13800000001\n")];
+
+fn script_for(app: &App, overrides: &[(&str, &str)]) -> String {
+    let View::Interview { screen, .. } = &app.view else {
+        panic!("not in an interview");
+    };
+    let slot = screen.flow.current_slot().expect("a question on screen");
+    let question = &app.questionnaire.questions[slot.question];
+    if let Some((_, s)) = overrides
+        .iter()
+        .chain(DEFAULT_ANSWERS)
+        .find(|(id, _)| *id == question.id)
+    {
+        return s.to_string();
+    }
+    match &question.kind {
+        QuestionKind::Note => "\n".into(),
+        QuestionKind::YesNo => "y\n".into(),
+        QuestionKind::SingleChoice(_) | QuestionKind::MultipleChoice(_) => "1\n".into(),
+        QuestionKind::Rating { .. } => "4\n".into(),
+        QuestionKind::Integer { .. } | QuestionKind::Decimal { .. } => "1\n".into(),
+        QuestionKind::Text { .. } => "All good here\n".into(),
+        QuestionKind::Date => "2026-05-01\n".into(),
+        QuestionKind::Time => "09:30\n".into(),
+        QuestionKind::Calculate { .. } => panic!("a calculate question is never shown"),
+    }
+}
+
+fn answer_until(app: &mut App, target: &str, overrides: &[(&str, &str)]) {
+    for _ in 0..200 {
+        let id = current_question(app)
+            .unwrap_or_else(|| panic!("left the questions before reaching {target}"));
+        if id == target {
+            return;
+        }
+        let script = script_for(app, overrides);
+        keys(app, &script);
+        assert_ne!(
+            current_question(app).as_deref(),
+            Some(id.as_str()),
+            "the answer to {id} did not move on"
+        );
+    }
+    panic!("never reached {target}");
+}
+
+fn answer_all(app: &mut App, overrides: &[(&str, &str)]) {
+    for _ in 0..200 {
+        if in_review(app) {
+            return;
+        }
+        let id = current_question(app).expect("a question or the review");
+        let script = script_for(app, overrides);
+        keys(app, &script);
+        assert_ne!(
+            current_question(app).as_deref(),
+            Some(id.as_str()),
+            "the answer to {id} did not move on"
+        );
+    }
+    panic!("never reached the review");
+}
+
+/// The resident selected in the list.
+fn selected_id(app: &App) -> String {
+    app.list.selected_id().expect("a selected resident")
+}
+
+fn list_status(app: &App, resident_id: &str) -> ResidentStatus {
+    app.list
+        .entries()
+        .iter()
+        .find(|e| e.resident.resident_id == resident_id)
+        .expect("the resident in the list")
+        .status
+}
+
+/// From the list: opens the selected resident and starts or resumes.
+fn open_interview(app: &mut App) {
+    press(app, KeyCode::Enter);
+    assert!(matches!(app.view, View::Resident(_)));
+    press(app, KeyCode::Enter);
+    assert!(current_question(app).is_some(), "no interview on screen");
+}
+
+fn interview_id(app: &App) -> Uuid {
+    match &app.view {
+        View::Interview { screen, .. } => screen.interview_id,
+        _ => panic!("not in an interview"),
+    }
+}
+
+/// The saved answer to a question (outside repeats).
+fn saved(store: &Store, id: Uuid, question: &str) -> Option<Answer> {
+    store
+        .load_interview(id)
+        .unwrap()
+        .answers
+        .into_iter()
+        .find(|(q, instance, _)| q == question && instance.is_none())
+        .map(|(_, _, a)| a)
+}
+
+fn choice(v: &str) -> Answer {
+    Answer::Value(AnswerValue::Choice {
+        value: v.into(),
+        other: None,
+    })
+}
+
+#[test]
+fn pause_keeps_the_answers_and_resume_returns_to_the_same_question() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    let resident = selected_id(app);
+    open_interview(app);
+    let id = interview_id(app);
+    // Intro, consent yes, gender female, age group 35–49.
+    keys(app, "\ny\n2\n2\n");
+    assert_eq!(current_question(app).as_deref(), Some("years_in_community"));
+    keys(app, "12");
+    press(app, KeyCode::Esc);
+    assert!(matches!(app.view, View::List));
+    assert!(screen(app).contains("Interview paused and saved"));
+
+    let store = &app.store;
+    assert_eq!(
+        saved(store, id, "consent"),
+        Some(Answer::Value(AnswerValue::YesNo { value: true }))
+    );
+    assert_eq!(saved(store, id, "gender"), Some(choice("female")));
+    assert_eq!(
+        saved(store, id, "respondent_age_group"),
+        Some(choice("age_35_49"))
+    );
+    // Typed but not confirmed: not an answer.
+    assert_eq!(saved(store, id, "years_in_community"), None);
+    assert_eq!(store.in_progress_interview(&resident).unwrap(), Some(id));
+    assert_eq!(list_status(app, &resident), ResidentStatus::InProgress);
+    assert!(screen(app).contains("In progress"));
+
+    // The resident offers to resume.
+    press(app, KeyCode::Enter);
+    assert!(screen(app).contains("Resume interview"));
+    press(app, KeyCode::Enter);
+    assert_eq!(interview_id(app), id);
+    assert_eq!(current_question(app).as_deref(), Some("years_in_community"));
+    // Back shows the earlier answers as chosen.
+    press(app, KeyCode::Left);
+    assert_eq!(
+        current_question(app).as_deref(),
+        Some("respondent_age_group")
+    );
+    assert!(screen(app).contains("2 (•) 35–49"), "{}", screen(app));
+}
+
+#[test]
+fn resume_after_reopening_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let (resident, id) = {
+        let store = Store::open_in_dir(dir.path()).unwrap();
+        let q: &'static _ = Box::leak(Box::new(demo::load(&store).unwrap()));
+        let first = data::first_page(&store, 200).unwrap();
+        let mut app = App::new(store, q, Lang::En, "tester".into(), true, first);
+        let resident = selected_id(&app);
+        open_interview(&mut app);
+        keys(&mut app, "\ny\n1\n");
+        press(&mut app, KeyCode::Esc);
+        let id = interview_id_of(&app.store, &resident);
+        (resident, id)
+    };
+    let store = Store::open_in_dir(dir.path()).unwrap();
+    let q: &'static _ = Box::leak(Box::new(demo::questionnaire().unwrap()));
+    let first = data::first_page(&store, 200).unwrap();
+    let mut app = App::new(store, q, Lang::En, "tester".into(), true, first);
+    assert_eq!(selected_id(&app), resident);
+    open_interview(&mut app);
+    assert_eq!(interview_id(&app), id);
+    assert_eq!(
+        current_question(&app).as_deref(),
+        Some("respondent_age_group")
+    );
+}
+
+fn interview_id_of(store: &Store, resident: &str) -> Uuid {
+    store.in_progress_interview(resident).unwrap().unwrap()
+}
+
+#[test]
+fn visit_outcome_no_one_at_home_with_a_note() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    let resident = selected_id(app);
+    press(app, KeyCode::Enter);
+    keys(app, "v1");
+    press(app, KeyCode::Tab);
+    keys(app, "Knocked twice, 敲门无人");
+    press(app, KeyCode::Enter);
+    assert!(screen(app).contains("Visit outcome saved"));
+    let visits = app.store.visits(&resident).unwrap();
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0].disposition, Disposition::NoOneHome);
+    assert_eq!(visits[0].note.as_deref(), Some("Knocked twice, 敲门无人"));
+    assert_eq!(visits[0].appointment, None);
+    assert_eq!(list_status(app, &resident), ResidentStatus::RevisitDue);
+    press(app, KeyCode::Esc);
+    assert!(screen(app).contains("Revisit due"));
+}
+
+#[test]
+fn visit_outcome_appointment_with_date_and_time() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    press(app, KeyCode::Down);
+    let resident = selected_id(app);
+    press(app, KeyCode::Enter);
+    keys(app, "v3");
+    press(app, KeyCode::Tab);
+    keys(app, "2026-12-01");
+    press(app, KeyCode::Tab);
+    keys(app, "18:30");
+    press(app, KeyCode::Tab);
+    keys(app, "after work");
+    press(app, KeyCode::Enter);
+    let visits = app.store.visits(&resident).unwrap();
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0].disposition, Disposition::Appointment);
+    assert_eq!(
+        visits[0].appointment,
+        Some(
+            NaiveDate::from_ymd_opt(2026, 12, 1)
+                .unwrap()
+                .and_hms_opt(18, 30, 0)
+                .unwrap()
+        )
+    );
+    assert_eq!(visits[0].note.as_deref(), Some("after work"));
+    assert_eq!(list_status(app, &resident), ResidentStatus::Appointment);
+    press(app, KeyCode::Esc);
+    assert!(screen(app).contains("Appointment 1 "), "{}", screen(app));
+}
+
+#[test]
+#[ignore = "bug: English list cuts 'Appointment 12-01 18:30' to 'Appointment 12-01 ' (status column is 18 wide): the time is lost"]
+fn list_shows_the_appointment_time() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    press(app, KeyCode::Enter);
+    keys(app, "v3");
+    press(app, KeyCode::Tab);
+    keys(app, "2026-12-01");
+    press(app, KeyCode::Tab);
+    keys(app, "18:30\n");
+    press(app, KeyCode::Esc);
+    assert!(
+        screen(app).contains("Appointment 12-01 18:30"),
+        "{}",
+        screen(app)
+    );
+}
+
+#[test]
+fn appointment_without_a_time_is_not_saved() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    let resident = selected_id(app);
+    press(app, KeyCode::Enter);
+    keys(app, "v3");
+    press(app, KeyCode::Tab);
+    keys(app, "2026-12-01");
+    press(app, KeyCode::Enter);
+    assert!(screen(app).contains("Enter the appointment date and time"));
+    assert!(app.store.visits(&resident).unwrap().is_empty());
+}
+
+#[test]
+fn required_question_needs_an_answer_and_dont_know_is_one() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
+    // Integer field: Enter on nothing.
+    answer_until(app, "years_in_community", &[]);
+    keys(app, "\n");
+    assert_eq!(current_question(app).as_deref(), Some("years_in_community"));
+    assert!(screen(app).contains("! An answer is required"));
+    // In a typed field, d is a letter (refused); Ctrl+D is "don't know".
+    keys(app, "d");
+    assert!(screen(app).contains("! That cannot go in this field"));
+    ctrl(app, 'd');
+    assert_eq!(current_question(app).as_deref(), Some("household_type"));
+    assert_eq!(
+        saved(&app.store, id, "years_in_community"),
+        Some(Answer::special(SpecialResponse::DontKnow))
+    );
+    // Multiple choice: Enter with nothing ticked; then d.
+    answer_until(app, "service_needs", &[]);
+    keys(app, "\n");
+    assert_eq!(current_question(app).as_deref(), Some("service_needs"));
+    assert!(screen(app).contains("! An answer is required"));
+    keys(app, "d");
+    assert_ne!(current_question(app).as_deref(), Some("service_needs"));
+    assert_eq!(
+        saved(&app.store, id, "service_needs"),
+        Some(Answer::special(SpecialResponse::DontKnow))
+    );
+}
+
+#[test]
+fn consent_does_not_take_dont_know() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    open_interview(app);
+    answer_until(app, "consent", &[]);
+    keys(app, "d");
+    assert_eq!(current_question(app).as_deref(), Some("consent"));
+    assert!(
+        screen(app).contains("does not accept 'don't know' or 'refused'"),
+        "{}",
+        screen(app)
+    );
+}
+
+#[test]
+fn going_back_and_changing_an_answer() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
+    answer_until(app, "respondent_age_group", &[]);
+    assert_eq!(saved(&app.store, id, "gender"), Some(choice("male")));
+    press(app, KeyCode::Left);
+    assert_eq!(current_question(app).as_deref(), Some("gender"));
+    keys(app, "2\n");
+    assert_eq!(
+        current_question(app).as_deref(),
+        Some("respondent_age_group")
+    );
+    assert_eq!(saved(&app.store, id, "gender"), Some(choice("female")));
+    // PageUp goes back too, from a typed field's start as well as Left.
+    keys(app, "1\n");
+    assert_eq!(current_question(app).as_deref(), Some("years_in_community"));
+    press(app, KeyCode::PageUp);
+    assert_eq!(
+        current_question(app).as_deref(),
+        Some("respondent_age_group")
+    );
+}
+
+#[test]
+fn consent_no_skips_to_the_review() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    open_interview(app);
+    keys(app, "\nn\n");
+    assert_eq!(current_question(app).as_deref(), Some("refusal_note"));
+    keys(app, "\n");
+    assert!(in_review(app), "{}", screen(app));
+    let View::Interview { screen: s, .. } = &app.view else {
+        unreachable!()
+    };
+    let ids: Vec<&str> = s
+        .flow
+        .relevant_slots()
+        .iter()
+        .map(|sl| app.questionnaire.questions[sl.question].id.as_str())
+        .collect();
+    assert_eq!(ids, ["intro_note", "consent", "refusal_note"]);
+    assert!(screen(app).contains("press F to finish"));
+}
+
+#[test]
+fn end_early_with_refusal() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    let resident = selected_id(app);
+    open_interview(app);
+    let id = interview_id(app);
+    keys(app, "\ny\n");
+    keys(app, "e");
+    assert!(matches!(
+        app.view,
+        View::Interview {
+            end_early: Some(_),
+            ..
+        }
+    ));
+    // Esc cancels, e again, 3 = refusal.
+    press(app, KeyCode::Esc);
+    assert_eq!(current_question(app).as_deref(), Some("gender"));
+    keys(app, "e3");
+    assert!(matches!(app.view, View::List));
+    assert!(screen(app).contains("Interview ended early"));
+    let record = app.store.interview(id).unwrap().unwrap();
+    assert_eq!(record.status, InterviewStatus::Abandoned);
+    assert_eq!(record.disposition, Some(Disposition::Refusal));
+    let visits = app.store.visits(&resident).unwrap();
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0].disposition, Disposition::Refusal);
+    assert_eq!(visits[0].interview_id, Some(id));
+    assert_eq!(list_status(app, &resident), ResidentStatus::Refused);
+    assert_eq!(app.store.in_progress_interview(&resident).unwrap(), None);
+}
+
+#[test]
+fn complete_the_whole_interview_by_keys() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    let resident = selected_id(app);
+    open_interview(app);
+    let id = interview_id(app);
+    answer_all(
+        app,
+        &[
+            ("household_type", "2\n"),
+            ("household_size", "3\n"),
+            ("member_age_group", "7\n"),
+            ("complaint_category", "1\n"),
+            ("complaint_detail", "垃圾桶满了没人清运\n"),
+            ("callback_time", "20:15\n"),
+        ],
+    );
+    assert!(screen(app).contains("press F to finish"));
+    keys(app, "F");
+    assert!(matches!(app.view, View::List));
+    assert!(screen(app).contains("Interview completed and saved"));
+    let status = app.store.status().unwrap();
+    assert_eq!(status.completed, 1);
+    assert_eq!(status.in_progress, 0);
+    assert_eq!(list_status(app, &resident), ResidentStatus::Completed);
+    assert!(screen(app).contains("Completed 1"));
+    let saved_all = app.store.load_interview(id).unwrap();
+    assert_eq!(saved_all.record.status, InterviewStatus::Completed);
+    // Two other household members, both aged 80+: the roster repeats.
+    let members: Vec<_> = saved_all
+        .answers
+        .iter()
+        .filter(|(q, _, _)| q == "member_age_group")
+        .collect();
+    assert_eq!(members.len(), 2);
+    assert_eq!(
+        saved(&app.store, id, "callback_time"),
+        Some(Answer::Value(AnswerValue::Time {
+            value: NaiveTime::from_hms_opt(20, 15, 0).unwrap()
+        }))
+    );
+    assert_eq!(
+        saved(&app.store, id, "callback_phone"),
+        Some(Answer::Value(AnswerValue::Text {
+            value: "13800000001".into()
+        }))
+    );
+    // The quota counts the completed interview (age group 18–34).
+    assert!(screen(app).contains("18–34 1/8"), "{}", screen(app));
+}
+
+#[test]
+fn callback_constraints_are_enforced() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    open_interview(app);
+    answer_until(app, "callback_phone", &[]);
+    keys(app, "12345\n");
+    assert_eq!(current_question(app).as_deref(), Some("callback_phone"));
+    assert!(screen(app).contains("! Enter a valid 11-digit mobile number"));
+    for _ in 0..5 {
+        press(app, KeyCode::Backspace);
+    }
+    keys(app, "025-84561234\n");
+    assert_eq!(current_question(app).as_deref(), Some("callback_time"));
+    keys(app, "22:00\n");
+    assert_eq!(current_question(app).as_deref(), Some("callback_time"));
+    assert!(screen(app).contains("! Choose a time between 08:00 and 21:00"));
+}
+
+#[test]
+fn paste_cjk_into_a_text_field() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
+    answer_until(app, "praise", &[]);
+    app.handle_paste("楼长张阿姨很热心，\r\n经常帮忙。");
+    assert!(
+        screen(app).contains("楼长张阿姨很热心，"),
+        "{}",
+        screen(app)
+    );
+    keys(app, "\n");
+    assert_eq!(
+        saved(&app.store, id, "praise"),
+        Some(Answer::Value(AnswerValue::Text {
+            value: "楼长张阿姨很热心，\n经常帮忙。".into()
+        }))
+    );
+    // One line field: a pasted line break becomes a space.
+    answer_until(app, "complaint_location", &[]);
+    app.handle_paste("东门停车场\n北侧");
+    keys(app, "\n");
+    assert_eq!(
+        saved(&app.store, id, "complaint_location"),
+        Some(Answer::Value(AnswerValue::Text {
+            value: "东门停车场 北侧".into()
+        }))
+    );
+}
+
+#[test]
+fn integer_field_refuses_letters_typed_or_pasted() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
+    answer_until(
+        app,
+        "years_in_community",
+        &[("respondent_age_group", "4\n")],
+    );
+    keys(app, "x");
+    assert!(screen(app).contains("! That cannot go in this field"));
+    app.handle_paste("12 years");
+    assert!(screen(app).contains("! That cannot go in this field"));
+    keys(app, "7");
+    assert!(
+        !screen(app).contains("! That cannot"),
+        "a good key clears it"
+    );
+    app.handle_paste("5");
+    keys(app, "\n");
+    assert_eq!(
+        saved(&app.store, id, "years_in_community"),
+        Some(Answer::Value(AnswerValue::Integer { value: 75 }))
+    );
+}
+
+#[test]
+fn other_please_specify_is_saved_with_the_answer() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
+    answer_until(app, "household_type", &[]);
+    keys(app, "6");
+    // Enter with the box empty: the "other" text is required.
+    keys(app, "\n");
+    assert_eq!(current_question(app).as_deref(), Some("household_type"));
+    assert!(screen(app).contains("! Please specify the 'other' answer"));
+    keys(app, "与朋友同住\n");
+    assert_eq!(current_question(app).as_deref(), Some("household_size"));
+    assert_eq!(
+        saved(&app.store, id, "household_type"),
+        Some(Answer::Value(AnswerValue::Choice {
+            value: "other".into(),
+            other: Some("与朋友同住".into())
+        }))
+    );
+}
+
+#[test]
+fn a_failed_save_keeps_what_was_typed() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
+    answer_until(app, "praise", &[]);
+    keys(app, "保安很负责");
+    // The database refuses every write from now on.
+    app.store
+        .connection()
+        .execute_batch("PRAGMA query_only = ON")
+        .unwrap();
+    keys(app, "\n");
+    let text = screen(app);
+    assert_eq!(current_question(app).as_deref(), Some("praise"));
+    assert!(
+        text.contains("! Not saved (what you typed is kept):"),
+        "{text}"
+    );
+    assert!(text.contains("│保安很负责"), "{text}");
+    // Typing goes on in the same field.
+    keys(app, "。");
+    app.store
+        .connection()
+        .execute_batch("PRAGMA query_only = OFF")
+        .unwrap();
+    keys(app, "\n");
+    assert_eq!(current_question(app).as_deref(), Some("has_complaint"));
+    assert_eq!(
+        saved(&app.store, id, "praise"),
+        Some(Answer::Value(AnswerValue::Text {
+            value: "保安很负责。".into()
+        }))
+    );
+}
+
+#[test]
+fn a_failed_pause_stays_in_the_interview() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    open_interview(app);
+    answer_until(app, "gender", &[]);
+    app.store
+        .connection()
+        .execute_batch("PRAGMA query_only = ON")
+        .unwrap();
+    press(app, KeyCode::Esc);
+    assert_eq!(current_question(app).as_deref(), Some("gender"));
+    assert!(screen(app).contains("Not saved"), "{}", screen(app));
+    app.store
+        .connection()
+        .execute_batch("PRAGMA query_only = OFF")
+        .unwrap();
+    press(app, KeyCode::Esc);
+    assert!(matches!(app.view, View::List));
+}
+
+#[test]
+fn question_note_is_saved() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
+    answer_until(app, "gender", &[]);
+    ctrl(app, 'n');
+    keys(app, "住户说下午再来\n");
+    assert!(screen(app).contains("Saved"));
+    let notes = app.store.notes(id).unwrap();
+    assert_eq!(
+        notes,
+        [("gender".to_string(), None, "住户说下午再来".to_string())]
+    );
+    // The note box is closed: digits answer the question again.
+    keys(app, "1\n");
+    assert_eq!(
+        current_question(app).as_deref(),
+        Some("respondent_age_group")
+    );
+}
+
+#[test]
+fn ctrl_l_switches_the_questionnaire_language() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    open_interview(app);
+    answer_until(app, "gender", &[]);
+    assert!(screen(app).contains("Respondent's gender"));
+    ctrl(app, 'l');
+    assert!(screen(app).contains("受访者性别"), "{}", screen(app));
+    // The interface stays English.
+    assert!(screen(app).contains("Elapsed"));
+}
+
+#[test]
+fn question_mark_is_text_in_a_text_field() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
+    answer_until(app, "praise", &[]);
+    keys(app, "why?\n");
+    assert!(!app.help);
+    assert_eq!(
+        saved(&app.store, id, "praise"),
+        Some(Answer::Value(AnswerValue::Text {
+            value: "why?".into()
+        }))
+    );
+}
+
+#[test]
+fn ctrl_c_quits_with_everything_saved() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    let resident = selected_id(app);
+    open_interview(app);
+    keys(app, "\ny\n");
+    ctrl(app, 'c');
+    assert!(app.quit);
+    let id = app.store.in_progress_interview(&resident).unwrap().unwrap();
+    let saved_all = app.store.load_interview(id).unwrap();
+    assert!(saved_all.position.is_some());
+}
+
+#[test]
+fn quit_from_the_list() {
+    let mut f = fixture();
+    keys(&mut f.app, "q");
+    assert!(f.app.quit);
+}
+
+#[test]
+fn search_then_enter_opens_the_match() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    keys(app, "/韦国庆\n");
+    let View::Resident(r) = &app.view else {
+        panic!("the resident should be open")
+    };
+    assert_eq!(r.resident.name, "韦国庆");
+}
