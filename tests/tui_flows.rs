@@ -345,7 +345,6 @@ fn visit_outcome_appointment_with_date_and_time() {
 }
 
 #[test]
-#[ignore = "bug: English list cuts 'Appointment 12-01 18:30' to 'Appointment 12-01 ' (status column is 18 wide): the time is lost"]
 fn list_shows_the_appointment_time() {
     let mut f = fixture();
     let app = &mut f.app;

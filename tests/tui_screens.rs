@@ -269,9 +269,7 @@ fn list_screen(ui: Lang) {
     snap(&mut f.app, "list", ui);
 }
 per_lang!(list_screen:
-    #[ignore = "bug: English list column header 'Building/room' is cut to 'Building/r' (column is 10 wide)"]
     list_en,
-    #[ignore = "bug: Chinese quota line is cut at 80 columns (last target '0/10' shows as '0'); it also shows the raw id respondent_age_group"]
     list_zh
 );
 
@@ -287,9 +285,7 @@ fn list_search_screen(ui: Lang) {
     snap(&mut f.app, "list_search", ui);
 }
 per_lang!(list_search_screen:
-    #[ignore = "bug: English list column header 'Building/room' is cut to 'Building/r'"]
     list_search_en,
-    #[ignore = "bug: Chinese quota line is cut at 80 columns"]
     list_search_zh
 );
 
@@ -312,9 +308,7 @@ fn list_filter_screen(ui: Lang) {
     snap(&mut f.app, "list_filter_revisit", ui);
 }
 per_lang!(list_filter_screen:
-    #[ignore = "bug: English list column header 'Building/room' is cut to 'Building/r'"]
     list_filter_en,
-    #[ignore = "bug: Chinese quota line is cut at 80 columns"]
     list_filter_zh
 );
 
@@ -331,9 +325,7 @@ fn list_completed_screen(ui: Lang) {
     snap(&mut f.app, "list_completed", ui);
 }
 per_lang!(list_completed_screen:
-    #[ignore = "bug: English list column header 'Building/room' is cut to 'Building/r'"]
     list_completed_en,
-    #[ignore = "bug: Chinese quota line is cut at 80 columns"]
     list_completed_zh
 );
 
@@ -344,7 +336,6 @@ fn list_wide_screen(ui: Lang) {
     snap_sized(&mut f.app, "list_120x40", ui, 120, 40);
 }
 per_lang!(list_wide_screen:
-    #[ignore = "bug: English list column header 'Building/room' is cut to 'Building/r' even at 120 columns"]
     list_120x40_en,
     list_120x40_zh
 );
@@ -384,7 +375,6 @@ fn visit_form_screen(ui: Lang) {
 }
 per_lang!(visit_form_screen:
     visit_form_en,
-    #[ignore = "bug: popup over CJK text: the wide 始 of '开始访问' straddles the form's left edge and hides its border on that row"]
     visit_form_zh
 );
 
@@ -403,7 +393,6 @@ fn visit_form_error_screen(ui: Lang) {
 }
 per_lang!(visit_form_error_screen:
     visit_form_missing_date_en,
-    #[ignore = "bug: popup over CJK text: the wide 始 of '开始访问' straddles the form's left edge and hides its border on that row"]
     visit_form_missing_date_zh
 );
 
@@ -652,9 +641,7 @@ fn review_long_answer(ui: Lang) {
     );
 }
 per_lang!(review_long_answer:
-    #[ignore = "bug: review cuts a long choice answer at the right edge with no '…' (only text answers are truncated)"]
     review_long_answer_en,
-    #[ignore = "bug: review cuts a long choice answer at the right edge with no '…' (only text answers are truncated)"]
     review_long_answer_zh
 );
 
@@ -676,9 +663,7 @@ fn review_keeps_place(ui: Lang) {
     );
 }
 per_lang!(review_keeps_place:
-    #[ignore = "bug: after Enter on a review row and confirming the change, the review starts again at the top (ReviewState::default())"]
     review_keeps_place_en,
-    #[ignore = "bug: after Enter on a review row and confirming the change, the review starts again at the top (ReviewState::default())"]
     review_keeps_place_zh
 );
 
@@ -701,16 +686,15 @@ fn help_list_screen(ui: Lang) {
     assert!(f.app.help);
     let terminal = draw(&mut f.app, 80, 24);
     let buffer = terminal.backend().buffer();
-    // 64 wide, centred: the left edge is column 8.
-    let top = (0..24).find(|y| buffer[(71, *y)].symbol() == "┐").unwrap();
-    let bottom = (0..24).find(|y| buffer[(71, *y)].symbol() == "┘").unwrap();
-    assert_popup_edge_clear(buffer, 8, top, bottom);
+    // 76 wide, centred: the left edge is column 2, the right column 77.
+    let top = (0..24).find(|y| buffer[(77, *y)].symbol() == "┐").unwrap();
+    let bottom = (0..24).find(|y| buffer[(77, *y)].symbol() == "┘").unwrap();
+    assert_popup_edge_clear(buffer, 2, top, bottom);
     assert_quota_line_whole(&text_of(buffer));
     snap(&mut f.app, "help_list", ui);
 }
 per_lang!(help_list_screen:
     help_list_en,
-    #[ignore = "bug: popup over CJK text: the wide 号 of the '楼栋/房号' header straddles the help popup's left edge and hides its ┌ corner; quota line cut too"]
     help_list_zh
 );
 

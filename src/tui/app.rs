@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::data::{self, StoreSink};
 use super::i18n::Lang;
@@ -19,6 +19,7 @@ use super::screens::resident::{ResidentOutcome, ResidentScreen};
 use super::screens::review::{ReviewOutcome, ReviewState};
 use super::screens::summary::{self, SummaryData};
 use super::theme::Theme;
+use super::widgets::popup;
 use crate::assignment::Disposition;
 use crate::questionnaire::Questionnaire;
 use crate::store::Store;
@@ -274,6 +275,7 @@ impl App {
                     end_early: None,
                 },
                 ReviewOutcome::Jump(slot) => {
+                    screen.review_selected = rv.selected;
                     screen.jump(slot);
                     View::Interview {
                         screen,
@@ -335,11 +337,17 @@ impl App {
                 review: None,
                 end_early: None,
             },
-            InterviewOutcome::Review => View::Interview {
-                screen,
-                review: Some(ReviewState::default()),
-                end_early: None,
-            },
+            InterviewOutcome::Review => {
+                let review = ReviewState {
+                    selected: screen.review_selected,
+                    message: None,
+                };
+                View::Interview {
+                    screen,
+                    review: Some(review),
+                    end_early: None,
+                }
+            }
             InterviewOutcome::Pause => self.pause(screen),
             InterviewOutcome::EndEarly => View::Interview {
                 screen,
@@ -482,15 +490,8 @@ impl App {
 }
 
 fn draw_end_early(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, choice: usize) {
-    let width = 50.min(area.width);
-    let height = (EARLY_ENDS.len() as u16 + 4).min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, popup);
+    let popup = popup::centered(area, 50, EARLY_ENDS.len() as u16 + 4);
+    popup::clear(frame, popup);
     let mut lines: Vec<Line> = EARLY_ENDS
         .iter()
         .enumerate()

@@ -4,23 +4,17 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::tui::i18n::Lang;
 use crate::tui::keys::{Screen, described, footer};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::popup;
 
 pub fn draw_help(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, screen: Screen) {
     let rows: Vec<(&str, &str)> = described(screen, ui).collect();
-    let height = (rows.len() as u16 + 4).min(area.height);
-    let width = 64.min(area.width);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, popup);
+    let popup = popup::centered(area, 76, rows.len() as u16 + 4);
+    popup::clear(frame, popup);
     let mut lines: Vec<Line> = rows
         .iter()
         .map(|(k, d)| {

@@ -88,6 +88,8 @@ pub struct InterviewScreen {
     pub frozen_elapsed: Option<u64>,
     /// The last digit typed on an option list, for two-digit numbers.
     last_digit: Option<(u32, Instant)>,
+    /// The review row last selected, to come back to after a change.
+    pub review_selected: usize,
 }
 
 /// How soon a second digit must follow the first to make one number.
@@ -119,6 +121,7 @@ impl InterviewScreen {
             from_review: false,
             frozen_elapsed: None,
             last_digit: None,
+            review_selected: 0,
         };
         s.flow.start();
         s.load_step();

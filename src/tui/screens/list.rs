@@ -239,7 +239,17 @@ impl ListScreen {
 
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, demo: bool) {
         let s = ui.s();
-        let quota_rows = self.quotas.len().min(2) as u16;
+        let quota_lines: Vec<Line> = self
+            .quotas
+            .iter()
+            .map(|q| quota_line(q, theme, s))
+            .collect();
+        // Each quota takes the rows its line needs at this width (at most 2).
+        let quota_heights: Vec<u16> = quota_lines
+            .iter()
+            .map(|l| (l.width().div_ceil(area.width.max(1) as usize) as u16).clamp(1, 2))
+            .collect();
+        let quota_rows: u16 = quota_heights.iter().sum::<u16>().min(4);
         let [title, counts, controls, quota_area, table_area] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
@@ -313,25 +323,21 @@ impl ListScreen {
             }
         }
 
-        for (i, q) in self.quotas.iter().take(quota_rows as usize).enumerate() {
-            let mut spans = vec![Span::styled(
-                format!("{} {}: ", s.quota, q.question_label),
-                theme.secondary(),
-            )];
-            for (label, done, target) in &q.cells {
-                let style = if done >= target {
-                    theme.ok()
-                } else {
-                    theme.text()
-                };
-                spans.push(Span::styled(format!("{label} {done}/{target}  "), style));
+        let mut y = quota_area.y;
+        for (line, h) in quota_lines.into_iter().zip(quota_heights) {
+            if y + h > quota_area.y + quota_area.height {
+                break;
             }
             let r = Rect {
-                y: quota_area.y + i as u16,
-                height: 1,
+                y,
+                height: h,
                 ..quota_area
             };
-            frame.render_widget(Paragraph::new(Line::from(spans)), r);
+            frame.render_widget(
+                Paragraph::new(line).wrap(ratatui::widgets::Wrap { trim: true }),
+                r,
+            );
+            y += h;
         }
 
         let block = Block::default()
@@ -390,10 +396,12 @@ impl ListScreen {
         let table = Table::new(
             rows,
             [
-                Constraint::Length(10),
-                Constraint::Length(10),
-                Constraint::Length(18),
-                Constraint::Length(6),
+                // Wide enough for the header in either language, and for
+                // "Appointment 12-01 18:30".
+                Constraint::Length(col(s.col_where, 10)),
+                Constraint::Length(col(s.col_name, 10)),
+                Constraint::Length(col(s.col_status, 23)),
+                Constraint::Length(col(s.col_visits, 6)),
                 Constraint::Fill(1),
             ],
         )
@@ -403,6 +411,27 @@ impl ListScreen {
         let mut state = TableState::default().with_selected(Some(self.selected - offset));
         frame.render_stateful_widget(table, table_area, &mut state);
     }
+}
+
+/// A column at least `min` wide and as wide as its header.
+fn col(header: &str, min: u16) -> u16 {
+    (Line::from(header).width() as u16).max(min)
+}
+
+fn quota_line<'a>(q: &'a QuotaLine, theme: &Theme, s: &crate::tui::i18n::Strings) -> Line<'a> {
+    let mut spans = vec![Span::styled(
+        format!("{} {}: ", s.quota, q.question_label),
+        theme.secondary(),
+    )];
+    for (label, done, target) in &q.cells {
+        let style = if done >= target {
+            theme.ok()
+        } else {
+            theme.text()
+        };
+        spans.push(Span::styled(format!("{label} {done}/{target}  "), style));
+    }
+    Line::from(spans)
 }
 
 /// Extra columns taken by wide characters beyond one per character.

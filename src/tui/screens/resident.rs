@@ -6,12 +6,13 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::assignment::status::ResidentStatus;
 use crate::assignment::{Disposition, Resident};
 use crate::tui::i18n::Lang;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::popup;
 use crate::tui::widgets::text_field::{EntryKind, TextField, parse_date, parse_time};
 
 /// A past visit as the screen shows it.
@@ -300,7 +301,7 @@ impl ResidentScreen {
             Span::styled(" v ", theme.key()),
             Span::raw(format!(" {}", s.record_visit)),
         ]));
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), details);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), details);
 
         let mut vl = vec![Line::from(Span::styled(s.visits, theme.heading()))];
         if self.visits.is_empty() {
@@ -346,16 +347,9 @@ fn draw_form(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, form: &Visi
     let s = ui.s();
     let code = ui.code();
     let appointment = VISIT_OUTCOMES[form.highlight] == Disposition::Appointment;
-    let height = (VISIT_OUTCOMES.len() as u16 + 3 + 3 + if appointment { 3 } else { 0 } + 1)
-        .min(area.height);
-    let width = 60.min(area.width);
-    let popup = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, popup);
+    let height = VISIT_OUTCOMES.len() as u16 + 3 + 3 + if appointment { 3 } else { 0 } + 1;
+    let popup = popup::centered(area, 60, height);
+    popup::clear(frame, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.selected())

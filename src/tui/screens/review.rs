@@ -102,6 +102,10 @@ impl ReviewState {
         frame.render_widget(Paragraph::new(line), status);
 
         let q = flow.questionnaire();
+        let label_width = (list_area.width as usize / 2).clamp(20, 50);
+        let answer_width = (list_area.width as usize)
+            .saturating_sub(label_width + 4 + 2)
+            .max(8);
         let items: Vec<ListItem> = flow
             .relevant_slots()
             .into_iter()
@@ -121,11 +125,13 @@ impl ReviewState {
                     Some(_) => ("!", theme.error()),
                     None => (" ", theme.text()),
                 };
+                // Labels in one column, answers in the next, both cut to fit.
+                let label = pad(&truncate(&label, label_width), label_width);
                 ListItem::new(Line::from(vec![
                     Span::styled(format!("{mark} "), style),
-                    Span::styled(truncate(&label, 44), style),
+                    Span::styled(label, style),
                     Span::raw("  "),
-                    Span::styled(answer, theme.chosen()),
+                    Span::styled(truncate(&answer, answer_width), theme.chosen()),
                 ]))
             })
             .collect();
@@ -184,18 +190,28 @@ pub fn answer_text(flow: &Interview<'_>, slot: Slot, a: &Answer) -> String {
     }
 }
 
+/// Pads text with spaces to `width` display columns.
+fn pad(s: &str, width: usize) -> String {
+    let w = Line::from(s).width();
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
 /// Cuts text to `max` display columns, marking the cut.
 pub fn truncate(s: &str, max: usize) -> String {
+    if Line::from(s).width() <= max {
+        return s.to_string();
+    }
+    // Leave one column for the ellipsis.
     let mut width = 0;
     let mut out = String::new();
     for c in s.chars() {
         let w = Line::from(c.to_string()).width();
-        if width + w > max {
-            out.push('…');
-            return out;
+        if width + w + 1 > max {
+            break;
         }
         width += w;
         out.push(c);
     }
+    out.push('…');
     out
 }

@@ -1,3 +1,4 @@
 //! Reusable widgets.
 
+pub mod popup;
 pub mod text_field;
