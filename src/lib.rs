@@ -9,3 +9,4 @@ pub mod expr;
 pub mod interview;
 pub mod questionnaire;
 pub mod store;
+pub mod batch;
