@@ -5,6 +5,7 @@
 //! are built around it.
 
 pub mod assignment;
+pub mod batch;
 pub mod config;
 pub mod demo;
 pub mod expr;

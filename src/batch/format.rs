@@ -1,0 +1,456 @@
+//! The batch file's lines: a manifest, then visits, then interviews, as
+//! JSON Lines with deterministic bytes (fixed field order, BTreeMaps,
+//! fixed timestamp format, records sorted).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize, Serializer};
+use uuid::Uuid;
+
+use super::BatchError;
+use crate::assignment::Disposition;
+use crate::interview::answer::{Answer, AnswerValue};
+use crate::interview::paradata::{EventKind, ParadataEvent};
+
+pub const FORMAT: &str = "doorstep-batch";
+pub const VERSION: u32 = 1;
+
+/// Timestamps are written as RFC 3339 UTC with exactly three fractional
+/// digits (`2026-11-03T09:15:00.000Z`): one spelling per instant, whatever
+/// chrono's defaults. Sub-millisecond digits are dropped.
+pub(crate) mod ts {
+    use super::*;
+    pub fn fmt(t: &DateTime<Utc>) -> String {
+        t.to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&fmt(t))
+    }
+    pub mod opt {
+        use super::*;
+        pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_str(&fmt(t)),
+                None => s.serialize_none(),
+            }
+        }
+    }
+}
+
+/// Dispositions are written by their stable `code()` (`"vacant"`, ...).
+mod disposition_code {
+    use super::*;
+    use serde::Deserializer;
+    use serde::de::Error;
+    pub fn serialize<S: Serializer>(d: &Disposition, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(d.code())
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Disposition, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Disposition::from_code(&s).ok_or_else(|| D::Error::custom(format!("unknown disposition \"{s}\"")))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionnaireRef {
+    pub id: String,
+    pub version: String,
+    /// `hex_sha256` of the questionnaire source the interviews used.
+    pub content_hash: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchCounts {
+    pub visits: u64,
+    pub interviews: u64,
+    /// Answers over all interviews, special responses included.
+    pub answers: u64,
+    /// Of which "don't know" / "refused".
+    pub special_answers: u64,
+    /// Visits by disposition code.
+    pub visit_dispositions: BTreeMap<String, u64>,
+    /// Interviews by disposition code.
+    pub interview_dispositions: BTreeMap<String, u64>,
+}
+
+impl BatchCounts {
+    pub fn add_visit(&mut self, v: &VisitRecord) {
+        self.visits += 1;
+        *self
+            .visit_dispositions
+            .entry(v.disposition.code().to_string())
+            .or_default() += 1;
+    }
+    pub fn add_interview(&mut self, i: &InterviewRecord) {
+        self.interviews += 1;
+        self.answers += i.answers.len() as u64;
+        self.special_answers += i.answers.values().filter(|a| a.as_special().is_some()).count() as u64;
+        *self
+            .interview_dispositions
+            .entry(i.disposition.code().to_string())
+            .or_default() += 1;
+    }
+}
+
+/// Line 1 of a batch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchManifest {
+    pub format: String,
+    pub version: u32,
+    pub batch_id: Uuid,
+    pub surveyor_id: String,
+    pub device_id: String,
+    /// Per device: 1, 2, 3, ... with no gaps (assigned by the store).
+    pub sequence: u64,
+    #[serde(serialize_with = "ts::serialize")]
+    pub created_at: DateTime<Utc>,
+    pub questionnaires: Vec<QuestionnaireRef>,
+    pub counts: BatchCounts,
+}
+
+/// One visit (door knock) and its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisitRecord {
+    pub id: String,
+    pub resident_id: String,
+    /// 1 for the first knock at this resident's door, 2 for the next...
+    pub attempt: u32,
+    #[serde(serialize_with = "ts::serialize")]
+    pub at: DateTime<Utc>,
+    #[serde(with = "disposition_code")]
+    pub disposition: Disposition,
+    pub note: Option<String>,
+    #[serde(serialize_with = "ts::opt::serialize")]
+    pub appointment: Option<DateTime<Utc>>,
+    pub interview_id: Option<String>,
+}
+
+/// Interview status as the store keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterviewStatus {
+    Completed,
+    Partial,
+    BrokenOff,
+}
+
+/// One interview with its answers and paradata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterviewRecord {
+    pub id: String,
+    pub resident_id: String,
+    pub questionnaire_id: String,
+    pub questionnaire_version: String,
+    pub surveyor_id: String,
+    pub device_id: String,
+    #[serde(serialize_with = "ts::serialize")]
+    pub started_at: DateTime<Utc>,
+    #[serde(serialize_with = "ts::opt::serialize")]
+    pub ended_at: Option<DateTime<Utc>>,
+    pub status: InterviewStatus,
+    #[serde(with = "disposition_code")]
+    pub disposition: Disposition,
+    /// Keyed by question id; a question inside a repeat is keyed
+    /// `"<question_id>[<instance>]"`, instance 0-based (see `answer_key`).
+    pub answers: BTreeMap<String, Answer>,
+    #[serde(serialize_with = "ser_paradata")]
+    pub paradata: Vec<ParadataEvent>,
+}
+
+/// The key of an answer in `InterviewRecord::answers`.
+pub fn answer_key(question_id: &str, instance: Option<u32>) -> String {
+    match instance {
+        Some(i) => format!("{question_id}[{i}]"),
+        None => question_id.to_string(),
+    }
+}
+
+/// Splits an answer key back into question id and repeat instance.
+pub fn parse_answer_key(key: &str) -> Option<(&str, Option<u32>)> {
+    match key.strip_suffix(']') {
+        Some(rest) => {
+            let (q, i) = rest.split_once('[')?;
+            Some((q, Some(i.parse().ok()?)))
+        }
+        None => Some((key, None)),
+    }
+}
+
+/// Paradata with the same field names as `ParadataEvent`'s own serde (so it
+/// reads back as `ParadataEvent`), but the batch's timestamp spelling.
+fn ser_paradata<S: Serializer>(events: &[ParadataEvent], s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Ev<'a> {
+        #[serde(serialize_with = "ts::serialize")]
+        at: &'a DateTime<Utc>,
+        kind: EventKind,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        question: &'a Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        instance: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        detail: &'a Option<String>,
+    }
+    s.collect_seq(events.iter().map(|e| Ev {
+        at: &e.at,
+        kind: e.kind,
+        question: &e.question,
+        instance: e.instance,
+        detail: &e.detail,
+    }))
+}
+
+/// Everything a batch holds, as the caller (the store) passes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchContent {
+    pub batch_id: Uuid,
+    pub surveyor_id: String,
+    pub device_id: String,
+    pub sequence: u64,
+    pub created_at: DateTime<Utc>,
+    pub questionnaires: Vec<QuestionnaireRef>,
+    pub visits: Vec<VisitRecord>,
+    pub interviews: Vec<InterviewRecord>,
+}
+
+impl BatchContent {
+    pub fn counts(&self) -> BatchCounts {
+        let mut c = BatchCounts::default();
+        self.visits.iter().for_each(|v| c.add_visit(v));
+        self.interviews.iter().for_each(|i| c.add_interview(i));
+        c
+    }
+
+    pub fn manifest(&self) -> BatchManifest {
+        let mut questionnaires = self.questionnaires.clone();
+        questionnaires.sort_by(|a, b| (&a.id, &a.version).cmp(&(&b.id, &b.version)));
+        BatchManifest {
+            format: FORMAT.to_string(),
+            version: VERSION,
+            batch_id: self.batch_id,
+            surveyor_id: self.surveyor_id.clone(),
+            device_id: self.device_id.clone(),
+            sequence: self.sequence,
+            created_at: self.created_at,
+            questionnaires,
+            counts: self.counts(),
+        }
+    }
+
+    /// `doorstep-<surveyor>-<seq, 6 digits>-<batch uuid>.jsonl`
+    pub fn file_name(&self) -> String {
+        batch_file_name(&self.surveyor_id, self.sequence, &self.batch_id)
+    }
+
+    fn validate(&self) -> Result<(), BatchError> {
+        super::keys::validate_id("surveyor id", &self.surveyor_id)?;
+        super::keys::validate_id("device id", &self.device_id)?;
+        if self.sequence == 0 {
+            return Err(BatchError::InvalidContent("sequence numbers start at 1".into()));
+        }
+        for i in &self.interviews {
+            for (k, a) in &i.answers {
+                if let Answer::Value(AnswerValue::Decimal { value }) = a
+                    && !value.is_finite()
+                {
+                    return Err(BatchError::InvalidContent(format!(
+                        "interview {}: answer {k} is not a finite number",
+                        i.id
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The JSON Lines bytes: the same content always gives the same bytes,
+    /// whatever order the caller passed the records in.
+    pub fn to_jsonl(&self) -> Result<Vec<u8>, BatchError> {
+        self.validate()?;
+        #[derive(Serialize)]
+        struct Tagged<'a, T> {
+            kind: &'static str,
+            #[serde(flatten)]
+            record: &'a T,
+        }
+        let mut visits: Vec<&VisitRecord> = self.visits.iter().collect();
+        visits.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+        let mut interviews: Vec<&InterviewRecord> = self.interviews.iter().collect();
+        interviews.sort_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
+
+        let mut out = Vec::with_capacity(256 + 2048 * self.interviews.len());
+        push_line(&mut out, &self.manifest())?;
+        for v in visits {
+            push_line(&mut out, &Tagged { kind: "visit", record: v })?;
+        }
+        for i in interviews {
+            push_line(&mut out, &Tagged { kind: "interview", record: i })?;
+        }
+        Ok(out)
+    }
+}
+
+fn push_line<T: Serialize>(out: &mut Vec<u8>, v: &T) -> Result<(), BatchError> {
+    serde_json::to_writer(&mut *out, v).map_err(|e| BatchError::InvalidContent(e.to_string()))?;
+    out.push(b'\n');
+    Ok(())
+}
+
+pub fn batch_file_name(surveyor_id: &str, sequence: u64, batch_id: &Uuid) -> String {
+    format!("doorstep-{surveyor_id}-{sequence:06}-{batch_id}.jsonl")
+}
+
+/// A parsed content line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BatchLine {
+    Visit(VisitRecord),
+    Interview(InterviewRecord),
+}
+
+/// Parses one content line (not the manifest). The writer always puts
+/// `"kind"` first, so the common case needs no second pass.
+pub fn parse_line(line: &[u8]) -> Result<BatchLine, String> {
+    let kind = if line.starts_with(br#"{"kind":"interview","#) {
+        "interview".to_string()
+    } else if line.starts_with(br#"{"kind":"visit","#) {
+        "visit".to_string()
+    } else {
+        #[derive(Deserialize)]
+        struct KindOnly {
+            kind: String,
+        }
+        serde_json::from_slice::<KindOnly>(line)
+            .map_err(|e| e.to_string())?
+            .kind
+    };
+    // Record structs ignore the unknown "kind" field.
+    match kind.as_str() {
+        "interview" => serde_json::from_slice(line)
+            .map(BatchLine::Interview)
+            .map_err(|e| e.to_string()),
+        "visit" => serde_json::from_slice(line)
+            .map(BatchLine::Visit)
+            .map_err(|e| e.to_string()),
+        other => Err(format!("unknown record kind \"{other}\"")),
+    }
+}
+
+/// A parsed batch: manifest and records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedBatch {
+    pub manifest: BatchManifest,
+    pub visits: Vec<VisitRecord>,
+    pub interviews: Vec<InterviewRecord>,
+}
+
+/// Why a batch's lines do not hold together.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ContentProblem {
+    /// The file does not end with a newline: the last line is incomplete.
+    IncompleteLastLine,
+    /// Fewer records than the manifest counts.
+    MissingRecords { expected: String, found: String },
+    /// Any other inconsistency.
+    Malformed(String),
+    UnsupportedVersion { format: String, version: u64 },
+}
+
+/// Parses and checks a batch's plaintext: the manifest, every line, and the
+/// manifest's counts against the lines.
+pub fn parse_batch(bytes: &[u8]) -> Result<ParsedBatch, ContentProblem> {
+    if bytes.is_empty() {
+        return Err(ContentProblem::Malformed("the file is empty".into()));
+    }
+    let incomplete = !bytes.ends_with(b"\n");
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let mut lines = body.split(|b| *b == b'\n');
+    let first = lines.next().unwrap_or_default();
+
+    #[derive(Deserialize)]
+    struct Head {
+        format: Option<String>,
+        version: Option<u64>,
+    }
+    let head: Head = serde_json::from_slice(first).map_err(|e| {
+        if incomplete && !body.contains(&b'\n') {
+            ContentProblem::IncompleteLastLine
+        } else {
+            ContentProblem::Malformed(format!("line 1 (manifest): {e}"))
+        }
+    })?;
+    let format = head.format.unwrap_or_default();
+    let version = head.version.unwrap_or(0);
+    if format != FORMAT || version != VERSION as u64 {
+        if format != FORMAT {
+            return Err(ContentProblem::Malformed(format!(
+                "line 1: format is \"{format}\", expected \"{FORMAT}\""
+            )));
+        }
+        return Err(ContentProblem::UnsupportedVersion { format, version });
+    }
+    let manifest: BatchManifest = serde_json::from_slice(first)
+        .map_err(|e| ContentProblem::Malformed(format!("line 1 (manifest): {e}")))?;
+
+    let mut visits = Vec::with_capacity(manifest.counts.visits.min(1 << 20) as usize);
+    let mut interviews = Vec::with_capacity(manifest.counts.interviews.min(1 << 20) as usize);
+    let mut counts = BatchCounts::default();
+    let total = 1 + manifest.counts.visits + manifest.counts.interviews;
+    for (n, line) in lines.enumerate() {
+        let line_no = n + 2;
+        match parse_line(line) {
+            Ok(BatchLine::Visit(v)) => {
+                counts.add_visit(&v);
+                visits.push(v);
+            }
+            Ok(BatchLine::Interview(i)) => {
+                counts.add_interview(&i);
+                interviews.push(i);
+            }
+            Err(e) => {
+                if incomplete && is_last(body, line) {
+                    return Err(ContentProblem::IncompleteLastLine);
+                }
+                return Err(ContentProblem::Malformed(format!("line {line_no}: {e}")));
+            }
+        }
+    }
+    if incomplete {
+        return Err(ContentProblem::IncompleteLastLine);
+    }
+    let found_lines = 1 + counts.visits + counts.interviews;
+    if found_lines < total {
+        return Err(ContentProblem::MissingRecords {
+            expected: format!(
+                "{} visits, {} interviews",
+                manifest.counts.visits, manifest.counts.interviews
+            ),
+            found: format!("{} visits, {} interviews", counts.visits, counts.interviews),
+        });
+    }
+    if counts != manifest.counts {
+        return Err(ContentProblem::Malformed(format!(
+            "the manifest's counts do not match the lines (manifest: {}; lines: {})",
+            describe_counts(&manifest.counts),
+            describe_counts(&counts)
+        )));
+    }
+    Ok(ParsedBatch {
+        manifest,
+        visits,
+        interviews,
+    })
+}
+
+fn is_last(body: &[u8], line: &[u8]) -> bool {
+    // `line` is a subslice of `body`: is it the tail?
+    let end = line.as_ptr() as usize + line.len();
+    end == body.as_ptr() as usize + body.len()
+}
+
+fn describe_counts(c: &BatchCounts) -> String {
+    format!(
+        "{} visits, {} interviews, {} answers ({} special)",
+        c.visits, c.interviews, c.answers, c.special_answers
+    )
+}

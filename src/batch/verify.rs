@@ -1,0 +1,578 @@
+//! Checking batches: signature, trusted comment, content, and sequence
+//! numbers across the batches given. Every batch gets a precise verdict.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::format::{BatchCounts, ContentProblem, parse_batch};
+use super::keys::{PublicKey, TrustedKeys};
+use super::sign::{self, CommentProblem, MinisignSignature, TrustedComment};
+use super::write::Identities;
+
+/// What is wrong with one batch, if anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum BatchStatus {
+    /// Signed by the named surveyor's trusted key, unchanged, and (unless
+    /// encrypted without an identity) its content checks out.
+    Valid,
+    /// The signature fails for the named surveyor's key: content, trusted
+    /// comment or signature changed after signing.
+    Tampered { reason: String },
+    /// The signature fails and the file is shorter than signed (or its last
+    /// line is incomplete, or records are missing).
+    Truncated { reason: String },
+    /// The signature was made by a key other than the named surveyor's:
+    /// `signer` is the trusted surveyor whose key it is, or none.
+    SignedByAnotherKey {
+        claimed_surveyor: String,
+        key_id: String,
+        signer: Option<String>,
+    },
+    /// No trusted key for the surveyor the batch names.
+    UnknownKey { surveyor_id: String },
+    /// Unreadable signature file, trusted comment or manifest.
+    Malformed { what: String },
+    /// A format version this build does not know.
+    UnsupportedVersion { what: String },
+}
+
+impl BatchStatus {
+    pub fn label(&self) -> &'static str {
+        match self {
+            BatchStatus::Valid => "VALID",
+            BatchStatus::Tampered { .. } => "TAMPERED",
+            BatchStatus::Truncated { .. } => "TRUNCATED",
+            BatchStatus::SignedByAnotherKey { .. } => "SIGNED-BY-ANOTHER-KEY",
+            BatchStatus::UnknownKey { .. } => "UNKNOWN-KEY",
+            BatchStatus::Malformed { .. } => "MALFORMED",
+            BatchStatus::UnsupportedVersion { .. } => "UNSUPPORTED-VERSION",
+        }
+    }
+}
+
+impl fmt::Display for BatchStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.label())?;
+        match self {
+            BatchStatus::Valid => Ok(()),
+            BatchStatus::Tampered { reason } | BatchStatus::Truncated { reason } => {
+                write!(f, ": {reason}")
+            }
+            BatchStatus::SignedByAnotherKey {
+                claimed_surveyor,
+                key_id,
+                signer,
+            } => match signer {
+                Some(s) => write!(
+                    f,
+                    ": names surveyor {claimed_surveyor} but was signed with surveyor {s}'s key {key_id}"
+                ),
+                None => write!(
+                    f,
+                    ": names surveyor {claimed_surveyor} but was signed with key {key_id}, which is not in the trusted keys"
+                ),
+            },
+            BatchStatus::UnknownKey { surveyor_id } => {
+                write!(f, ": no trusted key for surveyor {surveyor_id}")
+            }
+            BatchStatus::Malformed { what } | BatchStatus::UnsupportedVersion { what } => {
+                write!(f, ": {what}")
+            }
+        }
+    }
+}
+
+/// A finding about sequence numbers across the batches verified together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "finding", rename_all = "snake_case")]
+pub enum SequenceFinding {
+    /// Batches `after + 1 ..= before - 1` of the device were not given.
+    Gap {
+        device_id: String,
+        after: u64,
+        before: u64,
+    },
+    /// Another batch given has the same device and sequence.
+    Duplicate {
+        device_id: String,
+        sequence: u64,
+        other: PathBuf,
+        /// The same batch (same id) given twice, e.g. a copy.
+        same_batch: bool,
+    },
+}
+
+impl fmt::Display for SequenceFinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SequenceFinding::Gap {
+                device_id,
+                after,
+                before,
+            } => write!(f, "gap between {after} and {before} on device {device_id}"),
+            SequenceFinding::Duplicate {
+                device_id,
+                sequence,
+                other,
+                same_batch,
+            } => write!(
+                f,
+                "duplicate sequence {sequence} on device {device_id} (also {}{})",
+                other.display(),
+                if *same_batch { ", the same batch" } else { "" }
+            ),
+        }
+    }
+}
+
+/// The verdict on one batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchVerdict {
+    /// The data file (`.jsonl` or `.jsonl.age`).
+    pub path: PathBuf,
+    #[serde(flatten)]
+    pub status: BatchStatus,
+    /// From the trusted comment once it verified (and the manifest agrees).
+    pub batch_id: Option<Uuid>,
+    pub surveyor_id: Option<String>,
+    pub device_id: Option<String>,
+    pub sequence: Option<u64>,
+    pub encrypted: bool,
+    /// False when the batch is encrypted and no identity was given: only
+    /// the signature and checksum were checked.
+    pub content_checked: bool,
+    pub counts: Option<BatchCounts>,
+    pub findings: Vec<SequenceFinding>,
+}
+
+impl BatchVerdict {
+    fn new(path: &Path, status: BatchStatus) -> Self {
+        BatchVerdict {
+            path: path.to_path_buf(),
+            status,
+            batch_id: None,
+            surveyor_id: None,
+            device_id: None,
+            sequence: None,
+            encrypted: path.extension().is_some_and(|e| e == "age"),
+            content_checked: false,
+            counts: None,
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.status == BatchStatus::Valid
+    }
+
+    /// Valid and no sequence finding.
+    pub fn is_ok(&self) -> bool {
+        self.is_valid() && self.findings.is_empty()
+    }
+}
+
+impl fmt::Display for BatchVerdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.status)?;
+        if self.is_valid() {
+            if let (Some(s), Some(d), Some(q)) = (&self.surveyor_id, &self.device_id, self.sequence)
+            {
+                write!(f, " surveyor {s} device {d} seq {q}")?;
+            }
+            if let Some(c) = &self.counts {
+                write!(f, " ({} visits, {} interviews)", c.visits, c.interviews)?;
+            }
+            if !self.content_checked {
+                write!(f, " (encrypted: signature checked, content not; give --identity to check it)")?;
+            }
+        }
+        for finding in &self.findings {
+            write!(f, "; {finding}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The data files named by `paths`: a `.minisig` stands for its data file;
+/// a folder stands for the batches in it (`*.jsonl`, `*.jsonl.age`, not the
+/// hidden `.*.tmp` files of an unfinished write).
+pub fn batch_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = fs::read_dir(p)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                    !name.starts_with('.') && (name.ends_with(".jsonl") || name.ends_with(".jsonl.age"))
+                })
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            let s = p.to_string_lossy();
+            match s.strip_suffix(".minisig") {
+                Some(data) => out.push(PathBuf::from(data)),
+                None => out.push(p.clone()),
+            }
+        }
+    }
+    out
+}
+
+/// Verifies each batch, then the sequence numbers across them. One verdict
+/// per batch file, in the order given.
+pub fn verify_batches(
+    paths: &[PathBuf],
+    keys: &TrustedKeys,
+    identities: Option<&Identities>,
+) -> Vec<BatchVerdict> {
+    let mut verdicts: Vec<BatchVerdict> = batch_files(paths)
+        .iter()
+        .map(|p| verify_one(p, keys, identities))
+        .collect();
+    sequence_findings(&mut verdicts);
+    verdicts
+}
+
+/// Verifies the batch whose data file is `path`.
+pub fn verify_one(path: &Path, keys: &TrustedKeys, identities: Option<&Identities>) -> BatchVerdict {
+    let mut sig_path = path.as_os_str().to_owned();
+    sig_path.push(".minisig");
+    let sig_path = PathBuf::from(sig_path);
+    let malformed = |what: String| BatchVerdict::new(path, BatchStatus::Malformed { what });
+
+    let data = match fs::read(path) {
+        Ok(d) => d,
+        Err(e) => return malformed(format!("cannot read the batch file: {e}")),
+    };
+    let sig_bytes = match fs::read(&sig_path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return malformed(format!("no signature file {}", sig_path.display()));
+        }
+        Err(e) => return malformed(format!("cannot read {}: {e}", sig_path.display())),
+    };
+    let sig = match MinisignSignature::parse(&sig_bytes) {
+        Ok(s) => s,
+        Err(e) => return malformed(format!("signature file {}: {e}", sig_path.display())),
+    };
+    let (prehash, sha256) = hashes(&data);
+    let key_id = sig.key_id.to_string();
+    // The trusted key whose id the signature carries, and what it verifies.
+    let by_id: Option<&PublicKey> = keys.iter().find(|k| k.key_id == sig.key_id);
+    let by_id_check = by_id.map(|k| sig.check(k, &prehash));
+
+    let tc = match TrustedComment::parse(&sig.trusted_comment) {
+        Ok(tc) => tc,
+        Err(problem) => {
+            // Only an authentic comment's problem is the signer's; otherwise
+            // the comment was changed or is not ours.
+            let authentic = matches!(by_id_check, Some((_, true)));
+            let status = match (problem, authentic) {
+                (CommentProblem::UnsupportedVersion(v), true) => BatchStatus::UnsupportedVersion {
+                    what: format!("batch format version {v} (this build reads version 1)"),
+                },
+                (CommentProblem::NotDoorstep, true) => BatchStatus::Malformed {
+                    what: "the signature's trusted comment is not a doorstep batch comment".into(),
+                },
+                (CommentProblem::Malformed(m), true) => BatchStatus::Malformed {
+                    what: format!("the signature's trusted comment: {m}"),
+                },
+                (_, false) if by_id.is_some() => BatchStatus::Tampered {
+                    reason: format!(
+                        "the trusted comment was changed after signing (key {key_id}, surveyor {})",
+                        by_id.map(|k| k.surveyor_id.as_str()).unwrap_or("?")
+                    ),
+                },
+                (p, false) => BatchStatus::Malformed {
+                    what: format!(
+                        "unreadable trusted comment ({}) signed with key {key_id}, which is not in the trusted keys",
+                        match p {
+                            CommentProblem::NotDoorstep => "not a doorstep batch comment".into(),
+                            CommentProblem::UnsupportedVersion(v) => format!("version {v}"),
+                            CommentProblem::Malformed(m) => m,
+                        }
+                    ),
+                },
+            };
+            return BatchVerdict::new(path, status);
+        }
+    };
+
+    let mut verdict = BatchVerdict::new(path, BatchStatus::Valid);
+    verdict.encrypted = tc.encrypted;
+    let named = keys.get(&tc.surveyor_id);
+    let named_check = named.map(|k| sig.check(k, &prehash));
+    let fail = |mut v: BatchVerdict, status: BatchStatus| {
+        v.status = status;
+        v
+    };
+
+    match (named, named_check) {
+        (Some(k), Some((true, true))) => {
+            // Authentic. The parts minisign does not sign must still be
+            // exactly as doorstep writes them.
+            if sig.key_id != k.key_id {
+                return fail(
+                    verdict,
+                    BatchStatus::Tampered {
+                        reason: format!(
+                            "the signature file's key id was changed ({key_id}, the key of surveyor {} is {})",
+                            k.surveyor_id, k.key_id
+                        ),
+                    },
+                );
+            }
+            let canonical = MinisignSignature {
+                untrusted_comment: sign::untrusted_comment(&k.surveyor_id, k.key_id),
+                ..sig.clone()
+            }
+            .to_text();
+            if canonical.as_bytes() != sig_bytes.as_slice() {
+                return fail(
+                    verdict,
+                    BatchStatus::Tampered {
+                        reason: "the signature file was changed outside its signed parts (untrusted comment or layout)".into(),
+                    },
+                );
+            }
+        }
+        (None, _) => {
+            let status = match (by_id, by_id_check) {
+                (Some(m), Some((true, false))) => BatchStatus::Tampered {
+                    reason: format!(
+                        "the trusted comment was changed: it names surveyor {}, but the file was signed with surveyor {}'s key",
+                        tc.surveyor_id, m.surveyor_id
+                    ),
+                },
+                _ => BatchStatus::UnknownKey {
+                    surveyor_id: tc.surveyor_id.clone(),
+                },
+            };
+            return fail(verdict, status);
+        }
+        (Some(k), Some((file_ok, comment_ok))) => {
+            let status = match (by_id, by_id_check) {
+                (Some(m), Some((true, true))) if m.surveyor_id != k.surveyor_id => {
+                    BatchStatus::SignedByAnotherKey {
+                        claimed_surveyor: tc.surveyor_id.clone(),
+                        key_id: key_id.clone(),
+                        signer: Some(m.surveyor_id.clone()),
+                    }
+                }
+                (Some(m), Some((true, false))) if m.surveyor_id != k.surveyor_id => {
+                    BatchStatus::Tampered {
+                        reason: format!(
+                            "the trusted comment was changed: it names surveyor {}, but the file was signed with surveyor {}'s key",
+                            tc.surveyor_id, m.surveyor_id
+                        ),
+                    }
+                }
+                (None, _) if !file_ok && !comment_ok => BatchStatus::SignedByAnotherKey {
+                    claimed_surveyor: tc.surveyor_id.clone(),
+                    key_id: key_id.clone(),
+                    signer: None,
+                },
+                _ if comment_ok && !file_ok => content_changed(&data, &tc, identities),
+                _ if file_ok && !comment_ok => BatchStatus::Tampered {
+                    reason: "the trusted comment or its signature was changed after signing".into(),
+                },
+                _ => BatchStatus::Tampered {
+                    reason: format!(
+                        "the signature does not match surveyor {}'s key: the signature or the file was changed",
+                        k.surveyor_id
+                    ),
+                },
+            };
+            return fail(verdict, status);
+        }
+        (Some(_), None) => unreachable!("a named key is always checked"),
+    }
+
+    // From here the trusted comment is the named surveyor's own word.
+    verdict.batch_id = Some(tc.batch_id);
+    verdict.surveyor_id = Some(tc.surveyor_id.clone());
+    verdict.device_id = Some(tc.device_id.clone());
+    verdict.sequence = Some(tc.sequence);
+    if tc.bytes != data.len() as u64 || tc.sha256 != sha256 {
+        return fail(
+            verdict,
+            BatchStatus::Malformed {
+                what: "the signed trusted comment's size or sha256 does not match the file it signs".into(),
+            },
+        );
+    }
+    let plaintext;
+    let content: &[u8] = if tc.encrypted {
+        match identities {
+            None => return verdict,
+            Some(ids) => match ids.decrypt(&data) {
+                Ok(p) => {
+                    plaintext = p;
+                    &plaintext
+                }
+                Err(e) => {
+                    return fail(
+                        verdict,
+                        BatchStatus::Malformed {
+                            what: format!("cannot decrypt with the identity given: {e}"),
+                        },
+                    );
+                }
+            },
+        }
+    } else {
+        &data
+    };
+    verdict.content_checked = true;
+    let parsed = match parse_batch(content) {
+        Ok(p) => p,
+        Err(problem) => {
+            let status = match problem {
+                ContentProblem::UnsupportedVersion { format, version } => {
+                    BatchStatus::UnsupportedVersion {
+                        what: format!("manifest says {format} version {version} (this build reads version 1)"),
+                    }
+                }
+                other => BatchStatus::Malformed {
+                    what: format!("signed, but the content is invalid: {}", describe(&other)),
+                },
+            };
+            return fail(verdict, status);
+        }
+    };
+    let m = &parsed.manifest;
+    let disagreements: Vec<String> = [
+        (m.batch_id != tc.batch_id).then(|| format!("batch {} vs {}", m.batch_id, tc.batch_id)),
+        (m.surveyor_id != tc.surveyor_id)
+            .then(|| format!("surveyor {} vs {}", m.surveyor_id, tc.surveyor_id)),
+        (m.device_id != tc.device_id).then(|| format!("device {} vs {}", m.device_id, tc.device_id)),
+        (m.sequence != tc.sequence).then(|| format!("sequence {} vs {}", m.sequence, tc.sequence)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !disagreements.is_empty() {
+        return fail(
+            verdict,
+            BatchStatus::Malformed {
+                what: format!(
+                    "the manifest and the signature's trusted comment disagree: {}",
+                    disagreements.join(", ")
+                ),
+            },
+        );
+    }
+    verdict.counts = Some(parsed.manifest.counts);
+    verdict
+}
+
+/// The comment is authentic but the file is not what was signed: truncated
+/// when shorter than signed (or structurally cut), otherwise tampered.
+fn content_changed(data: &[u8], tc: &TrustedComment, identities: Option<&Identities>) -> BatchStatus {
+    let len = data.len() as u64;
+    if len < tc.bytes {
+        return BatchStatus::Truncated {
+            reason: format!("the file has {len} bytes, {} were signed", tc.bytes),
+        };
+    }
+    if !tc.encrypted || identities.is_some() {
+        let plain = if tc.encrypted {
+            identities.and_then(|ids| ids.decrypt(data).ok())
+        } else {
+            None
+        };
+        let content = plain.as_deref().unwrap_or(data);
+        if let Err(p @ (ContentProblem::IncompleteLastLine | ContentProblem::MissingRecords { .. })) =
+            parse_batch(content)
+        {
+            return BatchStatus::Truncated {
+                reason: format!("{} (and the signature fails)", describe(&p)),
+            };
+        }
+    }
+    let what = if len > tc.bytes {
+        format!("{} bytes were added", len - tc.bytes)
+    } else {
+        "same size, different bytes".to_string()
+    };
+    BatchStatus::Tampered {
+        reason: format!(
+            "the content changed after signing ({what}; signed sha256 {})",
+            tc.sha256
+        ),
+    }
+}
+
+fn describe(p: &ContentProblem) -> String {
+    match p {
+        ContentProblem::IncompleteLastLine => "the last line is incomplete".into(),
+        ContentProblem::MissingRecords { expected, found } => {
+            format!("records are missing: the manifest counts {expected}, the file has {found}")
+        }
+        ContentProblem::Malformed(m) => m.clone(),
+        ContentProblem::UnsupportedVersion { format, version } => {
+            format!("{format} version {version}")
+        }
+    }
+}
+
+/// BLAKE2b-512 (minisign's prehash) and SHA-256 in one pass over the bytes,
+/// chunk by chunk so each chunk is hashed twice while in cache.
+fn hashes(data: &[u8]) -> ([u8; 64], String) {
+    use blake2::Blake2b512;
+    let mut b = Blake2b512::new();
+    let mut s = Sha256::new();
+    for chunk in data.chunks(64 * 1024) {
+        b.update(chunk);
+        s.update(chunk);
+    }
+    let sha: String = s.finalize().iter().map(|x| format!("{x:02x}")).collect();
+    (b.finalize().into(), sha)
+}
+
+/// Per device: gaps between the sequence numbers given, and duplicates.
+/// Only valid batches count: an unverified trusted comment proves nothing.
+fn sequence_findings(verdicts: &mut [BatchVerdict]) {
+    let mut by_device: BTreeMap<String, Vec<(u64, usize)>> = BTreeMap::new();
+    for (i, v) in verdicts.iter().enumerate() {
+        if let (true, Some(d), Some(s)) = (v.is_valid(), &v.device_id, v.sequence) {
+            by_device.entry(d.clone()).or_default().push((s, i));
+        }
+    }
+    for (device, mut seqs) in by_device {
+        seqs.sort();
+        for w in seqs.windows(2) {
+            let ((a, ia), (b, ib)) = (w[0], w[1]);
+            if a == b {
+                let same = verdicts[ia].batch_id == verdicts[ib].batch_id;
+                for (me, other) in [(ia, ib), (ib, ia)] {
+                    let other_path = verdicts[other].path.clone();
+                    verdicts[me].findings.push(SequenceFinding::Duplicate {
+                        device_id: device.clone(),
+                        sequence: a,
+                        other: other_path,
+                        same_batch: same,
+                    });
+                }
+            } else if b > a + 1 {
+                verdicts[ib].findings.push(SequenceFinding::Gap {
+                    device_id: device.clone(),
+                    after: a,
+                    before: b,
+                });
+            }
+        }
+    }
+}

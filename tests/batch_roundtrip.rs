@@ -1,0 +1,376 @@
+//! Keys, writing, verifying, `export --again`, permissions, crashes.
+
+#[path = "batch_support.rs"]
+mod support;
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use doorstep::batch::{
+    self, BatchError, BatchStatus, Identities, SigningKey, TrustedKeys, WriteStep, keygen,
+    parse_batch, verify_batches, write_batch, write_batch_with_hook,
+};
+use support::*;
+
+fn no_password(_: &Path) -> io::Result<String> {
+    panic!("an unencrypted key needs no password")
+}
+
+/// A surveyor key without password, its trusted folder, and an out folder.
+fn setup(dir: &Path, surveyors: &[&str]) -> (Vec<SigningKey>, TrustedKeys, PathBuf) {
+    let trusted = dir.join("trusted");
+    fs::create_dir_all(&trusted).unwrap();
+    let mut keys = Vec::new();
+    for s in surveyors {
+        let g = keygen(dir, s, None, false).unwrap();
+        fs::copy(&g.public_key_path, trusted.join(format!("{s}.pub"))).unwrap();
+        keys.push(SigningKey::load(&g.secret_key_path, no_password).unwrap());
+    }
+    let out = dir.join("out");
+    fs::create_dir_all(&out).unwrap();
+    (keys, TrustedKeys::load(&trusted).unwrap(), out)
+}
+
+#[test]
+fn keygen_with_password_then_write_and_verify() {
+    let tmp = tempfile::tempdir().unwrap();
+    let g = keygen(tmp.path(), "S01", Some("correct horse"), false).unwrap();
+    assert_eq!(g.secret_key_path, tmp.path().join("keys/S01.key"));
+    assert_eq!(g.public_key_path, tmp.path().join("keys/S01.pub"));
+    assert_eq!(mode(&g.secret_key_path), 0o600);
+    assert!(g.public_key_text.contains("surveyor S01"));
+    assert!(fs::read_to_string(&g.secret_key_path).unwrap().contains("surveyor S01"));
+
+    let err = SigningKey::load(&g.secret_key_path, |_| Ok("wrong".into())).unwrap_err();
+    assert!(err.to_string().contains("wrong password"), "{err}");
+    let key = SigningKey::load(&g.secret_key_path, |_| Ok("correct horse".into())).unwrap();
+    assert_eq!(key.key_id, g.key_id);
+    // Debug never shows key material.
+    assert_eq!(format!("{key:?}"), format!("SigningKey(S01 {})", g.key_id));
+
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let c = content("S01", "dev-1", 1, 3, 5);
+    let w = write_batch(&out, &c, &key, &[]).unwrap();
+    assert_eq!(
+        w.data_path.file_name().unwrap().to_str().unwrap(),
+        format!("doorstep-S01-000001-{}.jsonl", c.batch_id)
+    );
+    let trusted = TrustedKeys::load(&tmp.path().join("keys")).unwrap();
+    let v = verify_batches(&[w.data_path.clone()], &trusted, None);
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].status, BatchStatus::Valid, "{}", v[0]);
+    assert!(v[0].content_checked);
+    assert_eq!(v[0].counts.as_ref().unwrap().interviews, 3);
+    assert_eq!(v[0].sequence, Some(1));
+}
+
+#[test]
+fn round_trip_without_password_and_again_is_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (keys, trusted, out) = setup(tmp.path(), &["S01"]);
+    assert_eq!(mode(&tmp.path().join("keys/S01.key")), 0o600);
+    let c = content("S01", "dev-1", 7, 6, 8);
+    let w = write_batch(&out, &c, &keys[0], &[]).unwrap();
+    let jsonl = fs::read(&w.data_path).unwrap();
+    let sig = fs::read(&w.signature_path).unwrap();
+
+    // The content reads back as written.
+    let parsed = parse_batch(&jsonl).unwrap();
+    assert_eq!(parsed.interviews.len(), 6);
+    let mut sorted = c.interviews.clone();
+    sorted.sort_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
+    assert_eq!(parsed.interviews, sorted);
+    assert_eq!(parsed.manifest.counts, c.counts());
+    let text = String::from_utf8(jsonl.clone()).unwrap();
+    let line1 = text.lines().next().unwrap();
+    assert!(
+        line1.starts_with(r#"{"format":"doorstep-batch","version":1,"batch_id":""#),
+        "{line1}"
+    );
+    assert!(text.contains(r#""q01":{"special":"refused"}"#));
+    assert!(text.contains(r#""q00":{"type":"rating","value":"#));
+    assert!(text.contains(r#""started_at":"2026-11-03T09:00:00.123Z""#));
+    let tc = String::from_utf8(sig.clone()).unwrap();
+    assert!(
+        tc.contains(&format!(
+            "trusted comment: doorstep format=doorstep-batch version=1 batch={} surveyor=S01 device=dev-1 seq=7 encrypted=no bytes={} sha256={}",
+            c.batch_id,
+            jsonl.len(),
+            w.sha256
+        )),
+        "{tc}"
+    );
+
+    // export --again: same content (records in another order) → same bytes.
+    let mut again = c.clone();
+    again.visits.reverse();
+    again.interviews.reverse();
+    let out2 = tmp.path().join("again");
+    fs::create_dir(&out2).unwrap();
+    let w2 = write_batch(&out2, &again, &keys[0], &[]).unwrap();
+    assert_eq!(fs::read(&w2.data_path).unwrap(), jsonl);
+    assert_eq!(fs::read(&w2.signature_path).unwrap(), sig);
+    // Rewriting in place replaces the files with identical ones.
+    let w3 = write_batch(&out, &c, &keys[0], &[]).unwrap();
+    assert_eq!(fs::read(&w3.signature_path).unwrap(), sig);
+
+    let v = verify_batches(&[out.clone()], &trusted, None);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(v[0].is_ok(), "{}", v[0]);
+    let json = serde_json::to_value(&v[0]).unwrap();
+    assert_eq!(json["status"], "valid");
+    assert_eq!(json["sequence"], 7);
+}
+
+#[test]
+fn encrypted_batch_is_signed_before_decryption_and_decrypts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (keys, trusted, out) = setup(tmp.path(), &["S01"]);
+    let id = age::x25519::Identity::generate();
+    let recipient = batch::parse_recipient(&id.to_public().to_string()).unwrap();
+    let c = content("S01", "dev-1", 2, 4, 6);
+    let w = write_batch(&out, &c, &keys[0], &[recipient]).unwrap();
+    assert!(w.encrypted);
+    assert!(w.data_path.to_str().unwrap().ends_with(".jsonl.age"));
+    assert!(w.signature_path.to_str().unwrap().ends_with(".jsonl.age.minisig"));
+    let sig = fs::read_to_string(&w.signature_path).unwrap();
+    assert!(sig.contains(&format!("encrypted=yes bytes={} sha256={}", w.bytes, w.sha256)));
+
+    // Without an identity: the signature is checked, the content is not.
+    let v = verify_batches(&[w.data_path.clone()], &trusted, None);
+    assert_eq!(v[0].status, BatchStatus::Valid, "{}", v[0]);
+    assert!(!v[0].content_checked);
+    assert!(v[0].to_string().contains("content not"));
+
+    // With it: decrypted and checked; the plaintext is what an unencrypted
+    // export would have written.
+    let ids = Identities::from_x25519(id.clone());
+    let v = verify_batches(&[w.data_path.clone()], &trusted, Some(&ids));
+    assert_eq!(v[0].status, BatchStatus::Valid, "{}", v[0]);
+    assert!(v[0].content_checked);
+    let plain = ids.decrypt(&fs::read(&w.data_path).unwrap()).unwrap();
+    assert_eq!(plain, c.to_jsonl().unwrap());
+
+    // Identity file helper, as `--identity FILE` will use it.
+    let id_file = tmp.path().join("supervisor.txt");
+    use age::secrecy::ExposeSecret;
+    fs::write(&id_file, format!("{}\n", id.to_string().expose_secret())).unwrap();
+    assert_eq!(batch::decrypt_batch_file(&w.data_path, &id_file).unwrap(), plain);
+
+    // A wrong identity is a clear error, not a crash.
+    let other = Identities::from_x25519(age::x25519::Identity::generate());
+    let v = verify_batches(&[w.data_path.clone()], &trusted, Some(&other));
+    assert!(matches!(&v[0].status, BatchStatus::Malformed { what } if what.contains("decrypt")));
+    assert!(batch::parse_recipient("age1nope").is_err());
+}
+
+#[test]
+fn signing_key_readable_by_others_is_refused_with_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let g = keygen(tmp.path(), "S01", None, false).unwrap();
+    chmod(&g.secret_key_path, 0o644);
+    let err = SigningKey::load(&g.secret_key_path, no_password).unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, BatchError::KeyPermissions { .. }));
+    assert!(
+        msg.contains(&format!("chmod 600 {}", g.secret_key_path.display())),
+        "{msg}"
+    );
+    assert!(msg.contains("0644"), "{msg}");
+    chmod(&g.secret_key_path, 0o640);
+    assert!(SigningKey::load(&g.secret_key_path, no_password).is_err());
+    chmod(&g.secret_key_path, 0o600);
+    SigningKey::load(&g.secret_key_path, no_password).unwrap();
+}
+
+#[test]
+fn keygen_refuses_to_overwrite_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let g1 = keygen(tmp.path(), "S01", None, false).unwrap();
+    let before = fs::read(&g1.secret_key_path).unwrap();
+    let err = keygen(tmp.path(), "S01", None, false).unwrap_err();
+    assert!(matches!(err, BatchError::KeyExists { .. }), "{err}");
+    assert!(err.to_string().contains("--force"));
+    assert_eq!(fs::read(&g1.secret_key_path).unwrap(), before);
+    let g2 = keygen(tmp.path(), "S01", None, true).unwrap();
+    assert_ne!(fs::read(&g2.secret_key_path).unwrap(), before);
+    assert_ne!(g1.key_id, g2.key_id);
+    assert_eq!(mode(&g2.secret_key_path), 0o600);
+    // No temporary file is left behind.
+    let names: Vec<_> = fs::read_dir(tmp.path().join("keys"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    // Ids that would make unsafe file names are refused.
+    assert!(keygen(tmp.path(), "../x", None, false).is_err());
+    assert!(keygen(tmp.path(), "a b", None, false).is_err());
+}
+
+#[test]
+fn malformed_key_files_are_named_without_printing_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let trusted = tmp.path().join("trusted");
+    fs::create_dir(&trusted).unwrap();
+    let err = TrustedKeys::load(&trusted).unwrap_err();
+    assert!(err.to_string().contains("no trusted keys"), "{err}");
+
+    let g = keygen(tmp.path(), "S01", None, false).unwrap();
+    fs::copy(&g.public_key_path, trusted.join("S01.pub")).unwrap();
+    fs::write(trusted.join("README.txt"), "ignored").unwrap();
+    assert_eq!(TrustedKeys::load(&trusted).unwrap().len(), 1);
+
+    // A secret key dropped into the trusted folder by mistake.
+    let secret = fs::read_to_string(&g.secret_key_path).unwrap();
+    fs::write(trusted.join("S02.pub"), &secret).unwrap();
+    let msg = TrustedKeys::load(&trusted).unwrap_err().to_string();
+    assert!(msg.contains("S02.pub") && msg.contains("secret key"), "{msg}");
+    let key_line = secret.lines().nth(1).unwrap();
+    assert!(!msg.contains(key_line));
+
+    for (text, expect) in [
+        ("", "empty"),
+        ("hello\n", "untrusted comment"),
+        ("untrusted comment: x\n", "missing"),
+        ("untrusted comment: x\n!!!\n", "base64"),
+    ] {
+        fs::write(trusted.join("S02.pub"), text).unwrap();
+        let msg = TrustedKeys::load(&trusted).unwrap_err().to_string();
+        assert!(msg.contains("S02.pub") && msg.contains(expect), "{msg}");
+    }
+    // The same key under two names.
+    fs::copy(&g.public_key_path, trusted.join("S02.pub")).unwrap();
+    let msg = TrustedKeys::load(&trusted).unwrap_err().to_string();
+    assert!(msg.contains("already the key of surveyor"), "{msg}");
+
+    // A corrupted secret key.
+    let bad = tmp.path().join("keys/S09.key");
+    fs::write(&bad, "untrusted comment: x\nAAAA\n").unwrap();
+    chmod(&bad, 0o600);
+    let msg = SigningKey::load(&bad, no_password).unwrap_err().to_string();
+    assert!(msg.contains("S09.key") && msg.contains("bytes"), "{msg}");
+}
+
+#[test]
+fn write_refuses_another_surveyors_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (keys, _, out) = setup(tmp.path(), &["S01"]);
+    let err = write_batch(&out, &content("S02", "d", 1, 1, 1), &keys[0], &[]).unwrap_err();
+    assert!(err.to_string().contains("S02"), "{err}");
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 0);
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_failure_at_any_step_leaves_no_file() {
+    let steps = [
+        WriteStep::DataTempSynced,
+        WriteStep::SignatureTempSynced,
+        WriteStep::SignatureRenamed,
+        WriteStep::DataRenamed,
+        WriteStep::DirSynced,
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let (keys, _, out) = setup(tmp.path(), &["S01"]);
+    let c = content("S01", "dev-1", 1, 2, 3);
+    for fail_at in steps {
+        let mut seen = Vec::new();
+        let err = write_batch_with_hook(&out, &c, &keys[0], &[], &mut |s| {
+            seen.push(s);
+            if s == fail_at {
+                Err(io::Error::other("injected"))
+            } else {
+                Ok(())
+            }
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("injected"));
+        assert_eq!(seen.last(), Some(&fail_at));
+        assert_eq!(listing(&out), Vec::<String>::new(), "after failing at {fail_at:?}");
+    }
+    let mut seen = Vec::new();
+    write_batch_with_hook(&out, &c, &keys[0], &[], &mut |s| {
+        seen.push(s);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(seen, steps);
+    assert_eq!(listing(&out).len(), 2);
+}
+
+/// The child half of `a_crash_at_any_step_leaves_only_tmp_files`: aborts
+/// the process (no unwinding, no cleanup) at the step named in the env.
+#[test]
+fn crash_child() {
+    let Ok(step) = std::env::var("DOORSTEP_CRASH_AT") else {
+        return;
+    };
+    let dir = PathBuf::from(std::env::var("DOORSTEP_CRASH_DIR").unwrap());
+    let key = SigningKey::load(&dir.join("keys/S01.key"), no_password).unwrap();
+    let c = content("S01", "dev-1", 1, 2, 3);
+    let _ = write_batch_with_hook(&dir.join("out"), &c, &key, &[], &mut |s| {
+        if format!("{s:?}") == step {
+            std::process::abort();
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn a_crash_at_any_step_leaves_only_tmp_files() {
+    for step in [
+        "DataTempSynced",
+        "SignatureTempSynced",
+        "SignatureRenamed",
+        "DataRenamed",
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (_, trusted, out) = setup(tmp.path(), &["S01"]);
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+            .env("DOORSTEP_CRASH_AT", step)
+            .env("DOORSTEP_CRASH_DIR", tmp.path())
+            .stderr(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(!status.success(), "the child should have aborted at {step}");
+        let names = listing(&out);
+        // Whatever is visible (not hidden .tmp) is a complete batch or
+        // nothing: never a data file without its signature.
+        let visible: Vec<_> = names.iter().filter(|n| !n.starts_with('.')).collect();
+        match step {
+            "DataRenamed" => assert_eq!(visible.len(), 2, "{names:?}"),
+            "SignatureRenamed" => {
+                assert_eq!(visible.len(), 1, "{names:?}");
+                assert!(visible[0].ends_with(".minisig"));
+            }
+            _ => assert!(visible.is_empty(), "{names:?}"),
+        }
+        assert!(
+            names
+                .iter()
+                .filter(|n| n.starts_with('.'))
+                .all(|n| n.ends_with(".tmp")),
+            "{names:?}"
+        );
+        // verify ignores the leftovers; a complete batch is valid.
+        let v = verify_batches(&[out.clone()], &trusted, None);
+        assert!(v.iter().all(|v| v.is_valid()), "{v:?}");
+        assert_eq!(v.len(), usize::from(step == "DataRenamed"));
+        // Writing again (export --again) cleans up and completes.
+        let key = SigningKey::load(&tmp.path().join("keys/S01.key"), no_password).unwrap();
+        write_batch(&out, &content("S01", "dev-1", 1, 2, 3), &key, &[]).unwrap();
+        assert_eq!(listing(&out).len(), 2, "{:?}", listing(&out));
+    }
+}
