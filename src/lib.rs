@@ -8,6 +8,7 @@ pub mod assignment;
 pub mod batch;
 pub mod config;
 pub mod demo;
+pub mod export;
 pub mod expr;
 pub mod interview;
 pub mod questionnaire;

@@ -56,6 +56,45 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Create the surveyor's signing key (minisign format) in the data directory.
+    Keygen {
+        /// Surveyor id (stored in the config); default: the configured one.
+        #[arg(long, value_name = "ID")]
+        surveyor: Option<String>,
+        /// Leave the secret key without a password.
+        #[arg(long)]
+        no_password: bool,
+        /// Replace an existing key.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a signed batch of everything finished and not yet exported.
+    Export {
+        /// Folder for the batch files (default: DATA_DIR/outbox).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Rewrite an earlier batch, byte for byte the same.
+        #[arg(long, value_name = "BATCH_ID")]
+        again: Option<uuid::Uuid>,
+        /// Encrypt with age to this X25519 recipient (age1...); repeatable.
+        #[arg(long, value_name = "RECIPIENT")]
+        encrypt_to: Vec<String>,
+    },
+    /// Check batch files: signatures, contents and sequence numbers.
+    Verify {
+        /// Batch files (.jsonl or .jsonl.age) or folders holding them.
+        #[arg(required = true)]
+        batches: Vec<PathBuf>,
+        /// Folder of trusted public keys, one SURVEYOR_ID.pub per surveyor.
+        #[arg(long, value_name = "DIR")]
+        keys: PathBuf,
+        /// age identity file, to check the contents of encrypted batches.
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+        /// One JSON object per batch.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create synthetic visits and interviews (demos, training, benchmarks).
     Simulate {
         /// Interviews to create (other visits come in proportion).
@@ -90,6 +129,22 @@ fn main() -> ExitCode {
             encoding,
         }) => cli::assign::run(&places, &residents, questionnaire.as_deref(), encoding),
         Some(Command::Status { json }) => cli::status::run(&places, json),
+        Some(Command::Keygen {
+            surveyor,
+            no_password,
+            force,
+        }) => cli::keys::run(&places, surveyor, no_password, force),
+        Some(Command::Export {
+            out,
+            again,
+            encrypt_to,
+        }) => cli::export::run(&places, out, again, &encrypt_to),
+        Some(Command::Verify {
+            batches,
+            keys,
+            identity,
+            json,
+        }) => cli::verify::run(&batches, &keys, identity.as_deref(), json),
         Some(Command::Simulate {
             interviews,
             seed,

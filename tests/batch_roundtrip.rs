@@ -40,7 +40,11 @@ fn keygen_with_password_then_write_and_verify() {
     assert_eq!(g.public_key_path, tmp.path().join("keys/S01.pub"));
     assert_eq!(mode(&g.secret_key_path), 0o600);
     assert!(g.public_key_text.contains("surveyor S01"));
-    assert!(fs::read_to_string(&g.secret_key_path).unwrap().contains("surveyor S01"));
+    assert!(
+        fs::read_to_string(&g.secret_key_path)
+            .unwrap()
+            .contains("surveyor S01")
+    );
 
     let err = SigningKey::load(&g.secret_key_path, |_| Ok("wrong".into())).unwrap_err();
     assert!(err.to_string().contains("wrong password"), "{err}");
@@ -134,9 +138,17 @@ fn encrypted_batch_is_signed_before_decryption_and_decrypts() {
     let w = write_batch(&out, &c, &keys[0], &[recipient]).unwrap();
     assert!(w.encrypted);
     assert!(w.data_path.to_str().unwrap().ends_with(".jsonl.age"));
-    assert!(w.signature_path.to_str().unwrap().ends_with(".jsonl.age.minisig"));
+    assert!(
+        w.signature_path
+            .to_str()
+            .unwrap()
+            .ends_with(".jsonl.age.minisig")
+    );
     let sig = fs::read_to_string(&w.signature_path).unwrap();
-    assert!(sig.contains(&format!("encrypted=yes bytes={} sha256={}", w.bytes, w.sha256)));
+    assert!(sig.contains(&format!(
+        "encrypted=yes bytes={} sha256={}",
+        w.bytes, w.sha256
+    )));
 
     // Without an identity: the signature is checked, the content is not.
     let v = verify_batches(&[w.data_path.clone()], &trusted, None);
@@ -157,7 +169,10 @@ fn encrypted_batch_is_signed_before_decryption_and_decrypts() {
     let id_file = tmp.path().join("supervisor.txt");
     use age::secrecy::ExposeSecret;
     fs::write(&id_file, format!("{}\n", id.to_string().expose_secret())).unwrap();
-    assert_eq!(batch::decrypt_batch_file(&w.data_path, &id_file).unwrap(), plain);
+    assert_eq!(
+        batch::decrypt_batch_file(&w.data_path, &id_file).unwrap(),
+        plain
+    );
 
     // A wrong identity is a clear error, not a crash.
     let other = Identities::from_x25519(age::x25519::Identity::generate());
@@ -226,7 +241,10 @@ fn malformed_key_files_are_named_without_printing_keys() {
     let secret = fs::read_to_string(&g.secret_key_path).unwrap();
     fs::write(trusted.join("S02.pub"), &secret).unwrap();
     let msg = TrustedKeys::load(&trusted).unwrap_err().to_string();
-    assert!(msg.contains("S02.pub") && msg.contains("secret key"), "{msg}");
+    assert!(
+        msg.contains("S02.pub") && msg.contains("secret key"),
+        "{msg}"
+    );
     let key_line = secret.lines().nth(1).unwrap();
     assert!(!msg.contains(key_line));
 
@@ -296,7 +314,11 @@ fn a_failure_at_any_step_leaves_no_file() {
         .unwrap_err();
         assert!(err.to_string().contains("injected"));
         assert_eq!(seen.last(), Some(&fail_at));
-        assert_eq!(listing(&out), Vec::<String>::new(), "after failing at {fail_at:?}");
+        assert_eq!(
+            listing(&out),
+            Vec::<String>::new(),
+            "after failing at {fail_at:?}"
+        );
     }
     let mut seen = Vec::new();
     write_batch_with_hook(&out, &c, &keys[0], &[], &mut |s| {

@@ -91,6 +91,7 @@ pub fn content(surveyor: &str, device: &str, seq: u64, n: usize, answers: usize)
             status: InterviewStatus::Completed,
             disposition: Disposition::Complete,
             answers: map,
+            notes: Default::default(),
             paradata,
         });
     }

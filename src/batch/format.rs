@@ -29,7 +29,10 @@ pub(crate) mod ts {
     }
     pub mod opt {
         use super::*;
-        pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        pub fn serialize<S: Serializer>(
+            t: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
             match t {
                 Some(t) => s.serialize_str(&fmt(t)),
                 None => s.serialize_none(),
@@ -48,7 +51,8 @@ mod disposition_code {
     }
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Disposition, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Disposition::from_code(&s).ok_or_else(|| D::Error::custom(format!("unknown disposition \"{s}\"")))
+        Disposition::from_code(&s)
+            .ok_or_else(|| D::Error::custom(format!("unknown disposition \"{s}\"")))
     }
 }
 
@@ -85,7 +89,11 @@ impl BatchCounts {
     pub fn add_interview(&mut self, i: &InterviewRecord) {
         self.interviews += 1;
         self.answers += i.answers.len() as u64;
-        self.special_answers += i.answers.values().filter(|a| a.as_special().is_some()).count() as u64;
+        self.special_answers += i
+            .answers
+            .values()
+            .filter(|a| a.as_special().is_some())
+            .count() as u64;
         *self
             .interview_dispositions
             .entry(i.disposition.code().to_string())
@@ -154,6 +162,10 @@ pub struct InterviewRecord {
     /// Keyed by question id; a question inside a repeat is keyed
     /// `"<question_id>[<instance>]"`, instance 0-based (see `answer_key`).
     pub answers: BTreeMap<String, Answer>,
+    /// The surveyor's notes on questions, keyed like `answers`; absent when
+    /// there are none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub notes: BTreeMap<String, String>,
     #[serde(serialize_with = "ser_paradata")]
     pub paradata: Vec<ParadataEvent>,
 }
@@ -247,7 +259,9 @@ impl BatchContent {
         super::keys::validate_id("surveyor id", &self.surveyor_id)?;
         super::keys::validate_id("device id", &self.device_id)?;
         if self.sequence == 0 {
-            return Err(BatchError::InvalidContent("sequence numbers start at 1".into()));
+            return Err(BatchError::InvalidContent(
+                "sequence numbers start at 1".into(),
+            ));
         }
         for i in &self.interviews {
             for (k, a) in &i.answers {
@@ -282,10 +296,22 @@ impl BatchContent {
         let mut out = Vec::with_capacity(256 + 2048 * self.interviews.len());
         push_line(&mut out, &self.manifest())?;
         for v in visits {
-            push_line(&mut out, &Tagged { kind: "visit", record: v })?;
+            push_line(
+                &mut out,
+                &Tagged {
+                    kind: "visit",
+                    record: v,
+                },
+            )?;
         }
         for i in interviews {
-            push_line(&mut out, &Tagged { kind: "interview", record: i })?;
+            push_line(
+                &mut out,
+                &Tagged {
+                    kind: "interview",
+                    record: i,
+                },
+            )?;
         }
         Ok(out)
     }
@@ -350,10 +376,16 @@ pub enum ContentProblem {
     /// The file does not end with a newline: the last line is incomplete.
     IncompleteLastLine,
     /// Fewer records than the manifest counts.
-    MissingRecords { expected: String, found: String },
+    MissingRecords {
+        expected: String,
+        found: String,
+    },
     /// Any other inconsistency.
     Malformed(String),
-    UnsupportedVersion { format: String, version: u64 },
+    UnsupportedVersion {
+        format: String,
+        version: u64,
+    },
 }
 
 /// Parses and checks a batch's plaintext: the manifest, every line, and the

@@ -118,7 +118,9 @@ impl TrustedComment {
             sha256: get("sha256")?.to_string(),
         };
         if tc.sha256.len() != 64 || !tc.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(CommentProblem::Malformed("sha256= is not 64 hex digits".into()));
+            return Err(CommentProblem::Malformed(
+                "sha256= is not 64 hex digits".into(),
+            ));
         }
         Ok(tc)
     }

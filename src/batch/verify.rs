@@ -191,7 +191,10 @@ impl fmt::Display for BatchVerdict {
                 write!(f, " ({} visits, {} interviews)", c.visits, c.interviews)?;
             }
             if !self.content_checked {
-                write!(f, " (encrypted: signature checked, content not; give --identity to check it)")?;
+                write!(
+                    f,
+                    " (encrypted: signature checked, content not; give --identity to check it)"
+                )?;
             }
         }
         for finding in &self.findings {
@@ -214,7 +217,8 @@ pub fn batch_files(paths: &[PathBuf]) -> Vec<PathBuf> {
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| {
                     let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                    !name.starts_with('.') && (name.ends_with(".jsonl") || name.ends_with(".jsonl.age"))
+                    !name.starts_with('.')
+                        && (name.ends_with(".jsonl") || name.ends_with(".jsonl.age"))
                 })
                 .collect();
             found.sort();
@@ -246,7 +250,11 @@ pub fn verify_batches(
 }
 
 /// Verifies the batch whose data file is `path`.
-pub fn verify_one(path: &Path, keys: &TrustedKeys, identities: Option<&Identities>) -> BatchVerdict {
+pub fn verify_one(
+    path: &Path,
+    keys: &TrustedKeys,
+    identities: Option<&Identities>,
+) -> BatchVerdict {
     let mut sig_path = path.as_os_str().to_owned();
     sig_path.push(".minisig");
     let sig_path = PathBuf::from(sig_path);
@@ -409,7 +417,9 @@ pub fn verify_one(path: &Path, keys: &TrustedKeys, identities: Option<&Identitie
         return fail(
             verdict,
             BatchStatus::Malformed {
-                what: "the signed trusted comment's size or sha256 does not match the file it signs".into(),
+                what:
+                    "the signed trusted comment's size or sha256 does not match the file it signs"
+                        .into(),
             },
         );
     }
@@ -442,7 +452,9 @@ pub fn verify_one(path: &Path, keys: &TrustedKeys, identities: Option<&Identitie
             let status = match problem {
                 ContentProblem::UnsupportedVersion { format, version } => {
                     BatchStatus::UnsupportedVersion {
-                        what: format!("manifest says {format} version {version} (this build reads version 1)"),
+                        what: format!(
+                            "manifest says {format} version {version} (this build reads version 1)"
+                        ),
                     }
                 }
                 other => BatchStatus::Malformed {
@@ -457,7 +469,8 @@ pub fn verify_one(path: &Path, keys: &TrustedKeys, identities: Option<&Identitie
         (m.batch_id != tc.batch_id).then(|| format!("batch {} vs {}", m.batch_id, tc.batch_id)),
         (m.surveyor_id != tc.surveyor_id)
             .then(|| format!("surveyor {} vs {}", m.surveyor_id, tc.surveyor_id)),
-        (m.device_id != tc.device_id).then(|| format!("device {} vs {}", m.device_id, tc.device_id)),
+        (m.device_id != tc.device_id)
+            .then(|| format!("device {} vs {}", m.device_id, tc.device_id)),
         (m.sequence != tc.sequence).then(|| format!("sequence {} vs {}", m.sequence, tc.sequence)),
     ]
     .into_iter()
@@ -480,7 +493,11 @@ pub fn verify_one(path: &Path, keys: &TrustedKeys, identities: Option<&Identitie
 
 /// The comment is authentic but the file is not what was signed: truncated
 /// when shorter than signed (or structurally cut), otherwise tampered.
-fn content_changed(data: &[u8], tc: &TrustedComment, identities: Option<&Identities>) -> BatchStatus {
+fn content_changed(
+    data: &[u8],
+    tc: &TrustedComment,
+    identities: Option<&Identities>,
+) -> BatchStatus {
     let len = data.len() as u64;
     if len < tc.bytes {
         return BatchStatus::Truncated {
@@ -494,8 +511,9 @@ fn content_changed(data: &[u8], tc: &TrustedComment, identities: Option<&Identit
             None
         };
         let content = plain.as_deref().unwrap_or(data);
-        if let Err(p @ (ContentProblem::IncompleteLastLine | ContentProblem::MissingRecords { .. })) =
-            parse_batch(content)
+        if let Err(
+            p @ (ContentProblem::IncompleteLastLine | ContentProblem::MissingRecords { .. }),
+        ) = parse_batch(content)
         {
             return BatchStatus::Truncated {
                 reason: format!("{} (and the signature fails)", describe(&p)),

@@ -4,8 +4,11 @@
 pub mod app;
 pub mod assign;
 pub mod check;
+pub mod export;
+pub mod keys;
 pub mod simulate;
 pub mod status;
+pub mod verify;
 
 use std::path::PathBuf;
 
@@ -23,6 +26,8 @@ pub struct Places {
 }
 
 pub struct Opened {
+    pub data_dir: PathBuf,
+    pub config_path: PathBuf,
     pub config: Config,
     pub store: Store,
 }
@@ -34,7 +39,12 @@ impl Places {
         let config = Config::load(&config_path)?;
         let store = Store::open_in_dir(&data_dir)
             .with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
-        Ok(Opened { config, store })
+        Ok(Opened {
+            data_dir,
+            config_path,
+            config,
+            store,
+        })
     }
 
     /// The interface language: the flag, else the config, else Chinese.

@@ -1,0 +1,46 @@
+//! `doorstep export [--out DIR] [--again BATCH_ID] [--encrypt-to RECIPIENT]...`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use doorstep::batch::parse_recipient;
+use doorstep::export::{Exported, export, export_again};
+use uuid::Uuid;
+
+use super::{Places, keys};
+
+pub fn run(
+    places: &Places,
+    out: Option<PathBuf>,
+    again: Option<Uuid>,
+    encrypt_to: &[String],
+) -> anyhow::Result<ExitCode> {
+    let opened = places.open()?;
+    let recipients = encrypt_to
+        .iter()
+        .map(|r| parse_recipient(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    let out = out.unwrap_or_else(|| opened.data_dir.join("outbox"));
+    let key = keys::signing_key(&opened.data_dir, &opened.config)?;
+    let result = match again {
+        Some(id) => export_again(&opened.store, id, &key, &out, &recipients)?,
+        None => export(&opened.store, &key, &out, &recipients)?,
+    };
+    match result {
+        Exported::Nothing => println!("nothing new to export"),
+        Exported::Batch { row, written } => {
+            println!(
+                "batch {} (sequence {}): {} visits, {} interviews, {} answers",
+                row.id,
+                row.sequence,
+                written.counts.visits,
+                written.counts.interviews,
+                written.counts.answers
+            );
+            println!("  {}", written.data_path.display());
+            println!("  {}", written.signature_path.display());
+            println!("  sha256 {}", written.sha256);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,110 @@
+//! `doorstep keygen`, and unlocking the signing key for `export`.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+use doorstep::batch::{SigningKey, key_paths, keygen};
+use doorstep::config::Config;
+
+use super::Places;
+
+/// For scripts and tests: the key password, instead of a prompt.
+pub const PASSWORD_ENV: &str = "DOORSTEP_KEY_PASSWORD";
+
+pub fn run(
+    places: &Places,
+    surveyor: Option<String>,
+    no_password: bool,
+    force: bool,
+) -> anyhow::Result<ExitCode> {
+    let opened = places.open()?;
+    let mut config = opened.config.clone();
+    let surveyor = match surveyor.or(config.surveyor_id.clone()) {
+        Some(s) => s,
+        None => ask("Surveyor id: ")?,
+    };
+    let password = if no_password {
+        None
+    } else {
+        Some(new_password()?)
+    };
+    let key = keygen(&opened.data_dir, &surveyor, password.as_deref(), force)?;
+    if config.surveyor_id.as_deref() != Some(surveyor.as_str()) {
+        config.surveyor_id = Some(surveyor.clone());
+        config.save(&opened.config_path)?;
+    }
+    println!("{}", key.public_key_text.trim_end());
+    eprintln!(
+        "secret key: {} (readable by you only{})\npublic key: {} (give this file to your supervisor)",
+        key.secret_key_path.display(),
+        if password.is_some() {
+            ", password-protected"
+        } else {
+            ", no password"
+        },
+        key.public_key_path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The surveyor's signing key, unlocked with the password from
+/// DOORSTEP_KEY_PASSWORD or a prompt.
+pub fn signing_key(data_dir: &Path, config: &Config) -> anyhow::Result<SigningKey> {
+    let surveyor = config
+        .surveyor_id
+        .clone()
+        .context("no surveyor id configured: run `doorstep keygen --surveyor ID` first")?;
+    let (secret, _) = key_paths(data_dir, &surveyor);
+    if !secret.exists() {
+        bail!(
+            "no signing key for surveyor {surveyor} ({}): run `doorstep keygen` first",
+            secret.display()
+        );
+    }
+    Ok(SigningKey::load(&secret, |path| {
+        match std::env::var(PASSWORD_ENV) {
+            Ok(p) => Ok(p),
+            Err(_) => rpassword::prompt_password(format!("Password for {}: ", path.display())),
+        }
+    })?)
+}
+
+fn new_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var(PASSWORD_ENV) {
+        return Ok(p);
+    }
+    if !io::stdin().is_terminal() {
+        bail!("no terminal to ask a password on: set {PASSWORD_ENV}, or use --no-password");
+    }
+    loop {
+        let a = rpassword::prompt_password("New key password: ")?;
+        if a.is_empty() {
+            eprintln!(
+                "An empty password protects nothing; use --no-password if that is what you want."
+            );
+            continue;
+        }
+        let b = rpassword::prompt_password("Again: ")?;
+        if a == b {
+            return Ok(a);
+        }
+        eprintln!("The two passwords differ; try again.");
+    }
+}
+
+fn ask(prompt: &str) -> anyhow::Result<String> {
+    if !io::stdin().is_terminal() {
+        bail!("no surveyor id: pass --surveyor ID");
+    }
+    eprint!("{prompt}");
+    io::stderr().flush()?;
+    let mut line = String::new();
+    io::stdin().read_line(&mut line)?;
+    let id = line.trim().to_string();
+    if id.is_empty() {
+        bail!("no surveyor id given");
+    }
+    Ok(id)
+}

@@ -1,0 +1,33 @@
+//! `doorstep verify BATCH... --keys DIR [--identity FILE] [--json]`
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use doorstep::batch::{Identities, TrustedKeys, verify_batches};
+
+pub fn run(
+    batches: &[PathBuf],
+    keys: &Path,
+    identity: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let trusted = TrustedKeys::load(keys)?;
+    let identities = identity.map(Identities::from_file).transpose()?;
+    let verdicts = verify_batches(batches, &trusted, identities.as_ref());
+    if json {
+        println!("{}", serde_json::to_string_pretty(&verdicts)?);
+    } else {
+        for v in &verdicts {
+            println!("{v}");
+        }
+    }
+    let all_ok = !verdicts.is_empty() && verdicts.iter().all(|v| v.is_ok());
+    if verdicts.is_empty() {
+        eprintln!("no batch files found in the paths given");
+    }
+    Ok(if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
