@@ -38,7 +38,7 @@ pub enum Exported {
     Nothing,
     Batch {
         row: BatchRow,
-        written: WrittenBatch,
+        written: Box<WrittenBatch>,
     },
 }
 
@@ -57,7 +57,10 @@ pub fn export(
         },
     };
     let written = write(store, &row, key, out, encrypt_to)?;
-    Ok(Exported::Batch { row, written })
+    Ok(Exported::Batch {
+        row,
+        written: Box::new(written),
+    })
 }
 
 /// Rewrites an earlier batch from the store (`export --again`).
@@ -72,7 +75,10 @@ pub fn export_again(
         .batch(batch_id)?
         .ok_or_else(|| ExportError::Other(format!("no batch {batch_id} in this store")))?;
     let written = write(store, &row, key, out, encrypt_to)?;
-    Ok(Exported::Batch { row, written })
+    Ok(Exported::Batch {
+        row,
+        written: Box::new(written),
+    })
 }
 
 fn write(
