@@ -801,3 +801,44 @@ fn search_then_enter_opens_the_match() {
     };
     assert_eq!(r.resident.name, "韦国庆");
 }
+
+#[test]
+fn the_day_summary_exports_a_signed_batch_after_asking_the_password() {
+    let mut f = fixture();
+    let data_dir = f._dir.path().to_path_buf();
+    let app = &mut f.app;
+    // One refusal at the door makes something to export.
+    open_interview(app);
+    keys(app, "\ny\n");
+    keys(app, "e3");
+    // Without a key the summary says how to make one.
+    keys(app, "sx");
+    assert!(
+        screen(app).contains("no signing key for tester"),
+        "{}",
+        screen(app)
+    );
+    doorstep::batch::keygen(&data_dir, "tester", Some("s3cret"), false).unwrap();
+    keys(app, "x");
+    assert!(screen(app).contains("Signing key password"));
+    // A wrong password is said so, and nothing is written.
+    keys(app, "nope\n");
+    assert!(screen(app).contains("wrong password"), "{}", screen(app));
+    assert!(!data_dir.join("outbox").exists());
+    press(app, KeyCode::Esc);
+    keys(app, "x");
+    keys(app, "s3cret\n");
+    let text = screen(app);
+    assert!(text.contains("Exported #1: 1 Visits, 1"), "{text}");
+    assert!(!text.contains("s3cret"), "the password never shows");
+    let files: Vec<_> = std::fs::read_dir(data_dir.join("outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert_eq!(app.store.status().unwrap().pending_export, 0);
+    // Again: nothing new.
+    keys(app, "x");
+    keys(app, "s3cret\n");
+    assert!(screen(app).contains("Nothing new to export"));
+}

@@ -17,7 +17,7 @@ use super::screens::interview::{InterviewOutcome, InterviewScreen};
 use super::screens::list::{ListEntry, ListOutcome, ListScreen};
 use super::screens::resident::{ResidentOutcome, ResidentScreen};
 use super::screens::review::{ReviewOutcome, ReviewState};
-use super::screens::summary::{self, SummaryData};
+use super::screens::summary::{self, ExportPrompt, SummaryData};
 use super::theme::Theme;
 use super::widgets::popup;
 use crate::assignment::Disposition;
@@ -40,7 +40,11 @@ pub enum View {
         /// The "end early" dialog, with its highlighted choice.
         end_early: Option<usize>,
     },
-    Summary(SummaryData),
+    Summary {
+        data: SummaryData,
+        /// The export's password dialog, when open.
+        prompt: Option<Box<ExportPrompt>>,
+    },
 }
 
 pub struct App {
@@ -95,7 +99,7 @@ impl App {
                 review: Some(_), ..
             } => Screen::Review,
             View::Interview { .. } => Screen::Interview,
-            View::Summary(_) => Screen::Summary,
+            View::Summary { .. } => Screen::Summary,
         }
     }
 
@@ -140,10 +144,7 @@ impl App {
                 review,
                 end_early,
             } => self.interview_key(screen, review, end_early, key),
-            View::Summary(d) => match key.code {
-                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Left => View::List,
-                _ => View::Summary(d),
-            },
+            View::Summary { data, prompt } => self.summary_key(data, prompt, key),
         };
     }
 
@@ -182,7 +183,7 @@ impl App {
                 View::List
             }
             ListOutcome::Summary => match data::summary(&self.store) {
-                Ok(d) => View::Summary(d),
+                Ok(data) => View::Summary { data, prompt: None },
                 Err(e) => {
                     self.flash = Some((true, e));
                     View::List
@@ -432,6 +433,59 @@ impl App {
         }
     }
 
+    fn summary_key(
+        &mut self,
+        mut data: SummaryData,
+        prompt: Option<Box<ExportPrompt>>,
+        key: KeyEvent,
+    ) -> View {
+        if let Some(mut p) = prompt {
+            match key.code {
+                KeyCode::Esc => return View::Summary { data, prompt: None },
+                KeyCode::Enter => {
+                    let password = p.password.text();
+                    match data::signing_key(&self.store, &self.surveyor_id, Some(&password)) {
+                        Ok(data::KeyState::Ready(k)) => return self.export(data, &k),
+                        Ok(data::KeyState::NeedsPassword) => {}
+                        Err(e) => p.error = Some(e),
+                    }
+                }
+                _ => {
+                    p.password.handle_key(key);
+                }
+            }
+            return View::Summary {
+                data,
+                prompt: Some(p),
+            };
+        }
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Left => View::List,
+            KeyCode::Char('x') => match data::signing_key(&self.store, &self.surveyor_id, None) {
+                Ok(data::KeyState::Ready(k)) => self.export(data, &k),
+                Ok(data::KeyState::NeedsPassword) => View::Summary {
+                    data,
+                    prompt: Some(Box::new(ExportPrompt::new())),
+                },
+                Err(e) => {
+                    data.last_export = Some(Err(e));
+                    View::Summary { data, prompt: None }
+                }
+            },
+            _ => View::Summary { data, prompt: None },
+        }
+    }
+
+    fn export(&mut self, data: SummaryData, key: &crate::batch::SigningKey) -> View {
+        let message = data::export_now(&self.store, key, self.ui);
+        let mut fresh = data::summary(&self.store).unwrap_or(data);
+        fresh.last_export = Some(message);
+        View::Summary {
+            data: fresh,
+            prompt: None,
+        }
+    }
+
     fn refresh_entry(&mut self, resident_id: &str) {
         if let Ok(Some(e)) = data::list_entry(&self.store, resident_id) {
             self.list.update_entry(e);
@@ -474,7 +528,12 @@ impl App {
                     draw_end_early(frame, main, theme, ui, *choice);
                 }
             }
-            View::Summary(d) => summary::draw(frame, main, theme, ui, d),
+            View::Summary { data, prompt } => {
+                summary::draw(frame, main, theme, ui, data);
+                if let Some(p) = prompt {
+                    summary::draw_prompt(frame, main, theme, ui, p);
+                }
+            }
         }
         match &self.flash {
             Some((error, text)) => {

@@ -319,3 +319,60 @@ pub fn local_midnight_utc(now: DateTime<Local>) -> DateTime<Utc> {
         .and_then(|t| t.and_local_timezone(Local).earliest())
         .map_or(now.with_timezone(&Utc), |t| t.with_timezone(&Utc))
 }
+
+/// Whether the signing key can be used as it is, or needs its password.
+pub enum KeyState {
+    Ready(Box<crate::batch::SigningKey>),
+    NeedsPassword,
+}
+
+/// Loads the surveyor's signing key from the data directory; `password`
+/// is used only if the key has one.
+pub fn signing_key(
+    store: &Store,
+    surveyor_id: &str,
+    password: Option<&str>,
+) -> Result<KeyState, String> {
+    let data_dir = store.path().parent().unwrap_or(std::path::Path::new("."));
+    let (secret, _) = crate::batch::key_paths(data_dir, surveyor_id);
+    if !secret.exists() {
+        return Err(format!(
+            "no signing key for {surveyor_id}: run `doorstep keygen --surveyor {surveyor_id}`"
+        ));
+    }
+    let asked = std::cell::Cell::new(false);
+    let loaded = crate::batch::SigningKey::load(&secret, |_| {
+        asked.set(true);
+        password
+            .map(str::to_string)
+            .ok_or_else(|| std::io::Error::other("password needed"))
+    });
+    match loaded {
+        Ok(k) => Ok(KeyState::Ready(Box::new(k))),
+        Err(_) if asked.get() && password.is_none() => Ok(KeyState::NeedsPassword),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Exports into DATA_DIR/outbox; returns what to tell the surveyor.
+pub fn export_now(
+    store: &Store,
+    key: &crate::batch::SigningKey,
+    ui: Lang,
+) -> Result<String, String> {
+    let data_dir = store.path().parent().unwrap_or(std::path::Path::new("."));
+    let out = data_dir.join("outbox");
+    match crate::export::export(store, key, &out, &[]).map_err(|e| e.to_string())? {
+        crate::export::Exported::Nothing => Ok(ui.s().nothing_to_export.to_string()),
+        crate::export::Exported::Batch { row, written } => Ok(format!(
+            "{} #{}: {} {}, {} {} → {}",
+            ui.s().exported_to,
+            row.sequence,
+            written.counts.visits,
+            ui.s().visits,
+            written.counts.interviews,
+            ui.s().today_interviews,
+            written.data_path.display()
+        )),
+    }
+}

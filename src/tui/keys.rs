@@ -155,6 +155,12 @@ const REVIEW: &[Binding] = &[
 
 const SUMMARY: &[Binding] = &[
     (
+        "x",
+        "export a signed batch (asks the key password)",
+        "导出签名批次（需输入密钥密码）",
+        Some(("export", "导出")),
+    ),
+    (
         "Esc q",
         "back to the list",
         "返回名单",

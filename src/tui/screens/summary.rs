@@ -10,6 +10,35 @@ use crate::assignment::Disposition;
 use crate::tui::i18n::Lang;
 use crate::tui::theme::Theme;
 
+/// The export dialog: the key password, and what went wrong last.
+pub struct ExportPrompt {
+    pub password: crate::tui::widgets::text_field::TextField,
+    pub error: Option<String>,
+}
+
+impl ExportPrompt {
+    pub fn new() -> Self {
+        let mut password = crate::tui::widgets::text_field::TextField::new(
+            crate::tui::widgets::text_field::EntryKind::Text {
+                multiline: false,
+                max_chars: Some(200),
+            },
+            "",
+        );
+        password.set_mask('•');
+        ExportPrompt {
+            password,
+            error: None,
+        }
+    }
+}
+
+impl Default for ExportPrompt {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SummaryData {
     /// Today's visits per outcome, in `Disposition::ALL` order, zeros left out.
@@ -18,8 +47,32 @@ pub struct SummaryData {
     pub interviews_in_progress: u32,
     pub pending_export: u32,
     pub exported: u32,
-    /// A line about the last export, when there was one this session.
-    pub last_export: Option<String>,
+    /// What the last export in this session did, or why it failed.
+    pub last_export: Option<Result<String, String>>,
+}
+
+/// The password popup of the export.
+pub fn draw_prompt(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, p: &ExportPrompt) {
+    let popup = crate::tui::widgets::popup::centered(area, 60, 6);
+    crate::tui::widgets::popup::clear(frame, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.selected())
+        .title(format!(" {} ", ui.s().export_title));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [field, msg] =
+        Layout::vertical([Constraint::Length(3), Constraint::Length(1)]).areas(inner);
+    let fb = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(format!(" {} ", ui.s().key_password));
+    p.password.render(frame, field, fb, true);
+    let line = match &p.error {
+        Some(e) => Span::styled(e.clone(), theme.error()),
+        None => Span::styled(ui.s().export_prompt_hint, theme.secondary()),
+    };
+    frame.render_widget(Paragraph::new(line), msg);
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, d: &SummaryData) {
@@ -92,8 +145,10 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, d: &SummaryD
         fact(s.exported, d.exported.to_string()),
         Line::from(Span::styled(s.export_hint, theme.secondary())),
     ];
-    if let Some(e) = &d.last_export {
-        lines.push(Line::from(Span::styled(e.clone(), theme.ok())));
+    match &d.last_export {
+        Some(Ok(m)) => lines.push(Line::from(Span::styled(m.clone(), theme.ok()))),
+        Some(Err(e)) => lines.push(Line::from(Span::styled(e.clone(), theme.error()))),
+        None => {}
     }
     frame.render_widget(
         Paragraph::new(lines).block(

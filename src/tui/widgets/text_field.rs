@@ -65,6 +65,11 @@ impl TextField {
         self.area.set_placeholder_text(text);
     }
 
+    /// Shows every character as `mask` (passwords).
+    pub fn set_mask(&mut self, mask: char) {
+        self.area.set_mask_char(mask);
+    }
+
     /// Applies an editing key; Enter and Esc are left to the caller, except
     /// Alt+Enter / Ctrl+J, which break the line in a multi-line field.
     pub fn handle_key(&mut self, key: KeyEvent) -> Edit {
