@@ -675,7 +675,7 @@ fn summary_screen(ui: Lang) {
     answer_all(&mut f.app, &[]);
     keys(&mut f.app, "F");
     keys(&mut f.app, "s");
-    assert!(matches!(f.app.view, View::Summary(_)));
+    assert!(matches!(f.app.view, View::Summary { .. }));
     snap(&mut f.app, "summary", ui);
 }
 per_lang!(summary_screen: summary_en, summary_zh);
