@@ -245,17 +245,31 @@ impl SigningKey {
         if &bytes[..2] != b"Ed" {
             return Err(bad("not an Ed25519 minisign secret key"));
         }
-        let sk_box = minisign::SecretKeyBox::from_string(text).map_err(|_| bad("unreadable"))?;
-        let sk = match &bytes[2..4] {
-            [0, 0] => sk_box
-                .into_unencrypted_secret_key()
-                .map_err(|_| bad("the key's checksum does not match: the file is corrupted"))?,
+        let surveyor = surveyor_id;
+        match &bytes[2..4] {
+            // Unencrypted (`minisign -G -W`, `keygen --no-password`): read
+            // directly. The minisign 0.11 CLI writes an all-zero checksum
+            // for these keys, which the crate rejects; we accept a zero or
+            // a correct checksum, and check the key itself either way.
+            [0, 0] => {
+                let bytes = Zeroizing(bytes);
+                let chk = &bytes.0[SK_OFFSET + 64..];
+                if chk.iter().any(|b| *b != 0) && chk != checksum(&bytes.0).as_slice() {
+                    return Err(bad(
+                        "the key's checksum does not match: the file is corrupted",
+                    ));
+                }
+                Self::from_parts(surveyor, &bytes.0)
+                    .map_err(|_| bad("the key is inconsistent: the file is corrupted"))
+            }
             b"Sc" => {
+                let sk_box =
+                    minisign::SecretKeyBox::from_string(text).map_err(|_| bad("unreadable"))?;
                 let pw = password(origin).map_err(|e| BatchError::Password {
                     path: origin.to_path_buf(),
                     what: e.to_string(),
                 })?;
-                sk_box.into_secret_key(Some(pw)).map_err(|e| {
+                let sk = sk_box.into_secret_key(Some(pw)).map_err(|e| {
                     if matches!(e.kind(), minisign::ErrorKind::Verify) {
                         BatchError::Password {
                             path: origin.to_path_buf(),
@@ -264,24 +278,26 @@ impl SigningKey {
                     } else {
                         bad("the key could not be decrypted (unsupported parameters)")
                     }
-                })?
+                })?;
+                // `to_bytes` is the file layout with the secret part
+                // decrypted.
+                let bytes = Zeroizing(sk.to_bytes());
+                Self::from_parts(surveyor, &bytes.0).map_err(|_| bad("the key is inconsistent"))
             }
-            _ => return Err(bad("unknown key encryption algorithm")),
-        };
-        Self::from_minisign(surveyor_id, &sk).map_err(|_| bad("the key is inconsistent"))
+            _ => Err(bad("unknown key encryption algorithm")),
+        }
     }
 
-    fn from_minisign(surveyor_id: &str, sk: &minisign::SecretKey) -> Result<Self, ()> {
-        // `to_bytes` is the file layout with the secret part decrypted:
-        // the 64-byte Ed25519 key is the 32-byte seed then the public key.
-        let bytes = zeroizing(sk.to_bytes());
+    /// From the (decrypted) secret key file layout: the 64-byte Ed25519 key
+    /// is the 32-byte seed then the public key, which must match.
+    fn from_parts(surveyor_id: &str, bytes: &[u8]) -> Result<Self, ()> {
         let mut key_id = [0u8; KEYNUM_BYTES];
-        key_id.copy_from_slice(sk.keynum());
+        key_id.copy_from_slice(&bytes[SK_OFFSET - KEYNUM_BYTES..SK_OFFSET]);
         let mut seed = [0u8; 32];
-        seed.copy_from_slice(&bytes.0[SK_OFFSET..SK_OFFSET + 32]);
+        seed.copy_from_slice(&bytes[SK_OFFSET..SK_OFFSET + 32]);
         let key = ed25519_dalek::SigningKey::from_bytes(&seed);
         seed.fill(0);
-        if key.verifying_key().as_bytes()[..] != bytes.0[SK_OFFSET + 32..SK_OFFSET + 64] {
+        if key.verifying_key().as_bytes()[..] != bytes[SK_OFFSET + 32..SK_OFFSET + 64] {
             return Err(());
         }
         Ok(SigningKey {
@@ -292,11 +308,17 @@ impl SigningKey {
     }
 }
 
+/// minisign's key checksum: BLAKE2b-256 of sig_alg, key id and secret key.
+fn checksum(bytes: &[u8]) -> [u8; 32] {
+    use blake2::Digest;
+    let mut h = blake2::Blake2b::<blake2::digest::consts::U32>::new();
+    h.update(&bytes[..2]);
+    h.update(&bytes[SK_OFFSET - KEYNUM_BYTES..SK_OFFSET + 64]);
+    h.finalize().into()
+}
+
 /// Wipes a buffer of key bytes when dropped.
 struct Zeroizing(Vec<u8>);
-fn zeroizing(v: Vec<u8>) -> Zeroizing {
-    Zeroizing(v)
-}
 impl Drop for Zeroizing {
     fn drop(&mut self) {
         self.0.iter_mut().for_each(|b| *b = 0);

@@ -321,7 +321,11 @@ pub fn verify_one(
     let mut verdict = BatchVerdict::new(path, BatchStatus::Valid);
     verdict.encrypted = tc.encrypted;
     let named = keys.get(&tc.surveyor_id);
-    let named_check = named.map(|k| sig.check(k, &prehash));
+    let named_check = match (named, by_id) {
+        (Some(k), Some(m)) if k.key_id == m.key_id => by_id_check,
+        (Some(k), _) => Some(sig.check(k, &prehash)),
+        (None, _) => None,
+    };
     let fail = |mut v: BatchVerdict, status: BatchStatus| {
         v.status = status;
         v
@@ -387,12 +391,27 @@ pub fn verify_one(
                         ),
                     }
                 }
+                // Our untrusted comment names the signing key: if it names
+                // this surveyor's key, the key id field itself was altered.
+                (None, _)
+                    if !file_ok
+                        && !comment_ok
+                        && sig.untrusted_comment
+                            == sign::untrusted_comment(&k.surveyor_id, k.key_id) =>
+                {
+                    BatchStatus::Tampered {
+                        reason: format!(
+                            "the signature was altered: its key id {key_id} is not the key {} its comment names",
+                            k.key_id
+                        ),
+                    }
+                }
                 (None, _) if !file_ok && !comment_ok => BatchStatus::SignedByAnotherKey {
                     claimed_surveyor: tc.surveyor_id.clone(),
                     key_id: key_id.clone(),
                     signer: None,
                 },
-                _ if comment_ok && !file_ok => content_changed(&data, &tc, identities),
+                _ if comment_ok && !file_ok => content_changed(&data, &tc),
                 _ if file_ok && !comment_ok => BatchStatus::Tampered {
                     reason: "the trusted comment or its signature was changed after signing".into(),
                 },
@@ -491,34 +510,23 @@ pub fn verify_one(
     verdict
 }
 
-/// The comment is authentic but the file is not what was signed: truncated
-/// when shorter than signed (or structurally cut), otherwise tampered.
-fn content_changed(
-    data: &[u8],
-    tc: &TrustedComment,
-    identities: Option<&Identities>,
-) -> BatchStatus {
+/// The comment is authentic but the file is not what was signed. The
+/// signed comment gives the signed size, so a shorter file is named
+/// truncated (with the structural evidence when the plaintext shows it);
+/// anything else is tampering.
+fn content_changed(data: &[u8], tc: &TrustedComment) -> BatchStatus {
     let len = data.len() as u64;
     if len < tc.bytes {
-        return BatchStatus::Truncated {
-            reason: format!("the file has {len} bytes, {} were signed", tc.bytes),
-        };
-    }
-    if !tc.encrypted || identities.is_some() {
-        let plain = if tc.encrypted {
-            identities.and_then(|ids| ids.decrypt(data).ok())
-        } else {
-            None
-        };
-        let content = plain.as_deref().unwrap_or(data);
-        if let Err(
-            p @ (ContentProblem::IncompleteLastLine | ContentProblem::MissingRecords { .. }),
-        ) = parse_batch(content)
+        let mut reason = format!("the file has {len} bytes, {} were signed", tc.bytes);
+        if !tc.encrypted
+            && let Err(
+                p @ (ContentProblem::IncompleteLastLine | ContentProblem::MissingRecords { .. }),
+            ) = parse_batch(data)
         {
-            return BatchStatus::Truncated {
-                reason: format!("{} (and the signature fails)", describe(&p)),
-            };
+            reason.push_str("; ");
+            reason.push_str(&describe(&p));
         }
+        return BatchStatus::Truncated { reason };
     }
     let what = if len > tc.bytes {
         format!("{} bytes were added", len - tc.bytes)
