@@ -204,7 +204,7 @@ fn signed_by_another_key() {
             signer: None,
         }
     );
-    let text = verify_batches(&[b.data_path.clone()], &w.trusted, None)[0].to_string();
+    let text = verify_batches(std::slice::from_ref(&b.data_path), &w.trusted, None)[0].to_string();
     assert!(text.contains("not in the trusted keys"), "{text}");
     resign(&b, &w.s01);
     assert_eq!(verdict(&w, &b.data_path), BatchStatus::Valid);
