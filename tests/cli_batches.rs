@@ -1,0 +1,389 @@
+//! `doorstep keygen`, `export` and `verify` as a surveyor and a supervisor
+//! run them, on temporary directories; and an export interrupted at each
+//! step leaves the store and the folder consistent.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use chrono::Utc;
+use doorstep::store::Store;
+use tempfile::TempDir;
+
+fn doorstep(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("doorstep").unwrap();
+    c.arg("--data-dir")
+        .arg(dir.join("data"))
+        .arg("--config")
+        .arg(dir.join("config.toml"))
+        .env_remove("DOORSTEP_DATA_DIR")
+        .env_remove("DOORSTEP_CONFIG")
+        .env("DOORSTEP_KEY_PASSWORD", "correct horse");
+    c
+}
+
+/// A surveyor's laptop with a key and some finished work.
+fn surveyor(id: &str, seed: &str) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    doorstep(dir.path())
+        .args([
+            "assign",
+            "--residents",
+            "examples/demo-residents.csv",
+            "--questionnaire",
+        ])
+        .arg("questionnaires/resident-satisfaction.toml")
+        .assert()
+        .success();
+    doorstep(dir.path())
+        .args([
+            "simulate",
+            "--interviews",
+            "3",
+            "--seed",
+            seed,
+            "--day",
+            "2026-11-20",
+            "--surveyor",
+            id,
+        ])
+        .assert()
+        .success();
+    doorstep(dir.path())
+        .args(["keygen", "--surveyor", id])
+        .assert()
+        .success();
+    dir
+}
+
+fn batches(out: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn trusted(dirs: &[(&TempDir, &str)]) -> TempDir {
+    let keys = TempDir::new().unwrap();
+    for (dir, id) in dirs {
+        fs::copy(
+            dir.path().join(format!("data/keys/{id}.pub")),
+            keys.path().join(format!("{id}.pub")),
+        )
+        .unwrap();
+    }
+    keys
+}
+
+#[test]
+fn export_then_verify_with_doorstep_and_the_stock_minisign() {
+    let s = surveyor("wang01", "1");
+    let secret = s.path().join("data/keys/wang01.key");
+    assert_eq!(
+        fs::metadata(&secret).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let out = s.path().join("out");
+    let run = doorstep(s.path())
+        .args(["export", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = String::from_utf8(run.stdout).unwrap();
+    assert!(text.contains("(sequence 1)"), "{text}");
+    // Exporting again with nothing new writes nothing.
+    let again = doorstep(s.path())
+        .args(["export", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(again.stdout).unwrap().trim(),
+        "nothing new to export"
+    );
+    let files = batches(&out);
+    assert_eq!(files.len(), 1);
+    assert_eq!(
+        fs::read_dir(&out).unwrap().count(),
+        2,
+        "data and signature only"
+    );
+
+    let keys = trusted(&[(&s, "wang01")]);
+    let v = doorstep(s.path())
+        .arg("verify")
+        .arg(&out)
+        .arg("--keys")
+        .arg(keys.path())
+        .output()
+        .unwrap();
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
+    assert!(String::from_utf8_lossy(&v.stdout).contains("VALID surveyor wang01"));
+
+    if which("minisign") {
+        let m = std::process::Command::new("minisign")
+            .arg("-Vm")
+            .arg(&files[0])
+            .arg("-p")
+            .arg(keys.path().join("wang01.pub"))
+            .output()
+            .unwrap();
+        assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
+    } else {
+        eprintln!("SKIPPED: the stock minisign is not installed (apt-get install minisign)");
+    }
+
+    // --again rewrites the lost batch byte for byte.
+    let id = files[0].file_stem().unwrap().to_string_lossy();
+    let id = &id[id.len() - 36..];
+    let lost = s.path().join("rewritten");
+    doorstep(s.path())
+        .args(["export", "--again", id, "--out"])
+        .arg(&lost)
+        .assert()
+        .success();
+    let rewritten = batches(&lost);
+    assert_eq!(
+        fs::read(&files[0]).unwrap(),
+        fs::read(&rewritten[0]).unwrap()
+    );
+    let sig = |p: &Path| fs::read(format!("{}.minisig", p.display())).unwrap();
+    assert_eq!(sig(&files[0]), sig(&rewritten[0]));
+}
+
+#[test]
+fn verify_names_tampered_unknown_and_gapped_batches_and_fails() {
+    let a = surveyor("li02", "2");
+    let b = surveyor("zhao03", "3");
+    let out = TempDir::new().unwrap();
+    doorstep(a.path())
+        .args(["export", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    doorstep(b.path())
+        .args(["export", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    // A second batch of li02 exported and then lost: li02 has 1 and 3.
+    doorstep(a.path())
+        .args([
+            "simulate",
+            "--interviews",
+            "1",
+            "--seed",
+            "9",
+            "--surveyor",
+            "li02",
+        ])
+        .assert()
+        .success();
+    let lost = TempDir::new().unwrap();
+    doorstep(a.path())
+        .args(["export", "--out"])
+        .arg(lost.path())
+        .assert()
+        .success();
+    doorstep(a.path())
+        .args([
+            "simulate",
+            "--interviews",
+            "1",
+            "--seed",
+            "10",
+            "--surveyor",
+            "li02",
+        ])
+        .assert()
+        .success();
+    doorstep(a.path())
+        .args(["export", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+
+    // Only li02 is trusted: zhao03's batch is from an unknown key.
+    let keys = trusted(&[(&a, "li02")]);
+    let check = || {
+        let v = doorstep(a.path())
+            .arg("verify")
+            .arg(out.path())
+            .arg("--keys")
+            .arg(keys.path())
+            .output()
+            .unwrap();
+        (v.status.code(), String::from_utf8(v.stdout).unwrap())
+    };
+    let (code, text) = check();
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("UNKNOWN-KEY") || text.contains("unknown key"),
+        "{text}"
+    );
+    assert!(text.contains("gap"), "{text}");
+
+    // One byte changed in li02's first batch.
+    let first = batches(out.path())
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("li02-000001"))
+        .unwrap();
+    let mut bytes = fs::read(&first).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x01;
+    fs::write(&first, bytes).unwrap();
+    let (_, text) = check();
+    let line = text.lines().find(|l| l.contains("li02-000001")).unwrap();
+    assert!(line.contains("TAMPERED"), "{line}");
+}
+
+#[test]
+fn keygen_refuses_to_replace_a_key_and_signing_refuses_a_readable_key() {
+    let s = surveyor("chen04", "4");
+    let again = doorstep(s.path())
+        .args(["keygen", "--surveyor", "chen04"])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    let secret = s.path().join("data/keys/chen04.key");
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o644)).unwrap();
+    let e = doorstep(s.path()).arg("export").output().unwrap();
+    assert!(!e.status.success());
+    assert!(String::from_utf8_lossy(&e.stderr).contains("chmod 600"));
+    let e = doorstep(s.path())
+        .arg("export")
+        .env("DOORSTEP_KEY_PASSWORD", "wrong")
+        .output()
+        .unwrap();
+    assert!(!e.status.success());
+    // Nothing was marked exported by the failed attempts.
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o600)).unwrap();
+    let store = Store::open_in_dir(&s.path().join("data")).unwrap();
+    assert!(store.batches().unwrap().is_empty());
+    assert!(store.status().unwrap().pending_export > 0);
+}
+
+#[test]
+fn an_export_interrupted_before_or_after_writing_is_finished_by_the_next_one() {
+    let s = surveyor("sun05", "5");
+    let out = s.path().join("out");
+    // Interrupted after the store reserved the batch, before any file:
+    let reserved = {
+        let store = Store::open_in_dir(&s.path().join("data")).unwrap();
+        let row = store.reserve_batch("sun05", Utc::now()).unwrap().unwrap();
+        assert_eq!(
+            store.status().unwrap().exported,
+            0,
+            "reserved is not exported"
+        );
+        row
+    };
+    doorstep(s.path())
+        .args(["export", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let files = batches(&out);
+    assert_eq!(files.len(), 1);
+    assert!(
+        files[0]
+            .to_string_lossy()
+            .contains(&reserved.id.to_string())
+    );
+    assert!(files[0].to_string_lossy().contains("sun05-000001"));
+    let first = fs::read(&files[0]).unwrap();
+
+    // Interrupted after the files were renamed into place, before the store
+    // marked the batch written: the next export writes the same bytes again.
+    {
+        let store = Store::open_in_dir(&s.path().join("data")).unwrap();
+        store
+            .connection()
+            .execute(
+                "UPDATE batches SET state = 'pending' WHERE sequence = 1",
+                [],
+            )
+            .unwrap();
+        assert!(store.status().unwrap().pending_export > 0);
+    }
+    doorstep(s.path())
+        .args(["export", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(batches(&out).len(), 1, "no second batch, no gap");
+    assert_eq!(fs::read(&files[0]).unwrap(), first);
+    let store = Store::open_in_dir(&s.path().join("data")).unwrap();
+    assert_eq!(store.status().unwrap().pending_export, 0);
+    assert!(
+        fs::read_dir(&out).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".tmp"))
+    );
+}
+
+#[test]
+fn an_encrypted_batch_is_checked_before_and_after_decryption() {
+    let s = surveyor("zhou06", "6");
+    let identity = age::x25519::Identity::generate();
+    let id_file = s.path().join("office.key");
+    use age::secrecy::ExposeSecret;
+    fs::write(
+        &id_file,
+        format!("{}\n", identity.to_string().expose_secret()),
+    )
+    .unwrap();
+    let out = s.path().join("out");
+    doorstep(s.path())
+        .args(["export", "--out"])
+        .arg(&out)
+        .arg("--encrypt-to")
+        .arg(identity.to_public().to_string())
+        .assert()
+        .success();
+    let keys = trusted(&[(&s, "zhou06")]);
+    let v = doorstep(s.path())
+        .arg("verify")
+        .arg(&out)
+        .arg("--keys")
+        .arg(keys.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(v.stdout).unwrap();
+    assert!(v.status.success(), "{text}");
+    assert!(text.contains("content not"), "{text}");
+    let v = doorstep(s.path())
+        .arg("verify")
+        .arg(&out)
+        .arg("--keys")
+        .arg(keys.path())
+        .arg("--identity")
+        .arg(&id_file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(v.stdout).unwrap();
+    assert!(v.status.success(), "{text}");
+    assert!(
+        text.contains("VALID") && !text.contains("content not"),
+        "{text}"
+    );
+}
+
+fn which(tool: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
