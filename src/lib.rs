@@ -5,8 +5,8 @@
 //! are built around it.
 
 pub mod assignment;
+pub mod batch;
 pub mod expr;
 pub mod interview;
 pub mod questionnaire;
 pub mod store;
-pub mod batch;

@@ -40,7 +40,11 @@ fn keygen_with_password_then_write_and_verify() {
     assert_eq!(g.public_key_path, tmp.path().join("keys/S01.pub"));
     assert_eq!(mode(&g.secret_key_path), 0o600);
     assert!(g.public_key_text.contains("surveyor S01"));
-    assert!(fs::read_to_string(&g.secret_key_path).unwrap().contains("surveyor S01"));
+    assert!(
+        fs::read_to_string(&g.secret_key_path)
+            .unwrap()
+            .contains("surveyor S01")
+    );
 
     let err = SigningKey::load(&g.secret_key_path, |_| Ok("wrong".into())).unwrap_err();
     assert!(err.to_string().contains("wrong password"), "{err}");
@@ -58,7 +62,7 @@ fn keygen_with_password_then_write_and_verify() {
         format!("doorstep-S01-000001-{}.jsonl", c.batch_id)
     );
     let trusted = TrustedKeys::load(&tmp.path().join("keys")).unwrap();
-    let v = verify_batches(&[w.data_path.clone()], &trusted, None);
+    let v = verify_batches(&[&w.data_path], &trusted, None);
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].status, BatchStatus::Valid, "{}", v[0]);
     assert!(v[0].content_checked);
@@ -116,7 +120,7 @@ fn round_trip_without_password_and_again_is_byte_identical() {
     let w3 = write_batch(&out, &c, &keys[0], &[]).unwrap();
     assert_eq!(fs::read(&w3.signature_path).unwrap(), sig);
 
-    let v = verify_batches(&[out.clone()], &trusted, None);
+    let v = verify_batches(&[&out], &trusted, None);
     assert_eq!(v.len(), 1, "{v:?}");
     assert!(v[0].is_ok(), "{}", v[0]);
     let json = serde_json::to_value(&v[0]).unwrap();
@@ -134,12 +138,20 @@ fn encrypted_batch_is_signed_before_decryption_and_decrypts() {
     let w = write_batch(&out, &c, &keys[0], &[recipient]).unwrap();
     assert!(w.encrypted);
     assert!(w.data_path.to_str().unwrap().ends_with(".jsonl.age"));
-    assert!(w.signature_path.to_str().unwrap().ends_with(".jsonl.age.minisig"));
+    assert!(
+        w.signature_path
+            .to_str()
+            .unwrap()
+            .ends_with(".jsonl.age.minisig")
+    );
     let sig = fs::read_to_string(&w.signature_path).unwrap();
-    assert!(sig.contains(&format!("encrypted=yes bytes={} sha256={}", w.bytes, w.sha256)));
+    assert!(sig.contains(&format!(
+        "encrypted=yes bytes={} sha256={}",
+        w.bytes, w.sha256
+    )));
 
     // Without an identity: the signature is checked, the content is not.
-    let v = verify_batches(&[w.data_path.clone()], &trusted, None);
+    let v = verify_batches(&[&w.data_path], &trusted, None);
     assert_eq!(v[0].status, BatchStatus::Valid, "{}", v[0]);
     assert!(!v[0].content_checked);
     assert!(v[0].to_string().contains("content not"));
@@ -147,7 +159,7 @@ fn encrypted_batch_is_signed_before_decryption_and_decrypts() {
     // With it: decrypted and checked; the plaintext is what an unencrypted
     // export would have written.
     let ids = Identities::from_x25519(id.clone());
-    let v = verify_batches(&[w.data_path.clone()], &trusted, Some(&ids));
+    let v = verify_batches(&[&w.data_path], &trusted, Some(&ids));
     assert_eq!(v[0].status, BatchStatus::Valid, "{}", v[0]);
     assert!(v[0].content_checked);
     let plain = ids.decrypt(&fs::read(&w.data_path).unwrap()).unwrap();
@@ -157,11 +169,14 @@ fn encrypted_batch_is_signed_before_decryption_and_decrypts() {
     let id_file = tmp.path().join("supervisor.txt");
     use age::secrecy::ExposeSecret;
     fs::write(&id_file, format!("{}\n", id.to_string().expose_secret())).unwrap();
-    assert_eq!(batch::decrypt_batch_file(&w.data_path, &id_file).unwrap(), plain);
+    assert_eq!(
+        batch::decrypt_batch_file(&w.data_path, &id_file).unwrap(),
+        plain
+    );
 
     // A wrong identity is a clear error, not a crash.
     let other = Identities::from_x25519(age::x25519::Identity::generate());
-    let v = verify_batches(&[w.data_path.clone()], &trusted, Some(&other));
+    let v = verify_batches(&[&w.data_path], &trusted, Some(&other));
     assert!(matches!(&v[0].status, BatchStatus::Malformed { what } if what.contains("decrypt")));
     assert!(batch::parse_recipient("age1nope").is_err());
 }
@@ -226,7 +241,10 @@ fn malformed_key_files_are_named_without_printing_keys() {
     let secret = fs::read_to_string(&g.secret_key_path).unwrap();
     fs::write(trusted.join("S02.pub"), &secret).unwrap();
     let msg = TrustedKeys::load(&trusted).unwrap_err().to_string();
-    assert!(msg.contains("S02.pub") && msg.contains("secret key"), "{msg}");
+    assert!(
+        msg.contains("S02.pub") && msg.contains("secret key"),
+        "{msg}"
+    );
     let key_line = secret.lines().nth(1).unwrap();
     assert!(!msg.contains(key_line));
 
@@ -296,7 +314,11 @@ fn a_failure_at_any_step_leaves_no_file() {
         .unwrap_err();
         assert!(err.to_string().contains("injected"));
         assert_eq!(seen.last(), Some(&fail_at));
-        assert_eq!(listing(&out), Vec::<String>::new(), "after failing at {fail_at:?}");
+        assert_eq!(
+            listing(&out),
+            Vec::<String>::new(),
+            "after failing at {fail_at:?}"
+        );
     }
     let mut seen = Vec::new();
     write_batch_with_hook(&out, &c, &keys[0], &[], &mut |s| {
@@ -365,7 +387,7 @@ fn a_crash_at_any_step_leaves_only_tmp_files() {
             "{names:?}"
         );
         // verify ignores the leftovers; a complete batch is valid.
-        let v = verify_batches(&[out.clone()], &trusted, None);
+        let v = verify_batches(&[&out], &trusted, None);
         assert!(v.iter().all(|v| v.is_valid()), "{v:?}");
         assert_eq!(v.len(), usize::from(step == "DataRenamed"));
         // Writing again (export --again) cleans up and completes.

@@ -58,7 +58,7 @@ fn world() -> World {
 }
 
 fn verdict(w: &World, path: &Path) -> BatchStatus {
-    let v = verify_batches(&[path.to_path_buf()], &w.trusted, None);
+    let v = verify_batches(&[path], &w.trusted, None);
     assert_eq!(v.len(), 1);
     v.into_iter().next().unwrap().status
 }
@@ -72,7 +72,11 @@ fn every_changed_byte_of_the_batch_is_tampering() {
     let w = world();
     let b = small(&w);
     let original = fs::read(&b.data_path).unwrap();
-    assert!(original.len() < 2000, "keep the batch small: {}", original.len());
+    assert!(
+        original.len() < 2000,
+        "keep the batch small: {}",
+        original.len()
+    );
     for i in 0..original.len() {
         // One change per position (debug-build verification is slow),
         // alternating a low-bit flip and a letter-case flip.
@@ -200,7 +204,7 @@ fn signed_by_another_key() {
             signer: None,
         }
     );
-    let text = verify_batches(&[b.data_path.clone()], &w.trusted, None)[0].to_string();
+    let text = verify_batches(&[&b.data_path], &w.trusted, None)[0].to_string();
     assert!(text.contains("not in the trusted keys"), "{text}");
     resign(&b, &w.s01);
     assert_eq!(verdict(&w, &b.data_path), BatchStatus::Valid);
@@ -219,7 +223,13 @@ fn unknown_surveyor() {
 }
 
 /// Writes `jsonl` signed by `key` with a matching trusted comment.
-fn write_signed(w: &World, name: &str, jsonl: &[u8], key: &SigningKey, tc: TrustedComment) -> PathBuf {
+fn write_signed(
+    w: &World,
+    name: &str,
+    jsonl: &[u8],
+    key: &SigningKey,
+    tc: TrustedComment,
+) -> PathBuf {
     let path = w.dir.join(name);
     fs::write(&path, jsonl).unwrap();
     let tc = TrustedComment {
@@ -261,7 +271,11 @@ fn authentic_but_wrong_content_is_malformed_or_unsupported() {
         ),
         (
             "line",
-            good.replacen("{\"kind\":\"visit\",", "{\"kind\":\"visit\",\"attempt\":\"x\",", 1),
+            good.replacen(
+                "{\"kind\":\"visit\",",
+                "{\"kind\":\"visit\",\"attempt\":\"x\",",
+                1,
+            ),
             "MALFORMED",
         ),
         (
@@ -283,7 +297,13 @@ fn authentic_but_wrong_content_is_malformed_or_unsupported() {
     ];
     for (name, text, expect) in cases {
         assert_ne!(text, good, "{name}: the replacement did nothing");
-        let p = write_signed(&w, &format!("{name}.jsonl"), text.as_bytes(), &w.s01, tc.clone());
+        let p = write_signed(
+            &w,
+            &format!("{name}.jsonl"),
+            text.as_bytes(),
+            &w.s01,
+            tc.clone(),
+        );
         let status = verdict(&w, &p);
         assert_eq!(status.label(), expect, "{name}: {status}");
     }
@@ -325,7 +345,10 @@ fn sequence_gaps_and_duplicates_across_batches() {
         .iter()
         .flat_map(|v| v.findings.iter().map(|f| f.to_string()))
         .collect();
-    assert!(findings.contains(&"gap between 2 and 4 on device dev-1".to_string()), "{findings:?}");
+    assert!(
+        findings.contains(&"gap between 2 and 4 on device dev-1".to_string()),
+        "{findings:?}"
+    );
     assert_eq!(
         findings
             .iter()
@@ -336,18 +359,26 @@ fn sequence_gaps_and_duplicates_across_batches() {
     );
     assert_eq!(findings.len(), 3, "{findings:?}");
     assert!(v[0].is_ok() && v[1].is_ok() && v[3].is_ok() && v[5].is_ok());
-    assert!(matches!(v[2].findings[..], [SequenceFinding::Gap { after: 2, before: 4, .. }, SequenceFinding::Duplicate { .. }]));
+    assert!(matches!(
+        v[2].findings[..],
+        [
+            SequenceFinding::Gap {
+                after: 2,
+                before: 4,
+                ..
+            },
+            SequenceFinding::Duplicate { .. }
+        ]
+    ));
     // The same batch given twice (a copy) is named as such.
     let copy_dir = w.dir.join("copy");
     fs::create_dir(&copy_dir).unwrap();
-    for p in [&paths[0]] {
-        let name = p.file_name().unwrap();
-        fs::copy(p, copy_dir.join(name)).unwrap();
-        let mut sig = name.to_os_string();
-        sig.push(".minisig");
-        fs::copy(w.out.join(&sig), copy_dir.join(&sig)).unwrap();
-    }
-    let v = verify_batches(&[paths[0].clone(), copy_dir.clone()], &w.trusted, None);
+    let name = paths[0].file_name().unwrap();
+    fs::copy(&paths[0], copy_dir.join(name)).unwrap();
+    let mut sig = name.to_os_string();
+    sig.push(".minisig");
+    fs::copy(w.out.join(&sig), copy_dir.join(&sig)).unwrap();
+    let v = verify_batches(&[&paths[0], &copy_dir], &w.trusted, None);
     assert_eq!(v.len(), 2);
     assert!(v[0].to_string().contains("the same batch"), "{}", v[0]);
     // Display: one line per batch; JSON for --json.

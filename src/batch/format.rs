@@ -29,7 +29,10 @@ pub(crate) mod ts {
     }
     pub mod opt {
         use super::*;
-        pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        pub fn serialize<S: Serializer>(
+            t: &Option<DateTime<Utc>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
             match t {
                 Some(t) => s.serialize_str(&fmt(t)),
                 None => s.serialize_none(),
@@ -48,7 +51,8 @@ mod disposition_code {
     }
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Disposition, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Disposition::from_code(&s).ok_or_else(|| D::Error::custom(format!("unknown disposition \"{s}\"")))
+        Disposition::from_code(&s)
+            .ok_or_else(|| D::Error::custom(format!("unknown disposition \"{s}\"")))
     }
 }
 
@@ -82,10 +86,26 @@ impl BatchCounts {
             .entry(v.disposition.code().to_string())
             .or_default() += 1;
     }
+    pub fn merge(&mut self, other: BatchCounts) {
+        self.visits += other.visits;
+        self.interviews += other.interviews;
+        self.answers += other.answers;
+        self.special_answers += other.special_answers;
+        for (k, n) in other.visit_dispositions {
+            *self.visit_dispositions.entry(k).or_default() += n;
+        }
+        for (k, n) in other.interview_dispositions {
+            *self.interview_dispositions.entry(k).or_default() += n;
+        }
+    }
     pub fn add_interview(&mut self, i: &InterviewRecord) {
         self.interviews += 1;
         self.answers += i.answers.len() as u64;
-        self.special_answers += i.answers.values().filter(|a| a.as_special().is_some()).count() as u64;
+        self.special_answers += i
+            .answers
+            .values()
+            .filter(|a| a.as_special().is_some())
+            .count() as u64;
         *self
             .interview_dispositions
             .entry(i.disposition.code().to_string())
@@ -247,7 +267,9 @@ impl BatchContent {
         super::keys::validate_id("surveyor id", &self.surveyor_id)?;
         super::keys::validate_id("device id", &self.device_id)?;
         if self.sequence == 0 {
-            return Err(BatchError::InvalidContent("sequence numbers start at 1".into()));
+            return Err(BatchError::InvalidContent(
+                "sequence numbers start at 1".into(),
+            ));
         }
         for i in &self.interviews {
             for (k, a) in &i.answers {
@@ -282,10 +304,22 @@ impl BatchContent {
         let mut out = Vec::with_capacity(256 + 2048 * self.interviews.len());
         push_line(&mut out, &self.manifest())?;
         for v in visits {
-            push_line(&mut out, &Tagged { kind: "visit", record: v })?;
+            push_line(
+                &mut out,
+                &Tagged {
+                    kind: "visit",
+                    record: v,
+                },
+            )?;
         }
         for i in interviews {
-            push_line(&mut out, &Tagged { kind: "interview", record: i })?;
+            push_line(
+                &mut out,
+                &Tagged {
+                    kind: "interview",
+                    record: i,
+                },
+            )?;
         }
         Ok(out)
     }
@@ -350,10 +384,16 @@ pub enum ContentProblem {
     /// The file does not end with a newline: the last line is incomplete.
     IncompleteLastLine,
     /// Fewer records than the manifest counts.
-    MissingRecords { expected: String, found: String },
+    MissingRecords {
+        expected: String,
+        found: String,
+    },
     /// Any other inconsistency.
     Malformed(String),
-    UnsupportedVersion { format: String, version: u64 },
+    UnsupportedVersion {
+        format: String,
+        version: u64,
+    },
 }
 
 /// Parses and checks a batch's plaintext: the manifest, every line, and the
@@ -392,29 +432,19 @@ pub fn parse_batch(bytes: &[u8]) -> Result<ParsedBatch, ContentProblem> {
     let manifest: BatchManifest = serde_json::from_slice(first)
         .map_err(|e| ContentProblem::Malformed(format!("line 1 (manifest): {e}")))?;
 
-    let mut visits = Vec::with_capacity(manifest.counts.visits.min(1 << 20) as usize);
-    let mut interviews = Vec::with_capacity(manifest.counts.interviews.min(1 << 20) as usize);
-    let mut counts = BatchCounts::default();
     let total = 1 + manifest.counts.visits + manifest.counts.interviews;
-    for (n, line) in lines.enumerate() {
-        let line_no = n + 2;
-        match parse_line(line) {
-            Ok(BatchLine::Visit(v)) => {
-                counts.add_visit(&v);
-                visits.push(v);
+    let rest = body.get(first.len() + 1..).unwrap_or_default();
+    let (visits, interviews, counts) = match parse_records_parallel(rest) {
+        Ok(r) => r,
+        Err((offset, e)) => {
+            let line_start = first.len() + 1 + offset;
+            if incomplete && !body[line_start..].contains(&b'\n') {
+                return Err(ContentProblem::IncompleteLastLine);
             }
-            Ok(BatchLine::Interview(i)) => {
-                counts.add_interview(&i);
-                interviews.push(i);
-            }
-            Err(e) => {
-                if incomplete && is_last(body, line) {
-                    return Err(ContentProblem::IncompleteLastLine);
-                }
-                return Err(ContentProblem::Malformed(format!("line {line_no}: {e}")));
-            }
+            let line_no = 2 + rest[..offset].iter().filter(|b| **b == b'\n').count();
+            return Err(ContentProblem::Malformed(format!("line {line_no}: {e}")));
         }
-    }
+    };
     if incomplete {
         return Err(ContentProblem::IncompleteLastLine);
     }
@@ -442,10 +472,78 @@ pub fn parse_batch(bytes: &[u8]) -> Result<ParsedBatch, ContentProblem> {
     })
 }
 
-fn is_last(body: &[u8], line: &[u8]) -> bool {
-    // `line` is a subslice of `body`: is it the tail?
-    let end = line.as_ptr() as usize + line.len();
-    end == body.as_ptr() as usize + body.len()
+type Records = (Vec<VisitRecord>, Vec<InterviewRecord>, BatchCounts);
+
+/// Parses newline-separated records; an error gives the byte offset of the
+/// bad line in `lines`.
+fn parse_records(lines: &[u8]) -> Result<Records, (usize, String)> {
+    let mut visits = Vec::new();
+    let mut interviews = Vec::new();
+    let mut counts = BatchCounts::default();
+    let mut offset = 0;
+    if lines.is_empty() {
+        return Ok((visits, interviews, counts));
+    }
+    for line in lines.split(|b| *b == b'\n') {
+        match parse_line(line) {
+            Ok(BatchLine::Visit(v)) => {
+                counts.add_visit(&v);
+                visits.push(v);
+            }
+            Ok(BatchLine::Interview(i)) => {
+                counts.add_interview(&i);
+                interviews.push(i);
+            }
+            Err(e) => return Err((offset, e)),
+        }
+        offset += line.len() + 1;
+    }
+    Ok((visits, interviews, counts))
+}
+
+/// Big batches are parsed on all cores: the records are cut into chunks at
+/// line boundaries and the results joined in order.
+fn parse_records_parallel(lines: &[u8]) -> Result<Records, (usize, String)> {
+    const MIN_CHUNK: usize = 4 << 20;
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8)
+        .min(lines.len() / MIN_CHUNK)
+        .max(1);
+    if threads == 1 {
+        return parse_records(lines);
+    }
+    let mut bounds = vec![0];
+    for t in 1..threads {
+        let target = (lines.len() * t / threads).max(*bounds.last().unwrap());
+        match lines[target..].iter().position(|b| *b == b'\n') {
+            Some(p) => bounds.push(target + p + 1),
+            None => break,
+        }
+    }
+    bounds.push(lines.len() + 1);
+    let results: Vec<Result<Records, (usize, String)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .map(|w| {
+                let (a, b) = (w[0], w[1] - 1);
+                s.spawn(move || parse_records(&lines[a..b]).map_err(|(o, e)| (a + o, e)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("parser thread"))
+            .collect()
+    });
+    let mut all: Records = Default::default();
+    for r in results {
+        let (v, i, c) = r?;
+        all.0.extend(v);
+        all.1.extend(i);
+        all.2.merge(c);
+    }
+    Ok(all)
 }
 
 fn describe_counts(c: &BatchCounts) -> String {

@@ -255,7 +255,9 @@ impl SigningKey {
                 let bytes = Zeroizing(bytes);
                 let chk = &bytes.0[SK_OFFSET + 64..];
                 if chk.iter().any(|b| *b != 0) && chk != checksum(&bytes.0).as_slice() {
-                    return Err(bad("the key's checksum does not match: the file is corrupted"));
+                    return Err(bad(
+                        "the key's checksum does not match: the file is corrupted",
+                    ));
                 }
                 Self::from_parts(surveyor, &bytes.0)
                     .map_err(|_| bad("the key is inconsistent: the file is corrupted"))
@@ -308,11 +310,12 @@ impl SigningKey {
 
 /// minisign's key checksum: BLAKE2b-256 of sig_alg, key id and secret key.
 fn checksum(bytes: &[u8]) -> [u8; 32] {
-    use blake2::Digest;
-    let mut h = blake2::Blake2b::<blake2::digest::consts::U32>::new();
-    h.update(&bytes[..2]);
-    h.update(&bytes[SK_OFFSET - KEYNUM_BYTES..SK_OFFSET + 64]);
-    h.finalize().into()
+    let mut st = blake2b_simd::Params::new().hash_length(32).to_state();
+    st.update(&bytes[..2]);
+    st.update(&bytes[SK_OFFSET - KEYNUM_BYTES..SK_OFFSET + 64]);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(st.finalize().as_bytes());
+    out
 }
 
 /// Wipes a buffer of key bytes when dropped.

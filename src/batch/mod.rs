@@ -53,7 +53,9 @@ pub enum BatchError {
     KeyExists { path: PathBuf },
     #[error("no trusted keys (SURVEYOR_ID.pub files) in {}", dir.display())]
     NoTrustedKeys { dir: PathBuf },
-    #[error("invalid {what} \"{id}\": use letters, digits, '.', '_' or '-' (at most 64, starting with a letter or digit)")]
+    #[error(
+        "invalid {what} \"{id}\": use letters, digits, '.', '_' or '-' (at most 64, starting with a letter or digit)"
+    )]
     InvalidId { what: String, id: String },
     #[error("invalid age recipient \"{recipient}\": {what}")]
     Recipient { recipient: String, what: String },

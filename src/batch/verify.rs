@@ -191,7 +191,10 @@ impl fmt::Display for BatchVerdict {
                 write!(f, " ({} visits, {} interviews)", c.visits, c.interviews)?;
             }
             if !self.content_checked {
-                write!(f, " (encrypted: signature checked, content not; give --identity to check it)")?;
+                write!(
+                    f,
+                    " (encrypted: signature checked, content not; give --identity to check it)"
+                )?;
             }
         }
         for finding in &self.findings {
@@ -204,9 +207,9 @@ impl fmt::Display for BatchVerdict {
 /// The data files named by `paths`: a `.minisig` stands for its data file;
 /// a folder stands for the batches in it (`*.jsonl`, `*.jsonl.age`, not the
 /// hidden `.*.tmp` files of an unfinished write).
-pub fn batch_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+pub fn batch_files<P: AsRef<Path>>(paths: &[P]) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for p in paths {
+    for p in paths.iter().map(|p| p.as_ref()) {
         if p.is_dir() {
             let mut found: Vec<PathBuf> = fs::read_dir(p)
                 .into_iter()
@@ -214,7 +217,8 @@ pub fn batch_files(paths: &[PathBuf]) -> Vec<PathBuf> {
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| {
                     let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                    !name.starts_with('.') && (name.ends_with(".jsonl") || name.ends_with(".jsonl.age"))
+                    !name.starts_with('.')
+                        && (name.ends_with(".jsonl") || name.ends_with(".jsonl.age"))
                 })
                 .collect();
             found.sort();
@@ -223,7 +227,7 @@ pub fn batch_files(paths: &[PathBuf]) -> Vec<PathBuf> {
             let s = p.to_string_lossy();
             match s.strip_suffix(".minisig") {
                 Some(data) => out.push(PathBuf::from(data)),
-                None => out.push(p.clone()),
+                None => out.push(p.to_path_buf()),
             }
         }
     }
@@ -232,8 +236,8 @@ pub fn batch_files(paths: &[PathBuf]) -> Vec<PathBuf> {
 
 /// Verifies each batch, then the sequence numbers across them. One verdict
 /// per batch file, in the order given.
-pub fn verify_batches(
-    paths: &[PathBuf],
+pub fn verify_batches<P: AsRef<Path>>(
+    paths: &[P],
     keys: &TrustedKeys,
     identities: Option<&Identities>,
 ) -> Vec<BatchVerdict> {
@@ -246,7 +250,11 @@ pub fn verify_batches(
 }
 
 /// Verifies the batch whose data file is `path`.
-pub fn verify_one(path: &Path, keys: &TrustedKeys, identities: Option<&Identities>) -> BatchVerdict {
+pub fn verify_one(
+    path: &Path,
+    keys: &TrustedKeys,
+    identities: Option<&Identities>,
+) -> BatchVerdict {
     let mut sig_path = path.as_os_str().to_owned();
     sig_path.push(".minisig");
     let sig_path = PathBuf::from(sig_path);
@@ -428,7 +436,9 @@ pub fn verify_one(path: &Path, keys: &TrustedKeys, identities: Option<&Identitie
         return fail(
             verdict,
             BatchStatus::Malformed {
-                what: "the signed trusted comment's size or sha256 does not match the file it signs".into(),
+                what:
+                    "the signed trusted comment's size or sha256 does not match the file it signs"
+                        .into(),
             },
         );
     }
@@ -461,7 +471,9 @@ pub fn verify_one(path: &Path, keys: &TrustedKeys, identities: Option<&Identitie
             let status = match problem {
                 ContentProblem::UnsupportedVersion { format, version } => {
                     BatchStatus::UnsupportedVersion {
-                        what: format!("manifest says {format} version {version} (this build reads version 1)"),
+                        what: format!(
+                            "manifest says {format} version {version} (this build reads version 1)"
+                        ),
                     }
                 }
                 other => BatchStatus::Malformed {
@@ -476,7 +488,8 @@ pub fn verify_one(path: &Path, keys: &TrustedKeys, identities: Option<&Identitie
         (m.batch_id != tc.batch_id).then(|| format!("batch {} vs {}", m.batch_id, tc.batch_id)),
         (m.surveyor_id != tc.surveyor_id)
             .then(|| format!("surveyor {} vs {}", m.surveyor_id, tc.surveyor_id)),
-        (m.device_id != tc.device_id).then(|| format!("device {} vs {}", m.device_id, tc.device_id)),
+        (m.device_id != tc.device_id)
+            .then(|| format!("device {} vs {}", m.device_id, tc.device_id)),
         (m.sequence != tc.sequence).then(|| format!("sequence {} vs {}", m.sequence, tc.sequence)),
     ]
     .into_iter()
@@ -506,8 +519,9 @@ fn content_changed(data: &[u8], tc: &TrustedComment) -> BatchStatus {
     if len < tc.bytes {
         let mut reason = format!("the file has {len} bytes, {} were signed", tc.bytes);
         if !tc.encrypted {
-            if let Err(p @ (ContentProblem::IncompleteLastLine | ContentProblem::MissingRecords { .. })) =
-                parse_batch(data)
+            if let Err(
+                p @ (ContentProblem::IncompleteLastLine | ContentProblem::MissingRecords { .. }),
+            ) = parse_batch(data)
             {
                 reason.push_str("; ");
                 reason.push_str(&describe(&p));
@@ -541,18 +555,23 @@ fn describe(p: &ContentProblem) -> String {
     }
 }
 
-/// BLAKE2b-512 (minisign's prehash) and SHA-256 in one pass over the bytes,
-/// chunk by chunk so each chunk is hashed twice while in cache.
+/// BLAKE2b-512 (minisign's prehash) and SHA-256, on two threads for big
+/// files.
 fn hashes(data: &[u8]) -> ([u8; 64], String) {
-    use blake2::Blake2b512;
-    let mut b = Blake2b512::new();
-    let mut s = Sha256::new();
-    for chunk in data.chunks(64 * 1024) {
-        b.update(chunk);
-        s.update(chunk);
+    let sha = || -> String {
+        Sha256::digest(data)
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect()
+    };
+    if data.len() < (1 << 20) {
+        return (sign::prehash(data), sha());
     }
-    let sha: String = s.finalize().iter().map(|x| format!("{x:02x}")).collect();
-    (b.finalize().into(), sha)
+    std::thread::scope(|s| {
+        let h = s.spawn(sha);
+        let b = sign::prehash(data);
+        (b, h.join().expect("sha256 thread"))
+    })
 }
 
 /// Per device: gaps between the sequence numbers given, and duplicates.

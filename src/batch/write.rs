@@ -51,12 +51,10 @@ pub struct WrittenBatch {
 
 /// Parses an `age1...` X25519 recipient.
 pub fn parse_recipient(s: &str) -> Result<age::x25519::Recipient, BatchError> {
-    s.trim()
-        .parse()
-        .map_err(|e: &str| BatchError::Recipient {
-            recipient: s.to_string(),
-            what: e.to_string(),
-        })
+    s.trim().parse().map_err(|e: &str| BatchError::Recipient {
+        recipient: s.to_string(),
+        what: e.to_string(),
+    })
 }
 
 /// Writes `content` to `dir` as a signed batch; see `write_batch_with_hook`.
