@@ -62,7 +62,7 @@ fn keygen_with_password_then_write_and_verify() {
         format!("doorstep-S01-000001-{}.jsonl", c.batch_id)
     );
     let trusted = TrustedKeys::load(&tmp.path().join("keys")).unwrap();
-    let v = verify_batches(std::slice::from_ref(&w.data_path), &trusted, None);
+    let v = verify_batches(&[&w.data_path], &trusted, None);
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].status, BatchStatus::Valid, "{}", v[0]);
     assert!(v[0].content_checked);
@@ -120,7 +120,7 @@ fn round_trip_without_password_and_again_is_byte_identical() {
     let w3 = write_batch(&out, &c, &keys[0], &[]).unwrap();
     assert_eq!(fs::read(&w3.signature_path).unwrap(), sig);
 
-    let v = verify_batches(std::slice::from_ref(&out), &trusted, None);
+    let v = verify_batches(&[&out], &trusted, None);
     assert_eq!(v.len(), 1, "{v:?}");
     assert!(v[0].is_ok(), "{}", v[0]);
     let json = serde_json::to_value(&v[0]).unwrap();
@@ -151,7 +151,7 @@ fn encrypted_batch_is_signed_before_decryption_and_decrypts() {
     )));
 
     // Without an identity: the signature is checked, the content is not.
-    let v = verify_batches(std::slice::from_ref(&w.data_path), &trusted, None);
+    let v = verify_batches(&[&w.data_path], &trusted, None);
     assert_eq!(v[0].status, BatchStatus::Valid, "{}", v[0]);
     assert!(!v[0].content_checked);
     assert!(v[0].to_string().contains("content not"));
@@ -159,7 +159,7 @@ fn encrypted_batch_is_signed_before_decryption_and_decrypts() {
     // With it: decrypted and checked; the plaintext is what an unencrypted
     // export would have written.
     let ids = Identities::from_x25519(id.clone());
-    let v = verify_batches(std::slice::from_ref(&w.data_path), &trusted, Some(&ids));
+    let v = verify_batches(&[&w.data_path], &trusted, Some(&ids));
     assert_eq!(v[0].status, BatchStatus::Valid, "{}", v[0]);
     assert!(v[0].content_checked);
     let plain = ids.decrypt(&fs::read(&w.data_path).unwrap()).unwrap();
@@ -176,7 +176,7 @@ fn encrypted_batch_is_signed_before_decryption_and_decrypts() {
 
     // A wrong identity is a clear error, not a crash.
     let other = Identities::from_x25519(age::x25519::Identity::generate());
-    let v = verify_batches(std::slice::from_ref(&w.data_path), &trusted, Some(&other));
+    let v = verify_batches(&[&w.data_path], &trusted, Some(&other));
     assert!(matches!(&v[0].status, BatchStatus::Malformed { what } if what.contains("decrypt")));
     assert!(batch::parse_recipient("age1nope").is_err());
 }
@@ -387,7 +387,7 @@ fn a_crash_at_any_step_leaves_only_tmp_files() {
             "{names:?}"
         );
         // verify ignores the leftovers; a complete batch is valid.
-        let v = verify_batches(std::slice::from_ref(&out), &trusted, None);
+        let v = verify_batches(&[&out], &trusted, None);
         assert!(v.iter().all(|v| v.is_valid()), "{v:?}");
         assert_eq!(v.len(), usize::from(step == "DataRenamed"));
         // Writing again (export --again) cleans up and completes.

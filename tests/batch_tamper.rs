@@ -58,7 +58,7 @@ fn world() -> World {
 }
 
 fn verdict(w: &World, path: &Path) -> BatchStatus {
-    let v = verify_batches(&[path.to_path_buf()], &w.trusted, None);
+    let v = verify_batches(&[path], &w.trusted, None);
     assert_eq!(v.len(), 1);
     v.into_iter().next().unwrap().status
 }
@@ -204,7 +204,7 @@ fn signed_by_another_key() {
             signer: None,
         }
     );
-    let text = verify_batches(std::slice::from_ref(&b.data_path), &w.trusted, None)[0].to_string();
+    let text = verify_batches(&[&b.data_path], &w.trusted, None)[0].to_string();
     assert!(text.contains("not in the trusted keys"), "{text}");
     resign(&b, &w.s01);
     assert_eq!(verdict(&w, &b.data_path), BatchStatus::Valid);
@@ -373,15 +373,12 @@ fn sequence_gaps_and_duplicates_across_batches() {
     // The same batch given twice (a copy) is named as such.
     let copy_dir = w.dir.join("copy");
     fs::create_dir(&copy_dir).unwrap();
-    {
-        let p = &paths[0];
-        let name = p.file_name().unwrap();
-        fs::copy(p, copy_dir.join(name)).unwrap();
-        let mut sig = name.to_os_string();
-        sig.push(".minisig");
-        fs::copy(w.out.join(&sig), copy_dir.join(&sig)).unwrap();
-    }
-    let v = verify_batches(&[paths[0].clone(), copy_dir.clone()], &w.trusted, None);
+    let name = paths[0].file_name().unwrap();
+    fs::copy(&paths[0], copy_dir.join(name)).unwrap();
+    let mut sig = name.to_os_string();
+    sig.push(".minisig");
+    fs::copy(w.out.join(&sig), copy_dir.join(&sig)).unwrap();
+    let v = verify_batches(&[&paths[0], &copy_dir], &w.trusted, None);
     assert_eq!(v.len(), 2);
     assert!(v[0].to_string().contains("the same batch"), "{}", v[0]);
     // Display: one line per batch; JSON for --json.

@@ -86,6 +86,18 @@ impl BatchCounts {
             .entry(v.disposition.code().to_string())
             .or_default() += 1;
     }
+    pub fn merge(&mut self, other: BatchCounts) {
+        self.visits += other.visits;
+        self.interviews += other.interviews;
+        self.answers += other.answers;
+        self.special_answers += other.special_answers;
+        for (k, n) in other.visit_dispositions {
+            *self.visit_dispositions.entry(k).or_default() += n;
+        }
+        for (k, n) in other.interview_dispositions {
+            *self.interview_dispositions.entry(k).or_default() += n;
+        }
+    }
     pub fn add_interview(&mut self, i: &InterviewRecord) {
         self.interviews += 1;
         self.answers += i.answers.len() as u64;
@@ -424,29 +436,19 @@ pub fn parse_batch(bytes: &[u8]) -> Result<ParsedBatch, ContentProblem> {
     let manifest: BatchManifest = serde_json::from_slice(first)
         .map_err(|e| ContentProblem::Malformed(format!("line 1 (manifest): {e}")))?;
 
-    let mut visits = Vec::with_capacity(manifest.counts.visits.min(1 << 20) as usize);
-    let mut interviews = Vec::with_capacity(manifest.counts.interviews.min(1 << 20) as usize);
-    let mut counts = BatchCounts::default();
     let total = 1 + manifest.counts.visits + manifest.counts.interviews;
-    for (n, line) in lines.enumerate() {
-        let line_no = n + 2;
-        match parse_line(line) {
-            Ok(BatchLine::Visit(v)) => {
-                counts.add_visit(&v);
-                visits.push(v);
+    let rest = body.get(first.len() + 1..).unwrap_or_default();
+    let (visits, interviews, counts) = match parse_records_parallel(rest) {
+        Ok(r) => r,
+        Err((offset, e)) => {
+            let line_start = first.len() + 1 + offset;
+            if incomplete && !body[line_start..].contains(&b'\n') {
+                return Err(ContentProblem::IncompleteLastLine);
             }
-            Ok(BatchLine::Interview(i)) => {
-                counts.add_interview(&i);
-                interviews.push(i);
-            }
-            Err(e) => {
-                if incomplete && is_last(body, line) {
-                    return Err(ContentProblem::IncompleteLastLine);
-                }
-                return Err(ContentProblem::Malformed(format!("line {line_no}: {e}")));
-            }
+            let line_no = 2 + rest[..offset].iter().filter(|b| **b == b'\n').count();
+            return Err(ContentProblem::Malformed(format!("line {line_no}: {e}")));
         }
-    }
+    };
     if incomplete {
         return Err(ContentProblem::IncompleteLastLine);
     }
@@ -474,10 +476,78 @@ pub fn parse_batch(bytes: &[u8]) -> Result<ParsedBatch, ContentProblem> {
     })
 }
 
-fn is_last(body: &[u8], line: &[u8]) -> bool {
-    // `line` is a subslice of `body`: is it the tail?
-    let end = line.as_ptr() as usize + line.len();
-    end == body.as_ptr() as usize + body.len()
+type Records = (Vec<VisitRecord>, Vec<InterviewRecord>, BatchCounts);
+
+/// Parses newline-separated records; an error gives the byte offset of the
+/// bad line in `lines`.
+fn parse_records(lines: &[u8]) -> Result<Records, (usize, String)> {
+    let mut visits = Vec::new();
+    let mut interviews = Vec::new();
+    let mut counts = BatchCounts::default();
+    let mut offset = 0;
+    if lines.is_empty() {
+        return Ok((visits, interviews, counts));
+    }
+    for line in lines.split(|b| *b == b'\n') {
+        match parse_line(line) {
+            Ok(BatchLine::Visit(v)) => {
+                counts.add_visit(&v);
+                visits.push(v);
+            }
+            Ok(BatchLine::Interview(i)) => {
+                counts.add_interview(&i);
+                interviews.push(i);
+            }
+            Err(e) => return Err((offset, e)),
+        }
+        offset += line.len() + 1;
+    }
+    Ok((visits, interviews, counts))
+}
+
+/// Big batches are parsed on all cores: the records are cut into chunks at
+/// line boundaries and the results joined in order.
+fn parse_records_parallel(lines: &[u8]) -> Result<Records, (usize, String)> {
+    const MIN_CHUNK: usize = 4 << 20;
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8)
+        .min(lines.len() / MIN_CHUNK)
+        .max(1);
+    if threads == 1 {
+        return parse_records(lines);
+    }
+    let mut bounds = vec![0];
+    for t in 1..threads {
+        let target = (lines.len() * t / threads).max(*bounds.last().unwrap());
+        match lines[target..].iter().position(|b| *b == b'\n') {
+            Some(p) => bounds.push(target + p + 1),
+            None => break,
+        }
+    }
+    bounds.push(lines.len() + 1);
+    let results: Vec<Result<Records, (usize, String)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .map(|w| {
+                let (a, b) = (w[0], w[1] - 1);
+                s.spawn(move || parse_records(&lines[a..b]).map_err(|(o, e)| (a + o, e)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("parser thread"))
+            .collect()
+    });
+    let mut all: Records = Default::default();
+    for r in results {
+        let (v, i, c) = r?;
+        all.0.extend(v);
+        all.1.extend(i);
+        all.2.merge(c);
+    }
+    Ok(all)
 }
 
 fn describe_counts(c: &BatchCounts) -> String {

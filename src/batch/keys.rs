@@ -310,11 +310,12 @@ impl SigningKey {
 
 /// minisign's key checksum: BLAKE2b-256 of sig_alg, key id and secret key.
 fn checksum(bytes: &[u8]) -> [u8; 32] {
-    use blake2::Digest;
-    let mut h = blake2::Blake2b::<blake2::digest::consts::U32>::new();
-    h.update(&bytes[..2]);
-    h.update(&bytes[SK_OFFSET - KEYNUM_BYTES..SK_OFFSET + 64]);
-    h.finalize().into()
+    let mut st = blake2b_simd::Params::new().hash_length(32).to_state();
+    st.update(&bytes[..2]);
+    st.update(&bytes[SK_OFFSET - KEYNUM_BYTES..SK_OFFSET + 64]);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(st.finalize().as_bytes());
+    out
 }
 
 /// Wipes a buffer of key bytes when dropped.

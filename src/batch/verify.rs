@@ -207,9 +207,9 @@ impl fmt::Display for BatchVerdict {
 /// The data files named by `paths`: a `.minisig` stands for its data file;
 /// a folder stands for the batches in it (`*.jsonl`, `*.jsonl.age`, not the
 /// hidden `.*.tmp` files of an unfinished write).
-pub fn batch_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+pub fn batch_files<P: AsRef<Path>>(paths: &[P]) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for p in paths {
+    for p in paths.iter().map(|p| p.as_ref()) {
         if p.is_dir() {
             let mut found: Vec<PathBuf> = fs::read_dir(p)
                 .into_iter()
@@ -227,7 +227,7 @@ pub fn batch_files(paths: &[PathBuf]) -> Vec<PathBuf> {
             let s = p.to_string_lossy();
             match s.strip_suffix(".minisig") {
                 Some(data) => out.push(PathBuf::from(data)),
-                None => out.push(p.clone()),
+                None => out.push(p.to_path_buf()),
             }
         }
     }
@@ -236,8 +236,8 @@ pub fn batch_files(paths: &[PathBuf]) -> Vec<PathBuf> {
 
 /// Verifies each batch, then the sequence numbers across them. One verdict
 /// per batch file, in the order given.
-pub fn verify_batches(
-    paths: &[PathBuf],
+pub fn verify_batches<P: AsRef<Path>>(
+    paths: &[P],
     keys: &TrustedKeys,
     identities: Option<&Identities>,
 ) -> Vec<BatchVerdict> {
@@ -554,18 +554,23 @@ fn describe(p: &ContentProblem) -> String {
     }
 }
 
-/// BLAKE2b-512 (minisign's prehash) and SHA-256 in one pass over the bytes,
-/// chunk by chunk so each chunk is hashed twice while in cache.
+/// BLAKE2b-512 (minisign's prehash) and SHA-256, on two threads for big
+/// files.
 fn hashes(data: &[u8]) -> ([u8; 64], String) {
-    use blake2::Blake2b512;
-    let mut b = Blake2b512::new();
-    let mut s = Sha256::new();
-    for chunk in data.chunks(64 * 1024) {
-        b.update(chunk);
-        s.update(chunk);
+    let sha = || -> String {
+        Sha256::digest(data)
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect()
+    };
+    if data.len() < (1 << 20) {
+        return (sign::prehash(data), sha());
     }
-    let sha: String = s.finalize().iter().map(|x| format!("{x:02x}")).collect();
-    (b.finalize().into(), sha)
+    std::thread::scope(|s| {
+        let h = s.spawn(sha);
+        let b = sign::prehash(data);
+        (b, h.join().expect("sha256 thread"))
+    })
 }
 
 /// Per device: gaps between the sequence numbers given, and duplicates.
