@@ -23,6 +23,14 @@ impl Lang {
         }
     }
 
+    /// One of two texts, for the few strings built on the spot.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     pub fn s(self) -> &'static Strings {
         match self {
             Lang::Zh => &ZH,

@@ -668,10 +668,9 @@ impl InterviewScreen {
     }
 
     fn lang_msg_number(&self) -> String {
-        match self.lang() {
-            Lang::Zh => "格式不完整，请检查".into(),
-            Lang::En => "Incomplete entry: check the format".into(),
-        }
+        self.lang()
+            .pick("格式不完整，请检查", "Incomplete entry: check the format")
+            .into()
     }
 
     /// Enter: check, save, then move on.
@@ -1143,69 +1142,29 @@ fn entry_text(v: &AnswerValue) -> String {
 }
 
 fn format_hint(kind: EntryKind, ui: Lang) -> String {
-    let zh = ui == Lang::Zh;
     match kind {
         EntryKind::Text {
             multiline: true, ..
-        } => {
-            if zh {
-                "文字（Alt+Enter 换行）".into()
-            } else {
-                "Text (Alt+Enter: new line)".into()
-            }
-        }
+        } => ui
+            .pick("文字（Alt+Enter 换行）", "Text (Alt+Enter: new line)")
+            .into(),
         EntryKind::Text {
             max_chars: Some(n), ..
-        } => {
-            if zh {
-                format!("文字，最多 {n} 字")
-            } else {
-                format!("Text, at most {n} characters")
-            }
-        }
-        EntryKind::Text { .. } => {
-            if zh {
-                "文字".into()
-            } else {
-                "Text".into()
-            }
-        }
-        EntryKind::Integer => {
-            if zh {
-                "整数".into()
-            } else {
-                "Whole number".into()
-            }
-        }
-        EntryKind::Decimal => {
-            if zh {
-                "数字".into()
-            } else {
-                "Number".into()
-            }
-        }
-        EntryKind::Date => {
-            if zh {
-                "日期 年-月-日".into()
-            } else {
-                "Date YYYY-MM-DD".into()
-            }
-        }
-        EntryKind::Time => {
-            if zh {
-                "时间 时:分".into()
-            } else {
-                "Time HH:MM".into()
-            }
-        }
+        } => match ui {
+            Lang::Zh => format!("文字，最多 {n} 字"),
+            Lang::En => format!("Text, at most {n} characters"),
+        },
+        EntryKind::Text { .. } => ui.pick("文字", "Text").into(),
+        EntryKind::Integer => ui.pick("整数", "Whole number").into(),
+        EntryKind::Decimal => ui.pick("数字", "Number").into(),
+        EntryKind::Date => ui.pick("日期 年-月-日", "Date YYYY-MM-DD").into(),
+        EntryKind::Time => ui.pick("时间 时:分", "Time HH:MM").into(),
     }
 }
 
 fn refused_text(ui: Lang) -> String {
-    match ui {
-        Lang::Zh => "此处不能输入这个字符".into(),
-        Lang::En => "That cannot go in this field".into(),
-    }
+    ui.pick("此处不能输入这个字符", "That cannot go in this field")
+        .into()
 }
 
 /// Lines needed for `lines` wrapped at `width` (an estimate by display width).
