@@ -31,6 +31,14 @@ fn bench(c: &mut Criterion) {
         w.bytes as f64 / 1e6
     );
     let paths = vec![w.data_path.clone()];
+    // Keep the files for `hyperfine 'minisign -Vm …'` when asked.
+    if let Some(keep) = std::env::var_os("DOORSTEP_BENCH_KEEP") {
+        let keep = std::path::PathBuf::from(keep);
+        fs::create_dir_all(&keep).unwrap();
+        for p in [&w.data_path, &w.signature_path, &made.public_key_path] {
+            fs::copy(p, keep.join(p.file_name().unwrap())).unwrap();
+        }
+    }
 
     let mut g = c.benchmark_group("batch_10k_interviews_30_answers");
     g.sample_size(10).measurement_time(Duration::from_secs(10));
