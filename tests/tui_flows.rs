@@ -842,3 +842,21 @@ fn the_day_summary_exports_a_signed_batch_after_asking_the_password() {
     keys(app, "s3cret\n");
     assert!(screen(app).contains("Nothing new to export"));
 }
+
+#[test]
+fn a_failed_save_is_explained_in_the_interface_language() {
+    let mut f = fixture();
+    let app = &mut f.app;
+    app.ui = Lang::Zh;
+    open_interview(app);
+    answer_until(app, "praise", &[]);
+    keys(app, "很好");
+    app.store
+        .connection()
+        .execute_batch("PRAGMA query_only = ON")
+        .unwrap();
+    keys(app, "\n");
+    let text = screen(app);
+    assert!(text.contains("保存失败，输入内容仍保留"), "{text}");
+    assert!(text.contains("数据目录只读"), "{text}");
+}

@@ -120,7 +120,7 @@ impl App {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             // Everything is saved as it is entered: Ctrl+C is a safe quit.
             if let View::Interview { screen, .. } = &mut self.view {
-                let mut sink = StoreSink::new(&self.store, screen.interview_id);
+                let mut sink = StoreSink::new(&self.store, screen.interview_id, self.ui);
                 let _ = sink.flush(&mut screen.flow);
             }
             self.quit = true;
@@ -220,6 +220,7 @@ impl App {
             } => {
                 match data::record_visit(
                     &self.store,
+                    self.ui,
                     &r.resident.resident_id,
                     disposition,
                     note,
@@ -285,7 +286,7 @@ impl App {
                     }
                 }
                 ReviewOutcome::Back => {
-                    let mut sink = StoreSink::new(&self.store, screen.interview_id);
+                    let mut sink = StoreSink::new(&self.store, screen.interview_id, self.ui);
                     screen.go_back(&mut sink);
                     View::Interview {
                         screen,
@@ -313,7 +314,12 @@ impl App {
                             end_early: None,
                         };
                     }
-                    match data::finish_interview(&self.store, &mut screen, Disposition::Complete) {
+                    match data::finish_interview(
+                        &self.store,
+                        &mut screen,
+                        Disposition::Complete,
+                        self.ui,
+                    ) {
                         Ok(()) => {
                             self.refresh_entry(&screen.resident_id);
                             self.flash = Some((false, self.ui.s().finished.to_string()));
@@ -331,7 +337,7 @@ impl App {
                 }
             };
         }
-        let mut sink = StoreSink::new(&self.store, screen.interview_id);
+        let mut sink = StoreSink::new(&self.store, screen.interview_id, self.ui);
         match screen.handle_key(key, &mut sink) {
             InterviewOutcome::Stay => View::Interview {
                 screen,
@@ -397,7 +403,7 @@ impl App {
                 };
             }
         };
-        match data::finish_interview(&self.store, &mut screen, EARLY_ENDS[pick]) {
+        match data::finish_interview(&self.store, &mut screen, EARLY_ENDS[pick], self.ui) {
             Ok(()) => {
                 self.refresh_entry(&screen.resident_id);
                 self.flash = Some((false, self.ui.s().ended_early.to_string()));
@@ -415,7 +421,7 @@ impl App {
     }
 
     fn pause(&mut self, mut screen: Box<InterviewScreen>) -> View {
-        let mut sink = StoreSink::new(&self.store, screen.interview_id);
+        let mut sink = StoreSink::new(&self.store, screen.interview_id, self.ui);
         match sink.flush(&mut screen.flow) {
             Ok(()) => {
                 self.refresh_entry(&screen.resident_id);

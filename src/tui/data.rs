@@ -24,6 +24,25 @@ fn say(e: StoreError) -> String {
     e.to_string()
 }
 
+/// The store errors a surveyor meets at the door, in the interface
+/// language; the rest keep the store's (English) wording.
+fn say_in(e: StoreError, ui: Lang) -> String {
+    let zh = match &e {
+        StoreError::DiskFull => {
+            "磁盘已满：刚才的修改没有保存（之前保存的内容都安全）。请清理磁盘空间（不要删除 doorstep 的数据目录）后重试"
+        }
+        StoreError::ReadOnly => "数据目录只读：无法保存。请检查目录权限或磁盘是否写保护",
+        StoreError::Locked => {
+            "另一个 doorstep 正在使用这个数据目录（数据库被锁定）。请关闭另一个后重试"
+        }
+        StoreError::Corrupt(_) => {
+            "数据库已损坏。请停止操作，不要删除任何文件：把整个数据目录复制到安全的地方并联系督导"
+        }
+        _ => return e.to_string(),
+    };
+    ui.pick(zh, &e.to_string()).to_string()
+}
+
 impl From<ResidentRow> for ListEntry {
     fn from(r: ResidentRow) -> Self {
         ListEntry {
@@ -90,6 +109,7 @@ pub fn resident_screen(store: &Store, resident_id: &str) -> Result<ResidentScree
 
 pub fn record_visit(
     store: &Store,
+    ui: Lang,
     resident_id: &str,
     disposition: Disposition,
     note: Option<String>,
@@ -106,7 +126,7 @@ pub fn record_visit(
                 interview_id: None,
             },
         )
-        .map_err(say)?;
+        .map_err(|e| say_in(e, ui))?;
     let visits = visit_lines(store.visits(resident_id).map_err(say)?);
     let status = store
         .resident_row(resident_id)
@@ -160,7 +180,7 @@ pub fn open_interview(
     flow.set_language(ui.code());
     let mut screen =
         InterviewScreen::new(flow, id, resident.resident_id.clone(), label, started_at);
-    StoreSink::new(store, id).flush(&mut screen.flow)?;
+    StoreSink::new(store, id, ui).flush(&mut screen.flow)?;
     Ok(screen)
 }
 
@@ -169,8 +189,9 @@ pub fn finish_interview(
     store: &Store,
     screen: &mut InterviewScreen,
     disposition: Disposition,
+    ui: Lang,
 ) -> Result<(), String> {
-    let mut sink = StoreSink::new(store, screen.interview_id);
+    let mut sink = StoreSink::new(store, screen.interview_id, ui);
     sink.flush(&mut screen.flow)?;
     let status = if disposition == Disposition::Complete {
         InterviewStatus::Completed
@@ -179,7 +200,7 @@ pub fn finish_interview(
     };
     store
         .finish_interview(screen.interview_id, status, disposition, Utc::now())
-        .map_err(say)?;
+        .map_err(|e| say_in(e, ui))?;
     Ok(())
 }
 
@@ -187,13 +208,15 @@ pub fn finish_interview(
 pub struct StoreSink<'a> {
     store: &'a Store,
     interview_id: Uuid,
+    ui: Lang,
 }
 
 impl<'a> StoreSink<'a> {
-    pub fn new(store: &'a Store, interview_id: Uuid) -> Self {
+    pub fn new(store: &'a Store, interview_id: Uuid, ui: Lang) -> Self {
         StoreSink {
             store,
             interview_id,
+            ui,
         }
     }
 
@@ -214,7 +237,7 @@ impl AnswerSink for StoreSink<'_> {
         self.store
             .save_answer(self.interview_id, qid, slot.instance, answer, Utc::now())
             .map(|_| ())
-            .map_err(say)
+            .map_err(|e| say_in(e, self.ui))
     }
 
     fn clear_answer(&mut self, flow: &Interview<'_>, slot: Slot) -> Result<(), String> {
@@ -222,7 +245,7 @@ impl AnswerSink for StoreSink<'_> {
         self.store
             .clear_answer(self.interview_id, qid, slot.instance, Utc::now())
             .map(|_| ())
-            .map_err(say)
+            .map_err(|e| say_in(e, self.ui))
     }
 
     fn save_progress(&mut self, flow: &mut Interview<'_>) -> Result<(), String> {
@@ -231,7 +254,7 @@ impl AnswerSink for StoreSink<'_> {
         if let Err(e) = self.store.save_events(self.interview_id, &events) {
             // Keep them for the next try rather than lose them.
             flow.put_back_events(events);
-            return Err(say(e));
+            return Err(say_in(e, self.ui));
         }
         let position = flow.current().and_then(|s| SavedPosition::from_step(q, s));
         let added: Vec<(String, u32)> = flow
@@ -240,14 +263,14 @@ impl AnswerSink for StoreSink<'_> {
             .collect();
         self.store
             .save_position(self.interview_id, position, &added)
-            .map_err(say)
+            .map_err(|e| say_in(e, self.ui))
     }
 
     fn save_note(&mut self, flow: &Interview<'_>, slot: Slot, note: &str) -> Result<(), String> {
         let qid = &flow.questionnaire().questions[slot.question].id;
         self.store
             .save_note(self.interview_id, qid, slot.instance, note, Utc::now())
-            .map_err(say)
+            .map_err(|e| say_in(e, self.ui))
     }
 }
 
