@@ -738,6 +738,16 @@ fn question_note_is_saved() {
         current_question(app).as_deref(),
         Some("respondent_age_group")
     );
+    // Back on the question, after a pause and a resume, the note comes back.
+    press(app, KeyCode::Esc);
+    open_interview(app);
+    assert_eq!(
+        current_question(app).as_deref(),
+        Some("respondent_age_group")
+    );
+    press(app, KeyCode::Left);
+    ctrl(app, 'n');
+    assert!(screen(app).contains("住户说下午再来"), "{}", screen(app));
 }
 
 #[test]

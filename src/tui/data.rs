@@ -180,6 +180,16 @@ pub fn open_interview(
     flow.set_language(ui.code());
     let mut screen =
         InterviewScreen::new(flow, id, resident.resident_id.clone(), label, started_at);
+    // Notes saved earlier come back when the note is opened again.
+    screen.notes = store
+        .notes(id)
+        .map_err(say)?
+        .into_iter()
+        .filter_map(|(qid, instance, note)| {
+            q.question_index(&qid)
+                .map(|question| (Slot { question, instance }, note))
+        })
+        .collect();
     StoreSink::new(store, id, ui).flush(&mut screen.flow)?;
     Ok(screen)
 }

@@ -90,6 +90,8 @@ pub struct InterviewScreen {
     last_digit: Option<(u32, Instant)>,
     /// The review row last selected, to come back to after a change.
     pub review_selected: usize,
+    /// The notes saved on this interview's questions.
+    pub notes: std::collections::HashMap<Slot, String>,
 }
 
 /// How soon a second digit must follow the first to make one number.
@@ -122,6 +124,7 @@ impl InterviewScreen {
             frozen_elapsed: None,
             last_digit: None,
             review_selected: 0,
+            notes: Default::default(),
         };
         s.flow.start();
         s.load_step();
@@ -479,8 +482,14 @@ impl InterviewScreen {
             let (Some(slot), Some(note)) = (self.slot(), self.note.as_ref()) else {
                 return InterviewOutcome::Stay;
             };
-            match sink.save_note(&self.flow, slot, &note.text()) {
+            let text = note.text();
+            match sink.save_note(&self.flow, slot, &text) {
                 Ok(()) => {
+                    if text.trim().is_empty() {
+                        self.notes.remove(&slot);
+                    } else {
+                        self.notes.insert(slot, text);
+                    }
                     self.note = None;
                     self.focus = if self.field.is_some() {
                         Focus::Field
@@ -783,13 +792,14 @@ impl InterviewScreen {
     }
 
     fn open_note(&mut self) {
-        if self.slot().is_some() {
+        if let Some(slot) = self.slot() {
+            let saved = self.notes.get(&slot).map_or("", String::as_str);
             self.note = Some(TextField::new(
                 EntryKind::Text {
                     multiline: false,
                     max_chars: Some(500),
                 },
-                "",
+                saved,
             ));
             self.focus = Focus::Note;
         }
