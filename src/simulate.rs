@@ -5,7 +5,6 @@
 //! calls as the app, answer by answer. The same seed and day give the same
 //! data.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -97,16 +96,15 @@ pub fn simulate(
             .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()),
     );
     let mut now = day_start;
-    let mut offset = 0;
     const PAGE: u64 = 500;
     'outer: while report.interviews < opts.interviews {
-        let page = store.residents_page(Some(ResidentStatus::ToVisit), offset, PAGE)?;
+        let page = store.residents_page(Some(ResidentStatus::ToVisit), 0, PAGE)?;
         if page.is_empty() {
             report.ran_out_of_residents = true;
             break;
         }
-        // Residents visited here leave the to-visit filter; skipped ones stay.
-        let mut skipped = 0;
+        // Every resident visited leaves the to-visit filter, so the next
+        // page starts again at the top.
         for row in page {
             if report.interviews >= opts.interviews {
                 break 'outer;
@@ -152,10 +150,8 @@ pub fn simulate(
                     Disposition::Appointment => report.appointments += 1,
                     _ => report.other += 1,
                 }
-                skipped += 0;
             }
         }
-        offset = skipped;
     }
     Ok(report)
 }
@@ -226,7 +222,7 @@ fn interview(
                 continue;
             }
             Step::Question(slot) => {
-                if let Some(answer) = choose_answer(&flow, slot, rng) {
+                if let Some(answer) = choose_answer(&flow, slot, opts.day, rng) {
                     let qid = &q.questions[slot.question].id;
                     store.save_answer(id, qid, slot.instance, &answer, *now)?;
                     // The answer was checked by `choose_answer`.
@@ -273,7 +269,12 @@ fn uuid_v7_at(at: DateTime<Utc>, rng: &mut ChaCha8Rng) -> Uuid {
 }
 
 /// An answer the flow accepts, or `None` to leave an optional question.
-fn choose_answer(flow: &Interview<'_>, slot: Slot, rng: &mut ChaCha8Rng) -> Option<Answer> {
+fn choose_answer(
+    flow: &Interview<'_>,
+    slot: Slot,
+    day: NaiveDate,
+    rng: &mut ChaCha8Rng,
+) -> Option<Answer> {
     let q = flow.questionnaire();
     let question = &q.questions[slot.question];
     if !question.kind.is_answerable() {
@@ -294,7 +295,7 @@ fn choose_answer(flow: &Interview<'_>, slot: Slot, rng: &mut ChaCha8Rng) -> Opti
         }
     }
     for _ in 0..30 {
-        let Some(v) = candidate(flow, slot, rng) else {
+        let Some(v) = candidate(flow, slot, day, rng) else {
             break;
         };
         if let Ok(a) = flow.check(slot, Answer::Value(v)) {
@@ -308,7 +309,12 @@ fn choose_answer(flow: &Interview<'_>, slot: Slot, rng: &mut ChaCha8Rng) -> Opti
         .filter(|_| question.required)
 }
 
-fn candidate(flow: &Interview<'_>, slot: Slot, rng: &mut ChaCha8Rng) -> Option<AnswerValue> {
+fn candidate(
+    flow: &Interview<'_>,
+    slot: Slot,
+    day: NaiveDate,
+    rng: &mut ChaCha8Rng,
+) -> Option<AnswerValue> {
     let q = flow.questionnaire();
     let question = &q.questions[slot.question];
     Some(match &question.kind {
@@ -392,12 +398,9 @@ fn candidate(flow: &Interview<'_>, slot: Slot, rng: &mut ChaCha8Rng) -> Option<A
             }
             AnswerValue::Text { value }
         }
-        QuestionKind::Date => {
-            let today = flow_today(flow);
-            AnswerValue::Date {
-                value: today - Duration::days(rng.random_range(0..365)),
-            }
-        }
+        QuestionKind::Date => AnswerValue::Date {
+            value: day - Duration::days(rng.random_range(0..365)),
+        },
         QuestionKind::Time => AnswerValue::Time {
             value: NaiveTime::from_hms_opt(
                 rng.random_range(8..21),
@@ -409,11 +412,12 @@ fn candidate(flow: &Interview<'_>, slot: Slot, rng: &mut ChaCha8Rng) -> Option<A
     })
 }
 
-fn flow_today(_flow: &Interview<'_>) -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Exposed for tests: the outcome table sums to 1000.
-pub fn outcome_weights() -> HashMap<Disposition, u32> {
-    OUTCOMES.into_iter().collect()
+    #[test]
+    fn outcome_mix_adds_up_to_one_thousand() {
+        assert_eq!(OUTCOMES.iter().map(|(_, w)| w).sum::<u32>(), 1000);
+    }
 }
