@@ -41,14 +41,16 @@ enum Command {
     /// Load the day's assignment: a resident list and the questionnaire.
     Assign {
         /// Resident list: .csv (UTF-8 or GB18030) or .xlsx (first sheet).
-        #[arg(long, value_name = "FILE")]
-        residents: PathBuf,
+        #[arg(long, value_name = "FILE", required_unless_present = "decisions")]
+        residents: Option<PathBuf>,
         /// Questionnaire (TOML); needed the first time, optional after.
         #[arg(long, value_name = "FILE")]
         questionnaire: Option<PathBuf>,
         /// Force the CSV encoding: utf-8 or gb18030 (gbk).
         #[arg(long, value_name = "ENCODING")]
         encoding: Option<Encoding>,
+        #[command(flatten)]
+        decisions: cli::assign::DecisionsArgs,
     },
     /// Counts of the work in the store.
     Status {
@@ -110,6 +112,8 @@ enum Command {
         #[arg(long, value_name = "ID")]
         surveyor: Option<String>,
     },
+    /// Supervisor review of a folder of batches: --summary, --decide, --hand-over.
+    Review(cli::review::ReviewArgs),
 }
 
 fn main() -> ExitCode {
@@ -127,7 +131,13 @@ fn main() -> ExitCode {
             residents,
             questionnaire,
             encoding,
-        }) => cli::assign::run(&places, &residents, questionnaire.as_deref(), encoding),
+            decisions,
+        }) => match residents {
+            Some(residents) => {
+                cli::assign::run(&places, &residents, questionnaire.as_deref(), encoding)
+            }
+            None => cli::assign::run_decisions(&places, &decisions),
+        },
         Some(Command::Status { json }) => cli::status::run(&places, json),
         Some(Command::Keygen {
             surveyor,
@@ -151,6 +161,7 @@ fn main() -> ExitCode {
             day,
             surveyor,
         }) => cli::simulate::run(&places, interviews, seed, day, surveyor),
+        Some(Command::Review(args)) => cli::review::run(&places, &args),
     };
     match result {
         Ok(code) => code,

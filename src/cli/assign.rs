@@ -98,3 +98,99 @@ pub fn run(
         ExitCode::SUCCESS
     })
 }
+
+/// `doorstep assign --decisions FILE [--keys DIR | --unverified]`: the
+/// surveyor's side of the supervisor review.
+#[derive(clap::Args, Debug, Default)]
+pub struct DecisionsArgs {
+    /// A supervisor's decisions file: reopen this store's rejected interviews.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["residents", "questionnaire", "encoding"])]
+    pub decisions: Option<std::path::PathBuf>,
+    /// Folder holding the supervisor's public key (SUPERVISOR_ID.pub).
+    #[arg(long, value_name = "DIR", requires = "decisions")]
+    pub keys: Option<std::path::PathBuf>,
+    /// Apply a decisions file without checking its signature.
+    #[arg(long, requires = "decisions", conflicts_with = "keys")]
+    pub unverified: bool,
+}
+
+/// Each rejected interview of this store is reopened as a copy (see
+/// `store::decisions`): the rejected one, and so every batch already
+/// exported, stays as it was.
+pub fn run_decisions(places: &Places, args: &DecisionsArgs) -> anyhow::Result<ExitCode> {
+    use doorstep::review::decisions_file;
+    use doorstep::store::decisions::Reopened;
+    let Some(file) = args.decisions.as_deref() else {
+        bail!("give --residents FILE or --decisions FILE");
+    };
+    let decisions = match (&args.keys, args.unverified) {
+        (Some(dir), _) => {
+            let keys = doorstep::batch::TrustedKeys::load(dir)?;
+            decisions_file::read_verified(file, &keys)?
+        }
+        (None, true) => {
+            eprintln!(
+                "{}: warning: applying decisions WITHOUT checking their signature",
+                file.display()
+            );
+            let bytes = std::fs::read(file)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            decisions_file::parse(file, &bytes)?
+        }
+        (None, false) => bail!(
+            "{}: refusing unverified decisions: give --keys DIR holding the supervisor's .pub \
+             (or --unverified to skip the check)",
+            file.display()
+        ),
+    };
+    let opened = places.open()?;
+    let store = &opened.store;
+    let (mut reopened, mut already, mut elsewhere, mut failed) = (0, 0, 0, 0);
+    for d in decisions.rejected() {
+        let Ok(id) = uuid::Uuid::parse_str(&d.interview_id) else {
+            elsewhere += 1;
+            continue;
+        };
+        if store.interview(id)?.is_none() {
+            // Another surveyor's interview.
+            elsewhere += 1;
+            continue;
+        }
+        match store.reopen_interview(
+            id,
+            &decisions.supervisor_id,
+            d.comment.as_deref(),
+            d.decided_at,
+            chrono::Utc::now(),
+        ) {
+            Ok(Reopened::Opened { copy }) => {
+                reopened += 1;
+                println!(
+                    "reopened interview {id} as {copy}: {}",
+                    d.comment.as_deref().unwrap_or("(no comment)")
+                );
+            }
+            Ok(Reopened::Already { copy }) => {
+                already += 1;
+                println!("interview {id} was already reopened as {copy}");
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("interview {id}: {e}");
+            }
+        }
+    }
+    println!(
+        "decisions of supervisor {} ({}): {} approved, {} rejected: {reopened} reopened, \
+         {already} already reopened, {elsewhere} not in this store, {failed} failed",
+        decisions.supervisor_id,
+        decisions.date,
+        decisions.approved().count(),
+        decisions.rejected().count()
+    );
+    Ok(if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

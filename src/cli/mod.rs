@@ -6,6 +6,7 @@ pub mod assign;
 pub mod check;
 pub mod export;
 pub mod keys;
+pub mod review;
 pub mod simulate;
 pub mod status;
 pub mod verify;

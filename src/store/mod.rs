@@ -9,6 +9,7 @@
 
 mod answers;
 mod batches;
+pub mod decisions;
 mod error;
 mod interviews;
 mod notes;

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_notes.sql"),
     include_str!("../../migrations/0003_batches.sql"),
+    include_str!("../../migrations/0004_decisions.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -1,0 +1,436 @@
+//! `doorstep review DIR --keys KEYS ...`: the supervisor's non-interactive
+//! review: summary (text or JSON), decisions, and the hand-over.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+use chrono::Utc;
+use doorstep::batch::{Identities, TrustedKeys};
+use doorstep::questionnaire::{Questionnaire, hex_sha256, load_file};
+use doorstep::review::decisions_file::{
+    DecisionsFile, ExcludedBatch, FileDecision, HandedBatch, VERSION,
+};
+use doorstep::review::flags::Thresholds;
+use doorstep::review::inbox::{Inbox, InboxOptions, open_inbox};
+use doorstep::store::decisions::{Decision, DecisionKind};
+use serde_json::json;
+
+use super::{Places, keys};
+
+/// Without `--summary`, `--decide` or `--hand-over`: the interactive review
+/// is not built yet.
+const NOT_AVAILABLE: u8 = 2;
+
+#[derive(clap::Args, Debug)]
+pub struct ReviewArgs {
+    /// Folder holding the day's batches (searched recursively).
+    pub dir: PathBuf,
+    /// Folder of trusted surveyor keys, one SURVEYOR_ID.pub each.
+    #[arg(long, value_name = "DIR")]
+    pub keys: PathBuf,
+    /// age identity file, to open encrypted batches.
+    #[arg(long, value_name = "FILE")]
+    pub identity: Option<PathBuf>,
+    /// Questionnaire the interviews used (repeatable); the bundled one is
+    /// found by itself.
+    #[arg(long, value_name = "FILE")]
+    pub questionnaire: Vec<PathBuf>,
+    /// Quality flag thresholds (TOML, see docs/quality-flags.md).
+    #[arg(long, value_name = "FILE")]
+    pub thresholds: Option<PathBuf>,
+    /// Print the inbox, the flagged interviews and per-surveyor figures.
+    #[arg(long)]
+    pub summary: bool,
+    /// With --summary: one JSON document (see docs/review.md).
+    #[arg(long, requires = "summary")]
+    pub json: bool,
+    /// Record a decision on this interview (with --approve or --reject).
+    #[arg(long, value_name = "INTERVIEW_ID")]
+    pub decide: Option<String>,
+    #[arg(long, requires = "decide", conflicts_with = "reject")]
+    pub approve: bool,
+    #[arg(long, requires = "decide")]
+    pub reject: bool,
+    /// The supervisor's comment (shown to the surveyor on a rejection).
+    #[arg(long, value_name = "TEXT", requires = "decide")]
+    pub comment: Option<String>,
+    /// Copy the batches unchanged into OUT with the signed decisions file.
+    #[arg(long, value_name = "OUT")]
+    pub hand_over: Option<PathBuf>,
+    /// With --hand-over: leave out batches that fail verification.
+    #[arg(long, requires = "hand_over")]
+    pub exclude_invalid: bool,
+}
+
+pub fn run(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
+    if !a.summary && a.decide.is_none() && a.hand_over.is_none() {
+        eprintln!(
+            "doorstep review: the interactive review screen is not available yet.\n\
+             Use `doorstep review {} --keys {} --summary` for the inbox and flags, \
+             --decide ID --approve|--reject to record a decision, \
+             and --hand-over OUT to hand over.",
+            a.dir.display(),
+            a.keys.display()
+        );
+        return Ok(ExitCode::from(NOT_AVAILABLE));
+    }
+    if a.decide.is_some() && !a.approve && !a.reject {
+        bail!("--decide needs --approve or --reject");
+    }
+    let inbox = load(a)?;
+    let mut code = ExitCode::SUCCESS;
+    if a.summary {
+        if a.json {
+            println!("{}", serde_json::to_string_pretty(&summary_json(&inbox))?);
+        } else {
+            print_summary(&inbox);
+        }
+        if !inbox.all_valid() {
+            code = ExitCode::FAILURE;
+        }
+    }
+    if let Some(id) = &a.decide {
+        decide(places, &inbox, id, a.approve, a.comment.as_deref())?;
+    }
+    if let Some(out) = &a.hand_over {
+        hand_over(places, &inbox, out, a.exclude_invalid)?;
+    }
+    Ok(code)
+}
+
+fn load(a: &ReviewArgs) -> anyhow::Result<Inbox> {
+    let keys = TrustedKeys::load(&a.keys)?;
+    let identities = a.identity.as_deref().map(Identities::from_file).transpose()?;
+    let thresholds = match &a.thresholds {
+        Some(p) => Thresholds::load(p).map_err(|e| anyhow::anyhow!(e))?,
+        None => Thresholds::default(),
+    };
+    let questionnaires = a
+        .questionnaire
+        .iter()
+        .map(|p| load_file(p).map_err(|e| anyhow::anyhow!("{e}")))
+        .collect::<anyhow::Result<Vec<Questionnaire>>>()?;
+    let opts = InboxOptions {
+        keys: &keys,
+        identities: identities.as_ref(),
+        questionnaires,
+        thresholds,
+    };
+    let inbox = open_inbox(&a.dir, &opts)
+        .with_context(|| format!("cannot read the folder {}", a.dir.display()))?;
+    if inbox.batches.is_empty() {
+        bail!("no batch files (*.jsonl, *.jsonl.age) under {}", a.dir.display());
+    }
+    Ok(inbox)
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("-".into(), |v| format!("{:.1}%", v * 100.0))
+}
+
+fn print_summary(inbox: &Inbox) {
+    println!("batches ({}):", inbox.batches.len());
+    for b in &inbox.batches {
+        let name = b.path.file_name().map(|n| n.to_string_lossy().to_string());
+        println!(
+            "  {:<11} {} {} seq {} {} visits, {} interviews  {}",
+            b.signature.label(),
+            b.surveyor_id.as_deref().unwrap_or("?"),
+            b.day.map_or("?".to_string(), |d| d.to_string()),
+            b.sequence.map_or("?".to_string(), |s| s.to_string()),
+            b.visits,
+            b.interviews,
+            name.unwrap_or_default()
+        );
+        if !b.is_valid() {
+            println!("      {}", b.status);
+        }
+        for f in &b.findings {
+            println!("      {f}");
+        }
+    }
+    let flagged: Vec<_> = inbox
+        .interviews
+        .iter()
+        .filter(|i| !i.flags.is_empty())
+        .collect();
+    println!(
+        "flags ({} of {} interviews):",
+        flagged.len(),
+        inbox.interviews.len()
+    );
+    for i in flagged {
+        for f in &i.flags {
+            println!("  {} {} {} {}", i.id, i.surveyor_id, f.code(), f.reason());
+        }
+    }
+    println!("surveyors:");
+    for s in &inbox.surveyors {
+        println!(
+            "  {} interviews {} completed {} completion {} RR1 {} mean score {} flagged {}{}",
+            s.surveyor_id,
+            s.interviews,
+            s.completed,
+            pct(s.completion_rate),
+            pct(s.rr1),
+            s.mean_overall_score
+                .map_or("-".into(), |v| format!("{v:.1}")),
+            s.flagged,
+            if s.invalid_batches > 0 {
+                format!(" ({} INVALID batches)", s.invalid_batches)
+            } else {
+                String::new()
+            }
+        );
+    }
+    println!("all residents: RR1 {}", pct(inbox.rr1));
+    println!("communities: not available (batches carry resident ids only)");
+    for n in &inbox.notes {
+        println!("note: {n}");
+    }
+}
+
+fn summary_json(inbox: &Inbox) -> serde_json::Value {
+    let flagged: Vec<_> = inbox
+        .interviews
+        .iter()
+        .filter(|i| !i.flags.is_empty())
+        .map(|i| {
+            json!({
+                "interview_id": i.id,
+                "batch_id": i.batch_id,
+                "surveyor_id": i.surveyor_id,
+                "resident_id": i.resident_id,
+                "overall_score": i.overall_score,
+                "flags": i.flags,
+            })
+        })
+        .collect();
+    json!({
+        "folder": inbox.folder,
+        "all_valid": inbox.all_valid(),
+        "batches": inbox.batches,
+        "interviews": inbox.interviews.len(),
+        "flagged": flagged,
+        "surveyors": inbox.surveyors,
+        "rr1": inbox.rr1,
+        "communities": null,
+        "notes": inbox.notes,
+    })
+}
+
+fn supervisor_id(config: &doorstep::config::Config) -> anyhow::Result<String> {
+    config
+        .surveyor_id
+        .clone()
+        .context("no supervisor id configured: run `doorstep keygen --surveyor YOUR_ID` first")
+}
+
+fn decide(
+    places: &Places,
+    inbox: &Inbox,
+    id: &str,
+    approve: bool,
+    comment: Option<&str>,
+) -> anyhow::Result<()> {
+    let (batch_id, surveyor_id) = match inbox.interview(id) {
+        Some(i) => (i.batch_id.clone(), i.surveyor_id.clone()),
+        None => match inbox.invalid_batch_of(id) {
+            Some(b) if approve => bail!(
+                "interview {id} comes from {}, which fails verification ({}): it cannot be approved",
+                b.path.display(),
+                b.status
+            ),
+            // Rejecting what an unverified batch claims is harmless and
+            // lets the supervisor ask for the interview again.
+            Some(b) => (
+                b.batch_id.clone().unwrap_or_default(),
+                b.surveyor_id.clone().unwrap_or_default(),
+            ),
+            None => bail!(
+                "no interview {id} in the batches under {}",
+                inbox.folder.display()
+            ),
+        },
+    };
+    let opened = places.open()?;
+    let decision = Decision {
+        interview_id: id.to_string(),
+        batch_id,
+        surveyor_id,
+        decision: if approve {
+            DecisionKind::Approved
+        } else {
+            DecisionKind::Rejected
+        },
+        comment: comment.map(str::to_string),
+        decided_at: Utc::now(),
+        supervisor_id: supervisor_id(&opened.config)?,
+    };
+    opened.store.record_decision(&decision)?;
+    println!(
+        "{} interview {id} (surveyor {}, batch {})",
+        decision.decision.code(),
+        decision.surveyor_id,
+        decision.batch_id
+    );
+    Ok(())
+}
+
+fn hand_over(
+    places: &Places,
+    inbox: &Inbox,
+    out: &Path,
+    exclude_invalid: bool,
+) -> anyhow::Result<()> {
+    let invalid: Vec<_> = inbox.batches.iter().filter(|b| !b.is_valid()).collect();
+    if !invalid.is_empty() && !exclude_invalid {
+        for b in &invalid {
+            eprintln!("{}: {}", b.path.display(), b.status);
+        }
+        bail!(
+            "{} batch(es) fail verification: nothing handed over (use --exclude-invalid to leave them out)",
+            invalid.len()
+        );
+    }
+    // The key first: a locked key must not leave half a hand-over behind.
+    let opened = places.open()?;
+    let supervisor = supervisor_id(&opened.config)?;
+    let key = keys::signing_key(&opened.data_dir, &opened.config)?;
+    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+
+    let mut handed = Vec::new();
+    let mut in_batches: BTreeSet<&str> = BTreeSet::new();
+    for b in inbox.batches.iter().filter(|b| b.is_valid()) {
+        let name = b
+            .path
+            .file_name()
+            .context("batch file without a name")?
+            .to_string_lossy()
+            .to_string();
+        for (from, to_name) in [
+            (b.path.clone(), name.clone()),
+            (sig_path(&b.path), format!("{name}.minisig")),
+        ] {
+            copy_unchanged(&from, &out.join(&to_name))?;
+        }
+        // What was copied must be what was verified.
+        let copied = hex_sha256(&fs::read(out.join(&name))?);
+        if copied != b.sha256 {
+            bail!(
+                "{} changed after it was verified: hand-over stopped",
+                b.path.display()
+            );
+        }
+        in_batches.extend(b.interview_ids.iter().map(String::as_str));
+        handed.push(HandedBatch {
+            batch_id: b.batch_id.clone().unwrap_or_default(),
+            surveyor_id: b.surveyor_id.clone().unwrap_or_default(),
+            device_id: b.device_id.clone().unwrap_or_default(),
+            sequence: b.sequence.unwrap_or_default(),
+            file: name,
+            sha256: b.sha256.clone(),
+        });
+    }
+    let decisions: Vec<FileDecision> = opened
+        .store
+        .decisions()?
+        .into_iter()
+        .filter(|d| in_batches.contains(d.interview_id.as_str()))
+        .map(|d| FileDecision {
+            interview_id: d.interview_id,
+            batch_id: d.batch_id,
+            surveyor_id: d.surveyor_id,
+            decision: d.decision,
+            comment: d.comment,
+            decided_at: d.decided_at,
+        })
+        .collect();
+    let decided: BTreeSet<&str> = decisions.iter().map(|d| d.interview_id.as_str()).collect();
+    let now = Utc::now();
+    let file = DecisionsFile {
+        format: doorstep::review::decisions_file::FORMAT.into(),
+        version: VERSION,
+        supervisor_id: supervisor,
+        date: now.with_timezone(&chrono::Local).date_naive(),
+        created_at: now,
+        batches: handed,
+        excluded_batches: invalid
+            .iter()
+            .map(|b| ExcludedBatch {
+                file: b
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+                status: b.status.clone(),
+            })
+            .collect(),
+        undecided: in_batches
+            .iter()
+            .filter(|i| !decided.contains(*i))
+            .map(|i| i.to_string())
+            .collect(),
+        decisions,
+    };
+    let (bytes, sig) = file.signed(&key);
+    let path = out.join(file.file_name());
+    // Signature first, data last (as batches are written): a reader that
+    // sees the decisions file also finds its signature.
+    write_atomic(&sig_path(&path), sig.as_bytes())?;
+    write_atomic(&path, &bytes)?;
+    println!(
+        "handed over {} batches ({} excluded) to {}",
+        file.batches.len(),
+        file.excluded_batches.len(),
+        out.display()
+    );
+    println!(
+        "  {}: {} approved, {} rejected, {} undecided",
+        path.display(),
+        file.approved().count(),
+        file.rejected().count(),
+        file.undecided.len()
+    );
+    Ok(())
+}
+
+fn sig_path(p: &Path) -> PathBuf {
+    let mut s = p.as_os_str().to_owned();
+    s.push(".minisig");
+    PathBuf::from(s)
+}
+
+/// Copies the bytes as they are; an existing identical file is fine (a
+/// hand-over repeated), a different one is an error, never overwritten.
+fn copy_unchanged(from: &Path, to: &Path) -> anyhow::Result<()> {
+    let bytes = fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
+    match fs::read(to) {
+        Ok(existing) if existing == bytes => return Ok(()),
+        Ok(_) => bail!(
+            "{} already exists with other content: not replaced",
+            to.display()
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => bail!("cannot read {}: {e}", to.display()),
+    }
+    write_atomic(to, &bytes)
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    let mut f = fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

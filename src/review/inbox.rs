@@ -1,0 +1,510 @@
+//! The supervisor's inbox: every batch under a folder, verified, parsed and
+//! summarised, with each trusted interview's quality flags and score.
+//!
+//! Only batches that verify contribute interviews, scores and rates: the
+//! content of a batch whose signature fails is nobody's word. Such batches
+//! are still listed (with their status), and their interview ids are kept
+//! (read on a best-effort basis) so that a decision on one of them can be
+//! refused with a precise message instead of "not found".
+//!
+//! Community summaries are not computed: batches carry resident ids only,
+//! and the review does not take a resident list yet.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::flags::{Flag, InterviewFacts, Thresholds, flag_interviews};
+use crate::assignment::Disposition;
+use crate::batch::{
+    BatchStatus, BatchVerdict, Identities, InterviewRecord, InterviewStatus, ParsedBatch,
+    SequenceFinding, TrustedKeys, VisitRecord, parse_answer_key, parse_batch, verify_batches,
+};
+use crate::interview::Answer;
+use crate::questionnaire::{Questionnaire, hex_sha256};
+use crate::scoring::{mean_scores, response_rate_rr1, score_interview};
+
+/// What to open an inbox with.
+pub struct InboxOptions<'a> {
+    pub keys: &'a TrustedKeys,
+    pub identities: Option<&'a Identities>,
+    /// Questionnaires to read labels and score with (`--questionnaire`);
+    /// the bundled one is added when a batch names it.
+    pub questionnaires: Vec<Questionnaire>,
+    pub thresholds: Thresholds,
+}
+
+/// The three things a supervisor needs to know about a signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signature {
+    Valid,
+    Invalid,
+    UnknownKey,
+}
+
+impl Signature {
+    pub fn label(self) -> &'static str {
+        match self {
+            Signature::Valid => "valid",
+            Signature::Invalid => "INVALID",
+            Signature::UnknownKey => "unknown key",
+        }
+    }
+}
+
+/// One batch file as the inbox shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InboxBatch {
+    pub path: PathBuf,
+    pub signature: Signature,
+    /// The verifier's precise status (`VALID`, `TAMPERED: ...`).
+    pub status: String,
+    /// Sequence gaps and duplicates found with the other batches.
+    pub findings: Vec<String>,
+    pub batch_id: Option<String>,
+    pub surveyor_id: Option<String>,
+    pub device_id: Option<String>,
+    pub sequence: Option<u64>,
+    /// Local day of the batch (thresholds' UTC offset), from its manifest.
+    pub day: Option<NaiveDate>,
+    /// SHA-256 of the data file as it is on disk.
+    pub sha256: String,
+    pub visits: u64,
+    pub interviews: u64,
+    pub visit_dispositions: BTreeMap<String, u64>,
+    /// Interview ids the file holds; for an invalid batch, what it claims.
+    #[serde(skip)]
+    pub interview_ids: Vec<String>,
+    #[serde(skip)]
+    pub verdict: BatchVerdict,
+}
+
+impl InboxBatch {
+    pub fn is_valid(&self) -> bool {
+        self.signature == Signature::Valid
+    }
+}
+
+/// One interview from a valid batch.
+#[derive(Debug, Clone, Serialize)]
+pub struct InboxInterview {
+    pub id: String,
+    pub batch_id: String,
+    pub surveyor_id: String,
+    pub resident_id: String,
+    pub questionnaire_id: String,
+    pub questionnaire_version: String,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub status: InterviewStatus,
+    pub disposition: String,
+    pub answers: usize,
+    /// 0–100, `None` when nothing scored or the questionnaire is unknown.
+    pub overall_score: Option<f64>,
+    pub flags: Vec<Flag>,
+    /// Index into `Inbox::batches`.
+    #[serde(skip)]
+    pub batch: usize,
+    #[serde(skip)]
+    pub record: InterviewRecord,
+}
+
+/// Per surveyor, over their valid batches.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SurveyorSummary {
+    pub surveyor_id: String,
+    pub days: BTreeSet<NaiveDate>,
+    pub batches: usize,
+    pub invalid_batches: usize,
+    pub visits: u64,
+    pub residents: usize,
+    pub interviews: usize,
+    pub completed: usize,
+    /// Completed interviews over interviews.
+    pub completion_rate: Option<f64>,
+    /// AAPOR RR1 over each resident's last disposition.
+    pub rr1: Option<f64>,
+    /// Mean overall score of the completed interviews.
+    pub mean_overall_score: Option<f64>,
+    pub flagged: usize,
+    /// Final dispositions of their residents, by code.
+    pub final_dispositions: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Inbox {
+    pub folder: PathBuf,
+    pub batches: Vec<InboxBatch>,
+    pub interviews: Vec<InboxInterview>,
+    pub surveyors: Vec<SurveyorSummary>,
+    /// RR1 over all residents of the valid batches.
+    pub rr1: Option<f64>,
+    /// Things the supervisor should know that are not a batch's fault
+    /// (a questionnaire not available for scoring and flags...).
+    pub notes: Vec<String>,
+}
+
+impl Inbox {
+    pub fn all_valid(&self) -> bool {
+        self.batches.iter().all(InboxBatch::is_valid)
+    }
+
+    pub fn interview(&self, id: &str) -> Option<&InboxInterview> {
+        self.interviews.iter().find(|i| i.id == id)
+    }
+
+    /// The invalid batch claiming to hold interview `id`, if any.
+    pub fn invalid_batch_of(&self, id: &str) -> Option<&InboxBatch> {
+        self.batches
+            .iter()
+            .find(|b| !b.is_valid() && b.interview_ids.iter().any(|i| i == id))
+    }
+}
+
+/// `*.jsonl` and `*.jsonl.age` under `dir`, recursively, sorted; hidden
+/// files and folders (unfinished writes are `.NAME.tmp`) are skipped.
+pub fn find_batch_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().to_string();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                stack.push(path);
+            } else if name.ends_with(".jsonl") || name.ends_with(".jsonl.age") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Reads (decrypting when possible) and parses a batch, without trusting it.
+fn read_parsed(path: &Path, identities: Option<&Identities>) -> (String, Option<ParsedBatch>) {
+    let Ok(data) = fs::read(path) else {
+        return (String::new(), None);
+    };
+    let sha = hex_sha256(&data);
+    let plain = if path.extension().is_some_and(|e| e == "age") {
+        match identities.map(|ids| ids.decrypt(&data)) {
+            Some(Ok(p)) => p,
+            _ => return (sha, None),
+        }
+    } else {
+        data
+    };
+    (sha, parse_batch(&plain).ok())
+}
+
+/// Opens every batch under `folder` into the inbox model.
+pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inbox> {
+    let files = find_batch_files(folder)?;
+    // Verification (which hashes and parses each file) and our own parse
+    // run side by side: the two cores each take one pass.
+    let (verdicts, parsed) = std::thread::scope(|s| {
+        let v = s.spawn(|| verify_batches(&files, opts.keys, opts.identities));
+        let p: Vec<(String, Option<ParsedBatch>)> = files
+            .iter()
+            .map(|f| read_parsed(f, opts.identities))
+            .collect();
+        (v.join().expect("verification thread"), p)
+    });
+    let offset = FixedOffset::east_opt(opts.thresholds.utc_offset_hours * 3600)
+        .unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
+
+    let mut batches = Vec::with_capacity(files.len());
+    let mut contents: Vec<Option<ParsedBatch>> = Vec::with_capacity(files.len());
+    for (verdict, (sha256, parsed)) in verdicts.into_iter().zip(parsed) {
+        let signature = match &verdict.status {
+            BatchStatus::Valid => Signature::Valid,
+            BatchStatus::UnknownKey { .. } => Signature::UnknownKey,
+            _ => Signature::Invalid,
+        };
+        // A valid batch without content (encrypted, no identity) shows its
+        // counts from the signed manifest only.
+        let trusted = (signature == Signature::Valid).then_some(parsed.as_ref()).flatten();
+        let claimed = parsed.as_ref();
+        let mut visit_dispositions = BTreeMap::new();
+        if let Some(p) = trusted {
+            for v in &p.visits {
+                *visit_dispositions
+                    .entry(v.disposition.code().to_string())
+                    .or_default() += 1;
+            }
+        }
+        batches.push(InboxBatch {
+            path: verdict.path.clone(),
+            signature,
+            status: verdict.status.to_string(),
+            findings: verdict.findings.iter().map(SequenceFinding::to_string).collect(),
+            batch_id: verdict
+                .batch_id
+                .or(claimed.map(|p| p.manifest.batch_id))
+                .map(|b| b.to_string()),
+            surveyor_id: verdict
+                .surveyor_id
+                .clone()
+                .or(claimed.map(|p| p.manifest.surveyor_id.clone())),
+            device_id: verdict.device_id.clone(),
+            sequence: verdict.sequence,
+            day: claimed.map(|p| p.manifest.created_at.with_timezone(&offset).date_naive()),
+            sha256,
+            visits: verdict.counts.as_ref().map_or(0, |c| c.visits),
+            interviews: verdict.counts.as_ref().map_or(0, |c| c.interviews),
+            visit_dispositions,
+            interview_ids: claimed
+                .map(|p| p.interviews.iter().map(|i| i.id.clone()).collect())
+                .unwrap_or_default(),
+            verdict,
+        });
+        contents.push(if signature == Signature::Valid {
+            parsed
+        } else {
+            None
+        });
+    }
+
+    let mut notes = Vec::new();
+    let questionnaires = questionnaires_for(&contents, opts, &mut notes);
+
+    // Interviews of the valid batches, in batch order.
+    let mut interviews: Vec<InboxInterview> = Vec::new();
+    for (bi, content) in contents.iter_mut().enumerate() {
+        let Some(p) = content else { continue };
+        for rec in std::mem::take(&mut p.interviews) {
+            interviews.push(InboxInterview {
+                id: rec.id.clone(),
+                batch_id: p.manifest.batch_id.to_string(),
+                surveyor_id: rec.surveyor_id.clone(),
+                resident_id: rec.resident_id.clone(),
+                questionnaire_id: rec.questionnaire_id.clone(),
+                questionnaire_version: rec.questionnaire_version.clone(),
+                started_at: rec.started_at,
+                ended_at: rec.ended_at,
+                status: rec.status,
+                disposition: rec.disposition.code().to_string(),
+                answers: rec.answers.len(),
+                overall_score: None,
+                flags: Vec::new(),
+                batch: bi,
+                record: rec,
+            });
+        }
+    }
+    score_and_flag(&mut interviews, &questionnaires, &opts.thresholds);
+
+    let visits: Vec<(&str, &VisitRecord)> = contents
+        .iter()
+        .flatten()
+        .flat_map(|p| {
+            p.visits
+                .iter()
+                .map(move |v| (p.manifest.surveyor_id.as_str(), v))
+        })
+        .collect();
+    let surveyors = summarise(&batches, &interviews, &visits);
+    let rr1 = response_rate_rr1(last_dispositions(visits.iter().map(|(_, v)| *v)).into_values());
+    Ok(Inbox {
+        folder: folder.to_path_buf(),
+        batches,
+        interviews,
+        surveyors,
+        rr1,
+        notes,
+    })
+}
+
+type QKey = (String, String);
+
+/// The questionnaire of each (id, version) the valid batches name, matched
+/// on the content hash: a different text under the same version would
+/// score other questions.
+fn questionnaires_for(
+    contents: &[Option<ParsedBatch>],
+    opts: &InboxOptions<'_>,
+    notes: &mut Vec<String>,
+) -> HashMap<QKey, Questionnaire> {
+    let mut wanted: BTreeMap<QKey, String> = BTreeMap::new();
+    for p in contents.iter().flatten() {
+        for r in &p.manifest.questionnaires {
+            wanted.insert((r.id.clone(), r.version.clone()), r.content_hash.clone());
+        }
+    }
+    let bundled = crate::demo::questionnaire().ok();
+    let mut out = HashMap::new();
+    for ((id, version), hash) in wanted {
+        let found = opts
+            .questionnaires
+            .iter()
+            .chain(bundled.iter())
+            .find(|q| q.id == id && q.version == version && q.content_hash == hash);
+        match found {
+            Some(q) => {
+                out.insert((id, version), q.clone());
+            }
+            None => notes.push(format!(
+                "questionnaire {id} {version} (sha256 {hash}) not available: its interviews are \
+                 neither scored nor flagged; give the file with --questionnaire FILE"
+            )),
+        }
+    }
+    out
+}
+
+/// Scores every interview and flags them, per questionnaire, over all the
+/// folder's interviews of that questionnaire (speeding compares with the
+/// median, duplicates look across surveyors).
+fn score_and_flag(
+    interviews: &mut [InboxInterview],
+    questionnaires: &HashMap<QKey, Questionnaire>,
+    t: &Thresholds,
+) {
+    let mut groups: HashMap<QKey, Vec<usize>> = HashMap::new();
+    for (i, iv) in interviews.iter().enumerate() {
+        groups
+            .entry((iv.questionnaire_id.clone(), iv.questionnaire_version.clone()))
+            .or_default()
+            .push(i);
+    }
+    for (key, members) in groups {
+        let Some(q) = questionnaires.get(&key) else {
+            continue;
+        };
+        let answers: Vec<Vec<(String, Option<u32>, Answer)>> = members
+            .iter()
+            .map(|&i| {
+                interviews[i]
+                    .record
+                    .answers
+                    .iter()
+                    .filter_map(|(k, a)| {
+                        let (qid, inst) = parse_answer_key(k)?;
+                        Some((qid.to_string(), inst, a.clone()))
+                    })
+                    .collect()
+            })
+            .collect();
+        let flags = {
+            let facts: Vec<InterviewFacts<'_>> = members
+                .iter()
+                .zip(&answers)
+                .map(|(&i, a)| {
+                    let r = &interviews[i].record;
+                    InterviewFacts {
+                        id: r.id.clone(),
+                        resident_id: r.resident_id.clone(),
+                        started_at: r.started_at,
+                        ended_at: r.ended_at,
+                        answers: a,
+                        events: &r.paradata,
+                        completed: r.status == InterviewStatus::Completed,
+                    }
+                })
+                .collect();
+            flag_interviews(q, &facts, t)
+        };
+        for ((&i, f), a) in members.iter().zip(flags).zip(&answers) {
+            let scores = score_interview(
+                q,
+                a.iter()
+                    .filter(|(_, inst, _)| inst.is_none())
+                    .map(|(id, _, ans)| (id.as_str(), ans)),
+            );
+            interviews[i].overall_score = scores.overall;
+            interviews[i].flags = f;
+        }
+    }
+}
+
+/// Each resident's last disposition: the latest visit (time, then attempt).
+fn last_dispositions<'a>(
+    visits: impl Iterator<Item = &'a VisitRecord>,
+) -> BTreeMap<&'a str, Disposition> {
+    let mut last: BTreeMap<&str, &VisitRecord> = BTreeMap::new();
+    for v in visits {
+        let e = last.entry(v.resident_id.as_str()).or_insert(v);
+        if (v.at, v.attempt) > (e.at, e.attempt) {
+            *e = v;
+        }
+    }
+    last.into_iter().map(|(r, v)| (r, v.disposition)).collect()
+}
+
+fn summarise(
+    batches: &[InboxBatch],
+    interviews: &[InboxInterview],
+    visits: &[(&str, &VisitRecord)],
+) -> Vec<SurveyorSummary> {
+    let mut by: BTreeMap<String, SurveyorSummary> = BTreeMap::new();
+    fn entry<'m>(
+        by: &'m mut BTreeMap<String, SurveyorSummary>,
+        s: &str,
+    ) -> &'m mut SurveyorSummary {
+        by.entry(s.to_string()).or_insert_with(|| SurveyorSummary {
+            surveyor_id: s.to_string(),
+            ..Default::default()
+        })
+    }
+    for b in batches {
+        let s = b.surveyor_id.as_deref().unwrap_or("?");
+        let e = entry(&mut by, s);
+        if b.is_valid() {
+            e.batches += 1;
+            e.visits += b.visits;
+            e.days.extend(b.day);
+        } else {
+            e.invalid_batches += 1;
+        }
+    }
+    let mut scores: BTreeMap<&str, Vec<crate::scoring::InterviewScores>> = BTreeMap::new();
+    for iv in interviews {
+        let e = entry(&mut by, &iv.surveyor_id);
+        e.interviews += 1;
+        if iv.status == InterviewStatus::Completed {
+            e.completed += 1;
+            if let Some(o) = iv.overall_score {
+                scores
+                    .entry(iv.surveyor_id.as_str())
+                    .or_default()
+                    .push(crate::scoring::InterviewScores {
+                        dimensions: BTreeMap::new(),
+                        overall: Some(o),
+                    });
+            }
+        }
+        if !iv.flags.is_empty() {
+            e.flagged += 1;
+        }
+    }
+    let mut per_surveyor: BTreeMap<&str, Vec<&VisitRecord>> = BTreeMap::new();
+    for (s, v) in visits {
+        per_surveyor.entry(s).or_default().push(v);
+    }
+    for (s, vs) in per_surveyor {
+        let last = last_dispositions(vs.into_iter());
+        if let Some(e) = by.get_mut(s) {
+            e.residents = last.len();
+            for d in last.values() {
+                *e.final_dispositions.entry(d.code().to_string()).or_default() += 1;
+            }
+            e.rr1 = response_rate_rr1(last.into_values());
+        }
+    }
+    for e in by.values_mut() {
+        e.completion_rate = (e.interviews > 0).then(|| e.completed as f64 / e.interviews as f64);
+        e.mean_overall_score = scores
+            .get(e.surveyor_id.as_str())
+            .and_then(|s| mean_scores(s.iter()).overall);
+    }
+    by.into_values().collect()
+}
