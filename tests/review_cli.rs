@@ -49,7 +49,11 @@ fn surveyor(root: &Path, id: &str) {
         id,
         &["assign", "--residents", RESIDENTS, "--questionnaire", Q],
     ));
-    ok(run(root, id, &["keygen", "--surveyor", id, "--no-password"]));
+    ok(run(
+        root,
+        id,
+        &["keygen", "--surveyor", id, "--no-password"],
+    ));
     let keys = root.join("keys");
     std::fs::create_dir_all(&keys).unwrap();
     std::fs::copy(
@@ -149,7 +153,10 @@ fn without_summary_the_interactive_review_is_not_available() {
     let out = review(tmp.path(), &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("not available yet") && err.contains("--summary"), "{err}");
+    assert!(
+        err.contains("not available yet") && err.contains("--summary"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -166,7 +173,11 @@ fn summary_json_shows_tampering_gaps_flags_and_surveyors() {
 
     tamper(&s1);
     let out = review(root, &["--summary", "--json"]);
-    assert_eq!(out.status.code(), Some(1), "a tampered batch fails the review");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a tampered batch fails the review"
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["all_valid"], false);
     let batches = v["batches"].as_array().unwrap();
@@ -189,10 +200,16 @@ fn summary_json_shows_tampering_gaps_flags_and_surveyors() {
     );
     // Only S02's valid batches count; S01 shows its invalid batch.
     let surveyors = v["surveyors"].as_array().unwrap();
-    let s1s = surveyors.iter().find(|s| s["surveyor_id"] == "S01").unwrap();
+    let s1s = surveyors
+        .iter()
+        .find(|s| s["surveyor_id"] == "S01")
+        .unwrap();
     assert_eq!(s1s["interviews"], 0);
     assert_eq!(s1s["invalid_batches"], 1);
-    let s2s = surveyors.iter().find(|s| s["surveyor_id"] == "S02").unwrap();
+    let s2s = surveyors
+        .iter()
+        .find(|s| s["surveyor_id"] == "S02")
+        .unwrap();
     assert_eq!(s2s["batches"], 2);
     assert_eq!(s2s["interviews"], 8);
     let rr1 = s2s["rr1"].as_f64().unwrap();
@@ -300,7 +317,10 @@ fn hand_over_copies_batches_untouched_and_signs_the_decisions() {
     assert_eq!(v["batches"].as_array().unwrap().len(), 3);
     let sha = &v["batches"][0]["sha256"];
     let data = std::fs::read(&s1).unwrap();
-    assert_eq!(sha, &Value::from(doorstep::questionnaire::hex_sha256(&data)));
+    assert_eq!(
+        sha,
+        &Value::from(doorstep::questionnaire::hex_sha256(&data))
+    );
     let decisions = v["decisions"].as_array().unwrap();
     assert_eq!(decisions.len(), 2);
     assert!(decisions.iter().any(|d| d["decision"] == "rejected"
@@ -333,8 +353,7 @@ fn hand_over_copies_batches_untouched_and_signs_the_decisions() {
         root,
         &["--hand-over", out2.to_str().unwrap(), "--exclude-invalid"],
     ));
-    let v: Value =
-        serde_json::from_slice(&std::fs::read(decisions_file(&out2)).unwrap()).unwrap();
+    let v: Value = serde_json::from_slice(&std::fs::read(decisions_file(&out2)).unwrap()).unwrap();
     assert_eq!(v["batches"].as_array().unwrap().len(), 2);
     assert_eq!(v["excluded_batches"].as_array().unwrap().len(), 1);
     assert!(!out2.join(s1.file_name().unwrap()).exists());
@@ -348,7 +367,13 @@ fn rejected_interview_goes_back_to_the_surveyor_and_out_again() {
     let rejected = interview_ids(&s1)[0].clone();
     ok(review(
         root,
-        &["--decide", &rejected, "--reject", "--comment", "please re-ask"],
+        &[
+            "--decide",
+            &rejected,
+            "--reject",
+            "--comment",
+            "please re-ask",
+        ],
     ));
     let out_dir = root.join("handover");
     ok(review(root, &["--hand-over", out_dir.to_str().unwrap()]));
@@ -363,7 +388,13 @@ fn rejected_interview_goes_back_to_the_surveyor_and_out_again() {
     let o = run(
         root,
         "S01",
-        &["assign", "--decisions", file, "--keys", wrong.to_str().unwrap()],
+        &[
+            "assign",
+            "--decisions",
+            file,
+            "--keys",
+            wrong.to_str().unwrap(),
+        ],
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no trusted key for supervisor SUP1"));
@@ -374,23 +405,42 @@ fn rejected_interview_goes_back_to_the_surveyor_and_out_again() {
     let text = ok(run(
         root,
         "S01",
-        &["assign", "--decisions", file, "--keys", supkeys.to_str().unwrap()],
+        &[
+            "assign",
+            "--decisions",
+            file,
+            "--keys",
+            supkeys.to_str().unwrap(),
+        ],
     ));
     assert!(text.contains("1 reopened"), "{text}");
     // Applying it again changes nothing.
     let again = ok(run(
         root,
         "S01",
-        &["assign", "--decisions", file, "--keys", supkeys.to_str().unwrap()],
+        &[
+            "assign",
+            "--decisions",
+            file,
+            "--keys",
+            supkeys.to_str().unwrap(),
+        ],
     ));
     assert!(again.contains("1 already reopened"), "{again}");
 
     let store = Store::open_in_dir(&root.join("S01")).unwrap();
     let original = uuid::Uuid::parse_str(&rejected).unwrap();
     let orig = store.interview(original).unwrap().unwrap();
-    assert_eq!(orig.status, InterviewStatus::Completed, "the original is untouched");
+    assert_eq!(
+        orig.status,
+        InterviewStatus::Completed,
+        "the original is untouched"
+    );
     let resident = orig.resident_id.clone();
-    let copy = store.in_progress_interview(&resident).unwrap().expect("reopened");
+    let copy = store
+        .in_progress_interview(&resident)
+        .unwrap()
+        .expect("reopened");
     assert_ne!(copy, original);
     let row = store.resident_row(&resident).unwrap().unwrap();
     assert_eq!(row.status, ResidentStatus::InProgress);
@@ -409,7 +459,13 @@ fn rejected_interview_goes_back_to_the_surveyor_and_out_again() {
     ok(run(
         root,
         "S01",
-        &["export", "--again", &old_batch_id, "--out", again_dir.to_str().unwrap()],
+        &[
+            "export",
+            "--again",
+            &old_batch_id,
+            "--out",
+            again_dir.to_str().unwrap(),
+        ],
     ));
     assert_eq!(
         std::fs::read(again_dir.join(s1.file_name().unwrap())).unwrap(),
@@ -427,12 +483,18 @@ fn rejected_interview_goes_back_to_the_surveyor_and_out_again() {
         .unwrap();
     drop(store);
     let next_dir = root.join("next");
-    ok(run(root, "S01", &["export", "--out", next_dir.to_str().unwrap()]));
+    ok(run(
+        root,
+        "S01",
+        &["export", "--out", next_dir.to_str().unwrap()],
+    ));
     let next = newest_batch(&next_dir);
     let text = std::fs::read_to_string(&next).unwrap();
     assert_eq!(interview_ids(&next), [copy.to_string()]);
     assert!(
-        text.contains(&format!("reopened from {rejected}: rejected by SUP1: please re-ask")),
+        text.contains(&format!(
+            "reopened from {rejected}: rejected by SUP1: please re-ask"
+        )),
         "the paradata ties the copy to the original"
     );
 }

@@ -108,7 +108,12 @@ fn simulated_work_with_a_speeder_and_a_straight_liner() {
     )
     .unwrap();
     assert_eq!(inbox.batches.len(), 2);
-    assert!(inbox.batches.iter().all(|b| b.signature == Signature::Valid));
+    assert!(
+        inbox
+            .batches
+            .iter()
+            .all(|b| b.signature == Signature::Valid)
+    );
     assert!(inbox.notes.is_empty(), "{:?}", inbox.notes);
     assert_eq!(inbox.interviews.len(), parsed.interviews.len() + 2);
     let codes = |id: &str| -> Vec<&str> {
@@ -123,7 +128,11 @@ fn simulated_work_with_a_speeder_and_a_straight_liner() {
     let s = codes("HAND-speeder");
     assert_eq!(s.iter().filter(|c| **c == "speeding").count(), 2, "{s:?}");
     let sp = inbox.interview("HAND-speeder").unwrap();
-    assert!(sp.flags.iter().any(|f| f.reason().contains("1 min, under 50%")));
+    assert!(
+        sp.flags
+            .iter()
+            .any(|f| f.reason().contains("1 min, under 50%"))
+    );
     assert!(codes("HAND-straight").contains(&"straight_lining"));
     let st = inbox.interview("HAND-straight").unwrap();
     assert!(
