@@ -133,8 +133,8 @@ pub fn run_decisions(places: &Places, args: &DecisionsArgs) -> anyhow::Result<Ex
                 "{}: warning: applying decisions WITHOUT checking their signature",
                 file.display()
             );
-            let bytes = std::fs::read(file)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let bytes =
+                std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             decisions_file::parse(file, &bytes)?
         }
         (None, false) => bail!(

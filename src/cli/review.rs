@@ -104,7 +104,11 @@ pub fn run(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
 
 fn load(a: &ReviewArgs) -> anyhow::Result<Inbox> {
     let keys = TrustedKeys::load(&a.keys)?;
-    let identities = a.identity.as_deref().map(Identities::from_file).transpose()?;
+    let identities = a
+        .identity
+        .as_deref()
+        .map(Identities::from_file)
+        .transpose()?;
     let thresholds = match &a.thresholds {
         Some(p) => Thresholds::load(p).map_err(|e| anyhow::anyhow!(e))?,
         None => Thresholds::default(),
@@ -123,7 +127,10 @@ fn load(a: &ReviewArgs) -> anyhow::Result<Inbox> {
     let inbox = open_inbox(&a.dir, &opts)
         .with_context(|| format!("cannot read the folder {}", a.dir.display()))?;
     if inbox.batches.is_empty() {
-        bail!("no batch files (*.jsonl, *.jsonl.age) under {}", a.dir.display());
+        bail!(
+            "no batch files (*.jsonl, *.jsonl.age) under {}",
+            a.dir.display()
+        );
     }
     Ok(inbox)
 }
@@ -427,7 +434,8 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         ".{}.tmp",
         path.file_name().unwrap_or_default().to_string_lossy()
     ));
-    let mut f = fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+    let mut f =
+        fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
     f.write_all(bytes)?;
     f.sync_all()?;
     drop(f);

@@ -107,7 +107,9 @@ impl DecisionsFile {
 pub enum DecisionsError {
     #[error("{path}: {what}")]
     Read { path: String, what: String },
-    #[error("{path}: the signature does not verify with the key of supervisor {supervisor}: {what}")]
+    #[error(
+        "{path}: the signature does not verify with the key of supervisor {supervisor}: {what}"
+    )]
     BadSignature {
         path: String,
         supervisor: String,
@@ -126,8 +128,8 @@ fn read_err(path: &Path, what: impl std::fmt::Display) -> DecisionsError {
 
 /// Parses a decisions file without checking any signature.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<DecisionsFile, DecisionsError> {
-    let f: DecisionsFile =
-        serde_json::from_slice(bytes).map_err(|e| read_err(path, format!("not a decisions file: {e}")))?;
+    let f: DecisionsFile = serde_json::from_slice(bytes)
+        .map_err(|e| read_err(path, format!("not a decisions file: {e}")))?;
     if f.format != FORMAT || f.version != VERSION {
         return Err(read_err(
             path,
@@ -150,7 +152,10 @@ pub fn read_verified(path: &Path, keys: &TrustedKeys) -> Result<DecisionsFile, D
     let sig_bytes = std::fs::read(&sig_path).map_err(|e| {
         read_err(
             path,
-            format!("cannot read the signature {}: {e}", Path::new(&sig_path).display()),
+            format!(
+                "cannot read the signature {}: {e}",
+                Path::new(&sig_path).display()
+            ),
         )
     })?;
     let bad = |what: &str| DecisionsError::BadSignature {

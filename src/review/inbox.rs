@@ -232,7 +232,9 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
         };
         // A valid batch without content (encrypted, no identity) shows its
         // counts from the signed manifest only.
-        let trusted = (signature == Signature::Valid).then_some(parsed.as_ref()).flatten();
+        let trusted = (signature == Signature::Valid)
+            .then_some(parsed.as_ref())
+            .flatten();
         let claimed = parsed.as_ref();
         let mut visit_dispositions = BTreeMap::new();
         if let Some(p) = trusted {
@@ -246,7 +248,11 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
             path: verdict.path.clone(),
             signature,
             status: verdict.status.to_string(),
-            findings: verdict.findings.iter().map(SequenceFinding::to_string).collect(),
+            findings: verdict
+                .findings
+                .iter()
+                .map(SequenceFinding::to_string)
+                .collect(),
             batch_id: verdict
                 .batch_id
                 .or(claimed.map(|p| p.manifest.batch_id))
@@ -372,7 +378,10 @@ fn score_and_flag(
     let mut groups: HashMap<QKey, Vec<usize>> = HashMap::new();
     for (i, iv) in interviews.iter().enumerate() {
         groups
-            .entry((iv.questionnaire_id.clone(), iv.questionnaire_version.clone()))
+            .entry((
+                iv.questionnaire_id.clone(),
+                iv.questionnaire_version.clone(),
+            ))
             .or_default()
             .push(i);
     }
@@ -473,13 +482,12 @@ fn summarise(
         if iv.status == InterviewStatus::Completed {
             e.completed += 1;
             if let Some(o) = iv.overall_score {
-                scores
-                    .entry(iv.surveyor_id.as_str())
-                    .or_default()
-                    .push(crate::scoring::InterviewScores {
+                scores.entry(iv.surveyor_id.as_str()).or_default().push(
+                    crate::scoring::InterviewScores {
                         dimensions: BTreeMap::new(),
                         overall: Some(o),
-                    });
+                    },
+                );
             }
         }
         if !iv.flags.is_empty() {
@@ -495,7 +503,9 @@ fn summarise(
         if let Some(e) = by.get_mut(s) {
             e.residents = last.len();
             for d in last.values() {
-                *e.final_dispositions.entry(d.code().to_string()).or_default() += 1;
+                *e.final_dispositions
+                    .entry(d.code().to_string())
+                    .or_default() += 1;
             }
             e.rr1 = response_rate_rr1(last.into_values());
         }

@@ -124,7 +124,8 @@ impl Store {
     }
 
     pub fn decision(&self, interview_id: &str) -> Result<Option<Decision>> {
-        let sql = format!("SELECT {DECISION_COLUMNS} FROM review_decisions WHERE interview_id = ?1");
+        let sql =
+            format!("SELECT {DECISION_COLUMNS} FROM review_decisions WHERE interview_id = ?1");
         Ok(self
             .conn
             .query_row(&sql, [interview_id], decision_from_row)

@@ -1,0 +1,500 @@
+//! `doorstep review` end to end on temporary folders: two surveyors export
+//! batches with the real binary, a supervisor reviews, decides and hands
+//! over, and the decisions go back to a surveyor.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use doorstep::assignment::Disposition;
+use doorstep::store::decisions::DecisionKind;
+use doorstep::store::{InterviewStatus, ResidentStatus, Store};
+use serde_json::Value;
+use tempfile::TempDir;
+
+const Q: &str = "questionnaires/resident-satisfaction.toml";
+const RESIDENTS: &str = "examples/demo-residents.csv";
+
+/// A doorstep command on `root/<who>` (data) and `root/<who>.toml` (config).
+fn doorstep(root: &Path, who: &str) -> Command {
+    let mut c = Command::cargo_bin("doorstep").unwrap();
+    c.arg("--data-dir")
+        .arg(root.join(who))
+        .arg("--config")
+        .arg(root.join(format!("{who}.toml")))
+        .env_remove("DOORSTEP_DATA_DIR")
+        .env_remove("DOORSTEP_CONFIG")
+        .env_remove("DOORSTEP_KEY_PASSWORD");
+    c
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "stdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn run(root: &Path, who: &str, args: &[&str]) -> Output {
+    doorstep(root, who).args(args).output().unwrap()
+}
+
+/// A surveyor with a key and an assignment.
+fn surveyor(root: &Path, id: &str) {
+    ok(run(
+        root,
+        id,
+        &["assign", "--residents", RESIDENTS, "--questionnaire", Q],
+    ));
+    ok(run(
+        root,
+        id,
+        &["keygen", "--surveyor", id, "--no-password"],
+    ));
+    let keys = root.join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    std::fs::copy(
+        root.join(id).join("keys").join(format!("{id}.pub")),
+        keys.join(format!("{id}.pub")),
+    )
+    .unwrap();
+}
+
+fn work(root: &Path, id: &str, n: usize, seed: u64) -> PathBuf {
+    let day = format!("2026-11-{:02}", 2 + seed % 20);
+    ok(run(
+        root,
+        id,
+        &[
+            "simulate",
+            "--interviews",
+            &n.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--surveyor",
+            id,
+            "--day",
+            &day,
+        ],
+    ));
+    let inbox = root.join("inbox").join(id);
+    ok(run(root, id, &["export", "--out", inbox.to_str().unwrap()]));
+    newest_batch(&inbox)
+}
+
+fn newest_batch(dir: &Path) -> PathBuf {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    v.sort();
+    v.pop().unwrap()
+}
+
+fn interview_ids(batch: &Path) -> Vec<String> {
+    std::fs::read_to_string(batch)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["kind"] == "interview")
+        .map(|v| v["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn review(root: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "review".to_string(),
+        root.join("inbox").display().to_string(),
+        "--keys".into(),
+        root.join("keys").display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    doorstep(root, "sup").args(&args).output().unwrap()
+}
+
+/// S01: one good batch. S02: batches 1 and 3 (2 is missing: a gap).
+fn two_surveyors(root: &Path) -> (PathBuf, PathBuf) {
+    surveyor(root, "S01");
+    surveyor(root, "S02");
+    let s1 = work(root, "S01", 10, 1);
+    work(root, "S02", 6, 2);
+    let s2b2 = work(root, "S02", 2, 3);
+    work(root, "S02", 2, 4);
+    std::fs::remove_file(&s2b2).unwrap();
+    std::fs::remove_file(format!("{}.minisig", s2b2.display())).unwrap();
+    ok(run(
+        root,
+        "sup",
+        &["keygen", "--surveyor", "SUP1", "--no-password"],
+    ));
+    (s1, s2b2)
+}
+
+fn tamper(batch: &Path) {
+    let text = std::fs::read_to_string(batch).unwrap();
+    // Change one rating: same size, different bytes.
+    let pat = r#""type":"rating","value":"#;
+    let at = text.find(pat).unwrap() + pat.len();
+    let mut bytes = text.into_bytes();
+    bytes[at] = if bytes[at] == b'3' { b'4' } else { b'3' };
+    std::fs::write(batch, bytes).unwrap();
+}
+
+#[test]
+fn without_summary_the_interactive_review_is_not_available() {
+    let tmp = TempDir::new().unwrap();
+    std::fs::create_dir_all(tmp.path().join("inbox")).unwrap();
+    std::fs::create_dir_all(tmp.path().join("keys")).unwrap();
+    let out = review(tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not available yet") && err.contains("--summary"),
+        "{err}"
+    );
+}
+
+#[test]
+fn summary_json_shows_tampering_gaps_flags_and_surveyors() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    let (s1, _) = two_surveyors(root);
+    // Text and JSON agree before tampering: all valid, exit 0 only if no
+    // verification failure (a gap is a finding, not a failure).
+    let out = review(root, &["--summary"]);
+    let text = ok(out);
+    assert!(text.contains("surveyors:"), "{text}");
+    assert!(text.contains("gap between 1 and 3"), "{text}");
+
+    tamper(&s1);
+    let out = review(root, &["--summary", "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a tampered batch fails the review"
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["all_valid"], false);
+    let batches = v["batches"].as_array().unwrap();
+    assert_eq!(batches.len(), 3);
+    let s1b = &batches[0];
+    assert_eq!(s1b["signature"], "invalid");
+    assert!(
+        s1b["status"].as_str().unwrap().starts_with("TAMPERED"),
+        "{s1b}"
+    );
+    assert_eq!(batches[1]["signature"], "valid");
+    assert_eq!(batches[2]["sequence"], 3);
+    assert!(
+        batches[2]["findings"][0]
+            .as_str()
+            .unwrap()
+            .contains("gap between 1 and 3"),
+        "{}",
+        batches[2]
+    );
+    // Only S02's valid batches count; S01 shows its invalid batch.
+    let surveyors = v["surveyors"].as_array().unwrap();
+    let s1s = surveyors
+        .iter()
+        .find(|s| s["surveyor_id"] == "S01")
+        .unwrap();
+    assert_eq!(s1s["interviews"], 0);
+    assert_eq!(s1s["invalid_batches"], 1);
+    let s2s = surveyors
+        .iter()
+        .find(|s| s["surveyor_id"] == "S02")
+        .unwrap();
+    assert_eq!(s2s["batches"], 2);
+    assert_eq!(s2s["interviews"], 8);
+    let rr1 = s2s["rr1"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&rr1));
+    assert!(s2s["mean_overall_score"].as_f64().is_some());
+    assert!(s2s["completion_rate"].as_f64().unwrap() > 0.0);
+    assert_eq!(v["interviews"], 8);
+    for f in v["flagged"].as_array().unwrap() {
+        assert_eq!(f["surveyor_id"], "S02");
+        assert!(f["flags"][0]["reason"].as_str().is_some());
+    }
+    assert!(v["communities"].is_null());
+}
+
+#[test]
+fn decisions_survive_restarts_and_invalid_batches_cannot_be_approved() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    let (s1, _) = two_surveyors(root);
+    let s2 = newest_batch(&root.join("inbox/S02"));
+    let good = interview_ids(&s2)[0].clone();
+    ok(review(
+        root,
+        &["--decide", &good, "--reject", "--comment", "re-ask Q3"],
+    ));
+    // Changing one's mind replaces the decision.
+    let bad_one = interview_ids(&s1)[0].clone();
+    tamper(&s1);
+    let out = review(root, &["--decide", &bad_one, "--approve"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("fails verification") && err.contains("cannot be approved"),
+        "{err}"
+    );
+    let out = review(root, &["--decide", "no-such-interview", "--approve"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no interview no-such-interview"));
+
+    // A new process, a new connection: the decision is there.
+    let store = Store::open_in_dir(&root.join("sup")).unwrap();
+    let d = store.decision(&good).unwrap().expect("kept");
+    assert_eq!(d.decision, DecisionKind::Rejected);
+    assert_eq!(d.comment.as_deref(), Some("re-ask Q3"));
+    assert_eq!(d.supervisor_id, "SUP1");
+    assert_eq!(d.surveyor_id, "S02");
+    assert!(store.decision(&bad_one).unwrap().is_none());
+    drop(store);
+    ok(review(root, &["--decide", &good, "--approve"]));
+    let store = Store::open_in_dir(&root.join("sup")).unwrap();
+    assert_eq!(store.decisions().unwrap().len(), 1);
+    assert_eq!(
+        store.decision(&good).unwrap().unwrap().decision,
+        DecisionKind::Approved
+    );
+}
+
+fn minisign_available() -> bool {
+    std::process::Command::new("minisign")
+        .arg("-v")
+        .output()
+        .is_ok()
+}
+
+fn decisions_file(out: &Path) -> PathBuf {
+    std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            n.starts_with("decisions-SUP1-") && n.ends_with(".json")
+        })
+        .expect("a decisions file")
+}
+
+#[test]
+fn hand_over_copies_batches_untouched_and_signs_the_decisions() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    let (s1, _) = two_surveyors(root);
+    let ids = interview_ids(&s1);
+    ok(review(
+        root,
+        &["--decide", &ids[0], "--reject", "--comment", "speeding"],
+    ));
+    ok(review(root, &["--decide", &ids[1], "--approve"]));
+    let out_dir = root.join("handover");
+    ok(review(root, &["--hand-over", out_dir.to_str().unwrap()]));
+
+    for dir in ["inbox/S01", "inbox/S02"] {
+        for e in std::fs::read_dir(root.join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            let copy = out_dir.join(p.file_name().unwrap());
+            assert_eq!(
+                std::fs::read(&p).unwrap(),
+                std::fs::read(&copy).unwrap(),
+                "{} is not byte-identical",
+                copy.display()
+            );
+        }
+    }
+    let file = decisions_file(&out_dir);
+    let v: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(v["format"], "doorstep-decisions");
+    assert_eq!(v["supervisor_id"], "SUP1");
+    assert_eq!(v["batches"].as_array().unwrap().len(), 3);
+    let sha = &v["batches"][0]["sha256"];
+    let data = std::fs::read(&s1).unwrap();
+    assert_eq!(
+        sha,
+        &Value::from(doorstep::questionnaire::hex_sha256(&data))
+    );
+    let decisions = v["decisions"].as_array().unwrap();
+    assert_eq!(decisions.len(), 2);
+    assert!(decisions.iter().any(|d| d["decision"] == "rejected"
+        && d["comment"] == "speeding"
+        && d["interview_id"] == ids[0].as_str()));
+
+    let pubkey = root.join("sup/keys/SUP1.pub");
+    if minisign_available() {
+        let o = std::process::Command::new("minisign")
+            .arg("-Vm")
+            .arg(&file)
+            .arg("-p")
+            .arg(&pubkey)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("doorstep decisions supervisor:SUP1"));
+    } else {
+        eprintln!("minisign is not installed: stock verification of the decisions file skipped");
+    }
+
+    // A tampered batch stops the hand-over unless it is excluded.
+    tamper(&s1);
+    let out2 = root.join("handover2");
+    let o = review(root, &["--hand-over", out2.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--exclude-invalid"));
+    assert!(!out2.exists());
+    ok(review(
+        root,
+        &["--hand-over", out2.to_str().unwrap(), "--exclude-invalid"],
+    ));
+    let v: Value = serde_json::from_slice(&std::fs::read(decisions_file(&out2)).unwrap()).unwrap();
+    assert_eq!(v["batches"].as_array().unwrap().len(), 2);
+    assert_eq!(v["excluded_batches"].as_array().unwrap().len(), 1);
+    assert!(!out2.join(s1.file_name().unwrap()).exists());
+}
+
+#[test]
+fn rejected_interview_goes_back_to_the_surveyor_and_out_again() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    let (s1, _) = two_surveyors(root);
+    let rejected = interview_ids(&s1)[0].clone();
+    ok(review(
+        root,
+        &[
+            "--decide",
+            &rejected,
+            "--reject",
+            "--comment",
+            "please re-ask",
+        ],
+    ));
+    let out_dir = root.join("handover");
+    ok(review(root, &["--hand-over", out_dir.to_str().unwrap()]));
+    let file = decisions_file(&out_dir);
+    let file = file.to_str().unwrap();
+
+    // Refused without a key, or with a key that is not the supervisor's.
+    let o = run(root, "S01", &["assign", "--decisions", file]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--unverified"));
+    let wrong = root.join("keys"); // surveyors' keys, no SUP1.pub
+    let o = run(
+        root,
+        "S01",
+        &[
+            "assign",
+            "--decisions",
+            file,
+            "--keys",
+            wrong.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no trusted key for supervisor SUP1"));
+
+    let supkeys = root.join("supkeys");
+    std::fs::create_dir_all(&supkeys).unwrap();
+    std::fs::copy(root.join("sup/keys/SUP1.pub"), supkeys.join("SUP1.pub")).unwrap();
+    let text = ok(run(
+        root,
+        "S01",
+        &[
+            "assign",
+            "--decisions",
+            file,
+            "--keys",
+            supkeys.to_str().unwrap(),
+        ],
+    ));
+    assert!(text.contains("1 reopened"), "{text}");
+    // Applying it again changes nothing.
+    let again = ok(run(
+        root,
+        "S01",
+        &[
+            "assign",
+            "--decisions",
+            file,
+            "--keys",
+            supkeys.to_str().unwrap(),
+        ],
+    ));
+    assert!(again.contains("1 already reopened"), "{again}");
+
+    let store = Store::open_in_dir(&root.join("S01")).unwrap();
+    let original = uuid::Uuid::parse_str(&rejected).unwrap();
+    let orig = store.interview(original).unwrap().unwrap();
+    assert_eq!(
+        orig.status,
+        InterviewStatus::Completed,
+        "the original is untouched"
+    );
+    let resident = orig.resident_id.clone();
+    let copy = store
+        .in_progress_interview(&resident)
+        .unwrap()
+        .expect("reopened");
+    assert_ne!(copy, original);
+    let row = store.resident_row(&resident).unwrap().unwrap();
+    assert_eq!(row.status, ResidentStatus::InProgress);
+    let note = store.reopen_note(&resident).unwrap().unwrap();
+    assert_eq!(note.comment.as_deref(), Some("please re-ask"));
+    assert_eq!(note.original_id, original);
+    let answers_before = store.load_interview(original).unwrap().answers;
+    assert_eq!(store.load_interview(copy).unwrap().answers, answers_before);
+
+    // The old batch is still reproducible byte for byte.
+    let old_batch_id = {
+        let name = s1.file_name().unwrap().to_string_lossy().to_string();
+        name["doorstep-S01-000001-".len()..name.len() - ".jsonl".len()].to_string()
+    };
+    let again_dir = root.join("again");
+    ok(run(
+        root,
+        "S01",
+        &[
+            "export",
+            "--again",
+            &old_batch_id,
+            "--out",
+            again_dir.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(
+        std::fs::read(again_dir.join(s1.file_name().unwrap())).unwrap(),
+        std::fs::read(&s1).unwrap()
+    );
+
+    // The surveyor corrects and finishes the copy; the next batch has it.
+    store
+        .finish_interview(
+            copy,
+            InterviewStatus::Completed,
+            Disposition::Complete,
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    drop(store);
+    let next_dir = root.join("next");
+    ok(run(
+        root,
+        "S01",
+        &["export", "--out", next_dir.to_str().unwrap()],
+    ));
+    let next = newest_batch(&next_dir);
+    let text = std::fs::read_to_string(&next).unwrap();
+    assert_eq!(interview_ids(&next), [copy.to_string()]);
+    assert!(
+        text.contains(&format!(
+            "reopened from {rejected}: rejected by SUP1: please re-ask"
+        )),
+        "the paradata ties the copy to the original"
+    );
+}
