@@ -180,7 +180,7 @@ fn interview(
     let clock = Arc::new(Mutex::new(*now));
     let read = Arc::clone(&clock);
     let started = *now;
-    let id = uuid_v7_at(started, rng);
+    let id = uuid_v7_at(started, store.device_id(), rng);
     store.start_interview_with_id(
         id,
         &resident.resident_id,
@@ -260,10 +260,15 @@ fn interview(
     Ok(saved)
 }
 
-/// A UUID v7 for a simulated moment, random bits from the seeded generator.
-fn uuid_v7_at(at: DateTime<Utc>, rng: &mut ChaCha8Rng) -> Uuid {
+/// A UUID v7 for a simulated moment, random bits from the seeded generator
+/// mixed with the device id: two laptops simulating with one seed must not
+/// make the same interview ids.
+fn uuid_v7_at(at: DateTime<Utc>, device: Uuid, rng: &mut ChaCha8Rng) -> Uuid {
     let mut bytes = [0u8; 10];
     rng.fill(&mut bytes);
+    for (b, d) in bytes.iter_mut().zip(device.as_bytes().iter().rev()) {
+        *b ^= d;
+    }
     uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis().max(0) as u64, &bytes)
         .into_uuid()
 }
@@ -359,12 +364,9 @@ fn candidate(
             }
         }
         QuestionKind::YesNo => AnswerValue::YesNo {
-            // Consent-like questions (required, no way out) are mostly yes.
-            value: rng.random_bool(if question.required && !question.allow_special {
-                0.97
-            } else {
-                0.7
-            }),
+            // Consent-like questions (required, no way out) are yes: a "no"
+            // there is a refusal at the door, which the outcome mix covers.
+            value: (question.required && !question.allow_special) || rng.random_bool(0.7),
         },
         QuestionKind::Integer { min, max } => {
             let lo = min.unwrap_or(0);

@@ -145,18 +145,18 @@ fn tamper(batch: &Path) {
     std::fs::write(batch, bytes).unwrap();
 }
 
+/// Without a mode the review app opens; before any terminal is touched the
+/// folder and keys are checked, and their problems named.
 #[test]
-fn without_summary_the_interactive_review_is_not_available() {
+fn without_a_mode_the_review_app_first_checks_folder_and_keys() {
     let tmp = TempDir::new().unwrap();
     std::fs::create_dir_all(tmp.path().join("inbox")).unwrap();
     std::fs::create_dir_all(tmp.path().join("keys")).unwrap();
     let out = review(tmp.path(), &[]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("not available yet") && err.contains("--summary"),
-        "{err}"
-    );
+    assert!(err.contains("no trusted keys"), "{err}");
+    assert!(out.stdout.is_empty());
 }
 
 #[test]

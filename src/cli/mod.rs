@@ -7,6 +7,7 @@ pub mod check;
 pub mod export;
 pub mod keys;
 pub mod review;
+pub mod review_app;
 pub mod simulate;
 pub mod status;
 pub mod verify;

@@ -21,10 +21,6 @@ use serde_json::json;
 
 use super::{Places, keys};
 
-/// Without `--summary`, `--decide` or `--hand-over`: the interactive review
-/// is not built yet.
-const NOT_AVAILABLE: u8 = 2;
-
 #[derive(clap::Args, Debug)]
 pub struct ReviewArgs {
     /// Folder holding the day's batches (searched recursively).
@@ -68,15 +64,7 @@ pub struct ReviewArgs {
 
 pub fn run(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
     if !a.summary && a.decide.is_none() && a.hand_over.is_none() {
-        eprintln!(
-            "doorstep review: the interactive review screen is not available yet.\n\
-             Use `doorstep review {} --keys {} --summary` for the inbox and flags, \
-             --decide ID --approve|--reject to record a decision, \
-             and --hand-over OUT to hand over.",
-            a.dir.display(),
-            a.keys.display()
-        );
-        return Ok(ExitCode::from(NOT_AVAILABLE));
+        return super::review_app::run(places, load(a)?);
     }
     if a.decide.is_some() && !a.approve && !a.reject {
         bail!("--decide needs --approve or --reject");

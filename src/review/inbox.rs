@@ -146,6 +146,12 @@ pub struct Inbox {
     /// Things the supervisor should know that are not a batch's fault
     /// (a questionnaire not available for scoring and flags...).
     pub notes: Vec<String>,
+    /// The visits of the valid batches, for each resident's history.
+    #[serde(skip)]
+    pub visits: Vec<VisitRecord>,
+    /// The questionnaires found for the valid batches, by (id, version).
+    #[serde(skip)]
+    pub questionnaires: HashMap<(String, String), Questionnaire>,
 }
 
 impl Inbox {
@@ -320,6 +326,7 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
         .collect();
     let surveyors = summarise(&batches, &interviews, &visits);
     let rr1 = response_rate_rr1(last_dispositions(visits.iter().map(|(_, v)| *v)).into_values());
+    let visits = visits.into_iter().map(|(_, v)| v.clone()).collect();
     Ok(Inbox {
         folder: folder.to_path_buf(),
         batches,
@@ -327,6 +334,8 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
         surveyors,
         rr1,
         notes,
+        visits,
+        questionnaires,
     })
 }
 

@@ -4,6 +4,7 @@ pub mod app;
 pub mod data;
 pub mod i18n;
 pub mod keys;
+pub mod review;
 pub mod screens;
 pub mod terminal;
 pub mod theme;

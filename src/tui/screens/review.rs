@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
 
 use crate::interview::{Answer, AnswerValue, Interview, Slot};
-use crate::questionnaire::QuestionKind;
+use crate::questionnaire::{QuestionIdx, QuestionKind, Questionnaire};
 use crate::tui::i18n::Lang;
 use crate::tui::theme::Theme;
 
@@ -149,10 +149,13 @@ impl ReviewState {
 
 /// An answer as the review shows it: choice labels, special responses named.
 pub fn answer_text(flow: &Interview<'_>, slot: Slot, a: &Answer) -> String {
-    let q = flow.questionnaire();
-    let lang = flow.language();
+    answer_label(flow.questionnaire(), slot.question, flow.language(), a)
+}
+
+/// An answer to question `question` of `q` in words, in `lang`.
+pub fn answer_label(q: &Questionnaire, question: QuestionIdx, lang: &str, a: &Answer) -> String {
     let label_of = |v: &str| {
-        q.questions[slot.question]
+        q.questions[question]
             .kind
             .choice_spec()
             .and_then(|c| c.choices.iter().find(|c| c.value == v))
@@ -183,7 +186,7 @@ pub fn answer_text(flow: &Interview<'_>, slot: Slot, a: &Answer) -> String {
             }
             AnswerValue::Integer { value } => value.to_string(),
             AnswerValue::Decimal { value } => value.to_string(),
-            AnswerValue::Text { value } => truncate(&value.replace('\n', " "), 30),
+            AnswerValue::Text { value } => value.replace('\n', " "),
             AnswerValue::Date { value } => value.format("%Y-%m-%d").to_string(),
             AnswerValue::Time { value } => value.format("%H:%M").to_string(),
         },

@@ -1,0 +1,34 @@
+//! `doorstep review DIR --keys KEYS` with no other action: the supervisor's
+//! review app in the terminal.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use doorstep::review::inbox::Inbox;
+use doorstep::tui::review::ReviewApp;
+use doorstep::tui::terminal::TerminalGuard;
+use ratatui::crossterm::event::{self, Event};
+
+use super::Places;
+
+pub fn run(places: &Places, inbox: Inbox) -> anyhow::Result<ExitCode> {
+    let opened = places.open()?;
+    let ui = places.ui_language(&opened.config)?;
+    let supervisor =
+        opened.config.surveyor_id.clone().context(
+            "no supervisor id configured: run `doorstep keygen --surveyor YOUR_ID` first",
+        )?;
+    let mut app = ReviewApp::new(inbox, opened.store, supervisor, ui);
+    let mut guard = TerminalGuard::enter().context("cannot open the terminal")?;
+    while !app.quit {
+        guard.terminal.draw(|f| app.draw(f))?;
+        if event::poll(Duration::from_millis(500))?
+            && let Event::Key(key) = event::read()?
+        {
+            app.handle_key(key);
+        }
+    }
+    drop(guard);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,197 @@
+//! The supervisor's review app, driven key by key on batches exported by
+//! two simulated surveyors: tabs, the flagged interviews, the detail, and
+//! decisions that survive a restart.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use doorstep::batch::{SigningKey, TrustedKeys, keygen};
+use doorstep::review::flags::Thresholds;
+use doorstep::review::inbox::{InboxOptions, open_inbox};
+use doorstep::simulate::{SimulateOptions, simulate};
+use doorstep::store::Store;
+use doorstep::store::decisions::DecisionKind;
+use doorstep::tui::i18n::Lang;
+use doorstep::tui::review::ReviewApp;
+use doorstep::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tempfile::TempDir;
+
+/// One surveyor's day: simulated work, exported into `out`.
+fn surveyor_day(root: &Path, id: &str, seed: u64, out: &Path, keys: &Path) {
+    let dir = root.join(id);
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Store::open_in_dir(&dir).unwrap();
+    let q = doorstep::demo::load(&store).unwrap();
+    let opts = SimulateOptions {
+        interviews: 4,
+        seed,
+        surveyor_id: id.into(),
+        day: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+    };
+    simulate(&store, &q, &opts).unwrap();
+    let made = keygen(&dir, id, None, false).unwrap();
+    std::fs::copy(&made.public_key_path, keys.join(format!("{id}.pub"))).unwrap();
+    let key = SigningKey::load(&made.secret_key_path, |_| Ok(String::new())).unwrap();
+    doorstep::export::export(&store, &key, out, &[]).unwrap();
+}
+
+struct Fixture {
+    app: ReviewApp,
+    root: TempDir,
+}
+
+fn fixture(ui: Lang) -> Fixture {
+    let root = TempDir::new().unwrap();
+    let out = root.path().join("inbox");
+    let keys = root.path().join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    surveyor_day(root.path(), "wang01", 1, &out, &keys);
+    surveyor_day(root.path(), "li02", 2, &out, &keys);
+    let trusted = TrustedKeys::load(&keys).unwrap();
+    let opts = InboxOptions {
+        keys: &trusted,
+        identities: None,
+        questionnaires: Vec::new(),
+        thresholds: Thresholds::default(),
+    };
+    let inbox = open_inbox(&out, &opts).unwrap();
+    std::fs::create_dir_all(root.path().join("supervisor")).unwrap();
+    let store = Store::open_in_dir(&root.path().join("supervisor")).unwrap();
+    let mut app = ReviewApp::new(inbox, store, "sup01".into(), ui);
+    app.theme = Theme { color: false };
+    Fixture { app, root }
+}
+
+fn press(app: &mut ReviewApp, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn keys(app: &mut ReviewApp, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\n' => press(app, KeyCode::Enter),
+            c => press(app, KeyCode::Char(c)),
+        }
+    }
+}
+
+fn screen(app: &ReviewApp, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| app.draw(f)).unwrap();
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut skip = 0;
+        for x in 0..w {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let s = buf[(x, y)].symbol();
+            skip = unicode_cols(s).saturating_sub(1);
+            out.push_str(s);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn unicode_cols(s: &str) -> usize {
+    ratatui::text::Line::from(s).width()
+}
+
+#[test]
+fn the_inbox_lists_each_surveyors_batch_with_its_signature_and_rates() {
+    let f = fixture(Lang::En);
+    let text = screen(&f.app, 100, 30);
+    assert!(text.contains("1 Inbox"), "{text}");
+    assert!(text.contains("wang01") && text.contains("li02"), "{text}");
+    assert_eq!(text.matches("valid").count(), 2, "{text}");
+    assert!(text.contains("RR1"), "{text}");
+}
+
+#[test]
+fn interviews_open_in_detail_and_a_rejection_needs_a_reason_and_survives_a_restart() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    keys(app, "2");
+    let list = screen(app, 100, 30);
+    assert!(list.contains("8 interviews"), "{list}");
+    press(app, KeyCode::Enter);
+    let detail = screen(app, 100, 40);
+    assert!(detail.contains("Answers"), "{detail}");
+    assert!(
+        detail.contains("Are you willing to take part"),
+        "labels from the questionnaire: {detail}"
+    );
+    assert!(detail.contains("Time on each question"), "{detail}");
+    assert!(detail.contains("Visits"), "{detail}");
+    // Reject: a reason is required.
+    keys(app, "r");
+    assert!(screen(app, 100, 30).contains("Reject this interview"));
+    press(app, KeyCode::Enter);
+    assert!(screen(app, 100, 30).contains("Say why"));
+    keys(app, "please ask question 12 again\n");
+    assert!(screen(app, 100, 30).contains("Rejected:"));
+    press(app, KeyCode::Esc);
+    // Approve the next one.
+    press(app, KeyCode::Down);
+    keys(app, "a\n");
+    let list = screen(app, 100, 30);
+    assert!(
+        list.contains("rejected") && list.contains("approved"),
+        "{list}"
+    );
+
+    // The decisions are in the supervisor's store, after a restart too.
+    let store = Store::open_in_dir(&f.root.path().join("supervisor")).unwrap();
+    let decisions = store.decisions().unwrap();
+    assert_eq!(decisions.len(), 2);
+    let rejected = decisions
+        .iter()
+        .find(|d| d.decision == DecisionKind::Rejected)
+        .unwrap();
+    assert_eq!(
+        rejected.comment.as_deref(),
+        Some("please ask question 12 again")
+    );
+    assert_eq!(rejected.supervisor_id, "sup01");
+}
+
+#[test]
+fn filters_and_sorting_narrow_the_list() {
+    let mut f = fixture(Lang::Zh);
+    let app = &mut f.app;
+    keys(app, "2");
+    assert!(screen(app, 100, 30).contains("筛选: 全部"));
+    keys(app, "f");
+    assert!(screen(app, 100, 30).contains("筛选: 有标记"));
+    keys(app, "o");
+    assert!(screen(app, 100, 30).contains("排序: 访问员"));
+    // Each of the five flags, then the undecided ones.
+    for _ in 0..6 {
+        keys(app, "f");
+    }
+    assert!(screen(app, 100, 30).contains("筛选: 未决定"));
+}
+
+#[test]
+fn the_day_summary_draws_its_charts_and_too_small_is_said() {
+    let mut f = fixture(Lang::En);
+    keys(&mut f.app, "3");
+    let text = screen(&f.app, 100, 30);
+    for title in [
+        "Completed (of residents)",
+        "Response rate RR1",
+        "Mean score per dimension",
+        "Interview length",
+    ] {
+        assert!(text.contains(title), "{title}: {text}");
+    }
+    assert!(screen(&f.app, 79, 24).contains("Terminal too small"));
+    keys(&mut f.app, "q");
+    assert!(f.app.quit);
+}
