@@ -215,16 +215,17 @@ fn read_parsed(path: &Path, identities: Option<&Identities>) -> (String, Option<
 /// Opens every batch under `folder` into the inbox model.
 pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inbox> {
     let files = find_batch_files(folder)?;
-    // Verification (which hashes and parses each file) and our own parse
-    // run side by side: the two cores each take one pass.
-    let (verdicts, parsed) = std::thread::scope(|s| {
-        let v = s.spawn(|| verify_batches(&files, opts.keys, opts.identities));
-        let p: Vec<(String, Option<ParsedBatch>)> = files
-            .iter()
-            .map(|f| read_parsed(f, opts.identities))
-            .collect();
-        (v.join().expect("verification thread"), p)
-    });
+    // Verification hashes and parses each file once, on every core; a
+    // sound batch comes back parsed. Only for the others do we read what
+    // the file claims (to say which interviews an invalid batch holds).
+    let mut verdicts = verify_batches(&files, opts.keys, opts.identities);
+    let parsed: Vec<(String, Option<ParsedBatch>)> = verdicts
+        .iter_mut()
+        .map(|v| match (v.parsed.take(), v.sha256.clone()) {
+            (Some(p), Some(sha)) => (sha, Some(*p)),
+            _ => read_parsed(&v.path, opts.identities),
+        })
+        .collect();
     let offset = FixedOffset::east_opt(opts.thresholds.utc_offset_hours * 3600)
         .unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
 
