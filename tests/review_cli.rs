@@ -447,6 +447,9 @@ fn rejected_interview_goes_back_to_the_surveyor_and_out_again() {
     let note = store.reopen_note(&resident).unwrap().unwrap();
     assert_eq!(note.comment.as_deref(), Some("please re-ask"));
     assert_eq!(note.original_id, original);
+    // The surveyor's app shows why on the resident's screen.
+    let screen = doorstep::tui::data::resident_screen(&store, &resident).unwrap();
+    assert_eq!(screen.supervisor_comment.as_deref(), Some("please re-ask"));
     let answers_before = store.load_interview(original).unwrap().answers;
     assert_eq!(store.load_interview(copy).unwrap().answers, answers_before);
 

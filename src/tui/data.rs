@@ -99,12 +99,12 @@ pub fn resident_screen(store: &Store, resident_id: &str) -> Result<ResidentScree
         .in_progress_interview(resident_id)
         .map_err(say)?
         .is_some();
-    Ok(ResidentScreen::new(
-        row.resident,
-        row.status,
-        visits,
-        in_progress,
-    ))
+    let mut screen = ResidentScreen::new(row.resident, row.status, visits, in_progress);
+    // An interview the supervisor sent back: say why, where the surveyor looks.
+    if let Some(note) = store.reopen_note(resident_id).map_err(say)? {
+        screen.supervisor_comment = Some(note.comment.unwrap_or_default());
+    }
+    Ok(screen)
 }
 
 pub fn record_visit(

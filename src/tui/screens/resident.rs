@@ -73,6 +73,8 @@ pub struct ResidentScreen {
     pub has_interview_in_progress: bool,
     form: Option<VisitForm>,
     pub message: Option<String>,
+    /// Why the supervisor sent this resident's interview back, if they did.
+    pub supervisor_comment: Option<String>,
 }
 
 impl ResidentScreen {
@@ -89,6 +91,7 @@ impl ResidentScreen {
             has_interview_in_progress: in_progress,
             form: None,
             message: None,
+            supervisor_comment: None,
         }
     }
 
@@ -245,7 +248,7 @@ impl ResidentScreen {
         let r = &self.resident;
         let [title, details, visits_area, msg] = Layout::vertical([
             Constraint::Length(1),
-            Constraint::Length(6),
+            Constraint::Length(6 + u16::from(self.supervisor_comment.is_some())),
             Constraint::Min(3),
             Constraint::Length(1),
         ])
@@ -289,6 +292,15 @@ impl ResidentScreen {
                 .collect::<Vec<_>>()
                 .join("  ");
             lines.push(field(s.attributes, attrs));
+        }
+        if let Some(c) = &self.supervisor_comment {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("{}: ", ui.pick("督导退回", "Sent back by the supervisor")),
+                    theme.error(),
+                ),
+                Span::styled(c.clone(), theme.heading()),
+            ]));
         }
         let action = if self.has_interview_in_progress {
             s.resume_interview
