@@ -82,6 +82,39 @@ impl fmt::Debug for PublicKey {
     }
 }
 
+/// The key bytes of a minisign key file: an untrusted comment line, then
+/// the base64 key of `len` bytes starting with "Ed". `kind` ("public" or
+/// "secret") and `hint` go into the messages.
+fn key_file_bytes(
+    lines: &mut std::str::Lines<'_>,
+    kind: &str,
+    len: usize,
+    hint: &str,
+    bad: &dyn Fn(&str) -> BatchError,
+) -> Result<Vec<u8>, BatchError> {
+    let comment = lines.next().ok_or_else(|| bad("the file is empty"))?;
+    if !comment.starts_with(UNTRUSTED_PREFIX) {
+        return Err(bad("line 1 should start with \"untrusted comment: \""));
+    }
+    let encoded = lines
+        .next()
+        .ok_or_else(|| bad(&format!("line 2 (the base64 {kind} key) is missing")))?
+        .trim();
+    let bytes = B64
+        .decode(encoded)
+        .map_err(|_| bad("line 2 is not valid base64"))?;
+    if bytes.len() != len {
+        return Err(bad(&format!(
+            "line 2 decodes to {} bytes, a minisign {kind} key has {len} ({hint})",
+            bytes.len()
+        )));
+    }
+    if &bytes[..2] != b"Ed" {
+        return Err(bad(&format!("not an Ed25519 minisign {kind} key")));
+    }
+    Ok(bytes)
+}
+
 impl PublicKey {
     /// Parses minisign's public key file text (an untrusted comment line,
     /// then the base64 key). `origin` names the file in errors.
@@ -91,27 +124,13 @@ impl PublicKey {
             what: what.to_string(),
         };
         let mut lines = text.lines();
-        let comment = lines.next().ok_or_else(|| bad("the file is empty"))?;
-        if !comment.starts_with(UNTRUSTED_PREFIX) {
-            return Err(bad("line 1 should start with \"untrusted comment: \""));
-        }
-        let encoded = lines
-            .next()
-            .ok_or_else(|| bad("line 2 (the base64 public key) is missing"))?
-            .trim();
-        let bytes = B64
-            .decode(encoded)
-            .map_err(|_| bad("line 2 is not valid base64"))?;
-        if bytes.len() != PUBLIC_KEY_FILE_BYTES {
-            return Err(bad(&format!(
-                "line 2 decodes to {} bytes, a minisign public key has {PUBLIC_KEY_FILE_BYTES} \
-                 (is this a secret key or a signature?)",
-                bytes.len()
-            )));
-        }
-        if &bytes[..2] != b"Ed" {
-            return Err(bad("not an Ed25519 minisign public key"));
-        }
+        let bytes = key_file_bytes(
+            &mut lines,
+            "public",
+            PUBLIC_KEY_FILE_BYTES,
+            "is this a secret key or a signature?",
+            &bad,
+        )?;
         if lines.any(|l| !l.trim().is_empty()) {
             return Err(bad("unexpected text after the key"));
         }
@@ -224,27 +243,13 @@ impl SigningKey {
             what: what.to_string(),
         };
         let mut lines = text.lines();
-        let comment = lines.next().ok_or_else(|| bad("the file is empty"))?;
-        if !comment.starts_with(UNTRUSTED_PREFIX) {
-            return Err(bad("line 1 should start with \"untrusted comment: \""));
-        }
-        let encoded = lines
-            .next()
-            .ok_or_else(|| bad("line 2 (the base64 secret key) is missing"))?
-            .trim();
-        let bytes = B64
-            .decode(encoded)
-            .map_err(|_| bad("line 2 is not valid base64"))?;
-        if bytes.len() != SECRET_KEY_FILE_BYTES {
-            return Err(bad(&format!(
-                "line 2 decodes to {} bytes, a minisign secret key has {SECRET_KEY_FILE_BYTES} \
-                 (is this a public key?)",
-                bytes.len()
-            )));
-        }
-        if &bytes[..2] != b"Ed" {
-            return Err(bad("not an Ed25519 minisign secret key"));
-        }
+        let bytes = key_file_bytes(
+            &mut lines,
+            "secret",
+            SECRET_KEY_FILE_BYTES,
+            "is this a public key?",
+            &bad,
+        )?;
         let surveyor = surveyor_id;
         match &bytes[2..4] {
             // Unencrypted (`minisign -G -W`, `keygen --no-password`): read

@@ -218,7 +218,7 @@ fn summary_json(inbox: &Inbox) -> serde_json::Value {
     })
 }
 
-fn supervisor_id(config: &doorstep::config::Config) -> anyhow::Result<String> {
+pub(super) fn supervisor_id(config: &doorstep::config::Config) -> anyhow::Result<String> {
     config
         .surveyor_id
         .clone()

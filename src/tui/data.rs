@@ -323,12 +323,9 @@ pub fn quotas(store: &Store, q: &Questionnaire, ui: Lang) -> Result<Vec<QuotaLin
 
 /// Today (local time) at a glance.
 pub fn summary(store: &Store) -> Result<SummaryData, String> {
-    let midnight = Local::now()
-        .date_naive()
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(Local).earliest())
-        .map_or_else(Utc::now, |t| t.with_timezone(&Utc));
-    let day = store.day_counts(midnight).map_err(say)?;
+    let day = store
+        .day_counts(local_midnight_utc(Local::now()))
+        .map_err(say)?;
     let status = store.status().map_err(say)?;
     let visits_today = Disposition::ALL
         .iter()
@@ -345,7 +342,7 @@ pub fn summary(store: &Store) -> Result<SummaryData, String> {
     })
 }
 
-/// When the day started, for tests that fix it.
+/// When the local day of `now` started, in UTC.
 pub fn local_midnight_utc(now: DateTime<Local>) -> DateTime<Utc> {
     now.date_naive()
         .and_hms_opt(0, 0, 0)
