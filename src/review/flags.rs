@@ -57,19 +57,51 @@ impl Thresholds {
                 .unwrap_or((1, 1));
             format!("{}:{line}:{col}: {}", path.display(), e.message())
         })?;
-        t.hours().map_err(|m| format!("{}: {m}", path.display()))?;
+        for (key, value) in [
+            ("working_hours_start", &t.working_hours_start),
+            ("working_hours_end", &t.working_hours_end),
+        ] {
+            if parse_hhmm(value).is_none() {
+                // Point at the key's line; absent keys have valid defaults.
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with(key))
+                    .map_or(1, |i| i + 1);
+                return Err(format!(
+                    "{}:{line}:1: {key} '{value}' is not HH:MM (24-hour clock)",
+                    path.display()
+                ));
+            }
+        }
         Ok(t)
     }
 
-    fn hours(&self) -> Result<(NaiveTime, NaiveTime), String> {
-        let parse = |s: &str| {
-            NaiveTime::parse_from_str(s, "%H:%M")
-                .map_err(|_| format!("working hours '{s}' is not HH:MM"))
-        };
-        Ok((
-            parse(&self.working_hours_start)?,
-            parse(&self.working_hours_end)?,
-        ))
+    /// The working-hours window; when `end` is before `start` it crosses
+    /// midnight. Unreadable values (only possible when built in code, not
+    /// loaded) mean no window.
+    fn hours(&self) -> (NaiveTime, NaiveTime) {
+        match (
+            parse_hhmm(&self.working_hours_start),
+            parse_hhmm(&self.working_hours_end),
+        ) {
+            (Some(s), Some(e)) => (s, e),
+            _ => (NaiveTime::MIN, NaiveTime::MIN),
+        }
+    }
+}
+
+fn parse_hhmm(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s, "%H:%M").ok()
+}
+
+/// Whether a local time of day falls in `[start, end)`. A window whose end
+/// is before its start crosses midnight (`22:00`–`06:00` for night shifts);
+/// equal ends mean no window at all, so nothing is outside it.
+pub fn within_working_hours(t: NaiveTime, start: NaiveTime, end: NaiveTime) -> bool {
+    if start <= end {
+        start == end || (start <= t && t < end)
+    } else {
+        t >= start || t < end
     }
 }
 
@@ -163,7 +195,7 @@ pub fn flag_interviews(
     for f in all.iter().filter(|f| f.completed) {
         per_resident.entry(&f.resident_id).or_default().push(&f.id);
     }
-    let (start, end) = t.hours().unwrap_or((NaiveTime::MIN, NaiveTime::MIN));
+    let (start, end) = t.hours();
     let offset = FixedOffset::east_opt(t.utc_offset_hours * 3600)
         .unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
     // Rated questions in questionnaire order, for straight-lining runs.
@@ -222,7 +254,7 @@ pub fn flag_interviews(
                 });
             }
             let local_start = f.started_at.with_timezone(&offset).time();
-            if start != end && (local_start < start || local_start >= end) {
+            if !within_working_hours(local_start, start, end) {
                 flags.push(Flag::OutsideWorkingHours {
                     reason: format!(
                         "started at {} local time (working hours {}–{})",
@@ -428,10 +460,60 @@ mod tests {
         let e = Thresholds::load(&p).unwrap_err();
         assert!(e.contains("flags.toml:2:1: unknown field `speed`"), "{e}");
         std::fs::write(&p, "working_hours_start = \"8am\"\n").unwrap();
+        let e = Thresholds::load(&p).unwrap_err();
         assert!(
-            Thresholds::load(&p)
-                .unwrap_err()
-                .contains("'8am' is not HH:MM")
+            e.contains("flags.toml:1:1: working_hours_start '8am' is not HH:MM"),
+            "{e}"
         );
+        std::fs::write(&p, "straight_line_run = 6\nworking_hours_end = \"25:00\"\n").unwrap();
+        let e = Thresholds::load(&p).unwrap_err();
+        assert!(e.contains("flags.toml:2:1: working_hours_end"), "{e}");
+    }
+
+    #[test]
+    fn working_hours_may_cross_midnight() {
+        let t = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").unwrap();
+        // Day shift.
+        assert!(within_working_hours(t("08:00"), t("08:00"), t("21:00")));
+        assert!(within_working_hours(t("20:59"), t("08:00"), t("21:00")));
+        assert!(!within_working_hours(t("21:00"), t("08:00"), t("21:00")));
+        assert!(!within_working_hours(t("07:59"), t("08:00"), t("21:00")));
+        // Night shift, 22:00 to 06:00 the next morning.
+        assert!(within_working_hours(t("23:30"), t("22:00"), t("06:00")));
+        assert!(within_working_hours(t("00:10"), t("22:00"), t("06:00")));
+        assert!(within_working_hours(t("05:59"), t("22:00"), t("06:00")));
+        assert!(!within_working_hours(t("06:00"), t("22:00"), t("06:00")));
+        assert!(!within_working_hours(t("12:00"), t("22:00"), t("06:00")));
+        // Equal ends: no window, nothing is outside it.
+        assert!(within_working_hours(t("03:00"), t("09:00"), t("09:00")));
+    }
+
+    #[test]
+    fn a_night_shift_flags_daytime_interviews() {
+        let q = q();
+        let th = Thresholds {
+            working_hours_start: "22:00".into(),
+            working_hours_end: "06:00".into(),
+            utc_offset_hours: 0,
+            ..Thresholds::default()
+        };
+        let night = Utc.with_ymd_and_hms(2026, 11, 20, 23, 30, 0).unwrap();
+        let day = Utc.with_ymd_and_hms(2026, 11, 20, 14, 0, 0).unwrap();
+        let facts: Vec<InterviewFacts<'_>> = [("n", night), ("d", day)]
+            .into_iter()
+            .map(|(id, at)| InterviewFacts {
+                id: id.into(),
+                resident_id: id.into(),
+                started_at: at,
+                ended_at: Some(at + chrono::Duration::minutes(10)),
+                answers: &[],
+                events: &[],
+                completed: true,
+            })
+            .collect();
+        let flags = flag_interviews(&q, &facts, &th);
+        assert!(flags[0].is_empty(), "{:?}", flags[0]);
+        assert_eq!(flags[1].len(), 1);
+        assert!(flags[1][0].reason().contains("14:00"), "{:?}", flags[1]);
     }
 }
