@@ -546,7 +546,17 @@ impl App {
                 let style = if *error { theme.error() } else { theme.ok() };
                 frame.render_widget(Paragraph::new(Span::styled(text.clone(), style)), footer);
             }
-            None => draw_footer(frame, footer, theme, ui, self.screen()),
+            None => {
+                let hidden = match &self.view {
+                    View::Interview {
+                        screen,
+                        review: None,
+                        ..
+                    } => screen.unavailable_keys(),
+                    _ => Vec::new(),
+                };
+                draw_footer(frame, footer, theme, ui, self.screen(), &hidden)
+            }
         }
         if self.help {
             draw_help(frame, main, theme, ui, self.screen());

@@ -70,6 +70,11 @@ const RESIDENT: &[Binding] = &[
     ("?", "help", "帮助", Some(("help", "帮助"))),
 ];
 
+/// The special-response keys, named so that the footer can leave them out
+/// on a question that does not accept that response.
+pub const DONT_KNOW_KEYS: &str = "d ^D";
+pub const REFUSED_KEYS: &str = "r ^R";
+
 const INTERVIEW: &[Binding] = &[
     (
         "1-9",
@@ -98,12 +103,17 @@ const INTERVIEW: &[Binding] = &[
     ),
     ("PgDn", "next without answering", "不作答下一题", None),
     (
-        "d ^D",
+        DONT_KNOW_KEYS,
         "don't know",
         "不知道",
         Some(("don't know", "不知道")),
     ),
-    ("r ^R", "refused", "拒绝回答", Some(("refused", "拒答"))),
+    (
+        REFUSED_KEYS,
+        "refused",
+        "拒绝回答",
+        Some(("refused", "拒答")),
+    ),
     ("y n", "yes / no", "是 / 否", None),
     ("^N", "note on this question", "本题备注", None),
     ("^L", "questionnaire language", "切换问卷语言", None),
@@ -186,9 +196,16 @@ pub fn described(screen: Screen, lang: Lang) -> impl Iterator<Item = (&'static s
         .map(move |(k, en, zh, _)| (*k, if lang == Lang::Zh { *zh } else { *en }))
 }
 
-/// (keys, short description) for the footer.
-pub fn footer(screen: Screen, lang: Lang) -> impl Iterator<Item = (&'static str, &'static str)> {
+/// (keys, short description) for the footer, without the keys in `hidden`
+/// (those that do nothing where the user is).
+pub fn footer<'a>(
+    screen: Screen,
+    lang: Lang,
+    hidden: &'a [&'static str],
+) -> impl Iterator<Item = (&'static str, &'static str)> + 'a {
     bindings(screen).iter().filter_map(move |(k, _, _, short)| {
-        short.map(|(en, zh)| (*k, if lang == Lang::Zh { zh } else { en }))
+        short
+            .filter(|_| !hidden.contains(k))
+            .map(|(en, zh)| (*k, if lang == Lang::Zh { zh } else { en }))
     })
 }

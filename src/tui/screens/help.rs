@@ -40,9 +40,16 @@ pub fn draw_help(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, screen:
     );
 }
 
-pub fn draw_footer(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, screen: Screen) {
+pub fn draw_footer(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    ui: Lang,
+    screen: Screen,
+    hidden: &[&'static str],
+) {
     let mut spans = Vec::new();
-    for (k, d) in footer(screen, ui) {
+    for (k, d) in footer(screen, ui, hidden) {
         spans.push(Span::styled(k, theme.key()));
         spans.push(Span::raw(format!(" {d} ")));
     }

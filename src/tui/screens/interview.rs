@@ -16,6 +16,7 @@ use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
 use crate::interview::{Answer, AnswerValue, Interview, Slot, SpecialResponse, Step};
 use crate::questionnaire::{Choice, OTHER_CHOICE, QuestionKind};
 use crate::tui::i18n::Lang;
+use crate::tui::keys::{DONT_KNOW_KEYS, REFUSED_KEYS};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text_field::{Edit, EntryKind, TextField, parse_date, parse_time};
 
@@ -145,6 +146,23 @@ impl InterviewScreen {
 
     fn slot(&self) -> Option<Slot> {
         self.flow.current_slot()
+    }
+
+    /// Footer keys that do nothing on the current question: a special
+    /// response the question does not accept.
+    pub fn unavailable_keys(&self) -> Vec<&'static str> {
+        let offered = self.slot().map_or(&[][..], |slot| {
+            let q = &self.flow.questionnaire().questions[slot.question];
+            self.flow.questionnaire().specials_for(q)
+        });
+        [
+            (SpecialResponse::DontKnow, DONT_KNOW_KEYS),
+            (SpecialResponse::Refused, REFUSED_KEYS),
+        ]
+        .into_iter()
+        .filter(|(s, _)| !offered.contains(s))
+        .map(|(_, k)| k)
+        .collect()
     }
 
     fn entry_kind(kind: &QuestionKind) -> Option<EntryKind> {
