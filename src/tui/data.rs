@@ -24,23 +24,38 @@ fn say(e: StoreError) -> String {
     e.to_string()
 }
 
-/// The store errors a surveyor meets at the door, in the interface
-/// language; the rest keep the store's (English) wording.
+/// A store error in the interface language. Technical details (SQLite's
+/// own message, ids) stay as they are: they are for the supervisor.
 fn say_in(e: StoreError, ui: Lang) -> String {
-    let zh = match &e {
-        StoreError::DiskFull => {
-            "磁盘已满：刚才的修改没有保存（之前保存的内容都安全）。请清理磁盘空间（不要删除 doorstep 的数据目录）后重试"
-        }
-        StoreError::ReadOnly => "数据目录只读：无法保存。请检查目录权限或磁盘是否写保护",
+    if ui != Lang::Zh {
+        return e.to_string();
+    }
+    match &e {
+        StoreError::DiskFull => "磁盘已满：刚才的修改没有保存（之前保存的内容都安全）。请清理磁盘空间（不要删除 doorstep 的数据目录）后重试".into(),
+        StoreError::ReadOnly => "数据目录只读：无法保存。请检查目录权限或磁盘是否写保护".into(),
         StoreError::Locked => {
-            "另一个 doorstep 正在使用这个数据目录（数据库被锁定）。请关闭另一个后重试"
+            "另一个 doorstep 正在使用这个数据目录（数据库被锁定）。请关闭另一个后重试".into()
         }
         StoreError::Corrupt(_) => {
-            "数据库已损坏。请停止操作，不要删除任何文件：把整个数据目录复制到安全的地方并联系督导"
+            "数据库已损坏。请停止操作，不要删除任何文件：把整个数据目录复制到安全的地方并联系督导".into()
         }
-        _ => return e.to_string(),
-    };
-    ui.pick(zh, &e.to_string()).to_string()
+        StoreError::CannotOpen(d) => format!("无法打开数据库：{d}。请检查数据目录是否存在且可写"),
+        StoreError::SchemaTooNew { found, supported } => format!(
+            "数据库由更新版本的 doorstep 写入（结构版本 {found}，本版本最高支持 {supported}）。请安装新版本后使用"
+        ),
+        StoreError::QuestionnaireChanged { id, version } => format!(
+            "已存有编号 {id}、版本 {version} 的另一份问卷；新问卷请使用新的版本号"
+        ),
+        StoreError::NotFound(what) => format!("未找到：{what}"),
+        StoreError::InterviewInProgress {
+            resident_id,
+            interview_id,
+        } => format!(
+            "居民 {resident_id} 已有一份进行中的访问（{interview_id}）；请先继续或结束它"
+        ),
+        StoreError::InterviewFinished(id) => format!("访问 {id} 已结束，不能再修改"),
+        StoreError::Other(d) => format!("数据库错误：{d}"),
+    }
 }
 
 impl From<ResidentRow> for ListEntry {
@@ -404,5 +419,59 @@ pub fn export_now(
             ui.s().today_interviews,
             written.data_path.display()
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn every_store_error_reads_in_chinese_and_keeps_its_details() {
+        let id = Uuid::nil();
+        let errors = [
+            StoreError::DiskFull,
+            StoreError::ReadOnly,
+            StoreError::Locked,
+            StoreError::CannotOpen("unable to open database file".into()),
+            StoreError::Corrupt("file is not a database".into()),
+            StoreError::SchemaTooNew {
+                found: 9,
+                supported: 4,
+            },
+            StoreError::QuestionnaireChanged {
+                id: "rsa".into(),
+                version: "2026Q4".into(),
+            },
+            StoreError::NotFound("resident R-1".into()),
+            StoreError::InterviewInProgress {
+                resident_id: "R-1".into(),
+                interview_id: id,
+            },
+            StoreError::InterviewFinished(id),
+            StoreError::Other("constraint failed".into()),
+        ];
+        for e in errors {
+            let en = e.to_string();
+            let zh = say_in(e, Lang::Zh);
+            assert_ne!(zh, en);
+            // Chinese wording, not an English sentence with a Chinese prefix.
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{zh}"
+            );
+            for detail in [
+                "unable to open database file",
+                "R-1",
+                "2026Q4",
+                "constraint failed",
+            ] {
+                if en.contains(detail) {
+                    assert!(zh.contains(detail), "{zh} lost {detail}");
+                }
+            }
+        }
+        assert!(say_in(StoreError::Locked, Lang::En).starts_with("another doorstep"));
     }
 }
