@@ -29,7 +29,7 @@ pub fn run(
     };
     let r = simulate(&opened.store, &q, &opts)?;
     println!(
-        "{} visits: {} interviews ({} completed, {} partial, {} break-offs), {} refusals, {} no contact, {} appointments, {} other; {} answers",
+        "{} visits: {} interviews ({} completed, {} partial, {} broken off); refused {}, no contact {}, appointment {}, other {}; {} answers",
         r.visits,
         r.interviews,
         r.completed,
