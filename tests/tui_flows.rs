@@ -6,164 +6,18 @@ use doorstep::assignment::Disposition;
 use doorstep::assignment::status::ResidentStatus;
 use doorstep::demo;
 use doorstep::interview::{Answer, AnswerValue, SpecialResponse};
-use doorstep::questionnaire::QuestionKind;
 use doorstep::store::{InterviewStatus, Store};
 use doorstep::tui::app::{App, View};
 use doorstep::tui::data;
 use doorstep::tui::i18n::Lang;
-use doorstep::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::text::Line;
-use tempfile::TempDir;
+use ratatui::crossterm::event::KeyCode;
 use uuid::Uuid;
 
-struct Fixture {
-    app: App,
-    _dir: TempDir,
-}
-
-fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_in_dir(dir.path()).unwrap();
-    let q = demo::load(&store).unwrap();
-    let q: &'static _ = Box::leak(Box::new(q));
-    let first = data::first_page(&store, 200).unwrap();
-    let mut app = App::new(store, q, Lang::En, "tester".into(), true, first);
-    app.theme = Theme { color: false };
-    Fixture { app, _dir: dir }
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
-
-/// Types `s` key by key; `\n` is Enter.
-fn keys(app: &mut App, s: &str) {
-    for c in s.chars() {
-        match c {
-            '\n' => press(app, KeyCode::Enter),
-            c => press(app, KeyCode::Char(c)),
-        }
-    }
-}
-
-/// The screen as text, wide characters once.
-fn screen(app: &mut App) -> String {
-    if let View::Interview { screen, .. } = &mut app.view {
-        screen.frozen_elapsed = Some(0);
-    }
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|f| app.draw(f)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..24 {
-        let mut skip = 0;
-        for x in 0..80 {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = Line::from(symbol).width().saturating_sub(1);
-            out.push_str(symbol);
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn current_question(app: &App) -> Option<String> {
-    match &app.view {
-        View::Interview {
-            screen,
-            review: None,
-            end_early: None,
-        } => screen
-            .flow
-            .current_slot()
-            .map(|s| app.questionnaire.questions[s.question].id.clone()),
-        _ => None,
-    }
-}
-
-fn in_review(app: &App) -> bool {
-    matches!(
-        &app.view,
-        View::Interview {
-            review: Some(_),
-            ..
-        }
-    )
-}
-
-const DEFAULT_ANSWERS: &[(&str, &str)] = &[("callback_phone", "13800000001\n")];
-
-fn script_for(app: &App, overrides: &[(&str, &str)]) -> String {
-    let View::Interview { screen, .. } = &app.view else {
-        panic!("not in an interview");
-    };
-    let slot = screen.flow.current_slot().expect("a question on screen");
-    let question = &app.questionnaire.questions[slot.question];
-    if let Some((_, s)) = overrides
-        .iter()
-        .chain(DEFAULT_ANSWERS)
-        .find(|(id, _)| *id == question.id)
-    {
-        return s.to_string();
-    }
-    match &question.kind {
-        QuestionKind::Note => "\n".into(),
-        QuestionKind::YesNo => "y\n".into(),
-        QuestionKind::SingleChoice(_) | QuestionKind::MultipleChoice(_) => "1\n".into(),
-        QuestionKind::Rating { .. } => "4\n".into(),
-        QuestionKind::Integer { .. } | QuestionKind::Decimal { .. } => "1\n".into(),
-        QuestionKind::Text { .. } => "All good here\n".into(),
-        QuestionKind::Date => "2026-05-01\n".into(),
-        QuestionKind::Time => "09:30\n".into(),
-        QuestionKind::Calculate { .. } => panic!("a calculate question is never shown"),
-    }
-}
-
-fn answer_until(app: &mut App, target: &str, overrides: &[(&str, &str)]) {
-    for _ in 0..200 {
-        let id = current_question(app)
-            .unwrap_or_else(|| panic!("left the questions before reaching {target}"));
-        if id == target {
-            return;
-        }
-        let script = script_for(app, overrides);
-        keys(app, &script);
-        assert_ne!(
-            current_question(app).as_deref(),
-            Some(id.as_str()),
-            "the answer to {id} did not move on"
-        );
-    }
-    panic!("never reached {target}");
-}
-
-fn answer_all(app: &mut App, overrides: &[(&str, &str)]) {
-    for _ in 0..200 {
-        if in_review(app) {
-            return;
-        }
-        let id = current_question(app).expect("a question or the review");
-        let script = script_for(app, overrides);
-        keys(app, &script);
-        assert_ne!(
-            current_question(app).as_deref(),
-            Some(id.as_str()),
-            "the answer to {id} did not move on"
-        );
-    }
-    panic!("never reached the review");
-}
+mod support;
+use support::surveyor::{
+    answer_all, answer_until, current_question, fixture, in_review, screen_text,
+};
+use support::{ctrl, keys, press};
 
 /// The resident selected in the list.
 fn selected_id(app: &App) -> String {
@@ -214,7 +68,7 @@ fn choice(v: &str) -> Answer {
 
 #[test]
 fn pause_keeps_the_answers_and_resume_returns_to_the_same_question() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     let resident = selected_id(app);
     open_interview(app);
@@ -225,7 +79,7 @@ fn pause_keeps_the_answers_and_resume_returns_to_the_same_question() {
     keys(app, "12");
     press(app, KeyCode::Esc);
     assert!(matches!(app.view, View::List));
-    assert!(screen(app).contains("Interview paused and saved"));
+    assert!(screen_text(app).contains("Interview paused and saved"));
 
     let store = &app.store;
     assert_eq!(
@@ -241,11 +95,11 @@ fn pause_keeps_the_answers_and_resume_returns_to_the_same_question() {
     assert_eq!(saved(store, id, "years_in_community"), None);
     assert_eq!(store.in_progress_interview(&resident).unwrap(), Some(id));
     assert_eq!(list_status(app, &resident), ResidentStatus::InProgress);
-    assert!(screen(app).contains("In progress"));
+    assert!(screen_text(app).contains("In progress"));
 
     // The resident offers to resume.
     press(app, KeyCode::Enter);
-    assert!(screen(app).contains("Resume interview"));
+    assert!(screen_text(app).contains("Resume interview"));
     press(app, KeyCode::Enter);
     assert_eq!(interview_id(app), id);
     assert_eq!(current_question(app).as_deref(), Some("years_in_community"));
@@ -255,7 +109,11 @@ fn pause_keeps_the_answers_and_resume_returns_to_the_same_question() {
         current_question(app).as_deref(),
         Some("respondent_age_group")
     );
-    assert!(screen(app).contains("2 (•) 35–49"), "{}", screen(app));
+    assert!(
+        screen_text(app).contains("2 (•) 35–49"),
+        "{}",
+        screen_text(app)
+    );
 }
 
 #[test]
@@ -292,7 +150,7 @@ fn interview_id_of(store: &Store, resident: &str) -> Uuid {
 
 #[test]
 fn visit_outcome_no_one_at_home_with_a_note() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     let resident = selected_id(app);
     press(app, KeyCode::Enter);
@@ -300,7 +158,7 @@ fn visit_outcome_no_one_at_home_with_a_note() {
     press(app, KeyCode::Tab);
     keys(app, "Knocked twice, 敲门无人");
     press(app, KeyCode::Enter);
-    assert!(screen(app).contains("Visit outcome saved"));
+    assert!(screen_text(app).contains("Visit outcome saved"));
     let visits = app.store.visits(&resident).unwrap();
     assert_eq!(visits.len(), 1);
     assert_eq!(visits[0].disposition, Disposition::NoOneHome);
@@ -308,12 +166,12 @@ fn visit_outcome_no_one_at_home_with_a_note() {
     assert_eq!(visits[0].appointment, None);
     assert_eq!(list_status(app, &resident), ResidentStatus::RevisitDue);
     press(app, KeyCode::Esc);
-    assert!(screen(app).contains("Revisit due"));
+    assert!(screen_text(app).contains("Revisit due"));
 }
 
 #[test]
 fn visit_outcome_appointment_with_date_and_time() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     press(app, KeyCode::Down);
     let resident = selected_id(app);
@@ -341,12 +199,16 @@ fn visit_outcome_appointment_with_date_and_time() {
     assert_eq!(visits[0].note.as_deref(), Some("after work"));
     assert_eq!(list_status(app, &resident), ResidentStatus::Appointment);
     press(app, KeyCode::Esc);
-    assert!(screen(app).contains("Appointment 1 "), "{}", screen(app));
+    assert!(
+        screen_text(app).contains("Appointment 1 "),
+        "{}",
+        screen_text(app)
+    );
 }
 
 #[test]
 fn list_shows_the_appointment_time() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     press(app, KeyCode::Enter);
     keys(app, "v3");
@@ -356,15 +218,15 @@ fn list_shows_the_appointment_time() {
     keys(app, "18:30\n");
     press(app, KeyCode::Esc);
     assert!(
-        screen(app).contains("Appointment 12-01 18:30"),
+        screen_text(app).contains("Appointment 12-01 18:30"),
         "{}",
-        screen(app)
+        screen_text(app)
     );
 }
 
 #[test]
 fn appointment_without_a_time_is_not_saved() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     let resident = selected_id(app);
     press(app, KeyCode::Enter);
@@ -372,13 +234,13 @@ fn appointment_without_a_time_is_not_saved() {
     press(app, KeyCode::Tab);
     keys(app, "2026-12-01");
     press(app, KeyCode::Enter);
-    assert!(screen(app).contains("Enter the appointment date and time"));
+    assert!(screen_text(app).contains("Enter the appointment date and time"));
     assert!(app.store.visits(&resident).unwrap().is_empty());
 }
 
 #[test]
 fn required_question_needs_an_answer_and_dont_know_is_one() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     open_interview(app);
     let id = interview_id(app);
@@ -386,10 +248,10 @@ fn required_question_needs_an_answer_and_dont_know_is_one() {
     answer_until(app, "years_in_community", &[]);
     keys(app, "\n");
     assert_eq!(current_question(app).as_deref(), Some("years_in_community"));
-    assert!(screen(app).contains("! An answer is required"));
+    assert!(screen_text(app).contains("! An answer is required"));
     // In a typed field, d is a letter (refused); Ctrl+D is "don't know".
     keys(app, "d");
-    assert!(screen(app).contains("! That cannot go in this field"));
+    assert!(screen_text(app).contains("! That cannot go in this field"));
     ctrl(app, 'd');
     assert_eq!(current_question(app).as_deref(), Some("household_type"));
     assert_eq!(
@@ -400,7 +262,7 @@ fn required_question_needs_an_answer_and_dont_know_is_one() {
     answer_until(app, "service_needs", &[]);
     keys(app, "\n");
     assert_eq!(current_question(app).as_deref(), Some("service_needs"));
-    assert!(screen(app).contains("! An answer is required"));
+    assert!(screen_text(app).contains("! An answer is required"));
     keys(app, "d");
     assert_ne!(current_question(app).as_deref(), Some("service_needs"));
     assert_eq!(
@@ -411,22 +273,22 @@ fn required_question_needs_an_answer_and_dont_know_is_one() {
 
 #[test]
 fn consent_does_not_take_dont_know() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     open_interview(app);
     answer_until(app, "consent", &[]);
     keys(app, "d");
     assert_eq!(current_question(app).as_deref(), Some("consent"));
     assert!(
-        screen(app).contains("does not accept 'don't know' or 'refused'"),
+        screen_text(app).contains("does not accept 'don't know' or 'refused'"),
         "{}",
-        screen(app)
+        screen_text(app)
     );
 }
 
 #[test]
 fn going_back_and_changing_an_answer() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     open_interview(app);
     let id = interview_id(app);
@@ -452,13 +314,13 @@ fn going_back_and_changing_an_answer() {
 
 #[test]
 fn consent_no_skips_to_the_review() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     open_interview(app);
     keys(app, "\nn\n");
     assert_eq!(current_question(app).as_deref(), Some("refusal_note"));
     keys(app, "\n");
-    assert!(in_review(app), "{}", screen(app));
+    assert!(in_review(app), "{}", screen_text(app));
     let View::Interview { screen: s, .. } = &app.view else {
         unreachable!()
     };
@@ -469,12 +331,12 @@ fn consent_no_skips_to_the_review() {
         .map(|sl| app.questionnaire.questions[sl.question].id.as_str())
         .collect();
     assert_eq!(ids, ["intro_note", "consent", "refusal_note"]);
-    assert!(screen(app).contains("press F to finish"));
+    assert!(screen_text(app).contains("press F to finish"));
 }
 
 #[test]
 fn end_early_with_refusal() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     let resident = selected_id(app);
     open_interview(app);
@@ -493,7 +355,7 @@ fn end_early_with_refusal() {
     assert_eq!(current_question(app).as_deref(), Some("gender"));
     keys(app, "e3");
     assert!(matches!(app.view, View::List));
-    assert!(screen(app).contains("Interview ended early"));
+    assert!(screen_text(app).contains("Interview ended early"));
     let record = app.store.interview(id).unwrap().unwrap();
     assert_eq!(record.status, InterviewStatus::Abandoned);
     assert_eq!(record.disposition, Some(Disposition::Refusal));
@@ -507,7 +369,7 @@ fn end_early_with_refusal() {
 
 #[test]
 fn complete_the_whole_interview_by_keys() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     let resident = selected_id(app);
     open_interview(app);
@@ -523,15 +385,15 @@ fn complete_the_whole_interview_by_keys() {
             ("callback_time", "20:15\n"),
         ],
     );
-    assert!(screen(app).contains("press F to finish"));
+    assert!(screen_text(app).contains("press F to finish"));
     keys(app, "F");
     assert!(matches!(app.view, View::List));
-    assert!(screen(app).contains("Interview completed and saved"));
+    assert!(screen_text(app).contains("Interview completed and saved"));
     let status = app.store.status().unwrap();
     assert_eq!(status.completed, 1);
     assert_eq!(status.in_progress, 0);
     assert_eq!(list_status(app, &resident), ResidentStatus::Completed);
-    assert!(screen(app).contains("Completed 1"));
+    assert!(screen_text(app).contains("Completed 1"));
     let saved_all = app.store.load_interview(id).unwrap();
     assert_eq!(saved_all.record.status, InterviewStatus::Completed);
     // Two other household members, both aged 80+: the roster repeats.
@@ -554,18 +416,22 @@ fn complete_the_whole_interview_by_keys() {
         }))
     );
     // The quota counts the completed interview (age group 18–34).
-    assert!(screen(app).contains("18–34 1/8"), "{}", screen(app));
+    assert!(
+        screen_text(app).contains("18–34 1/8"),
+        "{}",
+        screen_text(app)
+    );
 }
 
 #[test]
 fn callback_constraints_are_enforced() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     open_interview(app);
     answer_until(app, "callback_phone", &[]);
     keys(app, "12345\n");
     assert_eq!(current_question(app).as_deref(), Some("callback_phone"));
-    assert!(screen(app).contains("! Enter a valid 11-digit mobile number"));
+    assert!(screen_text(app).contains("! Enter a valid 11-digit mobile number"));
     for _ in 0..5 {
         press(app, KeyCode::Backspace);
     }
@@ -573,21 +439,21 @@ fn callback_constraints_are_enforced() {
     assert_eq!(current_question(app).as_deref(), Some("callback_time"));
     keys(app, "22:00\n");
     assert_eq!(current_question(app).as_deref(), Some("callback_time"));
-    assert!(screen(app).contains("! Choose a time between 08:00 and 21:00"));
+    assert!(screen_text(app).contains("! Choose a time between 08:00 and 21:00"));
 }
 
 #[test]
 fn paste_cjk_into_a_text_field() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     open_interview(app);
     let id = interview_id(app);
     answer_until(app, "praise", &[]);
     app.handle_paste("楼长张阿姨很热心，\r\n经常帮忙。");
     assert!(
-        screen(app).contains("楼长张阿姨很热心，"),
+        screen_text(app).contains("楼长张阿姨很热心，"),
         "{}",
-        screen(app)
+        screen_text(app)
     );
     keys(app, "\n");
     assert_eq!(
@@ -610,7 +476,7 @@ fn paste_cjk_into_a_text_field() {
 
 #[test]
 fn integer_field_refuses_letters_typed_or_pasted() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     open_interview(app);
     let id = interview_id(app);
@@ -620,12 +486,12 @@ fn integer_field_refuses_letters_typed_or_pasted() {
         &[("respondent_age_group", "4\n")],
     );
     keys(app, "x");
-    assert!(screen(app).contains("! That cannot go in this field"));
+    assert!(screen_text(app).contains("! That cannot go in this field"));
     app.handle_paste("12 years");
-    assert!(screen(app).contains("! That cannot go in this field"));
+    assert!(screen_text(app).contains("! That cannot go in this field"));
     keys(app, "7");
     assert!(
-        !screen(app).contains("! That cannot"),
+        !screen_text(app).contains("! That cannot"),
         "a good key clears it"
     );
     app.handle_paste("5");
@@ -638,7 +504,7 @@ fn integer_field_refuses_letters_typed_or_pasted() {
 
 #[test]
 fn other_please_specify_is_saved_with_the_answer() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     open_interview(app);
     let id = interview_id(app);
@@ -647,7 +513,7 @@ fn other_please_specify_is_saved_with_the_answer() {
     // Enter with the box empty: the "other" text is required.
     keys(app, "\n");
     assert_eq!(current_question(app).as_deref(), Some("household_type"));
-    assert!(screen(app).contains("! Please specify the 'other' answer"));
+    assert!(screen_text(app).contains("! Please specify the 'other' answer"));
     keys(app, "与朋友同住\n");
     assert_eq!(current_question(app).as_deref(), Some("household_size"));
     assert_eq!(
@@ -661,7 +527,7 @@ fn other_please_specify_is_saved_with_the_answer() {
 
 #[test]
 fn a_failed_save_keeps_what_was_typed() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     open_interview(app);
     let id = interview_id(app);
@@ -673,7 +539,7 @@ fn a_failed_save_keeps_what_was_typed() {
         .execute_batch("PRAGMA query_only = ON")
         .unwrap();
     keys(app, "\n");
-    let text = screen(app);
+    let text = screen_text(app);
     assert_eq!(current_question(app).as_deref(), Some("praise"));
     assert!(
         text.contains("! Not saved (what you typed is kept):"),
@@ -698,7 +564,7 @@ fn a_failed_save_keeps_what_was_typed() {
 
 #[test]
 fn a_failed_pause_stays_in_the_interview() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     open_interview(app);
     answer_until(app, "gender", &[]);
@@ -708,7 +574,11 @@ fn a_failed_pause_stays_in_the_interview() {
         .unwrap();
     press(app, KeyCode::Esc);
     assert_eq!(current_question(app).as_deref(), Some("gender"));
-    assert!(screen(app).contains("Not saved"), "{}", screen(app));
+    assert!(
+        screen_text(app).contains("Not saved"),
+        "{}",
+        screen_text(app)
+    );
     app.store
         .connection()
         .execute_batch("PRAGMA query_only = OFF")
@@ -719,14 +589,14 @@ fn a_failed_pause_stays_in_the_interview() {
 
 #[test]
 fn question_note_is_saved() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     open_interview(app);
     let id = interview_id(app);
     answer_until(app, "gender", &[]);
     ctrl(app, 'n');
     keys(app, "住户说下午再来\n");
-    assert!(screen(app).contains("Saved"));
+    assert!(screen_text(app).contains("Saved"));
     let notes = app.store.notes(id).unwrap();
     assert_eq!(
         notes,
@@ -747,25 +617,33 @@ fn question_note_is_saved() {
     );
     press(app, KeyCode::Left);
     ctrl(app, 'n');
-    assert!(screen(app).contains("住户说下午再来"), "{}", screen(app));
+    assert!(
+        screen_text(app).contains("住户说下午再来"),
+        "{}",
+        screen_text(app)
+    );
 }
 
 #[test]
 fn ctrl_l_switches_the_questionnaire_language() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     open_interview(app);
     answer_until(app, "gender", &[]);
-    assert!(screen(app).contains("Respondent's gender"));
+    assert!(screen_text(app).contains("Respondent's gender"));
     ctrl(app, 'l');
-    assert!(screen(app).contains("受访者性别"), "{}", screen(app));
+    assert!(
+        screen_text(app).contains("受访者性别"),
+        "{}",
+        screen_text(app)
+    );
     // The interface stays English.
-    assert!(screen(app).contains("Elapsed"));
+    assert!(screen_text(app).contains("Elapsed"));
 }
 
 #[test]
 fn question_mark_is_text_in_a_text_field() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     open_interview(app);
     let id = interview_id(app);
@@ -782,7 +660,7 @@ fn question_mark_is_text_in_a_text_field() {
 
 #[test]
 fn ctrl_c_quits_with_everything_saved() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     let resident = selected_id(app);
     open_interview(app);
@@ -796,14 +674,14 @@ fn ctrl_c_quits_with_everything_saved() {
 
 #[test]
 fn quit_from_the_list() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     keys(&mut f.app, "q");
     assert!(f.app.quit);
 }
 
 #[test]
 fn search_then_enter_opens_the_match() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     keys(app, "/韦国庆\n");
     let View::Resident(r) = &app.view else {
@@ -814,7 +692,7 @@ fn search_then_enter_opens_the_match() {
 
 #[test]
 fn the_day_summary_exports_a_signed_batch_after_asking_the_password() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let data_dir = f._dir.path().to_path_buf();
     let app = &mut f.app;
     // One refusal at the door makes something to export.
@@ -824,21 +702,25 @@ fn the_day_summary_exports_a_signed_batch_after_asking_the_password() {
     // Without a key the summary says how to make one.
     keys(app, "sx");
     assert!(
-        screen(app).contains("no signing key for tester"),
+        screen_text(app).contains("no signing key for tester"),
         "{}",
-        screen(app)
+        screen_text(app)
     );
     doorstep::batch::keygen(&data_dir, "tester", Some("s3cret"), false).unwrap();
     keys(app, "x");
-    assert!(screen(app).contains("Signing key password"));
+    assert!(screen_text(app).contains("Signing key password"));
     // A wrong password is said so, and nothing is written.
     keys(app, "nope\n");
-    assert!(screen(app).contains("wrong password"), "{}", screen(app));
+    assert!(
+        screen_text(app).contains("wrong password"),
+        "{}",
+        screen_text(app)
+    );
     assert!(!data_dir.join("outbox").exists());
     press(app, KeyCode::Esc);
     keys(app, "x");
     keys(app, "s3cret\n");
-    let text = screen(app);
+    let text = screen_text(app);
     assert!(text.contains("Exported #1: 1 Visits, 1"), "{text}");
     assert!(!text.contains("s3cret"), "the password never shows");
     let files: Vec<_> = std::fs::read_dir(data_dir.join("outbox"))
@@ -850,12 +732,12 @@ fn the_day_summary_exports_a_signed_batch_after_asking_the_password() {
     // Again: nothing new.
     keys(app, "x");
     keys(app, "s3cret\n");
-    assert!(screen(app).contains("Nothing new to export"));
+    assert!(screen_text(app).contains("Nothing new to export"));
 }
 
 #[test]
 fn a_failed_save_is_explained_in_the_interface_language() {
-    let mut f = fixture();
+    let mut f = fixture(Lang::En);
     let app = &mut f.app;
     app.ui = Lang::Zh;
     open_interview(app);
@@ -866,7 +748,7 @@ fn a_failed_save_is_explained_in_the_interface_language() {
         .execute_batch("PRAGMA query_only = ON")
         .unwrap();
     keys(app, "\n");
-    let text = screen(app);
+    let text = screen_text(app);
     assert!(text.contains("保存失败，输入内容仍保留"), "{text}");
     assert!(text.contains("数据目录只读"), "{text}");
 }

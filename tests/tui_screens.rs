@@ -7,112 +7,21 @@
 //! Snapshots live in `tests/snapshots/`; regenerate them with
 //! `INSTA_UPDATE=always cargo test --test tui_screens` and read the diff.
 
-use doorstep::demo;
-use doorstep::questionnaire::QuestionKind;
-use doorstep::store::Store;
 use doorstep::tui::app::{App, View};
-use doorstep::tui::data;
 use doorstep::tui::i18n::Lang;
 use doorstep::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
 use ratatui::text::Line;
-use tempfile::TempDir;
+
+mod support;
+use support::surveyor::{
+    answer_all, answer_until, current_question, draw, fixture, in_review, screen_text,
+};
+use support::{ctrl, keys, press, text_of};
 
 const LANGS: [Lang; 2] = [Lang::En, Lang::Zh];
-
-/// The app on a fresh store holding the demo (56 residents), colour off.
-struct Fixture {
-    app: App,
-    _dir: TempDir,
-}
-
-fn fixture(ui: Lang) -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_in_dir(dir.path()).unwrap();
-    let q = demo::load(&store).unwrap();
-    let q: &'static _ = Box::leak(Box::new(q));
-    let first = data::first_page(&store, 200).unwrap();
-    let mut app = App::new(store, q, ui, "tester".into(), true, first);
-    app.theme = Theme { color: false };
-    Fixture { app, _dir: dir }
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn ctrl(app: &mut App, c: char) {
-    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
-}
-
-/// Types `s` key by key; `\n` is Enter.
-fn keys(app: &mut App, s: &str) {
-    for c in s.chars() {
-        match c {
-            '\n' => press(app, KeyCode::Enter),
-            c => press(app, KeyCode::Char(c)),
-        }
-    }
-}
-
-/// The id of the question on screen, if the interview shows one.
-fn current_question(app: &App) -> Option<String> {
-    match &app.view {
-        View::Interview {
-            screen,
-            review: None,
-            end_early: None,
-        } => screen
-            .flow
-            .current_slot()
-            .map(|s| app.questionnaire.questions[s.question].id.clone()),
-        _ => None,
-    }
-}
-
-fn in_review(app: &App) -> bool {
-    matches!(
-        &app.view,
-        View::Interview {
-            review: Some(_),
-            ..
-        }
-    )
-}
-
-/// Answers that the generic ones below would not satisfy.
-const DEFAULT_ANSWERS: &[(&str, &str)] = &[("callback_phone", "13800000001\n")];
-
-/// Keys that answer the current question sensibly, unless overridden.
-fn script_for(app: &App, overrides: &[(&str, &str)]) -> String {
-    let View::Interview { screen, .. } = &app.view else {
-        panic!("not in an interview");
-    };
-    let slot = screen.flow.current_slot().expect("a question on screen");
-    let question = &app.questionnaire.questions[slot.question];
-    if let Some((_, s)) = overrides
-        .iter()
-        .chain(DEFAULT_ANSWERS)
-        .find(|(id, _)| *id == question.id)
-    {
-        return s.to_string();
-    }
-    match &question.kind {
-        QuestionKind::Note => "\n".into(),
-        QuestionKind::YesNo => "y\n".into(),
-        QuestionKind::SingleChoice(_) | QuestionKind::MultipleChoice(_) => "1\n".into(),
-        QuestionKind::Rating { .. } => "4\n".into(),
-        QuestionKind::Integer { .. } | QuestionKind::Decimal { .. } => "1\n".into(),
-        QuestionKind::Text { .. } => "All good here\n".into(),
-        QuestionKind::Date => "2026-05-01\n".into(),
-        QuestionKind::Time => "09:30\n".into(),
-        QuestionKind::Calculate { .. } => panic!("a calculate question is never shown"),
-    }
-}
 
 /// From the list: opens the first resident and starts the interview.
 fn start_first_interview(app: &mut App) {
@@ -120,81 +29,6 @@ fn start_first_interview(app: &mut App) {
     assert!(matches!(app.view, View::Resident(_)));
     press(app, KeyCode::Enter);
     assert_eq!(current_question(app).as_deref(), Some("intro_note"));
-}
-
-/// Answers question after question until `target` is on screen.
-fn answer_until(app: &mut App, target: &str, overrides: &[(&str, &str)]) {
-    for _ in 0..200 {
-        let Some(id) = current_question(app) else {
-            panic!("left the questions before reaching {target}");
-        };
-        if id == target {
-            return;
-        }
-        let script = script_for(app, overrides);
-        keys(app, &script);
-        assert_ne!(
-            current_question(app).as_deref(),
-            Some(id.as_str()),
-            "the answer to {id} did not move on"
-        );
-    }
-    panic!("never reached {target}");
-}
-
-/// Answers every question until the review shows.
-fn answer_all(app: &mut App, overrides: &[(&str, &str)]) {
-    for _ in 0..200 {
-        if in_review(app) {
-            return;
-        }
-        let id = current_question(app).expect("a question or the review");
-        let script = script_for(app, overrides);
-        keys(app, &script);
-        assert_ne!(
-            current_question(app).as_deref(),
-            Some(id.as_str()),
-            "the answer to {id} did not move on"
-        );
-    }
-    panic!("never reached the review");
-}
-
-fn freeze_clock(app: &mut App) {
-    if let View::Interview { screen, .. } = &mut app.view {
-        screen.frozen_elapsed = Some(0);
-    }
-}
-
-fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
-    freeze_clock(app);
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| app.draw(f)).unwrap();
-    terminal
-}
-
-fn text_of(buffer: &Buffer) -> String {
-    let area = buffer.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        // A wide character covers the next cell too: skip that one.
-        let mut skip = 0;
-        for x in 0..area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            skip = Line::from(symbol).width().saturating_sub(1);
-            out.push_str(symbol);
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn screen_text(app: &mut App) -> String {
-    text_of(draw(app, 80, 24).backend().buffer())
 }
 
 fn snap_sized(app: &mut App, name: &str, ui: Lang, width: u16, height: u16) {

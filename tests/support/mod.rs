@@ -1,0 +1,68 @@
+//! Helpers shared by the test files that drive the apps key by key and read
+//! their screens (`tui_flows`, `tui_screens`, `review_app`). Each test file
+//! uses a different part, hence the `dead_code` allowance.
+#![allow(dead_code)]
+
+pub mod surveyor;
+
+use doorstep::tui::app::App;
+use doorstep::tui::review::ReviewApp;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::text::Line;
+
+/// Something that takes key presses: the surveyor's app or the review app.
+pub trait Keys {
+    fn key(&mut self, key: KeyEvent);
+}
+
+impl Keys for App {
+    fn key(&mut self, key: KeyEvent) {
+        self.handle_key(key);
+    }
+}
+
+impl Keys for ReviewApp {
+    fn key(&mut self, key: KeyEvent) {
+        self.handle_key(key);
+    }
+}
+
+pub fn press(app: &mut impl Keys, code: KeyCode) {
+    app.key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+pub fn ctrl(app: &mut impl Keys, c: char) {
+    app.key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+}
+
+/// Types `s` key by key; `\n` is Enter.
+pub fn keys(app: &mut impl Keys, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\n' => press(app, KeyCode::Enter),
+            c => press(app, KeyCode::Char(c)),
+        }
+    }
+}
+
+/// A drawn buffer as text, one line per row. A wide (CJK) character covers
+/// the next cell too: that cell is skipped, so each character shows once.
+pub fn text_of(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut skip = 0;
+        for x in 0..area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            skip = Line::from(symbol).width().saturating_sub(1);
+            out.push_str(symbol);
+        }
+        out.push('\n');
+    }
+    out
+}
