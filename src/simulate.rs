@@ -26,8 +26,36 @@ pub struct SimulateOptions {
     pub interviews: usize,
     pub seed: u64,
     pub surveyor_id: String,
-    /// The day the work happens (UTC date; visits from 09:00).
+    /// The first day of the work: visits from 09:00 local time; work that
+    /// would start after 20:00 goes on at 09:00 the next day.
     pub day: NaiveDate,
+}
+
+/// The simulated surveyors' clock: China Standard Time, the bundled
+/// survey's city, and the quality flags' default working-hours offset, so
+/// that simulated work happens inside working hours.
+const LOCAL_UTC_OFFSET_HOURS: i64 = 8;
+const WORKDAY_START_HOUR: u32 = 9;
+const WORKDAY_LAST_START_HOUR: u32 = 20;
+
+/// 09:00 local time on `day`, in UTC.
+fn workday_start(day: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(
+        &day.and_time(NaiveTime::from_hms_opt(WORKDAY_START_HOUR, 0, 0).unwrap_or_default()),
+    ) - Duration::hours(LOCAL_UTC_OFFSET_HOURS)
+}
+
+/// `now`, or the next morning when `now` is past the last start of the day.
+fn within_workday(now: DateTime<Utc>) -> DateTime<Utc> {
+    let local = now + Duration::hours(LOCAL_UTC_OFFSET_HOURS);
+    let day = local.date_naive();
+    if local.time() >= NaiveTime::from_hms_opt(WORKDAY_LAST_START_HOUR, 0, 0).unwrap_or_default() {
+        workday_start(day + Duration::days(1))
+    } else if now < workday_start(day) {
+        workday_start(day)
+    } else {
+        now
+    }
 }
 
 #[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
@@ -90,12 +118,7 @@ pub fn simulate(
 ) -> Result<SimulateReport, StoreError> {
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let mut report = SimulateReport::default();
-    let day_start = Utc.from_utc_datetime(
-        &opts
-            .day
-            .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()),
-    );
-    let mut now = day_start;
+    let mut now = workday_start(opts.day);
     const PAGE: u64 = 500;
     'outer: while report.interviews < opts.interviews {
         let page = store.residents_page(Some(ResidentStatus::ToVisit), 0, PAGE)?;
@@ -110,7 +133,7 @@ pub fn simulate(
                 break 'outer;
             }
             let resident = row.resident;
-            now += Duration::seconds(rng.random_range(60..600));
+            now = within_workday(now + Duration::seconds(rng.random_range(60..600)));
             let disposition = pick_outcome(&mut rng);
             report.visits += 1;
             if disposition.is_interview() {
@@ -421,5 +444,19 @@ mod tests {
     #[test]
     fn outcome_mix_adds_up_to_one_thousand() {
         assert_eq!(OUTCOMES.iter().map(|(_, w)| w).sum::<u32>(), 1000);
+    }
+
+    #[test]
+    fn work_happens_between_nine_and_eight_local_time() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let at = |d: u32, h: u32, m: u32| Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap();
+        // 09:00 at UTC+8 is 01:00 UTC.
+        assert_eq!(workday_start(day), at(20, 1, 0));
+        assert_eq!(within_workday(at(20, 5, 30)), at(20, 5, 30));
+        // 20:00 local (12:00 UTC) is too late to knock: the next morning.
+        assert_eq!(within_workday(at(20, 11, 59)), at(20, 11, 59));
+        assert_eq!(within_workday(at(20, 12, 0)), at(21, 1, 0));
+        // Before 09:00 local: wait for 09:00.
+        assert_eq!(within_workday(at(20, 23, 30)), at(21, 1, 0));
     }
 }
