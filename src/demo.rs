@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::assignment::Resident;
 use crate::assignment::import::read_csv_bytes;
 use crate::questionnaire::{Questionnaire, load_str};
 use crate::store::Store;
@@ -23,16 +24,27 @@ pub fn questionnaire() -> Result<Questionnaire, crate::questionnaire::LoadError>
     )
 }
 
-/// Loads the demo into a store; returns its questionnaire.
-pub fn load(store: &Store) -> anyhow::Result<Questionnaire> {
-    let q = questionnaire()?;
-    let report = read_csv_bytes(
+/// The demo residents compiled into the binary.
+pub fn residents() -> anyhow::Result<Vec<Resident>> {
+    Ok(read_csv_bytes(
         Path::new("examples/demo-residents.csv"),
         DEMO_RESIDENTS,
         None,
-    )?;
+    )?
+    .residents)
+}
+
+/// Loads the demo into a store; returns its questionnaire.
+pub fn load(store: &Store) -> anyhow::Result<Questionnaire> {
+    load_residents(store, &residents()?)
+}
+
+/// Loads the bundled questionnaire and `residents` as the assignment of a
+/// demo store; returns the questionnaire.
+pub fn load_residents(store: &Store, residents: &[Resident]) -> anyhow::Result<Questionnaire> {
+    let q = questionnaire()?;
     store.register_questionnaire(&q, BUNDLED_QUESTIONNAIRE)?;
-    store.upsert_residents(&report.residents)?;
+    store.upsert_residents(residents)?;
     store.set_active_questionnaire(&q.id, &q.version)?;
     store.set_meta(DEMO_KEY, Some("1"))?;
     Ok(q)

@@ -111,6 +111,10 @@ enum Command {
         /// Surveyor id recorded on the interviews (default: the config's, else "simulated").
         #[arg(long, value_name = "ID")]
         surveyor: Option<String>,
+        /// A hurried, careless surveyor: seconds per question and the same
+        /// value on every rating (speeding and straight-lining, for training).
+        #[arg(long)]
+        careless: bool,
     },
     /// Supervisor review of a folder of batches: --summary, --decide, --hand-over.
     Review(cli::review::ReviewArgs),
@@ -160,7 +164,8 @@ fn main() -> ExitCode {
             seed,
             day,
             surveyor,
-        }) => cli::simulate::run(&places, interviews, seed, day, surveyor),
+            careless,
+        }) => cli::simulate::run(&places, interviews, seed, day, surveyor, careless),
         Some(Command::Review(args)) => cli::review::run(&places, &args),
     };
     match result {

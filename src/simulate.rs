@@ -29,6 +29,10 @@ pub struct SimulateOptions {
     /// The first day of the work: visits from 09:00 local time; work that
     /// would start after 20:00 goes on at 09:00 the next day.
     pub day: NaiveDate,
+    /// A hurried, careless surveyor (for training supervisors): a second
+    /// or two per question and the same value on every rating item, which
+    /// the quality flags catch as speeding and straight-lining.
+    pub careless: bool,
 }
 
 /// The simulated surveyors' clock: China Standard Time, the bundled
@@ -231,12 +235,16 @@ fn interview(
         }
         asked += 1;
         // Reading the question and hearing the answer: a few seconds to half a minute.
-        let think = rng.random_range(4..25)
-            + if rng.random_bool(0.1) {
-                rng.random_range(20..60)
-            } else {
-                0
-            };
+        let think = if opts.careless {
+            rng.random_range(1..3)
+        } else {
+            rng.random_range(4..25)
+                + if rng.random_bool(0.1) {
+                    rng.random_range(20..60)
+                } else {
+                    0
+                }
+        };
         *now += Duration::seconds(think);
         *clock.lock().unwrap_or_else(|e| e.into_inner()) = *now;
         match s {
@@ -245,7 +253,12 @@ fn interview(
                 continue;
             }
             Step::Question(slot) => {
-                if let Some(answer) = choose_answer(&flow, slot, opts.day, rng) {
+                let answer = match opts.careless {
+                    true => same_rating(&flow, slot),
+                    false => None,
+                }
+                .or_else(|| choose_answer(&flow, slot, opts.day, rng));
+                if let Some(answer) = answer {
                     let qid = &q.questions[slot.question].id;
                     store.save_answer(id, qid, slot.instance, &answer, *now)?;
                     // The answer was checked by `choose_answer`.
@@ -294,6 +307,16 @@ fn uuid_v7_at(at: DateTime<Utc>, device: Uuid, rng: &mut ChaCha8Rng) -> Uuid {
     }
     uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis().max(0) as u64, &bytes)
         .into_uuid()
+}
+
+/// The top of the scale on a rating item, whatever the question.
+fn same_rating(flow: &Interview<'_>, slot: Slot) -> Option<Answer> {
+    let question = &flow.questionnaire().questions[slot.question];
+    let QuestionKind::Rating { max, .. } = question.kind else {
+        return None;
+    };
+    flow.check(slot, Answer::Value(AnswerValue::Rating { value: max }))
+        .ok()
 }
 
 /// An answer the flow accepts, or `None` to leave an optional question.

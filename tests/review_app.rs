@@ -30,6 +30,7 @@ fn surveyor_day(root: &Path, id: &str, seed: u64, out: &Path, keys: &Path) {
         seed,
         surveyor_id: id.into(),
         day: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        careless: false,
     };
     simulate(&store, &q, &opts).unwrap();
     let made = keygen(&dir, id, None, false).unwrap();

@@ -501,3 +501,65 @@ fn rejected_interview_goes_back_to_the_surveyor_and_out_again() {
         "the paradata ties the copy to the original"
     );
 }
+
+#[test]
+fn the_review_demo_is_built_once_and_keeps_to_its_own_folder() {
+    let root = tempfile::tempdir().unwrap();
+    let first = run(
+        root.path(),
+        "sup",
+        &["review", "--demo", "--summary", "--json"],
+    );
+    assert!(
+        String::from_utf8_lossy(&first.stderr).contains("building the review demo"),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let v: Value = serde_json::from_str(&ok(first)).unwrap();
+    assert_eq!(v["all_valid"], true);
+    assert_eq!(v["batches"].as_array().unwrap().len(), 4);
+    let surveyors: Vec<&str> = v["surveyors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["surveyor_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(surveyors, ["S01", "S02", "S03"]);
+    // The careless surveyor's work is flagged.
+    let flagged = v["flagged"].as_array().unwrap();
+    assert!(!flagged.is_empty());
+    assert!(
+        flagged.iter().all(|f| f["surveyor_id"] == "S03"),
+        "{flagged:?}"
+    );
+    let id = flagged[0]["interview_id"].as_str().unwrap().to_string();
+
+    // A decision in the demo lands in the demo's supervisor store, and the
+    // second run reuses the same batches.
+    let out = run(
+        root.path(),
+        "sup",
+        &[
+            "review",
+            "--demo",
+            "--decide",
+            &id,
+            "--reject",
+            "--comment",
+            "too fast",
+        ],
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("building"));
+    ok(out);
+    let demo_store = Store::open_in_dir(&root.path().join("sup/review-demo/supervisor")).unwrap();
+    let d = demo_store.decision(&id).unwrap().expect("the decision");
+    assert_eq!(d.decision, DecisionKind::Rejected);
+    assert_eq!(d.supervisor_id, "demo-supervisor");
+    // The real supervisor store, if any, is untouched.
+    let real = Store::open_in_dir(&root.path().join("sup")).unwrap();
+    assert!(real.decision(&id).unwrap().is_none());
+
+    // DIR and --demo do not mix.
+    let out = run(root.path(), "sup", &["review", "somewhere", "--demo"]);
+    assert!(!out.status.success());
+}

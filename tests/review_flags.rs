@@ -58,6 +58,7 @@ fn simulated_work_with_a_speeder_and_a_straight_liner() {
             seed: 7,
             surveyor_id: "S01".into(),
             day: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            careless: false,
         },
     )
     .unwrap();

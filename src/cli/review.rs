@@ -14,6 +14,7 @@ use doorstep::questionnaire::{Questionnaire, hex_sha256, load_file};
 use doorstep::review::decisions_file::{
     DecisionsFile, ExcludedBatch, FileDecision, HandedBatch, VERSION,
 };
+use doorstep::review::demo::{DemoFolder, build as build_demo};
 use doorstep::review::flags::Thresholds;
 use doorstep::review::inbox::{Inbox, InboxOptions, open_inbox};
 use doorstep::store::decisions::{Decision, DecisionKind};
@@ -24,10 +25,15 @@ use super::{Places, keys};
 #[derive(clap::Args, Debug)]
 pub struct ReviewArgs {
     /// Folder holding the day's batches (searched recursively).
-    pub dir: PathBuf,
+    #[arg(required_unless_present = "demo", conflicts_with = "demo")]
+    pub dir: Option<PathBuf>,
     /// Folder of trusted surveyor keys, one SURVEYOR_ID.pub each.
-    #[arg(long, value_name = "DIR")]
-    pub keys: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "demo")]
+    pub keys: Option<PathBuf>,
+    /// Review a simulated day of three surveyors instead (built once in
+    /// DATA_DIR/review-demo, with its own supervisor store and key).
+    #[arg(long, conflicts_with_all = ["keys", "identity"])]
+    pub demo: bool,
     /// age identity file, to open encrypted batches.
     #[arg(long, value_name = "FILE")]
     pub identity: Option<PathBuf>,
@@ -63,6 +69,9 @@ pub struct ReviewArgs {
 }
 
 pub fn run(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
+    if a.demo {
+        return run_demo(places, a);
+    }
     if !a.summary && a.decide.is_none() && a.hand_over.is_none() {
         return super::review_app::run(places, load(a)?);
     }
@@ -90,8 +99,56 @@ pub fn run(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
+/// `--demo`: the same review over a simulated day, in a world of its own
+/// (batches, keys and the supervisor's store under DATA_DIR/review-demo),
+/// so that nothing of the real work is touched.
+fn run_demo(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
+    let data_dir = doorstep::config::resolve_data_dir(places.data_dir.clone())?;
+    let root = data_dir.join("review-demo");
+    let mut folder = DemoFolder::at(&root);
+    if !folder.exists() {
+        eprintln!("building the review demo in {} ...", root.display());
+        folder = build_demo(&root, chrono::Local::now().date_naive())
+            .with_context(|| format!("cannot build the review demo in {}", root.display()))?;
+    }
+    let demo_places = Places {
+        data_dir: Some(folder.supervisor.clone()),
+        config: Some(folder.supervisor.join("config.toml")),
+        lang: places.lang.clone(),
+    };
+    let demo_args = ReviewArgs {
+        dir: Some(folder.inbox.clone()),
+        keys: Some(folder.keys.clone()),
+        demo: false,
+        identity: None,
+        questionnaire: a.questionnaire.clone(),
+        thresholds: a.thresholds.clone(),
+        summary: a.summary,
+        json: a.json,
+        decide: a.decide.clone(),
+        approve: a.approve,
+        reject: a.reject,
+        comment: a.comment.clone(),
+        hand_over: a.hand_over.clone(),
+        exclude_invalid: a.exclude_invalid,
+    };
+    let code = run(&demo_places, &demo_args)?;
+    if !a.summary {
+        eprintln!(
+            "review demo: batches in {}, surveyor keys in {}; remove {} to start afresh",
+            folder.inbox.display(),
+            folder.keys.display(),
+            root.display()
+        );
+    }
+    Ok(code)
+}
+
 fn load(a: &ReviewArgs) -> anyhow::Result<Inbox> {
-    let keys = TrustedKeys::load(&a.keys)?;
+    let (Some(dir), Some(keys)) = (&a.dir, &a.keys) else {
+        bail!("give the folder of batches and --keys DIR (or --demo)");
+    };
+    let keys = TrustedKeys::load(keys)?;
     let identities = a
         .identity
         .as_deref()
@@ -112,12 +169,12 @@ fn load(a: &ReviewArgs) -> anyhow::Result<Inbox> {
         questionnaires,
         thresholds,
     };
-    let inbox = open_inbox(&a.dir, &opts)
-        .with_context(|| format!("cannot read the folder {}", a.dir.display()))?;
+    let inbox = open_inbox(dir, &opts)
+        .with_context(|| format!("cannot read the folder {}", dir.display()))?;
     if inbox.batches.is_empty() {
         bail!(
             "no batch files (*.jsonl, *.jsonl.age) under {}",
-            a.dir.display()
+            dir.display()
         );
     }
     Ok(inbox)

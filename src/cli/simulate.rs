@@ -1,4 +1,4 @@
-//! `doorstep simulate --interviews N [--seed S] [--day DATE] [--surveyor ID]`
+//! `doorstep simulate --interviews N [--seed S] [--day DATE] [--surveyor ID] [--careless]`
 
 use std::process::ExitCode;
 
@@ -14,6 +14,7 @@ pub fn run(
     seed: u64,
     day: Option<NaiveDate>,
     surveyor: Option<String>,
+    careless: bool,
 ) -> anyhow::Result<ExitCode> {
     let opened = places.open()?;
     let q = active_questionnaire(&opened.store)?.context(
@@ -26,6 +27,7 @@ pub fn run(
             .or(opened.config.surveyor_id.clone())
             .unwrap_or_else(|| "simulated".into()),
         day: day.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+        careless,
     };
     let r = simulate(&opened.store, &q, &opts)?;
     println!(

@@ -2,5 +2,6 @@
 //! batches, quality flags, decisions and the hand-over to the office.
 
 pub mod decisions_file;
+pub mod demo;
 pub mod flags;
 pub mod inbox;
