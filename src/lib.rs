@@ -4,6 +4,7 @@
 //! knows nothing of terminals or databases; storage, batch files and the UI
 //! are built around it.
 
+pub mod app_lock;
 pub mod assignment;
 pub mod batch;
 pub mod config;

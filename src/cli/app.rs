@@ -20,6 +20,7 @@ const FIRST_PAGE: u64 = 200;
 
 pub fn run(places: &Places, started: std::time::Instant) -> anyhow::Result<ExitCode> {
     let opened = places.open()?;
+    let _lock = doorstep::app_lock::lock(&opened.data_dir)?;
     let ui = places.ui_language(&opened.config)?;
     let store = opened.store;
     let q = match active_questionnaire(&store)? {

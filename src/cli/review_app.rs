@@ -14,6 +14,7 @@ use super::Places;
 
 pub fn run(places: &Places, inbox: Inbox) -> anyhow::Result<ExitCode> {
     let opened = places.open()?;
+    let _lock = doorstep::app_lock::lock(&opened.data_dir)?;
     let ui = places.ui_language(&opened.config)?;
     let supervisor =
         opened.config.surveyor_id.clone().context(
