@@ -88,6 +88,17 @@ pub fn run(
         }
     }
     let rejected = report.rows_skipped();
+    tracing::info!(
+        file = %residents.display(),
+        rows = report.rows_read,
+        added = merge.added,
+        updated = merge.updated,
+        unchanged = merge.unchanged,
+        rejected,
+        questionnaire = %q.id,
+        version = %q.version,
+        "assignment loaded"
+    );
     println!(
         "{} residents: {} added, {} updated, {} unchanged, {} rejected; questionnaire {} {}",
         report.rows_read, merge.added, merge.updated, merge.unchanged, rejected, q.id, q.version
@@ -133,6 +144,7 @@ pub fn run_decisions(places: &Places, args: &DecisionsArgs) -> anyhow::Result<Ex
                 "{}: warning: applying decisions WITHOUT checking their signature",
                 file.display()
             );
+            tracing::warn!(file = %file.display(), "decisions applied without checking their signature");
             let bytes =
                 std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             decisions_file::parse(file, &bytes)?
@@ -165,6 +177,7 @@ pub fn run_decisions(places: &Places, args: &DecisionsArgs) -> anyhow::Result<Ex
         ) {
             Ok(Reopened::Opened { copy }) => {
                 reopened += 1;
+                tracing::info!(interview_id = %id, copy = %copy, "rejected interview reopened");
                 println!(
                     "reopened interview {id} as {copy}: {}",
                     d.comment.as_deref().unwrap_or("(no comment)")
@@ -176,10 +189,23 @@ pub fn run_decisions(places: &Places, args: &DecisionsArgs) -> anyhow::Result<Ex
             }
             Err(e) => {
                 failed += 1;
+                tracing::error!(interview_id = %id, "rejected interview not reopened: {e}");
                 eprintln!("interview {id}: {e}");
             }
         }
     }
+    tracing::info!(
+        file = %file.display(),
+        supervisor_id = %decisions.supervisor_id,
+        date = %decisions.date,
+        approved = decisions.approved().count(),
+        rejected = decisions.rejected().count(),
+        reopened,
+        already,
+        elsewhere,
+        failed,
+        "decisions applied"
+    );
     println!(
         "decisions of supervisor {} ({}): {} approved, {} rejected: {reopened} reopened, \
          {already} already reopened, {elsewhere} not in this store, {failed} failed",

@@ -28,6 +28,15 @@ pub fn run(
         day: day.unwrap_or_else(|| chrono::Utc::now().date_naive()),
     };
     let r = simulate(&opened.store, &q, &opts)?;
+    tracing::info!(
+        seed,
+        day = %opts.day,
+        surveyor_id = %opts.surveyor_id,
+        visits = r.visits,
+        interviews = r.interviews,
+        answers = r.answers,
+        "synthetic field work recorded"
+    );
     println!(
         "{} visits: {} interviews ({} completed, {} partial, {} break-offs), {} refusals, {} no contact, {} appointments, {} other; {} answers",
         r.visits,
