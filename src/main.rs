@@ -206,7 +206,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => {
-            tracing::info!(command, "command finished");
+            let success = code == ExitCode::SUCCESS;
+            tracing::info!(command, success, "command finished");
             code
         }
         Err(e) => {

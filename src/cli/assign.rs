@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::bail;
-use doorstep::assignment::import::{Encoding, read_residents};
+use doorstep::assignment::import::{Encoding, ImportError, read_residents};
 use doorstep::questionnaire::{STANDARD_RESIDENT_FIELDS, load_file};
 
 use doorstep::demo;
@@ -29,6 +29,8 @@ pub fn run(
             match load_file(path) {
                 Ok(q) => Some((q, source)),
                 Err(e) => {
+                    let problems = e.problems.len();
+                    tracing::error!(file = %path.display(), problems, "questionnaire rejected");
                     eprintln!("{e}");
                     return Ok(ExitCode::FAILURE);
                 }
@@ -39,6 +41,14 @@ pub fn run(
     let report = match read_residents(residents, encoding) {
         Ok(r) => r,
         Err(e) => {
+            match e {
+                // These quote row 1, which may be a resident's row.
+                ImportError::Header { .. } => tracing::error!(
+                    file = %residents.display(),
+                    "resident list rejected: unusable header row"
+                ),
+                _ => tracing::error!("resident list rejected: {e}"),
+            }
             eprintln!("{e}");
             return Ok(ExitCode::FAILURE);
         }
