@@ -70,6 +70,16 @@ pub fn resolve_data_dir_with(
     Ok(dir)
 }
 
+/// The data directory [`resolve_data_dir`] would give, if it exists
+/// already; never created.
+pub fn existing_data_dir(cli: Option<PathBuf>) -> Option<PathBuf> {
+    let dir = match pick(cli, std::env::var_os(DATA_DIR_ENV)) {
+        Some(dir) => dir,
+        None => project_dirs().ok()?.data_dir().to_path_buf(),
+    };
+    dir.is_dir().then_some(dir)
+}
+
 /// The database inside a data directory.
 pub fn database_path(data_dir: &Path) -> PathBuf {
     data_dir.join(DATABASE_FILE)

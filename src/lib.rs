@@ -12,6 +12,7 @@ pub mod demo;
 pub mod export;
 pub mod expr;
 pub mod interview;
+pub mod logging;
 pub mod questionnaire;
 pub mod review;
 pub mod scoring;

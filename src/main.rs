@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use doorstep::assignment::import::Encoding;
+use doorstep::config;
 
 mod cli;
 
@@ -120,9 +121,49 @@ enum Command {
     Review(cli::review::ReviewArgs),
 }
 
+impl Command {
+    /// The name the log records (never the arguments).
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Check { .. } => "check",
+            Command::Assign { .. } => "assign",
+            Command::Status { .. } => "status",
+            Command::Keygen { .. } => "keygen",
+            Command::Export { .. } => "export",
+            Command::Verify { .. } => "verify",
+            Command::Simulate { .. } => "simulate",
+            Command::Review(_) => "review",
+        }
+    }
+}
+
+/// Logs go to `DATA_DIR/logs`. The commands that do not use a data
+/// directory (check, verify) log only into one that already exists.
+fn start_logging(cli: &Cli) {
+    let data_dir = match &cli.command {
+        Some(Command::Check { .. } | Command::Verify { .. }) => {
+            config::existing_data_dir(cli.data_dir.clone())
+        }
+        // A data directory that cannot be made is the command's error to report.
+        _ => config::resolve_data_dir(cli.data_dir.clone()).ok(),
+    };
+    if let Some(dir) = data_dir {
+        for note in doorstep::logging::init(&dir) {
+            eprintln!("doorstep: {note}");
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
+    start_logging(&cli);
+    let command = cli.command.as_ref().map_or("app", Command::name);
+    tracing::info!(
+        command,
+        version = env!("CARGO_PKG_VERSION"),
+        "command started"
+    );
     let places = cli::Places {
         data_dir: cli.data_dir,
         config: cli.config,
@@ -169,8 +210,13 @@ fn main() -> ExitCode {
         Some(Command::Review(args)) => cli::review::run(&places, &args),
     };
     match result {
-        Ok(code) => code,
+        Ok(code) => {
+            let success = code == ExitCode::SUCCESS;
+            tracing::info!(command, success, "command finished");
+            code
+        }
         Err(e) => {
+            tracing::error!(command, "command failed: {e:#}");
             eprintln!("doorstep: {e:#}");
             ExitCode::FAILURE
         }

@@ -55,6 +55,7 @@ impl Session {
             "DOORSTEP_DATA_DIR",
             "DOORSTEP_CONFIG",
             "DOORSTEP_EXIT_AFTER_FIRST_FRAME",
+            "DOORSTEP_LOG",
             "NO_COLOR",
         ] {
             cmd.env_remove(var);
@@ -330,6 +331,34 @@ fn complete_the_demo_interview_in_a_terminal() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["completed"], 1, "{json}");
     assert_eq!(json["in_progress"], 0, "{json}");
+
+    // The day's log has the interview, ids only, and none of it went to
+    // the screen.
+    let log: String = std::fs::read_dir(data_dir.join("logs"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    for line in ["command started command=\"app\"", "interview started"] {
+        assert!(log.contains(line), "no {line:?} in the log:\n{log}");
+    }
+    assert!(
+        log.lines()
+            .any(|l| l.contains("interview finished") && l.contains("status=\"completed\"")),
+        "{log}"
+    );
+    for answer in TEXT_ANSWERS {
+        assert!(!log.contains(answer), "the answer {answer:?} in the log");
+    }
+    // Names, addresses, phones (columns 2, 3 and 9 of the demo list).
+    let mut residents = csv::Reader::from_path("examples/demo-residents.csv").unwrap();
+    for row in residents.records() {
+        let row = row.unwrap();
+        for private in [&row[1], &row[2], &row[8]] {
+            assert!(!log.contains(private), "{private:?} in the log");
+        }
+    }
+    let raw = String::from_utf8_lossy(&s.output.lock().unwrap().raw).to_string();
+    assert!(!raw.contains("command started"), "a log line on the screen");
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::bail;
-use doorstep::assignment::import::{Encoding, read_residents};
+use doorstep::assignment::import::{Encoding, ImportError, read_residents};
 use doorstep::questionnaire::{STANDARD_RESIDENT_FIELDS, load_file};
 
 use doorstep::demo;
@@ -29,6 +29,8 @@ pub fn run(
             match load_file(path) {
                 Ok(q) => Some((q, source)),
                 Err(e) => {
+                    let problems = e.problems.len();
+                    tracing::error!(file = %path.display(), problems, "questionnaire rejected");
                     eprintln!("{e}");
                     return Ok(ExitCode::FAILURE);
                 }
@@ -39,6 +41,14 @@ pub fn run(
     let report = match read_residents(residents, encoding) {
         Ok(r) => r,
         Err(e) => {
+            match e {
+                // These quote row 1, which may be a resident's row.
+                ImportError::Header { .. } => tracing::error!(
+                    file = %residents.display(),
+                    "resident list rejected: unusable header row"
+                ),
+                _ => tracing::error!("resident list rejected: {e}"),
+            }
             eprintln!("{e}");
             return Ok(ExitCode::FAILURE);
         }
@@ -88,6 +98,17 @@ pub fn run(
         }
     }
     let rejected = report.rows_skipped();
+    tracing::info!(
+        file = %residents.display(),
+        rows = report.rows_read,
+        added = merge.added,
+        updated = merge.updated,
+        unchanged = merge.unchanged,
+        rejected,
+        questionnaire = %q.id,
+        version = %q.version,
+        "assignment loaded"
+    );
     println!(
         "{} residents: {} added, {} updated, {} unchanged, {} rejected; questionnaire {} {}",
         report.rows_read, merge.added, merge.updated, merge.unchanged, rejected, q.id, q.version
@@ -133,6 +154,7 @@ pub fn run_decisions(places: &Places, args: &DecisionsArgs) -> anyhow::Result<Ex
                 "{}: warning: applying decisions WITHOUT checking their signature",
                 file.display()
             );
+            tracing::warn!(file = %file.display(), "decisions applied without checking their signature");
             let bytes =
                 std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             decisions_file::parse(file, &bytes)?
@@ -165,6 +187,7 @@ pub fn run_decisions(places: &Places, args: &DecisionsArgs) -> anyhow::Result<Ex
         ) {
             Ok(Reopened::Opened { copy }) => {
                 reopened += 1;
+                tracing::info!(interview_id = %id, copy = %copy, "rejected interview reopened");
                 println!(
                     "reopened interview {id} as {copy}: {}",
                     d.comment.as_deref().unwrap_or("(no comment)")
@@ -176,10 +199,23 @@ pub fn run_decisions(places: &Places, args: &DecisionsArgs) -> anyhow::Result<Ex
             }
             Err(e) => {
                 failed += 1;
+                tracing::error!(interview_id = %id, "rejected interview not reopened: {e}");
                 eprintln!("interview {id}: {e}");
             }
         }
     }
+    tracing::info!(
+        file = %file.display(),
+        supervisor_id = %decisions.supervisor_id,
+        date = %decisions.date,
+        approved = decisions.approved().count(),
+        rejected = decisions.rejected().count(),
+        reopened,
+        already,
+        elsewhere,
+        failed,
+        "decisions applied"
+    );
     println!(
         "decisions of supervisor {} ({}): {} approved, {} rejected: {reopened} reopened, \
          {already} already reopened, {elsewhere} not in this store, {failed} failed",

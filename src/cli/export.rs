@@ -27,8 +27,22 @@ pub fn run(
         None => export(&opened.store, &key, &out, &recipients)?,
     };
     match result {
-        Exported::Nothing => println!("nothing new to export"),
+        Exported::Nothing => {
+            tracing::info!("nothing new to export");
+            println!("nothing new to export")
+        }
         Exported::Batch { row, written } => {
+            tracing::info!(
+                batch_id = %row.id,
+                sequence = row.sequence,
+                again = again.is_some(),
+                encrypted = !recipients.is_empty(),
+                visits = written.counts.visits,
+                interviews = written.counts.interviews,
+                answers = written.counts.answers,
+                path = %written.data_path.display(),
+                "batch exported"
+            );
             println!(
                 "batch {} (sequence {}): {} visits, {} interviews, {} answers",
                 row.id,

@@ -35,6 +35,12 @@ pub fn run(
         config.surveyor_id = Some(surveyor.clone());
         config.save(&opened.config_path)?;
     }
+    tracing::info!(
+        surveyor_id = %surveyor,
+        public_key = %key.public_key_path.display(),
+        password = password.is_some(),
+        "signing key created"
+    );
     println!("{}", key.public_key_text.trim_end());
     eprintln!(
         "secret key: {} (readable by you only{})\npublic key: {} (give this file to your supervisor)",

@@ -171,6 +171,21 @@ fn load(a: &ReviewArgs) -> anyhow::Result<Inbox> {
     };
     let inbox = open_inbox(dir, &opts)
         .with_context(|| format!("cannot read the folder {}", dir.display()))?;
+    for b in &inbox.batches {
+        let line = format!(
+            "batch {} surveyor {} seq {} {}: {}",
+            b.batch_id.as_deref().unwrap_or("?"),
+            b.surveyor_id.as_deref().unwrap_or("?"),
+            b.sequence.map_or("?".into(), |s| s.to_string()),
+            b.path.display(),
+            b.status
+        );
+        if b.is_valid() {
+            tracing::info!("reviewed {line}");
+        } else {
+            tracing::warn!("reviewed {line}");
+        }
+    }
     if inbox.batches.is_empty() {
         bail!(
             "no batch files (*.jsonl, *.jsonl.age) under {}",
@@ -435,6 +450,16 @@ fn hand_over(
     // sees the decisions file also finds its signature.
     write_atomic(&sig_path(&path), sig.as_bytes())?;
     write_atomic(&path, &bytes)?;
+    tracing::info!(
+        out = %out.display(),
+        batches = file.batches.len(),
+        excluded = file.excluded_batches.len(),
+        decisions_file = %path.display(),
+        approved = file.approved().count(),
+        rejected = file.rejected().count(),
+        undecided = file.undecided.len(),
+        "batches handed over"
+    );
     println!(
         "handed over {} batches ({} excluded) to {}",
         file.batches.len(),

@@ -30,6 +30,15 @@ pub fn run(
         careless,
     };
     let r = simulate(&opened.store, &q, &opts)?;
+    tracing::info!(
+        seed,
+        day = %opts.day,
+        surveyor_id = %opts.surveyor_id,
+        visits = r.visits,
+        interviews = r.interviews,
+        answers = r.answers,
+        "synthetic field work recorded"
+    );
     println!(
         "{} visits: {} interviews ({} completed, {} partial, {} broken off); refused {}, no contact {}, appointment {}, other {}; {} answers",
         r.visits,

@@ -14,6 +14,13 @@ pub fn run(
     let trusted = TrustedKeys::load(keys)?;
     let identities = identity.map(Identities::from_file).transpose()?;
     let verdicts = verify_batches(batches, &trusted, identities.as_ref());
+    for v in &verdicts {
+        if v.is_ok() {
+            tracing::info!("verified {v}");
+        } else {
+            tracing::warn!("verified {v}");
+        }
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&verdicts)?);
     } else {

@@ -120,7 +120,17 @@ impl Store {
                 ),
             )?;
             Ok(())
-        })
+        })?;
+        // The comment stays out of the log: it may name the resident.
+        tracing::info!(
+            interview_id = %d.interview_id,
+            batch_id = %d.batch_id,
+            surveyor_id = %d.surveyor_id,
+            decision = d.decision.code(),
+            supervisor_id = %d.supervisor_id,
+            "review decision"
+        );
+        Ok(())
     }
 
     pub fn decision(&self, interview_id: &str) -> Result<Option<Decision>> {

@@ -129,8 +129,15 @@ impl Store {
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        schema::migrate(&conn, options.read_only)?;
+        let migrations = schema::migrate(&conn, options.read_only)?;
         let device_id = schema::device_id(&conn)?;
+        tracing::info!(
+            path = %path.display(),
+            schema_version = schema::SCHEMA_VERSION,
+            migrations_applied = migrations,
+            read_only = options.read_only,
+            "store opened"
+        );
         conn.set_prepared_statement_cache_capacity(64);
         Ok(Store {
             conn,

@@ -31,11 +31,12 @@ fn check_not_newer(found: i64) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn migrate(conn: &Connection, read_only: bool) -> Result<()> {
+/// Brings the schema up to date; returns how many migrations ran.
+pub(super) fn migrate(conn: &Connection, read_only: bool) -> Result<i64> {
     let found = user_version(conn)?;
     check_not_newer(found)?;
     if found == SCHEMA_VERSION {
-        return Ok(());
+        return Ok(0);
     }
     if read_only {
         return Err(StoreError::ReadOnly);
@@ -58,7 +59,7 @@ pub(super) fn migrate(conn: &Connection, read_only: bool) -> Result<()> {
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
-    Ok(())
+    Ok(SCHEMA_VERSION - found)
 }
 
 pub(super) fn device_id(conn: &Connection) -> Result<Uuid> {

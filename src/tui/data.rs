@@ -130,7 +130,7 @@ pub fn record_visit(
     note: Option<String>,
     appointment: Option<NaiveDateTime>,
 ) -> Result<(Vec<VisitLine>, ResidentStatus), String> {
-    store
+    let visit = store
         .record_visit(
             resident_id,
             NewVisit {
@@ -141,7 +141,15 @@ pub fn record_visit(
                 interview_id: None,
             },
         )
+        .inspect_err(|e| tracing::error!(resident_id, "visit not saved: {e}"))
         .map_err(|e| say_in(e, ui))?;
+    tracing::info!(
+        visit_id = visit.id,
+        resident_id,
+        attempt = visit.attempt,
+        disposition = visit.disposition.code(),
+        "visit recorded"
+    );
     let visits = visit_lines(store.visits(resident_id).map_err(say)?);
     let status = store
         .resident_row(resident_id)
@@ -181,6 +189,7 @@ pub fn open_interview(
             let position = saved.position.and_then(|p| p.to_step(q));
             let mut flow = Interview::restore(q, fields, answers, added, position);
             flow.mark_resumed();
+            tracing::info!(interview_id = %id, resident_id = %resident.resident_id, "interview resumed");
             (id, flow, saved.record.started_at)
         }
         None => {
@@ -188,6 +197,13 @@ pub fn open_interview(
             let id = store
                 .start_interview(&resident.resident_id, &q.id, &q.version, surveyor_id, now)
                 .map_err(say)?;
+            tracing::info!(
+                interview_id = %id,
+                resident_id = %resident.resident_id,
+                questionnaire = %q.id,
+                version = %q.version,
+                "interview started"
+            );
             (id, Interview::new(q, fields), now)
         }
     };
@@ -223,9 +239,19 @@ pub fn finish_interview(
     } else {
         InterviewStatus::Abandoned
     };
-    store
+    let visit = store
         .finish_interview(screen.interview_id, status, disposition, Utc::now())
+        .inspect_err(
+            |e| tracing::error!(interview_id = %screen.interview_id, "interview not finished: {e}"),
+        )
         .map_err(|e| say_in(e, ui))?;
+    tracing::info!(
+        interview_id = %screen.interview_id,
+        status = status.code(),
+        disposition = disposition.code(),
+        visit_id = visit.id,
+        "interview finished"
+    );
     Ok(())
 }
 
@@ -249,6 +275,15 @@ impl<'a> StoreSink<'a> {
     pub fn flush(&mut self, flow: &mut Interview<'_>) -> Result<(), String> {
         self.save_progress(flow)
     }
+
+    /// What failed to save, for the log: ids and the error, never the content.
+    fn log_failure(&self, what: &str, question: &str, e: &StoreError) {
+        tracing::error!(
+            interview_id = %self.interview_id,
+            question,
+            "{what} not saved: {e}"
+        );
+    }
 }
 
 impl AnswerSink for StoreSink<'_> {
@@ -262,6 +297,7 @@ impl AnswerSink for StoreSink<'_> {
         self.store
             .save_answer(self.interview_id, qid, slot.instance, answer, Utc::now())
             .map(|_| ())
+            .inspect_err(|e| self.log_failure("answer", qid, e))
             .map_err(|e| say_in(e, self.ui))
     }
 
@@ -270,6 +306,7 @@ impl AnswerSink for StoreSink<'_> {
         self.store
             .clear_answer(self.interview_id, qid, slot.instance, Utc::now())
             .map(|_| ())
+            .inspect_err(|e| self.log_failure("cleared answer", qid, e))
             .map_err(|e| say_in(e, self.ui))
     }
 
@@ -279,6 +316,7 @@ impl AnswerSink for StoreSink<'_> {
         if let Err(e) = self.store.save_events(self.interview_id, &events) {
             // Keep them for the next try rather than lose them.
             flow.put_back_events(events);
+            self.log_failure("paradata", "", &e);
             return Err(say_in(e, self.ui));
         }
         let position = flow.current().and_then(|s| SavedPosition::from_step(q, s));
@@ -288,6 +326,7 @@ impl AnswerSink for StoreSink<'_> {
             .collect();
         self.store
             .save_position(self.interview_id, position, &added)
+            .inspect_err(|e| self.log_failure("position", "", e))
             .map_err(|e| say_in(e, self.ui))
     }
 
@@ -295,6 +334,7 @@ impl AnswerSink for StoreSink<'_> {
         let qid = &flow.questionnaire().questions[slot.question].id;
         self.store
             .save_note(self.interview_id, qid, slot.instance, note, Utc::now())
+            .inspect_err(|e| self.log_failure("note", qid, e))
             .map_err(|e| say_in(e, self.ui))
     }
 }
@@ -395,7 +435,10 @@ pub fn signing_key(
     match loaded {
         Ok(k) => Ok(KeyState::Ready(Box::new(k))),
         Err(_) if asked.get() && password.is_none() => Ok(KeyState::NeedsPassword),
-        Err(e) => Err(e.to_string()),
+        Err(e) => {
+            tracing::warn!(surveyor_id, "signing key not unlocked: {e}");
+            Err(e.to_string())
+        }
     }
 }
 
@@ -407,18 +450,35 @@ pub fn export_now(
 ) -> Result<String, String> {
     let data_dir = store.path().parent().unwrap_or(std::path::Path::new("."));
     let out = data_dir.join("outbox");
-    match crate::export::export(store, key, &out, &[]).map_err(|e| e.to_string())? {
-        crate::export::Exported::Nothing => Ok(ui.s().nothing_to_export.to_string()),
-        crate::export::Exported::Batch { row, written } => Ok(format!(
-            "{} #{}: {} {}, {} {} → {}",
-            ui.s().exported_to,
-            row.sequence,
-            written.counts.visits,
-            ui.s().visits,
-            written.counts.interviews,
-            ui.s().today_interviews,
-            written.data_path.display()
-        )),
+    let exported = crate::export::export(store, key, &out, &[])
+        .inspect_err(|e| tracing::error!("export failed: {e}"))
+        .map_err(|e| e.to_string())?;
+    match exported {
+        crate::export::Exported::Nothing => {
+            tracing::info!("nothing new to export");
+            Ok(ui.s().nothing_to_export.to_string())
+        }
+        crate::export::Exported::Batch { row, written } => {
+            tracing::info!(
+                batch_id = %row.id,
+                sequence = row.sequence,
+                visits = written.counts.visits,
+                interviews = written.counts.interviews,
+                answers = written.counts.answers,
+                path = %written.data_path.display(),
+                "batch exported"
+            );
+            Ok(format!(
+                "{} #{}: {} {}, {} {} → {}",
+                ui.s().exported_to,
+                row.sequence,
+                written.counts.visits,
+                ui.s().visits,
+                written.counts.interviews,
+                ui.s().today_interviews,
+                written.data_path.display()
+            ))
+        }
     }
 }
 

@@ -58,10 +58,11 @@ pub fn restore() {
 }
 
 /// Restores the terminal before the panic message is printed, so the
-/// message is readable and the shell usable.
+/// message is readable and the shell usable; the log gets it first.
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        crate::logging::log_panic(info);
         restore();
         previous(info);
     }));
