@@ -3,193 +3,13 @@
 //! (a vt100 emulator parses the output; assertions are on screen cells),
 //! finish it, quit, and check the store with `doorstep status --json`.
 
-use std::io::{Read, Write};
 use std::num::NonZeroU16;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use portable_pty::PtySize;
 
-const ROWS: u16 = 30;
-const COLS: u16 = 100;
-
-/// What the program wrote: parsed into a screen, and the raw bytes.
-struct Output {
-    parser: vt100::Parser,
-    raw: Vec<u8>,
-}
-
-type Writer = Arc<Mutex<Box<dyn Write + Send>>>;
-
-struct Session {
-    output: Arc<Mutex<Output>>,
-    writer: Writer,
-    child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
-}
-
-impl Session {
-    fn start(data_dir: &Path, config: &Path, home: &Path) -> Session {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_doorstep"));
-        cmd.arg("--data-dir");
-        cmd.arg(data_dir);
-        cmd.arg("--config");
-        cmd.arg(config);
-        cmd.args(["--lang", "en"]);
-        cmd.cwd(home);
-        cmd.env("TERM", "xterm-256color");
-        // Never the real user's directories.
-        cmd.env("HOME", home);
-        cmd.env("XDG_DATA_HOME", home.join("data"));
-        cmd.env("XDG_CONFIG_HOME", home.join("config"));
-        for var in [
-            "DOORSTEP_DATA_DIR",
-            "DOORSTEP_CONFIG",
-            "DOORSTEP_EXIT_AFTER_FIRST_FRAME",
-            "DOORSTEP_LOG",
-            "NO_COLOR",
-        ] {
-            cmd.env_remove(var);
-        }
-        let child = pair.slave.spawn_command(cmd).expect("doorstep starts");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer: Writer = Arc::new(Mutex::new(pair.master.take_writer().unwrap()));
-        let answer = Arc::clone(&writer);
-        let output = Arc::new(Mutex::new(Output {
-            parser: vt100::Parser::new(
-                NonZeroU16::new(ROWS).unwrap(),
-                NonZeroU16::new(COLS).unwrap(),
-                0,
-            ),
-            raw: Vec::new(),
-        }));
-        let sink = Arc::clone(&output);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        let mut out = sink.lock().unwrap();
-                        let seen = out.raw.len().saturating_sub(3);
-                        out.parser.process(&buf[..n]);
-                        out.raw.extend_from_slice(&buf[..n]);
-                        // Like a real terminal, answer "where is the cursor?"
-                        // (crossterm asks when the app starts).
-                        let asks = out.raw[seen..]
-                            .windows(4)
-                            .filter(|w| w == b"\x1b[6n")
-                            .count();
-                        if asks > 0 {
-                            let (row, col) = out.parser.screen().cursor_position();
-                            let reply = format!("\x1b[{};{}R", row + 1, col + 1);
-                            let mut w = answer.lock().unwrap();
-                            for _ in 0..asks {
-                                let _ = w.write_all(reply.as_bytes());
-                            }
-                            let _ = w.flush();
-                        }
-                    }
-                }
-            }
-        });
-        Session {
-            output,
-            writer,
-            child,
-            _master: pair.master,
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        let mut w = self.writer.lock().unwrap();
-        w.write_all(keys.as_bytes()).unwrap();
-        w.flush().unwrap();
-    }
-
-    /// The screen's rows as text, from the cells.
-    fn rows(&self) -> Vec<String> {
-        let out = self.output.lock().unwrap();
-        out.parser.screen().rows(0, COLS).collect()
-    }
-
-    fn text(&self) -> String {
-        self.rows().join("\n")
-    }
-
-    /// Everything below the title row (whose clock ticks).
-    fn body(&self) -> Vec<String> {
-        self.rows().into_iter().skip(1).collect()
-    }
-
-    fn wait_for(&self, what: &str, timeout: Duration) {
-        let start = Instant::now();
-        while start.elapsed() < timeout {
-            if self.text().contains(what) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("{what:?} never showed; the screen:\n{}", self.text());
-    }
-
-    /// Waits for the body to differ from `before`, then to settle.
-    fn wait_change(&self, before: &[String], timeout: Duration) -> Vec<String> {
-        let start = Instant::now();
-        let mut last = self.body();
-        while last == before {
-            assert!(
-                start.elapsed() < timeout,
-                "the screen did not change; the screen:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-            last = self.body();
-        }
-        let mut stable_since = Instant::now();
-        while stable_since.elapsed() < Duration::from_millis(80) {
-            std::thread::sleep(Duration::from_millis(20));
-            let now = self.body();
-            if now != last {
-                last = now;
-                stable_since = Instant::now();
-            }
-        }
-        last
-    }
-
-    fn wait_exit(&mut self, timeout: Duration) -> portable_pty::ExitStatus {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            if start.elapsed() > timeout {
-                let _ = self.child.kill();
-                panic!("doorstep did not exit; the screen:\n{}", self.text());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
-    }
-}
+mod support;
+use support::pty::Session;
 
 /// The first line of the question (row 3 of the screen, the body's row 2).
 fn question_line(body: &[String]) -> &str {
@@ -368,7 +188,7 @@ fn too_small_a_terminal_says_so_and_quits_cleanly() {
     let config = dir.path().join("config.toml");
     let mut s = Session::start(&data_dir, &config, dir.path());
     s.wait_for("DEMO DATA", Duration::from_secs(10));
-    s._master
+    s.master
         .resize(PtySize {
             rows: 20,
             cols: 70,

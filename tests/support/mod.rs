@@ -3,6 +3,7 @@
 //! uses a different part, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod pty;
 pub mod surveyor;
 
 use doorstep::tui::app::App;
