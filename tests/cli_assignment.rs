@@ -3,21 +3,11 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
-/// A doorstep command confined to `dir` (data and config).
-fn doorstep(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("doorstep").unwrap();
-    c.arg("--data-dir")
-        .arg(dir.join("data"))
-        .arg("--config")
-        .arg(dir.join("config.toml"))
-        .env_remove("DOORSTEP_DATA_DIR")
-        .env_remove("DOORSTEP_CONFIG");
-    c
-}
+mod support;
+use support::doorstep_in as doorstep;
 
 fn status(dir: &Path) -> Value {
     let out = doorstep(dir).args(["status", "--json"]).output().unwrap();

@@ -11,15 +11,12 @@ use chrono::Utc;
 use doorstep::store::Store;
 use tempfile::TempDir;
 
+mod support;
+
+/// A doorstep command confined to `dir`, with the key password set.
 fn doorstep(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("doorstep").unwrap();
-    c.arg("--data-dir")
-        .arg(dir.join("data"))
-        .arg("--config")
-        .arg(dir.join("config.toml"))
-        .env_remove("DOORSTEP_DATA_DIR")
-        .env_remove("DOORSTEP_CONFIG")
-        .env("DOORSTEP_KEY_PASSWORD", "correct horse");
+    let mut c = support::doorstep_in(dir);
+    c.env("DOORSTEP_KEY_PASSWORD", "correct horse");
     c
 }
 

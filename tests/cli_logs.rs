@@ -10,21 +10,10 @@ use chrono::{Duration, Utc};
 use regex::Regex;
 use tempfile::TempDir;
 
-const RESIDENTS: &str = "examples/demo-residents.csv";
+mod support;
+use support::doorstep_in as doorstep;
 
-/// A doorstep command confined to `dir` (data and config), logging at the
-/// default level.
-fn doorstep(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("doorstep").unwrap();
-    c.arg("--data-dir")
-        .arg(dir.join("data"))
-        .arg("--config")
-        .arg(dir.join("config.toml"))
-        .env_remove("DOORSTEP_DATA_DIR")
-        .env_remove("DOORSTEP_CONFIG")
-        .env_remove("DOORSTEP_LOG");
-    c
-}
+const RESIDENTS: &str = "examples/demo-residents.csv";
 
 fn assign(dir: &Path) -> Command {
     let mut c = doorstep(dir);

@@ -4,7 +4,6 @@
 //! comment, quit; the decision is in the demo's supervisor store and the
 //! terminal was given back.
 
-use std::ffi::OsStr;
 use std::time::Duration;
 
 use doorstep::store::Store;
@@ -20,17 +19,7 @@ fn reject_a_flagged_interview_in_the_review_demo() {
     let home = tempfile::tempdir().unwrap();
     let data_dir = home.path().join("data");
     let config = home.path().join("config.toml");
-    let args: [&OsStr; 8] = [
-        "--data-dir".as_ref(),
-        data_dir.as_os_str(),
-        "--config".as_ref(),
-        config.as_os_str(),
-        "--lang".as_ref(),
-        "en".as_ref(),
-        "review".as_ref(),
-        "--demo".as_ref(),
-    ];
-    let mut s = Session::start_with(&args, home.path());
+    let mut s = Session::start_command(&data_dir, &config, home.path(), &["review", "--demo"]);
     // Building the demo simulates three surveyors' day first.
     s.wait_for("Signature", Duration::from_secs(120));
     let inbox = s.text();

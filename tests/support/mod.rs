@@ -6,6 +6,8 @@
 pub mod pty;
 pub mod surveyor;
 
+use std::path::Path;
+
 use doorstep::tui::app::App;
 use doorstep::tui::review::ReviewApp;
 use ratatui::buffer::Buffer;
@@ -66,4 +68,23 @@ pub fn text_of(buffer: &Buffer) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The `doorstep` binary confined to `dir`: data in `dir/data`, config in
+/// `dir/config.toml`, none of the user's `DOORSTEP_*` settings.
+pub fn doorstep_in(dir: &Path) -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("doorstep").unwrap();
+    c.arg("--data-dir")
+        .arg(dir.join("data"))
+        .arg("--config")
+        .arg(dir.join("config.toml"));
+    for var in [
+        "DOORSTEP_DATA_DIR",
+        "DOORSTEP_CONFIG",
+        "DOORSTEP_LOG",
+        "DOORSTEP_KEY_PASSWORD",
+    ] {
+        c.env_remove(var);
+    }
+    c
 }

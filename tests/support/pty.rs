@@ -30,9 +30,14 @@ pub struct Session {
 }
 
 impl Session {
-    /// The app on `data_dir` with `config`, in English.
+    /// The surveyor's app on `data_dir` with `config`, in English.
     pub fn start(data_dir: &Path, config: &Path, home: &Path) -> Session {
-        let args: [&OsStr; 6] = [
+        Session::start_command(data_dir, config, home, &[])
+    }
+
+    /// `doorstep COMMAND...` on `data_dir` with `config`, in English.
+    pub fn start_command(data_dir: &Path, config: &Path, home: &Path, command: &[&str]) -> Session {
+        let mut args: Vec<&OsStr> = vec![
             "--data-dir".as_ref(),
             data_dir.as_os_str(),
             "--config".as_ref(),
@@ -40,6 +45,7 @@ impl Session {
             "--lang".as_ref(),
             "en".as_ref(),
         ];
+        args.extend(command.iter().map(OsStr::new));
         Session::start_with(&args, home)
     }
 
