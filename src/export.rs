@@ -173,6 +173,7 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
         interviews.push(InterviewRecord {
             id: r.id.to_string(),
             resident_id: r.resident_id.clone(),
+            community: None,
             questionnaire_id: r.questionnaire_id.clone(),
             questionnaire_version: r.questionnaire_version.clone(),
             surveyor_id: r.surveyor_id.clone(),
@@ -196,6 +197,7 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
             // Unique across devices: the device that recorded it, and its row.
             id: format!("{}-{}", v.device_id, v.id),
             resident_id: v.resident_id.clone(),
+            community: None,
             attempt: v.attempt,
             at: v.at,
             disposition: v.disposition,
