@@ -137,7 +137,7 @@ fn community_is_optional_and_old_records_keep_their_bytes() {
     let (keys, trusted, out) = setup(tmp.path(), &["S01"]);
     let plain = content("S01", "dev-1", 1, 2, 3);
     let text = String::from_utf8(plain.to_jsonl().unwrap()).unwrap();
-    assert!(!text.contains("community"), "{text}");
+    assert!(!text.contains(r#""community":"#), "{text}");
     let visit = text.lines().nth(1).unwrap();
     assert_eq!(
         visit,
