@@ -76,6 +76,9 @@ pub struct ReviewApp {
     selected: usize,
     sort: Sort,
     filter: Filter,
+    /// Only this community's interviews (an index into
+    /// `inbox.communities`), or all.
+    community: Option<usize>,
     /// Index into `inbox.interviews` of the interview open in detail.
     detail: Option<usize>,
     detail_scroll: u16,
@@ -104,6 +107,7 @@ impl ReviewApp {
             selected: 0,
             sort: Sort::Time,
             filter: Filter::All,
+            community: None,
             detail: None,
             detail_scroll: 0,
             dialog: None,
@@ -112,11 +116,23 @@ impl ReviewApp {
         }
     }
 
+    /// A community's name as the app shows it ("(unknown)" for none).
+    fn community_name<'a>(&self, c: Option<&'a str>) -> &'a str {
+        c.unwrap_or(self.ui.pick("（未知）", "(unknown)"))
+    }
+
     /// Interviews as the list shows them: filtered, then sorted.
     fn listed(&self) -> Vec<usize> {
+        let community = self
+            .community
+            .and_then(|c| self.inbox.communities.get(c))
+            .map(|c| &c.community);
         let mut v: Vec<usize> = (0..self.inbox.interviews.len())
             .filter(|i| {
                 let it = &self.inbox.interviews[*i];
+                if community.is_some_and(|c| *c != it.community) {
+                    return false;
+                }
                 match &self.filter {
                     Filter::All => true,
                     Filter::Flagged => !it.flags.is_empty(),
@@ -202,6 +218,7 @@ impl ReviewApp {
                 // The batch's interviews, in the interviews tab.
                 self.tab = Tab::Interviews;
                 self.filter = Filter::All;
+                self.community = None;
                 self.sort = Sort::Time;
                 if let Some(b) = self.inbox.batches.get(self.selected_batch)
                     && let Some(id) = &b.batch_id
@@ -253,6 +270,15 @@ impl ReviewApp {
                         _ => Filter::Undecided,
                     },
                     Filter::Undecided => Filter::All,
+                };
+                self.selected = 0;
+            }
+            KeyCode::Char('c') => {
+                // All, then each community, then all again.
+                self.community = match self.community {
+                    None if !self.inbox.communities.is_empty() => Some(0),
+                    Some(c) if c + 1 < self.inbox.communities.len() => Some(c + 1),
+                    _ => None,
                 };
                 self.selected = 0;
             }
@@ -402,8 +428,8 @@ impl ReviewApp {
                     "↑↓ move  Enter its interviews  Tab next  q quit",
                 ),
                 Tab::Interviews => self.ui.pick(
-                    "↑↓ 移动  Enter 详情  a 通过  r 驳回  o 排序  f 筛选  q 退出",
-                    "↑↓ move  Enter detail  a approve  r reject  o sort  f filter  q quit",
+                    "↑↓ 移动  Enter 详情  a 通过  r 驳回  o 排序  f 筛选  c 社区  q 退出",
+                    "↑↓ move  Enter open  a approve  r reject  o sort  f filter  c community  q quit",
                 ),
                 Tab::Summary => self.ui.pick("Tab 切换  q 退出", "Tab next  q quit"),
             }
@@ -421,9 +447,15 @@ impl ReviewApp {
     fn draw_inbox(&self, frame: &mut Frame, area: Rect) {
         let t = &self.theme;
         let n_surveyors = self.inbox.surveyors.len() as u16;
-        let [batches_area, people] = Layout::vertical([
+        let n_communities = self.inbox.communities.len() as u16;
+        let [batches_area, people, places] = Layout::vertical([
             Constraint::Min(5),
             Constraint::Length(n_surveyors.min(8) + 2),
+            Constraint::Length(if n_communities == 0 {
+                0
+            } else {
+                n_communities.min(6) + 1
+            }),
         ])
         .areas(area);
         let header = Row::new(
@@ -506,6 +538,53 @@ impl ReviewApp {
             )));
         }
         frame.render_widget(Paragraph::new(lines), people);
+
+        // The same by community.
+        let header = Row::new(
+            [
+                self.ui.pick("社区", "Community"),
+                self.ui.pick("住户", "Residents"),
+                self.ui.pick("走访", "Visits"),
+                self.ui.pick("访问", "Interviews"),
+                self.ui.pick("完成", "Completed"),
+                "RR1",
+                self.ui.pick("平均分", "Score"),
+                self.ui.pick("标记", "Flagged"),
+            ]
+            .map(Cell::from),
+        )
+        .style(t.heading());
+        let rows: Vec<Row> = self
+            .inbox
+            .communities
+            .iter()
+            .map(|c| {
+                Row::new([
+                    Cell::from(truncate(self.community_name(c.community.as_deref()), 14)),
+                    Cell::from(c.residents.to_string()),
+                    Cell::from(c.visits.to_string()),
+                    Cell::from(c.interviews.to_string()),
+                    Cell::from(c.completed.to_string()),
+                    Cell::from(pct(c.rr1)),
+                    Cell::from(
+                        c.mean_overall_score
+                            .map_or("-".into(), |v| format!("{v:.1}")),
+                    ),
+                    Cell::from(c.flagged.to_string()),
+                ])
+            })
+            .collect();
+        let widths = [
+            Constraint::Length(14),
+            Constraint::Length(9),
+            Constraint::Length(6),
+            Constraint::Length(10),
+            Constraint::Length(9),
+            Constraint::Length(5),
+            Constraint::Length(6),
+            Constraint::Length(7),
+        ];
+        frame.render_widget(Table::new(rows, widths).header(header), places);
     }
 
     fn draw_interviews(&self, frame: &mut Frame, area: Rect) {
@@ -524,14 +603,19 @@ impl ReviewApp {
             Filter::Flag(c) => c.to_string(),
             Filter::Undecided => self.ui.pick("未决定", "undecided").to_string(),
         };
+        let community = match self.community.and_then(|c| self.inbox.communities.get(c)) {
+            Some(c) => self.community_name(c.community.as_deref()),
+            None => self.ui.pick("全部", "all"),
+        };
         frame.render_widget(
             Paragraph::new(Span::styled(
                 format!(
-                    "{} {}   {}: {sort}   {}: {filter}",
+                    "{} {}   {}: {sort}   {}: {filter}   {}: {community}",
                     listed.len(),
                     self.ui.pick("份访问", "interviews"),
                     self.ui.pick("排序", "sort"),
                     self.ui.pick("筛选", "filter"),
+                    self.ui.pick("社区", "community"),
                 ),
                 t.secondary(),
             )),
@@ -541,6 +625,7 @@ impl ReviewApp {
             [
                 self.ui.pick("访问员", "Surveyor"),
                 self.ui.pick("居民", "Resident"),
+                self.ui.pick("社区", "Community"),
                 self.ui.pick("开始", "Start"),
                 self.ui.pick("分钟", "Min"),
                 self.ui.pick("结果", "Outcome"),
@@ -551,6 +636,10 @@ impl ReviewApp {
             .map(Cell::from),
         )
         .style(t.heading());
+        // Below 100 columns the start shows the time only, leaving the
+        // flags some room next to the community.
+        let narrow = table_area.width < 100;
+        let start_format = if narrow { "%H:%M" } else { "%m-%d %H:%M" };
         let rows_fit = table_area.height.saturating_sub(1) as usize;
         let offset = if self.selected >= rows_fit {
             self.selected + 1 - rows_fit
@@ -586,7 +675,8 @@ impl ReviewApp {
                 Row::new([
                     Cell::from(it.surveyor_id.clone()),
                     Cell::from(it.resident_id.clone()),
-                    Cell::from(it.started_at.format("%m-%d %H:%M").to_string()),
+                    Cell::from(truncate(self.community_name(it.community.as_deref()), 10)),
+                    Cell::from(it.started_at.format(start_format).to_string()),
                     Cell::from(minutes),
                     Cell::from(it.disposition.clone()),
                     Cell::from(it.overall_score.map_or("-".into(), |s| format!("{s:.0}"))),
@@ -600,7 +690,8 @@ impl ReviewApp {
             [
                 Constraint::Length(9),
                 Constraint::Length(11),
-                Constraint::Length(11),
+                Constraint::Length(10),
+                Constraint::Length(if narrow { 5 } else { 11 }),
                 Constraint::Length(4),
                 Constraint::Length(9),
                 Constraint::Length(5),
@@ -624,7 +715,13 @@ impl ReviewApp {
             it.questionnaire_version.clone(),
         ));
         let mut lines: Vec<Line> = vec![Line::from(vec![Span::styled(
-            format!("{} · {} · {}", it.id, it.surveyor_id, it.resident_id),
+            format!(
+                "{} · {} · {} · {}",
+                it.id,
+                it.surveyor_id,
+                it.resident_id,
+                self.community_name(it.community.as_deref())
+            ),
             t.title(),
         )])];
         if let Some(d) = self.decisions.get(&it.id) {
