@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use doorstep::assignment::Resident;
 use doorstep::assignment::import::read_csv_bytes;
+use doorstep::assignment::{Disposition, OutcomeGroup, Resident};
 use doorstep::batch::{SigningKey, TrustedKeys, keygen};
 use doorstep::review::flags::Thresholds;
 use doorstep::review::inbox::{InboxOptions, open_inbox};
@@ -213,8 +213,9 @@ fn the_day_summary_draws_its_charts_and_too_small_is_said() {
     keys(&mut f.app, "3");
     let text = screen(&f.app, 100, 30);
     for title in [
-        "Completed (of residents)",
-        "Response rate RR1",
+        "Outcomes by surveyor",
+        "Response rate by surveyor (RR1)",
+        "Response rate by community (RR1)",
         "Mean score per dimension",
         "Interview length",
     ] {
@@ -276,4 +277,60 @@ fn the_inbox_has_a_line_per_community_the_unknown_last() {
     assert!(lines[header + 1].starts_with("梧桐里社区"), "{text}");
     assert!(lines[header + 2].starts_with("翠竹园社区"), "{text}");
     assert!(lines[header + 3].starts_with("（未知）"), "{text}");
+}
+
+/// The outcome chart without colour: the legend, then per surveyor a bar of
+/// lettered segments and the counts by AAPOR group, as the inbox has them.
+#[test]
+fn the_day_summary_shows_outcome_groups_and_rates_by_community_at_80x24() {
+    for (lang, legend, unknown) in [
+        (
+            Lang::En,
+            "C complete  P partial  R refusal/break-off  N non-contact  O other/ineligible",
+            "(unknown)",
+        ),
+        (
+            Lang::Zh,
+            "C 完成  P 部分完成  R 拒访/中途退出  N 未接触  O 其他/不合格",
+            "（未知）",
+        ),
+    ] {
+        let mut f = fixture(lang);
+        keys(&mut f.app, "3");
+        let text = screen(&f.app, 80, 24);
+        assert!(text.contains(legend), "{text}");
+        for s in &f.app.inbox.surveyors {
+            let mut groups = [0u64; 5];
+            for (code, n) in &s.final_dispositions {
+                let g = Disposition::from_code(code).unwrap().group();
+                groups[OutcomeGroup::ALL.iter().position(|x| *x == g).unwrap()] += n;
+            }
+            let counts = OutcomeGroup::ALL
+                .iter()
+                .zip(groups)
+                .map(|(g, n)| format!("{}{n}", g.letter()))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let line = text
+                .lines()
+                .find(|l| l.starts_with(&format!("│{} ", s.surveyor_id)) && l.contains(&counts))
+                .unwrap_or_else(|| panic!("{} {counts}: {text}", s.surveyor_id));
+            // Each group with residents has a segment of its letter.
+            for (g, n) in OutcomeGroup::ALL.iter().zip(groups) {
+                let segment = g.letter().to_string().repeat(2);
+                assert_eq!(line.contains(&segment), n > 0, "{g:?}: {line}");
+            }
+        }
+        let rate_line = |label: &str| {
+            text.lines()
+                .find(|l| l.contains(&format!("││{label}")))
+                .unwrap_or_else(|| panic!("{label}: {text}"))
+                .to_string()
+        };
+        for c in &f.app.inbox.communities {
+            let label = c.community.as_deref().unwrap_or(unknown);
+            let pct = format!("{:.0}%", c.rr1.unwrap() * 100.0);
+            assert!(rate_line(label).contains(&pct), "{label} {pct}: {text}");
+        }
+    }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
@@ -20,6 +20,7 @@ use super::screens::review::{answer_label, truncate};
 use super::theme::Theme;
 use super::widgets::popup;
 use super::widgets::text_field::{EntryKind, TextField};
+use crate::assignment::{Disposition, OutcomeGroup};
 use crate::batch::parse_answer_key;
 use crate::review::flags::seconds_per_question;
 use crate::review::inbox::{Inbox, InboxInterview};
@@ -860,10 +861,21 @@ impl ReviewApp {
 
     fn draw_summary(&self, frame: &mut Frame, area: Rect) {
         let t = &self.theme;
-        let [top, bottom] =
-            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
-        let [outcomes, rates] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+        // Outcomes (one line per surveyor and a legend), the two response
+        // rate charts (one bar per surveyor or community), then scores and
+        // lengths below; each band as tall as it needs, up to a third.
+        let cap = (area.height / 3).max(7);
+        let n_surveyors = self.inbox.surveyors.len() as u16;
+        let n_communities = self.inbox.communities.len() as u16;
+        let [outcomes, rates, bottom] = Layout::vertical([
+            Constraint::Length((n_surveyors + 3).min(cap)),
+            Constraint::Length((n_surveyors.max(n_communities) + 2).min(cap)),
+            Constraint::Min(5),
+        ])
+        .areas(area);
+        let [by_surveyor, by_community] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(rates);
         let [dims, lengths] =
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                 .areas(bottom);
@@ -874,52 +886,69 @@ impl ReviewApp {
                 .title(Span::styled(format!(" {title} "), t.heading()))
         };
 
-        // Outcomes by surveyor: completed interviews over visited residents.
-        let bars: Vec<Bar> = self
-            .inbox
-            .surveyors
-            .iter()
-            .map(|s| {
-                Bar::default()
-                    .label(Line::from(s.surveyor_id.clone()))
-                    .value(s.completed as u64)
-                    .text_value(format!("{}/{}", s.completed, s.residents))
-                    .style(t.ok())
-            })
-            .collect();
-        frame.render_widget(
+        let outcomes_block = block(self.ui.pick(
+            "各访问员的最终结果（户）",
+            "Outcomes by surveyor (residents' final disposition)",
+        ));
+        let inner = outcomes_block.inner(outcomes);
+        frame.render_widget(outcomes_block, outcomes);
+        frame.render_widget(Paragraph::new(self.outcome_lines(inner.width)), inner);
+
+        // Response rates: one horizontal bar each, labelled, in per cent.
+        let rate_bars = |items: Vec<(String, Option<f64>)>| -> Vec<Bar<'static>> {
+            items
+                .into_iter()
+                .map(|(label, rr1)| {
+                    let v = rr1.map_or(0.0, |r| r * 100.0);
+                    Bar::default()
+                        .label(Line::from(truncate(&label, 12)))
+                        .value(v.round() as u64)
+                        .text_value(rr1.map_or("-".to_string(), |_| format!("{v:.0}%")))
+                        .style(t.secondary())
+                })
+                .collect()
+        };
+        let rate_chart = |title: &str, bars: &[Bar<'static>]| {
             BarChart::default()
-                .block(block(
-                    self.ui.pick("完成访问（户）", "Completed (of residents)"),
-                ))
-                .bar_width(8)
-                .bar_gap(2)
-                .data(BarGroup::default().bars(&bars)),
-            outcomes,
-        );
-        let bars: Vec<Bar> = self
-            .inbox
-            .surveyors
-            .iter()
-            .map(|s| {
-                let v = s.rr1.unwrap_or(0.0) * 100.0;
-                Bar::default()
-                    .label(Line::from(s.surveyor_id.clone()))
-                    .value(v.round() as u64)
-                    .text_value(format!("{v:.0}%"))
-                    .style(t.secondary())
-            })
-            .collect();
-        frame.render_widget(
-            BarChart::default()
-                .block(block(
-                    self.ui.pick("应答率 RR1（%）", "Response rate RR1 (%)"),
-                ))
-                .bar_width(8)
-                .bar_gap(2)
+                .block(block(title))
+                .direction(Direction::Horizontal)
+                .bar_width(1)
+                .bar_gap(0)
                 .max(100)
-                .data(BarGroup::default().bars(&bars)),
-            rates,
+                .data(BarGroup::default().bars(bars))
+        };
+        let bars = rate_bars(
+            self.inbox
+                .surveyors
+                .iter()
+                .map(|s| (s.surveyor_id.clone(), s.rr1))
+                .collect(),
+        );
+        frame.render_widget(
+            rate_chart(
+                self.ui
+                    .pick("各访问员应答率（RR1）", "Response rate by surveyor (RR1)"),
+                &bars,
+            ),
+            by_surveyor,
+        );
+        let bars = rate_bars(
+            self.inbox
+                .communities
+                .iter()
+                .map(|c| {
+                    let name = self.community_name(c.community.as_deref()).to_string();
+                    (name, c.rr1)
+                })
+                .collect(),
+        );
+        frame.render_widget(
+            rate_chart(
+                self.ui
+                    .pick("各社区应答率（RR1）", "Response rate by community (RR1)"),
+                &bars,
+            ),
+            by_community,
         );
 
         // Mean score per dimension over the completed interviews.
@@ -998,6 +1027,85 @@ impl ReviewApp {
         );
     }
 
+    /// The outcomes chart: a legend, then per surveyor their residents'
+    /// final dispositions by AAPOR group as one bar of lettered segments
+    /// (so it reads without colour) and the counts.
+    fn outcome_lines(&self, width: u16) -> Vec<Line<'static>> {
+        let t = &self.theme;
+        let lang = self.ui.code();
+        let mut legend = Vec::new();
+        for (i, g) in OutcomeGroup::ALL.iter().enumerate() {
+            if i > 0 {
+                legend.push(Span::raw("  "));
+            }
+            legend.push(Span::styled(g.letter().to_string(), t.series(i)));
+            legend.push(Span::raw(format!(" {}", g.label(lang))));
+        }
+        let mut lines = vec![Line::from(legend)];
+        let counts: Vec<[u64; 5]> = self
+            .inbox
+            .surveyors
+            .iter()
+            .map(|s| {
+                let mut c = [0u64; 5];
+                for (code, n) in &s.final_dispositions {
+                    let g = Disposition::from_code(code).map_or(OutcomeGroup::Other, |d| d.group());
+                    c[OutcomeGroup::ALL.iter().position(|x| *x == g).unwrap_or(4)] += n;
+                }
+                c
+            })
+            .collect();
+        let label_w = self
+            .inbox
+            .surveyors
+            .iter()
+            .map(|s| Line::from(s.surveyor_id.as_str()).width())
+            .max()
+            .unwrap_or(0)
+            .min(10);
+        let digits = counts
+            .iter()
+            .flatten()
+            .map(|n| n.to_string().len())
+            .max()
+            .unwrap_or(1);
+        // "C12 P3 R4 N9 O1"
+        let counts_w = 5 * (1 + digits) + 4;
+        let bar_w = (width as usize).saturating_sub(label_w + counts_w + 2);
+        let most = counts
+            .iter()
+            .map(|c| c.iter().sum::<u64>())
+            .max()
+            .unwrap_or(0);
+        for (s, c) in self.inbox.surveyors.iter().zip(&counts) {
+            let label = truncate(&s.surveyor_id, label_w);
+            let pad = label_w.saturating_sub(Line::from(label.as_str()).width());
+            let mut spans = vec![Span::raw(format!("{label}{} ", " ".repeat(pad)))];
+            let lengths = segment_lengths(c, most, bar_w);
+            let used: usize = lengths.iter().sum();
+            for (i, (g, len)) in OutcomeGroup::ALL.iter().zip(lengths).enumerate() {
+                if len > 0 {
+                    spans.push(Span::styled(
+                        g.letter().to_string().repeat(len),
+                        t.series(i),
+                    ));
+                }
+            }
+            let figures = OutcomeGroup::ALL
+                .iter()
+                .zip(c)
+                .map(|(g, n)| format!("{}{n:<digits$}", g.letter()))
+                .collect::<Vec<_>>()
+                .join(" ");
+            spans.push(Span::raw(format!(
+                "{} {figures}",
+                " ".repeat(bar_w.saturating_sub(used))
+            )));
+            lines.push(Line::from(spans));
+        }
+        lines
+    }
+
     fn draw_dialog(&self, frame: &mut Frame, area: Rect, d: &DecisionDialog) {
         let t = &self.theme;
         let r = popup::centered(area, 64, 6);
@@ -1029,5 +1137,50 @@ impl ReviewApp {
             ),
         };
         frame.render_widget(Paragraph::new(line), msg);
+    }
+}
+
+/// Lengths of a stacked bar's segments: `counts` scaled so that `most`
+/// fills `width`; a non-zero count gets at least one cell, and the whole
+/// never exceeds `width` (the longest segments give way).
+fn segment_lengths(counts: &[u64; 5], most: u64, width: usize) -> [usize; 5] {
+    let mut out = [0usize; 5];
+    if most == 0 || width == 0 {
+        return out;
+    }
+    for (o, n) in out.iter_mut().zip(counts) {
+        if *n > 0 {
+            *o = ((*n as f64 * width as f64 / most as f64).round() as usize).max(1);
+        }
+    }
+    while out.iter().sum::<usize>() > width {
+        let Some(longest) = out.iter_mut().max() else {
+            break;
+        };
+        if *longest <= 1 {
+            break;
+        }
+        *longest -= 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::segment_lengths;
+
+    #[test]
+    fn segments_scale_keep_small_counts_visible_and_fit() {
+        assert_eq!(
+            segment_lengths(&[10, 0, 5, 5, 0], 20, 40),
+            [20, 0, 10, 10, 0]
+        );
+        assert_eq!(segment_lengths(&[5, 0, 0, 0, 0], 20, 40), [10, 0, 0, 0, 0]);
+        // One of 100 still shows; the total stays within the width.
+        let l = segment_lengths(&[96, 1, 1, 1, 1], 100, 20);
+        assert!(l.iter().all(|n| *n >= 1), "{l:?}");
+        assert!(l.iter().sum::<usize>() <= 20, "{l:?}");
+        assert_eq!(segment_lengths(&[0; 5], 0, 20), [0; 5]);
+        assert_eq!(segment_lengths(&[3, 2, 0, 0, 0], 5, 0), [0; 5]);
     }
 }
