@@ -61,9 +61,12 @@ fn batch(q: &Questionnaire, surveyor: &str, seq: u64) -> BatchContent {
             }
             answers.insert(answer_key(&question.id, None), a);
         }
+        // New batches carry each resident's community; eight here.
+        let community = Some(format!("community {}", i % 8));
         visits.push(VisitRecord {
             id: format!("V-{id}"),
             resident_id: resident.clone(),
+            community: community.clone(),
             attempt: 1,
             at: start,
             disposition: Disposition::Complete,
@@ -74,6 +77,7 @@ fn batch(q: &Questionnaire, surveyor: &str, seq: u64) -> BatchContent {
         interviews.push(InterviewRecord {
             id,
             resident_id: resident,
+            community,
             questionnaire_id: q.id.clone(),
             questionnaire_version: q.version.clone(),
             surveyor_id: surveyor.into(),

@@ -115,6 +115,13 @@ fn write(
 /// The batch's content, rebuilt from the store in a fixed order.
 pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportError> {
     let rows = store.batch_rows(row.id)?;
+    // Batches reserved before records carried communities are rebuilt
+    // without them: their files must come out byte for byte the same.
+    let communities = if row.communities {
+        store.batch_communities(row.id)?
+    } else {
+        HashMap::new()
+    };
     let mut questionnaires: BTreeMap<(String, String), (Questionnaire, String)> = BTreeMap::new();
     let mut residents: HashMap<String, HashMap<String, String>> = HashMap::new();
     let mut interviews = Vec::new();
@@ -173,6 +180,7 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
         interviews.push(InterviewRecord {
             id: r.id.to_string(),
             resident_id: r.resident_id.clone(),
+            community: communities.get(&r.resident_id).cloned(),
             questionnaire_id: r.questionnaire_id.clone(),
             questionnaire_version: r.questionnaire_version.clone(),
             surveyor_id: r.surveyor_id.clone(),
@@ -196,6 +204,7 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
             // Unique across devices: the device that recorded it, and its row.
             id: format!("{}-{}", v.device_id, v.id),
             resident_id: v.resident_id.clone(),
+            community: communities.get(&v.resident_id).cloned(),
             attempt: v.attempt,
             at: v.at,
             disposition: v.disposition,

@@ -128,6 +128,49 @@ fn round_trip_without_password_and_again_is_byte_identical() {
     assert_eq!(json["sequence"], 7);
 }
 
+/// `community` is an optional addition to version 1: absent when `None`,
+/// so records without it are written exactly as before it existed; read
+/// back when present; and a reader ignores fields it does not know.
+#[test]
+fn community_is_optional_and_old_records_keep_their_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (keys, trusted, out) = setup(tmp.path(), &["S01"]);
+    let plain = content("S01", "dev-1", 1, 2, 3);
+    let text = String::from_utf8(plain.to_jsonl().unwrap()).unwrap();
+    assert!(!text.contains(r#""community":"#), "{text}");
+    let visit = text.lines().nth(1).unwrap();
+    assert_eq!(
+        visit,
+        r#"{"kind":"visit","id":"V1-00000","resident_id":"R00000","attempt":1,"at":"2026-11-03T09:00:00.123Z","disposition":"complete","note":null,"appointment":null,"interview_id":"I1-00000"}"#
+    );
+
+    let mut with = content("S01", "dev-1", 2, 2, 3);
+    for v in &mut with.visits {
+        v.community = Some("翠竹园社区".into());
+    }
+    with.interviews[0].community = Some("翠竹园社区".into());
+    let w = write_batch(&out, &with, &keys[0], &[]).unwrap();
+    let bytes = fs::read(&w.data_path).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(
+        text.contains(r#""resident_id":"R00000","community":"翠竹园社区","attempt":1"#),
+        "{text}"
+    );
+    let parsed = parse_batch(&bytes).unwrap();
+    assert_eq!(parsed.visits[0].community.as_deref(), Some("翠竹园社区"));
+    let with_community = parsed.interviews.iter().filter(|i| i.community.is_some());
+    assert_eq!(with_community.count(), 1);
+    let v = verify_batches(&[&w.data_path], &trusted, None);
+    assert!(v[0].is_ok(), "{}", v[0]);
+
+    // Unknown fields (what a reader before `community` saw) are ignored.
+    let line = br#"{"kind":"visit","id":"V","resident_id":"R","community":"East","floor":3,"attempt":1,"at":"2026-11-03T09:00:00.000Z","disposition":"vacant","note":null,"appointment":null,"interview_id":null}"#;
+    match batch::format::parse_line(line).unwrap() {
+        batch::BatchLine::Visit(v) => assert_eq!(v.community.as_deref(), Some("East")),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn encrypted_batch_is_signed_before_decryption_and_decrypts() {
     let tmp = tempfile::tempdir().unwrap();

@@ -32,6 +32,7 @@ pub fn content(surveyor: &str, device: &str, seq: u64, n: usize, answers: usize)
             visits.push(VisitRecord {
                 id: format!("V{seq}-{i:05}-a"),
                 resident_id: resident.clone(),
+                community: None,
                 attempt: 1,
                 at: start - Duration::hours(2),
                 disposition: Disposition::NoOneHome,
@@ -43,6 +44,7 @@ pub fn content(surveyor: &str, device: &str, seq: u64, n: usize, answers: usize)
         visits.push(VisitRecord {
             id: format!("V{seq}-{i:05}"),
             resident_id: resident.clone(),
+            community: None,
             attempt: if i % 4 == 3 { 2 } else { 1 },
             at: start,
             disposition: Disposition::Complete,
@@ -82,6 +84,7 @@ pub fn content(surveyor: &str, device: &str, seq: u64, n: usize, answers: usize)
         interviews.push(InterviewRecord {
             id: interview_id,
             resident_id: resident,
+            community: None,
             questionnaire_id: "satisfaction".into(),
             questionnaire_version: "2026.1".into(),
             surveyor_id: surveyor.into(),

@@ -157,6 +157,163 @@ fn export_then_verify_with_doorstep_and_the_stock_minisign() {
     assert_eq!(sig(&files[0]), sig(&rewritten[0]));
 }
 
+/// The batch id at the end of a batch file name.
+fn batch_id(p: &Path) -> String {
+    let stem = p.file_stem().unwrap().to_string_lossy().to_string();
+    stem[stem.len() - 36..].to_string()
+}
+
+fn records(p: &Path) -> Vec<serde_json::Value> {
+    fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// New batches carry each resident's community, as it was when the batch
+/// was made; a batch from before communities (its store row says so) is
+/// rewritten without them, byte for byte, by `--again` and by the
+/// completion of an interrupted export.
+#[test]
+fn new_batches_carry_communities_and_earlier_batches_are_rewritten_without() {
+    let s = surveyor("lin07", "7");
+    let data = s.path().join("data");
+    let out = s.path().join("out");
+    doorstep(s.path())
+        .args(["export", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let first = batches(&out).remove(0);
+    let first_bytes = fs::read(&first).unwrap();
+    let lines = records(&first);
+    assert!(!lines.is_empty());
+    for r in &lines {
+        let c = r["community"].as_str().unwrap_or_else(|| panic!("{r}"));
+        assert!(["翠竹园社区", "梧桐里社区"].contains(&c), "{r}");
+    }
+
+    // The assignment is loaded again with 翠竹园 renamed: the batch made
+    // before still rewrites byte for byte; the next one has the new name.
+    let renamed = s.path().join("renamed.csv");
+    fs::write(
+        &renamed,
+        fs::read_to_string("examples/demo-residents.csv")
+            .unwrap()
+            .replace(",翠竹园社区,", ",翠竹园东区,"),
+    )
+    .unwrap();
+    doorstep(s.path())
+        .args(["assign", "--residents"])
+        .arg(&renamed)
+        .assert()
+        .success();
+    let again = s.path().join("again");
+    doorstep(s.path())
+        .args(["export", "--again", &batch_id(&first), "--out"])
+        .arg(&again)
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read(again.join(first.file_name().unwrap())).unwrap(),
+        first_bytes
+    );
+    doorstep(s.path())
+        .args([
+            "simulate",
+            "--interviews",
+            "3",
+            "--seed",
+            "17",
+            "--surveyor",
+            "lin07",
+        ])
+        .assert()
+        .success();
+    doorstep(s.path())
+        .args(["export", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let second = batches(&out).pop().unwrap();
+    assert_ne!(second, first);
+    let seen: std::collections::BTreeSet<String> = records(&second)
+        .iter()
+        .map(|r| r["community"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        seen.iter().all(|c| c == "翠竹园东区" || c == "梧桐里社区"),
+        "{seen:?}"
+    );
+
+    // A batch exported before records carried communities: the same
+    // records without the field, signed with the same key (what that
+    // doorstep wrote), and a store row as migration 5 leaves it.
+    let parsed = doorstep::batch::parse_batch(&first_bytes).unwrap();
+    let mut old = doorstep::batch::BatchContent {
+        batch_id: parsed.manifest.batch_id,
+        surveyor_id: parsed.manifest.surveyor_id.clone(),
+        device_id: parsed.manifest.device_id.clone(),
+        sequence: parsed.manifest.sequence,
+        created_at: parsed.manifest.created_at,
+        questionnaires: parsed.manifest.questionnaires.clone(),
+        visits: parsed.visits,
+        interviews: parsed.interviews,
+    };
+    old.visits.iter_mut().for_each(|v| v.community = None);
+    old.interviews.iter_mut().for_each(|i| i.community = None);
+    let key = doorstep::batch::SigningKey::load(&data.join("keys/lin07.key"), |_| {
+        Ok("correct horse".into())
+    })
+    .unwrap();
+    let old_dir = s.path().join("old");
+    fs::create_dir_all(&old_dir).unwrap();
+    let written = doorstep::batch::write_batch(&old_dir, &old, &key, &[]).unwrap();
+    let old_bytes = fs::read(&written.data_path).unwrap();
+    let old_sig = fs::read(&written.signature_path).unwrap();
+    assert!(!String::from_utf8_lossy(&old_bytes).contains(r#""community":"#));
+    {
+        let store = Store::open_in_dir(&data).unwrap();
+        let id = batch_id(&first);
+        let conn = store.connection();
+        conn.execute("DELETE FROM batch_communities WHERE batch_id = ?1", [&id])
+            .unwrap();
+        conn.execute("UPDATE batches SET communities = 0 WHERE id = ?1", [&id])
+            .unwrap();
+    }
+    let sig = |p: &Path| fs::read(format!("{}.minisig", p.display())).unwrap();
+    let again = s.path().join("again-old");
+    doorstep(s.path())
+        .args(["export", "--again", &batch_id(&first), "--out"])
+        .arg(&again)
+        .assert()
+        .success();
+    let rewritten = again.join(first.file_name().unwrap());
+    assert_eq!(fs::read(&rewritten).unwrap(), old_bytes);
+    assert_eq!(sig(&rewritten), old_sig);
+
+    // Interrupted before the store marked it written: finished the same way.
+    Store::open_in_dir(&data)
+        .unwrap()
+        .connection()
+        .execute(
+            "UPDATE batches SET state = 'pending' WHERE sequence = 1",
+            [],
+        )
+        .unwrap();
+    let finish = s.path().join("finish");
+    doorstep(s.path())
+        .args(["export", "--out"])
+        .arg(&finish)
+        .assert()
+        .success();
+    let finished = finish.join(first.file_name().unwrap());
+    assert_eq!(fs::read(&finished).unwrap(), old_bytes);
+    assert_eq!(sig(&finished), old_sig);
+}
+
 #[test]
 fn verify_names_tampered_unknown_and_gapped_batches_and_fails() {
     let a = surveyor("li02", "2");

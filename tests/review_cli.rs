@@ -170,6 +170,26 @@ fn summary_json_shows_tampering_gaps_flags_and_surveyors() {
     let text = ok(out);
     assert!(text.contains("surveyors:"), "{text}");
     assert!(text.contains("gap between 1 and 3"), "{text}");
+    // Each surveyor's and community's final dispositions; communities by
+    // name (the demo list has two), never a resident's name or address.
+    assert!(
+        text.contains("      final dispositions: complete "),
+        "{text}"
+    );
+    let communities = text.split("communities:\n").nth(1).unwrap();
+    assert!(
+        communities.starts_with("  梧桐里社区 residents ")
+            || communities.starts_with("  翠竹园社区 residents "),
+        "{text}"
+    );
+    assert!(!text.contains("(unknown)"), "{text}");
+    let csv = std::fs::read_to_string(RESIDENTS).unwrap();
+    for row in csv.lines().skip(1) {
+        let cols: Vec<&str> = row.split(',').collect();
+        for personal in [cols[1], cols[2], cols[8]] {
+            assert!(!text.contains(personal), "{personal} printed: {text}");
+        }
+    }
 
     tamper(&s1);
     let out = review(root, &["--summary", "--json"]);
@@ -221,7 +241,24 @@ fn summary_json_shows_tampering_gaps_flags_and_surveyors() {
         assert_eq!(f["surveyor_id"], "S02");
         assert!(f["flags"][0]["reason"].as_str().is_some());
     }
-    assert!(v["communities"].is_null());
+    // Communities over the valid batches (S02's): they add up to S02.
+    let communities = v["communities"].as_array().unwrap();
+    assert!(!communities.is_empty());
+    let sum = |k: &str| {
+        communities
+            .iter()
+            .map(|c| c[k].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!(sum("residents"), s2s["residents"].as_u64().unwrap());
+    assert_eq!(sum("interviews"), 8);
+    assert_eq!(sum("visits"), s2s["visits"].as_u64().unwrap());
+    for c in communities {
+        let name = c["community"].as_str().unwrap();
+        assert!(["翠竹园社区", "梧桐里社区"].contains(&name), "{c}");
+        assert!(c["final_dispositions"].as_object().is_some(), "{c}");
+        assert!(c.get("rr1").is_some() && c.get("mean_overall_score").is_some());
+    }
 }
 
 #[test]

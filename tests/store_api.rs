@@ -117,6 +117,78 @@ fn newer_schema_is_refused() {
     assert!(err.to_string().contains("newer doorstep"), "{err}");
 }
 
+/// Schema 5: batches reserved before it carry no communities (their files
+/// have none, and `export --again` must not add them); new batches keep
+/// each resident's community as it was when they were reserved.
+#[test]
+fn batches_before_schema_5_carry_no_communities_and_new_ones_keep_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doorstep.sqlite3");
+    // A store as a schema-4 doorstep left it, with one batch written.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for sql in [
+            include_str!("../migrations/0001_initial.sql"),
+            include_str!("../migrations/0002_notes.sql"),
+            include_str!("../migrations/0003_batches.sql"),
+            include_str!("../migrations/0004_decisions.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO meta (key, value) VALUES ('device_id', '01900000-0000-7000-8000-000000000001'),
+                 ('created_at', '2026-11-01T08:00:00.000000Z');
+             INSERT INTO batches (id, sequence, surveyor_id, created_at, state)
+             VALUES ('01900000-0000-7000-8000-0000000000b1', 1, 'S01', '2026-11-01T18:00:00.000000Z', 'written');
+             PRAGMA user_version = 4;",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let old = &store.batches().unwrap()[0];
+    assert_eq!(old.sequence, 1);
+    assert!(
+        !old.communities,
+        "an earlier batch stays without communities"
+    );
+    assert!(store.batch_communities(old.id).unwrap().is_empty());
+
+    store
+        .register_questionnaire(&questionnaire(SOURCE), SOURCE)
+        .unwrap();
+    let mut nowhere = resident("R3", "2", "1", "101");
+    nowhere.community = None;
+    store
+        .upsert_residents(&[resident("R1", "1", "1", "101"), nowhere])
+        .unwrap();
+    for r in ["R1", "R3"] {
+        store
+            .record_visit(
+                r,
+                NewVisit {
+                    at: t(5),
+                    disposition: Disposition::NoOneHome,
+                    note: None,
+                    appointment: None,
+                    interview_id: None,
+                },
+            )
+            .unwrap();
+    }
+    let new = store.reserve_batch("S01", t(30)).unwrap().unwrap();
+    assert_eq!(new.sequence, 2);
+    assert!(new.communities);
+    let kept = HashMap::from([("R1".to_string(), "East Gate".to_string())]);
+    assert_eq!(store.batch_communities(new.id).unwrap(), kept);
+    // A later import moving R1 elsewhere does not change the batch.
+    let mut moved = resident("R1", "1", "1", "101");
+    moved.community = Some("West Gate".into());
+    store.upsert_residents(&[moved]).unwrap();
+    assert_eq!(store.batch_communities(new.id).unwrap(), kept);
+    assert!(store.batch(new.id).unwrap().unwrap().communities);
+}
+
 #[test]
 fn not_a_database_is_reported_as_corrupt() {
     let dir = tempfile::tempdir().unwrap();

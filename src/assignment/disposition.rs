@@ -100,6 +100,28 @@ impl Disposition {
         )
     }
 
+    /// The outcome group of this disposition as a final one, after the
+    /// AAPOR code's class (see `OutcomeGroup`).
+    pub fn group(self) -> OutcomeGroup {
+        match self {
+            // 1.1
+            Disposition::Complete => OutcomeGroup::Complete,
+            // 1.2
+            Disposition::Partial => OutcomeGroup::Partial,
+            // 2.1x
+            Disposition::Refusal | Disposition::BreakOff => OutcomeGroup::RefusalBreakOff,
+            // 2.2x (a pending appointment is 2.21)
+            Disposition::NoOneHome | Disposition::RespondentAway | Disposition::Appointment => {
+                OutcomeGroup::NonContact
+            }
+            // 2.3x other non-interviews, 4.x not eligible
+            Disposition::LanguageBarrier
+            | Disposition::Unable
+            | Disposition::Moved
+            | Disposition::VacantOrNotResidence => OutcomeGroup::Other,
+        }
+    }
+
     pub fn label(self, lang: &str) -> &'static str {
         let zh = lang == "zh";
         match self {
@@ -184,6 +206,82 @@ impl Disposition {
     }
 }
 
+/// Final outcomes in the AAPOR classes a supervisor reads an outcome chart
+/// by: interviews (1.1 complete, 1.2 partial), eligible non-interviews
+/// (2.1 refusal and break-off, 2.2 non-contact), and the rest (2.3 other,
+/// 4 not eligible).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeGroup {
+    Complete,
+    Partial,
+    RefusalBreakOff,
+    NonContact,
+    Other,
+}
+
+impl OutcomeGroup {
+    pub const ALL: [OutcomeGroup; 5] = [
+        OutcomeGroup::Complete,
+        OutcomeGroup::Partial,
+        OutcomeGroup::RefusalBreakOff,
+        OutcomeGroup::NonContact,
+        OutcomeGroup::Other,
+    ];
+
+    /// One letter for charts, so groups read without colour too.
+    pub fn letter(self) -> char {
+        match self {
+            OutcomeGroup::Complete => 'C',
+            OutcomeGroup::Partial => 'P',
+            OutcomeGroup::RefusalBreakOff => 'R',
+            OutcomeGroup::NonContact => 'N',
+            OutcomeGroup::Other => 'O',
+        }
+    }
+
+    pub fn label(self, lang: &str) -> &'static str {
+        let zh = lang == "zh";
+        match self {
+            OutcomeGroup::Complete => {
+                if zh {
+                    "完成"
+                } else {
+                    "complete"
+                }
+            }
+            OutcomeGroup::Partial => {
+                if zh {
+                    "部分完成"
+                } else {
+                    "partial"
+                }
+            }
+            OutcomeGroup::RefusalBreakOff => {
+                if zh {
+                    "拒访/中途退出"
+                } else {
+                    "refusal/break-off"
+                }
+            }
+            OutcomeGroup::NonContact => {
+                if zh {
+                    "未接触"
+                } else {
+                    "non-contact"
+                }
+            }
+            OutcomeGroup::Other => {
+                if zh {
+                    "其他/不合格"
+                } else {
+                    "other/ineligible"
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +293,24 @@ mod tests {
             assert_eq!(Disposition::from_code(d.code()), Some(d));
             assert!(seen.insert(d.code()));
         }
+    }
+
+    #[test]
+    fn outcome_groups_follow_the_aapor_classes() {
+        for d in Disposition::ALL {
+            let code = d.aapor_code();
+            let expected = match code {
+                "1.1" => OutcomeGroup::Complete,
+                "1.2" => OutcomeGroup::Partial,
+                c if c.starts_with("2.1") => OutcomeGroup::RefusalBreakOff,
+                c if c.starts_with("2.2") => OutcomeGroup::NonContact,
+                _ => OutcomeGroup::Other,
+            };
+            assert_eq!(d.group(), expected, "{d:?} ({code})");
+        }
+        let letters: std::collections::HashSet<char> =
+            OutcomeGroup::ALL.iter().map(|g| g.letter()).collect();
+        assert_eq!(letters.len(), OutcomeGroup::ALL.len());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use disposition::Disposition;
+pub use disposition::{Disposition, OutcomeGroup};
 
 /// One sampled resident from the assignment list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

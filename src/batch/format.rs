@@ -134,6 +134,11 @@ pub struct BatchManifest {
 pub struct VisitRecord {
     pub id: String,
     pub resident_id: String,
+    /// The resident's community, as the assignment listed it when the batch
+    /// was made. Absent (not `null`) when unknown, and in batches made
+    /// before records carried it: those rewrite byte for byte.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
     /// 1 for the first knock at this resident's door, 2 for the next...
     pub attempt: u32,
     #[serde(serialize_with = "ts::serialize")]
@@ -160,6 +165,9 @@ pub enum InterviewStatus {
 pub struct InterviewRecord {
     pub id: String,
     pub resident_id: String,
+    /// As in `VisitRecord::community`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community: Option<String>,
     pub questionnaire_id: String,
     pub questionnaire_version: String,
     pub surveyor_id: String,

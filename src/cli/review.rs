@@ -1,7 +1,7 @@
 //! `doorstep review DIR --keys KEYS ...`: the supervisor's non-interactive
 //! review: summary (text or JSON), decisions, and the hand-over.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use chrono::Utc;
+use doorstep::assignment::Disposition;
 use doorstep::batch::{Identities, TrustedKeys};
 use doorstep::questionnaire::{Questionnaire, hex_sha256, load_file};
 use doorstep::review::decisions_file::{
@@ -44,7 +45,7 @@ pub struct ReviewArgs {
     /// Quality flag thresholds (TOML, see docs/quality-flags.md).
     #[arg(long, value_name = "FILE")]
     pub thresholds: Option<PathBuf>,
-    /// Print the inbox, the flagged interviews and per-surveyor figures.
+    /// Print the inbox, the flagged interviews, per-surveyor and per-community figures.
     #[arg(long)]
     pub summary: bool,
     /// With --summary: one JSON document (see docs/review.md).
@@ -253,12 +254,54 @@ fn print_summary(inbox: &Inbox) {
                 String::new()
             }
         );
+        if !s.final_dispositions.is_empty() {
+            println!(
+                "      final dispositions: {}",
+                finals(&s.final_dispositions)
+            );
+        }
     }
     println!("all residents: RR1 {}", pct(inbox.rr1));
-    println!("communities: not available (batches carry resident ids only)");
+    println!("communities:");
+    for c in &inbox.communities {
+        println!(
+            "  {} residents {} visits {} interviews {} completed {} RR1 {} mean score {} flagged {}",
+            c.community.as_deref().unwrap_or("(unknown)"),
+            c.residents,
+            c.visits,
+            c.interviews,
+            c.completed,
+            pct(c.rr1),
+            c.mean_overall_score
+                .map_or("-".into(), |v| format!("{v:.1}")),
+            c.flagged
+        );
+        if !c.final_dispositions.is_empty() {
+            println!(
+                "      final dispositions: {}",
+                finals(&c.final_dispositions)
+            );
+        }
+    }
     for n in &inbox.notes {
         println!("note: {n}");
     }
+}
+
+/// `complete 10, no_one_home 4`: in the order of `Disposition::ALL`.
+fn finals(counts: &BTreeMap<String, u64>) -> String {
+    let rank = |code: &str| {
+        Disposition::ALL
+            .iter()
+            .position(|d| d.code() == code)
+            .unwrap_or(usize::MAX)
+    };
+    let mut v: Vec<(&String, &u64)> = counts.iter().collect();
+    v.sort_by_key(|(code, _)| rank(code));
+    v.iter()
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn summary_json(inbox: &Inbox) -> serde_json::Value {
@@ -285,7 +328,7 @@ fn summary_json(inbox: &Inbox) -> serde_json::Value {
         "flagged": flagged,
         "surveyors": inbox.surveyors,
         "rr1": inbox.rr1,
-        "communities": null,
+        "communities": inbox.communities,
         "notes": inbox.notes,
     })
 }

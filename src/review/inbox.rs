@@ -7,8 +7,11 @@
 //! (read on a best-effort basis) so that a decision on one of them can be
 //! refused with a precise message instead of "not found".
 //!
-//! Community summaries are not computed: batches carry resident ids only,
-//! and the review does not take a resident list yet.
+//! Communities come from the batch records (`community`, written since
+//! store schema 5). A resident counts in the community of their latest
+//! record that names one; residents whose records name none (batches made
+//! before, or residents listed without a community) are grouped under
+//! `community: None`, shown as "(unknown)".
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
@@ -96,6 +99,8 @@ pub struct InboxInterview {
     pub batch_id: String,
     pub surveyor_id: String,
     pub resident_id: String,
+    /// The resident's community (see the module notes); `None` unknown.
+    pub community: Option<String>,
     pub questionnaire_id: String,
     pub questionnaire_version: String,
     pub started_at: DateTime<Utc>,
@@ -135,12 +140,33 @@ pub struct SurveyorSummary {
     pub final_dispositions: BTreeMap<String, u64>,
 }
 
+/// Per community, over the valid batches.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CommunitySummary {
+    /// `None`: residents whose records name no community.
+    pub community: Option<String>,
+    /// Residents visited (with at least one visit in the valid batches).
+    pub residents: usize,
+    pub visits: u64,
+    pub interviews: usize,
+    pub completed: usize,
+    /// AAPOR RR1 over each resident's last disposition.
+    pub rr1: Option<f64>,
+    /// Mean overall score of the completed interviews.
+    pub mean_overall_score: Option<f64>,
+    pub flagged: usize,
+    /// Final dispositions of its residents, by code.
+    pub final_dispositions: BTreeMap<String, u64>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Inbox {
     pub folder: PathBuf,
     pub batches: Vec<InboxBatch>,
     pub interviews: Vec<InboxInterview>,
     pub surveyors: Vec<SurveyorSummary>,
+    /// By community name, the unknown last.
+    pub communities: Vec<CommunitySummary>,
     /// RR1 over all residents of the valid batches.
     pub rr1: Option<f64>,
     /// Things the supervisor should know that are not a batch's fault
@@ -290,6 +316,7 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
     let mut notes = Vec::new();
     let questionnaires = questionnaires_for(&contents, opts, &mut notes);
 
+    let community_of = resident_communities(&contents);
     // Interviews of the valid batches, in batch order.
     let mut interviews: Vec<InboxInterview> = Vec::new();
     for (bi, content) in contents.iter_mut().enumerate() {
@@ -300,6 +327,7 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
                 batch_id: p.manifest.batch_id.to_string(),
                 surveyor_id: rec.surveyor_id.clone(),
                 resident_id: rec.resident_id.clone(),
+                community: community_of.get(&rec.resident_id).cloned(),
                 questionnaire_id: rec.questionnaire_id.clone(),
                 questionnaire_version: rec.questionnaire_version.clone(),
                 started_at: rec.started_at,
@@ -326,6 +354,7 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
         })
         .collect();
     let surveyors = summarise(&batches, &interviews, &visits);
+    let communities = summarise_communities(&interviews, &visits, &community_of);
     let rr1 = response_rate_rr1(last_dispositions(visits.iter().map(|(_, v)| *v)).into_values());
     let visits = visits.into_iter().map(|(_, v)| v.clone()).collect();
     Ok(Inbox {
@@ -333,6 +362,7 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
         batches,
         interviews,
         surveyors,
+        communities,
         rr1,
         notes,
         visits,
@@ -527,4 +557,92 @@ fn summarise(
             .and_then(|s| mean_scores(s.iter()).overall);
     }
     by.into_values().collect()
+}
+
+/// Each resident's community: the one named by their latest record (visit
+/// or interview of a valid batch) that names one.
+fn resident_communities(contents: &[Option<ParsedBatch>]) -> HashMap<String, String> {
+    let records = contents.iter().flatten().flat_map(|p| {
+        let visits = p
+            .visits
+            .iter()
+            .map(|v| (&v.resident_id, v.at, &v.community));
+        let interviews = p
+            .interviews
+            .iter()
+            .map(|i| (&i.resident_id, i.started_at, &i.community));
+        visits.chain(interviews)
+    });
+    let mut latest: HashMap<&str, (DateTime<Utc>, &str)> = HashMap::new();
+    for (resident, at, community) in records {
+        let Some(c) = community.as_deref() else {
+            continue;
+        };
+        let e = latest.entry(resident.as_str()).or_insert((at, c));
+        if (at, c) > *e {
+            *e = (at, c);
+        }
+    }
+    latest
+        .into_iter()
+        .map(|(r, (_, c))| (r.to_string(), c.to_string()))
+        .collect()
+}
+
+fn summarise_communities(
+    interviews: &[InboxInterview],
+    visits: &[(&str, &VisitRecord)],
+    community_of: &HashMap<String, String>,
+) -> Vec<CommunitySummary> {
+    // Named communities in order, then the unknown.
+    type Key = (bool, String);
+    let key = |c: Option<&String>| c.map_or((true, String::new()), |c| (false, c.clone()));
+    let mut by: BTreeMap<Key, CommunitySummary> = BTreeMap::new();
+    let mut visits_of: BTreeMap<Key, Vec<&VisitRecord>> = BTreeMap::new();
+    for (_, v) in visits {
+        visits_of
+            .entry(key(community_of.get(&v.resident_id)))
+            .or_default()
+            .push(v);
+    }
+    for (k, vs) in visits_of {
+        let e = by.entry(k).or_default();
+        e.visits = vs.len() as u64;
+        let last = last_dispositions(vs.into_iter());
+        e.residents = last.len();
+        for d in last.values() {
+            *e.final_dispositions
+                .entry(d.code().to_string())
+                .or_default() += 1;
+        }
+        e.rr1 = response_rate_rr1(last.into_values());
+    }
+    let mut scores: BTreeMap<Key, Vec<crate::scoring::InterviewScores>> = BTreeMap::new();
+    for iv in interviews {
+        let k = key(iv.community.as_ref());
+        let e = by.entry(k.clone()).or_default();
+        e.interviews += 1;
+        if iv.status == InterviewStatus::Completed {
+            e.completed += 1;
+            if let Some(o) = iv.overall_score {
+                scores
+                    .entry(k)
+                    .or_default()
+                    .push(crate::scoring::InterviewScores {
+                        dimensions: BTreeMap::new(),
+                        overall: Some(o),
+                    });
+            }
+        }
+        if !iv.flags.is_empty() {
+            e.flagged += 1;
+        }
+    }
+    by.into_iter()
+        .map(|(k, mut e)| {
+            e.mean_overall_score = scores.get(&k).and_then(|s| mean_scores(s.iter()).overall);
+            e.community = (!k.0).then_some(k.1);
+            e
+        })
+        .collect()
 }

@@ -1,6 +1,8 @@
 //! Export bookkeeping: reserving a batch (its sequence number and its
 //! rows), reading its contents back in a fixed order, marking it written.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row};
 use uuid::Uuid;
@@ -27,6 +29,10 @@ pub struct BatchRow {
     pub file_name: Option<String>,
     pub sha256: Option<String>,
     pub written_to: Option<String>,
+    /// Whether the batch's records carry their residents' communities:
+    /// false for batches reserved before schema 5, whose files have none
+    /// (and must be rewritten without them).
+    pub communities: bool,
 }
 
 /// A note on a question: (question id, repeat instance, note).
@@ -41,7 +47,7 @@ pub struct BatchRows {
 }
 
 const BATCH_COLUMNS: &str =
-    "id, sequence, surveyor_id, created_at, state, file_name, sha256, written_to";
+    "id, sequence, surveyor_id, created_at, state, file_name, sha256, written_to, communities";
 
 fn batch_from_row(r: &Row<'_>) -> rusqlite::Result<BatchRow> {
     let id: String = r.get(0)?;
@@ -60,6 +66,7 @@ fn batch_from_row(r: &Row<'_>) -> rusqlite::Result<BatchRow> {
         file_name: r.get(5)?,
         sha256: r.get(6)?,
         written_to: r.get(7)?,
+        communities: r.get::<_, i64>(8)? != 0,
     })
 }
 
@@ -121,7 +128,7 @@ impl Store {
             let id = Uuid::now_v7();
             let sid = id.to_string();
             tx.execute(
-                "INSERT INTO batches (id, sequence, surveyor_id, created_at, state) VALUES (?1, ?2, ?3, ?4, 'pending')",
+                "INSERT INTO batches (id, sequence, surveyor_id, created_at, state, communities) VALUES (?1, ?2, ?3, ?4, 'pending', 1)",
                 (&sid, sequence, surveyor_id, ts(&created_at)),
             )?;
             tx.execute(
@@ -132,6 +139,16 @@ impl Store {
                 "UPDATE visits SET exported_batch = ?1 WHERE exported_batch IS NULL
                    AND (interview_id IS NULL OR interview_id IN
                         (SELECT id FROM interviews WHERE exported_batch = ?1))",
+                [&sid],
+            )?;
+            // The residents' communities as they are now: what the batch
+            // carries, also when it is rewritten after a later import.
+            tx.execute(
+                "INSERT INTO batch_communities (batch_id, resident_id, community)
+                 SELECT ?1, resident_id, community FROM residents
+                 WHERE community IS NOT NULL AND community <> '' AND resident_id IN
+                       (SELECT resident_id FROM visits WHERE exported_batch = ?1
+                        UNION SELECT resident_id FROM interviews WHERE exported_batch = ?1)",
                 [&sid],
             )?;
             let sql = format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1");
@@ -162,6 +179,17 @@ impl Store {
             interviews.push((saved, notes));
         }
         Ok(BatchRows { visits, interviews })
+    }
+
+    /// The community of each resident of a batch, as it was when the batch
+    /// was reserved (residents without one are left out). Empty for a
+    /// batch whose records carry no communities (`BatchRow::communities`).
+    pub fn batch_communities(&self, id: Uuid) -> Result<HashMap<String, String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT resident_id, community FROM batch_communities WHERE batch_id = ?1")?;
+        let rows = stmt.query_map([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Records that a batch's files are on disk.

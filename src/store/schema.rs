@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_notes.sql"),
     include_str!("../../migrations/0003_batches.sql"),
     include_str!("../../migrations/0004_decisions.sql"),
+    include_str!("../../migrations/0005_batch_communities.sql"),
 ];
 
 /// The schema version this binary writes.

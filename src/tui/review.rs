@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
@@ -20,6 +20,7 @@ use super::screens::review::{answer_label, truncate};
 use super::theme::Theme;
 use super::widgets::popup;
 use super::widgets::text_field::{EntryKind, TextField};
+use crate::assignment::{Disposition, OutcomeGroup};
 use crate::batch::parse_answer_key;
 use crate::review::flags::seconds_per_question;
 use crate::review::inbox::{Inbox, InboxInterview};
@@ -76,6 +77,9 @@ pub struct ReviewApp {
     selected: usize,
     sort: Sort,
     filter: Filter,
+    /// Only this community's interviews (an index into
+    /// `inbox.communities`), or all.
+    community: Option<usize>,
     /// Index into `inbox.interviews` of the interview open in detail.
     detail: Option<usize>,
     detail_scroll: u16,
@@ -104,6 +108,7 @@ impl ReviewApp {
             selected: 0,
             sort: Sort::Time,
             filter: Filter::All,
+            community: None,
             detail: None,
             detail_scroll: 0,
             dialog: None,
@@ -112,11 +117,23 @@ impl ReviewApp {
         }
     }
 
+    /// A community's name as the app shows it ("(unknown)" for none).
+    fn community_name<'a>(&self, c: Option<&'a str>) -> &'a str {
+        c.unwrap_or(self.ui.pick("（未知）", "(unknown)"))
+    }
+
     /// Interviews as the list shows them: filtered, then sorted.
     fn listed(&self) -> Vec<usize> {
+        let community = self
+            .community
+            .and_then(|c| self.inbox.communities.get(c))
+            .map(|c| &c.community);
         let mut v: Vec<usize> = (0..self.inbox.interviews.len())
             .filter(|i| {
                 let it = &self.inbox.interviews[*i];
+                if community.is_some_and(|c| *c != it.community) {
+                    return false;
+                }
                 match &self.filter {
                     Filter::All => true,
                     Filter::Flagged => !it.flags.is_empty(),
@@ -202,6 +219,7 @@ impl ReviewApp {
                 // The batch's interviews, in the interviews tab.
                 self.tab = Tab::Interviews;
                 self.filter = Filter::All;
+                self.community = None;
                 self.sort = Sort::Time;
                 if let Some(b) = self.inbox.batches.get(self.selected_batch)
                     && let Some(id) = &b.batch_id
@@ -253,6 +271,15 @@ impl ReviewApp {
                         _ => Filter::Undecided,
                     },
                     Filter::Undecided => Filter::All,
+                };
+                self.selected = 0;
+            }
+            KeyCode::Char('c') => {
+                // All, then each community, then all again.
+                self.community = match self.community {
+                    None if !self.inbox.communities.is_empty() => Some(0),
+                    Some(c) if c + 1 < self.inbox.communities.len() => Some(c + 1),
+                    _ => None,
                 };
                 self.selected = 0;
             }
@@ -402,8 +429,8 @@ impl ReviewApp {
                     "↑↓ move  Enter its interviews  Tab next  q quit",
                 ),
                 Tab::Interviews => self.ui.pick(
-                    "↑↓ 移动  Enter 详情  a 通过  r 驳回  o 排序  f 筛选  q 退出",
-                    "↑↓ move  Enter detail  a approve  r reject  o sort  f filter  q quit",
+                    "↑↓ 移动  Enter 详情  a 通过  r 驳回  o 排序  f 筛选  c 社区  q 退出",
+                    "↑↓ move  Enter open  a approve  r reject  o sort  f filter  c community  q quit",
                 ),
                 Tab::Summary => self.ui.pick("Tab 切换  q 退出", "Tab next  q quit"),
             }
@@ -421,9 +448,15 @@ impl ReviewApp {
     fn draw_inbox(&self, frame: &mut Frame, area: Rect) {
         let t = &self.theme;
         let n_surveyors = self.inbox.surveyors.len() as u16;
-        let [batches_area, people] = Layout::vertical([
+        let n_communities = self.inbox.communities.len() as u16;
+        let [batches_area, people, places] = Layout::vertical([
             Constraint::Min(5),
             Constraint::Length(n_surveyors.min(8) + 2),
+            Constraint::Length(if n_communities == 0 {
+                0
+            } else {
+                n_communities.min(6) + 1
+            }),
         ])
         .areas(area);
         let header = Row::new(
@@ -506,6 +539,53 @@ impl ReviewApp {
             )));
         }
         frame.render_widget(Paragraph::new(lines), people);
+
+        // The same by community.
+        let header = Row::new(
+            [
+                self.ui.pick("社区", "Community"),
+                self.ui.pick("住户", "Residents"),
+                self.ui.pick("走访", "Visits"),
+                self.ui.pick("访问", "Interviews"),
+                self.ui.pick("完成", "Completed"),
+                "RR1",
+                self.ui.pick("平均分", "Score"),
+                self.ui.pick("标记", "Flagged"),
+            ]
+            .map(Cell::from),
+        )
+        .style(t.heading());
+        let rows: Vec<Row> = self
+            .inbox
+            .communities
+            .iter()
+            .map(|c| {
+                Row::new([
+                    Cell::from(truncate(self.community_name(c.community.as_deref()), 14)),
+                    Cell::from(c.residents.to_string()),
+                    Cell::from(c.visits.to_string()),
+                    Cell::from(c.interviews.to_string()),
+                    Cell::from(c.completed.to_string()),
+                    Cell::from(pct(c.rr1)),
+                    Cell::from(
+                        c.mean_overall_score
+                            .map_or("-".into(), |v| format!("{v:.1}")),
+                    ),
+                    Cell::from(c.flagged.to_string()),
+                ])
+            })
+            .collect();
+        let widths = [
+            Constraint::Length(14),
+            Constraint::Length(9),
+            Constraint::Length(6),
+            Constraint::Length(10),
+            Constraint::Length(9),
+            Constraint::Length(5),
+            Constraint::Length(6),
+            Constraint::Length(7),
+        ];
+        frame.render_widget(Table::new(rows, widths).header(header), places);
     }
 
     fn draw_interviews(&self, frame: &mut Frame, area: Rect) {
@@ -524,14 +604,19 @@ impl ReviewApp {
             Filter::Flag(c) => c.to_string(),
             Filter::Undecided => self.ui.pick("未决定", "undecided").to_string(),
         };
+        let community = match self.community.and_then(|c| self.inbox.communities.get(c)) {
+            Some(c) => self.community_name(c.community.as_deref()),
+            None => self.ui.pick("全部", "all"),
+        };
         frame.render_widget(
             Paragraph::new(Span::styled(
                 format!(
-                    "{} {}   {}: {sort}   {}: {filter}",
+                    "{} {}   {}: {sort}   {}: {filter}   {}: {community}",
                     listed.len(),
                     self.ui.pick("份访问", "interviews"),
                     self.ui.pick("排序", "sort"),
                     self.ui.pick("筛选", "filter"),
+                    self.ui.pick("社区", "community"),
                 ),
                 t.secondary(),
             )),
@@ -541,6 +626,7 @@ impl ReviewApp {
             [
                 self.ui.pick("访问员", "Surveyor"),
                 self.ui.pick("居民", "Resident"),
+                self.ui.pick("社区", "Community"),
                 self.ui.pick("开始", "Start"),
                 self.ui.pick("分钟", "Min"),
                 self.ui.pick("结果", "Outcome"),
@@ -551,6 +637,10 @@ impl ReviewApp {
             .map(Cell::from),
         )
         .style(t.heading());
+        // Below 100 columns the start shows the time only, leaving the
+        // flags some room next to the community.
+        let narrow = table_area.width < 100;
+        let start_format = if narrow { "%H:%M" } else { "%m-%d %H:%M" };
         let rows_fit = table_area.height.saturating_sub(1) as usize;
         let offset = if self.selected >= rows_fit {
             self.selected + 1 - rows_fit
@@ -586,7 +676,8 @@ impl ReviewApp {
                 Row::new([
                     Cell::from(it.surveyor_id.clone()),
                     Cell::from(it.resident_id.clone()),
-                    Cell::from(it.started_at.format("%m-%d %H:%M").to_string()),
+                    Cell::from(truncate(self.community_name(it.community.as_deref()), 10)),
+                    Cell::from(it.started_at.format(start_format).to_string()),
                     Cell::from(minutes),
                     Cell::from(it.disposition.clone()),
                     Cell::from(it.overall_score.map_or("-".into(), |s| format!("{s:.0}"))),
@@ -600,7 +691,8 @@ impl ReviewApp {
             [
                 Constraint::Length(9),
                 Constraint::Length(11),
-                Constraint::Length(11),
+                Constraint::Length(10),
+                Constraint::Length(if narrow { 5 } else { 11 }),
                 Constraint::Length(4),
                 Constraint::Length(9),
                 Constraint::Length(5),
@@ -624,7 +716,13 @@ impl ReviewApp {
             it.questionnaire_version.clone(),
         ));
         let mut lines: Vec<Line> = vec![Line::from(vec![Span::styled(
-            format!("{} · {} · {}", it.id, it.surveyor_id, it.resident_id),
+            format!(
+                "{} · {} · {} · {}",
+                it.id,
+                it.surveyor_id,
+                it.resident_id,
+                self.community_name(it.community.as_deref())
+            ),
             t.title(),
         )])];
         if let Some(d) = self.decisions.get(&it.id) {
@@ -763,10 +861,21 @@ impl ReviewApp {
 
     fn draw_summary(&self, frame: &mut Frame, area: Rect) {
         let t = &self.theme;
-        let [top, bottom] =
-            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
-        let [outcomes, rates] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+        // Outcomes (one line per surveyor and a legend), the two response
+        // rate charts (one bar per surveyor or community), then scores and
+        // lengths below; each band as tall as it needs, up to a third.
+        let cap = (area.height / 3).max(7);
+        let n_surveyors = self.inbox.surveyors.len() as u16;
+        let n_communities = self.inbox.communities.len() as u16;
+        let [outcomes, rates, bottom] = Layout::vertical([
+            Constraint::Length((n_surveyors + 3).min(cap)),
+            Constraint::Length((n_surveyors.max(n_communities) + 2).min(cap)),
+            Constraint::Min(5),
+        ])
+        .areas(area);
+        let [by_surveyor, by_community] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(rates);
         let [dims, lengths] =
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                 .areas(bottom);
@@ -777,52 +886,69 @@ impl ReviewApp {
                 .title(Span::styled(format!(" {title} "), t.heading()))
         };
 
-        // Outcomes by surveyor: completed interviews over visited residents.
-        let bars: Vec<Bar> = self
-            .inbox
-            .surveyors
-            .iter()
-            .map(|s| {
-                Bar::default()
-                    .label(Line::from(s.surveyor_id.clone()))
-                    .value(s.completed as u64)
-                    .text_value(format!("{}/{}", s.completed, s.residents))
-                    .style(t.ok())
-            })
-            .collect();
-        frame.render_widget(
+        let outcomes_block = block(self.ui.pick(
+            "各访问员的最终结果（户）",
+            "Outcomes by surveyor (residents' final disposition)",
+        ));
+        let inner = outcomes_block.inner(outcomes);
+        frame.render_widget(outcomes_block, outcomes);
+        frame.render_widget(Paragraph::new(self.outcome_lines(inner.width)), inner);
+
+        // Response rates: one horizontal bar each, labelled, in per cent.
+        let rate_bars = |items: Vec<(String, Option<f64>)>| -> Vec<Bar<'static>> {
+            items
+                .into_iter()
+                .map(|(label, rr1)| {
+                    let v = rr1.map_or(0.0, |r| r * 100.0);
+                    Bar::default()
+                        .label(Line::from(truncate(&label, 12)))
+                        .value(v.round() as u64)
+                        .text_value(rr1.map_or("-".to_string(), |_| format!("{v:.0}%")))
+                        .style(t.secondary())
+                })
+                .collect()
+        };
+        let rate_chart = |title: &str, bars: &[Bar<'static>]| {
             BarChart::default()
-                .block(block(
-                    self.ui.pick("完成访问（户）", "Completed (of residents)"),
-                ))
-                .bar_width(8)
-                .bar_gap(2)
-                .data(BarGroup::default().bars(&bars)),
-            outcomes,
-        );
-        let bars: Vec<Bar> = self
-            .inbox
-            .surveyors
-            .iter()
-            .map(|s| {
-                let v = s.rr1.unwrap_or(0.0) * 100.0;
-                Bar::default()
-                    .label(Line::from(s.surveyor_id.clone()))
-                    .value(v.round() as u64)
-                    .text_value(format!("{v:.0}%"))
-                    .style(t.secondary())
-            })
-            .collect();
-        frame.render_widget(
-            BarChart::default()
-                .block(block(
-                    self.ui.pick("应答率 RR1（%）", "Response rate RR1 (%)"),
-                ))
-                .bar_width(8)
-                .bar_gap(2)
+                .block(block(title))
+                .direction(Direction::Horizontal)
+                .bar_width(1)
+                .bar_gap(0)
                 .max(100)
-                .data(BarGroup::default().bars(&bars)),
-            rates,
+                .data(BarGroup::default().bars(bars))
+        };
+        let bars = rate_bars(
+            self.inbox
+                .surveyors
+                .iter()
+                .map(|s| (s.surveyor_id.clone(), s.rr1))
+                .collect(),
+        );
+        frame.render_widget(
+            rate_chart(
+                self.ui
+                    .pick("各访问员应答率（RR1）", "Response rate by surveyor (RR1)"),
+                &bars,
+            ),
+            by_surveyor,
+        );
+        let bars = rate_bars(
+            self.inbox
+                .communities
+                .iter()
+                .map(|c| {
+                    let name = self.community_name(c.community.as_deref()).to_string();
+                    (name, c.rr1)
+                })
+                .collect(),
+        );
+        frame.render_widget(
+            rate_chart(
+                self.ui
+                    .pick("各社区应答率（RR1）", "Response rate by community (RR1)"),
+                &bars,
+            ),
+            by_community,
         );
 
         // Mean score per dimension over the completed interviews.
@@ -901,6 +1027,85 @@ impl ReviewApp {
         );
     }
 
+    /// The outcomes chart: a legend, then per surveyor their residents'
+    /// final dispositions by AAPOR group as one bar of lettered segments
+    /// (so it reads without colour) and the counts.
+    fn outcome_lines(&self, width: u16) -> Vec<Line<'static>> {
+        let t = &self.theme;
+        let lang = self.ui.code();
+        let mut legend = Vec::new();
+        for (i, g) in OutcomeGroup::ALL.iter().enumerate() {
+            if i > 0 {
+                legend.push(Span::raw("  "));
+            }
+            legend.push(Span::styled(g.letter().to_string(), t.series(i)));
+            legend.push(Span::raw(format!(" {}", g.label(lang))));
+        }
+        let mut lines = vec![Line::from(legend)];
+        let counts: Vec<[u64; 5]> = self
+            .inbox
+            .surveyors
+            .iter()
+            .map(|s| {
+                let mut c = [0u64; 5];
+                for (code, n) in &s.final_dispositions {
+                    let g = Disposition::from_code(code).map_or(OutcomeGroup::Other, |d| d.group());
+                    c[OutcomeGroup::ALL.iter().position(|x| *x == g).unwrap_or(4)] += n;
+                }
+                c
+            })
+            .collect();
+        let label_w = self
+            .inbox
+            .surveyors
+            .iter()
+            .map(|s| Line::from(s.surveyor_id.as_str()).width())
+            .max()
+            .unwrap_or(0)
+            .min(10);
+        let digits = counts
+            .iter()
+            .flatten()
+            .map(|n| n.to_string().len())
+            .max()
+            .unwrap_or(1);
+        // "C12 P3 R4 N9 O1"
+        let counts_w = 5 * (1 + digits) + 4;
+        let bar_w = (width as usize).saturating_sub(label_w + counts_w + 2);
+        let most = counts
+            .iter()
+            .map(|c| c.iter().sum::<u64>())
+            .max()
+            .unwrap_or(0);
+        for (s, c) in self.inbox.surveyors.iter().zip(&counts) {
+            let label = truncate(&s.surveyor_id, label_w);
+            let pad = label_w.saturating_sub(Line::from(label.as_str()).width());
+            let mut spans = vec![Span::raw(format!("{label}{} ", " ".repeat(pad)))];
+            let lengths = segment_lengths(c, most, bar_w);
+            let used: usize = lengths.iter().sum();
+            for (i, (g, len)) in OutcomeGroup::ALL.iter().zip(lengths).enumerate() {
+                if len > 0 {
+                    spans.push(Span::styled(
+                        g.letter().to_string().repeat(len),
+                        t.series(i),
+                    ));
+                }
+            }
+            let figures = OutcomeGroup::ALL
+                .iter()
+                .zip(c)
+                .map(|(g, n)| format!("{}{n:<digits$}", g.letter()))
+                .collect::<Vec<_>>()
+                .join(" ");
+            spans.push(Span::raw(format!(
+                "{} {figures}",
+                " ".repeat(bar_w.saturating_sub(used))
+            )));
+            lines.push(Line::from(spans));
+        }
+        lines
+    }
+
     fn draw_dialog(&self, frame: &mut Frame, area: Rect, d: &DecisionDialog) {
         let t = &self.theme;
         let r = popup::centered(area, 64, 6);
@@ -932,5 +1137,50 @@ impl ReviewApp {
             ),
         };
         frame.render_widget(Paragraph::new(line), msg);
+    }
+}
+
+/// Lengths of a stacked bar's segments: `counts` scaled so that `most`
+/// fills `width`; a non-zero count gets at least one cell, and the whole
+/// never exceeds `width` (the longest segments give way).
+fn segment_lengths(counts: &[u64; 5], most: u64, width: usize) -> [usize; 5] {
+    let mut out = [0usize; 5];
+    if most == 0 || width == 0 {
+        return out;
+    }
+    for (o, n) in out.iter_mut().zip(counts) {
+        if *n > 0 {
+            *o = ((*n as f64 * width as f64 / most as f64).round() as usize).max(1);
+        }
+    }
+    while out.iter().sum::<usize>() > width {
+        let Some(longest) = out.iter_mut().max() else {
+            break;
+        };
+        if *longest <= 1 {
+            break;
+        }
+        *longest -= 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::segment_lengths;
+
+    #[test]
+    fn segments_scale_keep_small_counts_visible_and_fit() {
+        assert_eq!(
+            segment_lengths(&[10, 0, 5, 5, 0], 20, 40),
+            [20, 0, 10, 10, 0]
+        );
+        assert_eq!(segment_lengths(&[5, 0, 0, 0, 0], 20, 40), [10, 0, 0, 0, 0]);
+        // One of 100 still shows; the total stays within the width.
+        let l = segment_lengths(&[96, 1, 1, 1, 1], 100, 20);
+        assert!(l.iter().all(|n| *n >= 1), "{l:?}");
+        assert!(l.iter().sum::<usize>() <= 20, "{l:?}");
+        assert_eq!(segment_lengths(&[0; 5], 0, 20), [0; 5]);
+        assert_eq!(segment_lengths(&[3, 2, 0, 0, 0], 5, 0), [0; 5]);
     }
 }

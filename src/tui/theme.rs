@@ -89,6 +89,24 @@ impl Theme {
         self.fg(Color::Gray)
     }
 
+    /// The i-th series of a chart (the outcome groups: complete, partial,
+    /// refusal, non-contact, other): dark text on a colour. Without colour
+    /// plain: such charts also mark each series with its letter.
+    pub fn series(&self, i: usize) -> Style {
+        const COLOURS: [Color; 5] = [
+            Color::Green,
+            Color::Cyan,
+            Color::LightRed,
+            Color::Yellow,
+            Color::Gray,
+        ];
+        if self.color {
+            Style::new().bg(COLOURS[i % COLOURS.len()]).fg(Color::Black)
+        } else {
+            Style::new()
+        }
+    }
+
     pub fn gauge(&self) -> Style {
         if self.color {
             Style::new().fg(Color::Green).bg(Color::Black)
