@@ -18,8 +18,11 @@ use doorstep::tui::review::ReviewApp;
 use doorstep::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use tempfile::TempDir;
+
+mod support;
+use support::{keys, press, text_of};
 
 /// The demo residents of 翠竹园社区 only, the first two listed without a
 /// community: a surveyor working there has records of two communities.
@@ -90,47 +93,16 @@ fn fixture(ui: Lang) -> Fixture {
     let inbox = open_inbox(&out, &opts).unwrap();
     std::fs::create_dir_all(root.path().join("supervisor")).unwrap();
     let store = Store::open_in_dir(&root.path().join("supervisor")).unwrap();
-    let mut app = ReviewApp::new(inbox, store, "sup01".into(), ui);
+    let offset = Thresholds::default().utc_offset_hours;
+    let mut app = ReviewApp::new(inbox, store, "sup01".into(), ui, offset);
     app.theme = Theme { color: false };
     Fixture { app, root }
-}
-
-fn press(app: &mut ReviewApp, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn keys(app: &mut ReviewApp, s: &str) {
-    for c in s.chars() {
-        match c {
-            '\n' => press(app, KeyCode::Enter),
-            c => press(app, KeyCode::Char(c)),
-        }
-    }
 }
 
 fn screen(app: &ReviewApp, w: u16, h: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| app.draw(f)).unwrap();
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut skip = 0;
-        for x in 0..w {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let s = buf[(x, y)].symbol();
-            skip = unicode_cols(s).saturating_sub(1);
-            out.push_str(s);
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn unicode_cols(s: &str) -> usize {
-    ratatui::text::Line::from(s).width()
+    text_of(t.backend().buffer())
 }
 
 #[test]
@@ -262,7 +234,8 @@ fn interviews_show_their_community_and_c_filters_by_it() {
         // The footer names the key, whole, at 80 columns.
         let footer = text.lines().last().unwrap();
         assert!(
-            footer.contains("c community  q quit") || footer.contains("c 社区  q 退出"),
+            footer.contains("c community ? help q ^C quit")
+                || footer.contains("c 社区 ? 帮助 q ^C 退出"),
             "{footer}"
         );
     }

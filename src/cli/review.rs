@@ -74,7 +74,10 @@ pub fn run(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
         return run_demo(places, a);
     }
     if !a.summary && a.decide.is_none() && a.hand_over.is_none() {
-        return super::review_app::run(places, load(a)?);
+        // The app shows times in the thresholds' local time, as the flags
+        // and the batch days are.
+        let offset = thresholds(a)?.utc_offset_hours;
+        return super::review_app::run(places, load(a)?, offset);
     }
     if a.decide.is_some() && !a.approve && !a.reject {
         bail!("--decide needs --approve or --reject");
@@ -145,6 +148,14 @@ fn run_demo(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
+/// The quality flag thresholds: `--thresholds FILE` or the defaults.
+fn thresholds(a: &ReviewArgs) -> anyhow::Result<Thresholds> {
+    Ok(match &a.thresholds {
+        Some(p) => Thresholds::load(p).map_err(|e| anyhow::anyhow!(e))?,
+        None => Thresholds::default(),
+    })
+}
+
 fn load(a: &ReviewArgs) -> anyhow::Result<Inbox> {
     let (Some(dir), Some(keys)) = (&a.dir, &a.keys) else {
         bail!("give the folder of batches and --keys DIR (or --demo)");
@@ -155,10 +166,7 @@ fn load(a: &ReviewArgs) -> anyhow::Result<Inbox> {
         .as_deref()
         .map(Identities::from_file)
         .transpose()?;
-    let thresholds = match &a.thresholds {
-        Some(p) => Thresholds::load(p).map_err(|e| anyhow::anyhow!(e))?,
-        None => Thresholds::default(),
-    };
+    let thresholds = thresholds(a)?;
     let questionnaires = a
         .questionnaire
         .iter()

@@ -12,7 +12,9 @@ use ratatui::crossterm::event::{self, Event};
 
 use super::Places;
 
-pub fn run(places: &Places, inbox: Inbox) -> anyhow::Result<ExitCode> {
+/// `utc_offset_hours`: the thresholds' local time, in which the app shows
+/// every time.
+pub fn run(places: &Places, inbox: Inbox, utc_offset_hours: i32) -> anyhow::Result<ExitCode> {
     let opened = places.open()?;
     let _lock = doorstep::app_lock::lock(&opened.data_dir)?;
     let ui = places.ui_language(&opened.config)?;
@@ -20,7 +22,7 @@ pub fn run(places: &Places, inbox: Inbox) -> anyhow::Result<ExitCode> {
         opened.config.surveyor_id.clone().context(
             "no supervisor id configured: run `doorstep keygen --surveyor YOUR_ID` first",
         )?;
-    let mut app = ReviewApp::new(inbox, opened.store, supervisor, ui);
+    let mut app = ReviewApp::new(inbox, opened.store, supervisor, ui, utc_offset_hours);
     let mut guard = TerminalGuard::enter().context("cannot open the terminal")?;
     while !app.quit {
         guard.terminal.draw(|f| app.draw(f))?;

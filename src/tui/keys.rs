@@ -10,6 +10,16 @@ pub enum Screen {
     Interview,
     Review,
     Summary,
+    /// The supervisor's review app (`doorstep review`): the inbox tab.
+    ReviewInbox,
+    /// The interviews tab.
+    ReviewInterviews,
+    /// One interview in detail.
+    ReviewDetail,
+    /// The day summary tab.
+    ReviewSummary,
+    /// The approve or reject prompt.
+    ReviewDecision,
 }
 
 /// (keys, English, Chinese, short English and Chinese for the footer, if shown there)
@@ -179,6 +189,116 @@ const SUMMARY: &[Binding] = &[
     ("?", "help", "帮助", Some(("help", "帮助"))),
 ];
 
+const TABS: Binding = (
+    "Tab 1 2 3",
+    "inbox, interviews, day summary",
+    "收件箱、访问、汇总",
+    Some(("tabs", "切换")),
+);
+
+const REVIEW_INBOX: &[Binding] = &[
+    ("↑↓ j k", "move", "移动", Some(("move", "移动"))),
+    (
+        "Enter",
+        "the batch's interviews",
+        "查看该批次的访问",
+        Some(("interviews", "查看访问")),
+    ),
+    TABS,
+    ("?", "help", "帮助", Some(("help", "帮助"))),
+    ("q ^C", "quit", "退出", Some(("quit", "退出"))),
+];
+
+const REVIEW_INTERVIEWS: &[Binding] = &[
+    ("↑↓ j k", "move", "移动", None),
+    ("PgUp PgDn", "page", "翻页", None),
+    (
+        "Enter",
+        "the interview in detail",
+        "查看访问详情",
+        Some(("open", "详情")),
+    ),
+    (
+        "a",
+        "approve (a comment is optional)",
+        "通过（意见可不填）",
+        Some(("approve", "通过")),
+    ),
+    (
+        "r",
+        "reject (say why: the surveyor will see it)",
+        "驳回（须写明原因，访问员会看到）",
+        Some(("reject", "驳回")),
+    ),
+    (
+        "o",
+        "sort: time, surveyor, flags",
+        "排序：时间、访问员、标记数",
+        Some(("sort", "排序")),
+    ),
+    (
+        "f",
+        "filter: all, flagged, each flag, undecided",
+        "筛选：全部、有标记、各项标记、未决定",
+        Some(("filter", "筛选")),
+    ),
+    (
+        "c",
+        "community: all, each one, (unknown)",
+        "社区：全部、各社区、（未知）",
+        Some(("community", "社区")),
+    ),
+    (
+        "Tab 1 2 3",
+        "inbox, interviews, day summary",
+        "收件箱、访问、汇总",
+        None,
+    ),
+    ("?", "help", "帮助", Some(("help", "帮助"))),
+    ("q ^C", "quit", "退出", Some(("quit", "退出"))),
+];
+
+const REVIEW_DETAIL: &[Binding] = &[
+    ("↑↓ j k", "scroll", "滚动", Some(("scroll", "滚动"))),
+    ("PgUp PgDn", "scroll a page", "翻页", None),
+    (
+        "a",
+        "approve (a comment is optional)",
+        "通过（意见可不填）",
+        Some(("approve", "通过")),
+    ),
+    (
+        "r",
+        "reject (say why: the surveyor will see it)",
+        "驳回（须写明原因，访问员会看到）",
+        Some(("reject", "驳回")),
+    ),
+    (
+        "Esc ←",
+        "back to the list",
+        "返回列表",
+        Some(("back", "返回")),
+    ),
+    ("?", "help", "帮助", Some(("help", "帮助"))),
+    ("^C", "quit", "退出", None),
+];
+
+const REVIEW_SUMMARY: &[Binding] = &[
+    TABS,
+    ("?", "help", "帮助", Some(("help", "帮助"))),
+    ("q ^C", "quit", "退出", Some(("quit", "退出"))),
+];
+
+const REVIEW_DECISION: &[Binding] = &[
+    (
+        "Enter",
+        "record the decision",
+        "确认并记录",
+        Some(("confirm", "确认")),
+    ),
+    ("Esc", "cancel", "取消", Some(("cancel", "取消"))),
+];
+
 pub fn bindings(screen: Screen) -> &'static [Binding] {
     match screen {
         Screen::List => LIST,
@@ -186,6 +306,11 @@ pub fn bindings(screen: Screen) -> &'static [Binding] {
         Screen::Interview => INTERVIEW,
         Screen::Review => REVIEW,
         Screen::Summary => SUMMARY,
+        Screen::ReviewInbox => REVIEW_INBOX,
+        Screen::ReviewInterviews => REVIEW_INTERVIEWS,
+        Screen::ReviewDetail => REVIEW_DETAIL,
+        Screen::ReviewSummary => REVIEW_SUMMARY,
+        Screen::ReviewDecision => REVIEW_DECISION,
     }
 }
 

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -16,12 +18,20 @@ use ratatui::widgets::{
 };
 
 use super::i18n::Lang;
+use super::keys::Screen;
+use super::review_text::{
+    FLAG_CODES, decision_label, flag_line, flag_name, flag_names, outcome_label, pad,
+    signature_label, width, wrap,
+};
+use super::screens::help::{draw_footer, draw_help};
 use super::screens::review::{answer_label, truncate};
 use super::theme::Theme;
 use super::widgets::popup;
 use super::widgets::text_field::{EntryKind, TextField};
 use crate::assignment::{Disposition, OutcomeGroup};
 use crate::batch::parse_answer_key;
+use crate::interview::{Answer, Interview, Slot};
+use crate::questionnaire::Questionnaire;
 use crate::review::flags::seconds_per_question;
 use crate::review::inbox::{Inbox, InboxInterview};
 use crate::scoring::{mean_scores, score_interview};
@@ -51,14 +61,6 @@ enum Filter {
     Undecided,
 }
 
-const FLAG_CODES: [&str; 5] = [
-    "speeding",
-    "straight_lining",
-    "duplicate_resident",
-    "outside_working_hours",
-    "many_special_responses",
-];
-
 struct DecisionDialog {
     approve: bool,
     comment: TextField,
@@ -73,6 +75,11 @@ pub struct ReviewApp {
     pub theme: Theme,
     pub tab: Tab,
     pub quit: bool,
+    /// The keys of the screen, over it (`?`).
+    pub help: bool,
+    /// Local time, as the quality flags and the batch days count it (the
+    /// thresholds' `utc_offset_hours`): every time is shown in it.
+    utc_offset: FixedOffset,
     selected_batch: usize,
     selected: usize,
     sort: Sort,
@@ -83,13 +90,23 @@ pub struct ReviewApp {
     /// Index into `inbox.interviews` of the interview open in detail.
     detail: Option<usize>,
     detail_scroll: u16,
+    /// How far the detail scrolls at most, as last drawn.
+    detail_max_scroll: std::cell::Cell<u16>,
     dialog: Option<DecisionDialog>,
     decisions: BTreeMap<String, Decision>,
     flash: Option<(bool, String)>,
 }
 
 impl ReviewApp {
-    pub fn new(inbox: Inbox, store: Store, supervisor_id: String, ui: Lang) -> Self {
+    /// `utc_offset_hours`: the thresholds' offset of local time from UTC
+    /// (the one the inbox was opened with).
+    pub fn new(
+        inbox: Inbox,
+        store: Store,
+        supervisor_id: String,
+        ui: Lang,
+        utc_offset_hours: i32,
+    ) -> Self {
         let decisions = store
             .decisions()
             .unwrap_or_default()
@@ -104,6 +121,9 @@ impl ReviewApp {
             theme: Theme::from_env(),
             tab: Tab::Inbox,
             quit: false,
+            help: false,
+            utc_offset: FixedOffset::east_opt(utc_offset_hours * 3600)
+                .unwrap_or(FixedOffset::east_opt(0).expect("zero offset")),
             selected_batch: 0,
             selected: 0,
             sort: Sort::Time,
@@ -111,9 +131,40 @@ impl ReviewApp {
             community: None,
             detail: None,
             detail_scroll: 0,
+            detail_max_scroll: std::cell::Cell::new(u16::MAX),
             dialog: None,
             decisions,
             flash: None,
+        }
+    }
+
+    /// `t` in local time, formatted.
+    fn local(&self, t: DateTime<Utc>, format: &str) -> String {
+        t.with_timezone(&self.utc_offset).format(format).to_string()
+    }
+
+    /// The local time's offset, as "UTC+8".
+    fn offset_label(&self) -> String {
+        let secs = self.utc_offset.local_minus_utc();
+        let (h, m) = (secs / 3600, (secs.abs() % 3600) / 60);
+        match m {
+            0 => format!("UTC{h:+}"),
+            m => format!("UTC{h:+}:{m:02}"),
+        }
+    }
+
+    /// The screen whose keys apply now (footer and help).
+    pub fn screen(&self) -> Screen {
+        if self.dialog.is_some() {
+            Screen::ReviewDecision
+        } else if self.detail.is_some() {
+            Screen::ReviewDetail
+        } else {
+            match self.tab {
+                Tab::Inbox => Screen::ReviewInbox,
+                Tab::Interviews => Screen::ReviewInterviews,
+                Tab::Summary => Screen::ReviewSummary,
+            }
         }
     }
 
@@ -165,21 +216,25 @@ impl ReviewApp {
             return;
         }
         self.flash = None;
+        if self.help {
+            self.help = false;
+            return;
+        }
         if self.dialog.is_some() {
             self.dialog_key(key);
+            return;
+        }
+        if key.code == KeyCode::Char('?') {
+            self.help = true;
             return;
         }
         if let Some(i) = self.detail {
             match key.code {
                 KeyCode::Esc | KeyCode::Left => self.detail = None,
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.detail_scroll = self.detail_scroll.saturating_add(1)
-                }
-                KeyCode::Up | KeyCode::Char('k') => {
-                    self.detail_scroll = self.detail_scroll.saturating_sub(1)
-                }
-                KeyCode::PageDown => self.detail_scroll = self.detail_scroll.saturating_add(10),
-                KeyCode::PageUp => self.detail_scroll = self.detail_scroll.saturating_sub(10),
+                KeyCode::Down | KeyCode::Char('j') => self.scroll_detail(1),
+                KeyCode::Up | KeyCode::Char('k') => self.scroll_detail(-1),
+                KeyCode::PageDown => self.scroll_detail(10),
+                KeyCode::PageUp => self.scroll_detail(-10),
                 KeyCode::Char('a') => self.open_dialog(i, true),
                 KeyCode::Char('r') => self.open_dialog(i, false),
                 _ => {}
@@ -204,6 +259,12 @@ impl ReviewApp {
                 Tab::Summary => {}
             },
         }
+    }
+
+    fn scroll_detail(&mut self, by: i32) {
+        let most = self.detail_max_scroll.get();
+        self.detail_scroll =
+            (self.detail_scroll.min(most) as i32 + by).clamp(0, most as i32) as u16;
     }
 
     fn inbox_key(&mut self, key: KeyEvent) {
@@ -247,6 +308,7 @@ impl ReviewApp {
                 if let Some(i) = listed.get(self.selected) {
                     self.detail = Some(*i);
                     self.detail_scroll = 0;
+                    self.detail_max_scroll.set(u16::MAX);
                 }
             }
             KeyCode::Char('a') | KeyCode::Char('r') => {
@@ -417,31 +479,21 @@ impl ReviewApp {
             (None, Tab::Interviews) => self.draw_interviews(frame, main),
             (None, Tab::Summary) => self.draw_summary(frame, main),
         }
-        let keys = if self.detail.is_some() {
-            self.ui.pick(
-                "↑↓ 滚动  a 通过  r 驳回  Esc 返回",
-                "↑↓ scroll  a approve  r reject  Esc back",
-            )
-        } else {
-            match self.tab {
-                Tab::Inbox => self.ui.pick(
-                    "↑↓ 移动  Enter 查看访问  Tab 切换  q 退出",
-                    "↑↓ move  Enter its interviews  Tab next  q quit",
-                ),
-                Tab::Interviews => self.ui.pick(
-                    "↑↓ 移动  Enter 详情  a 通过  r 驳回  o 排序  f 筛选  c 社区  q 退出",
-                    "↑↓ move  Enter open  a approve  r reject  o sort  f filter  c community  q quit",
-                ),
-                Tab::Summary => self.ui.pick("Tab 切换  q 退出", "Tab next  q quit"),
-            }
-        };
-        let line = match &self.flash {
-            Some((err, m)) => Span::styled(m.clone(), if *err { t.error() } else { t.ok() }),
-            None => Span::styled(keys, t.secondary()),
-        };
-        frame.render_widget(Paragraph::new(line), footer);
+        match &self.flash {
+            Some((err, m)) => frame.render_widget(
+                Paragraph::new(Span::styled(
+                    m.clone(),
+                    if *err { t.error() } else { t.ok() },
+                )),
+                footer,
+            ),
+            None => draw_footer(frame, footer, t, self.ui, self.screen(), &[]),
+        }
         if let Some(d) = &self.dialog {
             self.draw_dialog(frame, main, d);
+        }
+        if self.help {
+            draw_help(frame, main, t, self.ui, self.screen());
         }
     }
 
@@ -490,7 +542,10 @@ impl ReviewApp {
                             .unwrap_or_default(),
                     ),
                     Cell::from(b.sequence.map(|s| s.to_string()).unwrap_or_default()),
-                    Cell::from(Span::styled(b.signature.label(), sig_style)),
+                    Cell::from(Span::styled(
+                        signature_label(b.signature, self.ui),
+                        sig_style,
+                    )),
                     Cell::from(b.visits.to_string()),
                     Cell::from(b.interviews.to_string()),
                     Cell::from(Span::styled(findings, t.warning())),
@@ -520,25 +575,60 @@ impl ReviewApp {
         frame.render_stateful_widget(table, batches_area, &mut state);
 
         let pct = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{:.0}%", v * 100.0));
-        let mut lines = vec![Line::from(Span::styled(
-            self.ui.pick(
-                "访问员  完成率  应答率(RR1)  平均分  标记",
-                "Surveyor  completion  RR1  mean score  flagged",
-            ),
-            t.heading(),
-        ))];
-        for s in &self.inbox.surveyors {
-            lines.push(Line::from(format!(
-                "{:<10} {:>6} {:>6} {:>8} {:>5}",
-                s.surveyor_id,
-                pct(s.completion_rate),
-                pct(s.rr1),
-                s.mean_overall_score
-                    .map_or("-".into(), |v| format!("{v:.1}")),
-                s.flagged
-            )));
-        }
-        frame.render_widget(Paragraph::new(lines), people);
+        // Per surveyor: a table, so that the figures stand under their
+        // headings whatever the headings' widths; figures to the right.
+        let headings = [
+            self.ui.pick("访问员", "Surveyor"),
+            self.ui.pick("完成率", "Completion"),
+            self.ui.pick("应答率(RR1)", "RR1"),
+            self.ui.pick("平均分", "Mean score"),
+            self.ui.pick("标记", "Flagged"),
+        ];
+        let rows: Vec<[String; 5]> = self
+            .inbox
+            .surveyors
+            .iter()
+            .map(|s| {
+                [
+                    s.surveyor_id.clone(),
+                    pct(s.completion_rate),
+                    pct(s.rr1),
+                    s.mean_overall_score
+                        .map_or("-".into(), |v| format!("{v:.1}")),
+                    s.flagged.to_string(),
+                ]
+            })
+            .collect();
+        let widths: Vec<Constraint> = (0..headings.len())
+            .map(|c| {
+                let w = rows
+                    .iter()
+                    .map(|r| width(&r[c]))
+                    .chain([width(headings[c])])
+                    .max()
+                    .unwrap_or(0);
+                Constraint::Length(w.min(14) as u16)
+            })
+            .collect();
+        let cell = |c: usize, text: String| {
+            let line = Line::from(truncate(&text, 14));
+            Cell::from(if c == 0 { line } else { line.right_aligned() })
+        };
+        let header = Row::new(
+            headings
+                .iter()
+                .enumerate()
+                .map(|(c, h)| cell(c, h.to_string())),
+        )
+        .style(t.heading());
+        let rows: Vec<Row> = rows
+            .into_iter()
+            .map(|r| Row::new(r.into_iter().enumerate().map(|(c, v)| cell(c, v))))
+            .collect();
+        frame.render_widget(
+            Table::new(rows, widths).header(header).column_spacing(2),
+            people,
+        );
 
         // The same by community.
         let header = Row::new(
@@ -590,57 +680,86 @@ impl ReviewApp {
 
     fn draw_interviews(&self, frame: &mut Frame, area: Rect) {
         let t = &self.theme;
+        let ui = self.ui;
         let listed = self.listed();
         let [bar, table_area] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
         let sort = match self.sort {
-            Sort::Time => self.ui.pick("时间", "time"),
-            Sort::Surveyor => self.ui.pick("访问员", "surveyor"),
-            Sort::Flags => self.ui.pick("标记数", "flags"),
+            Sort::Time => ui.pick("时间", "time"),
+            Sort::Surveyor => ui.pick("访问员", "surveyor"),
+            Sort::Flags => ui.pick("标记数", "flags"),
         };
         let filter = match &self.filter {
-            Filter::All => self.ui.pick("全部", "all").to_string(),
-            Filter::Flagged => self.ui.pick("有标记", "flagged").to_string(),
-            Filter::Flag(c) => c.to_string(),
-            Filter::Undecided => self.ui.pick("未决定", "undecided").to_string(),
+            Filter::All => ui.pick("全部", "all"),
+            Filter::Flagged => ui.pick("有标记", "flagged"),
+            Filter::Flag(c) => flag_name(c, ui),
+            Filter::Undecided => ui.pick("未决定", "undecided"),
         };
         let community = match self.community.and_then(|c| self.inbox.communities.get(c)) {
             Some(c) => self.community_name(c.community.as_deref()),
-            None => self.ui.pick("全部", "all"),
+            None => ui.pick("全部", "all"),
         };
+        let status = format!(
+            "{} {}   {}: {sort}   {}: {filter}   {}: {community}",
+            listed.len(),
+            ui.pick("份访问", "interviews"),
+            ui.pick("排序", "sort"),
+            ui.pick("筛选", "filter"),
+            ui.pick("社区", "community"),
+        );
         frame.render_widget(
             Paragraph::new(Span::styled(
-                format!(
-                    "{} {}   {}: {sort}   {}: {filter}   {}: {community}",
-                    listed.len(),
-                    self.ui.pick("份访问", "interviews"),
-                    self.ui.pick("排序", "sort"),
-                    self.ui.pick("筛选", "filter"),
-                    self.ui.pick("社区", "community"),
-                ),
+                truncate(&status, bar.width as usize),
                 t.secondary(),
             )),
             bar,
         );
-        let header = Row::new(
-            [
-                self.ui.pick("访问员", "Surveyor"),
-                self.ui.pick("居民", "Resident"),
-                self.ui.pick("社区", "Community"),
-                self.ui.pick("开始", "Start"),
-                self.ui.pick("分钟", "Min"),
-                self.ui.pick("结果", "Outcome"),
-                self.ui.pick("分数", "Score"),
-                self.ui.pick("决定", "Decision"),
-                self.ui.pick("质量标记", "Flags"),
-            ]
-            .map(Cell::from),
-        )
-        .style(t.heading());
         // Below 100 columns the start shows the time only, leaving the
         // flags some room next to the community.
         let narrow = table_area.width < 100;
         let start_format = if narrow { "%H:%M" } else { "%m-%d %H:%M" };
+        let cells = |it: &InboxInterview| -> [String; 7] {
+            [
+                it.surveyor_id.clone(),
+                it.resident_id.clone(),
+                truncate(self.community_name(it.community.as_deref()), 10),
+                self.local(it.started_at, start_format),
+                it.ended_at.map_or("-".into(), |e| {
+                    format!("{}", (e - it.started_at).num_minutes())
+                }),
+                outcome_label(&it.disposition, ui),
+                it.overall_score.map_or("-".into(), |s| format!("{s:.0}")),
+            ]
+        };
+        let headings = [
+            ui.pick("访问员", "Surveyor"),
+            ui.pick("居民", "Resident"),
+            ui.pick("社区", "Community"),
+            ui.pick("开始", "Start"),
+            ui.pick("分钟", "Min"),
+            ui.pick("结果", "Outcome"),
+            ui.pick("分数", "Score"),
+            ui.pick("决定", "Decision"),
+            ui.pick("质量标记", "Flags"),
+        ];
+        // Each column as wide as its widest heading or value over all the
+        // interviews (so that columns stay put while filtering), the flags
+        // in what is left.
+        let mut widths = [0usize; 9];
+        for (w, h) in widths.iter_mut().zip(headings) {
+            *w = width(h);
+        }
+        for it in &self.inbox.interviews {
+            for (w, c) in widths.iter_mut().zip(cells(it)) {
+                *w = (*w).max(width(&c));
+            }
+        }
+        for d in [DecisionKind::Approved, DecisionKind::Rejected] {
+            widths[7] = widths[7].max(width(decision_label(d, ui)));
+        }
+        let used: usize = widths[..8].iter().sum::<usize>() + 8;
+        widths[8] = (table_area.width as usize).saturating_sub(used).max(1);
+        let header = Row::new(headings.map(Cell::from)).style(t.heading());
         let rows_fit = table_area.height.saturating_sub(1) as usize;
         let offset = if self.selected >= rows_fit {
             self.selected + 1 - rows_fit
@@ -653,55 +772,23 @@ impl ReviewApp {
             .take(rows_fit)
             .map(|i| {
                 let it = &self.inbox.interviews[*i];
-                let minutes = it.ended_at.map_or("-".into(), |e| {
-                    format!("{}", (e - it.started_at).num_minutes())
+                let decision = self.decisions.get(&it.id).map_or(Span::raw(""), |d| {
+                    let style = match d.decision {
+                        DecisionKind::Approved => t.ok(),
+                        DecisionKind::Rejected => t.error(),
+                    };
+                    Span::styled(decision_label(d.decision, ui), style)
                 });
-                let decision =
-                    self.decisions
-                        .get(&it.id)
-                        .map_or(Span::raw(""), |d| match d.decision {
-                            DecisionKind::Approved => {
-                                Span::styled(self.ui.pick("通过", "approved"), t.ok())
-                            }
-                            DecisionKind::Rejected => {
-                                Span::styled(self.ui.pick("驳回", "rejected"), t.error())
-                            }
-                        });
-                let flags = it
-                    .flags
-                    .iter()
-                    .map(|f| f.code())
-                    .collect::<Vec<_>>()
-                    .join(",");
-                Row::new([
-                    Cell::from(it.surveyor_id.clone()),
-                    Cell::from(it.resident_id.clone()),
-                    Cell::from(truncate(self.community_name(it.community.as_deref()), 10)),
-                    Cell::from(it.started_at.format(start_format).to_string()),
-                    Cell::from(minutes),
-                    Cell::from(it.disposition.clone()),
-                    Cell::from(it.overall_score.map_or("-".into(), |s| format!("{s:.0}"))),
-                    Cell::from(decision),
-                    Cell::from(Span::styled(flags, t.warning())),
-                ])
+                let flags = truncate(&flag_names(&it.flags, ui), widths[8]);
+                let mut row: Vec<Cell> = cells(it).into_iter().map(Cell::from).collect();
+                row.push(Cell::from(decision));
+                row.push(Cell::from(Span::styled(flags, t.warning())));
+                Row::new(row)
             })
             .collect();
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Length(9),
-                Constraint::Length(11),
-                Constraint::Length(10),
-                Constraint::Length(if narrow { 5 } else { 11 }),
-                Constraint::Length(4),
-                Constraint::Length(9),
-                Constraint::Length(5),
-                Constraint::Length(8),
-                Constraint::Fill(1),
-            ],
-        )
-        .header(header)
-        .row_highlight_style(t.selected());
+        let table = Table::new(rows, widths.map(|w| Constraint::Length(w as u16)))
+            .header(header)
+            .row_highlight_style(t.selected());
         let mut state = TableState::default()
             .with_selected((!listed.is_empty()).then(|| self.selected - offset));
         frame.render_stateful_widget(table, table_area, &mut state);
@@ -709,44 +796,59 @@ impl ReviewApp {
 
     fn draw_detail(&self, frame: &mut Frame, area: Rect, i: usize) {
         let t = &self.theme;
+        let ui = self.ui;
         let it: &InboxInterview = &self.inbox.interviews[i];
-        let lang = self.ui.code();
+        let lang = ui.code();
+        let width = area.width as usize;
         let q = self.inbox.questionnaires.get(&(
             it.questionnaire_id.clone(),
             it.questionnaire_version.clone(),
         ));
-        let mut lines: Vec<Line> = vec![Line::from(vec![Span::styled(
-            format!(
-                "{} · {} · {} · {}",
-                it.id,
-                it.surveyor_id,
-                it.resident_id,
-                self.community_name(it.community.as_deref())
+        let mut lines: Vec<Line> = vec![Line::from(Span::styled(
+            truncate(
+                &format!(
+                    "{} · {} · {} · {}",
+                    it.id,
+                    it.surveyor_id,
+                    it.resident_id,
+                    self.community_name(it.community.as_deref())
+                ),
+                width,
             ),
             t.title(),
-        )])];
+        ))];
+        // When, how long, how it ended, in local time.
+        let mut facts = format!(
+            "{} {} ({})",
+            ui.pick("开始", "Started"),
+            self.local(it.started_at, "%Y-%m-%d %H:%M"),
+            self.offset_label()
+        );
+        if let Some(e) = it.ended_at {
+            let m = (e - it.started_at).num_minutes();
+            facts.push_str(&format!(" · {m} {}", ui.pick("分钟", "min")));
+        }
+        facts.push_str(&format!(" · {}", outcome_label(&it.disposition, ui)));
+        if let Some(s) = it.overall_score {
+            facts.push_str(&format!(" · {} {s:.0}", ui.pick("分数", "score")));
+        }
+        push_wrapped(&mut lines, "", &facts, width, Style::new());
         if let Some(d) = self.decisions.get(&it.id) {
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "{}: {}",
-                    d.decision.code(),
-                    d.comment.clone().unwrap_or_default()
-                ),
-                if d.decision == DecisionKind::Approved {
-                    t.ok()
-                } else {
-                    t.error()
-                },
-            )));
+            let (word, style) = match d.decision {
+                DecisionKind::Approved => (ui.pick("已通过", "Approved"), t.ok()),
+                DecisionKind::Rejected => (ui.pick("已驳回", "Rejected"), t.error()),
+            };
+            let text = match &d.comment {
+                Some(c) => format!("{word}{}{c}", ui.pick("：", ": ")),
+                None => word.to_string(),
+            };
+            push_wrapped(&mut lines, "", &text, width, style);
         }
         for f in &it.flags {
-            lines.push(Line::from(Span::styled(
-                format!("! {}: {}", f.code(), f.reason()),
-                t.warning(),
-            )));
+            push_wrapped(&mut lines, "! ", &flag_line(f, ui), width, t.warning());
         }
         // Visits to this resident, from all batches.
-        lines.push(Line::from(Span::styled(self.ui.s().visits, t.heading())));
+        lines.push(Line::from(Span::styled(ui.s().visits, t.heading())));
         for v in self
             .inbox
             .visits
@@ -754,25 +856,24 @@ impl ReviewApp {
             .filter(|v| v.resident_id == it.resident_id)
         {
             let mut s = format!(
-                "  #{} {} {}",
+                "#{} {} {}",
                 v.attempt,
-                v.at.format("%m-%d %H:%M"),
+                self.local(v.at, "%m-%d %H:%M"),
                 v.disposition.label(lang)
             );
             if let Some(n) = &v.note {
                 s.push_str(&format!(" — {n}"));
             }
-            lines.push(Line::from(s));
+            push_wrapped(&mut lines, "  ", &s, width, Style::new());
         }
         // Answers in questionnaire order, with their labels.
         lines.push(Line::from(Span::styled(
-            self.ui.pick("回答", "Answers"),
+            ui.pick("回答", "Answers"),
             t.heading(),
         )));
-        let width = area.width as usize;
         match q {
             Some(q) => {
-                let mut answers: Vec<(usize, Option<u32>, &crate::interview::Answer)> = it
+                let mut answers: Vec<(usize, Option<u32>, &Answer)> = it
                     .record
                     .answers
                     .iter()
@@ -787,37 +888,51 @@ impl ReviewApp {
                 } else {
                     q.default_language.as_str()
                 };
+                // Labels as the surveyor saw them, `${...}` filled in from
+                // the answers (no resident details: those stay empty).
+                let flow = answered_flow(q, &answers, qlang);
                 for (qi, inst, a) in answers {
-                    let mut label = q.questions[qi].label.get(qlang).to_string();
+                    let slot = Slot {
+                        question: qi,
+                        instance: inst,
+                    };
+                    let mut label = flow.render_text(&q.questions[qi].label, slot);
                     if let Some(n) = inst {
                         label = format!("#{} {label}", n + 1);
                     }
+                    let label = format!("  {}  ", truncate(&label, width / 2));
                     let value = answer_label(q, qi, qlang, a);
                     let style = if a.as_special().is_some() {
                         t.warning()
                     } else {
                         t.chosen()
                     };
-                    lines.push(Line::from(vec![
-                        Span::raw(format!("  {}  ", truncate(&label, width / 2))),
-                        Span::styled(value, style),
-                    ]));
+                    // A long value wraps under itself.
+                    let indent = super::review_text::width(&label);
+                    for (n, part) in wrap(&value, width.saturating_sub(indent))
+                        .into_iter()
+                        .enumerate()
+                    {
+                        let lead = if n == 0 {
+                            label.clone()
+                        } else {
+                            " ".repeat(indent)
+                        };
+                        lines.push(Line::from(vec![Span::raw(lead), Span::styled(part, style)]));
+                    }
                     if let Some(note) = it
                         .record
                         .notes
                         .get(&crate::batch::answer_key(&q.questions[qi].id, inst))
                     {
-                        lines.push(Line::from(Span::styled(
-                            format!("      ✎ {note}"),
-                            t.secondary(),
-                        )));
+                        push_wrapped(&mut lines, "      ✎ ", note, width, t.secondary());
                     }
                 }
                 let scores =
                     score_interview(q, it.record.answers.iter().map(|(k, a)| (k.as_str(), a)));
                 if !scores.dimensions.is_empty() {
                     lines.push(Line::from(Span::styled(
-                        self.ui.pick("维度得分", "Dimension scores"),
+                        ui.pick("维度得分", "Dimension scores"),
                         t.heading(),
                     )));
                     for (d, s) in &scores.dimensions {
@@ -832,16 +947,14 @@ impl ReviewApp {
             }
             None => {
                 for (k, a) in &it.record.answers {
-                    lines.push(Line::from(format!(
-                        "  {k}: {}",
-                        serde_json::to_string(a).unwrap_or_default()
-                    )));
+                    let text = format!("{k}: {}", serde_json::to_string(a).unwrap_or_default());
+                    push_wrapped(&mut lines, "  ", &text, width, Style::new());
                 }
             }
         }
         // Paradata: time on each question.
         lines.push(Line::from(Span::styled(
-            self.ui.pick("每题用时", "Time on each question"),
+            ui.pick("每题用时", "Time on each question"),
             t.heading(),
         )));
         for (qid, secs) in seconds_per_question(&it.record.paradata) {
@@ -856,7 +969,11 @@ impl ReviewApp {
                 Span::styled(bar, style),
             ]));
         }
-        frame.render_widget(Paragraph::new(lines).scroll((self.detail_scroll, 0)), area);
+        // Scrolling stops with the last line at the bottom.
+        let most = lines.len().saturating_sub(area.height as usize) as u16;
+        self.detail_max_scroll.set(most);
+        let scroll = self.detail_scroll.min(most);
+        frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
     }
 
     fn draw_summary(&self, frame: &mut Frame, area: Rect) {
@@ -976,7 +1093,7 @@ impl ReviewApp {
                     ));
             }
         }
-        let mut dim_lines = Vec::new();
+        let mut dims_named: Vec<(String, f64)> = Vec::new();
         for (key, scores) in &per_q {
             let q = &self.inbox.questionnaires[key];
             let qlang = if q.languages.iter().any(|l| l == self.ui.code()) {
@@ -991,13 +1108,20 @@ impl ReviewApp {
                     .iter()
                     .find(|x| &x.id == d)
                     .map_or(d.as_str(), |x| x.label.get(qlang));
-                let bar = "█".repeat((s / 5.0).round() as usize);
-                dim_lines.push(Line::from(vec![
-                    Span::raw(format!("{} {:>3.0} ", truncate(name, 14), s)),
-                    Span::styled(bar, t.ok()),
-                ]));
+                dims_named.push((truncate(name, 14), *s));
             }
         }
+        // The bars start in one column: names padded by display width.
+        let name_w = dims_named.iter().map(|(n, _)| width(n)).max().unwrap_or(0);
+        let dim_lines: Vec<Line> = dims_named
+            .iter()
+            .map(|(name, s)| {
+                Line::from(vec![
+                    Span::raw(format!("{} {s:>3.0} ", pad(name, name_w))),
+                    Span::styled("█".repeat((s / 5.0).round() as usize), t.ok()),
+                ])
+            })
+            .collect();
         frame.render_widget(
             Paragraph::new(dim_lines).block(block(
                 self.ui.pick("各维度平均分", "Mean score per dimension"),
@@ -1130,14 +1254,63 @@ impl ReviewApp {
         d.comment.render(frame, field, fb, true);
         let line = match &d.error {
             Some(e) => Span::styled(e.clone(), t.error()),
-            None => Span::styled(
-                self.ui
-                    .pick("Enter 确认  Esc 取消", "Enter confirm  Esc cancel"),
-                t.secondary(),
-            ),
+            None => Span::raw(""),
         };
         frame.render_widget(Paragraph::new(line), msg);
     }
+}
+
+/// `text` wrapped to `width` columns after `first` (a prefix such as "! "),
+/// the following lines indented as far.
+fn push_wrapped(
+    lines: &mut Vec<Line<'static>>,
+    first: &str,
+    text: &str,
+    width: usize,
+    style: Style,
+) {
+    let indent = super::review_text::width(first);
+    for (n, part) in wrap(text, width.saturating_sub(indent))
+        .into_iter()
+        .enumerate()
+    {
+        let lead = if n == 0 {
+            first.to_string()
+        } else {
+            " ".repeat(indent)
+        };
+        lines.push(Line::from(Span::styled(format!("{lead}{part}"), style)));
+    }
+}
+
+/// An interview made of a record's answers, to render its labels as the
+/// surveyor saw them: repeats have as many instances as were answered.
+fn answered_flow<'q>(
+    q: &'q Questionnaire,
+    answers: &[(usize, Option<u32>, &Answer)],
+    lang: &str,
+) -> Interview<'q> {
+    let mut added: HashMap<usize, u32> = HashMap::new();
+    for (qi, inst, _) in answers {
+        if let Some(n) = inst
+            && let Some(s) = q.sections.iter().position(|s| s.questions.contains(qi))
+        {
+            let e = added.entry(s).or_insert(0);
+            *e = (*e).max(n + 1);
+        }
+    }
+    let slots = answers.iter().map(|(qi, inst, a)| {
+        (
+            Slot {
+                question: *qi,
+                instance: *inst,
+            },
+            (*a).clone(),
+        )
+    });
+    let mut flow = Interview::restore(q, HashMap::new(), slots, added, None);
+    flow.set_language(lang);
+    flow
 }
 
 /// Lengths of a stacked bar's segments: `counts` scaled so that `most`
