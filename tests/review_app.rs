@@ -2,108 +2,15 @@
 //! two simulated surveyors: tabs, the flagged interviews, the detail, and
 //! decisions that survive a restart.
 
-use std::path::Path;
-
-use chrono::NaiveDate;
-use doorstep::assignment::import::read_csv_bytes;
-use doorstep::assignment::{Disposition, OutcomeGroup, Resident};
-use doorstep::batch::{SigningKey, TrustedKeys, keygen};
-use doorstep::review::flags::Thresholds;
-use doorstep::review::inbox::{InboxOptions, open_inbox};
-use doorstep::simulate::{SimulateOptions, simulate};
+use doorstep::assignment::{Disposition, OutcomeGroup};
 use doorstep::store::Store;
 use doorstep::store::decisions::DecisionKind;
 use doorstep::tui::i18n::Lang;
-use doorstep::tui::review::ReviewApp;
-use doorstep::tui::theme::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
-use tempfile::TempDir;
 
 mod support;
-use support::{keys, press, text_of};
-
-/// The demo residents of 翠竹园社区 only, the first two listed without a
-/// community: a surveyor working there has records of two communities.
-fn cuizhu_residents() -> Vec<Resident> {
-    let csv = std::fs::read_to_string("examples/demo-residents.csv").unwrap();
-    let report = read_csv_bytes(Path::new("cuizhu.csv"), csv.as_bytes(), None).unwrap();
-    let mut residents: Vec<Resident> = report
-        .residents
-        .into_iter()
-        .filter(|r| r.community.as_deref() == Some("翠竹园社区"))
-        .collect();
-    for r in residents.iter_mut().take(2) {
-        r.community = None;
-    }
-    residents
-}
-
-/// One surveyor's day: simulated work, exported into `out`. wang01 works
-/// the demo list (梧桐里社区 comes first), li02 翠竹园社区.
-fn surveyor_day(root: &Path, id: &str, seed: u64, out: &Path, keys: &Path) {
-    let dir = root.join(id);
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = Store::open_in_dir(&dir).unwrap();
-    let q = if id == "li02" {
-        let q = doorstep::demo::questionnaire().unwrap();
-        store
-            .register_questionnaire(&q, doorstep::demo::BUNDLED_QUESTIONNAIRE)
-            .unwrap();
-        store.upsert_residents(&cuizhu_residents()).unwrap();
-        store.set_active_questionnaire(&q.id, &q.version).unwrap();
-        q
-    } else {
-        doorstep::demo::load(&store).unwrap()
-    };
-    let opts = SimulateOptions {
-        interviews: 4,
-        seed,
-        surveyor_id: id.into(),
-        day: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-        careless: false,
-    };
-    simulate(&store, &q, &opts).unwrap();
-    let made = keygen(&dir, id, None, false).unwrap();
-    std::fs::copy(&made.public_key_path, keys.join(format!("{id}.pub"))).unwrap();
-    let key = SigningKey::load(&made.secret_key_path, |_| Ok(String::new())).unwrap();
-    doorstep::export::export(&store, &key, out, &[]).unwrap();
-}
-
-struct Fixture {
-    app: ReviewApp,
-    root: TempDir,
-}
-
-fn fixture(ui: Lang) -> Fixture {
-    let root = TempDir::new().unwrap();
-    let out = root.path().join("inbox");
-    let keys = root.path().join("keys");
-    std::fs::create_dir_all(&keys).unwrap();
-    surveyor_day(root.path(), "wang01", 1, &out, &keys);
-    surveyor_day(root.path(), "li02", 2, &out, &keys);
-    let trusted = TrustedKeys::load(&keys).unwrap();
-    let opts = InboxOptions {
-        keys: &trusted,
-        identities: None,
-        questionnaires: Vec::new(),
-        thresholds: Thresholds::default(),
-    };
-    let inbox = open_inbox(&out, &opts).unwrap();
-    std::fs::create_dir_all(root.path().join("supervisor")).unwrap();
-    let store = Store::open_in_dir(&root.path().join("supervisor")).unwrap();
-    let offset = Thresholds::default().utc_offset_hours;
-    let mut app = ReviewApp::new(inbox, store, "sup01".into(), ui, offset);
-    app.theme = Theme { color: false };
-    Fixture { app, root }
-}
-
-fn screen(app: &ReviewApp, w: u16, h: u16) -> String {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| app.draw(f)).unwrap();
-    text_of(t.backend().buffer())
-}
+use support::review::{fixture, screen};
+use support::{keys, press};
 
 #[test]
 fn the_inbox_lists_each_surveyors_batch_with_its_signature_and_rates() {

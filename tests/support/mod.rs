@@ -1,9 +1,10 @@
 //! Helpers shared by the test files that drive the apps key by key and read
-//! their screens (`tui_flows`, `tui_screens`, `review_app`). Each test file
+//! their screens (`tui_flows`, `tui_screens`, `review_app`, `review_screens`). Each test file
 //! uses a different part, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
 pub mod pty;
+pub mod review;
 pub mod surveyor;
 
 use std::path::Path;

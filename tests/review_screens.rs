@@ -1,0 +1,173 @@
+//! Snapshots of every screen of the supervisor's review app, drawn on
+//! ratatui's `TestBackend` at 80×24 (the smallest size it supports), in
+//! English and in Chinese, with the colour-free theme. Plus the colour
+//! rules: no colour with `NO_COLOR`, and never dimmed text.
+//!
+//! The day is simulated from fixed seeds on a fixed date, so names, times
+//! and figures are the same from run to run; only the interview ids carry
+//! each store's random device id, and are redacted, and the batches' day
+//! (the day they were exported: today) is set to the simulated day.
+//!
+//! Snapshots live in `tests/snapshots/`; regenerate them with
+//! `INSTA_UPDATE=always cargo test --test review_screens` and read the diff.
+
+use doorstep::tui::i18n::Lang;
+use doorstep::tui::review::ReviewApp;
+use doorstep::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::KeyCode;
+use ratatui::style::{Color, Modifier};
+
+mod support;
+use support::review::{Fixture, careless_fixture, draw, screen};
+use support::{keys, press};
+
+const LANGS: [Lang; 2] = [Lang::En, Lang::Zh];
+
+/// The careless day, its batches dated the day the work was done.
+fn fixture(ui: Lang) -> Fixture {
+    let mut f = careless_fixture(ui);
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20);
+    for b in &mut f.app.inbox.batches {
+        assert!(b.day.is_some());
+        b.day = day;
+    }
+    f
+}
+
+/// The screen as text, each interview id replaced by a placeholder as wide.
+fn redacted(app: &ReviewApp) -> String {
+    let mut text = screen(app, 80, 24);
+    for it in &app.inbox.interviews {
+        text = text.replace(&it.id, &"x".repeat(it.id.len()));
+    }
+    text
+}
+
+fn snap(app: &ReviewApp, name: &str, ui: Lang) {
+    insta::assert_snapshot!(format!("review_{name}_{}", ui.code()), redacted(app));
+}
+
+/// Each screen in turn: the inbox, the interviews, those with one flag,
+/// an interview in detail, the reject prompt, the day summary, the keys.
+fn every_screen(ui: Lang) {
+    let mut f = fixture(ui);
+    let app = &mut f.app;
+    snap(app, "inbox", ui);
+    keys(app, "2");
+    snap(app, "interviews", ui);
+    // All, flagged, then the first flag: speeding.
+    keys(app, "ff");
+    let text = screen(app, 80, 24);
+    assert!(
+        text.contains(ui.pick("筛选: 速度过快", "filter: speeding")),
+        "{text}"
+    );
+    snap(app, "interviews_speeding", ui);
+    press(app, KeyCode::Enter);
+    snap(app, "detail", ui);
+    keys(app, "r");
+    snap(app, "reject_prompt", ui);
+    press(app, KeyCode::Enter);
+    let text = screen(app, 80, 24);
+    assert!(
+        text.contains(ui.pick("驳回时请写明原因", "Say why")),
+        "{text}"
+    );
+    press(app, KeyCode::Esc);
+    press(app, KeyCode::Esc);
+    keys(app, "?");
+    snap(app, "help_interviews", ui);
+    press(app, KeyCode::Esc);
+    keys(app, "3");
+    snap(app, "summary", ui);
+}
+
+#[test]
+fn every_screen_en() {
+    every_screen(Lang::En);
+}
+
+#[test]
+fn every_screen_zh() {
+    every_screen(Lang::Zh);
+}
+
+/// Every screen of the app, in both languages, with `theme`.
+fn sample_screens(theme: Theme) -> Vec<(String, Buffer)> {
+    let mut out = Vec::new();
+    for ui in LANGS {
+        let mut f = fixture(ui);
+        f.app.theme = theme;
+        let app = &mut f.app;
+        let mut shot = |app: &ReviewApp, name: &str| {
+            out.push((format!("{name} ({})", ui.code()), draw(app, 80, 24)));
+        };
+        shot(app, "inbox");
+        keys(app, "?");
+        shot(app, "inbox help");
+        press(app, KeyCode::Esc);
+        keys(app, "2");
+        shot(app, "interviews");
+        keys(app, "f");
+        press(app, KeyCode::Enter);
+        shot(app, "detail");
+        keys(app, "?");
+        shot(app, "detail help");
+        press(app, KeyCode::Esc);
+        keys(app, "r");
+        shot(app, "reject prompt");
+        press(app, KeyCode::Enter);
+        shot(app, "reject prompt with an error");
+        keys(app, "ask again\n");
+        shot(app, "detail after a decision");
+        press(app, KeyCode::Esc);
+        press(app, KeyCode::Down);
+        keys(app, "a\n");
+        shot(app, "interviews with decisions");
+        keys(app, "3");
+        shot(app, "summary");
+    }
+    out
+}
+
+#[test]
+fn no_color_theme_sets_no_colours() {
+    for (name, buffer) in sample_screens(Theme { color: false }) {
+        for (i, cell) in buffer.content.iter().enumerate() {
+            let (x, y) = buffer.pos_of(i);
+            assert_eq!(
+                (cell.fg, cell.bg),
+                (Color::Reset, Color::Reset),
+                "{name}: cell ({x}, {y}) {:?} has a colour",
+                cell.symbol()
+            );
+            assert!(
+                !cell.modifier.contains(Modifier::DIM),
+                "{name}: cell ({x}, {y}) {:?} is dim",
+                cell.symbol()
+            );
+        }
+    }
+}
+
+#[test]
+fn colour_theme_never_dims_text() {
+    let screens = sample_screens(Theme { color: true });
+    let mut coloured = 0;
+    for (name, buffer) in &screens {
+        for (i, cell) in buffer.content.iter().enumerate() {
+            let (x, y) = buffer.pos_of(i);
+            assert!(
+                !cell.modifier.contains(Modifier::DIM),
+                "{name}: cell ({x}, {y}) {:?} is dim",
+                cell.symbol()
+            );
+            if cell.fg != Color::Reset || cell.bg != Color::Reset {
+                coloured += 1;
+            }
+        }
+    }
+    // The colour theme is in use at all.
+    assert!(coloured > 100, "only {coloured} coloured cells");
+}
