@@ -9,7 +9,8 @@ use doorstep::tui::i18n::Lang;
 use ratatui::crossterm::event::KeyCode;
 
 mod support;
-use support::review::{fixture, screen};
+use doorstep::tui::screens::review::answer_label;
+use support::review::{careless_fixture, fixture, screen};
 use support::{keys, press};
 
 #[test]
@@ -212,6 +213,200 @@ fn the_day_summary_shows_outcome_groups_and_rates_by_community_at_80x24() {
             let label = c.community.as_deref().unwrap_or(unknown);
             let pct = format!("{:.0}%", c.rr1.unwrap() * 100.0);
             assert!(rate_line(label).contains(&pct), "{label} {pct}: {text}");
+        }
+    }
+}
+
+/// Every line of the detail of each interview, scrolled to the end.
+fn all_detail_text(app: &mut doorstep::tui::review::ReviewApp) -> Vec<String> {
+    keys(app, "2");
+    let n = app.inbox.interviews.len();
+    let mut out = Vec::new();
+    for i in 0..n {
+        press(app, KeyCode::Enter);
+        let mut last = String::new();
+        // Page down until the screen stops changing.
+        loop {
+            let text = screen(app, 80, 24);
+            if text == last {
+                break;
+            }
+            out.extend(text.lines().map(str::to_string));
+            last = text;
+            press(app, KeyCode::PageDown);
+        }
+        press(app, KeyCode::Esc);
+        if i + 1 < n {
+            press(app, KeyCode::Down);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_detail_fills_in_labels_and_wraps_long_answers() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut f = careless_fixture(lang);
+        let lines = all_detail_text(&mut f.app);
+        let text = lines.join("\n");
+        // Labels as the surveyor saw them.
+        assert!(!text.contains("${"), "{text}");
+        let member = if lang == Lang::Zh {
+            "第1位家庭成员"
+        } else {
+            "household member 1"
+        };
+        assert!(text.contains(member), "{text}");
+        // Nothing is cut at the right edge without a mark: a line that
+        // fills the width ends in "…" or was wrapped to fit.
+        for l in &lines {
+            assert!(ratatui::text::Line::from(l.as_str()).width() <= 80, "{l}");
+        }
+        // A long multiple-choice answer shows whole over its lines.
+        let flat: String = lines.iter().map(|l| l.trim()).collect();
+        for it in &f.app.inbox.interviews {
+            let q = &f.app.inbox.questionnaires[&(
+                it.questionnaire_id.clone(),
+                it.questionnaire_version.clone(),
+            )];
+            let Some(qi) = q.question_index("service_needs") else {
+                continue;
+            };
+            if let Some(a) = it.record.answers.get("service_needs") {
+                let value = answer_label(q, qi, lang.code(), a);
+                let value: String = value.split_whitespace().collect();
+                let flat: String = flat.split_whitespace().collect();
+                assert!(flat.contains(&value), "{value}: {text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_chinese_interface_shows_no_english_codes() {
+    let mut f = careless_fixture(Lang::Zh);
+    let app = &mut f.app;
+    let mut text = screen(app, 80, 24);
+    keys(app, "2");
+    text.push_str(&screen(app, 120, 40));
+    text.push_str(&all_detail_text(app).join("\n"));
+    for code in [
+        "valid",
+        "INVALID",
+        "unknown key",
+        "complete",
+        "partial",
+        "break_off",
+        "speeding",
+        "straight_lining",
+        "approved",
+        "rejected",
+    ] {
+        assert!(!text.contains(code), "{code}: {text}");
+    }
+    assert!(
+        text.contains("速度过快：") && text.contains("直线作答"),
+        "{text}"
+    );
+}
+
+#[test]
+fn times_are_shown_in_the_thresholds_local_time() {
+    let mut f = fixture(Lang::En);
+    let first = f
+        .app
+        .inbox
+        .interviews
+        .iter()
+        .map(|i| i.started_at)
+        .min()
+        .unwrap();
+    keys(&mut f.app, "2");
+    let text = screen(&f.app, 120, 30);
+    let local = first + chrono::Duration::hours(8);
+    let row = rows(&text)[0];
+    assert!(
+        row.contains(&local.format("%m-%d %H:%M").to_string()),
+        "{local}: {text}"
+    );
+    assert!(
+        !row.contains(&first.format("%m-%d %H:%M").to_string()),
+        "{text}"
+    );
+    press(&mut f.app, KeyCode::Enter);
+    let detail = screen(&f.app, 80, 24);
+    assert!(
+        detail.contains(&format!(
+            "Started {} (UTC+8)",
+            local.format("%Y-%m-%d %H:%M")
+        )),
+        "{detail}"
+    );
+}
+
+#[test]
+fn flags_show_once_each_by_name_and_are_cut_with_an_ellipsis() {
+    for (lang, names) in [
+        (Lang::En, "speeding, straight-lining"),
+        (Lang::Zh, "速度过快、直线作答"),
+    ] {
+        let mut f = careless_fixture(lang);
+        keys(&mut f.app, "2");
+        let wide = screen(&f.app, 120, 30);
+        assert!(wide.contains(names), "{wide}");
+        assert!(!wide.contains("speeding,speeding"), "{wide}");
+        let narrow = screen(&f.app, 80, 24);
+        let flagged: Vec<&str> = rows(&narrow)
+            .into_iter()
+            .filter(|r| r.starts_with("li02"))
+            .collect();
+        assert!(!flagged.is_empty(), "{narrow}");
+        for r in flagged {
+            // The flags column is the last; cut, it ends in "…".
+            let shown = r.trim_end().rsplit("  ").next().unwrap().trim();
+            let whole = shown.trim_end_matches('…');
+            assert!(names.starts_with(whole), "{r}");
+            assert!(shown == whole || shown.ends_with('…'), "{r}");
+            assert!(
+                shown.ends_with('…')
+                    || names.split(&[',', '、'][..]).any(|n| n.trim() == whole)
+                    || whole == names,
+                "{r}"
+            );
+        }
+    }
+}
+
+#[test]
+fn help_opens_with_a_question_mark_and_any_key_closes_it() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    keys(app, "?");
+    let text = screen(app, 80, 24);
+    assert!(text.contains("Keys") && text.contains("Press any key to close"));
+    assert!(text.contains("the batch's interviews"), "{text}");
+    keys(app, "x");
+    assert!(!app.help);
+    // In the decision prompt "?" is text.
+    keys(app, "2");
+    keys(app, "r?");
+    assert!(!app.help);
+    assert!(screen(app, 80, 24).contains("Reject this interview"));
+}
+
+#[test]
+fn the_app_redraws_at_any_size() {
+    let mut f = fixture(Lang::Zh);
+    let app = &mut f.app;
+    for tab in ["1", "2", "3"] {
+        keys(app, tab);
+        for (w, h) in [(80, 24), (120, 40), (79, 24), (80, 24), (200, 60)] {
+            let text = screen(app, w, h);
+            if w < 80 {
+                assert!(text.contains("终端窗口太小"), "{text}");
+            } else {
+                assert!(text.contains("1 收件箱"), "{text}");
+            }
         }
     }
 }

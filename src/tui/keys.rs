@@ -334,3 +334,36 @@ pub fn footer<'a>(
             .map(|(en, zh)| (*k, if lang == Lang::Zh { zh } else { en }))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::text::Line;
+
+    /// The footer and the help of each screen of the review app fit 80×24
+    /// in both languages: the footer on one line, the help in its
+    /// 76-column popup over the 22 rows between the tabs and the footer.
+    #[test]
+    fn review_app_footers_and_help_fit_80x24() {
+        for screen in [
+            Screen::ReviewInbox,
+            Screen::ReviewInterviews,
+            Screen::ReviewDetail,
+            Screen::ReviewSummary,
+            Screen::ReviewDecision,
+        ] {
+            for lang in [Lang::En, Lang::Zh] {
+                let footer: usize = footer(screen, lang, &[])
+                    .map(|(k, d)| Line::from(format!("{k} {d} ")).width())
+                    .sum();
+                assert!(footer <= 80, "{screen:?} {lang:?}: {footer}");
+                let rows: Vec<_> = described(screen, lang).collect();
+                assert!(rows.len() + 4 <= 22, "{screen:?}: {} rows", rows.len());
+                for (k, d) in rows {
+                    assert!(k.chars().count() <= 14, "{k}");
+                    assert!(Line::from(d).width() <= 76 - 2 - 15, "{d}");
+                }
+            }
+        }
+    }
+}
