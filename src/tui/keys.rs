@@ -88,7 +88,7 @@ pub const REFUSED_KEYS: &str = "r ^R";
 const INTERVIEW: &[Binding] = &[
     (
         "1-9",
-        "pick option (ratings: the value; two digits quickly for 10 and up)",
+        "pick option (rating: its value; 10+: two digits quickly)",
         "选择选项（评分题：分值；快速输入两位数选 10 及以上）",
         Some(("pick", "选择")),
     ),
@@ -344,8 +344,13 @@ mod tests {
     /// in both languages: the footer on one line, the help in its
     /// 76-column popup over the 22 rows between the tabs and the footer.
     #[test]
-    fn review_app_footers_and_help_fit_80x24() {
+    fn every_footer_and_help_fits_80x24() {
         for screen in [
+            Screen::List,
+            Screen::Resident,
+            Screen::Interview,
+            Screen::Review,
+            Screen::Summary,
             Screen::ReviewInbox,
             Screen::ReviewInterviews,
             Screen::ReviewDetail,
