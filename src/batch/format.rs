@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize, Serializer};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use serde::de::Visitor;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
 use super::BatchError;
@@ -27,6 +28,60 @@ pub(crate) mod ts {
     pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&fmt(t))
     }
+    /// Reads what `chrono`'s `Deserialize` reads (RFC 3339, any offset, to
+    /// UTC), the writer's own spelling without chrono's general parser.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        d.deserialize_str(TsVisitor)
+    }
+
+    struct TsVisitor;
+
+    impl Visitor<'_> for TsVisitor {
+        type Value = DateTime<Utc>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            // chrono's words.
+            f.write_str("an RFC 3339 formatted date and time string")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<DateTime<Utc>, E> {
+            parse(s).map_err(E::custom)
+        }
+    }
+
+    /// `2026-11-03T09:15:00.000Z` directly; anything else through chrono.
+    pub fn parse(s: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
+        match fast(s.as_bytes()) {
+            Some(t) => Ok(t),
+            None => s
+                .parse::<DateTime<FixedOffset>>()
+                .map(|t| t.with_timezone(&Utc)),
+        }
+    }
+
+    fn fast(b: &[u8]) -> Option<DateTime<Utc>> {
+        // YYYY-MM-DDTHH:MM:SS.mmmZ
+        let seps = [
+            (4, b'-'),
+            (7, b'-'),
+            (10, b'T'),
+            (13, b':'),
+            (16, b':'),
+            (19, b'.'),
+        ];
+        if b.len() != 24 || b[23] != b'Z' || seps.iter().any(|&(i, c)| b[i] != c) {
+            return None;
+        }
+        let num = |from: usize, to: usize| {
+            b[from..to].iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        let date = NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 7)?, num(8, 10)?)?;
+        // Seconds 60 (a leap second) are left to chrono.
+        let time =
+            NaiveTime::from_hms_milli_opt(num(11, 13)?, num(14, 16)?, num(17, 19)?, num(20, 23)?)?;
+        Some(date.and_time(time).and_utc())
+    }
+
     pub mod opt {
         use super::*;
         pub fn serialize<S: Serializer>(
@@ -37,6 +92,30 @@ pub(crate) mod ts {
                 Some(t) => s.serialize_str(&fmt(t)),
                 None => s.serialize_none(),
             }
+        }
+
+        /// As `Option<DateTime<Utc>>` reads (give the field
+        /// `#[serde(default)]` too: absent is `None`).
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<DateTime<Utc>>, D::Error> {
+            struct OptVisitor;
+            impl<'de> Visitor<'de> for OptVisitor {
+                type Value = Option<DateTime<Utc>>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("option")
+                }
+                fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                    Ok(None)
+                }
+                fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                    Ok(None)
+                }
+                fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                    super::deserialize(d).map(Some)
+                }
+            }
+            d.deserialize_option(OptVisitor)
         }
     }
 }
@@ -136,12 +215,12 @@ pub struct VisitRecord {
     pub resident_id: String,
     /// 1 for the first knock at this resident's door, 2 for the next...
     pub attempt: u32,
-    #[serde(serialize_with = "ts::serialize")]
+    #[serde(serialize_with = "ts::serialize", deserialize_with = "ts::deserialize")]
     pub at: DateTime<Utc>,
     #[serde(with = "disposition_code")]
     pub disposition: Disposition,
     pub note: Option<String>,
-    #[serde(serialize_with = "ts::opt::serialize")]
+    #[serde(default, with = "ts::opt")]
     pub appointment: Option<DateTime<Utc>>,
     pub interview_id: Option<String>,
 }
@@ -164,9 +243,9 @@ pub struct InterviewRecord {
     pub questionnaire_version: String,
     pub surveyor_id: String,
     pub device_id: String,
-    #[serde(serialize_with = "ts::serialize")]
+    #[serde(serialize_with = "ts::serialize", deserialize_with = "ts::deserialize")]
     pub started_at: DateTime<Utc>,
-    #[serde(serialize_with = "ts::opt::serialize")]
+    #[serde(default, with = "ts::opt")]
     pub ended_at: Option<DateTime<Utc>>,
     pub status: InterviewStatus,
     #[serde(with = "disposition_code")]
@@ -555,4 +634,92 @@ fn describe_counts(c: &BatchCounts) -> String {
         "{} visits, {} interviews, {} answers ({} special)",
         c.visits, c.interviews, c.answers, c.special_answers
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    fn chrono_reads(s: &str) -> Result<DateTime<Utc>, String> {
+        serde_json::from_value::<DateTime<Utc>>(serde_json::Value::String(s.into()))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn timestamps_read_as_chrono_reads_them() {
+        let mut t = Utc.with_ymd_and_hms(1999, 12, 31, 23, 59, 59).unwrap();
+        for i in 0..20_000 {
+            let s = ts::fmt(&t);
+            assert_eq!(ts::parse(&s).unwrap(), t, "{s}");
+            assert_eq!(ts::parse(&s).map_err(|e| e.to_string()), chrono_reads(&s));
+            t += Duration::milliseconds(7_919 * 1_000_003 + i);
+        }
+        for s in [
+            "2026-11-03T09:15:00.000Z",
+            "2024-02-29T00:00:00.999Z",
+            "2026-11-03T09:15:00Z",
+            "2026-11-03T09:15:00.5Z",
+            "2026-11-03T09:15:00.123456789Z",
+            "2026-11-03T17:15:00.000+08:00",
+            "2026-11-03t09:15:00.000z",
+            "2026-11-03 09:15:00.000Z",
+            "2016-12-31T23:59:60.000Z",
+            // Not timestamps.
+            "2026-02-29T09:15:00.000Z",
+            "2026-11-03T24:00:00.000Z",
+            "2026-11-03T09:60:00.000Z",
+            "2026-13-03T09:15:00.000Z",
+            "2026-11-03T09:15:00.00xZ",
+            "+026-11-03T09:15:00.000Z",
+            "2026-11-03T09:15:00.000",
+            "",
+        ] {
+            assert_eq!(
+                ts::parse(s).map_err(|e| e.to_string()),
+                chrono_reads(s),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn record_timestamps_read_as_before() {
+        let line = r#"{"kind":"visit","id":"V1","resident_id":"R1","attempt":1,"at":"2026-11-03T09:15:00.000Z","disposition":"complete","note":null,"appointment":null,"interview_id":null}"#;
+        let BatchLine::Visit(v) = parse_line(line.as_bytes()).unwrap() else {
+            panic!("a visit");
+        };
+        assert_eq!(v.at, Utc.with_ymd_and_hms(2026, 11, 3, 9, 15, 0).unwrap());
+        assert_eq!(v.appointment, None);
+        // An absent optional timestamp is none, as the derive had it; a
+        // present one is read like the others.
+        let absent = line.replace(r#","appointment":null"#, "");
+        let BatchLine::Visit(w) = parse_line(absent.as_bytes()).unwrap() else {
+            panic!("a visit");
+        };
+        assert_eq!(w, v);
+        let set = line.replace(
+            r#""appointment":null"#,
+            r#""appointment":"2026-11-04T10:00:00+08:00""#,
+        );
+        let BatchLine::Visit(w) = parse_line(set.as_bytes()).unwrap() else {
+            panic!("a visit");
+        };
+        assert_eq!(
+            w.appointment,
+            Some(Utc.with_ymd_and_hms(2026, 11, 4, 2, 0, 0).unwrap())
+        );
+        for bad in [r#""at":"yesterday""#, r#""at":5"#] {
+            let e = parse_line(
+                line.replace(r#""at":"2026-11-03T09:15:00.000Z""#, bad)
+                    .as_bytes(),
+            )
+            .unwrap_err();
+            assert!(
+                e.contains("input contains invalid characters")
+                    || e.contains("expected an RFC 3339 formatted date and time string"),
+                "{e}"
+            );
+        }
+    }
 }
