@@ -252,6 +252,7 @@ pub struct InterviewRecord {
     pub disposition: Disposition,
     /// Keyed by question id; a question inside a repeat is keyed
     /// `"<question_id>[<instance>]"`, instance 0-based (see `answer_key`).
+    #[serde(deserialize_with = "de_answers")]
     pub answers: BTreeMap<String, Answer>,
     /// The surveyor's notes on questions, keyed like `answers`; absent when
     /// there are none.
@@ -337,6 +338,40 @@ fn de_paradata<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ParadataEvent>, D:
         }
     }
     d.deserialize_seq(Events)
+}
+
+/// Answers as `BTreeMap` reads them (a key given twice keeps its last
+/// value), but built from all the entries at once: the writer gives them
+/// sorted, and a map built in one go has full nodes where one inserted
+/// into key by key has half-empty ones (a third less memory for the
+/// answers, and fewer allocations to make and free).
+fn de_answers<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Answer>, D::Error> {
+    struct Entries;
+    impl<'de> Visitor<'de> for Entries {
+        type Value = BTreeMap<String, Answer>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            thread_local! {
+                static BUF: std::cell::RefCell<Vec<(String, Answer)>> =
+                    const { std::cell::RefCell::new(Vec::new()) };
+            }
+            BUF.with_borrow_mut(|buf| {
+                buf.clear();
+                while let Some(entry) = map.next_entry()? {
+                    buf.push(entry);
+                }
+                // Sorts (stably: the last of equal keys is kept), then
+                // builds the nodes.
+                Ok(buf.drain(..).collect())
+            })
+        }
+    }
+    d.deserialize_map(Entries)
 }
 
 /// Everything a batch holds, as the caller (the store) passes it.
@@ -790,6 +825,39 @@ mod tests {
                 .unwrap_err()
                 .to_string()
         );
+    }
+
+    #[test]
+    fn answers_read_as_a_btreemap_reads_them() {
+        let json = r#"{"b":{"type":"rating","value":1},"a":{"special":"refused"},"b":{"type":"rating","value":2},"c[1]":{"type":"text","value":"x"}}"#;
+        #[derive(Deserialize)]
+        struct Ours {
+            #[serde(deserialize_with = "de_answers")]
+            answers: BTreeMap<String, Answer>,
+        }
+        #[derive(Deserialize)]
+        struct Derived {
+            answers: BTreeMap<String, Answer>,
+        }
+        for json in [json, "{}"] {
+            let ours: Ours = serde_json::from_str(&format!(r#"{{"answers":{json}}}"#)).unwrap();
+            let derived: Derived =
+                serde_json::from_str(&format!(r#"{{"answers":{json}}}"#)).unwrap();
+            assert_eq!(ours.answers, derived.answers);
+        }
+        let ours: Ours = serde_json::from_str(&format!(r#"{{"answers":{json}}}"#)).unwrap();
+        assert_eq!(
+            ours.answers["b"],
+            Answer::Value(AnswerValue::Rating { value: 2 })
+        );
+        for bad in ["[]", r#"{"a":{"special":"maybe"}}"#] {
+            let ours = serde_json::from_str::<Ours>(&format!(r#"{{"answers":{bad}}}"#));
+            let derived = serde_json::from_str::<Derived>(&format!(r#"{{"answers":{bad}}}"#));
+            assert_eq!(
+                ours.err().map(|e| e.to_string()),
+                derived.err().map(|e| e.to_string())
+            );
+        }
     }
 
     #[test]
