@@ -52,7 +52,11 @@ pub fn score_interview<'a>(
         if s.reverse {
             score = 100.0 - score;
         }
-        let e = sums.entry(s.dimension.clone()).or_default();
+        // Look up before inserting: no copy of the name per answer.
+        let e = match sums.get_mut(&s.dimension) {
+            Some(e) => e,
+            None => sums.entry(s.dimension.clone()).or_default(),
+        };
         e.0 += score * s.weight;
         e.1 += s.weight;
         all.0 += score * s.weight;

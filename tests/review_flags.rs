@@ -156,7 +156,7 @@ fn simulated_work_with_a_speeder_and_a_straight_liner() {
         speeder(completed[0].clone()),
         straight_liner(completed[1].clone()),
     ];
-    let answers: Vec<Vec<(String, Option<u32>, Answer)>> = recs
+    let answers: Vec<Vec<(&str, Option<u32>, &Answer)>> = recs
         .iter()
         .chain(completed.iter().copied())
         .map(|r| {
@@ -164,7 +164,7 @@ fn simulated_work_with_a_speeder_and_a_straight_liner() {
                 .iter()
                 .map(|(k, a)| {
                     let (q, i) = doorstep::batch::parse_answer_key(k).unwrap();
-                    (q.to_string(), i, a.clone())
+                    (q, i, a)
                 })
                 .collect()
         })

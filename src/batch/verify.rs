@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -252,18 +253,24 @@ pub fn verify_batches<P: AsRef<Path>>(
 ) -> Vec<BatchVerdict> {
     let files = batch_files(paths);
     // Batches are independent: verify them on every core, keeping order.
+    // Each thread takes the next file when done with one (a fixed share
+    // left a core idle when the other was slowed), and reads every file
+    // into one buffer (a fresh one per file cost page faults).
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len().max(1));
-    let chunk = files.len().div_ceil(threads).max(1);
-    let mut verdicts: Vec<BatchVerdict> = std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|p| verify_one(p, keys, identities))
-                        .collect::<Vec<_>>()
+    let next = AtomicUsize::new(0);
+    let mut verdicts: Vec<(usize, BatchVerdict)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut buf = Vec::new();
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(p) = files.get(i) else { break done };
+                        done.push((i, verify_one_with(p, keys, identities, &mut buf)));
+                    }
                 })
             })
             .collect();
@@ -272,6 +279,8 @@ pub fn verify_batches<P: AsRef<Path>>(
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
+    verdicts.sort_by_key(|(i, _)| *i);
+    let mut verdicts: Vec<BatchVerdict> = verdicts.into_iter().map(|(_, v)| v).collect();
     sequence_findings(&mut verdicts);
     verdicts
 }
@@ -282,15 +291,26 @@ pub fn verify_one(
     keys: &TrustedKeys,
     identities: Option<&Identities>,
 ) -> BatchVerdict {
+    verify_one_with(path, keys, identities, &mut Vec::new())
+}
+
+/// `verify_one`, reading the file into `buf`.
+fn verify_one_with(
+    path: &Path,
+    keys: &TrustedKeys,
+    identities: Option<&Identities>,
+    buf: &mut Vec<u8>,
+) -> BatchVerdict {
     let mut sig_path = path.as_os_str().to_owned();
     sig_path.push(".minisig");
     let sig_path = PathBuf::from(sig_path);
     let malformed = |what: String| BatchVerdict::new(path, BatchStatus::Malformed { what });
 
-    let data = match fs::read(path) {
-        Ok(d) => d,
-        Err(e) => return malformed(format!("cannot read the batch file: {e}")),
-    };
+    buf.clear();
+    if let Err(e) = fs::File::open(path).and_then(|mut f| f.read_to_end(buf)) {
+        return malformed(format!("cannot read the batch file: {e}"));
+    }
+    let data: &[u8] = buf;
     let sig_bytes = match fs::read(&sig_path) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -302,7 +322,7 @@ pub fn verify_one(
         Ok(s) => s,
         Err(e) => return malformed(format!("signature file {}: {e}", sig_path.display())),
     };
-    let (prehash, sha256) = hashes(&data);
+    let (prehash, sha256) = hashes(data);
     let key_id = sig.key_id.to_string();
     // The trusted key whose id the signature carries, and what it verifies.
     let by_id: Option<&PublicKey> = keys.iter().find(|k| k.key_id == sig.key_id);
@@ -439,7 +459,7 @@ pub fn verify_one(
                     key_id: key_id.clone(),
                     signer: None,
                 },
-                _ if comment_ok && !file_ok => content_changed(&data, &tc),
+                _ if comment_ok && !file_ok => content_changed(data, &tc),
                 _ if file_ok && !comment_ok => BatchStatus::Tampered {
                     reason: "the trusted comment or its signature was changed after signing".into(),
                 },
@@ -474,7 +494,7 @@ pub fn verify_one(
     let content: &[u8] = if tc.encrypted {
         match identities {
             None => return verdict,
-            Some(ids) => match ids.decrypt(&data) {
+            Some(ids) => match ids.decrypt(data) {
                 Ok(p) => {
                     plaintext = p;
                     &plaintext
@@ -490,7 +510,7 @@ pub fn verify_one(
             },
         }
     } else {
-        &data
+        data
     };
     verdict.content_checked = true;
     let parsed = match parse_batch(content) {

@@ -58,6 +58,9 @@ impl EventKind {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParadataEvent {
+    /// Read without chrono's general parser when spelled as batches spell
+    /// it (most of a batch's timestamps are these).
+    #[serde(deserialize_with = "crate::batch::format::ts::deserialize")]
     pub at: DateTime<Utc>,
     pub kind: EventKind,
     /// The question concerned, if any.

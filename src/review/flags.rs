@@ -112,8 +112,8 @@ pub struct InterviewFacts<'a> {
     pub resident_id: String,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
-    /// (question id, repeat instance, answer)
-    pub answers: &'a [(String, Option<u32>, Answer)],
+    /// (question id, repeat instance, answer), borrowed from the record.
+    pub answers: &'a [(&'a str, Option<u32>, &'a Answer)],
     pub events: &'a [ParadataEvent],
     pub completed: bool,
 }
@@ -152,17 +152,43 @@ impl Flag {
 
 /// Seconds from each question being shown to the next thing shown.
 pub fn seconds_per_question(events: &[ParadataEvent]) -> Vec<(String, f64)> {
-    let shown: Vec<&ParadataEvent> = events
-        .iter()
-        .filter(|e| e.kind == EventKind::Shown)
-        .collect();
-    shown
-        .windows(2)
-        .filter_map(|w| {
-            let q = w[0].question.clone()?;
-            Some((q, (w[1].at - w[0].at).num_milliseconds() as f64 / 1000.0))
-        })
+    shown_intervals(events)
+        .map(|(q, secs)| (q.to_string(), secs))
         .collect()
+}
+
+/// `seconds_per_question` without copying the question ids.
+fn shown_intervals(events: &[ParadataEvent]) -> impl Iterator<Item = (&str, f64)> {
+    let mut shown = events.iter().filter(|e| e.kind == EventKind::Shown);
+    let mut prev = shown.next();
+    shown.filter_map(move |e| {
+        let p = prev.replace(e)?;
+        let q = p.question.as_deref()?;
+        Some((q, (e.at - p.at).num_milliseconds() as f64 / 1000.0))
+    })
+}
+
+/// `f` over `items` on every core, in order (plain `map` for few items).
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    const MIN_PER_THREAD: usize = 256;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len() / MIN_PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(items.len().div_ceil(threads))
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 fn median(mut v: Vec<f64>) -> Option<f64> {
@@ -199,110 +225,106 @@ pub fn flag_interviews(
     let offset = FixedOffset::east_opt(t.utc_offset_hours * 3600)
         .unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
     // Rated questions in questionnaire order, for straight-lining runs.
-    let rating_order: Vec<&str> = q
+    let rating_order: HashMap<&str, usize> = q
         .questions
         .iter()
         .filter(|x| matches!(x.kind, QuestionKind::Rating { .. }))
-        .map(|x| x.id.as_str())
+        .enumerate()
+        .map(|(i, x)| (x.id.as_str(), i))
         .collect();
 
-    all.iter()
-        .map(|f| {
-            let mut flags = Vec::new();
-            if let (Some(end_at), Some(m), true) = (f.ended_at, median_length, f.completed) {
-                let len = (end_at - f.started_at).num_seconds() as f64;
-                if m > 0.0 && len < m * t.min_share_of_median_length {
-                    flags.push(Flag::Speeding {
-                        reason: format!(
-                            "{:.0} min, under {:.0}% of the median interview ({:.0} min)",
-                            len / 60.0,
-                            t.min_share_of_median_length * 100.0,
-                            m / 60.0
-                        ),
-                    });
-                }
-            }
-            let per_q = seconds_per_question(f.events);
-            if per_q.len() >= 5
-                && let Some(mq) = median(per_q.iter().map(|(_, s)| *s).collect())
-                && mq < t.min_median_seconds_per_question
-            {
+    // Each interview's flags depend on the above only: on every core.
+    par_map(all, |f| {
+        let mut flags = Vec::new();
+        if let (Some(end_at), Some(m), true) = (f.ended_at, median_length, f.completed) {
+            let len = (end_at - f.started_at).num_seconds() as f64;
+            if m > 0.0 && len < m * t.min_share_of_median_length {
                 flags.push(Flag::Speeding {
                     reason: format!(
-                        "median {mq:.1} s per question (threshold {:.1} s)",
-                        t.min_median_seconds_per_question
+                        "{:.0} min, under {:.0}% of the median interview ({:.0} min)",
+                        len / 60.0,
+                        t.min_share_of_median_length * 100.0,
+                        m / 60.0
                     ),
                 });
             }
-            if let Some(run) = longest_same_rating_run(&rating_order, f.answers)
-                && run.0 >= t.straight_line_run
-            {
-                flags.push(Flag::StraightLining {
-                    reason: format!("{} rating items in a row answered {}", run.0, run.1),
-                });
-            }
-            if f.completed
-                && let Some(others) = per_resident.get(f.resident_id.as_str())
-                && others.len() > 1
-            {
-                flags.push(Flag::DuplicateResident {
-                    reason: format!(
-                        "resident {} has {} completed interviews",
-                        f.resident_id,
-                        others.len()
-                    ),
-                });
-            }
-            let local_start = f.started_at.with_timezone(&offset).time();
-            if !within_working_hours(local_start, start, end) {
-                flags.push(Flag::OutsideWorkingHours {
-                    reason: format!(
-                        "started at {} local time (working hours {}–{})",
-                        local_start.format("%H:%M"),
-                        t.working_hours_start,
-                        t.working_hours_end
-                    ),
-                });
-            }
-            let specials = f
-                .answers
-                .iter()
-                .filter(|(_, _, a)| a.as_special().is_some())
-                .count();
-            let n = f.answers.len();
-            if n >= t.min_answers_for_shares && specials as f64 / n as f64 > t.max_special_share {
-                flags.push(Flag::ManySpecialResponses {
-                    reason: format!(
-                        "{specials} of {n} answers are \"don't know\" or \"refused\" (over {:.0}%)",
-                        t.max_special_share * 100.0
-                    ),
-                });
-            }
-            flags
-        })
-        .collect()
+        }
+        let per_q: Vec<f64> = shown_intervals(f.events).map(|(_, s)| s).collect();
+        if per_q.len() >= 5
+            && let Some(mq) = median(per_q)
+            && mq < t.min_median_seconds_per_question
+        {
+            flags.push(Flag::Speeding {
+                reason: format!(
+                    "median {mq:.1} s per question (threshold {:.1} s)",
+                    t.min_median_seconds_per_question
+                ),
+            });
+        }
+        if let Some(run) = longest_same_rating_run(&rating_order, f.answers)
+            && run.0 >= t.straight_line_run
+        {
+            flags.push(Flag::StraightLining {
+                reason: format!("{} rating items in a row answered {}", run.0, run.1),
+            });
+        }
+        if f.completed
+            && let Some(others) = per_resident.get(f.resident_id.as_str())
+            && others.len() > 1
+        {
+            flags.push(Flag::DuplicateResident {
+                reason: format!(
+                    "resident {} has {} completed interviews",
+                    f.resident_id,
+                    others.len()
+                ),
+            });
+        }
+        let local_start = f.started_at.with_timezone(&offset).time();
+        if !within_working_hours(local_start, start, end) {
+            flags.push(Flag::OutsideWorkingHours {
+                reason: format!(
+                    "started at {} local time (working hours {}–{})",
+                    local_start.format("%H:%M"),
+                    t.working_hours_start,
+                    t.working_hours_end
+                ),
+            });
+        }
+        let specials = f
+            .answers
+            .iter()
+            .filter(|(_, _, a)| a.as_special().is_some())
+            .count();
+        let n = f.answers.len();
+        if n >= t.min_answers_for_shares && specials as f64 / n as f64 > t.max_special_share {
+            flags.push(Flag::ManySpecialResponses {
+                reason: format!(
+                    "{specials} of {n} answers are \"don't know\" or \"refused\" (over {:.0}%)",
+                    t.max_special_share * 100.0
+                ),
+            });
+        }
+        flags
+    })
 }
 
 /// The longest run of consecutive rating items (in questionnaire order,
-/// among those answered) with the same value: (length, value).
+/// among those answered) with the same value: (length, value). `order`
+/// gives each rating item's place.
 fn longest_same_rating_run(
-    order: &[&str],
-    answers: &[(String, Option<u32>, Answer)],
+    order: &HashMap<&str, usize>,
+    answers: &[(&str, Option<u32>, &Answer)],
 ) -> Option<(usize, i64)> {
-    let by_id: HashMap<&str, i64> = answers
-        .iter()
-        .filter(|(_, inst, _)| inst.is_none())
-        .filter_map(|(id, _, a)| match a {
-            Answer::Value(crate::interview::AnswerValue::Rating { value }) => {
-                Some((id.as_str(), *value))
-            }
-            _ => None,
-        })
-        .collect();
-    let values: Vec<i64> = order
-        .iter()
-        .filter_map(|id| by_id.get(id).copied())
-        .collect();
+    let mut by_place: Vec<Option<i64>> = vec![None; order.len()];
+    for (id, inst, a) in answers {
+        if let (None, Answer::Value(crate::interview::AnswerValue::Rating { value })) = (inst, a)
+            && let Some(&place) = order.get(id)
+        {
+            by_place[place] = Some(*value);
+        }
+    }
+    let values: Vec<i64> = by_place.into_iter().flatten().collect();
     let mut best: Option<(usize, i64)> = None;
     let mut i = 0;
     while i < values.len() {
@@ -357,6 +379,19 @@ mod tests {
             .collect()
     }
 
+    /// `InterviewFacts::answers` over owned answers.
+    fn borrowed(
+        answers: &'static [(String, Option<u32>, Answer)],
+    ) -> &'static [(&'static str, Option<u32>, &'static Answer)] {
+        Box::leak(
+            answers
+                .iter()
+                .map(|(q, i, a)| (q.as_str(), *i, a))
+                .collect::<Vec<_>>()
+                .into_boxed_slice(),
+        )
+    }
+
     #[test]
     fn straight_lining_fires_with_its_reason() {
         let q = q();
@@ -367,7 +402,7 @@ mod tests {
                 value: 1 + (i % 5) as i64,
             });
         }
-        let facts = |id: &str, answers: &'static [(String, Option<u32>, Answer)]| InterviewFacts {
+        let facts = |id: &str, answers: &'static [(&str, Option<u32>, &Answer)]| InterviewFacts {
             id: id.into(),
             resident_id: id.into(),
             started_at: at(2, 0, 0),
@@ -376,8 +411,8 @@ mod tests {
             events: &[],
             completed: true,
         };
-        let same: &'static _ = Box::leak(same.into_boxed_slice());
-        let varied: &'static _ = Box::leak(varied.into_boxed_slice());
+        let same: &'static _ = borrowed(Box::leak(same.into_boxed_slice()));
+        let varied: &'static _ = borrowed(Box::leak(varied.into_boxed_slice()));
         let flags = flag_interviews(
             &q,
             &[facts("a", same), facts("b", varied)],
@@ -422,6 +457,8 @@ mod tests {
         let mut fast = normal("fast", "r9", at(2, 0, 0));
         fast.ended_at = Some(at(2, 4, 0));
         fast.events = &fast_events;
+        let dk: Vec<(&str, Option<u32>, &Answer)> =
+            dk.iter().map(|(q, i, a)| (q.as_str(), *i, a)).collect();
         let mut specials = normal("dk", "r8", at(3, 0, 0));
         specials.answers = &dk;
         let all = [

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::flags::{Flag, InterviewFacts, Thresholds, flag_interviews};
+use super::flags::{Flag, InterviewFacts, Thresholds, flag_interviews, par_map};
 use crate::assignment::Disposition;
 use crate::batch::{
     BatchStatus, BatchVerdict, Identities, InterviewRecord, InterviewStatus, ParsedBatch,
@@ -429,26 +429,24 @@ fn score_and_flag(
         let Some(q) = questionnaires.get(&key) else {
             continue;
         };
-        let answers: Vec<Vec<(String, Option<u32>, Answer)>> = members
-            .iter()
-            .map(|&i| {
-                interviews[i]
-                    .record
-                    .answers
-                    .iter()
-                    .filter_map(|(k, a)| {
-                        let (qid, inst) = parse_answer_key(k)?;
-                        Some((qid.to_string(), inst, a.clone()))
-                    })
-                    .collect()
-            })
-            .collect();
+        // Borrowed from the records: scores and flags are set once all are
+        // computed.
+        let ivs = &*interviews;
+        let answers: Vec<Vec<(&str, Option<u32>, &Answer)>> = par_map(&members, |&i| {
+            let answers = &ivs[i].record.answers;
+            let mut v = Vec::with_capacity(answers.len());
+            v.extend(answers.iter().filter_map(|(k, a)| {
+                let (qid, inst) = parse_answer_key(k)?;
+                Some((qid, inst, a))
+            }));
+            v
+        });
         let flags = {
             let facts: Vec<InterviewFacts<'_>> = members
                 .iter()
                 .zip(&answers)
                 .map(|(&i, a)| {
-                    let r = &interviews[i].record;
+                    let r = &ivs[i].record;
                     InterviewFacts {
                         id: r.id.clone(),
                         resident_id: r.resident_id.clone(),
@@ -462,14 +460,18 @@ fn score_and_flag(
                 .collect();
             flag_interviews(q, &facts, t)
         };
-        for ((&i, f), a) in members.iter().zip(flags).zip(&answers) {
-            let scores = score_interview(
+        let overall: Vec<Option<f64>> = par_map(&answers, |a| {
+            score_interview(
                 q,
                 a.iter()
                     .filter(|(_, inst, _)| inst.is_none())
-                    .map(|(id, _, ans)| (id.as_str(), ans)),
-            );
-            interviews[i].overall_score = scores.overall;
+                    .map(|(id, _, ans)| (*id, *ans)),
+            )
+            .overall
+        });
+        drop(answers);
+        for ((&i, f), o) in members.iter().zip(flags).zip(overall) {
+            interviews[i].overall_score = o;
             interviews[i].flags = f;
         }
     }
