@@ -158,7 +158,13 @@ fn bench(c: &mut Criterion) {
     let first_frame = || {
         let inbox = open_inbox(&inbox_dir, &opts).unwrap();
         let store = Store::open_in_dir(&supervisor).unwrap();
-        let app = ReviewApp::new(inbox, store, "sup01".into(), Lang::En);
+        let app = ReviewApp::new(
+            inbox,
+            store,
+            "sup01".into(),
+            Lang::En,
+            opts.thresholds.utc_offset_hours,
+        );
         let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
         t.draw(|f| app.draw(f)).unwrap();
         (app, t)
