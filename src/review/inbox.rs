@@ -72,7 +72,10 @@ pub struct InboxBatch {
     pub surveyor_id: Option<String>,
     pub device_id: Option<String>,
     pub sequence: Option<u64>,
-    /// Local day of the batch (thresholds' UTC offset), from its manifest.
+    /// The day the work was done: the local date (thresholds' UTC offset)
+    /// of the batch's first visit or interview; a batch exported the next
+    /// morning still belongs to the day before. The export date when the
+    /// batch holds no records.
     pub day: Option<NaiveDate>,
     /// SHA-256 of the data file as it is on disk.
     pub sha256: String,
@@ -296,7 +299,7 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
                 .or(claimed.map(|p| p.manifest.surveyor_id.clone())),
             device_id: verdict.device_id.clone(),
             sequence: verdict.sequence,
-            day: claimed.map(|p| p.manifest.created_at.with_timezone(&offset).date_naive()),
+            day: claimed.map(|p| work_day(p).with_timezone(&offset).date_naive()),
             sha256,
             visits: verdict.counts.as_ref().map_or(0, |c| c.visits),
             interviews: verdict.counts.as_ref().map_or(0, |c| c.interviews),
@@ -368,6 +371,16 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
         visits,
         questionnaires,
     })
+}
+
+/// When a batch's work began: its first visit or interview, else its export.
+fn work_day(p: &ParsedBatch) -> DateTime<Utc> {
+    p.visits
+        .iter()
+        .map(|v| v.at)
+        .chain(p.interviews.iter().map(|i| i.started_at))
+        .min()
+        .unwrap_or(p.manifest.created_at)
 }
 
 type QKey = (String, String);
