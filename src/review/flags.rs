@@ -118,14 +118,37 @@ pub struct InterviewFacts<'a> {
     pub completed: bool,
 }
 
+/// A quality flag and why it fired, in English (`reason`, also what
+/// `--summary --json` prints) and in Chinese (`reason_zh`, for the review
+/// app in Chinese).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "flag", rename_all = "snake_case")]
 pub enum Flag {
-    Speeding { reason: String },
-    StraightLining { reason: String },
-    DuplicateResident { reason: String },
-    OutsideWorkingHours { reason: String },
-    ManySpecialResponses { reason: String },
+    Speeding {
+        reason: String,
+        #[serde(skip)]
+        reason_zh: String,
+    },
+    StraightLining {
+        reason: String,
+        #[serde(skip)]
+        reason_zh: String,
+    },
+    DuplicateResident {
+        reason: String,
+        #[serde(skip)]
+        reason_zh: String,
+    },
+    OutsideWorkingHours {
+        reason: String,
+        #[serde(skip)]
+        reason_zh: String,
+    },
+    ManySpecialResponses {
+        reason: String,
+        #[serde(skip)]
+        reason_zh: String,
+    },
 }
 
 impl Flag {
@@ -141,11 +164,27 @@ impl Flag {
 
     pub fn reason(&self) -> &str {
         match self {
-            Flag::Speeding { reason }
-            | Flag::StraightLining { reason }
-            | Flag::DuplicateResident { reason }
-            | Flag::OutsideWorkingHours { reason }
-            | Flag::ManySpecialResponses { reason } => reason,
+            Flag::Speeding { reason, .. }
+            | Flag::StraightLining { reason, .. }
+            | Flag::DuplicateResident { reason, .. }
+            | Flag::OutsideWorkingHours { reason, .. }
+            | Flag::ManySpecialResponses { reason, .. } => reason,
+        }
+    }
+
+    /// The reason in `lang` (`zh`, else English).
+    pub fn reason_in(&self, lang: &str) -> &str {
+        match self {
+            Flag::Speeding { reason_zh, .. }
+            | Flag::StraightLining { reason_zh, .. }
+            | Flag::DuplicateResident { reason_zh, .. }
+            | Flag::OutsideWorkingHours { reason_zh, .. }
+            | Flag::ManySpecialResponses { reason_zh, .. }
+                if lang == "zh" =>
+            {
+                reason_zh
+            }
+            _ => self.reason(),
         }
     }
 }
@@ -239,12 +278,13 @@ pub fn flag_interviews(
         if let (Some(end_at), Some(m), true) = (f.ended_at, median_length, f.completed) {
             let len = (end_at - f.started_at).num_seconds() as f64;
             if m > 0.0 && len < m * t.min_share_of_median_length {
+                let (len, share, m) = (len / 60.0, t.min_share_of_median_length * 100.0, m / 60.0);
                 flags.push(Flag::Speeding {
                     reason: format!(
-                        "{:.0} min, under {:.0}% of the median interview ({:.0} min)",
-                        len / 60.0,
-                        t.min_share_of_median_length * 100.0,
-                        m / 60.0
+                        "{len:.0} min, under {share:.0}% of the median interview ({m:.0} min)"
+                    ),
+                    reason_zh: format!(
+                        "用时 {len:.0} 分钟，不到访问时长中位数（{m:.0} 分钟）的 {share:.0}%"
                     ),
                 });
             }
@@ -254,41 +294,41 @@ pub fn flag_interviews(
             && let Some(mq) = median(per_q)
             && mq < t.min_median_seconds_per_question
         {
+            let threshold = t.min_median_seconds_per_question;
             flags.push(Flag::Speeding {
-                reason: format!(
-                    "median {mq:.1} s per question (threshold {:.1} s)",
-                    t.min_median_seconds_per_question
-                ),
+                reason: format!("median {mq:.1} s per question (threshold {threshold:.1} s)"),
+                reason_zh: format!("每题用时中位数 {mq:.1} 秒（阈值 {threshold:.1} 秒）"),
             });
         }
         if let Some(run) = longest_same_rating_run(&rating_order, f.answers)
             && run.0 >= t.straight_line_run
         {
+            let (items, value) = run;
             flags.push(Flag::StraightLining {
-                reason: format!("{} rating items in a row answered {}", run.0, run.1),
+                reason: format!("{items} rating items in a row answered {value}"),
+                reason_zh: format!("连续 {items} 道评分题都答 {value}"),
             });
         }
         if f.completed
             && let Some(others) = per_resident.get(f.resident_id.as_str())
             && others.len() > 1
         {
+            let (resident, n) = (&f.resident_id, others.len());
             flags.push(Flag::DuplicateResident {
-                reason: format!(
-                    "resident {} has {} completed interviews",
-                    f.resident_id,
-                    others.len()
-                ),
+                reason: format!("resident {resident} has {n} completed interviews"),
+                reason_zh: format!("居民 {resident} 有 {n} 份完成的访问"),
             });
         }
         let local_start = f.started_at.with_timezone(&offset).time();
         if !within_working_hours(local_start, start, end) {
+            let (at, from, to) = (
+                local_start.format("%H:%M"),
+                &t.working_hours_start,
+                &t.working_hours_end,
+            );
             flags.push(Flag::OutsideWorkingHours {
-                reason: format!(
-                    "started at {} local time (working hours {}–{})",
-                    local_start.format("%H:%M"),
-                    t.working_hours_start,
-                    t.working_hours_end
-                ),
+                reason: format!("started at {at} local time (working hours {from}–{to})"),
+                reason_zh: format!("当地时间 {at} 开始（工作时间 {from}–{to}）"),
             });
         }
         let specials = f
@@ -298,10 +338,13 @@ pub fn flag_interviews(
             .count();
         let n = f.answers.len();
         if n >= t.min_answers_for_shares && specials as f64 / n as f64 > t.max_special_share {
+            let share = t.max_special_share * 100.0;
             flags.push(Flag::ManySpecialResponses {
                 reason: format!(
-                    "{specials} of {n} answers are \"don't know\" or \"refused\" (over {:.0}%)",
-                    t.max_special_share * 100.0
+                    "{specials} of {n} answers are \"don't know\" or \"refused\" (over {share:.0}%)"
+                ),
+                reason_zh: format!(
+                    "{n} 个回答中 {specials} 个为“不知道”或“拒答”（超过 {share:.0}%）"
                 ),
             });
         }
@@ -552,5 +595,10 @@ mod tests {
         assert!(flags[0].is_empty(), "{:?}", flags[0]);
         assert_eq!(flags[1].len(), 1);
         assert!(flags[1][0].reason().contains("14:00"), "{:?}", flags[1]);
+        assert_eq!(
+            flags[1][0].reason_in("zh"),
+            "当地时间 14:00 开始（工作时间 22:00–06:00）"
+        );
+        assert_eq!(flags[1][0].reason_in("en"), flags[1][0].reason());
     }
 }

@@ -46,14 +46,14 @@ pub fn flag_names(flags: &[Flag], ui: Lang) -> String {
         .join(ui.pick("、", ", "))
 }
 
-/// A flag with why it fired: its name, then the reason as the flags
-/// write it.
+/// A flag with why it fired: its name, then the reason, both in the
+/// interface language.
 pub fn flag_line(flag: &Flag, ui: Lang) -> String {
     format!(
         "{}{}{}",
         flag_name(flag.code(), ui),
         ui.pick("：", ": "),
-        flag.reason()
+        flag.reason_in(ui.code())
     )
 }
 
@@ -148,9 +148,18 @@ mod tests {
     #[test]
     fn flag_names_show_each_flag_once() {
         let flags = [
-            Flag::Speeding { reason: "a".into() },
-            Flag::Speeding { reason: "b".into() },
-            Flag::StraightLining { reason: "c".into() },
+            Flag::Speeding {
+                reason: "a".into(),
+                reason_zh: "a".into(),
+            },
+            Flag::Speeding {
+                reason: "b".into(),
+                reason_zh: "b".into(),
+            },
+            Flag::StraightLining {
+                reason: "c".into(),
+                reason_zh: "c".into(),
+            },
         ];
         assert_eq!(flag_names(&flags, Lang::En), "speeding, straight-lining");
         assert_eq!(flag_names(&flags, Lang::Zh), "速度过快、直线作答");
