@@ -20,8 +20,8 @@ use ratatui::widgets::{
 use super::i18n::Lang;
 use super::keys::Screen;
 use super::review_text::{
-    FLAG_CODES, decision_label, flag_line, flag_name, flag_names, outcome_label, pad,
-    signature_label, width, wrap,
+    FLAG_CODES, decision_label, finding_text, flag_line, flag_name, flag_names, outcome_label, pad,
+    signature_label, status_text, width, wrap,
 };
 use super::screens::help::{draw_footer, draw_help};
 use super::screens::review::{answer_label, truncate};
@@ -530,10 +530,16 @@ impl ReviewApp {
             .iter()
             .map(|b| {
                 let sig_style = if b.is_valid() { t.ok() } else { t.error() };
-                let mut findings = b.findings.join("; ");
-                if !b.is_valid() {
-                    findings = b.status.clone();
-                }
+                let findings = if b.is_valid() {
+                    b.verdict
+                        .findings
+                        .iter()
+                        .map(|f| finding_text(f, self.ui))
+                        .collect::<Vec<_>>()
+                        .join(self.ui.pick("；", "; "))
+                } else {
+                    status_text(&b.verdict.status, self.ui)
+                };
                 Row::new([
                     Cell::from(b.surveyor_id.clone().unwrap_or_else(|| "?".into())),
                     Cell::from(

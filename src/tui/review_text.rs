@@ -6,6 +6,7 @@ use ratatui::text::Span;
 
 use super::i18n::Lang;
 use crate::assignment::Disposition;
+use crate::batch::{BatchStatus, SequenceFinding};
 use crate::review::flags::Flag;
 use crate::review::inbox::Signature;
 use crate::store::decisions::DecisionKind;
@@ -55,6 +56,52 @@ pub fn flag_line(flag: &Flag, ui: Lang) -> String {
         ui.pick("：", ": "),
         flag.reason_in(ui.code())
     )
+}
+
+/// A sequence gap or duplicate, in the interface language.
+pub fn finding_text(f: &SequenceFinding, ui: Lang) -> String {
+    if ui != Lang::Zh {
+        return f.to_string();
+    }
+    match f {
+        SequenceFinding::Gap {
+            device_id,
+            after,
+            before,
+        } => format!("设备 {device_id} 的批次 {after} 与 {before} 之间有缺号"),
+        SequenceFinding::Duplicate {
+            device_id,
+            sequence,
+            other,
+            same_batch,
+        } => format!(
+            "设备 {device_id} 的序号 {sequence} 重复（另见 {}{}）",
+            other.display(),
+            if *same_batch { "，同一批次" } else { "" }
+        ),
+    }
+}
+
+/// Why a batch fails verification, in the interface language: the
+/// verdict's name translated, its technical detail as the verifier says it.
+pub fn status_text(s: &BatchStatus, ui: Lang) -> String {
+    if ui != Lang::Zh {
+        return s.to_string();
+    }
+    let name = match s {
+        BatchStatus::Valid => "有效",
+        BatchStatus::Tampered { .. } => "被篡改",
+        BatchStatus::Truncated { .. } => "不完整",
+        BatchStatus::SignedByAnotherKey { .. } => "由其他密钥签名",
+        BatchStatus::UnknownKey { .. } => "未知密钥",
+        BatchStatus::Malformed { .. } => "格式错误",
+        BatchStatus::UnsupportedVersion { .. } => "不支持的版本",
+    };
+    let full = s.to_string();
+    match full.split_once(": ") {
+        Some((_, detail)) => format!("{name}：{detail}"),
+        None => name.to_string(),
+    }
 }
 
 pub fn signature_label(s: Signature, ui: Lang) -> &'static str {
@@ -128,6 +175,32 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn findings_and_failures_read_in_chinese_with_their_details() {
+        let gap = SequenceFinding::Gap {
+            device_id: "D1".into(),
+            after: 1,
+            before: 3,
+        };
+        assert_eq!(
+            finding_text(&gap, Lang::Zh),
+            "设备 D1 的批次 1 与 3 之间有缺号"
+        );
+        assert_eq!(finding_text(&gap, Lang::En), gap.to_string());
+        let tampered = BatchStatus::Tampered {
+            reason: "signature does not match".into(),
+        };
+        assert_eq!(
+            status_text(&tampered, Lang::Zh),
+            "被篡改：signature does not match"
+        );
+        assert_eq!(status_text(&tampered, Lang::En), tampered.to_string());
+        let unknown = BatchStatus::UnknownKey {
+            surveyor_id: "S09".into(),
+        };
+        assert!(status_text(&unknown, Lang::Zh).starts_with("未知密钥"));
+    }
 
     #[test]
     fn wrap_breaks_at_spaces_and_list_marks_and_counts_wide_characters() {

@@ -173,7 +173,7 @@ pub fn answer_label(q: &Questionnaire, question: QuestionIdx, lang: &str, a: &An
                     .iter()
                     .map(|v| label_of(v))
                     .collect::<Vec<_>>()
-                    .join("、");
+                    .join(if lang == "zh" { "、" } else { ", " });
                 if let Some(o) = other {
                     t.push_str(&format!(" ({o})"));
                 }
