@@ -143,10 +143,13 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
         }
         let q = &questionnaires[&qkey].0;
         if !residents.contains_key(&r.resident_id) {
-            let fields = store
-                .resident(&r.resident_id)?
-                .map(|x| x.expression_fields())
-                .unwrap_or_default();
+            // The resident as the batch was reserved with: a later import
+            // must not change which answers an earlier batch carries.
+            let resident = match store.batch_resident(row.id, &r.resident_id)? {
+                Some(kept) => Some(kept),
+                None => store.resident(&r.resident_id)?,
+            };
+            let fields = resident.map(|x| x.expression_fields()).unwrap_or_default();
             residents.insert(r.resident_id.clone(), fields);
         }
         // Only the answers of questions still relevant make up the result.

@@ -865,3 +865,74 @@ fn config_round_trips_and_reports_errors_with_position() {
         dir.path().join("c.toml")
     );
 }
+
+/// Skip logic reading a resident's field: the second question is asked of
+/// older residents only.
+const BY_AGE: &str = r#"
+id = "by-age"
+version = "1"
+title = { en = "By age" }
+languages = ["en"]
+default_language = "en"
+resident_attributes = ["age_group"]
+
+[[sections]]
+id = "main"
+title = { en = "Main" }
+
+[[sections.questions]]
+id = "walks"
+type = "yes_no"
+label = { en = "Do you walk in the park?" }
+
+[[sections.questions]]
+id = "elderly_canteen"
+type = "yes_no"
+label = { en = "Do you use the elderly canteen?" }
+relevant = "${resident.age_group} = '65+'"
+"#;
+
+#[test]
+fn a_later_import_does_not_change_which_answers_an_earlier_batch_carries() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("doorstep.sqlite3")).unwrap();
+    let q = load_str(BY_AGE, "by-age.toml").unwrap();
+    store.register_questionnaire(&q, BY_AGE).unwrap();
+    let mut older = resident("R1", "1", "1", "101");
+    older.attributes = BTreeMap::from([("age_group".into(), "65+".into())]);
+    store
+        .upsert_residents(std::slice::from_ref(&older))
+        .unwrap();
+    let id = store
+        .start_interview("R1", "by-age", "1", "S01", t(0))
+        .unwrap();
+    let yes = Answer::Value(AnswerValue::YesNo { value: true });
+    store.save_answer(id, "walks", None, &yes, t(1)).unwrap();
+    store
+        .save_answer(id, "elderly_canteen", None, &yes, t(2))
+        .unwrap();
+    store
+        .finish_interview(id, InterviewStatus::Completed, Disposition::Complete, t(3))
+        .unwrap();
+
+    let made = doorstep::batch::keygen(dir.path(), "S01", None, false).unwrap();
+    let key =
+        doorstep::batch::SigningKey::load(&made.secret_key_path, |_| Ok(String::new())).unwrap();
+    let out = dir.path().join("out");
+    let doorstep::export::Exported::Batch { written, .. } =
+        doorstep::export::export(&store, &key, &out, &[]).unwrap()
+    else {
+        panic!("nothing exported");
+    };
+    let first = std::fs::read(&written.data_path).unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("elderly_canteen"));
+
+    // The list is loaded again with the resident's age group corrected: the
+    // question would no longer be asked, but the batch already made keeps
+    // the answer it was made with, byte for byte.
+    older.attributes = BTreeMap::from([("age_group".into(), "50-64".into())]);
+    store.upsert_residents(&[older]).unwrap();
+    std::fs::remove_file(&written.data_path).unwrap();
+    doorstep::export::export_again(&store, written.batch_id, &key, &out, &[]).unwrap();
+    assert_eq!(std::fs::read(&written.data_path).unwrap(), first);
+}

@@ -9,8 +9,10 @@ use uuid::Uuid;
 
 use super::answers::SavedInterview;
 use super::interviews::{INTERVIEW_COLUMNS, interview_from_row};
+use super::residents::resident_from_row;
 use super::visits::{VISIT_COLUMNS, visit_from_row};
 use super::{Result, Store, StoreError, parse_ts, parse_uuid, ts};
+use crate::assignment::Resident;
 use crate::store::Visit;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,6 +153,16 @@ impl Store {
                         UNION SELECT resident_id FROM interviews WHERE exported_batch = ?1)",
                 [&sid],
             )?;
+            // And the interviewed residents' fields, which skip logic may
+            // read: the answers the batch carries must not change with them.
+            tx.execute(
+                "INSERT INTO batch_residents (batch_id, resident_id, name, address, community,
+                     grid, building, unit, room, phone, attributes)
+                 SELECT ?1, resident_id, name, address, community, grid, building, unit, room,
+                        phone, attributes FROM residents
+                 WHERE resident_id IN (SELECT resident_id FROM interviews WHERE exported_batch = ?1)",
+                [&sid],
+            )?;
             let sql = format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1");
             Ok(Some(tx.query_row(&sql, [&sid], batch_from_row)?))
         })
@@ -190,6 +202,20 @@ impl Store {
             .prepare("SELECT resident_id, community FROM batch_communities WHERE batch_id = ?1")?;
         let rows = stmt.query_map([id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// An interviewed resident of a batch as they were when the batch was
+    /// reserved; `None` for batches reserved before schema 6.
+    pub fn batch_resident(&self, batch_id: Uuid, resident_id: &str) -> Result<Option<Resident>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT resident_id, name, address, community, grid, building, unit, room,
+                        phone, attributes
+                 FROM batch_residents WHERE batch_id = ?1 AND resident_id = ?2",
+            )?
+            .query_row((batch_id.to_string(), resident_id), resident_from_row)
+            .optional()?)
     }
 
     /// Records that a batch's files are on disk.

@@ -77,7 +77,7 @@ const ROW_COLUMNS: &str = "r.resident_id, r.name, r.address, r.community, r.grid
      r.unit, r.room, r.phone, r.attributes, r.status, r.appointment, \
      (SELECT count(*) FROM visits v WHERE v.resident_id = r.resident_id)";
 
-fn resident_from_row(row: &Row<'_>) -> rusqlite::Result<Resident> {
+pub(super) fn resident_from_row(row: &Row<'_>) -> rusqlite::Result<Resident> {
     let attributes: String = row.get(9)?;
     let attributes = serde_json::from_str(&attributes).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e))
