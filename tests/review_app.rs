@@ -150,6 +150,43 @@ fn interviews_show_their_community_and_c_filters_by_it() {
 }
 
 #[test]
+fn s_filters_by_surveyor_and_enter_on_a_batch_opens_its_surveyors_interviews() {
+    for (lang, all, label) in [
+        (Lang::En, "surveyor: all", "surveyor: "),
+        (Lang::Zh, "访问员: 全部", "访问员: "),
+    ] {
+        let mut f = fixture(lang);
+        let app = &mut f.app;
+        keys(app, "2");
+        let text = screen(app, 100, 30);
+        assert!(text.contains(all), "{text}");
+        let everyone = rows(&text).len();
+        let mut seen = 0;
+        for surveyor in ["li02", "wang01"] {
+            keys(app, "s");
+            let text = screen(app, 100, 30);
+            assert!(text.contains(&format!("{label}{surveyor}")), "{text}");
+            let listed = rows(&text);
+            assert!(!listed.is_empty(), "{text}");
+            assert!(listed.iter().all(|r| r.starts_with(surveyor)), "{text}");
+            seen += listed.len();
+        }
+        assert_eq!(seen, everyone);
+        keys(app, "s");
+        assert!(screen(app, 100, 30).contains(all));
+
+        // From the inbox, Enter on a batch: that surveyor's interviews.
+        keys(app, "1");
+        press(app, KeyCode::Enter);
+        let text = screen(app, 100, 30);
+        let listed = rows(&text);
+        let surveyor = listed[0].split_whitespace().next().unwrap().to_string();
+        assert!(text.contains(&format!("{label}{surveyor}")), "{text}");
+        assert!(listed.iter().all(|r| r.starts_with(&surveyor)), "{text}");
+    }
+}
+
+#[test]
 fn the_inbox_has_a_line_per_community_the_unknown_last() {
     let f = fixture(Lang::Zh);
     let text = screen(&f.app, 80, 24);
@@ -384,7 +421,7 @@ fn help_opens_with_a_question_mark_and_any_key_closes_it() {
     keys(app, "?");
     let text = screen(app, 80, 24);
     assert!(text.contains("Keys") && text.contains("Press any key to close"));
-    assert!(text.contains("the batch's interviews"), "{text}");
+    assert!(text.contains("the batch's surveyor's interviews"), "{text}");
     keys(app, "x");
     assert!(!app.help);
     // In the decision prompt "?" is text.

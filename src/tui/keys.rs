@@ -200,8 +200,8 @@ const REVIEW_INBOX: &[Binding] = &[
     ("↑↓ j k", "move", "移动", Some(("move", "移动"))),
     (
         "Enter",
-        "the batch's interviews",
-        "查看该批次的访问",
+        "the batch's surveyor's interviews, at the batch's first",
+        "查看该批次访问员的访问（定位到该批次第一份）",
         Some(("interviews", "查看访问")),
     ),
     TABS,
@@ -247,6 +247,12 @@ const REVIEW_INTERVIEWS: &[Binding] = &[
         "community: all, each one, (unknown)",
         "社区：全部、各社区、（未知）",
         Some(("community", "社区")),
+    ),
+    (
+        "s",
+        "surveyor: all, each one",
+        "访问员：全部、各访问员",
+        None,
     ),
     (
         "Tab 1 2 3",

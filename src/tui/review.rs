@@ -87,6 +87,8 @@ pub struct ReviewApp {
     /// Only this community's interviews (an index into
     /// `inbox.communities`), or all.
     community: Option<usize>,
+    /// Only this surveyor's interviews (an index into `inbox.surveyors`).
+    surveyor: Option<usize>,
     /// Index into `inbox.interviews` of the interview open in detail.
     detail: Option<usize>,
     detail_scroll: u16,
@@ -129,6 +131,7 @@ impl ReviewApp {
             sort: Sort::Time,
             filter: Filter::All,
             community: None,
+            surveyor: None,
             detail: None,
             detail_scroll: 0,
             detail_max_scroll: std::cell::Cell::new(u16::MAX),
@@ -179,10 +182,16 @@ impl ReviewApp {
             .community
             .and_then(|c| self.inbox.communities.get(c))
             .map(|c| &c.community);
+        let surveyor = self
+            .surveyor
+            .and_then(|s| self.inbox.surveyors.get(s))
+            .map(|s| &s.surveyor_id);
         let mut v: Vec<usize> = (0..self.inbox.interviews.len())
             .filter(|i| {
                 let it = &self.inbox.interviews[*i];
-                if community.is_some_and(|c| *c != it.community) {
+                if community.is_some_and(|c| *c != it.community)
+                    || surveyor.is_some_and(|s| *s != it.surveyor_id)
+                {
                     return false;
                 }
                 match &self.filter {
@@ -277,11 +286,23 @@ impl ReviewApp {
                 self.selected_batch = self.selected_batch.saturating_sub(1)
             }
             KeyCode::Enter => {
-                // The batch's interviews, in the interviews tab.
+                // The batch's surveyor's interviews, at the batch's first.
                 self.tab = Tab::Interviews;
                 self.filter = Filter::All;
                 self.community = None;
                 self.sort = Sort::Time;
+                self.surveyor = self
+                    .inbox
+                    .batches
+                    .get(self.selected_batch)
+                    .and_then(|b| b.surveyor_id.as_ref())
+                    .and_then(|id| {
+                        self.inbox
+                            .surveyors
+                            .iter()
+                            .position(|s| &s.surveyor_id == id)
+                    });
+                self.selected = 0;
                 if let Some(b) = self.inbox.batches.get(self.selected_batch)
                     && let Some(id) = &b.batch_id
                     && let Some(pos) = self
@@ -341,6 +362,15 @@ impl ReviewApp {
                 self.community = match self.community {
                     None if !self.inbox.communities.is_empty() => Some(0),
                     Some(c) if c + 1 < self.inbox.communities.len() => Some(c + 1),
+                    _ => None,
+                };
+                self.selected = 0;
+            }
+            KeyCode::Char('s') => {
+                // All, then each surveyor, then all again.
+                self.surveyor = match self.surveyor {
+                    None if !self.inbox.surveyors.is_empty() => Some(0),
+                    Some(s) if s + 1 < self.inbox.surveyors.len() => Some(s + 1),
                     _ => None,
                 };
                 self.selected = 0;
@@ -705,13 +735,18 @@ impl ReviewApp {
             Some(c) => self.community_name(c.community.as_deref()),
             None => ui.pick("全部", "all"),
         };
+        let surveyor = match self.surveyor.and_then(|s| self.inbox.surveyors.get(s)) {
+            Some(s) => s.surveyor_id.as_str(),
+            None => ui.pick("全部", "all"),
+        };
         let status = format!(
-            "{} {}   {}: {sort}   {}: {filter}   {}: {community}",
+            "{} {}   {}: {sort}   {}: {filter}   {}: {community}   {}: {surveyor}",
             listed.len(),
             ui.pick("份访问", "interviews"),
             ui.pick("排序", "sort"),
             ui.pick("筛选", "filter"),
             ui.pick("社区", "community"),
+            ui.pick("访问员", "surveyor"),
         );
         frame.render_widget(
             Paragraph::new(Span::styled(
