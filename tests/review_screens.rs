@@ -16,11 +16,10 @@ use doorstep::tui::review::ReviewApp;
 use doorstep::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
-use ratatui::style::{Color, Modifier};
 
 mod support;
 use support::review::{Fixture, careless_fixture, draw, screen};
-use support::{keys, press};
+use support::{check_colours, keys, press};
 
 const LANGS: [Lang; 2] = [Lang::En, Lang::Zh];
 
@@ -132,42 +131,11 @@ fn sample_screens(theme: Theme) -> Vec<(String, Buffer)> {
 }
 
 #[test]
-fn no_color_theme_sets_no_colours() {
-    for (name, buffer) in sample_screens(Theme { color: false }) {
-        for (i, cell) in buffer.content.iter().enumerate() {
-            let (x, y) = buffer.pos_of(i);
-            assert_eq!(
-                (cell.fg, cell.bg),
-                (Color::Reset, Color::Reset),
-                "{name}: cell ({x}, {y}) {:?} has a colour",
-                cell.symbol()
-            );
-            assert!(
-                !cell.modifier.contains(Modifier::DIM),
-                "{name}: cell ({x}, {y}) {:?} is dim",
-                cell.symbol()
-            );
-        }
-    }
+fn no_color_theme_sets_no_colours_and_nothing_is_dim() {
+    check_colours(&sample_screens(Theme { color: false }), false);
 }
 
 #[test]
-fn colour_theme_never_dims_text() {
-    let screens = sample_screens(Theme { color: true });
-    let mut coloured = 0;
-    for (name, buffer) in &screens {
-        for (i, cell) in buffer.content.iter().enumerate() {
-            let (x, y) = buffer.pos_of(i);
-            assert!(
-                !cell.modifier.contains(Modifier::DIM),
-                "{name}: cell ({x}, {y}) {:?} is dim",
-                cell.symbol()
-            );
-            if cell.fg != Color::Reset || cell.bg != Color::Reset {
-                coloured += 1;
-            }
-        }
-    }
-    // The colour theme is in use at all.
-    assert!(coloured > 100, "only {coloured} coloured cells");
+fn colour_theme_colours_and_never_dims_text() {
+    check_colours(&sample_screens(Theme { color: true }), true);
 }

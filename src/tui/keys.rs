@@ -53,7 +53,7 @@ const LIST: &[Binding] = &[
     ),
     ("s", "day summary", "今日汇总", Some(("summary", "汇总"))),
     ("L", "interface language", "界面语言", None),
-    ("?", "help", "帮助", Some(("help", "帮助"))),
+    HELP,
     ("q", "quit", "退出", Some(("quit", "退出"))),
 ];
 
@@ -77,7 +77,7 @@ const RESIDENT: &[Binding] = &[
         "返回名单",
         Some(("back", "返回")),
     ),
-    ("?", "help", "帮助", Some(("help", "帮助"))),
+    HELP,
 ];
 
 /// The special-response keys, named so that the footer can leave them out
@@ -140,7 +140,7 @@ const INTERVIEW: &[Binding] = &[
         "暂停（已保存）返回名单",
         Some(("pause", "暂停")),
     ),
-    ("?", "help", "帮助", Some(("help", "帮助"))),
+    HELP,
 ];
 
 const REVIEW: &[Binding] = &[
@@ -186,8 +186,23 @@ const SUMMARY: &[Binding] = &[
         "返回名单",
         Some(("back", "返回")),
     ),
-    ("?", "help", "帮助", Some(("help", "帮助"))),
+    HELP,
 ];
+
+const HELP: Binding = ("?", "help", "帮助", Some(("help", "帮助")));
+const QUIT: Binding = ("q ^C", "quit", "退出", Some(("quit", "退出")));
+const APPROVE: Binding = (
+    "a",
+    "approve (a comment is optional)",
+    "通过（意见可不填）",
+    Some(("approve", "通过")),
+);
+const REJECT: Binding = (
+    "r",
+    "reject (say why: the surveyor will see it)",
+    "驳回（须写明原因，访问员会看到）",
+    Some(("reject", "驳回")),
+);
 
 const TABS: Binding = (
     "Tab 1 2 3",
@@ -205,8 +220,8 @@ const REVIEW_INBOX: &[Binding] = &[
         Some(("interviews", "查看访问")),
     ),
     TABS,
-    ("?", "help", "帮助", Some(("help", "帮助"))),
-    ("q ^C", "quit", "退出", Some(("quit", "退出"))),
+    HELP,
+    QUIT,
 ];
 
 const REVIEW_INTERVIEWS: &[Binding] = &[
@@ -218,18 +233,8 @@ const REVIEW_INTERVIEWS: &[Binding] = &[
         "查看访问详情",
         Some(("open", "详情")),
     ),
-    (
-        "a",
-        "approve (a comment is optional)",
-        "通过（意见可不填）",
-        Some(("approve", "通过")),
-    ),
-    (
-        "r",
-        "reject (say why: the surveyor will see it)",
-        "驳回（须写明原因，访问员会看到）",
-        Some(("reject", "驳回")),
-    ),
+    APPROVE,
+    REJECT,
     (
         "o",
         "sort: time, surveyor, flags",
@@ -260,40 +265,26 @@ const REVIEW_INTERVIEWS: &[Binding] = &[
         "收件箱、访问、汇总",
         None,
     ),
-    ("?", "help", "帮助", Some(("help", "帮助"))),
-    ("q ^C", "quit", "退出", Some(("quit", "退出"))),
+    HELP,
+    QUIT,
 ];
 
 const REVIEW_DETAIL: &[Binding] = &[
     ("↑↓ j k", "scroll", "滚动", Some(("scroll", "滚动"))),
     ("PgUp PgDn", "scroll a page", "翻页", None),
-    (
-        "a",
-        "approve (a comment is optional)",
-        "通过（意见可不填）",
-        Some(("approve", "通过")),
-    ),
-    (
-        "r",
-        "reject (say why: the surveyor will see it)",
-        "驳回（须写明原因，访问员会看到）",
-        Some(("reject", "驳回")),
-    ),
+    APPROVE,
+    REJECT,
     (
         "Esc ←",
         "back to the list",
         "返回列表",
         Some(("back", "返回")),
     ),
-    ("?", "help", "帮助", Some(("help", "帮助"))),
+    HELP,
     ("^C", "quit", "退出", None),
 ];
 
-const REVIEW_SUMMARY: &[Binding] = &[
-    TABS,
-    ("?", "help", "帮助", Some(("help", "帮助"))),
-    ("q ^C", "quit", "退出", Some(("quit", "退出"))),
-];
+const REVIEW_SUMMARY: &[Binding] = &[TABS, HELP, QUIT];
 
 const REVIEW_DECISION: &[Binding] = &[
     (

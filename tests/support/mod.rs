@@ -89,3 +89,32 @@ pub fn doorstep_in(dir: &Path) -> assert_cmd::Command {
     }
     c
 }
+
+/// The colour rules on drawn screens: with the colour-free theme (`NO_COLOR`)
+/// no cell has a colour; with either theme no text is dimmed (dim text is
+/// unreadable on many laptop screens outdoors); and the colour theme does
+/// colour (more than 100 cells over the samples).
+pub fn check_colours(screens: &[(String, Buffer)], colour: bool) {
+    use ratatui::style::{Color, Modifier};
+    let mut coloured = 0;
+    for (name, buffer) in screens {
+        for (i, cell) in buffer.content.iter().enumerate() {
+            let (x, y) = buffer.pos_of(i);
+            let has_colour = cell.fg != Color::Reset || cell.bg != Color::Reset;
+            assert!(
+                colour || !has_colour,
+                "{name}: cell ({x}, {y}) {:?} has a colour",
+                cell.symbol()
+            );
+            assert!(
+                !cell.modifier.contains(Modifier::DIM),
+                "{name}: cell ({x}, {y}) {:?} is dim",
+                cell.symbol()
+            );
+            coloured += usize::from(has_colour);
+        }
+    }
+    if colour {
+        assert!(coloured > 100, "only {coloured} coloured cells");
+    }
+}
