@@ -96,13 +96,7 @@ fn a_changed_questionnaire_under_the_same_version_is_refused() {
     let text = std::fs::read_to_string("questionnaires/resident-satisfaction.toml").unwrap();
     std::fs::write(&changed, format!("{text}\n# edited\n")).unwrap();
     doorstep(dir.path())
-        .args([
-            "assign",
-            "--residents",
-            "examples/demo-residents.csv",
-            "--questionnaire",
-        ])
-        .arg("questionnaires/resident-satisfaction.toml")
+        .args(support::ASSIGN_DEMO)
         .assert()
         .success();
     let out = doorstep(dir.path())
@@ -128,13 +122,7 @@ fn simulate_fills_the_store_the_same_way_for_the_same_seed() {
     let run = |seed: &str| {
         let dir = TempDir::new().unwrap();
         doorstep(dir.path())
-            .args([
-                "assign",
-                "--residents",
-                "examples/demo-residents.csv",
-                "--questionnaire",
-            ])
-            .arg("questionnaires/resident-satisfaction.toml")
+            .args(support::ASSIGN_DEMO)
             .assert()
             .success();
         let out = doorstep(dir.path())

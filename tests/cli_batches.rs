@@ -20,17 +20,20 @@ fn doorstep(dir: &Path) -> Command {
     c
 }
 
+/// `doorstep export --out OUT` on the laptop in `dir`, which must succeed.
+fn export_to(dir: &Path, out: impl AsRef<Path>) {
+    doorstep(dir)
+        .args(["export", "--out"])
+        .arg(out.as_ref())
+        .assert()
+        .success();
+}
+
 /// A surveyor's laptop with a key and some finished work.
 fn surveyor(id: &str, seed: &str) -> TempDir {
     let dir = TempDir::new().unwrap();
     doorstep(dir.path())
-        .args([
-            "assign",
-            "--residents",
-            "examples/demo-residents.csv",
-            "--questionnaire",
-        ])
-        .arg("questionnaires/resident-satisfaction.toml")
+        .args(support::ASSIGN_DEMO)
         .assert()
         .success();
     doorstep(dir.path())
@@ -181,11 +184,7 @@ fn new_batches_carry_communities_and_earlier_batches_are_rewritten_without() {
     let s = surveyor("lin07", "7");
     let data = s.path().join("data");
     let out = s.path().join("out");
-    doorstep(s.path())
-        .args(["export", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    export_to(s.path(), &out);
     let first = batches(&out).remove(0);
     let first_bytes = fs::read(&first).unwrap();
     let lines = records(&first);
@@ -232,11 +231,7 @@ fn new_batches_carry_communities_and_earlier_batches_are_rewritten_without() {
         ])
         .assert()
         .success();
-    doorstep(s.path())
-        .args(["export", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    export_to(s.path(), &out);
     let second = batches(&out).pop().unwrap();
     assert_ne!(second, first);
     let seen: std::collections::BTreeSet<String> = records(&second)
@@ -304,11 +299,7 @@ fn new_batches_carry_communities_and_earlier_batches_are_rewritten_without() {
         )
         .unwrap();
     let finish = s.path().join("finish");
-    doorstep(s.path())
-        .args(["export", "--out"])
-        .arg(&finish)
-        .assert()
-        .success();
+    export_to(s.path(), &finish);
     let finished = finish.join(first.file_name().unwrap());
     assert_eq!(fs::read(&finished).unwrap(), old_bytes);
     assert_eq!(sig(&finished), old_sig);
@@ -319,16 +310,8 @@ fn verify_names_tampered_unknown_and_gapped_batches_and_fails() {
     let a = surveyor("li02", "2");
     let b = surveyor("zhao03", "3");
     let out = TempDir::new().unwrap();
-    doorstep(a.path())
-        .args(["export", "--out"])
-        .arg(out.path())
-        .assert()
-        .success();
-    doorstep(b.path())
-        .args(["export", "--out"])
-        .arg(out.path())
-        .assert()
-        .success();
+    export_to(a.path(), out.path());
+    export_to(b.path(), out.path());
     // A second batch of li02 exported and then lost: li02 has 1 and 3.
     doorstep(a.path())
         .args([
@@ -343,11 +326,7 @@ fn verify_names_tampered_unknown_and_gapped_batches_and_fails() {
         .assert()
         .success();
     let lost = TempDir::new().unwrap();
-    doorstep(a.path())
-        .args(["export", "--out"])
-        .arg(lost.path())
-        .assert()
-        .success();
+    export_to(a.path(), lost.path());
     doorstep(a.path())
         .args([
             "simulate",
@@ -360,11 +339,7 @@ fn verify_names_tampered_unknown_and_gapped_batches_and_fails() {
         ])
         .assert()
         .success();
-    doorstep(a.path())
-        .args(["export", "--out"])
-        .arg(out.path())
-        .assert()
-        .success();
+    export_to(a.path(), out.path());
 
     // Only li02 is trusted: zhao03's batch is from an unknown key.
     let keys = trusted(&[(&a, "li02")]);
@@ -442,11 +417,7 @@ fn an_export_interrupted_before_or_after_writing_is_finished_by_the_next_one() {
         );
         row
     };
-    doorstep(s.path())
-        .args(["export", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    export_to(s.path(), &out);
     let files = batches(&out);
     assert_eq!(files.len(), 1);
     assert!(
@@ -470,11 +441,7 @@ fn an_export_interrupted_before_or_after_writing_is_finished_by_the_next_one() {
             .unwrap();
         assert!(store.status().unwrap().pending_export > 0);
     }
-    doorstep(s.path())
-        .args(["export", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    export_to(s.path(), &out);
     assert_eq!(batches(&out).len(), 1, "no second batch, no gap");
     assert_eq!(fs::read(&files[0]).unwrap(), first);
     let store = Store::open_in_dir(&s.path().join("data")).unwrap();

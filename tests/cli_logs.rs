@@ -17,8 +17,7 @@ const RESIDENTS: &str = "examples/demo-residents.csv";
 
 fn assign(dir: &Path) -> Command {
     let mut c = doorstep(dir);
-    c.args(["assign", "--residents", RESIDENTS, "--questionnaire"])
-        .arg("questionnaires/resident-satisfaction.toml");
+    c.args(support::ASSIGN_DEMO);
     c
 }
 

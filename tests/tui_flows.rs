@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 mod support;
 use support::surveyor::{
-    answer_all, answer_until, current_question, fixture, in_review, screen_text,
+    answer_all, answer_until, current_question, fixture, in_review, open_interview, screen_text,
 };
 use support::{ctrl, keys, press};
 
@@ -31,14 +31,6 @@ fn list_status(app: &App, resident_id: &str) -> ResidentStatus {
         .find(|e| e.resident.resident_id == resident_id)
         .expect("the resident in the list")
         .status
-}
-
-/// From the list: opens the selected resident and starts or resumes.
-fn open_interview(app: &mut App) {
-    press(app, KeyCode::Enter);
-    assert!(matches!(app.view, View::Resident(_)));
-    press(app, KeyCode::Enter);
-    assert!(current_question(app).is_some(), "no interview on screen");
 }
 
 fn interview_id(app: &App) -> Uuid {

@@ -16,7 +16,8 @@ use ratatui::text::Line;
 
 mod support;
 use support::surveyor::{
-    answer_all, answer_until, current_question, draw, fixture, in_review, screen_text,
+    answer_all, answer_until, current_question, draw, fixture, in_review, open_interview,
+    screen_text,
 };
 use support::{check_colours, ctrl, keys, press, text_of};
 
@@ -24,9 +25,7 @@ const LANGS: [Lang; 2] = [Lang::En, Lang::Zh];
 
 /// From the list: opens the first resident and starts the interview.
 fn start_first_interview(app: &mut App) {
-    press(app, KeyCode::Enter);
-    assert!(matches!(app.view, View::Resident(_)));
-    press(app, KeyCode::Enter);
+    open_interview(app);
     assert_eq!(current_question(app).as_deref(), Some("intro_note"));
 }
 

@@ -57,36 +57,42 @@ impl BatchStatus {
             BatchStatus::UnsupportedVersion { .. } => "UNSUPPORTED-VERSION",
         }
     }
-}
 
-impl fmt::Display for BatchStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.label())?;
+    /// What exactly is wrong, after the label; `None` for a valid batch.
+    pub fn detail(&self) -> Option<String> {
         match self {
-            BatchStatus::Valid => Ok(()),
+            BatchStatus::Valid => None,
             BatchStatus::Tampered { reason } | BatchStatus::Truncated { reason } => {
-                write!(f, ": {reason}")
+                Some(reason.clone())
             }
             BatchStatus::SignedByAnotherKey {
                 claimed_surveyor,
                 key_id,
                 signer,
-            } => match signer {
-                Some(s) => write!(
-                    f,
-                    ": names surveyor {claimed_surveyor} but was signed with surveyor {s}'s key {key_id}"
+            } => Some(match signer {
+                Some(s) => format!(
+                    "names surveyor {claimed_surveyor} but was signed with surveyor {s}'s key {key_id}"
                 ),
-                None => write!(
-                    f,
-                    ": names surveyor {claimed_surveyor} but was signed with key {key_id}, which is not in the trusted keys"
+                None => format!(
+                    "names surveyor {claimed_surveyor} but was signed with key {key_id}, which is not in the trusted keys"
                 ),
-            },
+            }),
             BatchStatus::UnknownKey { surveyor_id } => {
-                write!(f, ": no trusted key for surveyor {surveyor_id}")
+                Some(format!("no trusted key for surveyor {surveyor_id}"))
             }
             BatchStatus::Malformed { what } | BatchStatus::UnsupportedVersion { what } => {
-                write!(f, ": {what}")
+                Some(what.clone())
             }
+        }
+    }
+}
+
+impl fmt::Display for BatchStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.label())?;
+        match self.detail() {
+            Some(d) => write!(f, ": {d}"),
+            None => Ok(()),
         }
     }
 }

@@ -23,7 +23,7 @@ use serde_json::json;
 
 use super::{Places, keys};
 
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Debug, Clone)]
 pub struct ReviewArgs {
     /// Folder holding the day's batches (searched recursively).
     #[arg(required_unless_present = "demo", conflicts_with = "demo")]
@@ -124,17 +124,7 @@ fn run_demo(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
         dir: Some(folder.inbox.clone()),
         keys: Some(folder.keys.clone()),
         demo: false,
-        identity: None,
-        questionnaire: a.questionnaire.clone(),
-        thresholds: a.thresholds.clone(),
-        summary: a.summary,
-        json: a.json,
-        decide: a.decide.clone(),
-        approve: a.approve,
-        reject: a.reject,
-        comment: a.comment.clone(),
-        hand_over: a.hand_over.clone(),
-        exclude_invalid: a.exclude_invalid,
+        ..a.clone()
     };
     let code = run(&demo_places, &demo_args)?;
     if !a.summary {

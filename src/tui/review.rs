@@ -358,21 +358,11 @@ impl ReviewApp {
                 self.selected = 0;
             }
             KeyCode::Char('c') => {
-                // All, then each community, then all again.
-                self.community = match self.community {
-                    None if !self.inbox.communities.is_empty() => Some(0),
-                    Some(c) if c + 1 < self.inbox.communities.len() => Some(c + 1),
-                    _ => None,
-                };
+                self.community = next_of(self.community, self.inbox.communities.len());
                 self.selected = 0;
             }
             KeyCode::Char('s') => {
-                // All, then each surveyor, then all again.
-                self.surveyor = match self.surveyor {
-                    None if !self.inbox.surveyors.is_empty() => Some(0),
-                    Some(s) if s + 1 < self.inbox.surveyors.len() => Some(s + 1),
-                    _ => None,
-                };
+                self.surveyor = next_of(self.surveyor, self.inbox.surveyors.len());
                 self.selected = 0;
             }
             _ => {}
@@ -1379,6 +1369,15 @@ fn segment_lengths(counts: &[u64; 5], most: u64, width: usize) -> [usize; 5] {
     out
 }
 
+/// A filter's next choice among `len`: all (`None`), then each one, then
+/// all again.
+fn next_of(current: Option<usize>, len: usize) -> Option<usize> {
+    match current {
+        None if len > 0 => Some(0),
+        Some(i) if i + 1 < len => Some(i + 1),
+        _ => None,
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::segment_lengths;

@@ -97,9 +97,8 @@ pub fn status_text(s: &BatchStatus, ui: Lang) -> String {
         BatchStatus::Malformed { .. } => "格式错误",
         BatchStatus::UnsupportedVersion { .. } => "不支持的版本",
     };
-    let full = s.to_string();
-    match full.split_once(": ") {
-        Some((_, detail)) => format!("{name}：{detail}"),
+    match s.detail() {
+        Some(detail) => format!("{name}：{detail}"),
         None => name.to_string(),
     }
 }

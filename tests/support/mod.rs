@@ -71,6 +71,16 @@ pub fn text_of(buffer: &Buffer) -> String {
     out
 }
 
+/// `doorstep assign` arguments for the bundled demo: its residents and
+/// questionnaire (paths from the crate root, where tests run).
+pub const ASSIGN_DEMO: [&str; 5] = [
+    "assign",
+    "--residents",
+    "examples/demo-residents.csv",
+    "--questionnaire",
+    "questionnaires/resident-satisfaction.toml",
+];
+
 /// The `doorstep` binary confined to `dir`: data in `dir/data`, config in
 /// `dir/config.toml`, none of the user's `DOORSTEP_*` settings.
 pub fn doorstep_in(dir: &Path) -> assert_cmd::Command {

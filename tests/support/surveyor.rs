@@ -12,7 +12,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tempfile::TempDir;
 
-use super::{keys, text_of};
+use ratatui::crossterm::event::KeyCode;
+
+use super::{keys, press, text_of};
 
 /// The app on a fresh store holding the demo (56 residents), colour off.
 pub struct Fixture {
@@ -60,6 +62,15 @@ pub fn current_question(app: &App) -> Option<String> {
             .map(|s| app.questionnaire.questions[s.question].id.clone()),
         _ => None,
     }
+}
+
+/// From the list: opens the selected resident and starts or resumes the
+/// interview.
+pub fn open_interview(app: &mut App) {
+    press(app, KeyCode::Enter);
+    assert!(matches!(app.view, View::Resident(_)));
+    press(app, KeyCode::Enter);
+    assert!(current_question(app).is_some(), "no interview on screen");
 }
 
 pub fn in_review(app: &App) -> bool {
