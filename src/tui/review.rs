@@ -1324,7 +1324,7 @@ fn answered_flow<'q>(
     let mut added: HashMap<usize, u32> = HashMap::new();
     for (qi, inst, _) in answers {
         if let Some(n) = inst
-            && let Some(s) = q.sections.iter().position(|s| s.questions.contains(qi))
+            && let Some(s) = q.repeat_of(*qi)
         {
             let e = added.entry(s).or_insert(0);
             *e = (*e).max(n + 1);
