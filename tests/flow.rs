@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use doorstep::assignment::Disposition;
 use doorstep::interview::{
-    Answer, AnswerChange, AnswerValue, EventKind, Interview, Slot, SpecialResponse, Step,
+    Answer, AnswerChange, AnswerValue, Ending, EventKind, Interview, Slot, SpecialResponse, Step,
 };
-use doorstep::questionnaire::{Questionnaire, load_file};
+use doorstep::questionnaire::{Questionnaire, load_file, load_str};
 
 fn household() -> Questionnaire {
     load_file("tests/fixtures/household.toml".as_ref()).unwrap_or_else(|e| panic!("{e}"))
@@ -80,16 +81,102 @@ fn answer_and_advance(f: &mut Interview<'_>, a: Answer) -> Option<Step> {
 }
 
 #[test]
-fn without_consent_everything_after_is_skipped() {
+fn consent_no_ends_the_interview_as_a_refusal() {
     let q = household();
     let mut f = interview(&q);
     assert_eq!(id_at(&q, f.start()), "welcome");
     assert_eq!(id_at(&q, f.advance().unwrap()), "consent");
+    let consent = slot(&q, "consent");
     let no = Answer::Value(AnswerValue::YesNo { value: false });
-    assert_eq!(id_at(&q, answer_and_advance(&mut f, no)), "END");
-    assert!(f.can_finish());
-    assert_eq!(f.progress().relevant, 1);
-    assert_eq!(f.progress().answered, 1);
+    // The flow says what the answer would do before it is given.
+    assert_eq!(f.ending_for(consent, &no), Some(Disposition::Refusal));
+    assert_eq!(f.ending_for(consent, &yes()), None);
+    f.set_answer(consent, no).unwrap();
+    assert_eq!(
+        f.ending(),
+        Some(Ending {
+            slot: consent,
+            outcome: Disposition::Refusal
+        })
+    );
+    // Nothing comes after it, and it is never a completed interview.
+    assert_eq!(
+        f.advance().unwrap_err().message,
+        "This answer ends the interview: there is nothing after it"
+    );
+    assert_eq!(id_at(&q, f.current()), "consent");
+    assert!(f.problems().is_empty());
+    assert!(!f.can_finish());
+    // Changing the answer takes the ending back.
+    f.set_answer(consent, yes()).unwrap();
+    assert_eq!(f.ending(), None);
+    assert_eq!(id_at(&q, f.advance().unwrap()), "size");
+}
+
+#[test]
+fn a_choice_answer_can_end_the_interview_with_a_break_off() {
+    let q = load_str(
+        r#"
+id = "t"
+version = "1"
+title = { en = "T" }
+languages = ["en"]
+default_language = "en"
+[choices]
+go = [
+  { value = "on", label = { en = "Go on" } },
+  { value = "stop", label = { en = "Stop here" } },
+  { value = "leave", label = { en = "Has to leave" } },
+]
+[[sections]]
+id = "s"
+title = { en = "S" }
+[[sections.questions]]
+id = "next"
+type = "single_choice"
+choices = "go"
+label = { en = "Go on?" }
+ends_interview = { when = ["stop", "leave"], outcome = "break_off" }
+[[sections.questions]]
+id = "more"
+type = "multiple_choice"
+choices = "go"
+label = { en = "More?" }
+ends_interview = { when = "leave", outcome = "refusal" }
+"#,
+        "t.toml",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut f = interview(&q);
+    f.start();
+    let next = slot(&q, "next");
+    assert_eq!(f.ending_for(next, &choice("on")), None);
+    assert_eq!(
+        f.ending_for(next, &choice("leave")),
+        Some(Disposition::BreakOff)
+    );
+    // A special response never ends it.
+    assert_eq!(
+        f.ending_for(next, &Answer::special(SpecialResponse::Refused)),
+        None
+    );
+    assert_eq!(id_at(&q, answer_and_advance(&mut f, choice("on"))), "more");
+    let more = slot(&q, "more");
+    assert_eq!(
+        f.ending_for(more, &choices(&["on", "leave"])),
+        Some(Disposition::Refusal)
+    );
+    f.set_answer(more, choices(&["on", "leave"])).unwrap();
+    assert_eq!(f.ending().map(|e| e.outcome), Some(Disposition::Refusal));
+    // The first ending in the questionnaire's order is the one that counts.
+    f.set_answer(next, choice("stop")).unwrap();
+    assert_eq!(
+        f.ending(),
+        Some(Ending {
+            slot: next,
+            outcome: Disposition::BreakOff
+        })
+    );
 }
 
 #[test]
@@ -143,6 +230,39 @@ fn repeat_follows_the_computed_count_and_scopes_references_to_its_instance() {
     assert_eq!(calculated["elderly_count"], "1");
     assert_eq!(calculated["total_age"], "100");
     assert_eq!(calculated["is_elderly"], "0", "the last instance's value");
+}
+
+#[test]
+fn skip_forward_returns_to_the_first_unanswered_question() {
+    let q = household();
+    let mut f = interview(&q);
+    f.start();
+    f.advance().unwrap();
+    answer_and_advance(&mut f, yes());
+    answer_and_advance(&mut f, int(1));
+    answer_and_advance(&mut f, choices(&["children"]));
+    answer_and_advance(&mut f, int(30));
+    assert_eq!(id_at(&q, f.current()), "patrol");
+    // Back to the start to check something, then straight back.
+    while f.current_slot() != Some(slot(&q, "welcome")) {
+        f.go_back();
+    }
+    assert_eq!(id_at(&q, f.skip_forward().unwrap()), "patrol");
+    // Not past a required question without an answer.
+    assert_eq!(
+        f.skip_forward().unwrap_err().message,
+        "An answer is required"
+    );
+    assert_eq!(id_at(&q, f.current()), "patrol");
+    // Nor past an answer that ends the interview.
+    f.jump(slot(&q, "consent")).unwrap();
+    f.set_answer(
+        slot(&q, "consent"),
+        Answer::Value(AnswerValue::YesNo { value: false }),
+    )
+    .unwrap();
+    assert!(f.skip_forward().is_err());
+    assert_eq!(id_at(&q, f.current()), "consent");
 }
 
 #[test]

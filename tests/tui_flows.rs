@@ -241,10 +241,23 @@ fn required_question_needs_an_answer_and_dont_know_is_one() {
     keys(app, "\n");
     assert_eq!(current_question(app).as_deref(), Some("years_in_community"));
     assert!(screen_text(app).contains("! An answer is required"));
-    // In a typed field, d is a letter (refused); Ctrl+D is "don't know".
+    // In a typed field, d is a letter (refused, with the chord to use);
+    // Ctrl+D chooses "don't know", shown on screen; Enter confirms it.
     keys(app, "d");
-    assert!(screen_text(app).contains("! That cannot go in this field"));
+    assert!(
+        screen_text(app).contains("! Letters are not commands here: Ctrl+E end early, Ctrl+D"),
+        "{}",
+        screen_text(app)
+    );
     ctrl(app, 'd');
+    assert_eq!(current_question(app).as_deref(), Some("years_in_community"));
+    assert!(
+        screen_text(app).contains("^D (•) Don't know"),
+        "{}",
+        screen_text(app)
+    );
+    assert_eq!(saved(&app.store, id, "years_in_community"), None);
+    keys(app, "\n");
     assert_eq!(current_question(app).as_deref(), Some("household_type"));
     assert_eq!(
         saved(&app.store, id, "years_in_community"),
@@ -256,6 +269,8 @@ fn required_question_needs_an_answer_and_dont_know_is_one() {
     assert_eq!(current_question(app).as_deref(), Some("service_needs"));
     assert!(screen_text(app).contains("! An answer is required"));
     keys(app, "d");
+    assert_eq!(current_question(app).as_deref(), Some("service_needs"));
+    keys(app, "\n");
     assert_ne!(current_question(app).as_deref(), Some("service_needs"));
     assert_eq!(
         saved(&app.store, id, "service_needs"),
@@ -305,25 +320,346 @@ fn going_back_and_changing_an_answer() {
 }
 
 #[test]
-fn consent_no_skips_to_the_review() {
+fn consent_no_ends_the_interview_as_a_refusal() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    let resident = selected_id(app);
+    open_interview(app);
+    let id = interview_id(app);
+    keys(app, "\nn\n");
+    // The answer is not saved yet: it asks first.
+    let text = screen_text(app);
+    assert!(
+        text.contains("This answer ends the interview as: Refusal."),
+        "{text}"
+    );
+    assert_eq!(saved(&app.store, id, "consent"), None);
+    // Esc goes back to change it.
+    press(app, KeyCode::Esc);
+    assert_eq!(current_question(app).as_deref(), Some("consent"));
+    assert!(screen_text(app).contains("(•) No"), "{}", screen_text(app));
+    keys(app, "\n\n");
+    assert!(matches!(app.view, View::List), "{}", screen_text(app));
+    assert!(
+        screen_text(app).contains("Interview ended early: Refusal"),
+        "{}",
+        screen_text(app)
+    );
+    assert_eq!(
+        saved(&app.store, id, "consent"),
+        Some(Answer::Value(AnswerValue::YesNo { value: false }))
+    );
+    let record = app.store.interview(id).unwrap().unwrap();
+    assert_eq!(record.status, InterviewStatus::Abandoned);
+    assert_eq!(record.disposition, Some(Disposition::Refusal));
+    let visits = app.store.visits(&resident).unwrap();
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0].disposition, Disposition::Refusal);
+    assert_eq!(list_status(app, &resident), ResidentStatus::Refused);
+    let status = app.store.status().unwrap();
+    assert_eq!((status.completed, status.refusals), (0, 1));
+}
+
+#[test]
+fn a_saved_consent_no_never_offers_finished() {
     let mut f = fixture(Lang::En);
     let app = &mut f.app;
     open_interview(app);
-    keys(app, "\nn\n");
-    assert_eq!(current_question(app).as_deref(), Some("refusal_note"));
+    let id = interview_id(app);
+    // As if the app stopped between saving the answer and ending the
+    // interview (or the answer came from an earlier version).
+    {
+        let View::Interview { screen, .. } = &mut app.view else {
+            unreachable!()
+        };
+        let consent = screen
+            .flow
+            .questionnaire()
+            .question_index("consent")
+            .unwrap();
+        let no = Answer::Value(AnswerValue::YesNo { value: false });
+        app.store
+            .save_answer(id, "consent", None, &no, chrono::Utc::now())
+            .unwrap();
+        screen
+            .flow
+            .set_answer(doorstep::interview::Slot::top(consent), no)
+            .unwrap();
+    }
+    ctrl(app, 'g');
+    assert!(in_review(app));
+    let text = screen_text(app);
+    assert!(
+        text.contains("An answer ends the interview (Refusal)"),
+        "{text}"
+    );
+    assert!(!text.contains("press F to finish"), "{text}");
+    keys(app, "F");
+    assert!(in_review(app));
+    assert_eq!(app.store.status().unwrap().completed, 0);
+    // e, 3 (refusal), Enter.
+    keys(app, "e3\n");
+    assert!(matches!(app.view, View::List));
+    let record = app.store.interview(id).unwrap().unwrap();
+    assert_eq!(record.disposition, Some(Disposition::Refusal));
+}
+
+#[test]
+fn enter_with_nothing_chosen_saves_nothing() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
     keys(app, "\n");
-    assert!(in_review(app), "{}", screen_text(app));
-    let View::Interview { screen: s, .. } = &app.view else {
-        unreachable!()
+    // Consent (yes/no), then gender (single choice): Enter, and Down then
+    // Enter, choose nothing; the cursor is not an answer.
+    for (question, answer) in [("consent", "y"), ("gender", "1")] {
+        assert_eq!(current_question(app).as_deref(), Some(question));
+        keys(app, "\n");
+        press(app, KeyCode::Down);
+        keys(app, "\n");
+        assert_eq!(current_question(app).as_deref(), Some(question));
+        assert!(
+            screen_text(app).contains("! An answer is required"),
+            "{}",
+            screen_text(app)
+        );
+        assert_eq!(saved(&app.store, id, question), None);
+        keys(app, answer);
+        keys(app, "\n");
+    }
+    // Space chooses the option under the cursor.
+    assert_eq!(
+        current_question(app).as_deref(),
+        Some("respondent_age_group")
+    );
+    press(app, KeyCode::Down);
+    press(app, KeyCode::Down);
+    keys(app, " \n");
+    assert_eq!(
+        saved(&app.store, id, "respondent_age_group"),
+        Some(choice("age_35_49"))
+    );
+    // A rating and the 0–10 item.
+    for question in ["env_garbage_sorting", "overall_satisfaction"] {
+        answer_until(app, question, &[]);
+        keys(app, "\n");
+        assert_eq!(current_question(app).as_deref(), Some(question));
+        assert!(screen_text(app).contains("! An answer is required"));
+        assert_eq!(saved(&app.store, id, question), None);
+        keys(app, "3\n");
+        assert_eq!(
+            saved(&app.store, id, question),
+            Some(Answer::Value(AnswerValue::Rating { value: 3 }))
+        );
+    }
+}
+
+#[test]
+fn from_the_review_u_then_enter_saves_nothing() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
+    answer_all(app, &[("has_complaint", "n\n")]);
+    // Back to "any complaint?" by the check screen, yes: the follow-ups apply.
+    let at = {
+        let View::Interview { screen, .. } = &app.view else {
+            unreachable!()
+        };
+        let q = app.questionnaire;
+        screen
+            .flow
+            .relevant_slots()
+            .iter()
+            .position(|s| q.questions[s.question].id == "has_complaint")
+            .unwrap()
     };
-    let ids: Vec<&str> = s
-        .flow
-        .relevant_slots()
-        .iter()
-        .map(|sl| app.questionnaire.questions[sl.question].id.as_str())
-        .collect();
-    assert_eq!(ids, ["intro_note", "consent", "refusal_note"]);
-    assert!(screen_text(app).contains("press F to finish"));
+    for _ in 0..at {
+        press(app, KeyCode::Down);
+    }
+    keys(app, "\ny\n");
+    assert!(in_review(app));
+    keys(app, "u");
+    assert_eq!(current_question(app).as_deref(), Some("complaint_category"));
+    keys(app, "\n");
+    assert_eq!(current_question(app).as_deref(), Some("complaint_category"));
+    assert!(screen_text(app).contains("! An answer is required"));
+    assert_eq!(saved(&app.store, id, "complaint_category"), None);
+    // The next keys answer this question, nothing else.
+    keys(app, "2\n");
+    assert!(in_review(app));
+    assert_eq!(
+        saved(&app.store, id, "complaint_category"),
+        Some(choice("safety"))
+    );
+    assert_eq!(saved(&app.store, id, "complaint_detail_type"), None);
+}
+
+#[test]
+fn ten_on_the_0_10_item_waits_for_the_next_digit_without_a_timer() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
+    answer_until(app, "overall_satisfaction", &[]);
+    keys(app, "1");
+    let text = screen_text(app);
+    assert!(
+        text.contains("Typed 1_ : type the next digit, or Enter for 1"),
+        "{text}"
+    );
+    // However long the pause: 1 then 0 is 10.
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    keys(app, "0");
+    assert!(screen_text(app).contains(" 10 (•) Very satisfied"));
+    keys(app, "\n");
+    assert_eq!(
+        saved(&app.store, id, "overall_satisfaction"),
+        Some(Answer::Value(AnswerValue::Rating { value: 10 }))
+    );
+    // A lone 1 and Enter is 1.
+    press(app, KeyCode::Left);
+    keys(app, "1\n");
+    assert_eq!(
+        saved(&app.store, id, "overall_satisfaction"),
+        Some(Answer::Value(AnswerValue::Rating { value: 1 }))
+    );
+}
+
+#[test]
+fn ctrl_e_ends_early_from_a_number_field_and_e_is_not_an_answer() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
+    answer_until(app, "household_size", &[]);
+    // `e` out of habit: refused and explained; the next 2 stays in the field.
+    keys(app, "e");
+    assert!(screen_text(app).contains("Ctrl+E end early"));
+    assert!(matches!(
+        app.view,
+        View::Interview {
+            end_early: None,
+            ..
+        }
+    ));
+    // The footer of a typed question shows the chords, not letters.
+    let footer = screen_text(app).lines().last().unwrap().to_string();
+    assert!(footer.contains("^E end"), "{footer}");
+    assert!(footer.contains("^D ^R don't know/refused"), "{footer}");
+    assert!(!footer.contains("1-9"), "{footer}");
+    ctrl(app, 'e');
+    assert!(matches!(
+        app.view,
+        View::Interview {
+            end_early: Some(_),
+            ..
+        }
+    ));
+    // A digit chooses, Enter confirms.
+    keys(app, "2");
+    assert!(
+        screen_text(app).contains("(•) Break-off"),
+        "{}",
+        screen_text(app)
+    );
+    keys(app, "\n");
+    assert!(matches!(app.view, View::List));
+    assert_eq!(saved(&app.store, id, "household_size"), None);
+    let record = app.store.interview(id).unwrap().unwrap();
+    assert_eq!(record.disposition, Some(Disposition::BreakOff));
+}
+
+#[test]
+fn ctrl_chords_work_on_text_date_and_time_fields_and_in_the_note_box() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
+    answer_until(app, "praise", &[]);
+    // Ctrl+R in a text box chooses "refused"; Enter confirms.
+    ctrl(app, 'r');
+    keys(app, "\n");
+    assert_eq!(
+        saved(&app.store, id, "praise"),
+        Some(Answer::special(SpecialResponse::Refused))
+    );
+    answer_until(app, "callback_time", &[("has_complaint", "y\n")]);
+    // In the note box: Ctrl+D chooses and the note stays open.
+    ctrl(app, 'n');
+    keys(app, "晚上");
+    ctrl(app, 'd');
+    assert!(screen_text(app).contains("晚上"), "{}", screen_text(app));
+    keys(app, "\n\n");
+    assert_eq!(
+        saved(&app.store, id, "callback_time"),
+        Some(Answer::special(SpecialResponse::DontKnow))
+    );
+    assert_eq!(app.store.notes(id).unwrap().len(), 1);
+    ctrl(app, 'e');
+    assert!(matches!(
+        app.view,
+        View::Interview {
+            end_early: Some(_),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn ticking_an_exclusive_option_unticks_the_others_at_once() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    open_interview(app);
+    answer_until(app, "service_needs", &[]);
+    keys(app, "13");
+    assert!(screen_text(app).contains("[x] Elderly care"));
+    // 8 = none of these.
+    keys(app, "8");
+    let text = screen_text(app);
+    assert!(text.contains("[x] None of these"), "{text}");
+    assert!(text.contains("[ ] Elderly care"), "{text}");
+    assert!(text.contains("[ ] Health care"), "{text}");
+    keys(app, "2");
+    let text = screen_text(app);
+    assert!(text.contains("[ ] None of these"), "{text}");
+    assert!(text.contains("[x] Childcare"), "{text}");
+}
+
+#[test]
+fn ctrl_g_checks_the_answers_and_right_returns_to_where_you_were() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
+    answer_until(app, "env_cleaning", &[]);
+    // The check screen from the middle, on the question in hand.
+    ctrl(app, 'g');
+    assert!(in_review(app));
+    keys(app, "g\n");
+    assert_eq!(current_question(app).as_deref(), Some("intro_note"));
+    press(app, KeyCode::Esc);
+    open_interview(app);
+    // Back to gender by the check screen, change it, and on.
+    ctrl(app, 'g');
+    keys(app, "g");
+    press(app, KeyCode::Down);
+    press(app, KeyCode::Down);
+    keys(app, "\n2\n");
+    assert!(in_review(app));
+    assert_eq!(saved(&app.store, id, "gender"), Some(choice("female")));
+    press(app, KeyCode::Left);
+    assert_eq!(current_question(app).as_deref(), Some("gender"));
+    // → goes straight to the first unanswered question.
+    press(app, KeyCode::Right);
+    assert_eq!(current_question(app).as_deref(), Some("env_cleaning"));
+    // From a typed question too, when nothing was typed.
+    while current_question(app).as_deref() != Some("household_size") {
+        press(app, KeyCode::Left);
+    }
+    press(app, KeyCode::Right);
+    assert_eq!(current_question(app).as_deref(), Some("env_cleaning"));
 }
 
 #[test]
@@ -342,10 +678,20 @@ fn end_early_with_refusal() {
             ..
         }
     ));
-    // Esc cancels, e again, 3 = refusal.
+    // Esc cancels; e again: Enter alone chooses nothing; 3 = refusal, Enter.
     press(app, KeyCode::Esc);
     assert_eq!(current_question(app).as_deref(), Some("gender"));
-    keys(app, "e3");
+    keys(app, "e\n");
+    assert!(screen_text(app).contains("! Choose first: 1–3"));
+    keys(app, "3");
+    assert!(matches!(
+        app.view,
+        View::Interview {
+            end_early: Some(_),
+            ..
+        }
+    ));
+    keys(app, "\n");
     assert!(matches!(app.view, View::List));
     assert!(screen_text(app).contains("Interview ended early"));
     let record = app.store.interview(id).unwrap().unwrap();
@@ -689,8 +1035,7 @@ fn the_day_summary_exports_a_signed_batch_after_asking_the_password() {
     let app = &mut f.app;
     // One refusal at the door makes something to export.
     open_interview(app);
-    keys(app, "\ny\n");
-    keys(app, "e3");
+    keys(app, "\nn\n\n");
     // Without a key the summary says how to make one.
     keys(app, "sx");
     assert!(
@@ -717,9 +1062,22 @@ fn the_day_summary_exports_a_signed_batch_after_asking_the_password() {
     assert!(!text.contains("s3cret"), "the password never shows");
     let files: Vec<_> = std::fs::read_dir(data_dir.join("outbox"))
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().path())
         .collect();
     assert_eq!(files.len(), 2, "{files:?}");
+    // The consent "no" leaves as a refusal, not a completed interview.
+    let batch = files
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .unwrap();
+    let interview: serde_json::Value = std::fs::read_to_string(batch)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["kind"] == "interview")
+        .expect("an interview line");
+    assert_eq!(interview["status"], "broken_off");
+    assert_eq!(interview["disposition"], "refusal");
     assert_eq!(app.store.status().unwrap().pending_export, 0);
     // Again: nothing new.
     keys(app, "x");

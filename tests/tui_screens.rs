@@ -273,6 +273,65 @@ fn rating_0_10_screen(ui: Lang) {
 }
 per_lang!(rating_0_10_screen: q_rating_0_10_en, q_rating_0_10_zh);
 
+fn rating_0_10_pending_screen(ui: Lang) {
+    let mut f = fixture(ui);
+    start_first_interview(&mut f.app);
+    answer_until(&mut f.app, "overall_satisfaction", &[]);
+    // 1 may become 10: it waits, and says so.
+    keys(&mut f.app, "1");
+    let text = screen_text(&mut f.app);
+    assert!(!text.contains("(•)"), "nothing chosen yet:\n{text}");
+    snap(&mut f.app, "q_rating_0_10_pending", ui);
+}
+per_lang!(rating_0_10_pending_screen: q_rating_0_10_pending_en, q_rating_0_10_pending_zh);
+
+/// The 12-category list with "other" and the special responses: every row
+/// in view at 80×24, the special responses included.
+fn long_list_screen(ui: Lang) {
+    let mut f = fixture(ui);
+    start_first_interview(&mut f.app);
+    answer_until(
+        &mut f.app,
+        "complaint_category",
+        &[("has_complaint", "y\n")],
+    );
+    let text = screen_text(&mut f.app);
+    let refused = match ui {
+        Lang::En => "r ( ) Refused",
+        Lang::Zh => "r ( ) 拒绝回答",
+    };
+    assert!(text.contains(refused), "{text}");
+    assert!(text.contains(" 13 ( ) "), "{text}");
+    snap(&mut f.app, "q_long_list", ui);
+}
+per_lang!(long_list_screen: q_long_list_en, q_long_list_zh);
+
+/// The progress count sits beside its bar at any width, never inside it.
+fn gauge_count_apart(ui: Lang) {
+    let mut f = fixture(ui);
+    start_first_interview(&mut f.app);
+    answer_until(&mut f.app, "env_cleaning", &[]);
+    for width in [80, 100, 120] {
+        let text = text_of(draw(&mut f.app, width, 30).backend().buffer());
+        let line = text.lines().nth(1).unwrap().trim_end();
+        let (bar, count) = line.rsplit_once(' ').unwrap();
+        assert!(count.contains('/'), "{line:?}");
+        assert!(
+            bar.ends_with('█') || bar.ends_with('░'),
+            "at {width} columns the count is not beside the bar: {line:?}"
+        );
+    }
+}
+per_lang!(gauge_count_apart: gauge_count_apart_en, gauge_count_apart_zh);
+
+fn consent_no_confirm_screen(ui: Lang) {
+    let mut f = fixture(ui);
+    start_first_interview(&mut f.app);
+    keys(&mut f.app, "\nn\n");
+    snap(&mut f.app, "q_consent_no_ends", ui);
+}
+per_lang!(consent_no_confirm_screen: q_consent_no_ends_en, q_consent_no_ends_zh);
+
 fn multiple_choice_screen(ui: Lang) {
     let mut f = fixture(ui);
     start_first_interview(&mut f.app);
@@ -360,10 +419,12 @@ fn end_early_screen(ui: Lang) {
     assert!(matches!(
         f.app.view,
         View::Interview {
-            end_early: Some(0),
+            end_early: Some(_),
             ..
         }
     ));
+    // 3 chooses a refusal, shown; Enter would confirm it.
+    keys(&mut f.app, "3");
     snap(&mut f.app, "end_early", ui);
 }
 per_lang!(end_early_screen: end_early_en, end_early_zh);
@@ -437,8 +498,8 @@ fn review_unanswered_screen(ui: Lang) {
     review_change_complaint_to_yes(&mut f.app);
     let text = screen_text(&mut f.app);
     let msg = match ui {
-        Lang::En => "Cannot finish yet: 3 × An answer is required",
-        Lang::Zh => "还不能结束： 3 × 此题必答",
+        Lang::En => "Cannot finish yet: 3 required questions not answered",
+        Lang::Zh => "还不能结束：3 道必答题未回答",
     };
     assert!(text.contains(msg), "{text}");
     // The end of the list, where the unanswered ones are marked.

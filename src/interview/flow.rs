@@ -15,6 +15,7 @@ use chrono::{DateTime, Local, NaiveDate, Utc};
 use super::answer::{Answer, AnswerValue, SpecialResponse};
 use super::messages::Message;
 use super::paradata::{EventKind, ParadataEvent};
+use crate::assignment::Disposition;
 use crate::expr::{Env, Value};
 use crate::questionnaire::{
     Choice, LocalText, OTHER_CHOICE, QuestionIdx, QuestionKind, Questionnaire, RepeatCount,
@@ -80,6 +81,13 @@ pub enum AnswerChange {
 pub struct Problem {
     pub slot: Slot,
     pub message: String,
+}
+
+/// An answer that ends the interview (the question's `ends_interview`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ending {
+    pub slot: Slot,
+    pub outcome: Disposition,
 }
 
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -200,14 +208,50 @@ impl<'q> Interview<'q> {
     /// Moves forward, skipping what is not relevant. Refused while the
     /// current question is required and unanswered; `Ok(None)` means the end.
     pub fn advance(&mut self) -> Result<Option<Step>, AnswerError> {
-        if let Some(Step::Question(slot)) = self.position
-            && self.q.questions[slot.question].required
-            && !self.answers.contains_key(&slot)
-        {
-            return Err(self.error(Message::Required));
-        }
+        self.may_leave_forward()?;
         // Passing an "add another?" prompt without answering means "no more".
         self.position = self.visible_after(self.position);
+        self.shown();
+        Ok(self.position)
+    }
+
+    /// Whether the surveyor may move forward from where they stand: not
+    /// past a required question without an answer, nor past an answer that
+    /// ends the interview.
+    fn may_leave_forward(&self) -> Result<(), AnswerError> {
+        if let Some(Step::Question(slot)) = self.position {
+            if self.q.questions[slot.question].required && !self.answers.contains_key(&slot) {
+                return Err(self.error(Message::Required));
+            }
+            if self
+                .answers
+                .get(&slot)
+                .is_some_and(|a| self.ending_for(slot, a).is_some())
+            {
+                return Err(self.error(Message::EndsInterview));
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves forward to the first question without an answer (or an "add
+    /// another?" prompt, or the end): back to where the surveyor was after
+    /// going back to change something. Refused where `advance` is.
+    pub fn skip_forward(&mut self) -> Result<Option<Step>, AnswerError> {
+        self.may_leave_forward()?;
+        let mut step = self.visible_after(self.position);
+        while let Some(Step::Question(slot)) = step {
+            let q = &self.q.questions[slot.question];
+            let passable = match self.answers.get(&slot) {
+                Some(a) => self.ending_for(slot, a).is_none(),
+                None => !q.kind.is_answerable(),
+            };
+            if !passable {
+                break;
+            }
+            step = self.visible_after(step);
+        }
+        self.position = step;
         self.shown();
         Ok(self.position)
     }
@@ -647,8 +691,28 @@ impl<'q> Interview<'q> {
         out
     }
 
+    /// Whether the interview can be finished as complete: no problems, and
+    /// no answer that ends it early.
     pub fn can_finish(&self) -> bool {
-        self.problems().is_empty()
+        self.problems().is_empty() && self.ending().is_none()
+    }
+
+    /// The outcome `answer` to `slot` would end the interview with, if any.
+    pub fn ending_for(&self, slot: Slot, answer: &Answer) -> Option<Disposition> {
+        self.q.questions[slot.question]
+            .ends_interview
+            .as_ref()
+            .filter(|e| e.ends_on(answer))
+            .map(|e| e.outcome)
+    }
+
+    /// The first relevant answer that ends the interview: the interview is
+    /// over there, with that outcome, whatever else was answered.
+    pub fn ending(&self) -> Option<Ending> {
+        self.relevant_slots().into_iter().find_map(|slot| {
+            let outcome = self.ending_for(slot, self.answers.get(&slot)?)?;
+            Some(Ending { slot, outcome })
+        })
     }
 
     /// The answers that make up the finished interview: those of relevant

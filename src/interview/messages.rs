@@ -13,6 +13,7 @@ pub enum Message<'a> {
     NotRelevant,
     ConstraintFailed,
     NotANumber,
+    EndsInterview,
 }
 
 impl Message<'_> {
@@ -87,6 +88,13 @@ impl Message<'_> {
                     "答案不符合要求".into()
                 } else {
                     "This answer is not allowed".into()
+                }
+            }
+            Message::EndsInterview => {
+                if zh {
+                    "此回答结束访问，不能继续往下".into()
+                } else {
+                    "This answer ends the interview: there is nothing after it".into()
                 }
             }
             Message::NotANumber => {

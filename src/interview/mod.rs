@@ -8,6 +8,7 @@ pub mod paradata;
 
 pub use answer::{Answer, AnswerValue, SpecialResponse};
 pub use flow::{
-    AnswerChange, AnswerError, Clock, Interview, Problem, Progress, Slot, Step, display_value,
+    AnswerChange, AnswerError, Clock, Ending, Interview, Problem, Progress, Slot, Step,
+    display_value,
 };
 pub use paradata::{EventKind, ParadataEvent};

@@ -699,6 +699,10 @@ impl Loader<'_> {
             Some(d) => self.default_value(d, &kind),
             None => None,
         };
+        let ends_interview = r
+            .ends_interview
+            .as_ref()
+            .and_then(|e| self.ends_interview(e, &kind, type_name));
         Question {
             id,
             section,
@@ -711,7 +715,94 @@ impl Loader<'_> {
             constraint_message,
             default,
             allow_special: r.allow_special.unwrap_or(true),
+            ends_interview,
         }
+    }
+
+    /// `ends_interview`: on yes/no and choice questions, with answer values
+    /// the question can take and an interview-ending outcome.
+    fn ends_interview(
+        &mut self,
+        raw: &Spanned<RawEndsInterview>,
+        kind: &QuestionKind,
+        type_name: &str,
+    ) -> Option<EndsInterview> {
+        let r = raw.get_ref();
+        let allowed: Vec<String> = match kind {
+            QuestionKind::YesNo => vec!["yes".into(), "no".into()],
+            QuestionKind::SingleChoice(spec) | QuestionKind::MultipleChoice(spec) => {
+                spec.choices.iter().map(|c| c.value.clone()).collect()
+            }
+            _ => {
+                // An unknown type is reported already.
+                if QuestionKind::TYPE_NAMES.contains(&type_name) {
+                    self.problem(
+                        raw.span(),
+                        format!(
+                            "'ends_interview' applies only to yes_no, single_choice and multiple_choice, not to {type_name}"
+                        ),
+                    );
+                }
+                return None;
+            }
+        };
+        let when: Vec<String> = match r.when.get_ref() {
+            toml::Value::String(s) => vec![s.clone()],
+            toml::Value::Array(items) if !items.is_empty() => {
+                let texts: Option<Vec<String>> = items
+                    .iter()
+                    .map(|i| i.as_str().map(str::to_string))
+                    .collect();
+                match texts {
+                    Some(t) => t,
+                    None => {
+                        self.problem(
+                            r.when.span(),
+                            "'when' must be an answer value or a list of answer values (text)",
+                        );
+                        return None;
+                    }
+                }
+            }
+            _ => {
+                self.problem(
+                    r.when.span(),
+                    "'when' must be an answer value or a list of answer values (text)",
+                );
+                return None;
+            }
+        };
+        let mut ok = true;
+        for w in &when {
+            if !allowed.contains(w) {
+                ok = false;
+                self.problem(
+                    r.when.span(),
+                    format!(
+                        "'{w}' is not an answer of this question (expected one of {})",
+                        allowed.join(", ")
+                    ),
+                );
+            }
+        }
+        let outcome = EndsInterview::OUTCOMES
+            .into_iter()
+            .find(|d| d.code() == r.outcome.get_ref());
+        if outcome.is_none() {
+            ok = false;
+            self.problem(
+                r.outcome.span(),
+                format!(
+                    "unknown outcome '{}' (expected refusal or break_off)",
+                    r.outcome.get_ref()
+                ),
+            );
+        }
+        Some(EndsInterview {
+            when,
+            outcome: outcome?,
+        })
+        .filter(|_| ok)
     }
 
     fn choice_spec(

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::assignment::Disposition;
 use crate::expr::Expr;
 use crate::interview::{AnswerValue, SpecialResponse};
 
@@ -136,6 +137,40 @@ pub struct Question {
     pub constraint_message: Option<LocalText>,
     pub default: Option<AnswerValue>,
     pub allow_special: bool,
+    /// Answers that end the interview here, and with which outcome.
+    pub ends_interview: Option<EndsInterview>,
+}
+
+/// "This answer ends the interview": consent refused, not eligible.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndsInterview {
+    /// Answer values that end it (`yes`/`no` for yes/no; choice values).
+    /// A multiple-choice answer ends it when any of them is ticked.
+    pub when: Vec<String>,
+    /// An interview-ending disposition: refusal or break-off.
+    pub outcome: Disposition,
+}
+
+impl EndsInterview {
+    /// The outcomes a questionnaire may end an interview with.
+    pub const OUTCOMES: [Disposition; 2] = [Disposition::Refusal, Disposition::BreakOff];
+
+    /// Whether `answer` ends the interview. Special responses never do.
+    pub fn ends_on(&self, answer: &crate::interview::Answer) -> bool {
+        use crate::interview::Answer;
+        let Answer::Value(v) = answer else {
+            return false;
+        };
+        match v {
+            AnswerValue::Choice { value, .. } => self.when.contains(value),
+            AnswerValue::Choices { values, .. } => values.iter().any(|v| self.when.contains(v)),
+            AnswerValue::YesNo { value } => self
+                .when
+                .iter()
+                .any(|w| w == if *value { "yes" } else { "no" }),
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

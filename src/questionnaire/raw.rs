@@ -95,6 +95,8 @@ pub struct RawQuestion {
     pub default: Option<Spanned<toml::Value>>,
     /// Overrides the questionnaire's `special_responses` for this question.
     pub allow_special: Option<bool>,
+    /// Ends the interview with an outcome when the answer is one of `when`.
+    pub ends_interview: Option<Spanned<RawEndsInterview>>,
 
     // choice questions
     pub choices: Option<Spanned<String>>,
@@ -122,6 +124,15 @@ pub struct RawQuestion {
 
     // calculate
     pub calculation: Option<Spanned<String>>,
+}
+
+/// `ends_interview = { when = "no", outcome = "refusal" }`: `when` is one
+/// answer value or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEndsInterview {
+    pub when: Spanned<toml::Value>,
+    pub outcome: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -16,7 +16,7 @@ use super::screens::help::{draw_footer, draw_help};
 use super::screens::interview::{InterviewOutcome, InterviewScreen};
 use super::screens::list::{ListEntry, ListOutcome, ListScreen};
 use super::screens::resident::{ResidentOutcome, ResidentScreen};
-use super::screens::review::{ReviewOutcome, ReviewState};
+use super::screens::review::{ReviewOutcome, ReviewState, finish_blocker};
 use super::screens::summary::{self, ExportPrompt, SummaryData};
 use super::theme::Theme;
 use super::widgets::popup;
@@ -31,14 +31,24 @@ pub const EARLY_ENDS: [Disposition; 3] = [
     Disposition::Refusal,
 ];
 
+/// The "end early" dialog: a digit (or Space on the cursor) chooses the
+/// outcome, Enter confirms it, Esc cancels. The cursor chooses nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EndEarly {
+    pub cursor: Option<usize>,
+    pub chosen: Option<usize>,
+    /// Enter was pressed with nothing chosen.
+    pub unchosen: bool,
+}
+
 pub enum View {
     List,
     Resident(Box<ResidentScreen>),
     Interview {
         screen: Box<InterviewScreen>,
         review: Option<ReviewState>,
-        /// The "end early" dialog, with its highlighted choice.
-        end_early: Option<usize>,
+        /// The "end early" dialog, when open.
+        end_early: Option<EndEarly>,
     },
     Summary {
         data: SummaryData,
@@ -263,11 +273,11 @@ impl App {
         &mut self,
         mut screen: Box<InterviewScreen>,
         review: Option<ReviewState>,
-        end_early: Option<usize>,
+        end_early: Option<EndEarly>,
         key: KeyEvent,
     ) -> View {
-        if let Some(choice) = end_early {
-            return self.end_early_key(screen, review, choice, key);
+        if let Some(dialog) = end_early {
+            return self.end_early_key(screen, review, dialog, key);
         }
         if let Some(mut rv) = review {
             return match rv.handle_key(key, &screen.flow) {
@@ -286,8 +296,12 @@ impl App {
                     }
                 }
                 ReviewOutcome::Back => {
-                    let mut sink = StoreSink::new(&self.store, screen.interview_id, self.ui);
-                    screen.go_back(&mut sink);
+                    // From the end: the last question; from the middle (^G):
+                    // the question the surveyor came from.
+                    if screen.flow.current().is_none() {
+                        let mut sink = StoreSink::new(&self.store, screen.interview_id, self.ui);
+                        screen.go_back(&mut sink);
+                    }
                     View::Interview {
                         screen,
                         review: None,
@@ -298,16 +312,11 @@ impl App {
                 ReviewOutcome::EndEarly => View::Interview {
                     screen,
                     review: Some(rv),
-                    end_early: Some(0),
+                    end_early: Some(EndEarly::default()),
                 },
                 ReviewOutcome::Finish => {
-                    if !screen.flow.can_finish() {
-                        rv.message = Some(format!(
-                            "{} {} × {}",
-                            self.ui.s().cannot_finish,
-                            screen.flow.problems().len(),
-                            screen.flow.problems()[0].message
-                        ));
+                    if let Some(why) = finish_blocker(&screen.flow, self.ui) {
+                        rv.message = Some(why);
                         return View::Interview {
                             screen,
                             review: Some(rv),
@@ -345,8 +354,15 @@ impl App {
                 end_early: None,
             },
             InterviewOutcome::Review => {
+                // On the question the surveyor stands on (^G), else where
+                // the review was left.
+                let selected = screen
+                    .flow
+                    .current_slot()
+                    .and_then(|slot| screen.flow.relevant_slots().iter().position(|s| *s == slot))
+                    .unwrap_or(screen.review_selected);
                 let review = ReviewState {
-                    selected: screen.review_selected,
+                    selected,
                     message: None,
                 };
                 View::Interview {
@@ -359,19 +375,21 @@ impl App {
             InterviewOutcome::EndEarly => View::Interview {
                 screen,
                 review: None,
-                end_early: Some(0),
+                end_early: Some(EndEarly::default()),
             },
+            InterviewOutcome::End(outcome) => self.end_interview(screen, None, outcome),
         }
     }
 
     fn end_early_key(
         &mut self,
-        mut screen: Box<InterviewScreen>,
+        screen: Box<InterviewScreen>,
         review: Option<ReviewState>,
-        choice: usize,
+        mut dialog: EndEarly,
         key: KeyEvent,
     ) -> View {
-        let pick = match key.code {
+        let last = EARLY_ENDS.len() - 1;
+        match key.code {
             KeyCode::Esc => {
                 return View::Interview {
                     screen,
@@ -380,33 +398,48 @@ impl App {
                 };
             }
             KeyCode::Up | KeyCode::Char('k') => {
-                return View::Interview {
-                    screen,
-                    review,
-                    end_early: Some(choice.saturating_sub(1)),
-                };
+                dialog.cursor = Some(dialog.cursor.map_or(0, |c| c.saturating_sub(1)));
             }
             KeyCode::Down | KeyCode::Char('j') => {
-                return View::Interview {
-                    screen,
-                    review,
-                    end_early: Some((choice + 1).min(EARLY_ENDS.len() - 1)),
-                };
+                dialog.cursor = Some(dialog.cursor.map_or(0, |c| (c + 1).min(last)));
             }
-            KeyCode::Char(c @ '1'..='3') => c as usize - '1' as usize,
-            KeyCode::Enter => choice,
-            _ => {
-                return View::Interview {
-                    screen,
-                    review,
-                    end_early: Some(choice),
-                };
+            KeyCode::Char(c @ '1'..='3') => {
+                let i = c as usize - '1' as usize;
+                dialog.chosen = Some(i);
+                dialog.cursor = Some(i);
+                dialog.unchosen = false;
             }
-        };
-        match data::finish_interview(&self.store, &mut screen, EARLY_ENDS[pick], self.ui) {
+            KeyCode::Char(' ') if dialog.cursor.is_some() => {
+                dialog.chosen = dialog.cursor;
+                dialog.unchosen = false;
+            }
+            KeyCode::Enter => match dialog.chosen {
+                Some(i) => return self.end_interview(screen, review, EARLY_ENDS[i]),
+                None => dialog.unchosen = true,
+            },
+            _ => {}
+        }
+        View::Interview {
+            screen,
+            review,
+            end_early: Some(dialog),
+        }
+    }
+
+    /// Ends the interview with an outcome other than complete: the end-early
+    /// dialog and an answer that ends the interview both come here.
+    fn end_interview(
+        &mut self,
+        mut screen: Box<InterviewScreen>,
+        review: Option<ReviewState>,
+        outcome: Disposition,
+    ) -> View {
+        match data::finish_interview(&self.store, &mut screen, outcome, self.ui) {
             Ok(()) => {
                 self.refresh_entry(&screen.resident_id);
-                self.flash = Some((false, self.ui.s().ended_early.to_string()));
+                let sep = self.ui.pick("：", ": ");
+                let label = outcome.label(self.ui.code());
+                self.flash = Some((false, format!("{}{sep}{label}", self.ui.s().ended_early)));
                 View::List
             }
             Err(e) => {
@@ -530,8 +563,8 @@ impl App {
                     }
                     None => screen.draw(frame, main, theme, ui),
                 }
-                if let Some(choice) = end_early {
-                    draw_end_early(frame, main, theme, ui, *choice);
+                if let Some(dialog) = end_early {
+                    draw_end_early(frame, main, theme, ui, dialog);
                 }
             }
             View::Summary { data, prompt } => {
@@ -564,31 +597,43 @@ impl App {
     }
 }
 
-fn draw_end_early(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, choice: usize) {
+fn draw_end_early(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, dialog: &EndEarly) {
     let popup = popup::centered(area, 50, EARLY_ENDS.len() as u16 + 4);
     popup::clear(frame, popup);
     let mut lines: Vec<Line> = EARLY_ENDS
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let style = if i == choice {
+            let chosen = dialog.chosen == Some(i);
+            let style = if dialog.cursor == Some(i) {
                 theme.selected()
+            } else if chosen {
+                theme.chosen()
             } else {
                 theme.text()
             };
+            let mark = if chosen { "(•)" } else { "( )" };
             Line::from(vec![
                 Span::styled(format!("{:>2} ", i + 1), theme.secondary()),
-                Span::styled(d.label(ui.code()), style),
+                Span::styled(format!("{mark} {}", d.label(ui.code())), style),
             ])
         })
         .collect();
-    lines.push(Line::from(Span::styled(
-        match ui {
-            Lang::Zh => "Enter 确认  Esc 取消",
-            Lang::En => "Enter confirm  Esc cancel",
-        },
-        theme.secondary(),
-    )));
+    lines.push(Line::default());
+    lines.push(if dialog.unchosen {
+        Line::from(Span::styled(
+            ui.pick("! 请先按 1–3 选择", "! Choose first: 1–3"),
+            theme.error(),
+        ))
+    } else {
+        Line::from(Span::styled(
+            ui.pick(
+                "1–3 选择  Enter 确认  Esc 取消",
+                "1–3 choose  Enter confirm  Esc cancel",
+            ),
+            theme.secondary(),
+        ))
+    });
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::default()

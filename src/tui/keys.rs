@@ -80,58 +80,190 @@ const RESIDENT: &[Binding] = &[
     HELP,
 ];
 
-/// The special-response keys, named so that the footer can leave them out
-/// on a question that does not accept that response.
-pub const DONT_KNOW_KEYS: &str = "d ^D";
-pub const REFUSED_KEYS: &str = "r ^R";
+/// Keys of the interview that the footer shows only on some questions.
+pub const PICK_KEYS: &str = "1-9";
+pub const VALUE_KEYS: &str = "0-9";
+pub const YES_NO_KEYS: &str = "y n";
+pub const TICK_KEYS: &str = "Space";
+pub const BACK_KEYS: &str = "←";
+/// The special responses on an option list, and anywhere by Ctrl chord.
+pub const SPECIAL_KEYS: &str = "d r";
+pub const SPECIAL_CHORDS: &str = "^D ^R";
+pub const END_KEYS: &str = "e";
+pub const END_CHORD: &str = "^E";
+pub const HELP_KEYS: &str = "?";
 
+/// What the question on screen takes, which decides the keys its footer
+/// shows: only keys that work there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerKeys {
+    /// Single choice: digits pick.
+    Choice,
+    /// Multiple choice: digits and Space tick.
+    Multiple,
+    YesNo,
+    /// Ratings: digits are the value.
+    Rating,
+    /// Number, text, date and time: letters are text, so Ctrl chords.
+    Typed,
+    /// Notes and the end of the questions.
+    Note,
+}
+
+impl AnswerKeys {
+    pub const ALL: [AnswerKeys; 6] = [
+        AnswerKeys::Choice,
+        AnswerKeys::Multiple,
+        AnswerKeys::YesNo,
+        AnswerKeys::Rating,
+        AnswerKeys::Typed,
+        AnswerKeys::Note,
+    ];
+
+    /// The interview's footer keys that do nothing on this kind of question.
+    pub fn hidden(self) -> &'static [&'static str] {
+        use AnswerKeys::*;
+        match self {
+            Choice => &[
+                VALUE_KEYS,
+                YES_NO_KEYS,
+                TICK_KEYS,
+                BACK_KEYS,
+                SPECIAL_CHORDS,
+                END_CHORD,
+            ],
+            Multiple => &[
+                PICK_KEYS,
+                VALUE_KEYS,
+                YES_NO_KEYS,
+                BACK_KEYS,
+                SPECIAL_CHORDS,
+                END_CHORD,
+            ],
+            YesNo => &[
+                PICK_KEYS,
+                VALUE_KEYS,
+                TICK_KEYS,
+                BACK_KEYS,
+                SPECIAL_CHORDS,
+                END_CHORD,
+            ],
+            Rating => &[
+                PICK_KEYS,
+                YES_NO_KEYS,
+                TICK_KEYS,
+                BACK_KEYS,
+                SPECIAL_CHORDS,
+                END_CHORD,
+            ],
+            Typed => &[
+                PICK_KEYS,
+                VALUE_KEYS,
+                YES_NO_KEYS,
+                TICK_KEYS,
+                SPECIAL_KEYS,
+                END_KEYS,
+                HELP_KEYS,
+            ],
+            Note => &[
+                PICK_KEYS,
+                VALUE_KEYS,
+                YES_NO_KEYS,
+                TICK_KEYS,
+                SPECIAL_KEYS,
+                SPECIAL_CHORDS,
+                END_CHORD,
+            ],
+        }
+    }
+}
+
+/// One rule everywhere: a key chooses (and the screen shows the choice),
+/// Enter confirms; the cursor of ↑↓ is never a choice.
 const INTERVIEW: &[Binding] = &[
     (
-        "1-9",
-        "pick option (rating: its value; 10+: two digits quickly)",
-        "选择选项（评分题：分值；快速输入两位数选 10 及以上）",
+        PICK_KEYS,
+        "choose an option by its number (10 and up: both digits)",
+        "按编号选择选项（10 及以上输入两位数）",
         Some(("pick", "选择")),
     ),
-    ("↑↓ j k", "move between options", "在选项间移动", None),
     (
-        "Space",
-        "tick/untick (multiple choice)",
-        "勾选/取消（多选题）",
+        VALUE_KEYS,
+        "rating: type the value (a 1 that may become 10 waits)",
+        "评分：输入分值（可能是 10 的 1 会等下一位）",
+        Some(("value", "分值")),
+    ),
+    (
+        YES_NO_KEYS,
+        "yes / no",
+        "是 / 否",
+        Some(("yes/no", "是/否")),
+    ),
+    (
+        TICK_KEYS,
+        "choose (tick/untick) the option under the cursor",
+        "选中（勾选/取消）光标所在选项",
+        Some(("tick", "勾选")),
+    ),
+    (
+        "↑↓ j k",
+        "move the cursor (it chooses nothing)",
+        "移动光标（光标不算选择）",
         None,
     ),
     (
         "Enter",
-        "confirm and next",
-        "确认并下一题",
+        "confirm the choice and go on",
+        "确认所选并下一题",
         Some(("next", "下一题")),
     ),
     (
-        "← PgUp",
-        "previous question",
-        "上一题",
+        BACK_KEYS,
+        "previous question (PgUp too)",
+        "上一题（也可按 PgUp）",
         Some(("back", "上一题")),
     ),
-    ("PgDn", "next without answering", "不作答下一题", None),
     (
-        DONT_KNOW_KEYS,
-        "don't know",
-        "不知道",
-        Some(("don't know", "不知道")),
+        "→ PgDn",
+        "→ on to the first unanswered; PgDn next, unanswered",
+        "→ 前进到第一道未答题；PgDn 不作答下一题",
+        None,
     ),
     (
-        REFUSED_KEYS,
-        "refused",
-        "拒绝回答",
-        Some(("refused", "拒答")),
+        SPECIAL_KEYS,
+        "choose don't know (d) or refused (r)",
+        "选择“不知道”(d) 或“拒绝回答”(r)",
+        Some(("don't know/refused", "不知道/拒答")),
     ),
-    ("y n", "yes / no", "是 / 否", None),
-    ("^N", "note on this question", "本题备注", None),
-    ("^L", "questionnaire language", "切换问卷语言", None),
     (
-        "e ^E",
+        SPECIAL_CHORDS,
+        "the same on every question, typed ones too",
+        "同上，任何题型都可用（含输入题）",
+        Some(("don't know/refused", "不知道/拒答")),
+    ),
+    (
+        "^G",
+        "check the answers: jump to any question",
+        "检查答案：可跳到任一题",
+        Some(("check", "检查")),
+    ),
+    (
+        "^N ^L",
+        "note on this question; questionnaire language",
+        "本题备注；切换问卷语言",
+        None,
+    ),
+    (
+        END_KEYS,
         "end early (refusal, break-off)",
         "提前结束（拒访、中途退出）",
-        None,
+        Some(("end", "结束")),
+    ),
+    (
+        END_CHORD,
+        "end early, on every question",
+        "提前结束，任何题型都可用",
+        Some(("end", "结束")),
     ),
     ("Alt+Enter ^J", "new line in long text", "长文本换行", None),
     (
@@ -146,10 +278,10 @@ const INTERVIEW: &[Binding] = &[
 const REVIEW: &[Binding] = &[
     ("↑↓ j k", "move", "移动", None),
     (
-        "Enter",
-        "change this answer",
-        "修改此题",
-        Some(("change", "修改")),
+        "Enter →",
+        "go to this question (confirming comes back here)",
+        "跳到此题修改（确认后回到这里）",
+        Some(("go to", "跳到此题")),
     ),
     (
         "u",
@@ -163,7 +295,12 @@ const REVIEW: &[Binding] = &[
         "结束访问",
         Some(("finish", "结束访问")),
     ),
-    ("←", "back to the questions", "返回问题", None),
+    (
+        "←",
+        "back to the question you came from",
+        "返回原来所在的问题",
+        Some(("back", "返回")),
+    ),
     ("e", "end early", "提前结束", None),
     (
         "Esc",
@@ -355,10 +492,18 @@ mod tests {
             Screen::ReviewDecision,
         ] {
             for lang in [Lang::En, Lang::Zh] {
-                let footer: usize = footer(screen, lang, &[])
-                    .map(|(k, d)| Line::from(format!("{k} {d} ")).width())
-                    .sum();
-                assert!(footer <= 80, "{screen:?} {lang:?}: {footer}");
+                // The interview's footer depends on the question type.
+                let hidden: Vec<&[&str]> = if screen == Screen::Interview {
+                    AnswerKeys::ALL.iter().map(|k| k.hidden()).collect()
+                } else {
+                    vec![&[]]
+                };
+                for hidden in hidden {
+                    let footer: usize = footer(screen, lang, hidden)
+                        .map(|(k, d)| Line::from(format!("{k} {d} ")).width())
+                        .sum();
+                    assert!(footer <= 80, "{screen:?} {lang:?} {hidden:?}: {footer}");
+                }
                 let rows: Vec<_> = described(screen, lang).collect();
                 assert!(rows.len() + 4 <= 22, "{screen:?}: {} rows", rows.len());
                 for (k, d) in rows {

@@ -11,12 +11,13 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use crate::assignment::Disposition;
 use crate::interview::{Answer, AnswerValue, Interview, Slot, SpecialResponse, Step};
 use crate::questionnaire::{Choice, OTHER_CHOICE, QuestionKind};
 use crate::tui::i18n::Lang;
-use crate::tui::keys::{DONT_KNOW_KEYS, REFUSED_KEYS};
+use crate::tui::keys::{AnswerKeys, SPECIAL_CHORDS, SPECIAL_KEYS};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text_field::{Edit, EntryKind, TextField, parse_date, parse_time};
 
@@ -44,6 +45,9 @@ pub enum InterviewOutcome {
     Pause,
     /// End early: ask which disposition.
     EndEarly,
+    /// A confirmed answer ended the interview (the question's
+    /// `ends_interview`): it is saved; end it with this outcome.
+    End(Disposition),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,8 +78,11 @@ pub struct InterviewScreen {
     pub resident_label: String,
     started: Instant,
     started_at: DateTime<Utc>,
-    highlight: usize,
-    /// Values chosen but not yet confirmed (single choice: at most one).
+    /// The cursor on the option list. Only a cursor: it chooses nothing,
+    /// and an unanswered question starts without one.
+    highlight: Option<usize>,
+    /// Values chosen (by a digit, y/n or Space) but not yet confirmed
+    /// (single choice: at most one). Enter confirms exactly these.
     picked: Vec<String>,
     picked_special: Option<SpecialResponse>,
     field: Option<TextField>,
@@ -87,16 +94,20 @@ pub struct InterviewScreen {
     pub from_review: bool,
     /// Shows this many seconds instead of the running clock (snapshot tests).
     pub frozen_elapsed: Option<u64>,
-    /// The last digit typed on an option list, for two-digit numbers.
-    last_digit: Option<(u32, Instant)>,
+    /// Digits typed that may still grow into a longer option number ("1"
+    /// on a 0–10 scale): shown, and resolved by the next digit or Enter.
+    pending_digits: String,
+    /// The "add another?" choice made, before Enter confirms it.
+    add_choice: Option<bool>,
+    /// The typed answer as loaded, to tell an untouched field from an edit.
+    field_initial: String,
+    /// An answer that ends the interview, waiting for Enter (or Esc).
+    confirm_end: Option<(Slot, Answer, Disposition)>,
     /// The review row last selected, to come back to after a change.
     pub review_selected: usize,
     /// The notes saved on this interview's questions.
     pub notes: std::collections::HashMap<Slot, String>,
 }
-
-/// How soon a second digit must follow the first to make one number.
-const TWO_DIGIT_WINDOW: std::time::Duration = std::time::Duration::from_millis(800);
 
 impl InterviewScreen {
     pub fn new(
@@ -113,7 +124,7 @@ impl InterviewScreen {
             resident_label,
             started: Instant::now(),
             started_at,
-            highlight: 0,
+            highlight: None,
             picked: Vec::new(),
             picked_special: None,
             field: None,
@@ -123,7 +134,10 @@ impl InterviewScreen {
             flash: None,
             from_review: false,
             frozen_elapsed: None,
-            last_digit: None,
+            pending_digits: String::new(),
+            add_choice: None,
+            field_initial: String::new(),
+            confirm_end: None,
             review_selected: 0,
             notes: Default::default(),
         };
@@ -148,21 +162,40 @@ impl InterviewScreen {
         self.flow.current_slot()
     }
 
-    /// Footer keys that do nothing on the current question: a special
-    /// response the question does not accept.
+    /// What the question on screen takes, for the footer and the help.
+    pub fn answer_keys(&self) -> AnswerKeys {
+        let Some(slot) = self.slot() else {
+            return AnswerKeys::Note;
+        };
+        match &self.flow.questionnaire().questions[slot.question].kind {
+            QuestionKind::SingleChoice(_) => AnswerKeys::Choice,
+            QuestionKind::MultipleChoice(_) => AnswerKeys::Multiple,
+            QuestionKind::YesNo => AnswerKeys::YesNo,
+            QuestionKind::Rating { .. } => AnswerKeys::Rating,
+            QuestionKind::Note | QuestionKind::Calculate { .. } => AnswerKeys::Note,
+            _ => AnswerKeys::Typed,
+        }
+    }
+
+    /// Footer keys that do nothing on the current question: those of other
+    /// question types, and the special responses it does not accept.
     pub fn unavailable_keys(&self) -> Vec<&'static str> {
+        // The "ends the interview" question shows its own two keys.
+        if self.confirm_end.is_some() {
+            return crate::tui::keys::bindings(crate::tui::keys::Screen::Interview)
+                .iter()
+                .map(|b| b.0)
+                .collect();
+        }
+        let mut hidden = self.answer_keys().hidden().to_vec();
         let offered = self.slot().map_or(&[][..], |slot| {
             let q = &self.flow.questionnaire().questions[slot.question];
             self.flow.questionnaire().specials_for(q)
         });
-        [
-            (SpecialResponse::DontKnow, DONT_KNOW_KEYS),
-            (SpecialResponse::Refused, REFUSED_KEYS),
-        ]
-        .into_iter()
-        .filter(|(s, _)| !offered.contains(s))
-        .map(|(_, k)| k)
-        .collect()
+        if offered.is_empty() {
+            hidden.extend([SPECIAL_KEYS, SPECIAL_CHORDS]);
+        }
+        hidden
     }
 
     fn entry_kind(kind: &QuestionKind) -> Option<EntryKind> {
@@ -184,13 +217,16 @@ impl InterviewScreen {
 
     /// Resets the editing state from the saved (or default) answer.
     fn load_step(&mut self) {
-        self.last_digit = None;
+        self.pending_digits.clear();
+        self.add_choice = None;
+        self.field_initial.clear();
+        self.confirm_end = None;
         self.picked.clear();
         self.picked_special = None;
         self.field = None;
         self.other = None;
         self.note = None;
-        self.highlight = 0;
+        self.highlight = None;
         self.focus = Focus::Options;
         let Some(slot) = self.slot() else { return };
         let q = &self.flow.questionnaire().questions[slot.question];
@@ -201,6 +237,7 @@ impl InterviewScreen {
                 _ => String::new(),
             };
             self.field = Some(TextField::new(kind, &initial));
+            self.field_initial = initial;
             self.focus = Focus::Field;
         }
         match proposed {
@@ -226,17 +263,32 @@ impl InterviewScreen {
             }
             None => {}
         }
-        // Start the highlight on the current answer.
+        // The cursor starts on the current answer; with none, nowhere.
         let rows = self.option_rows();
-        if let Some(i) = rows.iter().position(|r| match r {
+        self.highlight = rows.iter().position(|r| match r {
             OptionRow::Choice(i) => self
                 .choices()
                 .get(*i)
                 .is_some_and(|c| self.picked.contains(&c.value)),
             OptionRow::Special(s) => self.picked_special == Some(*s),
-        }) {
-            self.highlight = i;
-        }
+        });
+    }
+
+    /// The number typed to choose each option row: a rating's value, a
+    /// list's position.
+    fn number_keys(&self) -> Vec<String> {
+        let rating = self.is_rating();
+        self.choices()
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if rating {
+                    c.value.clone()
+                } else {
+                    (i + 1).to_string()
+                }
+            })
+            .collect()
     }
 
     /// The options shown for the current question: choices, ratings or yes/no.
@@ -312,8 +364,11 @@ impl InterviewScreen {
     // ----- keys -------------------------------------------------------------
 
     pub fn handle_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+        if self.confirm_end.is_some() {
+            return self.confirm_end_key(key, sink);
+        }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        // Keys that work whatever has focus.
+        // Keys that work whatever has focus, on every question type.
         match key.code {
             KeyCode::Esc if self.focus == Focus::Note => {
                 self.note = None;
@@ -328,8 +383,14 @@ impl InterviewScreen {
                 self.save_progress(sink);
                 return InterviewOutcome::Pause;
             }
-            KeyCode::Char('d') if ctrl => return self.special(SpecialResponse::DontKnow, sink),
-            KeyCode::Char('r') if ctrl => return self.special(SpecialResponse::Refused, sink),
+            KeyCode::Char('d') if ctrl => {
+                self.choose_special(SpecialResponse::DontKnow);
+                return InterviewOutcome::Stay;
+            }
+            KeyCode::Char('r') if ctrl => {
+                self.choose_special(SpecialResponse::Refused);
+                return InterviewOutcome::Stay;
+            }
             KeyCode::Char('n') if ctrl => {
                 self.open_note();
                 return InterviewOutcome::Stay;
@@ -341,6 +402,10 @@ impl InterviewScreen {
             KeyCode::Char('e') if ctrl => {
                 self.save_progress(sink);
                 return InterviewOutcome::EndEarly;
+            }
+            KeyCode::Char('g') if ctrl => {
+                self.save_progress(sink);
+                return InterviewOutcome::Review;
             }
             KeyCode::PageUp => return self.back(sink),
             KeyCode::PageDown => return self.forward_without_answer(sink),
@@ -364,6 +429,9 @@ impl InterviewScreen {
     }
 
     pub fn handle_paste(&mut self, text: &str) {
+        if self.confirm_end.is_some() {
+            return;
+        }
         let target = match self.focus {
             Focus::Field => self.field.as_mut(),
             Focus::Other => self.other.as_mut(),
@@ -377,78 +445,84 @@ impl InterviewScreen {
         }
     }
 
+    /// The "this answer ends the interview" question: Enter saves the
+    /// answer and ends the interview, Esc goes back to change it.
+    fn confirm_end_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+        match key.code {
+            KeyCode::Esc => {
+                self.confirm_end = None;
+                InterviewOutcome::Stay
+            }
+            KeyCode::Enter => {
+                let Some((slot, answer, outcome)) = self.confirm_end.take() else {
+                    return InterviewOutcome::Stay;
+                };
+                if self.flow.answer(slot) != Some(&answer) {
+                    if let Err(e) = sink.save_answer(&self.flow, slot, &answer) {
+                        self.flash =
+                            Some(Flash::Error(format!("{} {e}", self.lang().s().save_failed)));
+                        return InterviewOutcome::Stay;
+                    }
+                    // Checked before the question was asked, and saved.
+                    let _ = self.flow.set_answer(slot, answer);
+                }
+                self.save_progress(sink);
+                InterviewOutcome::End(outcome)
+            }
+            _ => InterviewOutcome::Stay,
+        }
+    }
+
     fn options_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
         let rows = self.option_rows();
+        if !matches!(key.code, KeyCode::Char(c) if c.is_ascii_digit())
+            && !matches!(key.code, KeyCode::Enter | KeyCode::Backspace)
+        {
+            self.pending_digits.clear();
+        }
         match key.code {
             KeyCode::Up | KeyCode::Char('k') => {
-                self.highlight = self.highlight.saturating_sub(1);
+                self.highlight = Some(self.highlight.map_or(0, |h| h.saturating_sub(1)));
             }
-            KeyCode::Down | KeyCode::Char('j') if self.highlight + 1 < rows.len() => {
-                self.highlight += 1;
+            KeyCode::Down | KeyCode::Char('j') if !rows.is_empty() => {
+                self.highlight = Some(self.highlight.map_or(0, |h| (h + 1).min(rows.len() - 1)));
             }
             KeyCode::Left | KeyCode::Char('h') => return self.back(sink),
+            KeyCode::Right | KeyCode::Char('l') => return self.skip_forward(sink),
             KeyCode::Char(' ') => {
-                if let Some(row) = rows.get(self.highlight).cloned() {
+                if let Some(row) = self.highlight.and_then(|h| rows.get(h).cloned()) {
                     self.pick(row);
                 }
             }
-            KeyCode::Char(c) if c.is_ascii_digit() => {
-                let choices = self.choices();
-                // A second digit typed quickly after the first makes a
-                // two-digit number ("1", "0" → 10) when that number exists.
-                let digit = c.to_digit(10).unwrap_or(0);
-                let number = match self.last_digit.take() {
-                    Some((prev, at)) if at.elapsed() < TWO_DIGIT_WINDOW => {
-                        let two = prev * 10 + digit;
-                        let exists = if self.is_rating() {
-                            choices.iter().any(|ch| ch.value == two.to_string())
-                        } else {
-                            two >= 1 && (two as usize) <= choices.len()
-                        };
-                        if exists { two } else { digit }
-                    }
-                    _ => digit,
-                };
-                self.last_digit = Some((number, Instant::now()));
-                // Ratings pick by value (0–10 scales too); lists by number.
-                let found = if self.is_rating() {
-                    choices.iter().position(|ch| ch.value == number.to_string())
-                } else {
-                    Some(number as usize)
-                        .filter(|n| *n >= 1 && *n <= choices.len())
-                        .map(|n| n - 1)
-                };
-                if let Some(i) = found {
-                    self.highlight = i;
-                    self.pick(OptionRow::Choice(i));
-                }
+            KeyCode::Backspace => {
+                self.pending_digits.pop();
             }
+            KeyCode::Char(c) if c.is_ascii_digit() => self.digit(c),
             KeyCode::Char('y') if self.is_yes_no() => {
-                self.highlight = 0;
+                self.highlight = Some(0);
                 self.pick(OptionRow::Choice(0));
             }
             KeyCode::Char('n') if self.is_yes_no() => {
-                self.highlight = 1;
+                self.highlight = Some(1);
                 self.pick(OptionRow::Choice(1));
             }
-            KeyCode::Char('d') => return self.special(SpecialResponse::DontKnow, sink),
-            KeyCode::Char('r') => return self.special(SpecialResponse::Refused, sink),
+            KeyCode::Char('d') => self.choose_special(SpecialResponse::DontKnow),
+            KeyCode::Char('r') => self.choose_special(SpecialResponse::Refused),
             KeyCode::Char('e') => {
                 self.save_progress(sink);
                 return InterviewOutcome::EndEarly;
             }
             KeyCode::Enter => {
-                // Enter on an unpicked single answer picks the highlighted row.
-                if self.picked.is_empty()
-                    && self.picked_special.is_none()
-                    && let Some(row) = rows.get(self.highlight).cloned()
-                    && !self.is_multiple()
-                {
-                    self.pick(row);
+                // Digits typed and waiting for more: Enter takes them as they are.
+                let typed = std::mem::take(&mut self.pending_digits);
+                if let Some(i) = self.number_keys().iter().position(|k| *k == typed) {
+                    self.highlight = Some(i);
+                    self.pick(OptionRow::Choice(i));
                     if self.focus == Focus::Other {
                         return InterviewOutcome::Stay;
                     }
                 }
+                // Nothing chosen is nothing answered, whatever the cursor is on.
                 return self.confirm(sink);
             }
             _ => {}
@@ -456,23 +530,72 @@ impl InterviewScreen {
         InterviewOutcome::Stay
     }
 
+    /// A digit on an option list: the option with that number, or, when a
+    /// longer number starts with the digits so far ("1" on a 0–10 scale),
+    /// wait for the next digit or Enter. No timers.
+    fn digit(&mut self, c: char) {
+        let keys = self.number_keys();
+        let starts = |typed: &str| keys.iter().any(|k| k.starts_with(typed));
+        let mut typed = format!("{}{c}", self.pending_digits);
+        if !starts(&typed) {
+            typed = c.to_string();
+        }
+        self.pending_digits.clear();
+        if !starts(&typed) {
+            return;
+        }
+        let exact = keys.iter().position(|k| *k == typed);
+        if keys
+            .iter()
+            .any(|k| k.len() > typed.len() && k.starts_with(&typed))
+        {
+            if exact.is_some() {
+                self.highlight = exact;
+            }
+            self.pending_digits = typed;
+            self.flash = None;
+        } else if let Some(i) = exact {
+            self.highlight = Some(i);
+            self.pick(OptionRow::Choice(i));
+        }
+    }
+
     fn field_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
         if key.code == KeyCode::Enter && !key.modifiers.contains(KeyModifiers::ALT) {
             return self.confirm(sink);
         }
-        let at_start = self.field.as_ref().is_some_and(|f| f.cursor_at_start());
-        if key.code == KeyCode::Left && at_start {
+        let Some(field) = self.field.as_ref() else {
+            return InterviewOutcome::Stay;
+        };
+        if key.code == KeyCode::Left && field.cursor_at_start() {
             return self.back(sink);
         }
+        // Nothing typed since the question came up: Right at the end moves on.
+        if key.code == KeyCode::Right && field.cursor_at_end() && field.text() == self.field_initial
+        {
+            return self.skip_forward(sink);
+        }
+        let lang = self.lang();
         let Some(field) = self.field.as_mut() else {
             return InterviewOutcome::Stay;
         };
         match field.handle_key(key) {
             Edit::Changed => {
-                self.picked_special = None;
+                if field.text() != self.field_initial {
+                    self.picked_special = None;
+                }
                 self.flash = None;
             }
-            Edit::Refused => self.flash = Some(Flash::Error(refused_text(self.lang()))),
+            Edit::Refused => {
+                // A command letter typed out of habit: say which chord does it.
+                let command = matches!(key.code, KeyCode::Char('e' | 'd' | 'r' | 'n'))
+                    && key.modifiers.is_empty();
+                self.flash = Some(Flash::Error(if command {
+                    chord_hint(lang)
+                } else {
+                    refused_text(lang)
+                }));
+            }
             Edit::Ignored => {}
         }
         InterviewOutcome::Stay
@@ -528,20 +651,42 @@ impl InterviewScreen {
         InterviewOutcome::Stay
     }
 
+    /// "Add another?": 1/y or 2/n (or Space on the cursor) chooses, Enter
+    /// confirms, as on every question.
     fn add_another_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
-        let add = match key.code {
-            KeyCode::Char('1') | KeyCode::Char('y') => true,
-            KeyCode::Char('2') | KeyCode::Char('n') => false,
-            KeyCode::Left | KeyCode::Char('h') => return self.back(sink),
-            KeyCode::Up | KeyCode::Down | KeyCode::Char('j') | KeyCode::Char('k') => {
-                self.highlight = 1 - self.highlight.min(1);
-                return InterviewOutcome::Stay;
+        match key.code {
+            KeyCode::Char('1') | KeyCode::Char('y') => {
+                self.add_choice = Some(true);
+                self.highlight = Some(0);
             }
-            KeyCode::Enter => self.highlight == 0,
-            _ => return InterviewOutcome::Stay,
-        };
-        self.flow.answer_add_another(add);
-        self.after_move(sink)
+            KeyCode::Char('2') | KeyCode::Char('n') => {
+                self.add_choice = Some(false);
+                self.highlight = Some(1);
+            }
+            KeyCode::Left | KeyCode::Char('h') => return self.back(sink),
+            KeyCode::Up | KeyCode::Char('k') => self.highlight = Some(0),
+            KeyCode::Down | KeyCode::Char('j') => self.highlight = Some(1),
+            KeyCode::Char(' ') => {
+                if let Some(h) = self.highlight {
+                    self.add_choice = Some(h == 0);
+                }
+            }
+            KeyCode::Enter => match self.add_choice {
+                Some(add) => {
+                    self.flow.answer_add_another(add);
+                    return self.after_move(sink);
+                }
+                None => {
+                    self.flash = Some(Flash::Error(
+                        self.lang()
+                            .pick("请先选择：1 是，2 否", "Choose first: 1 yes, 2 no")
+                            .into(),
+                    ))
+                }
+            },
+            _ => {}
+        }
+        InterviewOutcome::Stay
     }
 
     fn pick(&mut self, row: OptionRow) {
@@ -559,7 +704,14 @@ impl InterviewScreen {
                 if self.is_multiple() {
                     if let Some(pos) = self.picked.iter().position(|v| *v == choice.value) {
                         self.picked.remove(pos);
+                    } else if choice.exclusive {
+                        // "None of these" unticks the others at once...
+                        self.picked = vec![choice.value.clone()];
                     } else {
+                        // ...and any other option unticks it.
+                        let choices = self.choices();
+                        self.picked
+                            .retain(|v| !choices.iter().any(|c| c.exclusive && &c.value == v));
                         self.picked.push(choice.value.clone());
                     }
                 } else {
@@ -613,17 +765,28 @@ impl InterviewScreen {
         })
     }
 
-    fn special(&mut self, s: SpecialResponse, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+    /// `d`, `r`, Ctrl+D, Ctrl+R: choose a special response (shown on the
+    /// option list); Enter confirms it, as any other answer.
+    fn choose_special(&mut self, s: SpecialResponse) {
         let Some(slot) = self.slot() else {
-            return InterviewOutcome::Stay;
+            return;
         };
         if let Err(e) = self.flow.check(slot, Answer::special(s)) {
             self.flash = Some(Flash::Error(e.message));
-            return InterviewOutcome::Stay;
+            return;
         }
+        self.flash = None;
+        self.pending_digits.clear();
         self.picked.clear();
+        self.other = None;
         self.picked_special = Some(s);
-        self.confirm(sink)
+        self.highlight = self
+            .option_rows()
+            .iter()
+            .position(|r| *r == OptionRow::Special(s));
+        if self.focus == Focus::Other {
+            self.focus = Focus::Options;
+        }
     }
 
     /// The answer as it stands on screen, or why it is not one yet.
@@ -722,6 +885,11 @@ impl InterviewScreen {
                         return InterviewOutcome::Stay;
                     }
                 };
+                // An answer that ends the interview is confirmed first.
+                if let Some(outcome) = self.flow.ending_for(slot, &answer) {
+                    self.confirm_end = Some((slot, answer, outcome));
+                    return InterviewOutcome::Stay;
+                }
                 if self.flow.answer(slot) != Some(&answer) {
                     if let Err(e) = sink.save_answer(&self.flow, slot, &answer) {
                         self.flash =
@@ -763,6 +931,18 @@ impl InterviewScreen {
         }
     }
 
+    /// `→`: on to the first question without an answer (where the surveyor
+    /// was before going back), or to the check screen when there is none.
+    fn skip_forward(&mut self, sink: &mut dyn AnswerSink) -> InterviewOutcome {
+        match self.flow.skip_forward() {
+            Ok(_) => self.after_move(sink),
+            Err(e) => {
+                self.flash = Some(Flash::Error(e.message));
+                InterviewOutcome::Stay
+            }
+        }
+    }
+
     fn forward_without_answer(&mut self, sink: &mut dyn AnswerSink) -> InterviewOutcome {
         match self.flow.advance() {
             Ok(_) => self.after_move(sink),
@@ -775,7 +955,8 @@ impl InterviewScreen {
 
     /// Whether keys are going into a text field (so letters are text).
     pub fn is_typing(&self) -> bool {
-        self.focus != Focus::Options
+        self.confirm_end.is_none()
+            && self.focus != Focus::Options
             && !matches!(self.flow.current(), Some(Step::AddAnother(_)) | None)
     }
 
@@ -886,18 +1067,32 @@ impl InterviewScreen {
         } else {
             progress.answered as f64 / progress.relevant as f64
         };
-        let [sec_area, gauge_area] =
-            Layout::horizontal([Constraint::Fill(1), Constraint::Length(30)]).areas(gauge_row);
+        // The count beside the bar, never drawn over it.
+        let count = format!("{}/{}", progress.answered, progress.relevant);
+        let count_width = Line::from(count.as_str()).width() as u16;
+        let [sec_area, gauge_area, _, count_area] = Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(20),
+            Constraint::Length(1),
+            Constraint::Length(count_width),
+        ])
+        .areas(gauge_row);
         frame.render_widget(
             Paragraph::new(Span::styled(section, theme.heading())),
             sec_area,
         );
+        let filled = (ratio.clamp(0.0, 1.0) * f64::from(gauge_area.width)).round() as usize;
+        let empty = usize::from(gauge_area.width).saturating_sub(filled);
         frame.render_widget(
-            Gauge::default()
-                .gauge_style(theme.gauge())
-                .ratio(ratio.clamp(0.0, 1.0))
-                .label(format!("{}/{}", progress.answered, progress.relevant)),
+            Paragraph::new(Line::from(vec![
+                Span::styled("█".repeat(filled), theme.gauge()),
+                Span::styled("░".repeat(empty), theme.secondary()),
+            ])),
             gauge_area,
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(count, theme.secondary())),
+            count_area,
         );
 
         let block = Block::default()
@@ -912,6 +1107,9 @@ impl InterviewScreen {
                 Paragraph::new(Span::styled(s.end_of_questions, theme.heading())),
                 inner,
             ),
+        }
+        if let Some((_, _, outcome)) = &self.confirm_end {
+            draw_confirm_end(frame, area, theme, ui, *outcome);
         }
     }
 
@@ -984,37 +1182,30 @@ impl InterviewScreen {
         }
         let rows = self.option_rows();
         let choices = self.choices();
+        let keys = self.number_keys();
+        let cursor = |i: usize| {
+            self.highlight == Some(i) && self.focus == Focus::Options && self.field.is_none()
+        };
         let mut lines: Vec<Line> = Vec::new();
+        let mut specials: Vec<Span> = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let (key, text, chosen) = match row {
                 OptionRow::Choice(ci) => {
                     let c = &choices[*ci];
-                    let key = if self.is_rating() {
-                        c.value.clone()
-                    } else {
-                        (ci + 1).to_string()
-                    };
                     let text = c.label.get(self.flow.language()).to_string();
-                    (key, text, self.picked.contains(&c.value))
+                    (keys[*ci].clone(), text, self.picked.contains(&c.value))
                 }
+                // In typed entry the special responses are reached by Ctrl keys.
                 OptionRow::Special(sp) => (
-                    match sp {
-                        SpecialResponse::DontKnow => "d".into(),
-                        SpecialResponse::Refused => "r".into(),
+                    match (sp, self.field.is_some()) {
+                        (SpecialResponse::DontKnow, false) => "d".into(),
+                        (SpecialResponse::Refused, false) => "r".into(),
+                        (SpecialResponse::DontKnow, true) => "^D".into(),
+                        (SpecialResponse::Refused, true) => "^R".into(),
                     },
                     sp.label(self.flow.language()).to_string(),
                     self.picked_special == Some(*sp),
                 ),
-            };
-            // In typed entry the special responses are reached by Ctrl keys.
-            let key = if self.field.is_some() {
-                match row {
-                    OptionRow::Special(SpecialResponse::DontKnow) => "^D".to_string(),
-                    OptionRow::Special(SpecialResponse::Refused) => "^R".to_string(),
-                    _ => key,
-                }
-            } else {
-                key
             };
             let mark = if self.is_multiple() && matches!(row, OptionRow::Choice(_)) {
                 if chosen { "[x]" } else { "[ ]" }
@@ -1023,29 +1214,43 @@ impl InterviewScreen {
             } else {
                 "( )"
             };
-            let style =
-                if i == self.highlight && self.focus == Focus::Options && self.field.is_none() {
-                    theme.selected()
-                } else if chosen {
-                    theme.chosen()
-                } else {
-                    theme.text()
-                };
-            lines.push(Line::from(vec![
-                Span::styled(format!("{key:>3} "), theme.secondary()),
-                Span::styled(format!("{mark} {text}"), style),
-            ]));
+            let style = if cursor(i) {
+                theme.selected()
+            } else if chosen {
+                theme.chosen()
+            } else {
+                theme.text()
+            };
+            match row {
+                OptionRow::Choice(_) => lines.push(Line::from(vec![
+                    Span::styled(format!("{key:>3} "), theme.secondary()),
+                    Span::styled(format!("{mark} {text}"), style),
+                ])),
+                // The special responses share one line, always in view.
+                OptionRow::Special(_) => {
+                    specials.push(Span::styled(format!("{key:>3} "), theme.secondary()));
+                    specials.push(Span::styled(format!("{mark} {text}"), style));
+                    specials.push(Span::raw("   "));
+                }
+            }
         }
         let options_area = Rect {
             y,
             height: answer_area.height.saturating_sub(y - answer_area.y),
             ..answer_area
         };
-        // Keep the highlighted option in view on short terminals.
         let other_height = u16::from(self.other.is_some()) * 3;
-        let visible = (options_area.height.saturating_sub(other_height) as usize).min(lines.len());
-        let scroll = if self.highlight >= visible {
-            self.highlight + 1 - visible
+        let specials_height = u16::from(!specials.is_empty());
+        let pending_height = u16::from(!self.pending_digits.is_empty());
+        // Keep the cursor's option in view on short terminals.
+        let visible = (options_area
+            .height
+            .saturating_sub(other_height + specials_height + pending_height)
+            as usize)
+            .min(lines.len());
+        let focus_row = self.highlight.filter(|h| *h < lines.len()).unwrap_or(0);
+        let scroll = if focus_row >= visible {
+            focus_row + 1 - visible
         } else {
             0
         };
@@ -1056,12 +1261,40 @@ impl InterviewScreen {
                 ..options_area
             },
         );
-        if let Some(other) = &self.other {
+        let mut y = options_area.y + visible as u16;
+        let bottom = options_area.y + options_area.height;
+        let mut place = |height: u16| {
             let r = Rect {
-                y: options_area.y + visible as u16,
-                height: other_height.min(options_area.height),
+                y: y.min(bottom),
+                height: height.min(bottom.saturating_sub(y)),
                 ..options_area
             };
+            y += height;
+            r
+        };
+        if specials_height > 0 {
+            frame.render_widget(Paragraph::new(Line::from(specials)), place(1));
+        }
+        if pending_height > 0 {
+            let typed = &self.pending_digits;
+            let whole = keys.contains(typed);
+            let text = match (ui, whole) {
+                (Lang::Zh, true) => {
+                    format!("  已输入 {typed}_ ：再输入一位数字，或按 Enter 选 {typed}")
+                }
+                (Lang::Zh, false) => format!("  已输入 {typed}_ ：请再输入一位数字"),
+                (Lang::En, true) => {
+                    format!("  Typed {typed}_ : type the next digit, or Enter for {typed}")
+                }
+                (Lang::En, false) => format!("  Typed {typed}_ : type the next digit"),
+            };
+            frame.render_widget(
+                Paragraph::new(Span::styled(text, theme.heading())),
+                place(1),
+            );
+        }
+        if let Some(other) = &self.other {
+            let r = place(other_height);
             let style = if self.focus == Focus::Other {
                 theme.selected()
             } else {
@@ -1078,14 +1311,9 @@ impl InterviewScreen {
                 Flash::Error(t) => (format!("! {t}"), theme.error()),
                 Flash::Info(t) => (t.clone(), theme.ok()),
             };
-            let used = visible as u16
-                + if self.other.is_some() {
-                    other_height
-                } else {
-                    0
-                };
+            // The message goes right under the answer it is about.
             let flash_area = Rect {
-                y: options_area.y + used.min(options_area.height),
+                y: y.min(bottom),
                 height: 1,
                 ..options_area
             };
@@ -1115,28 +1343,71 @@ impl InterviewScreen {
         };
         let s = ui.s();
         let opt = |i: usize, key: &str, text: &str| {
-            let style = if self.highlight == i {
+            let chosen = self.add_choice == Some(i == 0);
+            let style = if self.highlight == Some(i) {
                 theme.selected()
+            } else if chosen {
+                theme.chosen()
             } else {
                 theme.text()
             };
+            let mark = if chosen { "(•)" } else { "( )" };
             Line::from(vec![
                 Span::styled(format!("{key:>3} "), theme.secondary()),
-                Span::styled(text.to_string(), style),
+                Span::styled(format!("{mark} {text}"), style),
             ])
         };
-        let lines = vec![
+        let mut lines = vec![
             Line::from(Span::styled(prompt, theme.heading())),
             Line::default(),
             opt(0, "1", s.yes),
             opt(1, "2", s.no),
         ];
+        if let Some(Flash::Error(t)) = &self.flash {
+            lines.push(Line::from(Span::styled(format!("! {t}"), theme.error())));
+        }
         frame.render_widget(Paragraph::new(lines), area);
     }
 
     pub fn started_at(&self) -> DateTime<Utc> {
         self.started_at
     }
+}
+
+/// "This answer ends the interview as a refusal": Enter / Esc.
+fn draw_confirm_end(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, outcome: Disposition) {
+    // Low on the screen, so the answer it is about stays in view.
+    let centred = crate::tui::widgets::popup::centered(area, 60, 5);
+    let popup = Rect {
+        y: (area.y + area.height).saturating_sub(6).max(area.y),
+        ..centred
+    };
+    crate::tui::widgets::popup::clear(frame, popup);
+    let label = outcome.label(ui.code());
+    let (text, keys) = match ui {
+        Lang::Zh => (
+            format!("此回答将结束本次访问，记为“{label}”。"),
+            "Enter 确认结束  Esc 返回修改答案",
+        ),
+        Lang::En => (
+            format!("This answer ends the interview as: {label}."),
+            "Enter end it  Esc change the answer",
+        ),
+    };
+    let lines = vec![
+        Line::from(Span::styled(text, theme.heading())),
+        Line::default(),
+        Line::from(Span::styled(keys, theme.secondary())),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.selected())
+                .title(format!(" {} ", ui.pick("结束访问", "End the interview"))),
+        ),
+        popup,
+    );
 }
 
 fn plain_choice(value: &str, label: String) -> Choice {
@@ -1188,6 +1459,15 @@ fn format_hint(kind: EntryKind, ui: Lang) -> String {
         EntryKind::Date => ui.pick("日期 年-月-日", "Date YYYY-MM-DD").into(),
         EntryKind::Time => ui.pick("时间 时:分", "Time HH:MM").into(),
     }
+}
+
+/// A command letter typed into a number, date or time field.
+fn chord_hint(ui: Lang) -> String {
+    ui.pick(
+        "输入框内字母不是命令：提前结束 Ctrl+E，不知道 Ctrl+D，拒答 Ctrl+R",
+        "Letters are not commands here: Ctrl+E end early, Ctrl+D don't know, Ctrl+R refused",
+    )
+    .into()
 }
 
 fn refused_text(ui: Lang) -> String {

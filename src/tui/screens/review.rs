@@ -86,22 +86,15 @@ impl ReviewState {
             title,
         );
         let problems = flow.problems();
-        let line = match (&self.message, problems.is_empty()) {
+        let line = match (&self.message, finish_blocker(flow, ui)) {
             (Some(m), _) => Span::styled(m.clone(), theme.error()),
-            (None, true) => Span::styled(s.ready_to_finish, theme.ok()),
-            (None, false) => Span::styled(
-                format!(
-                    "{} {} × {}",
-                    s.cannot_finish,
-                    problems.len(),
-                    problems[0].message
-                ),
-                theme.error(),
-            ),
+            (None, None) => Span::styled(s.ready_to_finish, theme.ok()),
+            (None, Some(why)) => Span::styled(why, theme.error()),
         };
         frame.render_widget(Paragraph::new(line), status);
 
         let q = flow.questionnaire();
+        let ending = flow.ending().map(|e| e.slot);
         let label_width = (list_area.width as usize / 2).clamp(20, 50);
         let answer_width = (list_area.width as usize)
             .saturating_sub(label_width + 4 + 2)
@@ -115,15 +108,17 @@ impl ReviewState {
                 if let Some(i) = slot.instance {
                     label = format!("#{} {label}", i + 1);
                 }
-                let problem = problems.iter().find(|p| p.slot == slot);
+                let problem =
+                    problems.iter().find(|p| p.slot == slot).is_some() || ending == Some(slot);
                 let answer = match (flow.answer(slot), &question.kind) {
                     (_, QuestionKind::Note) => String::new(),
                     (Some(a), _) => answer_text(flow, slot, a),
                     (None, _) => s.not_answered.to_string(),
                 };
-                let (mark, style) = match problem {
-                    Some(_) => ("!", theme.error()),
-                    None => (" ", theme.text()),
+                let (mark, style) = if problem {
+                    ("!", theme.error())
+                } else {
+                    (" ", theme.text())
                 };
                 // Labels in one column, answers in the next, both cut to fit.
                 let label = pad(&truncate(&label, label_width), label_width);
@@ -145,6 +140,51 @@ impl ReviewState {
         let mut state = ListState::default().with_selected(Some(self.selected));
         frame.render_stateful_widget(list, list_area, &mut state);
     }
+}
+
+/// Why the interview cannot be finished as complete, in the interface
+/// language (the rows marked `!` carry the questionnaire's own messages),
+/// or `None` when it can.
+pub fn finish_blocker(flow: &Interview<'_>, ui: Lang) -> Option<String> {
+    if let Some(end) = flow.ending() {
+        let label = end.outcome.label(ui.code());
+        return Some(match ui {
+            Lang::Zh => format!("有回答结束了访问（{label}）：按 e 结束，或修改标 ! 的那题"),
+            Lang::En => format!(
+                "An answer ends the interview ({label}): e to end, or change the one marked !"
+            ),
+        });
+    }
+    let problems = flow.problems();
+    if problems.is_empty() {
+        return None;
+    }
+    let missing = problems
+        .iter()
+        .filter(|p| flow.answer(p.slot).is_none())
+        .count();
+    let invalid = problems.len() - missing;
+    let mut parts = Vec::new();
+    if missing > 0 {
+        parts.push(match ui {
+            Lang::Zh => format!("{missing} 道必答题未回答"),
+            Lang::En if missing == 1 => "1 required question not answered".to_string(),
+            Lang::En => format!("{missing} required questions not answered"),
+        });
+    }
+    if invalid > 0 {
+        parts.push(match ui {
+            Lang::Zh => format!("{invalid} 个答案需要修改"),
+            Lang::En if invalid == 1 => "1 answer to change".to_string(),
+            Lang::En => format!("{invalid} answers to change"),
+        });
+    }
+    Some(format!(
+        "{}{}{}",
+        ui.s().cannot_finish,
+        ui.pick("", " "),
+        parts.join(ui.pick("，", ", "))
+    ))
 }
 
 /// An answer as the review shows it: choice labels, special responses named.

@@ -121,6 +121,13 @@ impl TextField {
         self.area.cursor() == (0usize, 0usize)
     }
 
+    /// Whether the cursor sits at the end of the field (so Right may leave it).
+    pub fn cursor_at_end(&self) -> bool {
+        let lines = self.area.lines();
+        let last = lines.len().saturating_sub(1);
+        self.area.cursor() == (last, lines.get(last).map_or(0, |l| l.chars().count()))
+    }
+
     fn is_multiline(&self) -> bool {
         matches!(
             self.kind,
