@@ -87,7 +87,10 @@ fn every_changed_byte_of_the_batch_is_tampering() {
             fs::write(&b.data_path, &bytes).unwrap();
             match verdict(&w, &b.data_path) {
                 BatchStatus::Tampered { reason } => {
-                    assert!(reason.contains("same size"), "byte {i}: {reason}")
+                    assert!(
+                        reason.to_string().contains("same size"),
+                        "byte {i}: {reason}"
+                    )
                 }
                 other => panic!("byte {i} ^ {flip:#x}: {other}"),
             }
@@ -147,6 +150,7 @@ fn truncation_and_additions() {
         fs::write(&b.data_path, &original[..cut]).unwrap();
         match verdict(&w, &b.data_path) {
             BatchStatus::Truncated { reason } => {
+                let reason = reason.to_string();
                 assert!(reason.contains(&format!("{cut} bytes")), "{reason}");
                 if cut > 0 && original[cut - 1] != b'\n' {
                     assert!(reason.contains("incomplete"), "cut {cut}: {reason}");
@@ -159,13 +163,13 @@ fn truncation_and_additions() {
     longer.extend_from_slice(b"{\"kind\":\"visit\"}\n");
     fs::write(&b.data_path, &longer).unwrap();
     assert!(
-        matches!(verdict(&w, &b.data_path), BatchStatus::Tampered { reason } if reason.contains("added"))
+        matches!(verdict(&w, &b.data_path), BatchStatus::Tampered { reason } if reason.to_string().contains("added"))
     );
     // A missing signature file.
     fs::write(&b.data_path, &original).unwrap();
     fs::remove_file(&b.signature_path).unwrap();
     assert!(
-        matches!(verdict(&w, &b.data_path), BatchStatus::Malformed { what } if what.contains("no signature file"))
+        matches!(verdict(&w, &b.data_path), BatchStatus::Malformed { what } if what.to_string().contains("no signature file"))
     );
 }
 
@@ -180,6 +184,40 @@ fn resign(b: &WrittenBatch, key: &SigningKey) {
         .strip_prefix("trusted comment: ")
         .unwrap();
     fs::write(&b.signature_path, sign(key, &data, tc).to_text()).unwrap();
+}
+
+/// A batch that fails still says what its manifest claims to hold (for the
+/// supervisor: "it held 2 interviews, unverified"), truncated ones too.
+#[test]
+fn a_failed_batch_keeps_what_its_manifest_claims() {
+    let w = world();
+    let b = write_batch(&w.out, &content("S01", "dev-1", 1, 3, 4), &w.s01, &[]).unwrap();
+    let valid = verify_batches(&[&b.data_path], &w.trusted, None).remove(0);
+    let counts = valid.counts.clone().unwrap();
+    assert!(counts.visits > 0 && counts.interviews > 0, "{counts:?}");
+    assert_eq!(valid.claimed_counts, Some(counts.clone()));
+    let original = fs::read(&b.data_path).unwrap();
+    // Changed, then cut after the manifest and one more line.
+    let mut changed = original.clone();
+    let last = changed.len() - 3;
+    changed[last] ^= 0x01;
+    let second_line = original.iter().position(|c| *c == b'\n').unwrap() + 1;
+    let cut = second_line
+        + original[second_line..]
+            .iter()
+            .position(|c| *c == b'\n')
+            .unwrap();
+    for bytes in [changed, original[..cut].to_vec()] {
+        fs::write(&b.data_path, &bytes).unwrap();
+        let v = verify_batches(&[&b.data_path], &w.trusted, None).remove(0);
+        assert!(!v.is_valid(), "{v}");
+        assert_eq!(v.counts, None);
+        assert_eq!(v.claimed_counts.as_ref(), Some(&counts), "{v}");
+    }
+    // No readable manifest: nothing claimed.
+    fs::write(&b.data_path, b"not a batch\n").unwrap();
+    let v = verify_batches(&[&b.data_path], &w.trusted, None).remove(0);
+    assert_eq!(v.claimed_counts, None);
 }
 
 #[test]

@@ -50,10 +50,13 @@ fn reject_a_flagged_interview_in_the_review_demo() {
         .map(|w| w.trim().to_string())
         .unwrap_or_else(|| panic!("no interview id on screen:\n{}", s.text()));
 
-    // Reject, with a reason.
+    // Reject, with a reason pasted (bracketed paste, over two lines and
+    // with a tab: one line of text in the comment).
     s.send("r");
     s.wait_for("Reject this interview", STEP);
-    s.send("too fast: 2 minutes for 57 questions\r");
+    s.send("\x1b[200~too fast: 2 minutes\r\nfor\t57 questions\x1b[201~");
+    s.wait_for("57 questions", STEP);
+    s.send("\r");
     s.wait_for("Rejected:", STEP);
     // Back to the list, which shows the decision, then quit.
     s.send("\x1b");

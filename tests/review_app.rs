@@ -37,7 +37,13 @@ fn interviews_open_in_detail_and_a_rejection_needs_a_reason_and_survives_a_resta
         detail.contains("Are you willing to take part"),
         "labels from the questionnaire: {detail}"
     );
-    assert!(detail.contains("Time on each question"), "{detail}");
+    // The time spent on each question beside its answer.
+    assert!(
+        detail
+            .lines()
+            .any(|l| l.contains("Are you willing") && l.trim_end().ends_with(" s")),
+        "{detail}"
+    );
     assert!(detail.contains("Visits"), "{detail}");
     // Reject: a reason is required.
     keys(app, "r");
@@ -98,7 +104,7 @@ fn the_day_summary_draws_its_charts_and_too_small_is_said() {
         "Response rate by surveyor (RR1)",
         "Response rate by community (RR1)",
         "Mean score per dimension",
-        "Interview length",
+        "Completed interviews' length (min)",
     ] {
         assert!(text.contains(title), "{title}: {text}");
     }
@@ -288,10 +294,12 @@ fn the_detail_fills_in_labels_and_wraps_long_answers() {
         let text = lines.join("\n");
         // Labels as the surveyor saw them.
         assert!(!text.contains("${"), "{text}");
+        // (English labels wrap after "member"; the Chinese ones show the
+        // number filled in.)
         let member = if lang == Lang::Zh {
             "第1位家庭成员"
         } else {
-            "household member 1"
+            "#1 Apart from you, household member"
         };
         assert!(text.contains(member), "{text}");
         // Nothing is cut at the right edge without a mark: a line that
@@ -299,8 +307,23 @@ fn the_detail_fills_in_labels_and_wraps_long_answers() {
         for l in &lines {
             assert!(ratatui::text::Line::from(l.as_str()).width() <= 80, "{l}");
         }
-        // A long multiple-choice answer shows whole over its lines.
-        let flat: String = lines.iter().map(|l| l.trim()).collect();
+        // A long multiple-choice answer shows whole over its lines, in the
+        // answers' column (at 80 columns: from column 40, before the time
+        // in the last 7).
+        let flat: String = lines
+            .iter()
+            .map(|l| {
+                let mut col = 0;
+                let mut out = String::new();
+                for c in l.chars() {
+                    if (40..73).contains(&col) {
+                        out.push(c);
+                    }
+                    col += ratatui::text::Line::from(c.to_string()).width();
+                }
+                out.trim().to_string()
+            })
+            .collect();
         for it in &f.app.inbox.interviews {
             let q = &f.app.inbox.questionnaires[&(
                 it.questionnaire_id.clone(),
@@ -446,4 +469,382 @@ fn the_app_redraws_at_any_size() {
             }
         }
     }
+}
+
+// ----- issue 10: figures and failures on the review screens ----------------
+
+use support::review::{six_surveyors_fixture, tampered_fixture};
+
+/// Pages of the day summary at 80×24, from the top, Down after Down until
+/// the screen stops changing.
+fn summary_pages(app: &mut doorstep::tui::review::ReviewApp) -> Vec<String> {
+    keys(app, "3");
+    let mut pages = vec![screen(app, 80, 24)];
+    for _ in 0..20 {
+        press(app, KeyCode::Down);
+        let text = screen(app, 80, 24);
+        if pages.last() == Some(&text) {
+            break;
+        }
+        pages.push(text);
+    }
+    pages
+}
+
+/// Issue 10, item 4: six surveyors and twelve dimensions at 80×24. Every
+/// row can be scrolled into view and a band that hides rows says which it
+/// shows.
+#[test]
+fn the_day_summary_scrolls_to_every_surveyor_and_dimension_and_says_what_it_shows() {
+    for (lang, shown) in [(Lang::En, "1–4 of 6"), (Lang::Zh, "第 1–4 / 共 6")] {
+        let mut f = six_surveyors_fixture(lang);
+        let app = &mut f.app;
+        assert_eq!(app.inbox.surveyors.len(), 6);
+        let pages = summary_pages(app);
+        assert!(pages[0].contains(shown), "{}", pages[0]);
+        let all = pages.join("\n");
+        for s in &app.inbox.surveyors {
+            // Its outcome line (the counts) and its response rate bar.
+            assert!(
+                all.lines()
+                    .any(|l| l.starts_with(&format!("│{} ", s.surveyor_id)) && l.contains(" C")),
+                "outcomes of {}: {all}",
+                s.surveyor_id
+            );
+            assert!(
+                all.lines()
+                    .any(|l| l.starts_with(&format!("│{} ", s.surveyor_id)) && l.contains('%')),
+                "RR1 of {}: {all}",
+                s.surveyor_id
+            );
+        }
+        let q = app.inbox.questionnaires.values().next().unwrap();
+        for d in &q.dimensions {
+            let name = doorstep::tui::screens::review::truncate(d.label.get(lang.code()), 14);
+            assert!(all.contains(&name), "{name}: {all}");
+        }
+        // PgUp goes back to the top.
+        press(app, KeyCode::PageUp);
+        press(app, KeyCode::PageUp);
+        press(app, KeyCode::PageUp);
+        assert_eq!(screen(app, 80, 24), pages[0]);
+    }
+}
+
+/// The inbox's text with the box and the spaces taken out, to find text
+/// that was wrapped over lines.
+fn flat(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !"│─┌┐└┘".contains(*c))
+        .collect()
+}
+
+/// Issue 10, item 5: a tampered batch is explained whole, in the interface
+/// language only, with what it claims to hold (unverified), and the day
+/// summary says its interviews are not counted.
+#[test]
+fn a_failed_batch_is_explained_whole_in_one_language_with_what_it_held() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut f = tampered_fixture(lang);
+        let app = &mut f.app;
+        let bad = app
+            .inbox
+            .batches
+            .iter()
+            .position(|b| !b.is_valid())
+            .expect("the tampered batch");
+        let claimed = app.inbox.batches[bad].interview_ids.len();
+        assert_eq!(claimed, 4);
+        // Select it.
+        for _ in 0..bad {
+            press(app, KeyCode::Down);
+        }
+        let text = screen(app, 80, 24);
+        let status = &app.inbox.batches[bad].verdict.status;
+        match lang {
+            Lang::En => {
+                // The verifier's whole reason, wrapped.
+                assert!(flat(&text).contains(&flat(&status.to_string())), "{text}");
+                assert!(text.contains("unverified"), "{text}");
+                assert!(text.contains("4 interviews"), "{text}");
+            }
+            Lang::Zh => {
+                for english in ["the ", "content", "changed", "signing", "bytes"] {
+                    assert!(!text.contains(english), "{english}: {text}");
+                }
+                assert!(text.contains("被篡改"), "{text}");
+                assert!(text.contains("未经验证"), "{text}");
+                assert!(text.contains("4 份访问"), "{text}");
+            }
+        }
+        // The batch's row shows what the file claims, not "0 0".
+        let row = text
+            .lines()
+            .find(|l| l.starts_with("li02"))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(row.contains("(4)"), "{row}");
+        // The day summary says what it leaves out.
+        keys(app, "3");
+        let summary = screen(app, 80, 24);
+        assert!(
+            summary.contains(lang.pick("未计入", "Not counted")),
+            "{summary}"
+        );
+    }
+}
+
+/// Issue 10, item 8: counts beside the rates, and the rates defined.
+#[test]
+fn the_inbox_counts_interviews_completed_and_refused_and_defines_each_rate() {
+    for lang in [Lang::En, Lang::Zh] {
+        let f = fixture(lang);
+        let text = screen(&f.app, 80, 24);
+        let header = text
+            .lines()
+            .find(|l| {
+                l.starts_with(lang.pick("访问员  ", "Surveyor  "))
+                    && l.contains(lang.pick("完成率", "Completion"))
+            })
+            .unwrap_or_else(|| panic!("{text}"));
+        for h in [
+            lang.pick("访问", "Interviews"),
+            lang.pick("完成", "Completed"),
+            lang.pick("拒访", "Refused"),
+            lang.pick("完成率", "Completion"),
+        ] {
+            assert!(header.contains(h), "{h}: {header}");
+        }
+        for s in &f.app.inbox.surveyors {
+            let row = text
+                .lines()
+                .find(|l| l.starts_with(&format!("{} ", s.surveyor_id)) && l.contains('%'))
+                .unwrap_or_else(|| panic!("{}: {text}", s.surveyor_id));
+            let refused: u64 = s
+                .final_dispositions
+                .iter()
+                .filter(|(c, _)| {
+                    Disposition::from_code(c).unwrap().group() == OutcomeGroup::RefusalBreakOff
+                })
+                .map(|(_, n)| n)
+                .sum();
+            let figures: Vec<&str> = row.split_whitespace().skip(1).take(3).collect();
+            assert_eq!(
+                figures,
+                [
+                    s.interviews.to_string(),
+                    s.completed.to_string(),
+                    refused.to_string()
+                ],
+                "{row}"
+            );
+        }
+        let flat = flat(&text);
+        for definition in [
+            lang.pick("完成率=完成÷访问", "Completion=completed÷interviews"),
+            lang.pick("RR1=", "RR1="),
+        ] {
+            assert!(flat.contains(definition), "{definition}: {text}");
+        }
+    }
+}
+
+/// Issue 10, item 8: the list, the detail and the histogram round minutes
+/// one way: half up to whole minutes.
+#[test]
+fn minutes_are_rounded_half_up_in_the_list_and_the_detail() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    keys(app, "2");
+    let n = app.inbox.interviews.len();
+    let mut rounded_up = 0;
+    for i in 0..n {
+        press(app, KeyCode::Enter);
+        let detail = screen(app, 80, 24);
+        let title = detail.lines().nth(1).unwrap().to_string();
+        let it = app
+            .inbox
+            .interviews
+            .iter()
+            .find(|it| title.contains(&it.resident_id) && title.contains(&it.surveyor_id))
+            .unwrap();
+        if let Some(e) = it.ended_at {
+            let secs = (e - it.started_at).num_seconds();
+            let want = (secs + 30) / 60;
+            if want != secs / 60 {
+                rounded_up += 1;
+            }
+            assert!(
+                detail.contains(&format!(" · {want} min ·")),
+                "{secs} s: {detail}"
+            );
+        }
+        press(app, KeyCode::Esc);
+        if i + 1 < n {
+            press(app, KeyCode::Down);
+        }
+    }
+    assert!(rounded_up > 0, "the fixture has a length to round up");
+}
+
+/// Issue 10, item 8: the length histogram counts completed interviews
+/// only, on an axis of minutes, each bin with its count.
+#[test]
+fn the_length_histogram_counts_completed_interviews_on_an_axis() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut f = fixture(lang);
+        keys(&mut f.app, "3");
+        let text = screen(&f.app, 80, 24);
+        assert!(
+            text.contains(lang.pick("完成访问时长（分钟）", "Completed interviews' length (min)")),
+            "{text}"
+        );
+        // Bins "10–14 ███ 3" in the right-hand half of the bottom band.
+        let mut total = 0;
+        for l in text.lines() {
+            let Some(right) = l.split("││").nth(1) else {
+                continue;
+            };
+            let right = right.trim_end_matches('│').trim();
+            let mut words = right.split_whitespace();
+            let (Some(bin), Some(last)) = (words.next(), right.split_whitespace().last()) else {
+                continue;
+            };
+            if bin.contains('–') && bin.chars().next().unwrap().is_ascii_digit() {
+                total += last.parse::<usize>().unwrap_or_else(|_| panic!("{l}"));
+            }
+        }
+        let completed = f
+            .app
+            .inbox
+            .interviews
+            .iter()
+            .filter(|i| i.status == doorstep::batch::InterviewStatus::Completed)
+            .count();
+        assert_eq!(total, completed, "{text}");
+    }
+}
+
+/// Issue 10, item 8: the detail shows rating values with the scale's words,
+/// labels with the interview's community, questions skipped as not asked,
+/// and the time spent beside each answer.
+#[test]
+fn the_detail_shows_scale_words_the_community_skipped_questions_and_time_per_answer() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut f = fixture(lang);
+        let lines = all_detail_text(&mut f.app);
+        let text = lines.join("\n");
+        let flat = flat(&text);
+        assert!(
+            flat.contains(lang.pick("非常满意", "Verysatisfied")),
+            "{text}"
+        );
+        assert!(
+            flat.contains("梧桐里社区的各项服务") || flat.contains("servicesin梧桐里社区"),
+            "{text}"
+        );
+        assert!(
+            text.contains(lang.pick("未问（跳过）", "not asked (skipped)")),
+            "{text}"
+        );
+        // The consent question's line ends with the seconds spent on it.
+        let consent = lang.pick("您是否愿意", "Are you willing");
+        let line = lines
+            .iter()
+            .find(|l| l.contains(consent))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(line.trim_end().ends_with(lang.pick(" 秒", " s")), "{line}");
+    }
+}
+
+/// Issue 10, item 8: `a` moves on to the next undecided interview.
+#[test]
+fn approving_moves_the_cursor_to_the_next_undecided_interview() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    keys(app, "2");
+    let text = screen(app, 120, 30);
+    let residents: Vec<String> = rows(&text)
+        .iter()
+        .map(|r| r.split_whitespace().nth(1).unwrap().to_string())
+        .collect();
+    // Decide the second, then the first: the cursor skips to the third.
+    press(app, KeyCode::Down);
+    keys(app, "a\n");
+    press(app, KeyCode::Up);
+    press(app, KeyCode::Up);
+    keys(app, "a\n");
+    press(app, KeyCode::Enter);
+    let detail = screen(app, 120, 30);
+    let title = detail.lines().nth(1).unwrap();
+    assert!(title.contains(&residents[2]), "{residents:?}: {detail}");
+}
+
+/// Issue 10, item 8: filters for approved, rejected and undecided, and how
+/// many are decided.
+#[test]
+fn decisions_can_be_filtered_and_are_counted() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut f = fixture(lang);
+        let app = &mut f.app;
+        keys(app, "2");
+        keys(app, "a\n");
+        keys(app, "r");
+        keys(app, "ask again\n");
+        let text = screen(app, 80, 24);
+        assert!(
+            text.contains(lang.pick("已决定 2 / 8", "decided 2 of 8")),
+            "{text}"
+        );
+        // all, flagged, five flags, then undecided, approved, rejected.
+        let mut counts = Vec::new();
+        for _ in 0..6 {
+            keys(app, "f");
+        }
+        for name in [
+            lang.pick("未决定", "undecided"),
+            lang.pick("已通过", "approved"),
+            lang.pick("已驳回", "rejected"),
+        ] {
+            keys(app, "f");
+            let text = screen(app, 80, 24);
+            assert!(
+                text.contains(&format!("{}: {name}", lang.pick("筛选", "filter"))),
+                "{text}"
+            );
+            counts.push(rows(&text).len());
+        }
+        assert_eq!(counts, [6, 1, 1]);
+    }
+}
+
+/// Issue 10, item 7: a comment can be pasted (bracketed paste reaches the
+/// app as one event): line breaks and tabs become spaces, other control
+/// characters are dropped, too long a paste is refused with a word.
+#[test]
+fn a_pasted_comment_goes_into_the_decision_prompt() {
+    use ratatui::crossterm::event::Event;
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    keys(app, "2");
+    // Outside a prompt a paste does nothing.
+    app.handle_event(&Event::Paste("rq".into()));
+    assert!(!app.quit);
+    keys(app, "r");
+    app.handle_event(&Event::Paste(
+        "please ask\r\nagain\tabout\u{7} the lift\n".into(),
+    ));
+    let text = screen(app, 80, 24);
+    assert!(text.contains("please ask again about the lift"), "{text}");
+    app.handle_event(&Event::Paste("x".repeat(600)));
+    let text = screen(app, 80, 24);
+    assert!(text.contains("Not pasted: too long"), "{text}");
+    press(app, KeyCode::Enter);
+    let store = Store::open_in_dir(&f.root.path().join("supervisor")).unwrap();
+    let d = store.decisions().unwrap();
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].decision, DecisionKind::Rejected);
+    assert_eq!(
+        d[0].comment.as_deref(),
+        Some("please ask again about the lift")
+    );
 }

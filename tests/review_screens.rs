@@ -18,7 +18,9 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
 
 mod support;
-use support::review::{Fixture, careless_fixture, draw, screen};
+use support::review::{
+    Fixture, careless_fixture, draw, screen, six_surveyors_fixture, tampered_fixture,
+};
 use support::{check_colours, keys, press};
 
 const LANGS: [Lang; 2] = [Lang::En, Lang::Zh];
@@ -80,6 +82,71 @@ fn every_screen(ui: Lang) {
     press(app, KeyCode::Esc);
     keys(app, "3");
     snap(app, "summary", ui);
+}
+
+/// `text` with every run of 12 or more lowercase hex digits (checksums,
+/// which differ from run to run) replaced by as many `x`.
+fn without_checksums(text: &str) -> String {
+    let mut out = String::new();
+    let mut run = String::new();
+    for c in text.chars().chain(['\n']) {
+        if c.is_ascii_digit() || ('a'..='f').contains(&c) {
+            run.push(c);
+            continue;
+        }
+        if run.len() >= 12 {
+            out.push_str(&"x".repeat(run.len()));
+        } else {
+            out.push_str(&run);
+        }
+        run.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
+/// A batch changed after signing, selected in the inbox: its problem in
+/// full, what it claimed to hold; and the day summary's note.
+#[test]
+fn a_failed_batch_in_the_inbox_and_the_summary() {
+    for ui in LANGS {
+        let mut f = tampered_fixture(ui);
+        let app = &mut f.app;
+        let bad = app
+            .inbox
+            .batches
+            .iter()
+            .position(|b| !b.is_valid())
+            .unwrap();
+        for _ in 0..bad {
+            press(app, KeyCode::Down);
+        }
+        insta::assert_snapshot!(
+            format!("review_inbox_failed_batch_{}", ui.code()),
+            without_checksums(&redacted(app))
+        );
+        keys(app, "3");
+        insta::assert_snapshot!(
+            format!("review_summary_failed_batch_{}", ui.code()),
+            without_checksums(&redacted(app))
+        );
+    }
+}
+
+/// Six surveyors: the day summary at the top and scrolled to the end.
+#[test]
+fn the_day_summary_of_six_surveyors_scrolled() {
+    for ui in LANGS {
+        let mut f = six_surveyors_fixture(ui);
+        let app = &mut f.app;
+        keys(app, "3");
+        snap(app, "summary_six_top", ui);
+        for _ in 0..4 {
+            press(app, KeyCode::PageDown);
+        }
+        snap(app, "summary_six_end", ui);
+    }
 }
 
 #[test]

@@ -547,14 +547,15 @@ pub struct ParsedBatch {
 }
 
 /// Why a batch's lines do not hold together.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContentProblem {
     /// The file does not end with a newline: the last line is incomplete.
     IncompleteLastLine,
-    /// Fewer records than the manifest counts.
+    /// Fewer records than the manifest counts: (visits, interviews) the
+    /// manifest counts and the lines found.
     MissingRecords {
-        expected: String,
-        found: String,
+        expected: (u64, u64),
+        found: (u64, u64),
     },
     /// Any other inconsistency.
     Malformed(String),
@@ -562,6 +563,16 @@ pub enum ContentProblem {
         format: String,
         version: u64,
     },
+}
+
+/// The counts a batch's manifest (its first line) states, read without
+/// checking anything else: what a batch that fails verification claims to
+/// hold. `None` when the first line is not a readable manifest.
+pub fn claimed_counts(plaintext: &[u8]) -> Option<BatchCounts> {
+    let first = plaintext.split(|b| *b == b'\n').next()?;
+    serde_json::from_slice::<BatchManifest>(first)
+        .ok()
+        .map(|m| m.counts)
 }
 
 /// Parses and checks a batch's plaintext: the manifest, every line, and the
@@ -619,11 +630,8 @@ pub fn parse_batch(bytes: &[u8]) -> Result<ParsedBatch, ContentProblem> {
     let found_lines = 1 + counts.visits + counts.interviews;
     if found_lines < total {
         return Err(ContentProblem::MissingRecords {
-            expected: format!(
-                "{} visits, {} interviews",
-                manifest.counts.visits, manifest.counts.interviews
-            ),
-            found: format!("{} visits, {} interviews", counts.visits, counts.interviews),
+            expected: (manifest.counts.visits, manifest.counts.interviews),
+            found: (counts.visits, counts.interviews),
         });
     }
     if counts != manifest.counts {

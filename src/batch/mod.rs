@@ -18,11 +18,14 @@ use std::path::{Path, PathBuf};
 
 pub use format::{
     BatchContent, BatchCounts, BatchLine, BatchManifest, InterviewRecord, InterviewStatus,
-    ParsedBatch, QuestionnaireRef, VisitRecord, answer_key, batch_file_name, parse_answer_key,
-    parse_batch,
+    ParsedBatch, QuestionnaireRef, VisitRecord, answer_key, batch_file_name, claimed_counts,
+    parse_answer_key, parse_batch,
 };
 pub use keys::{GeneratedKey, KeyId, PublicKey, SigningKey, TrustedKeys, key_paths, keygen};
-pub use verify::{BatchStatus, BatchVerdict, SequenceFinding, verify_batches};
+pub use verify::{
+    BatchStatus, BatchVerdict, Disagreement, ManifestField, Problem, SequenceFinding,
+    verify_batches,
+};
 pub use write::{
     Identities, WriteStep, WrittenBatch, decrypt_batch_file, parse_recipient, write_batch,
     write_batch_with_hook,

@@ -12,7 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::format::{BatchCounts, ContentProblem, ParsedBatch, parse_batch};
+use super::format::{BatchCounts, ContentProblem, ParsedBatch, claimed_counts, parse_batch};
 use super::keys::{PublicKey, TrustedKeys};
 use super::sign::{self, CommentProblem, MinisignSignature, TrustedComment};
 use super::write::Identities;
@@ -26,10 +26,10 @@ pub enum BatchStatus {
     Valid,
     /// The signature fails for the named surveyor's key: content, trusted
     /// comment or signature changed after signing.
-    Tampered { reason: String },
+    Tampered { reason: Problem },
     /// The signature fails and the file is shorter than signed (or its last
     /// line is incomplete, or records are missing).
-    Truncated { reason: String },
+    Truncated { reason: Problem },
     /// The signature was made by a key other than the named surveyor's:
     /// `signer` is the trusted surveyor whose key it is, or none.
     SignedByAnotherKey {
@@ -40,9 +40,224 @@ pub enum BatchStatus {
     /// No trusted key for the surveyor the batch names.
     UnknownKey { surveyor_id: String },
     /// Unreadable signature file, trusted comment or manifest.
-    Malformed { what: String },
+    Malformed { what: Problem },
     /// A format version this build does not know.
-    UnsupportedVersion { what: String },
+    UnsupportedVersion { what: Problem },
+}
+
+/// What exactly is wrong with a batch, as data: `Display` says it in
+/// English (the `verify` command, the JSON, the logs); the review app says
+/// it in the interface language from the same fields
+/// (`tui::review_text::problem_text`). Serialised as the English text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The batch file cannot be read.
+    BatchUnreadable { kind: io::ErrorKind, error: String },
+    /// No `.minisig` beside the batch.
+    NoSignatureFile { path: PathBuf },
+    /// The `.minisig` exists but cannot be read.
+    SignatureUnreadable {
+        path: PathBuf,
+        kind: io::ErrorKind,
+        error: String,
+    },
+    /// The `.minisig` is not a minisign signature.
+    SignatureInvalid { path: PathBuf, error: String },
+    /// Authentic trusted comment, of a batch format version this build
+    /// does not read.
+    FormatVersion { version: u64 },
+    /// Authentic trusted comment that is not a doorstep batch comment.
+    CommentNotDoorstep,
+    /// Authentic trusted comment that cannot be read.
+    CommentMalformed { error: String },
+    /// A trusted key's signature over a changed trusted comment.
+    CommentChanged { key_id: String, surveyor: String },
+    /// A trusted comment that cannot be read, signed with an unknown key.
+    CommentUnreadable { problem: String, key_id: String },
+    /// The signature file's key id field was altered.
+    KeyIdChanged {
+        key_id: String,
+        surveyor: String,
+        surveyor_key: String,
+    },
+    /// The signature file's unsigned parts were altered.
+    SignatureFileLayoutChanged,
+    /// The trusted comment names one surveyor; the file was signed with
+    /// another's key.
+    CommentNamesAnother { named: String, signer: String },
+    /// The signature's key id is not the key its untrusted comment names.
+    SignatureKeyIdAltered { key_id: String, named_key: String },
+    /// The file verifies but its trusted comment does not.
+    CommentOrSignatureChanged,
+    /// Neither the file nor the comment verify with the surveyor's key.
+    SignatureMismatch { surveyor: String },
+    /// The file is not what was signed: `added` bytes more, or the same
+    /// size with different bytes (`None`).
+    ContentChanged {
+        added: Option<u64>,
+        signed_sha256: String,
+    },
+    /// The file is shorter than signed; what its lines show, if anything.
+    Shorter {
+        bytes: u64,
+        signed_bytes: u64,
+        evidence: Option<ContentProblem>,
+    },
+    /// The signed comment's size or checksum does not match the file.
+    SizeOrHashMismatch,
+    /// An encrypted batch the identity given cannot open.
+    CannotDecrypt { error: String },
+    /// The manifest names a format version this build does not read.
+    ManifestVersion { format: String, version: u64 },
+    /// Signed, but the lines do not hold together.
+    ContentInvalid(ContentProblem),
+    /// The manifest and the signed trusted comment disagree.
+    ManifestDisagrees(Vec<Disagreement>),
+}
+
+/// One field on which the manifest and the trusted comment disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disagreement {
+    pub field: ManifestField,
+    pub manifest: String,
+    pub signed: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManifestField {
+    Batch,
+    Surveyor,
+    Device,
+    Sequence,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::BatchUnreadable { error, .. } => {
+                write!(f, "cannot read the batch file: {error}")
+            }
+            Problem::NoSignatureFile { path } => {
+                write!(f, "no signature file {}", path.display())
+            }
+            Problem::SignatureUnreadable { path, error, .. } => {
+                write!(f, "cannot read {}: {error}", path.display())
+            }
+            Problem::SignatureInvalid { path, error } => {
+                write!(f, "signature file {}: {error}", path.display())
+            }
+            Problem::FormatVersion { version } => write!(
+                f,
+                "batch format version {version} (this build reads version 1)"
+            ),
+            Problem::CommentNotDoorstep => write!(
+                f,
+                "the signature's trusted comment is not a doorstep batch comment"
+            ),
+            Problem::CommentMalformed { error } => {
+                write!(f, "the signature's trusted comment: {error}")
+            }
+            Problem::CommentChanged { key_id, surveyor } => write!(
+                f,
+                "the trusted comment was changed after signing (key {key_id}, surveyor {surveyor})"
+            ),
+            Problem::CommentUnreadable { problem, key_id } => write!(
+                f,
+                "unreadable trusted comment ({problem}) signed with key {key_id}, which is not in the trusted keys"
+            ),
+            Problem::KeyIdChanged {
+                key_id,
+                surveyor,
+                surveyor_key,
+            } => write!(
+                f,
+                "the signature file's key id was changed ({key_id}, the key of surveyor {surveyor} is {surveyor_key})"
+            ),
+            Problem::SignatureFileLayoutChanged => write!(
+                f,
+                "the signature file was changed outside its signed parts (untrusted comment or layout)"
+            ),
+            Problem::CommentNamesAnother { named, signer } => write!(
+                f,
+                "the trusted comment was changed: it names surveyor {named}, but the file was signed with surveyor {signer}'s key"
+            ),
+            Problem::SignatureKeyIdAltered { key_id, named_key } => write!(
+                f,
+                "the signature was altered: its key id {key_id} is not the key {named_key} its comment names"
+            ),
+            Problem::CommentOrSignatureChanged => write!(
+                f,
+                "the trusted comment or its signature was changed after signing"
+            ),
+            Problem::SignatureMismatch { surveyor } => write!(
+                f,
+                "the signature does not match surveyor {surveyor}'s key: the signature or the file was changed"
+            ),
+            Problem::ContentChanged {
+                added,
+                signed_sha256,
+            } => {
+                let what = match added {
+                    Some(n) => format!("{n} bytes were added"),
+                    None => "same size, different bytes".to_string(),
+                };
+                write!(
+                    f,
+                    "the content changed after signing ({what}; signed sha256 {signed_sha256})"
+                )
+            }
+            Problem::Shorter {
+                bytes,
+                signed_bytes,
+                evidence,
+            } => {
+                write!(f, "the file has {bytes} bytes, {signed_bytes} were signed")?;
+                match evidence {
+                    Some(p) => write!(f, "; {}", describe(p)),
+                    None => Ok(()),
+                }
+            }
+            Problem::SizeOrHashMismatch => write!(
+                f,
+                "the signed trusted comment's size or sha256 does not match the file it signs"
+            ),
+            Problem::CannotDecrypt { error } => {
+                write!(f, "cannot decrypt with the identity given: {error}")
+            }
+            Problem::ManifestVersion { format, version } => write!(
+                f,
+                "manifest says {format} version {version} (this build reads version 1)"
+            ),
+            Problem::ContentInvalid(p) => {
+                write!(f, "signed, but the content is invalid: {}", describe(p))
+            }
+            Problem::ManifestDisagrees(list) => {
+                let list: Vec<String> = list
+                    .iter()
+                    .map(|d| {
+                        let name = match d.field {
+                            ManifestField::Batch => "batch",
+                            ManifestField::Surveyor => "surveyor",
+                            ManifestField::Device => "device",
+                            ManifestField::Sequence => "sequence",
+                        };
+                        format!("{name} {} vs {}", d.manifest, d.signed)
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "the manifest and the signature's trusted comment disagree: {}",
+                    list.join(", ")
+                )
+            }
+        }
+    }
+}
+
+impl Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
 }
 
 impl BatchStatus {
@@ -63,7 +278,7 @@ impl BatchStatus {
         match self {
             BatchStatus::Valid => None,
             BatchStatus::Tampered { reason } | BatchStatus::Truncated { reason } => {
-                Some(reason.clone())
+                Some(reason.to_string())
             }
             BatchStatus::SignedByAnotherKey {
                 claimed_surveyor,
@@ -81,7 +296,7 @@ impl BatchStatus {
                 Some(format!("no trusted key for surveyor {surveyor_id}"))
             }
             BatchStatus::Malformed { what } | BatchStatus::UnsupportedVersion { what } => {
-                Some(what.clone())
+                Some(what.to_string())
             }
         }
     }
@@ -157,6 +372,11 @@ pub struct BatchVerdict {
     /// the signature and checksum were checked.
     pub content_checked: bool,
     pub counts: Option<BatchCounts>,
+    /// The manifest's counts as the file states them, whether or not it
+    /// verified: for a batch that fails, what it claims to hold
+    /// (unverified). `None` when its manifest cannot be read.
+    #[serde(skip)]
+    pub claimed_counts: Option<BatchCounts>,
     pub findings: Vec<SequenceFinding>,
     /// SHA-256 of the data file as read, once its trusted comment was read.
     #[serde(skip)]
@@ -179,6 +399,7 @@ impl BatchVerdict {
             encrypted: path.extension().is_some_and(|e| e == "age"),
             content_checked: false,
             counts: None,
+            claimed_counts: None,
             findings: Vec::new(),
             sha256: None,
             parsed: None,
@@ -300,8 +521,28 @@ pub fn verify_one(
     verify_one_with(path, keys, identities, &mut Vec::new())
 }
 
-/// `verify_one`, reading the file into `buf`.
+/// `verify_one`, reading the file into `buf`; with what the manifest
+/// claims to hold.
 fn verify_one_with(
+    path: &Path,
+    keys: &TrustedKeys,
+    identities: Option<&Identities>,
+    buf: &mut Vec<u8>,
+) -> BatchVerdict {
+    let mut v = check_one(path, keys, identities, buf);
+    v.claimed_counts = match &v.counts {
+        Some(c) => Some(c.clone()),
+        None if buf.is_empty() => None,
+        None if v.encrypted => identities
+            .and_then(|ids| ids.decrypt(buf).ok())
+            .and_then(|p| claimed_counts(&p)),
+        None => claimed_counts(buf),
+    };
+    v
+}
+
+/// The checks of `verify_one`, reading the file into `buf`.
+fn check_one(
     path: &Path,
     keys: &TrustedKeys,
     identities: Option<&Identities>,
@@ -310,7 +551,7 @@ fn verify_one_with(
     let mut sig_path = path.as_os_str().to_owned();
     sig_path.push(".minisig");
     let sig_path = PathBuf::from(sig_path);
-    let malformed = |what: String| BatchVerdict::new(path, BatchStatus::Malformed { what });
+    let malformed = |what: Problem| BatchVerdict::new(path, BatchStatus::Malformed { what });
 
     buf.clear();
     // Sized from the file's length first: growing by doubling while reading
@@ -321,19 +562,33 @@ fn verify_one_with(
         f.read_to_end(buf)
     });
     if let Err(e) = read {
-        return malformed(format!("cannot read the batch file: {e}"));
+        return malformed(Problem::BatchUnreadable {
+            kind: e.kind(),
+            error: e.to_string(),
+        });
     }
     let data: &[u8] = buf;
     let sig_bytes = match fs::read(&sig_path) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return malformed(format!("no signature file {}", sig_path.display()));
+            return malformed(Problem::NoSignatureFile { path: sig_path });
         }
-        Err(e) => return malformed(format!("cannot read {}: {e}", sig_path.display())),
+        Err(e) => {
+            return malformed(Problem::SignatureUnreadable {
+                path: sig_path,
+                kind: e.kind(),
+                error: e.to_string(),
+            });
+        }
     };
     let sig = match MinisignSignature::parse(&sig_bytes) {
         Ok(s) => s,
-        Err(e) => return malformed(format!("signature file {}: {e}", sig_path.display())),
+        Err(error) => {
+            return malformed(Problem::SignatureInvalid {
+                path: sig_path,
+                error,
+            });
+        }
     };
     let (prehash, sha256) = hashes(data);
     let key_id = sig.key_id.to_string();
@@ -349,29 +604,32 @@ fn verify_one_with(
             let authentic = matches!(by_id_check, Some((_, true)));
             let status = match (problem, authentic) {
                 (CommentProblem::UnsupportedVersion(v), true) => BatchStatus::UnsupportedVersion {
-                    what: format!("batch format version {v} (this build reads version 1)"),
+                    what: Problem::FormatVersion { version: v },
                 },
                 (CommentProblem::NotDoorstep, true) => BatchStatus::Malformed {
-                    what: "the signature's trusted comment is not a doorstep batch comment".into(),
+                    what: Problem::CommentNotDoorstep,
                 },
                 (CommentProblem::Malformed(m), true) => BatchStatus::Malformed {
-                    what: format!("the signature's trusted comment: {m}"),
+                    what: Problem::CommentMalformed { error: m },
                 },
                 (_, false) if by_id.is_some() => BatchStatus::Tampered {
-                    reason: format!(
-                        "the trusted comment was changed after signing (key {key_id}, surveyor {})",
-                        by_id.map(|k| k.surveyor_id.as_str()).unwrap_or("?")
-                    ),
+                    reason: Problem::CommentChanged {
+                        key_id: key_id.clone(),
+                        surveyor: by_id
+                            .map(|k| k.surveyor_id.as_str())
+                            .unwrap_or("?")
+                            .to_string(),
+                    },
                 },
                 (p, false) => BatchStatus::Malformed {
-                    what: format!(
-                        "unreadable trusted comment ({}) signed with key {key_id}, which is not in the trusted keys",
-                        match p {
+                    what: Problem::CommentUnreadable {
+                        problem: match p {
                             CommentProblem::NotDoorstep => "not a doorstep batch comment".into(),
                             CommentProblem::UnsupportedVersion(v) => format!("version {v}"),
                             CommentProblem::Malformed(m) => m,
-                        }
-                    ),
+                        },
+                        key_id: key_id.clone(),
+                    },
                 },
             };
             return BatchVerdict::new(path, status);
@@ -400,10 +658,11 @@ fn verify_one_with(
                 return fail(
                     verdict,
                     BatchStatus::Tampered {
-                        reason: format!(
-                            "the signature file's key id was changed ({key_id}, the key of surveyor {} is {})",
-                            k.surveyor_id, k.key_id
-                        ),
+                        reason: Problem::KeyIdChanged {
+                            key_id: key_id.clone(),
+                            surveyor: k.surveyor_id.clone(),
+                            surveyor_key: k.key_id.to_string(),
+                        },
                     },
                 );
             }
@@ -416,7 +675,7 @@ fn verify_one_with(
                 return fail(
                     verdict,
                     BatchStatus::Tampered {
-                        reason: "the signature file was changed outside its signed parts (untrusted comment or layout)".into(),
+                        reason: Problem::SignatureFileLayoutChanged,
                     },
                 );
             }
@@ -424,10 +683,10 @@ fn verify_one_with(
         (None, _) => {
             let status = match (by_id, by_id_check) {
                 (Some(m), Some((true, false))) => BatchStatus::Tampered {
-                    reason: format!(
-                        "the trusted comment was changed: it names surveyor {}, but the file was signed with surveyor {}'s key",
-                        tc.surveyor_id, m.surveyor_id
-                    ),
+                    reason: Problem::CommentNamesAnother {
+                        named: tc.surveyor_id.clone(),
+                        signer: m.surveyor_id.clone(),
+                    },
                 },
                 _ => BatchStatus::UnknownKey {
                     surveyor_id: tc.surveyor_id.clone(),
@@ -446,10 +705,10 @@ fn verify_one_with(
                 }
                 (Some(m), Some((true, false))) if m.surveyor_id != k.surveyor_id => {
                     BatchStatus::Tampered {
-                        reason: format!(
-                            "the trusted comment was changed: it names surveyor {}, but the file was signed with surveyor {}'s key",
-                            tc.surveyor_id, m.surveyor_id
-                        ),
+                        reason: Problem::CommentNamesAnother {
+                            named: tc.surveyor_id.clone(),
+                            signer: m.surveyor_id.clone(),
+                        },
                     }
                 }
                 // Our untrusted comment names the signing key: if it names
@@ -461,10 +720,10 @@ fn verify_one_with(
                             == sign::untrusted_comment(&k.surveyor_id, k.key_id) =>
                 {
                     BatchStatus::Tampered {
-                        reason: format!(
-                            "the signature was altered: its key id {key_id} is not the key {} its comment names",
-                            k.key_id
-                        ),
+                        reason: Problem::SignatureKeyIdAltered {
+                            key_id: key_id.clone(),
+                            named_key: k.key_id.to_string(),
+                        },
                     }
                 }
                 (None, _) if !file_ok && !comment_ok => BatchStatus::SignedByAnotherKey {
@@ -474,13 +733,12 @@ fn verify_one_with(
                 },
                 _ if comment_ok && !file_ok => content_changed(data, &tc),
                 _ if file_ok && !comment_ok => BatchStatus::Tampered {
-                    reason: "the trusted comment or its signature was changed after signing".into(),
+                    reason: Problem::CommentOrSignatureChanged,
                 },
                 _ => BatchStatus::Tampered {
-                    reason: format!(
-                        "the signature does not match surveyor {}'s key: the signature or the file was changed",
-                        k.surveyor_id
-                    ),
+                    reason: Problem::SignatureMismatch {
+                        surveyor: k.surveyor_id.clone(),
+                    },
                 },
             };
             return fail(verdict, status);
@@ -497,9 +755,7 @@ fn verify_one_with(
         return fail(
             verdict,
             BatchStatus::Malformed {
-                what:
-                    "the signed trusted comment's size or sha256 does not match the file it signs"
-                        .into(),
+                what: Problem::SizeOrHashMismatch,
             },
         );
     }
@@ -516,7 +772,9 @@ fn verify_one_with(
                     return fail(
                         verdict,
                         BatchStatus::Malformed {
-                            what: format!("cannot decrypt with the identity given: {e}"),
+                            what: Problem::CannotDecrypt {
+                                error: e.to_string(),
+                            },
                         },
                     );
                 }
@@ -532,26 +790,45 @@ fn verify_one_with(
             let status = match problem {
                 ContentProblem::UnsupportedVersion { format, version } => {
                     BatchStatus::UnsupportedVersion {
-                        what: format!(
-                            "manifest says {format} version {version} (this build reads version 1)"
-                        ),
+                        what: Problem::ManifestVersion { format, version },
                     }
                 }
                 other => BatchStatus::Malformed {
-                    what: format!("signed, but the content is invalid: {}", describe(&other)),
+                    what: Problem::ContentInvalid(other),
                 },
             };
             return fail(verdict, status);
         }
     };
     let m = &parsed.manifest;
-    let disagreements: Vec<String> = [
-        (m.batch_id != tc.batch_id).then(|| format!("batch {} vs {}", m.batch_id, tc.batch_id)),
-        (m.surveyor_id != tc.surveyor_id)
-            .then(|| format!("surveyor {} vs {}", m.surveyor_id, tc.surveyor_id)),
-        (m.device_id != tc.device_id)
-            .then(|| format!("device {} vs {}", m.device_id, tc.device_id)),
-        (m.sequence != tc.sequence).then(|| format!("sequence {} vs {}", m.sequence, tc.sequence)),
+    let differ = |field, manifest: String, signed: String| {
+        (manifest != signed).then_some(Disagreement {
+            field,
+            manifest,
+            signed,
+        })
+    };
+    let disagreements: Vec<Disagreement> = [
+        differ(
+            ManifestField::Batch,
+            m.batch_id.to_string(),
+            tc.batch_id.to_string(),
+        ),
+        differ(
+            ManifestField::Surveyor,
+            m.surveyor_id.clone(),
+            tc.surveyor_id.clone(),
+        ),
+        differ(
+            ManifestField::Device,
+            m.device_id.clone(),
+            tc.device_id.clone(),
+        ),
+        differ(
+            ManifestField::Sequence,
+            m.sequence.to_string(),
+            tc.sequence.to_string(),
+        ),
     ]
     .into_iter()
     .flatten()
@@ -560,10 +837,7 @@ fn verify_one_with(
         return fail(
             verdict,
             BatchStatus::Malformed {
-                what: format!(
-                    "the manifest and the signature's trusted comment disagree: {}",
-                    disagreements.join(", ")
-                ),
+                what: Problem::ManifestDisagrees(disagreements),
             },
         );
     }
@@ -579,34 +853,38 @@ fn verify_one_with(
 fn content_changed(data: &[u8], tc: &TrustedComment) -> BatchStatus {
     let len = data.len() as u64;
     if len < tc.bytes {
-        let mut reason = format!("the file has {len} bytes, {} were signed", tc.bytes);
-        if !tc.encrypted
-            && let Err(
+        let evidence = match parse_batch(data) {
+            Err(
                 p @ (ContentProblem::IncompleteLastLine | ContentProblem::MissingRecords { .. }),
-            ) = parse_batch(data)
-        {
-            reason.push_str("; ");
-            reason.push_str(&describe(&p));
-        }
-        return BatchStatus::Truncated { reason };
+            ) if !tc.encrypted => Some(p),
+            _ => None,
+        };
+        return BatchStatus::Truncated {
+            reason: Problem::Shorter {
+                bytes: len,
+                signed_bytes: tc.bytes,
+                evidence,
+            },
+        };
     }
-    let what = if len > tc.bytes {
-        format!("{} bytes were added", len - tc.bytes)
-    } else {
-        "same size, different bytes".to_string()
-    };
     BatchStatus::Tampered {
-        reason: format!(
-            "the content changed after signing ({what}; signed sha256 {})",
-            tc.sha256
-        ),
+        reason: Problem::ContentChanged {
+            added: (len > tc.bytes).then(|| len - tc.bytes),
+            signed_sha256: tc.sha256.clone(),
+        },
     }
+}
+
+/// "3 visits, 4 interviews".
+fn counts_text((visits, interviews): (u64, u64)) -> String {
+    format!("{visits} visits, {interviews} interviews")
 }
 
 fn describe(p: &ContentProblem) -> String {
     match p {
         ContentProblem::IncompleteLastLine => "the last line is incomplete".into(),
         ContentProblem::MissingRecords { expected, found } => {
+            let (expected, found) = (counts_text(*expected), counts_text(*found));
             format!("records are missing: the manifest counts {expected}, the file has {found}")
         }
         ContentProblem::Malformed(m) => m.clone(),

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use doorstep::review::inbox::Inbox;
 use doorstep::tui::review::ReviewApp;
 use doorstep::tui::terminal::TerminalGuard;
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event;
 
 use super::Places;
 
@@ -26,10 +26,12 @@ pub fn run(places: &Places, inbox: Inbox, utc_offset_hours: i32) -> anyhow::Resu
     let mut guard = TerminalGuard::enter().context("cannot open the terminal")?;
     while !app.quit {
         guard.terminal.draw(|f| app.draw(f))?;
-        if event::poll(Duration::from_millis(500))?
-            && let Event::Key(key) = event::read()?
-        {
-            app.handle_key(key);
+        if event::poll(Duration::from_millis(500))? {
+            app.handle_event(&event::read()?);
+            // Drain what is already queued (fast typing) before drawing.
+            while !app.quit && event::poll(Duration::ZERO)? {
+                app.handle_event(&event::read()?);
+            }
         }
     }
     drop(guard);

@@ -278,13 +278,18 @@ pub fn flag_interviews(
         if let (Some(end_at), Some(m), true) = (f.ended_at, median_length, f.completed) {
             let len = (end_at - f.started_at).num_seconds() as f64;
             if m > 0.0 && len < m * t.min_share_of_median_length {
-                let (len, share, m) = (len / 60.0, t.min_share_of_median_length * 100.0, m / 60.0);
+                // Whole minutes, rounded as everywhere in the review.
+                let (len, share, m) = (
+                    super::figures::whole_minutes(len),
+                    t.min_share_of_median_length * 100.0,
+                    super::figures::whole_minutes(m),
+                );
                 flags.push(Flag::Speeding {
                     reason: format!(
-                        "{len:.0} min, under {share:.0}% of the median interview ({m:.0} min)"
+                        "{len} min, under {share:.0}% of the median interview ({m} min)"
                     ),
                     reason_zh: format!(
-                        "用时 {len:.0} 分钟，不到访问时长中位数（{m:.0} 分钟）的 {share:.0}%"
+                        "用时 {len} 分钟，不到访问时长中位数（{m} 分钟）的 {share:.0}%"
                     ),
                 });
             }

@@ -3,5 +3,6 @@
 
 pub mod decisions_file;
 pub mod demo;
+pub mod figures;
 pub mod flags;
 pub mod inbox;

@@ -370,7 +370,12 @@ const REVIEW_INTERVIEWS: &[Binding] = &[
         "查看访问详情",
         Some(("open", "详情")),
     ),
-    APPROVE,
+    (
+        "a",
+        "approve (comment optional), then to the next undecided",
+        "通过（意见可不填），并转到下一份未决定的",
+        Some(("approve", "通过")),
+    ),
     REJECT,
     (
         "o",
@@ -380,8 +385,8 @@ const REVIEW_INTERVIEWS: &[Binding] = &[
     ),
     (
         "f",
-        "filter: all, flagged, each flag, undecided",
-        "筛选：全部、有标记、各项标记、未决定",
+        "filter: all, flagged, flags, undecided, approved, rejected",
+        "筛选：全部、有标记、各项标记、未决定、已通过、已驳回",
         Some(("filter", "筛选")),
     ),
     (
@@ -421,7 +426,18 @@ const REVIEW_DETAIL: &[Binding] = &[
     ("^C", "quit", "退出", None),
 ];
 
-const REVIEW_SUMMARY: &[Binding] = &[TABS, HELP, QUIT];
+const REVIEW_SUMMARY: &[Binding] = &[
+    (
+        "↑↓ j k",
+        "scroll the lists that do not fit",
+        "滚动显示不下的列表",
+        Some(("scroll", "滚动")),
+    ),
+    ("PgUp PgDn", "scroll a page", "翻页", None),
+    TABS,
+    HELP,
+    QUIT,
+];
 
 const REVIEW_DECISION: &[Binding] = &[
     (

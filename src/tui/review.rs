@@ -8,31 +8,34 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Bar, BarChart, BarGroup, Block, Borders, Cell, Paragraph, Row, Sparkline, Table, TableState,
-    Tabs, Wrap,
+    Bar, BarChart, BarGroup, Block, Borders, Cell, Paragraph, Row, Table, TableState, Tabs, Wrap,
 };
 
 use super::i18n::Lang;
 use super::keys::Screen;
 use super::review_text::{
-    FLAG_CODES, decision_label, finding_text, flag_line, flag_name, flag_names, outcome_label, pad,
-    signature_label, status_text, width, wrap,
+    FLAG_CODES, decision_label, finding_name, finding_text, flag_line, flag_name, flag_names,
+    minutes_text, outcome_label, pad, rate_legend, rows_shown, signature_label, status_name,
+    status_text, uncounted_text, width, wrap,
 };
 use super::screens::help::{draw_footer, draw_help};
 use super::screens::review::{answer_label, truncate};
 use super::theme::Theme;
 use super::widgets::popup;
-use super::widgets::text_field::{EntryKind, TextField};
+use super::widgets::text_field::{Edit, EntryKind, TextField};
 use crate::assignment::{Disposition, OutcomeGroup};
 use crate::batch::parse_answer_key;
 use crate::interview::{Answer, Interview, Slot};
 use crate::questionnaire::Questionnaire;
-use crate::review::flags::seconds_per_question;
+use crate::review::figures::{
+    completed_minutes, length_histogram, length_secs, refusals, seconds_per_slot, uncounted,
+    whole_minutes,
+};
 use crate::review::inbox::{Inbox, InboxInterview};
 use crate::scoring::{mean_scores, score_interview};
 use crate::store::Store;
@@ -59,6 +62,8 @@ enum Filter {
     Flagged,
     Flag(&'static str),
     Undecided,
+    Approved,
+    Rejected,
 }
 
 struct DecisionDialog {
@@ -94,6 +99,11 @@ pub struct ReviewApp {
     detail_scroll: u16,
     /// How far the detail scrolls at most, as last drawn.
     detail_max_scroll: std::cell::Cell<u16>,
+    /// Rows the day summary's lists are scrolled by (each band as far as
+    /// its own rows go).
+    summary_scroll: usize,
+    /// How far the day summary scrolls at most, as last drawn.
+    summary_max_scroll: std::cell::Cell<usize>,
     dialog: Option<DecisionDialog>,
     decisions: BTreeMap<String, Decision>,
     flash: Option<(bool, String)>,
@@ -135,6 +145,8 @@ impl ReviewApp {
             detail: None,
             detail_scroll: 0,
             detail_max_scroll: std::cell::Cell::new(u16::MAX),
+            summary_scroll: 0,
+            summary_max_scroll: std::cell::Cell::new(usize::MAX),
             dialog: None,
             decisions,
             flash: None,
@@ -199,6 +211,14 @@ impl ReviewApp {
                     Filter::Flagged => !it.flags.is_empty(),
                     Filter::Flag(code) => it.flags.iter().any(|f| f.code() == *code),
                     Filter::Undecided => !self.decisions.contains_key(&it.id),
+                    Filter::Approved => self
+                        .decisions
+                        .get(&it.id)
+                        .is_some_and(|d| d.decision == DecisionKind::Approved),
+                    Filter::Rejected => self
+                        .decisions
+                        .get(&it.id)
+                        .is_some_and(|d| d.decision == DecisionKind::Rejected),
                 }
             })
             .collect();
@@ -214,6 +234,38 @@ impl ReviewApp {
             }
         }
         v
+    }
+
+    /// A terminal event: keys, and text pasted (bracketed paste).
+    pub fn handle_event(&mut self, event: &Event) {
+        match event {
+            Event::Key(key) => self.handle_key(*key),
+            Event::Paste(text) => self.handle_paste(text),
+            _ => {}
+        }
+    }
+
+    /// Pasted text goes into the comment being written, as one line (line
+    /// breaks and tabs become spaces, other control characters are
+    /// dropped); elsewhere it is ignored. Too long a paste is refused
+    /// whole, and the prompt says so.
+    pub fn handle_paste(&mut self, text: &str) {
+        let Some(d) = self.dialog.as_mut() else {
+            return;
+        };
+        let text = one_line(text);
+        if d.comment.paste(&text) == Edit::Refused {
+            d.error = Some(
+                self.ui
+                    .pick(
+                        "粘贴的文字太长（意见最多 500 字），未粘贴",
+                        "Not pasted: too long (a comment holds at most 500 characters)",
+                    )
+                    .into(),
+            );
+        } else {
+            d.error = None;
+        }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) {
@@ -265,7 +317,7 @@ impl ReviewApp {
             _ => match self.tab {
                 Tab::Inbox => self.inbox_key(key),
                 Tab::Interviews => self.interviews_key(key),
-                Tab::Summary => {}
+                Tab::Summary => self.summary_key(key),
             },
         }
     }
@@ -274,6 +326,23 @@ impl ReviewApp {
         let most = self.detail_max_scroll.get();
         self.detail_scroll =
             (self.detail_scroll.min(most) as i32 + by).clamp(0, most as i32) as u16;
+    }
+
+    /// The day summary's lists scroll together, a row or a page at a time.
+    fn summary_key(&mut self, key: KeyEvent) {
+        let by: isize = match key.code {
+            KeyCode::Down | KeyCode::Char('j') => 1,
+            KeyCode::Up | KeyCode::Char('k') => -1,
+            KeyCode::PageDown => SUMMARY_PAGE as isize,
+            KeyCode::PageUp => -(SUMMARY_PAGE as isize),
+            _ => return,
+        };
+        let most = self.summary_max_scroll.get();
+        self.summary_scroll = self
+            .summary_scroll
+            .min(most)
+            .saturating_add_signed(by)
+            .min(most);
     }
 
     fn inbox_key(&mut self, key: KeyEvent) {
@@ -353,7 +422,9 @@ impl ReviewApp {
                         Some(p) if p + 1 < FLAG_CODES.len() => Filter::Flag(FLAG_CODES[p + 1]),
                         _ => Filter::Undecided,
                     },
-                    Filter::Undecided => Filter::All,
+                    Filter::Undecided => Filter::Approved,
+                    Filter::Approved => Filter::Rejected,
+                    Filter::Rejected => Filter::All,
                 };
                 self.selected = 0;
             }
@@ -448,11 +519,34 @@ impl ReviewApp {
                     self.ui.pick("已驳回", "Rejected")
                 };
                 self.flash = Some((false, format!("{word}: {}", it.id)));
+                let before = self.listed();
                 self.decisions.insert(it.id.clone(), decision);
                 self.dialog = None;
+                if self.detail.is_none() {
+                    self.select_next_undecided(&before, i);
+                }
             }
             Err(e) => d.error = Some(e.to_string()),
         }
+    }
+
+    /// After a decision on `decided` in the list (`before`: the list as it
+    /// was), the cursor goes to the next undecided interview below it, else
+    /// the first undecided one, else stays on `decided`.
+    fn select_next_undecided(&mut self, before: &[usize], decided: usize) {
+        let after = self.listed();
+        let undecided = |i: &&usize| !self.decisions.contains_key(&self.inbox.interviews[**i].id);
+        let from = before.iter().position(|i| *i == decided).unwrap_or(0);
+        let target = before[from..]
+            .iter()
+            .find(undecided)
+            .or_else(|| after.iter().find(undecided))
+            .copied()
+            .unwrap_or(decided);
+        self.selected = after
+            .iter()
+            .position(|i| *i == target)
+            .unwrap_or(self.selected.min(after.len().saturating_sub(1)));
     }
 
     // ----- drawing ------------------------------------------------------------
@@ -493,6 +587,22 @@ impl ReviewApp {
                 .highlight_style(t.selected()),
             tabs,
         );
+        // How far the day's decisions have come, on every tab.
+        let all = self.inbox.interviews.len();
+        let decided = self
+            .inbox
+            .interviews
+            .iter()
+            .filter(|i| self.decisions.contains_key(&i.id))
+            .count();
+        let progress = match self.ui {
+            Lang::Zh => format!("已决定 {decided} / {all} 份 "),
+            _ => format!("decided {decided} of {all} "),
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(progress, t.secondary())).right_aligned(),
+            tabs,
+        );
         match (self.detail, self.tab) {
             (Some(i), _) => self.draw_detail(frame, main, i),
             (None, Tab::Inbox) => self.draw_inbox(frame, main),
@@ -517,13 +627,99 @@ impl ReviewApp {
         }
     }
 
+    /// The selected batch's problems, whole and wrapped: why it fails
+    /// verification and what it claimed to hold, or its sequence findings.
+    fn batch_problem_lines(&self, width: usize) -> Vec<Line<'static>> {
+        let t = &self.theme;
+        let ui = self.ui;
+        let mut lines = Vec::new();
+        let Some(b) = self.inbox.batches.get(self.selected_batch) else {
+            return lines;
+        };
+        let v = &b.verdict;
+        if b.is_valid() && v.findings.is_empty() {
+            return lines;
+        }
+        let name = match (&b.surveyor_id, b.sequence) {
+            (Some(s), Some(q)) => match ui {
+                Lang::Zh => format!("{s} 第 {q} 批："),
+                _ => format!("{s} #{q}: "),
+            },
+            (Some(s), None) => format!("{s}{}", ui.pick("：", ": ")),
+            _ => String::new(),
+        };
+        if !b.is_valid() {
+            let text = format!("{name}{}", status_text(&v.status, ui));
+            push_wrapped(&mut lines, "! ", &text, width, t.error());
+            let held = uncounted_text(v.claimed_counts.as_ref(), ui);
+            push_wrapped(&mut lines, "  ", &held, width, t.warning());
+        }
+        for f in &v.findings {
+            let text = format!("{name}{}", finding_text(f, ui));
+            push_wrapped(&mut lines, "! ", &text, width, t.warning());
+        }
+        lines
+    }
+
+    /// What the batches failing verification leave out of every figure,
+    /// in one line; `None` when all verify.
+    fn uncounted_note(&self) -> Option<String> {
+        let u = uncounted(&self.inbox.batches);
+        if u.batches == 0 {
+            return None;
+        }
+        Some(match self.ui {
+            Lang::Zh => {
+                let mut t = format!(
+                    "未计入：{} 个未通过验证的批次（自称 {} 份访问、{} 次走访，未经验证",
+                    u.batches, u.interviews, u.visits
+                );
+                if u.unreadable > 0 {
+                    t.push_str(&format!("；{} 个无法读出", u.unreadable));
+                }
+                t + "）"
+            }
+            _ => {
+                let mut t = format!(
+                    "Not counted: {} batch{} failing verification ({} interviews, {} visits, unverified",
+                    u.batches,
+                    if u.batches == 1 { "" } else { "es" },
+                    u.interviews,
+                    u.visits
+                );
+                if u.unreadable > 0 {
+                    t.push_str(&format!("; {} unreadable", u.unreadable));
+                }
+                t + ")"
+            }
+        })
+    }
+
     fn draw_inbox(&self, frame: &mut Frame, area: Rect) {
         let t = &self.theme;
         let n_surveyors = self.inbox.surveyors.len() as u16;
         let n_communities = self.inbox.communities.len() as u16;
-        let [batches_area, people, places] = Layout::vertical([
+        let cols = area.width as usize;
+        let problems = self.batch_problem_lines(cols);
+        let mut note = Vec::new();
+        if let Some(n) = self.uncounted_note() {
+            push_wrapped(&mut note, "", &n, cols, t.warning());
+        }
+        let mut legend = Vec::new();
+        push_wrapped(&mut legend, "", rate_legend(self.ui), cols, t.secondary());
+        let [
+            batches_area,
+            problems_area,
+            note_area,
+            people,
+            legend_area,
+            places,
+        ] = Layout::vertical([
             Constraint::Min(5),
-            Constraint::Length(n_surveyors.min(8) + 2),
+            Constraint::Length(problems.len() as u16),
+            Constraint::Length(note.len() as u16),
+            Constraint::Length(n_surveyors.min(8) + 1),
+            Constraint::Length(legend.len() as u16),
             Constraint::Length(if n_communities == 0 {
                 0
             } else {
@@ -531,6 +727,9 @@ impl ReviewApp {
             }),
         ])
         .areas(area);
+        frame.render_widget(Paragraph::new(problems), problems_area);
+        frame.render_widget(Paragraph::new(note), note_area);
+        frame.render_widget(Paragraph::new(legend), legend_area);
         let header = Row::new(
             [
                 self.ui.pick("访问员", "Surveyor"),
@@ -550,15 +749,26 @@ impl ReviewApp {
             .iter()
             .map(|b| {
                 let sig_style = if b.is_valid() { t.ok() } else { t.error() };
+                // Short names here; the selected batch's whole text below.
                 let findings = if b.is_valid() {
                     b.verdict
                         .findings
                         .iter()
-                        .map(|f| finding_text(f, self.ui))
+                        .map(|f| finding_name(f, self.ui))
                         .collect::<Vec<_>>()
-                        .join(self.ui.pick("；", "; "))
+                        .join(self.ui.pick("、", ", "))
                 } else {
-                    status_text(&b.verdict.status, self.ui)
+                    status_name(&b.verdict.status, self.ui).to_string()
+                };
+                // A failed batch: what its manifest claims, in brackets
+                // (unverified, counted nowhere).
+                let (visits, interviews) = if b.is_valid() {
+                    (b.visits.to_string(), b.interviews.to_string())
+                } else {
+                    match &b.verdict.claimed_counts {
+                        Some(c) => (format!("({})", c.visits), format!("({})", c.interviews)),
+                        None => ("?".into(), "?".into()),
+                    }
                 };
                 Row::new([
                     Cell::from(b.surveyor_id.clone().unwrap_or_else(|| "?".into())),
@@ -572,8 +782,8 @@ impl ReviewApp {
                         signature_label(b.signature, self.ui),
                         sig_style,
                     )),
-                    Cell::from(b.visits.to_string()),
-                    Cell::from(b.interviews.to_string()),
+                    Cell::from(visits),
+                    Cell::from(interviews),
                     Cell::from(Span::styled(findings, t.warning())),
                 ])
             })
@@ -605,18 +815,24 @@ impl ReviewApp {
         // headings whatever the headings' widths; figures to the right.
         let headings = [
             self.ui.pick("访问员", "Surveyor"),
+            self.ui.pick("访问", "Interviews"),
+            self.ui.pick("完成", "Completed"),
+            self.ui.pick("拒访", "Refused"),
             self.ui.pick("完成率", "Completion"),
             self.ui.pick("应答率(RR1)", "RR1"),
             self.ui.pick("平均分", "Mean score"),
             self.ui.pick("标记", "Flagged"),
         ];
-        let rows: Vec<[String; 5]> = self
+        let rows: Vec<[String; 8]> = self
             .inbox
             .surveyors
             .iter()
             .map(|s| {
                 [
                     s.surveyor_id.clone(),
+                    s.interviews.to_string(),
+                    s.completed.to_string(),
+                    refusals(&s.final_dispositions).to_string(),
                     pct(s.completion_rate),
                     pct(s.rr1),
                     s.mean_overall_score
@@ -636,6 +852,18 @@ impl ReviewApp {
                 Constraint::Length(w.min(14) as u16)
             })
             .collect();
+        let used: u16 = widths
+            .iter()
+            .map(|c| match c {
+                Constraint::Length(w) => *w,
+                _ => 0,
+            })
+            .sum();
+        let spacing = if used + 2 * (headings.len() as u16 - 1) <= people.width {
+            2
+        } else {
+            1
+        };
         let cell = |c: usize, text: String| {
             let line = Line::from(truncate(&text, 14));
             Cell::from(if c == 0 { line } else { line.right_aligned() })
@@ -652,7 +880,9 @@ impl ReviewApp {
             .map(|r| Row::new(r.into_iter().enumerate().map(|(c, v)| cell(c, v))))
             .collect();
         frame.render_widget(
-            Table::new(rows, widths).header(header).column_spacing(2),
+            Table::new(rows, widths)
+                .header(header)
+                .column_spacing(spacing),
             people,
         );
 
@@ -720,6 +950,8 @@ impl ReviewApp {
             Filter::Flagged => ui.pick("有标记", "flagged"),
             Filter::Flag(c) => flag_name(c, ui),
             Filter::Undecided => ui.pick("未决定", "undecided"),
+            Filter::Approved => ui.pick("已通过", "approved"),
+            Filter::Rejected => ui.pick("已驳回", "rejected"),
         };
         let community = match self.community.and_then(|c| self.inbox.communities.get(c)) {
             Some(c) => self.community_name(c.community.as_deref()),
@@ -755,9 +987,7 @@ impl ReviewApp {
                 it.resident_id.clone(),
                 truncate(self.community_name(it.community.as_deref()), 10),
                 self.local(it.started_at, start_format),
-                it.ended_at.map_or("-".into(), |e| {
-                    format!("{}", (e - it.started_at).num_minutes())
-                }),
+                length_secs(it).map_or("-".into(), |s| whole_minutes(s).to_string()),
                 outcome_label(&it.disposition, ui),
                 it.overall_score.map_or("-".into(), |s| format!("{s:.0}")),
             ]
@@ -855,9 +1085,8 @@ impl ReviewApp {
             self.local(it.started_at, "%Y-%m-%d %H:%M"),
             self.offset_label()
         );
-        if let Some(e) = it.ended_at {
-            let m = (e - it.started_at).num_minutes();
-            facts.push_str(&format!(" · {m} {}", ui.pick("分钟", "min")));
+        if let Some(secs) = length_secs(it) {
+            facts.push_str(&format!(" · {}", minutes_text(secs, ui)));
         }
         facts.push_str(&format!(" · {}", outcome_label(&it.disposition, ui)));
         if let Some(s) = it.overall_score {
@@ -897,11 +1126,17 @@ impl ReviewApp {
             }
             push_wrapped(&mut lines, "  ", &s, width, Style::new());
         }
-        // Answers in questionnaire order, with their labels.
-        lines.push(Line::from(Span::styled(
-            ui.pick("回答", "Answers"),
-            t.heading(),
-        )));
+        // Answers in questionnaire order, with their labels; the time
+        // spent on each question at the right.
+        let heading = ui.pick("回答", "Answers");
+        let time_heading = ui.pick("用时", "time");
+        lines.push(Line::from(vec![
+            Span::styled(heading, t.heading()),
+            Span::raw(" ".repeat(width.saturating_sub(
+                super::review_text::width(heading) + super::review_text::width(time_heading),
+            ))),
+            Span::styled(time_heading, t.heading()),
+        ]));
         match q {
             Some(q) => {
                 let mut answers: Vec<(usize, Option<u32>, &Answer)> = it
@@ -920,9 +1155,41 @@ impl ReviewApp {
                     q.default_language.as_str()
                 };
                 // Labels as the surveyor saw them, `${...}` filled in from
-                // the answers (no resident details: those stay empty).
-                let flow = answered_flow(q, &answers, qlang);
-                for (qi, inst, a) in answers {
+                // the answers and the interview's community (no other
+                // resident details: those stay empty).
+                let flow = answered_flow(q, &answers, qlang, it.community.as_deref());
+                let times = seconds_per_slot(&it.record.paradata);
+                let answered: HashMap<(usize, Option<u32>), &Answer> = answers
+                    .iter()
+                    .map(|(qi, inst, a)| ((*qi, *inst), *a))
+                    .collect();
+                // Questionnaire order: each answer (repeats by instance), a
+                // question skipped by the skip logic as not asked, one left
+                // unanswered as such; after an unfinished interview's last
+                // answer, one line says it ended there.
+                let finished = it.status == crate::batch::InterviewStatus::Completed;
+                let last_answered = answers.iter().map(|(qi, _, _)| *qi).max();
+                let mut rows: Vec<(usize, Option<u32>, Option<&Answer>)> = Vec::new();
+                for (qi, question) in q.questions.iter().enumerate() {
+                    if q.repeat_of(qi).is_some() {
+                        rows.extend(
+                            answers
+                                .iter()
+                                .filter(|(i, _, _)| *i == qi)
+                                .map(|(i, inst, a)| (*i, *inst, Some(*a))),
+                        );
+                    } else if let Some(a) = answered.get(&(qi, None)) {
+                        rows.push((qi, None, Some(*a)));
+                    } else if question.kind.is_answerable()
+                        && (finished || last_answered.is_some_and(|l| qi < l))
+                    {
+                        rows.push((qi, None, None));
+                    }
+                }
+                let label_w = (width / 2).saturating_sub(4).max(10);
+                let time_w = 7;
+                let value_w = width.saturating_sub(2 + label_w + 2 + 1 + time_w).max(8);
+                for (qi, inst, a) in rows {
                     let slot = Slot {
                         question: qi,
                         instance: inst,
@@ -931,25 +1198,66 @@ impl ReviewApp {
                     if let Some(n) = inst {
                         label = format!("#{} {label}", n + 1);
                     }
-                    let label = format!("  {}  ", truncate(&label, width / 2));
-                    let value = answer_label(q, qi, qlang, a);
-                    let style = if a.as_special().is_some() {
+                    // The label over up to three lines, the value beside
+                    // it over as many as it needs, the time at the right.
+                    let mut label_lines = wrap(&label, label_w);
+                    if label_lines.len() > 3 {
+                        label_lines.truncate(3);
+                        label_lines[2] = truncate(&format!("{}…", label_lines[2]), label_w);
+                    }
+                    let (value, style) = match a {
+                        Some(a) => (
+                            detail_answer(q, qi, qlang, a),
+                            if a.as_special().is_some() {
+                                t.warning()
+                            } else {
+                                t.chosen()
+                            },
+                        ),
+                        None if flow.is_relevant(slot) => (
+                            ui.pick("（未答）", "(not answered)").to_string(),
+                            t.secondary(),
+                        ),
+                        None => (
+                            ui.pick("未问（跳过）", "not asked (skipped)").to_string(),
+                            t.secondary(),
+                        ),
+                    };
+                    // Under 3 seconds stands out, as speeding counts it.
+                    let secs = times.get(&(q.questions[qi].id.clone(), inst));
+                    let time =
+                        secs.map_or(String::new(), |s| format!("{s:.0} {}", ui.pick("秒", "s")));
+                    let time_style = if secs.is_some_and(|s| *s < 3.0) {
                         t.warning()
                     } else {
-                        t.chosen()
+                        t.secondary()
                     };
-                    // A long value wraps under itself.
-                    let indent = super::review_text::width(&label);
-                    for (n, part) in wrap(&value, width.saturating_sub(indent))
-                        .into_iter()
-                        .enumerate()
-                    {
-                        let lead = if n == 0 {
-                            label.clone()
-                        } else {
-                            " ".repeat(indent)
-                        };
-                        lines.push(Line::from(vec![Span::raw(lead), Span::styled(part, style)]));
+                    let value_lines = wrap(&value, value_w);
+                    for n in 0..label_lines.len().max(value_lines.len()) {
+                        let l = label_lines.get(n).map_or("", String::as_str);
+                        let v = value_lines.get(n).map_or("", String::as_str);
+                        let mut spans = vec![
+                            Span::raw(format!("  {}  ", pad(l, label_w))),
+                            Span::styled(pad(v, value_w), style),
+                        ];
+                        if n == 0 {
+                            spans.push(Span::styled(
+                                format!(
+                                    " {}{time}",
+                                    " ".repeat(
+                                        time_w.saturating_sub(super::review_text::width(&time))
+                                    )
+                                ),
+                                time_style,
+                            ));
+                        }
+                        let line = Line::from(spans);
+                        // No trailing blanks: the line ends where its text does.
+                        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+                        if text.trim_end().is_empty() {
+                            continue;
+                        }
+                        lines.push(trim_line_end(line));
                     }
                     if let Some(note) = it
                         .record
@@ -958,6 +1266,12 @@ impl ReviewApp {
                     {
                         push_wrapped(&mut lines, "      ✎ ", note, width, t.secondary());
                     }
+                }
+                if !finished {
+                    lines.push(Line::from(Span::styled(
+                        ui.pick("  —— 访问在此结束 ——", "  — the interview ended here —"),
+                        t.secondary(),
+                    )));
                 }
                 let scores =
                     score_interview(q, it.record.answers.iter().map(|(k, a)| (k.as_str(), a)));
@@ -983,23 +1297,6 @@ impl ReviewApp {
                 }
             }
         }
-        // Paradata: time on each question.
-        lines.push(Line::from(Span::styled(
-            ui.pick("每题用时", "Time on each question"),
-            t.heading(),
-        )));
-        for (qid, secs) in seconds_per_question(&it.record.paradata) {
-            let bar = "█".repeat(((secs / 5.0).round() as usize).min(40));
-            let style = if secs < 3.0 {
-                t.warning()
-            } else {
-                Style::new()
-            };
-            lines.push(Line::from(vec![
-                Span::raw(format!("  {:<24} {:>6.1} s ", truncate(&qid, 24), secs)),
-                Span::styled(bar, style),
-            ]));
-        }
         // Scrolling stops with the last line at the bottom.
         let most = lines.len().saturating_sub(area.height as usize) as u16;
         self.detail_max_scroll.set(most);
@@ -1009,15 +1306,26 @@ impl ReviewApp {
 
     fn draw_summary(&self, frame: &mut Frame, area: Rect) {
         let t = &self.theme;
+        // What the batches failing verification leave out, first.
+        let mut note = Vec::new();
+        if let Some(n) = self.uncounted_note() {
+            push_wrapped(&mut note, "", &n, area.width as usize, t.warning());
+        }
+        let [note_area, area] =
+            Layout::vertical([Constraint::Length(note.len() as u16), Constraint::Min(1)])
+                .areas(area);
+        frame.render_widget(Paragraph::new(note), note_area);
         // Outcomes (one line per surveyor and a legend), the two response
         // rate charts (one bar per surveyor or community), then scores and
-        // lengths below; each band as tall as it needs, up to a third.
+        // lengths below; each band as tall as it needs, up to a third. A
+        // band with more rows than it holds scrolls (↑↓ PgUp PgDn, all
+        // bands together) and says which rows it shows.
         let cap = (area.height / 3).max(7);
-        let n_surveyors = self.inbox.surveyors.len() as u16;
-        let n_communities = self.inbox.communities.len() as u16;
+        let n_surveyors = self.inbox.surveyors.len();
+        let n_communities = self.inbox.communities.len();
         let [outcomes, rates, bottom] = Layout::vertical([
-            Constraint::Length((n_surveyors + 3).min(cap)),
-            Constraint::Length((n_surveyors.max(n_communities) + 2).min(cap)),
+            Constraint::Length((n_surveyors as u16 + 3).min(cap)),
+            Constraint::Length((n_surveyors.max(n_communities) as u16 + 2).min(cap)),
             Constraint::Min(5),
         ])
         .areas(area);
@@ -1027,20 +1335,52 @@ impl ReviewApp {
         let [dims, lengths] =
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                 .areas(bottom);
-        let block = |title: &str| {
-            Block::default()
+        let dims_named = self.dimension_means();
+        let fit_outcomes = outcomes.height.saturating_sub(3) as usize;
+        let fit_rates = rates.height.saturating_sub(2) as usize;
+        let fit_dims = dims.height.saturating_sub(2) as usize;
+        let most = [
+            n_surveyors.saturating_sub(fit_outcomes),
+            n_surveyors.saturating_sub(fit_rates),
+            n_communities.saturating_sub(fit_rates),
+            dims_named.len().saturating_sub(fit_dims),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+        self.summary_max_scroll.set(most);
+        let scroll = self.summary_scroll.min(most);
+        // Each band's first row, and its rows shown ("1–4 of 6").
+        let window = |n: usize, fit: usize| {
+            let first = scroll.min(n.saturating_sub(fit));
+            (first, first..(first + fit).min(n))
+        };
+        let block = |title: &str, first: usize, fit: usize, n: usize| {
+            let mut b = Block::default()
                 .borders(Borders::ALL)
                 .border_style(t.border())
-                .title(Span::styled(format!(" {title} "), t.heading()))
+                .title(Span::styled(format!(" {title} "), t.heading()));
+            if let Some(shown) = rows_shown(first, fit, n, self.ui) {
+                b = b.title_bottom(
+                    Line::from(Span::styled(format!(" {shown} "), t.heading())).right_aligned(),
+                );
+            }
+            b
         };
 
-        let outcomes_block = block(self.ui.pick(
-            "各访问员的最终结果（户）",
-            "Outcomes by surveyor (residents' final disposition)",
-        ));
+        let (first, rows) = window(n_surveyors, fit_outcomes);
+        let outcomes_block = block(
+            self.ui.pick(
+                "各访问员的最终结果（户）",
+                "Outcomes by surveyor (residents' final disposition)",
+            ),
+            first,
+            fit_outcomes,
+            n_surveyors,
+        );
         let inner = outcomes_block.inner(outcomes);
         frame.render_widget(outcomes_block, outcomes);
-        frame.render_widget(Paragraph::new(self.outcome_lines(inner.width)), inner);
+        frame.render_widget(Paragraph::new(self.outcome_lines(inner.width, rows)), inner);
 
         // Response rates: one horizontal bar each, labelled, in per cent.
         let rate_bars = |items: Vec<(String, Option<f64>)>| -> Vec<Bar<'static>> {
@@ -1056,33 +1396,38 @@ impl ReviewApp {
                 })
                 .collect()
         };
-        let rate_chart = |title: &str, bars: &[Bar<'static>]| {
+        let rate_chart = |b: Block<'static>, bars: &[Bar<'static>]| {
             BarChart::default()
-                .block(block(title))
+                .block(b)
                 .direction(Direction::Horizontal)
                 .bar_width(1)
                 .bar_gap(0)
                 .max(100)
                 .data(BarGroup::default().bars(bars))
         };
+        let (first, rows) = window(n_surveyors, fit_rates);
         let bars = rate_bars(
-            self.inbox
-                .surveyors
+            self.inbox.surveyors[rows]
                 .iter()
                 .map(|s| (s.surveyor_id.clone(), s.rr1))
                 .collect(),
         );
         frame.render_widget(
             rate_chart(
-                self.ui
-                    .pick("各访问员应答率（RR1）", "Response rate by surveyor (RR1)"),
+                block(
+                    self.ui
+                        .pick("各访问员应答率（RR1）", "Response rate by surveyor (RR1)"),
+                    first,
+                    fit_rates,
+                    n_surveyors,
+                ),
                 &bars,
             ),
             by_surveyor,
         );
+        let (first, rows) = window(n_communities, fit_rates);
         let bars = rate_bars(
-            self.inbox
-                .communities
+            self.inbox.communities[rows]
                 .iter()
                 .map(|c| {
                     let name = self.community_name(c.community.as_deref()).to_string();
@@ -1092,14 +1437,88 @@ impl ReviewApp {
         );
         frame.render_widget(
             rate_chart(
-                self.ui
-                    .pick("各社区应答率（RR1）", "Response rate by community (RR1)"),
+                block(
+                    self.ui
+                        .pick("各社区应答率（RR1）", "Response rate by community (RR1)"),
+                    first,
+                    fit_rates,
+                    n_communities,
+                ),
                 &bars,
             ),
             by_community,
         );
 
-        // Mean score per dimension over the completed interviews.
+        // Mean score per dimension; the bars start in one column: names
+        // padded by display width.
+        let name_w = dims_named.iter().map(|(n, _)| width(n)).max().unwrap_or(0);
+        let (first, rows) = window(dims_named.len(), fit_dims);
+        let dim_lines: Vec<Line> = dims_named[rows]
+            .iter()
+            .map(|(name, s)| {
+                Line::from(vec![
+                    Span::raw(format!("{} {s:>3.0} ", pad(name, name_w))),
+                    Span::styled("█".repeat((s / 5.0).round() as usize), t.ok()),
+                ])
+            })
+            .collect();
+        frame.render_widget(
+            Paragraph::new(dim_lines).block(block(
+                self.ui.pick("各维度平均分", "Mean score per dimension"),
+                first,
+                fit_dims,
+                dims_named.len(),
+            )),
+            dims,
+        );
+
+        // Completed interviews by length: one bar per bin of minutes, the
+        // bins as wide as the rows allow, each with its count.
+        let length_block = block(
+            self.ui
+                .pick("完成访问时长（分钟）", "Completed interviews' length (min)"),
+            0,
+            0,
+            0,
+        );
+        let inner = length_block.inner(lengths);
+        frame.render_widget(length_block, lengths);
+        let bins = length_histogram(
+            &completed_minutes(&self.inbox.interviews),
+            inner.height as usize,
+        );
+        let label = |b: &crate::review::figures::LengthBin| match b.to {
+            Some(to) => format!("{}–{to}", b.from),
+            None => format!("{}+", b.from),
+        };
+        let label_w = bins.iter().map(|b| width(&label(b))).max().unwrap_or(0);
+        let count_w = bins
+            .iter()
+            .map(|b| b.count.to_string().len())
+            .max()
+            .unwrap_or(1);
+        let bar_w = (inner.width as usize).saturating_sub(label_w + count_w + 2);
+        let top = bins.iter().map(|b| b.count).max().unwrap_or(0).max(1);
+        let lines: Vec<Line> = bins
+            .iter()
+            .map(|b| {
+                let mut n = (b.count as f64 * bar_w as f64 / top as f64).round() as usize;
+                if b.count > 0 {
+                    n = n.max(1);
+                }
+                Line::from(vec![
+                    Span::raw(format!("{:>label_w$} ", label(b))),
+                    Span::styled("█".repeat(n), t.secondary()),
+                    Span::raw(format!(" {}", b.count)),
+                ])
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+
+    /// Mean score per dimension over the completed interviews, each
+    /// dimension's name (cut to 14 columns) in the interface language.
+    fn dimension_means(&self) -> Vec<(String, f64)> {
         let mut per_q: BTreeMap<(String, String), Vec<crate::scoring::InterviewScores>> =
             BTreeMap::new();
         for it in self
@@ -1142,50 +1561,13 @@ impl ReviewApp {
                 dims_named.push((truncate(name, 14), *s));
             }
         }
-        // The bars start in one column: names padded by display width.
-        let name_w = dims_named.iter().map(|(n, _)| width(n)).max().unwrap_or(0);
-        let dim_lines: Vec<Line> = dims_named
-            .iter()
-            .map(|(name, s)| {
-                Line::from(vec![
-                    Span::raw(format!("{} {s:>3.0} ", pad(name, name_w))),
-                    Span::styled("█".repeat((s / 5.0).round() as usize), t.ok()),
-                ])
-            })
-            .collect();
-        frame.render_widget(
-            Paragraph::new(dim_lines).block(block(
-                self.ui.pick("各维度平均分", "Mean score per dimension"),
-            )),
-            dims,
-        );
-
-        // Interview length distribution: completed interviews per 5 minutes.
-        let mut buckets = [0u64; 12];
-        for it in &self.inbox.interviews {
-            if let Some(e) = it.ended_at {
-                let m = (e - it.started_at).num_minutes().max(0) as usize / 5;
-                buckets[m.min(11)] += 1;
-            }
-        }
-        let inner = block("").inner(lengths);
-        frame.render_widget(
-            block(self.ui.pick(
-                "访问时长（每格 5 分钟）",
-                "Interview length (5-minute steps)",
-            )),
-            lengths,
-        );
-        frame.render_widget(
-            Sparkline::default().data(buckets).style(t.secondary()),
-            inner,
-        );
+        dims_named
     }
 
     /// The outcomes chart: a legend, then per surveyor their residents'
     /// final dispositions by AAPOR group as one bar of lettered segments
     /// (so it reads without colour) and the counts.
-    fn outcome_lines(&self, width: u16) -> Vec<Line<'static>> {
+    fn outcome_lines(&self, width: u16, rows: std::ops::Range<usize>) -> Vec<Line<'static>> {
         let t = &self.theme;
         let lang = self.ui.code();
         let mut legend = Vec::new();
@@ -1232,7 +1614,14 @@ impl ReviewApp {
             .map(|c| c.iter().sum::<u64>())
             .max()
             .unwrap_or(0);
-        for (s, c) in self.inbox.surveyors.iter().zip(&counts) {
+        for (s, c) in self
+            .inbox
+            .surveyors
+            .iter()
+            .zip(&counts)
+            .skip(rows.start)
+            .take(rows.len())
+        {
             let label = truncate(&s.surveyor_id, label_w);
             let pad = label_w.saturating_sub(Line::from(label.as_str()).width());
             let mut spans = vec![Span::raw(format!("{label}{} ", " ".repeat(pad)))];
@@ -1291,6 +1680,22 @@ impl ReviewApp {
     }
 }
 
+/// Rows the day summary moves on PgUp and PgDn.
+const SUMMARY_PAGE: usize = 5;
+
+/// Pasted text as one line: a line break (CR LF, CR or LF) or a tab is a
+/// space, other control characters are dropped.
+fn one_line(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .filter_map(|c| match c {
+            '\r' | '\n' | '\t' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 /// `text` wrapped to `width` columns after `first` (a prefix such as "! "),
 /// the following lines indented as far.
 fn push_wrapped(
@@ -1320,6 +1725,7 @@ fn answered_flow<'q>(
     q: &'q Questionnaire,
     answers: &[(usize, Option<u32>, &Answer)],
     lang: &str,
+    community: Option<&str>,
 ) -> Interview<'q> {
     let mut added: HashMap<usize, u32> = HashMap::new();
     for (qi, inst, _) in answers {
@@ -1339,9 +1745,56 @@ fn answered_flow<'q>(
             (*a).clone(),
         )
     });
-    let mut flow = Interview::restore(q, HashMap::new(), slots, added, None);
+    let resident: HashMap<String, String> = community
+        .map(|c| ("community".to_string(), c.to_string()))
+        .into_iter()
+        .collect();
+    let mut flow = Interview::restore(q, resident, slots, added, None);
     flow.set_language(lang);
     flow
+}
+
+/// `line` without the blanks at its end.
+fn trim_line_end(mut line: Line<'static>) -> Line<'static> {
+    while let Some(last) = line.spans.last_mut() {
+        let trimmed = last.content.trim_end().to_string();
+        if trimmed.is_empty() {
+            line.spans.pop();
+        } else {
+            last.content = trimmed.into();
+            break;
+        }
+    }
+    line
+}
+
+/// An answer as the detail shows it: a rating with the words of its
+/// scale ("5 非常满意", "4 (1 Very dissatisfied – 5 Very satisfied)"),
+/// anything else as the surveyor's review screen shows it.
+fn detail_answer(q: &Questionnaire, qi: usize, lang: &str, a: &Answer) -> String {
+    if let (
+        crate::questionnaire::QuestionKind::Rating {
+            min,
+            max,
+            min_label,
+            max_label,
+            ..
+        },
+        Answer::Value(crate::interview::AnswerValue::Rating { value }),
+    ) = (&q.questions[qi].kind, a)
+    {
+        let min_l = min_label.as_ref().map(|l| l.get(lang));
+        let max_l = max_label.as_ref().map(|l| l.get(lang));
+        return match (min_l, max_l) {
+            (Some(l), _) if value == min => format!("{value} {l}"),
+            (_, Some(l)) if value == max => format!("{value} {l}"),
+            (Some(lo), Some(hi)) if lang == "zh" => format!("{value}（{min} {lo} – {max} {hi}）"),
+            (Some(lo), Some(hi)) => format!("{value} ({min} {lo} – {max} {hi})"),
+            _ if lang == "zh" => format!("{value}（{min}–{max}）"),
+            _ => format!("{value} ({min}–{max})"),
+        };
+    }
+    answer_label(q, qi, lang, a)
 }
 
 /// Lengths of a stacked bar's segments: `counts` scaled so that `most`

@@ -40,6 +40,19 @@ pub fn cuizhu_residents() -> Vec<Resident> {
 /// One surveyor's day: simulated work, exported into `out`. wang01 works
 /// the demo list (梧桐里社区 comes first), li02 翠竹园社区.
 fn surveyor_day(root: &Path, id: &str, seed: u64, careless: bool, out: &Path, keys: &Path) {
+    surveyor_day_of(root, id, seed, careless, 4, out, keys)
+}
+
+/// `surveyor_day` with `interviews` interviews.
+fn surveyor_day_of(
+    root: &Path,
+    id: &str,
+    seed: u64,
+    careless: bool,
+    interviews: usize,
+    out: &Path,
+    keys: &Path,
+) {
     let dir = root.join(id);
     std::fs::create_dir_all(&dir).unwrap();
     let store = Store::open_in_dir(&dir).unwrap();
@@ -55,7 +68,7 @@ fn surveyor_day(root: &Path, id: &str, seed: u64, careless: bool, out: &Path, ke
         doorstep::demo::load(&store).unwrap()
     };
     let opts = SimulateOptions {
-        interviews: 4,
+        interviews,
         seed,
         surveyor_id: id.into(),
         day: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
@@ -92,6 +105,52 @@ fn fixture_with(ui: Lang, careless_li02: bool) -> Fixture {
     std::fs::create_dir_all(&keys).unwrap();
     surveyor_day(root.path(), "wang01", 1, false, &out, &keys);
     surveyor_day(root.path(), "li02", 2, careless_li02, &out, &keys);
+    open_app(root, ui)
+}
+
+/// Six surveyors (S1 to S6) with two interviews each on the demo list:
+/// more rows than the day summary's bands hold at 80×24.
+pub fn six_surveyors_fixture(ui: Lang) -> Fixture {
+    let root = TempDir::new().unwrap();
+    let out = root.path().join("inbox");
+    let keys = root.path().join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    for n in 1..=6u64 {
+        let id = format!("S{n}");
+        surveyor_day_of(root.path(), &id, n, n == 6, 2, &out, &keys);
+    }
+    open_app(root, ui)
+}
+
+/// The day of wang01 and li02, li02's batch changed after signing (one
+/// byte of a resident id, same size): it fails verification as tampered.
+pub fn tampered_fixture(ui: Lang) -> Fixture {
+    let root = TempDir::new().unwrap();
+    let out = root.path().join("inbox");
+    let keys = root.path().join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    surveyor_day(root.path(), "wang01", 1, false, &out, &keys);
+    surveyor_day(root.path(), "li02", 2, false, &out, &keys);
+    let batch = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            name.starts_with("doorstep-li02") && name.ends_with(".jsonl")
+        })
+        .unwrap();
+    let text = std::fs::read_to_string(&batch).unwrap();
+    let at = text.rfind("\"CZ-0").unwrap() + 4;
+    let mut bytes = text.into_bytes();
+    bytes[at] = b'9';
+    std::fs::write(&batch, bytes).unwrap();
+    open_app(root, ui)
+}
+
+/// The review app on the batches in `root/inbox`, keys in `root/keys`.
+fn open_app(root: TempDir, ui: Lang) -> Fixture {
+    let out = root.path().join("inbox");
+    let keys = root.path().join("keys");
     let trusted = TrustedKeys::load(&keys).unwrap();
     let opts = InboxOptions {
         keys: &trusted,
