@@ -8,6 +8,7 @@ pub mod app_lock;
 pub mod assignment;
 pub mod batch;
 pub mod config;
+pub mod datetime_input;
 pub mod demo;
 pub mod export;
 pub mod expr;

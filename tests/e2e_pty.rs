@@ -31,6 +31,8 @@ fn complete_the_demo_interview_in_a_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().join("data");
     let config = dir.path().join("config.toml");
+    // The surveyor's id is set (else the app asks for it first).
+    std::fs::write(&config, "surveyor_id = \"S1\"\n").unwrap();
     let mut s = Session::start(&data_dir, &config, dir.path());
 
     s.wait_for("DEMO DATA", Duration::from_secs(10));
@@ -186,6 +188,8 @@ fn too_small_a_terminal_says_so_and_quits_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().join("data");
     let config = dir.path().join("config.toml");
+    // The surveyor's id is set (else the app asks for it first).
+    std::fs::write(&config, "surveyor_id = \"S1\"\n").unwrap();
     let mut s = Session::start(&data_dir, &config, dir.path());
     s.wait_for("DEMO DATA", Duration::from_secs(10));
     s.master

@@ -194,9 +194,20 @@ fn assert_visit_form_edge(app: &mut App) {
     assert_popup_edge_clear(buffer, 10, top, bottom);
 }
 
+/// Opens the first resident with the clock at a fixed time (the form
+/// offers today's date).
+fn open_resident_at_fixed_time(app: &mut App) {
+    press(app, KeyCode::Enter);
+    if let doorstep::tui::app::View::Resident(r) = &mut app.view {
+        r.now = chrono::NaiveDate::from_ymd_opt(2026, 4, 30)
+            .unwrap()
+            .and_hms_opt(9, 0, 0);
+    }
+}
+
 fn visit_form_screen(ui: Lang) {
     let mut f = fixture(ui);
-    press(&mut f.app, KeyCode::Enter);
+    open_resident_at_fixed_time(&mut f.app);
     keys(&mut f.app, "v3");
     press(&mut f.app, KeyCode::Tab);
     keys(&mut f.app, "2026-05-01");
@@ -212,12 +223,14 @@ per_lang!(visit_form_screen:
 
 fn visit_form_error_screen(ui: Lang) {
     let mut f = fixture(ui);
-    press(&mut f.app, KeyCode::Enter);
+    open_resident_at_fixed_time(&mut f.app);
     keys(&mut f.app, "v3\n");
     let text = screen_text(&mut f.app);
+    // The date is today's, as offered; the time is missing.
+    assert!(text.contains("2026-04-30"), "{text}");
     let msg = match ui {
-        Lang::En => "Enter the appointment date and time",
-        Lang::Zh => "请填写预约日期和时间",
+        Lang::En => "Enter a time",
+        Lang::Zh => "请填写时间",
     };
     assert!(text.contains(msg), "{text}");
     assert_visit_form_edge(&mut f.app);

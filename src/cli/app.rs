@@ -30,15 +30,22 @@ pub fn run(places: &Places, started: std::time::Instant) -> anyhow::Result<ExitC
     let is_demo = store.meta(demo::DEMO_KEY)?.is_some();
     // One questionnaire per run, borrowed by every interview screen.
     let q: &'static _ = Box::leak(Box::new(q));
-    let surveyor = opened
-        .config
-        .surveyor_id
-        .clone()
-        .unwrap_or_else(|| "surveyor".into());
+    // No id yet: the app asks for it before anything can be recorded.
+    let surveyor = opened.config.surveyor_id.clone();
     let first = data::first_page(&store, FIRST_PAGE).map_err(anyhow::Error::msg)?;
     let more = first.len() as u64 == FIRST_PAGE;
     let path = store.path().to_path_buf();
-    let mut app = App::new(store, q, ui, surveyor, is_demo, first);
+    let mut app = App::new(
+        store,
+        q,
+        ui,
+        surveyor.clone().unwrap_or_default(),
+        is_demo,
+        first,
+    );
+    if surveyor.is_none() {
+        app.ask_surveyor_id(opened.config_path.clone());
+    }
     if more {
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -73,6 +80,7 @@ pub fn run(places: &Places, started: std::time::Instant) -> anyhow::Result<ExitC
             match event::read()? {
                 Event::Key(key) => app.handle_key(key),
                 Event::Paste(text) => app.handle_paste(&text),
+                Event::Resize(w, h) => app.shown.resized(w, h),
                 _ => {}
             }
             // Drain what is already queued (pasting, fast typing) before drawing.
@@ -80,6 +88,8 @@ pub fn run(places: &Places, started: std::time::Instant) -> anyhow::Result<ExitC
                 match event::read()? {
                     Event::Key(key) => app.handle_key(key),
                     Event::Paste(text) => app.handle_paste(&text),
+                    // Keys after a shrink are not acted on blind.
+                    Event::Resize(w, h) => app.shown.resized(w, h),
                     _ => {}
                 }
                 if app.quit {

@@ -73,3 +73,56 @@ pub struct ParadataEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
+
+/// Time already spent in an interview, for a resumed interview's clock to
+/// go on from: each sitting runs from its start (`started_at`, then each
+/// `resumed` event) to its last recorded event. The minutes between the
+/// last event and a pause are not known, so not counted.
+pub fn time_spent(started_at: DateTime<Utc>, events: &[ParadataEvent]) -> chrono::Duration {
+    let mut total = chrono::Duration::zero();
+    let mut start = started_at;
+    let mut last = started_at;
+    for e in events {
+        if e.kind == EventKind::Resumed {
+            total += (last - start).max(chrono::Duration::zero());
+            start = e.at;
+        }
+        last = e.at;
+    }
+    total + (last - start).max(chrono::Duration::zero())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(min: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 29, 9, 0, 0).unwrap() + chrono::Duration::minutes(min)
+    }
+
+    fn event(min: i64, kind: EventKind) -> ParadataEvent {
+        ParadataEvent {
+            at: at(min),
+            kind,
+            question: None,
+            instance: None,
+            detail: None,
+        }
+    }
+
+    #[test]
+    fn time_spent_adds_the_sittings_and_leaves_out_the_breaks() {
+        assert_eq!(time_spent(at(0), &[]), chrono::Duration::zero());
+        let events = [
+            event(0, EventKind::Shown),
+            event(4, EventKind::Answered),
+            event(5, EventKind::Shown),
+            // Paused, back an hour later.
+            event(65, EventKind::Resumed),
+            event(66, EventKind::Answered),
+            event(68, EventKind::Shown),
+        ];
+        assert_eq!(time_spent(at(0), &events), chrono::Duration::minutes(8));
+    }
+}

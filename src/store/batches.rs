@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, Row};
 use uuid::Uuid;
 
 use super::answers::SavedInterview;
-use super::interviews::{INTERVIEW_COLUMNS, interview_from_row};
+use super::interviews::{INTERVIEW_COLUMNS, UNNAMED_SURVEYOR, interview_from_row};
 use super::residents::resident_from_row;
 use super::visits::{VISIT_COLUMNS, visit_from_row};
 use super::{Result, Store, StoreError, parse_ts, parse_uuid, ts};
@@ -99,7 +99,9 @@ impl Store {
 
     /// Reserves a batch for everything finished and not yet exported: the
     /// next sequence number, and those rows, in one transaction. `None`
-    /// when there is nothing to export.
+    /// when there is nothing to export. Interviews recorded under
+    /// [`UNNAMED_SURVEYOR`] are credited to `surveyor_id`, the signer;
+    /// `OtherSurveyor` (nothing reserved) if any names another surveyor.
     pub fn reserve_batch(
         &self,
         surveyor_id: &str,
@@ -126,6 +128,31 @@ impl Store {
             if waiting == 0 {
                 return Ok(None);
             }
+            // Records carry the id of the surveyor whose key signs them.
+            // Work recorded before the surveyor's id was set (the unnamed
+            // placeholder) is credited to the signer; work of another named
+            // surveyor is never signed by this key.
+            let others: Vec<String> = tx
+                .prepare(
+                    "SELECT DISTINCT surveyor_id FROM interviews
+                     WHERE status <> 'in_progress' AND exported_batch IS NULL
+                       AND surveyor_id NOT IN (?1, ?2, '')
+                     ORDER BY surveyor_id",
+                )?
+                .query_map((surveyor_id, UNNAMED_SURVEYOR), |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if !others.is_empty() {
+                return Err(StoreError::OtherSurveyor {
+                    signer: surveyor_id.to_string(),
+                    others,
+                });
+            }
+            tx.execute(
+                "UPDATE interviews SET surveyor_id = ?1
+                 WHERE status <> 'in_progress' AND exported_batch IS NULL
+                   AND surveyor_id IN (?2, '')",
+                (surveyor_id, UNNAMED_SURVEYOR),
+            )?;
             let sequence: i64 = tx.query_row("SELECT coalesce(max(sequence), 0) + 1 FROM batches", [], |r| r.get(0))?;
             let id = Uuid::now_v7();
             let sid = id.to_string();

@@ -50,6 +50,12 @@ pub enum StoreError {
     },
     #[error("interview {0} is finished and can no longer be changed")]
     InterviewFinished(Uuid),
+    #[error(
+        "records waiting for export were made by surveyor {}, not by {signer} whose key signs \
+         this batch: nothing was exported. Export them with that surveyor's key",
+        others.join(", ")
+    )]
+    OtherSurveyor { signer: String, others: Vec<String> },
     #[error("database error: {0}")]
     Other(String),
 }

@@ -110,6 +110,28 @@ pub(super) fn require_open(conn: &Connection, id: Uuid) -> Result<()> {
     }
 }
 
+/// The surveyor id recorded by versions of the app that let work start
+/// before the surveyor's id was set. Such records are credited to the
+/// surveyor whose key signs their batch (see `Store::reserve_batch`).
+pub const UNNAMED_SURVEYOR: &str = "surveyor";
+
+/// What opening a resident's interview does, decided from their interviews:
+/// the surveyor's app asks the store rather than guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextInterview {
+    /// No interview yet: start one.
+    Start,
+    /// One is in progress: resume it.
+    Resume { id: Uuid, started_at: DateTime<Utc> },
+    /// The last one ended as partial and is not exported yet: it resumes
+    /// with its answers (the partial visit stays on record as a contact).
+    ResumePartial { id: Uuid },
+    /// The last one is finished (completed, broken off, refused, or a
+    /// partial already exported): a second interview is a separate,
+    /// confirmed choice.
+    Another { last: Disposition },
+}
+
 fn open_interview(conn: &Connection, resident_id: &str) -> Result<Option<Uuid>> {
     let id: Option<String> = conn
         .prepare_cached(
@@ -190,6 +212,111 @@ impl Store {
             )?;
             refresh_status(tx, resident_id)?;
             Ok(id)
+        })
+    }
+
+    /// What opening this resident's interview should do (see [`NextInterview`]).
+    pub fn next_interview(&self, resident_id: &str) -> Result<NextInterview> {
+        if let Some(id) = open_interview(&self.conn, resident_id)? {
+            let started_at = load_record(&self.conn, id)?.map_or_else(Utc::now, |r| r.started_at);
+            return Ok(NextInterview::Resume { id, started_at });
+        }
+        let sql = format!(
+            "SELECT {INTERVIEW_COLUMNS} FROM interviews WHERE resident_id = ?1
+             ORDER BY started_at DESC, id DESC LIMIT 1"
+        );
+        let last = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([resident_id], interview_from_row)
+            .optional()?;
+        Ok(match last {
+            None => NextInterview::Start,
+            Some(r) => match r.disposition.unwrap_or(Disposition::Partial) {
+                Disposition::Partial if r.exported_batch.is_none() => {
+                    NextInterview::ResumePartial { id: r.id }
+                }
+                last => NextInterview::Another { last },
+            },
+        })
+    }
+
+    /// Opens a partial interview again, with its answers, to go on with it.
+    /// Only one not yet exported (an exported batch never changes); the
+    /// visit that ended it stays, as the contact it was.
+    pub fn resume_partial(&self, id: Uuid) -> Result<()> {
+        self.write(|tx| {
+            let rec = load_record(tx, id)?
+                .ok_or_else(|| StoreError::NotFound(format!("interview {id}")))?;
+            if rec.status != InterviewStatus::Abandoned
+                || rec.disposition != Some(Disposition::Partial)
+                || rec.exported_batch.is_some()
+            {
+                return Err(StoreError::InterviewFinished(id));
+            }
+            if let Some(interview_id) = open_interview(tx, &rec.resident_id)? {
+                return Err(StoreError::InterviewInProgress {
+                    resident_id: rec.resident_id,
+                    interview_id,
+                });
+            }
+            tx.execute(
+                "UPDATE interviews SET status = 'in_progress', disposition = NULL, ended_at = NULL
+                 WHERE id = ?1",
+                [id.to_string()],
+            )?;
+            refresh_status(tx, &rec.resident_id)?;
+            Ok(())
+        })
+    }
+
+    /// Whether an interview holds nothing given by the resident: no answer
+    /// and no note.
+    pub fn interview_is_empty(&self, id: Uuid) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT NOT EXISTS (SELECT 1 FROM answers WHERE interview_id = ?1)
+                    AND NOT EXISTS (SELECT 1 FROM question_notes WHERE interview_id = ?1)",
+            )?
+            .query_row([id.to_string()], |r| r.get(0))?)
+    }
+
+    /// Removes an interview started by mistake, leaving no trace: only one
+    /// in progress, with no answer and no note, not a copy reopened by the
+    /// supervisor and not a resumed partial (its visit names it). The resident's status goes back to what their visits
+    /// say.
+    pub fn discard_interview(&self, id: Uuid) -> Result<()> {
+        self.write(|tx| {
+            require_open(tx, id)?;
+            let sid = id.to_string();
+            let (empty, reopened): (bool, bool) = tx.query_row(
+                "SELECT NOT EXISTS (SELECT 1 FROM answers WHERE interview_id = ?1)
+                    AND NOT EXISTS (SELECT 1 FROM question_notes WHERE interview_id = ?1),
+                        EXISTS (SELECT 1 FROM reopened_interviews WHERE interview_id = ?1)
+                        OR EXISTS (SELECT 1 FROM visits WHERE interview_id = ?1)",
+                [&sid],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if !empty || reopened {
+                return Err(StoreError::Other(format!(
+                    "interview {id} holds answers, was sent back by the supervisor or has a visit: it cannot be discarded"
+                )));
+            }
+            let resident_id: String = tx.query_row(
+                "SELECT resident_id FROM interviews WHERE id = ?1",
+                [&sid],
+                |r| r.get(0),
+            )?;
+            for table in ["events", "answer_history", "added_instances"] {
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE interview_id = ?1"),
+                    [&sid],
+                )?;
+            }
+            tx.execute("DELETE FROM interviews WHERE id = ?1", [&sid])?;
+            refresh_status(tx, &resident_id)?;
+            Ok(())
         })
     }
 

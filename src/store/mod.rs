@@ -30,7 +30,7 @@ use uuid::Uuid;
 pub use answers::{AnswerHistoryEntry, SavedInterview, SavedPosition};
 pub use batches::{BatchRow, BatchRows, BatchState, QuestionNote};
 pub use error::StoreError;
-pub use interviews::{InterviewRecord, InterviewStatus};
+pub use interviews::{InterviewRecord, InterviewStatus, NextInterview, UNNAMED_SURVEYOR};
 pub use questionnaires::ActiveQuestionnaire;
 pub use reports::DayCounts;
 pub use residents::{MergeCounts, ResidentRow, walk_key};

@@ -1,6 +1,7 @@
 //! The app's state and how keys change it. Drawing only reads the state;
 //! store access goes through `data`, never from inside `draw`.
 
+use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 
 use ratatui::Frame;
@@ -17,7 +18,9 @@ use super::screens::interview::{InterviewOutcome, InterviewScreen};
 use super::screens::list::{ListEntry, ListOutcome, ListScreen};
 use super::screens::resident::{ResidentOutcome, ResidentScreen};
 use super::screens::review::{ReviewOutcome, ReviewState, finish_blocker};
+use super::screens::setup::{SetupOutcome, SetupScreen};
 use super::screens::summary::{self, ExportPrompt, SummaryData};
+use super::terminal::Visibility;
 use super::theme::Theme;
 use super::widgets::popup;
 use crate::assignment::Disposition;
@@ -72,6 +75,13 @@ pub struct App {
     pub flash: Option<(bool, String)>,
     /// The whole list, loading in the background after the first screenful.
     pub loading: Option<Receiver<Vec<ListEntry>>>,
+    /// First start: the surveyor's id is asked before anything else.
+    pub setup: Option<SetupScreen>,
+    /// Whether the screen can be seen (not "terminal too small").
+    pub shown: Visibility,
+    /// The open end-early dialog also offers to discard the interview: it
+    /// holds no answer yet.
+    pub discardable: bool,
 }
 
 impl App {
@@ -98,10 +108,22 @@ impl App {
             quit: false,
             flash: None,
             loading: None,
+            setup: None,
+            shown: Visibility::default(),
+            discardable: false,
         }
     }
 
+    /// First start: asks the surveyor's id (saved in `config_path`) before
+    /// anything can be recorded.
+    pub fn ask_surveyor_id(&mut self, config_path: PathBuf) {
+        self.setup = Some(SetupScreen::new(config_path));
+    }
+
     pub fn screen(&self) -> Screen {
+        if self.setup.is_some() {
+            return Screen::Setup;
+        }
         match &self.view {
             View::List => Screen::List,
             View::Resident(_) => Screen::Resident,
@@ -136,9 +158,26 @@ impl App {
             self.quit = true;
             return;
         }
+        // Nothing acts on a screen that cannot be seen, but quitting.
+        if self.shown.hidden() {
+            let quits = matches!(self.view, View::List)
+                && !self.list.is_searching()
+                && self.setup.is_none();
+            if quits && key.code == KeyCode::Char('q') {
+                self.quit = true;
+            }
+            return;
+        }
         self.flash = None;
         if self.help {
             self.help = false;
+            return;
+        }
+        if let Some(setup) = self.setup.as_mut() {
+            if let SetupOutcome::Saved(id) = setup.handle_key(key, self.ui) {
+                self.surveyor_id = id;
+                self.setup = None;
+            }
             return;
         }
         if key.code == KeyCode::Char('?') && !self.typing() {
@@ -159,6 +198,13 @@ impl App {
     }
 
     pub fn handle_paste(&mut self, text: &str) {
+        if self.shown.hidden() {
+            return;
+        }
+        if let Some(setup) = self.setup.as_mut() {
+            setup.handle_paste(text);
+            return;
+        }
         match &mut self.view {
             View::List => self.list.handle_paste(text),
             View::Resident(r) => r.handle_paste(text),
@@ -173,6 +219,9 @@ impl App {
 
     /// Whether letters are being typed as text (so `?` is a character).
     fn typing(&self) -> bool {
+        if self.setup.is_some() {
+            return true;
+        }
         match &self.view {
             View::List => self.list.is_searching(),
             View::Resident(r) => r.form_open(),
@@ -244,12 +293,13 @@ impl App {
                 }
                 View::Resident(r)
             }
-            ResidentOutcome::StartInterview => {
+            ResidentOutcome::StartInterview { another } => {
                 match data::open_interview(
                     &self.store,
                     self.questionnaire,
                     &r.resident,
                     &self.surveyor_id,
+                    another,
                     self.ui,
                 ) {
                     Ok(screen) => {
@@ -260,8 +310,14 @@ impl App {
                             end_early: None,
                         }
                     }
-                    Err(e) => {
-                        r.message = Some(e);
+                    Err(data::OpenError::NeedsConfirmation(last)) => {
+                        // The screen was out of date: ask now.
+                        r.next = crate::store::NextInterview::Another { last };
+                        r.handle_key(key, self.ui);
+                        View::Resident(r)
+                    }
+                    Err(data::OpenError::Failed(e)) => {
+                        r.interview_failed(e);
                         View::Resident(r)
                     }
                 }
@@ -309,11 +365,14 @@ impl App {
                     }
                 }
                 ReviewOutcome::Pause => self.pause(screen),
-                ReviewOutcome::EndEarly => View::Interview {
-                    screen,
-                    review: Some(rv),
-                    end_early: Some(EndEarly::default()),
-                },
+                ReviewOutcome::EndEarly => {
+                    self.discardable = self.is_empty(&screen);
+                    View::Interview {
+                        screen,
+                        review: Some(rv),
+                        end_early: Some(EndEarly::default()),
+                    }
+                }
                 ReviewOutcome::Finish => {
                     if let Some(why) = finish_blocker(&screen.flow, self.ui) {
                         rv.message = Some(why);
@@ -372,13 +431,23 @@ impl App {
                 }
             }
             InterviewOutcome::Pause => self.pause(screen),
-            InterviewOutcome::EndEarly => View::Interview {
-                screen,
-                review: None,
-                end_early: Some(EndEarly::default()),
-            },
+            InterviewOutcome::EndEarly => {
+                self.discardable = self.is_empty(&screen);
+                View::Interview {
+                    screen,
+                    review: None,
+                    end_early: Some(EndEarly::default()),
+                }
+            }
             InterviewOutcome::End(outcome) => self.end_interview(screen, None, outcome),
         }
+    }
+
+    /// Whether the interview holds nothing yet (so it may be discarded).
+    fn is_empty(&self, screen: &InterviewScreen) -> bool {
+        self.store
+            .interview_is_empty(screen.interview_id)
+            .unwrap_or(false)
     }
 
     fn end_early_key(
@@ -388,7 +457,9 @@ impl App {
         mut dialog: EndEarly,
         key: KeyEvent,
     ) -> View {
-        let last = EARLY_ENDS.len() - 1;
+        // The end-early outcomes, then "discard" when nothing was answered.
+        let options = EARLY_ENDS.len() + usize::from(self.discardable);
+        let last = options - 1;
         match key.code {
             KeyCode::Esc => {
                 return View::Interview {
@@ -403,7 +474,7 @@ impl App {
             KeyCode::Down | KeyCode::Char('j') => {
                 dialog.cursor = Some(dialog.cursor.map_or(0, |c| (c + 1).min(last)));
             }
-            KeyCode::Char(c @ '1'..='3') => {
+            KeyCode::Char(c @ '1'..='4') if (c as usize - '1' as usize) < options => {
                 let i = c as usize - '1' as usize;
                 dialog.chosen = Some(i);
                 dialog.cursor = Some(i);
@@ -414,6 +485,7 @@ impl App {
                 dialog.unchosen = false;
             }
             KeyCode::Enter => match dialog.chosen {
+                Some(i) if i == EARLY_ENDS.len() => return self.discard(screen, review),
                 Some(i) => return self.end_interview(screen, review, EARLY_ENDS[i]),
                 None => dialog.unchosen = true,
             },
@@ -453,8 +525,51 @@ impl App {
         }
     }
 
+    /// Removes an interview with no answers (opened by mistake): no trace
+    /// in the store or in any batch.
+    fn discard(&mut self, screen: Box<InterviewScreen>, review: Option<ReviewState>) -> View {
+        match data::discard_if_empty(&self.store, &screen, self.ui) {
+            Ok(true) => {
+                self.refresh_entry(&screen.resident_id);
+                self.flash = Some((false, discarded_text(self.ui).to_string()));
+                View::List
+            }
+            Ok(false) => {
+                self.flash = Some((
+                    true,
+                    self.ui
+                        .pick(
+                            "这份访问已有内容，不能丢弃",
+                            "This interview holds answers: it cannot be discarded",
+                        )
+                        .to_string(),
+                ));
+                View::Interview {
+                    screen,
+                    review,
+                    end_early: None,
+                }
+            }
+            Err(e) => {
+                self.flash = Some((true, e));
+                View::Interview {
+                    screen,
+                    review,
+                    end_early: None,
+                }
+            }
+        }
+    }
+
     fn pause(&mut self, mut screen: Box<InterviewScreen>) -> View {
         let mut sink = StoreSink::new(&self.store, screen.interview_id, self.ui);
+        // Paused before any answer: nothing to keep, and nothing left to
+        // resume by mistake.
+        if let Ok(true) = data::discard_if_empty(&self.store, &screen, self.ui) {
+            self.refresh_entry(&screen.resident_id);
+            self.flash = Some((false, discarded_text(self.ui).to_string()));
+            return View::List;
+        }
         match sink.flush(&mut screen.flow) {
             Ok(()) => {
                 self.refresh_entry(&screen.resident_id);
@@ -481,16 +596,46 @@ impl App {
         if let Some(mut p) = prompt {
             match key.code {
                 KeyCode::Esc => return View::Summary { data, prompt: None },
+                // Creating the key: the password, then the same again.
+                KeyCode::Tab | KeyCode::BackTab | KeyCode::Enter
+                    if p.again.is_some() && (key.code != KeyCode::Enter || !p.on_again) =>
+                {
+                    p.on_again = !p.on_again;
+                }
+                KeyCode::Enter if p.again.is_some() => {
+                    let again = p.again.as_ref().map(|f| f.text()).unwrap_or_default();
+                    match data::create_signing_key(
+                        &self.store,
+                        &self.surveyor_id,
+                        &p.password.text(),
+                        &again,
+                        self.ui,
+                    ) {
+                        Ok(k) => return self.export(data, &k),
+                        Err(e) => {
+                            p.error = Some(e);
+                            p.on_again = false;
+                        }
+                    }
+                }
                 KeyCode::Enter => {
                     let password = p.password.text();
-                    match data::signing_key(&self.store, &self.surveyor_id, Some(&password)) {
+                    match data::signing_key(
+                        &self.store,
+                        &self.surveyor_id,
+                        Some(&password),
+                        self.ui,
+                    ) {
                         Ok(data::KeyState::Ready(k)) => return self.export(data, &k),
-                        Ok(data::KeyState::NeedsPassword) => {}
+                        Ok(_) => {}
                         Err(e) => p.error = Some(e),
                     }
                 }
                 _ => {
-                    p.password.handle_key(key);
+                    match (&mut p.again, p.on_again) {
+                        (Some(again), true) => again.handle_key(key),
+                        _ => p.password.handle_key(key),
+                    };
                 }
             }
             return View::Summary {
@@ -500,17 +645,24 @@ impl App {
         }
         match key.code {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Left => View::List,
-            KeyCode::Char('x') => match data::signing_key(&self.store, &self.surveyor_id, None) {
-                Ok(data::KeyState::Ready(k)) => self.export(data, &k),
-                Ok(data::KeyState::NeedsPassword) => View::Summary {
-                    data,
-                    prompt: Some(Box::new(ExportPrompt::new())),
-                },
-                Err(e) => {
-                    data.last_export = Some(Err(e));
-                    View::Summary { data, prompt: None }
+            KeyCode::Char('x') => {
+                match data::signing_key(&self.store, &self.surveyor_id, None, self.ui) {
+                    Ok(data::KeyState::Ready(k)) => self.export(data, &k),
+                    Ok(data::KeyState::NeedsPassword) => View::Summary {
+                        data,
+                        prompt: Some(Box::new(ExportPrompt::new())),
+                    },
+                    // No key yet: make one here, as `doorstep keygen` would.
+                    Ok(data::KeyState::Missing) => View::Summary {
+                        data,
+                        prompt: Some(Box::new(ExportPrompt::create_key())),
+                    },
+                    Err(e) => {
+                        data.last_export = Some(Err(e));
+                        View::Summary { data, prompt: None }
+                    }
                 }
-            },
+            }
             _ => View::Summary { data, prompt: None },
         }
     }
@@ -537,7 +689,7 @@ impl App {
 
     pub fn draw(&self, frame: &mut Frame) {
         let area = frame.area();
-        if area.width < 80 || area.height < 24 {
+        if !self.shown.drawn(area.width, area.height) {
             let msg = format!("{} {}×{}", self.ui.s().too_small, area.width, area.height);
             frame.render_widget(
                 Paragraph::new(Span::styled(msg, self.theme.error()))
@@ -564,7 +716,7 @@ impl App {
                     None => screen.draw(frame, main, theme, ui),
                 }
                 if let Some(dialog) = end_early {
-                    draw_end_early(frame, main, theme, ui, dialog);
+                    draw_end_early(frame, main, theme, ui, dialog, self.discardable);
                 }
             }
             View::Summary { data, prompt } => {
@@ -591,16 +743,42 @@ impl App {
                 draw_footer(frame, footer, theme, ui, self.screen(), &hidden)
             }
         }
+        if let Some(setup) = &self.setup {
+            setup.draw(frame, main, theme, ui);
+        }
         if self.help {
             draw_help(frame, main, theme, ui, self.screen());
         }
     }
 }
 
-fn draw_end_early(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, dialog: &EndEarly) {
-    let popup = popup::centered(area, 50, EARLY_ENDS.len() as u16 + 4);
+fn discarded_text(ui: Lang) -> &'static str {
+    ui.pick(
+        "访问还没有任何回答，已丢弃（不留记录）",
+        "No answers yet: the interview was discarded (nothing kept)",
+    )
+}
+
+fn draw_end_early(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    ui: Lang,
+    dialog: &EndEarly,
+    discardable: bool,
+) {
+    let discard = ui.pick(
+        "丢弃（尚无回答，不留记录）",
+        "Discard (no answers yet, nothing kept)",
+    );
+    let labels: Vec<&str> = EARLY_ENDS
+        .iter()
+        .map(|d| d.label(ui.code()))
+        .chain(discardable.then_some(discard))
+        .collect();
+    let popup = popup::centered(area, 50, labels.len() as u16 + 4);
     popup::clear(frame, popup);
-    let mut lines: Vec<Line> = EARLY_ENDS
+    let mut lines: Vec<Line> = labels
         .iter()
         .enumerate()
         .map(|(i, d)| {
@@ -615,22 +793,26 @@ fn draw_end_early(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, dialog
             let mark = if chosen { "(•)" } else { "( )" };
             Line::from(vec![
                 Span::styled(format!("{:>2} ", i + 1), theme.secondary()),
-                Span::styled(format!("{mark} {}", d.label(ui.code())), style),
+                Span::styled(format!("{mark} {d}"), style),
             ])
         })
         .collect();
+    let keys = format!("1–{}", labels.len());
     lines.push(Line::default());
     lines.push(if dialog.unchosen {
         Line::from(Span::styled(
-            ui.pick("! 请先按 1–3 选择", "! Choose first: 1–3"),
+            match ui {
+                Lang::Zh => format!("! 请先按 {keys} 选择"),
+                Lang::En => format!("! Choose first: {keys}"),
+            },
             theme.error(),
         ))
     } else {
         Line::from(Span::styled(
-            ui.pick(
-                "1–3 选择  Enter 确认  Esc 取消",
-                "1–3 choose  Enter confirm  Esc cancel",
-            ),
+            match ui {
+                Lang::Zh => format!("{keys} 选择  Enter 确认  Esc 取消"),
+                Lang::En => format!("{keys} choose  Enter confirm  Esc cancel"),
+            },
             theme.secondary(),
         ))
     });

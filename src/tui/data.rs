@@ -16,7 +16,7 @@ use crate::assignment::{Disposition, Resident};
 use crate::interview::{Answer, AnswerValue, Interview, Slot};
 use crate::questionnaire::Questionnaire;
 use crate::store::{
-    InterviewStatus, NewVisit, ResidentRow, SavedPosition, Store, StoreError, Visit,
+    InterviewStatus, NewVisit, NextInterview, ResidentRow, SavedPosition, Store, StoreError, Visit,
 };
 
 /// Store errors as the surveyor reads them.
@@ -54,17 +54,24 @@ fn say_in(e: StoreError, ui: Lang) -> String {
             "居民 {resident_id} 已有一份进行中的访问（{interview_id}）；请先继续或结束它"
         ),
         StoreError::InterviewFinished(id) => format!("访问 {id} 已结束，不能再修改"),
+        StoreError::OtherSurveyor { signer, others } => format!(
+            "待导出的记录属于调查员 {}，不是签名密钥的调查员 {signer}：未导出任何内容。请用该调查员的密钥导出",
+            others.join("、")
+        ),
         StoreError::Other(d) => format!("数据库错误：{d}"),
     }
 }
 
 impl From<ResidentRow> for ListEntry {
     fn from(r: ResidentRow) -> Self {
+        // An interview under way is a contact: its visit is recorded when
+        // it ends, but the list counts it already.
+        let visits = r.visits + u32::from(r.status == ResidentStatus::InProgress);
         ListEntry {
             resident: r.resident,
             status: r.status,
             appointment: r.appointment,
-            visits: r.visits,
+            visits,
         }
     }
 }
@@ -110,11 +117,8 @@ pub fn resident_screen(store: &Store, resident_id: &str) -> Result<ResidentScree
         .map_err(say)?
         .ok_or_else(|| format!("resident {resident_id} is not in the assignment"))?;
     let visits = visit_lines(store.visits(resident_id).map_err(say)?);
-    let in_progress = store
-        .in_progress_interview(resident_id)
-        .map_err(say)?
-        .is_some();
-    let mut screen = ResidentScreen::new(row.resident, row.status, visits, in_progress);
+    let next = store.next_interview(resident_id).map_err(say)?;
+    let mut screen = ResidentScreen::new(row.resident, row.status, visits, next);
     // An interview the supervisor sent back: say why, where the surveyor looks.
     if let Some(note) = store.reopen_note(resident_id).map_err(say)? {
         screen.supervisor_comment = Some(note.comment.unwrap_or_default());
@@ -158,24 +162,55 @@ pub fn record_visit(
     Ok((visits, status))
 }
 
-/// Resumes the resident's open interview, or starts one.
+/// Why the app would not open an interview.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OpenError {
+    /// The resident has a finished interview: a second one needs the
+    /// surveyor's confirmation (`another`).
+    NeedsConfirmation(Disposition),
+    Failed(String),
+}
+
+impl From<String> for OpenError {
+    fn from(e: String) -> Self {
+        OpenError::Failed(e)
+    }
+}
+
+/// Resumes the resident's open interview (or their partial one, not yet
+/// exported), or starts one. After a finished interview a new one starts
+/// only with `another` (the surveyor confirmed it).
 pub fn open_interview(
     store: &Store,
     q: &'static Questionnaire,
     resident: &Resident,
     surveyor_id: &str,
+    another: bool,
     ui: Lang,
-) -> Result<InterviewScreen, String> {
+) -> Result<InterviewScreen, OpenError> {
     let fields: HashMap<String, String> = resident.expression_fields();
     let label = format!(
         "{} {}",
         resident.name,
         resident.room.as_deref().unwrap_or("")
     );
-    let (id, mut flow, started_at) = match store
-        .in_progress_interview(&resident.resident_id)
-        .map_err(say)?
+    let resume = match store
+        .next_interview(&resident.resident_id)
+        .map_err(|e| say_in(e, ui))?
     {
+        NextInterview::Resume { id, .. } => Some(id),
+        NextInterview::ResumePartial { id } => {
+            store.resume_partial(id).map_err(|e| say_in(e, ui))?;
+            tracing::info!(interview_id = %id, resident_id = %resident.resident_id, "partial interview reopened");
+            Some(id)
+        }
+        NextInterview::Another { last } if !another => {
+            return Err(OpenError::NeedsConfirmation(last));
+        }
+        NextInterview::Another { .. } | NextInterview::Start => None,
+    };
+    let mut spent = chrono::Duration::zero();
+    let (id, mut flow, started_at) = match resume {
         Some(id) => {
             let saved = store.load_interview(id).map_err(say)?;
             let answers = saved.answers.into_iter().filter_map(|(qid, instance, a)| {
@@ -187,6 +222,7 @@ pub fn open_interview(
                 .into_iter()
                 .filter_map(|(sid, n)| q.section_index(&sid).map(|s| (s, n)));
             let position = saved.position.and_then(|p| p.to_step(q));
+            spent = crate::interview::paradata::time_spent(saved.record.started_at, &saved.events);
             let mut flow = Interview::restore(q, fields, answers, added, position);
             flow.mark_resumed();
             tracing::info!(interview_id = %id, resident_id = %resident.resident_id, "interview resumed");
@@ -211,6 +247,8 @@ pub fn open_interview(
     flow.set_language(ui.code());
     let mut screen =
         InterviewScreen::new(flow, id, resident.resident_id.clone(), label, started_at);
+    // The clock goes on from the time already spent.
+    screen.carry_elapsed(spent.to_std().unwrap_or_default());
     // Notes saved earlier come back when the note is opened again.
     screen.notes = store
         .notes(id)
@@ -223,6 +261,22 @@ pub fn open_interview(
         .collect();
     StoreSink::new(store, id, ui).flush(&mut screen.flow)?;
     Ok(screen)
+}
+
+/// Removes the interview on screen if nothing was given in it (no answer,
+/// no note): an interview opened by mistake leaves no trace. `Ok(false)`
+/// when it holds something and stays.
+pub fn discard_if_empty(store: &Store, screen: &InterviewScreen, ui: Lang) -> Result<bool, String> {
+    let id = screen.interview_id;
+    if !store.interview_is_empty(id).map_err(|e| say_in(e, ui))? {
+        return Ok(false);
+    }
+    // A resumed partial or a copy the supervisor sent back is kept.
+    if store.discard_interview(id).is_err() {
+        return Ok(false);
+    }
+    tracing::info!(interview_id = %id, resident_id = %screen.resident_id, "empty interview discarded");
+    Ok(true)
 }
 
 /// Finishes an interview (complete, or ended early) and records the visit.
@@ -405,25 +459,71 @@ pub fn local_midnight_utc(now: DateTime<Local>) -> DateTime<Utc> {
         .map_or(now.with_timezone(&Utc), |t| t.with_timezone(&Utc))
 }
 
-/// Whether the signing key can be used as it is, or needs its password.
+/// Whether the signing key can be used as it is, needs its password, or
+/// does not exist yet (the app then offers to create it).
 pub enum KeyState {
     Ready(Box<crate::batch::SigningKey>),
     NeedsPassword,
+    Missing,
+}
+
+fn data_dir_of(store: &Store) -> &std::path::Path {
+    store.path().parent().unwrap_or(std::path::Path::new("."))
+}
+
+/// A key or batch error in the interface language, whole (the English
+/// text of the error is for the CLI and the log).
+pub fn say_batch_error(e: &crate::batch::BatchError, ui: Lang) -> String {
+    use crate::batch::BatchError as E;
+    if ui != Lang::Zh {
+        return e.to_string();
+    }
+    match e {
+        E::Password { what, .. } if what.contains("wrong password") => {
+            "密码不对，请重新输入".into()
+        }
+        E::Password { path, .. } => format!("无法读取密钥 {} 的密码", path.display()),
+        E::KeyPermissions { path, mode } => format!(
+            "密钥文件 {} 其他人也能读取（权限 {mode:04o}），拒绝使用。请运行：chmod 600 {}",
+            path.display(),
+            path.display()
+        ),
+        E::BadKeyFile { path, .. } => {
+            format!("密钥文件 {} 已损坏或不是 doorstep 的私钥", path.display())
+        }
+        E::KeyExists { path } => format!("密钥 {} 已存在，不会覆盖", path.display()),
+        E::InvalidId { id, .. } => format!("编号“{id}”不能用：只能用字母、数字、-、_ 和 ."),
+        E::Io { path, source } => format!("无法读写 {}（{source}）", path.display()),
+        E::NoTrustedKeys { dir } => format!("{} 中没有受信任的公钥", dir.display()),
+        E::Recipient { recipient, .. } => format!("加密接收方“{recipient}”无效"),
+        E::InvalidContent(d) => format!("无法写入批次：{d}"),
+        E::Crypto(d) => format!("加密出错：{d}"),
+    }
+}
+
+/// An export error in the interface language.
+fn say_export_error(e: crate::export::ExportError, ui: Lang) -> String {
+    match e {
+        crate::export::ExportError::Store(e) => say_in(e, ui),
+        crate::export::ExportError::Batch(e) => say_batch_error(&e, ui),
+        crate::export::ExportError::Other(d) => match ui {
+            Lang::Zh => format!("导出失败：{d}"),
+            Lang::En => d,
+        },
+    }
 }
 
 /// Loads the surveyor's signing key from the data directory; `password`
-/// is used only if the key has one.
+/// is used only if the key has one. Errors are in the interface language.
 pub fn signing_key(
     store: &Store,
     surveyor_id: &str,
     password: Option<&str>,
+    ui: Lang,
 ) -> Result<KeyState, String> {
-    let data_dir = store.path().parent().unwrap_or(std::path::Path::new("."));
-    let (secret, _) = crate::batch::key_paths(data_dir, surveyor_id);
+    let (secret, _) = crate::batch::key_paths(data_dir_of(store), surveyor_id);
     if !secret.exists() {
-        return Err(format!(
-            "no signing key for {surveyor_id}: run `doorstep keygen --surveyor {surveyor_id}`"
-        ));
+        return Ok(KeyState::Missing);
     }
     let asked = std::cell::Cell::new(false);
     let loaded = crate::batch::SigningKey::load(&secret, |_| {
@@ -437,8 +537,44 @@ pub fn signing_key(
         Err(_) if asked.get() && password.is_none() => Ok(KeyState::NeedsPassword),
         Err(e) => {
             tracing::warn!(surveyor_id, "signing key not unlocked: {e}");
-            Err(e.to_string())
+            Err(say_batch_error(&e, ui))
         }
+    }
+}
+
+/// Creates the surveyor's signing key as `doorstep keygen` does (same
+/// files, same rules: a password, typed twice), and returns it unlocked.
+pub fn create_signing_key(
+    store: &Store,
+    surveyor_id: &str,
+    password: &str,
+    again: &str,
+    ui: Lang,
+) -> Result<crate::batch::SigningKey, String> {
+    if password.is_empty() {
+        return Err(ui
+            .pick("密码不能为空", "The password cannot be empty")
+            .into());
+    }
+    if password != again {
+        return Err(ui
+            .pick("两次输入的密码不一致", "The two passwords differ")
+            .into());
+    }
+    let key = crate::batch::keygen(data_dir_of(store), surveyor_id, Some(password), false)
+        .inspect_err(|e| tracing::error!(surveyor_id, "signing key not created: {e}"))
+        .map_err(|e| say_batch_error(&e, ui))?;
+    tracing::info!(
+        surveyor_id,
+        public_key = %key.public_key_path.display(),
+        password = true,
+        "signing key created"
+    );
+    match signing_key(store, surveyor_id, Some(password), ui)? {
+        KeyState::Ready(k) => Ok(*k),
+        _ => Err(ui
+            .pick("新密钥无法读取", "The new key cannot be read")
+            .into()),
     }
 }
 
@@ -448,11 +584,10 @@ pub fn export_now(
     key: &crate::batch::SigningKey,
     ui: Lang,
 ) -> Result<String, String> {
-    let data_dir = store.path().parent().unwrap_or(std::path::Path::new("."));
-    let out = data_dir.join("outbox");
+    let out = data_dir_of(store).join("outbox");
     let exported = crate::export::export(store, key, &out, &[])
         .inspect_err(|e| tracing::error!("export failed: {e}"))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| say_export_error(e, ui))?;
     match exported {
         crate::export::Exported::Nothing => {
             tracing::info!("nothing new to export");
@@ -510,6 +645,10 @@ mod tests {
                 interview_id: id,
             },
             StoreError::InterviewFinished(id),
+            StoreError::OtherSurveyor {
+                signer: "S1".into(),
+                others: vec!["R-1".into()],
+            },
             StoreError::Other("constraint failed".into()),
         ];
         for e in errors {

@@ -20,6 +20,8 @@ pub enum Screen {
     ReviewSummary,
     /// The approve or reject prompt.
     ReviewDecision,
+    /// First start: the surveyor's id.
+    Setup,
 }
 
 /// (keys, English, Chinese, short English and Chinese for the footer, if shown there)
@@ -60,8 +62,8 @@ const LIST: &[Binding] = &[
 const RESIDENT: &[Binding] = &[
     (
         "Enter i",
-        "start or resume the interview",
-        "开始或继续访问",
+        "start or resume (a second one: asks y / n)",
+        "开始或继续访问（再访一次：先确认 y / n）",
         Some(("interview", "访问")),
     ),
     (
@@ -268,8 +270,8 @@ const INTERVIEW: &[Binding] = &[
     ("Alt+Enter ^J", "new line in long text", "长文本换行", None),
     (
         "Esc",
-        "pause (saved) to the list",
-        "暂停（已保存）返回名单",
+        "pause (saved; with no answer yet: discarded)",
+        "暂停（已保存；尚无回答则丢弃）",
         Some(("pause", "暂停")),
     ),
     HELP,
@@ -313,8 +315,8 @@ const REVIEW: &[Binding] = &[
 const SUMMARY: &[Binding] = &[
     (
         "x",
-        "export a signed batch (asks the key password)",
-        "导出签名批次（需输入密钥密码）",
+        "export a signed batch (key password; no key: makes one)",
+        "导出签名批次（输入密钥密码；无密钥则创建）",
         Some(("export", "导出")),
     ),
     (
@@ -324,6 +326,16 @@ const SUMMARY: &[Binding] = &[
         Some(("back", "返回")),
     ),
     HELP,
+];
+
+const SETUP: &[Binding] = &[
+    (
+        "Enter",
+        "save the surveyor id",
+        "保存调查员编号",
+        Some(("save", "保存")),
+    ),
+    ("^C", "quit", "退出", Some(("quit", "退出"))),
 ];
 
 const HELP: Binding = ("?", "help", "帮助", Some(("help", "帮助")));
@@ -461,6 +473,7 @@ pub fn bindings(screen: Screen) -> &'static [Binding] {
         Screen::ReviewDetail => REVIEW_DETAIL,
         Screen::ReviewSummary => REVIEW_SUMMARY,
         Screen::ReviewDecision => REVIEW_DECISION,
+        Screen::Setup => SETUP,
     }
 }
 
@@ -506,6 +519,7 @@ mod tests {
             Screen::ReviewDetail,
             Screen::ReviewSummary,
             Screen::ReviewDecision,
+            Screen::Setup,
         ] {
             for lang in [Lang::En, Lang::Zh] {
                 // The interview's footer depends on the question type.

@@ -107,6 +107,8 @@ pub struct ReviewApp {
     dialog: Option<DecisionDialog>,
     decisions: BTreeMap<String, Decision>,
     flash: Option<(bool, String)>,
+    /// Whether the screen can be seen (not "terminal too small").
+    pub shown: crate::tui::terminal::Visibility,
 }
 
 impl ReviewApp {
@@ -150,6 +152,7 @@ impl ReviewApp {
             dialog: None,
             decisions,
             flash: None,
+            shown: Default::default(),
         }
     }
 
@@ -274,6 +277,13 @@ impl ReviewApp {
         }
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             self.quit = true;
+            return;
+        }
+        // Nothing acts on a screen that cannot be seen, but quitting.
+        if self.shown.hidden() {
+            if key.code == KeyCode::Char('q') && self.dialog.is_none() && self.detail.is_none() {
+                self.quit = true;
+            }
             return;
         }
         self.flash = None;
@@ -554,7 +564,7 @@ impl ReviewApp {
     pub fn draw(&self, frame: &mut Frame) {
         let area = frame.area();
         let t = &self.theme;
-        if area.width < 80 || area.height < 24 {
+        if !self.shown.drawn(area.width, area.height) {
             let msg = format!("{} {}×{}", self.ui.s().too_small, area.width, area.height);
             frame.render_widget(
                 Paragraph::new(Span::styled(msg, t.error())).wrap(Wrap { trim: true }),

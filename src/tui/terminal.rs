@@ -67,3 +67,41 @@ fn install_panic_hook() {
         previous(info);
     }));
 }
+
+/// The smallest terminal either app draws in; below it they show
+/// "terminal too small".
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Whether a `width`×`height` terminal is big enough to draw in.
+pub fn fits(width: u16, height: u16) -> bool {
+    width >= MIN_WIDTH && height >= MIN_HEIGHT
+}
+
+/// Whether the user can see the app: false while "terminal too small" is
+/// shown. Both apps ignore keys then (except Ctrl+C), so that nothing is
+/// answered or decided blind. Set by each draw and by resize events.
+#[derive(Debug, Default)]
+pub struct Visibility {
+    /// `None` until the first frame (nothing to judge by: keys act).
+    seen: std::cell::Cell<Option<bool>>,
+}
+
+impl Visibility {
+    /// Records a frame of this size; true if the app can be drawn in it.
+    pub fn drawn(&self, width: u16, height: u16) -> bool {
+        let ok = fits(width, height);
+        self.seen.set(Some(ok));
+        ok
+    }
+
+    /// The terminal was resized (keys may arrive before the next frame).
+    pub fn resized(&self, width: u16, height: u16) {
+        self.seen.set(Some(fits(width, height)));
+    }
+
+    /// True while the screen shows "terminal too small".
+    pub fn hidden(&self) -> bool {
+        self.seen.get() == Some(false)
+    }
+}

@@ -14,12 +14,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::assignment::Disposition;
+use crate::datetime_input;
 use crate::interview::{Answer, AnswerValue, Interview, Slot, SpecialResponse, Step};
 use crate::questionnaire::{Choice, OTHER_CHOICE, QuestionKind};
 use crate::tui::i18n::Lang;
 use crate::tui::keys::{AnswerKeys, SPECIAL_CHORDS, SPECIAL_KEYS};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::text_field::{Edit, EntryKind, TextField, parse_date, parse_time};
+use crate::tui::widgets::text_field::{Edit, EntryKind, TextField};
 
 /// Where the answers go. The real one writes through the SQLite store.
 pub trait AnswerSink {
@@ -844,11 +845,15 @@ impl InterviewScreen {
                     QuestionKind::Decimal { .. } => AnswerValue::Decimal {
                         value: t.parse().map_err(|_| bad())?,
                     },
+                    // `7:30`, `0730`, `11-30` (this year)...: one reader for
+                    // every date and time field.
                     QuestionKind::Date => AnswerValue::Date {
-                        value: parse_date(t).ok_or_else(bad)?,
+                        value: datetime_input::parse_date(t, chrono::Local::now().date_naive())
+                            .map_err(|e| e.message(true, self.lang().code()).to_string())?,
                     },
                     QuestionKind::Time => AnswerValue::Time {
-                        value: parse_time(t).ok_or_else(bad)?,
+                        value: datetime_input::parse_time(t)
+                            .map_err(|e| e.message(false, self.lang().code()).to_string())?,
                     },
                     _ => AnswerValue::Text { value: text },
                 }
@@ -1371,6 +1376,19 @@ impl InterviewScreen {
 
     pub fn started_at(&self) -> DateTime<Utc> {
         self.started_at
+    }
+
+    /// The clock goes on from `spent` (a resumed interview's earlier sittings).
+    pub fn carry_elapsed(&mut self, spent: std::time::Duration) {
+        if let Some(start) = Instant::now().checked_sub(spent) {
+            self.started = start;
+        }
+    }
+
+    /// Seconds on the clock.
+    pub fn elapsed_secs(&self) -> u64 {
+        self.frozen_elapsed
+            .unwrap_or_else(|| self.started.elapsed().as_secs())
     }
 }
 

@@ -5,4 +5,5 @@ pub mod interview;
 pub mod list;
 pub mod resident;
 pub mod review;
+pub mod setup;
 pub mod summary;

@@ -10,10 +10,12 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::assignment::status::ResidentStatus;
 use crate::assignment::{Disposition, Resident};
+use crate::datetime_input;
+use crate::store::NextInterview;
 use crate::tui::i18n::Lang;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::popup;
-use crate::tui::widgets::text_field::{EntryKind, TextField, parse_date, parse_time};
+use crate::tui::widgets::text_field::{EntryKind, TextField};
 
 /// A past visit as the screen shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +31,11 @@ pub struct VisitLine {
 pub enum ResidentOutcome {
     Stay,
     Back,
-    StartInterview,
+    /// Start or resume; `another` when the surveyor confirmed a second
+    /// interview after a finished one.
+    StartInterview {
+        another: bool,
+    },
     RecordVisit {
         disposition: Disposition,
         note: Option<String>,
@@ -64,14 +70,26 @@ struct VisitForm {
     time: TextField,
     focus: FormFocus,
     error: Option<String>,
+    /// The date still holds today's date, as pre-filled: the first key
+    /// typed replaces it.
+    date_untouched: bool,
+    /// A past appointment the surveyor was warned about: Enter again on
+    /// the same time saves it.
+    past_warned: Option<NaiveDateTime>,
 }
 
 pub struct ResidentScreen {
     pub resident: Resident,
     pub status: ResidentStatus,
     pub visits: Vec<VisitLine>,
-    pub has_interview_in_progress: bool,
+    /// What Enter does with the resident's interviews.
+    pub next: NextInterview,
     form: Option<VisitForm>,
+    /// "Start a second interview?" is showing.
+    confirm_another: bool,
+    /// The current time for the appointment form (today's date, past
+    /// appointments); `None`: the clock. Set by tests.
+    pub now: Option<NaiveDateTime>,
     pub message: Option<String>,
     /// Why the supervisor sent this resident's interview back, if they did.
     pub supervisor_comment: Option<String>,
@@ -82,14 +100,16 @@ impl ResidentScreen {
         resident: Resident,
         status: ResidentStatus,
         visits: Vec<VisitLine>,
-        in_progress: bool,
+        next: NextInterview,
     ) -> Self {
         ResidentScreen {
             resident,
             status,
             visits,
-            has_interview_in_progress: in_progress,
+            next,
             form: None,
+            confirm_another: false,
+            now: None,
             message: None,
             supervisor_comment: None,
         }
@@ -99,14 +119,45 @@ impl ResidentScreen {
         self.form.is_some()
     }
 
+    /// Whether "start a second interview?" is asked.
+    pub fn confirming_another(&self) -> bool {
+        self.confirm_another
+    }
+
+    fn now(&self) -> NaiveDateTime {
+        self.now.unwrap_or_else(|| Local::now().naive_local())
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent, ui: Lang) -> ResidentOutcome {
         if self.form.is_some() {
             return self.form_key(key, ui);
         }
+        if self.confirm_another {
+            // Only an explicit yes starts a second interview.
+            return match key.code {
+                KeyCode::Char('y') | KeyCode::Enter => {
+                    self.confirm_another = false;
+                    ResidentOutcome::StartInterview { another: true }
+                }
+                KeyCode::Esc | KeyCode::Char('n') => {
+                    self.confirm_another = false;
+                    ResidentOutcome::Stay
+                }
+                _ => ResidentOutcome::Stay,
+            };
+        }
         match key.code {
             KeyCode::Esc | KeyCode::Left | KeyCode::Char('h') => ResidentOutcome::Back,
-            KeyCode::Enter | KeyCode::Char('i') => ResidentOutcome::StartInterview,
+            KeyCode::Enter | KeyCode::Char('i') => match self.next {
+                NextInterview::Another { .. } => {
+                    self.confirm_another = true;
+                    self.message = None;
+                    ResidentOutcome::Stay
+                }
+                _ => ResidentOutcome::StartInterview { another: false },
+            },
             KeyCode::Char('v') => {
+                let today = datetime_input::format_date(self.now().date());
                 self.form = Some(VisitForm {
                     highlight: 0,
                     note: TextField::new(
@@ -116,10 +167,12 @@ impl ResidentScreen {
                         },
                         "",
                     ),
-                    date: TextField::new(EntryKind::Date, ""),
+                    date: TextField::new(EntryKind::Date, &today),
                     time: TextField::new(EntryKind::Time, ""),
                     focus: FormFocus::Outcome,
                     error: None,
+                    date_untouched: true,
+                    past_warned: None,
                 });
                 self.message = None;
                 ResidentOutcome::Stay
@@ -188,6 +241,11 @@ impl ResidentScreen {
                 form.note.handle_key(key);
             }
             FormFocus::Date => {
+                // Today's date is offered; typing another replaces it whole.
+                if form.date_untouched && matches!(key.code, KeyCode::Char(_)) {
+                    form.date = TextField::new(EntryKind::Date, "");
+                }
+                form.date_untouched = false;
                 form.date.handle_key(key);
             }
             FormFocus::Time => {
@@ -198,25 +256,38 @@ impl ResidentScreen {
     }
 
     fn submit(&mut self, ui: Lang) -> ResidentOutcome {
+        let now = self.now();
         let Some(form) = self.form.as_mut() else {
             return ResidentOutcome::Stay;
         };
         let disposition = VISIT_OUTCOMES[form.highlight];
         let appointment = if disposition == Disposition::Appointment {
-            match (
-                parse_date(form.date.text().trim()),
-                parse_time(form.time.text().trim()),
-            ) {
-                (Some(d), Some(t)) => Some(d.and_time(t)),
-                _ => {
-                    form.error = Some(match ui {
-                        Lang::Zh => "请填写预约日期和时间".into(),
-                        Lang::En => "Enter the appointment date and time".into(),
-                    });
-                    form.focus = FormFocus::Date;
+            let date = datetime_input::parse_date(&form.date.text(), now.date());
+            let time = datetime_input::parse_time(&form.time.text());
+            let (d, t) = match (date, time) {
+                (Ok(d), Ok(t)) => (d, t),
+                (date, time) => {
+                    let (focus, message) = match (date, time) {
+                        (Err(e), _) => (FormFocus::Date, e.message(true, ui.code())),
+                        (_, Err(e)) => (FormFocus::Time, e.message(false, ui.code())),
+                        _ => unreachable!(),
+                    };
+                    form.error = Some(message.to_string());
+                    form.focus = focus;
                     return ResidentOutcome::Stay;
                 }
+            };
+            // Shown as it will be saved.
+            form.date = TextField::new(EntryKind::Date, &datetime_input::format_date(d));
+            form.time = TextField::new(EntryKind::Time, &datetime_input::format_time(t));
+            form.date_untouched = false;
+            let at = d.and_time(t);
+            if at < now && form.past_warned != Some(at) {
+                form.past_warned = Some(at);
+                form.error = Some(past_warning(ui, at));
+                return ResidentOutcome::Stay;
             }
+            Some(at)
         } else {
             None
         };
@@ -234,6 +305,11 @@ impl ResidentScreen {
         self.status = status;
         self.form = None;
         self.message = Some(ui.s().visit_saved.to_string());
+    }
+
+    /// Called by the app when the interview could not be opened.
+    pub fn interview_failed(&mut self, error: String) {
+        self.message = Some(error);
     }
 
     pub fn visit_failed(&mut self, error: String) {
@@ -302,10 +378,13 @@ impl ResidentScreen {
                 Span::styled(c.clone(), theme.heading()),
             ]));
         }
-        let action = if self.has_interview_in_progress {
-            s.resume_interview
-        } else {
-            s.start_interview
+        let action = match self.next {
+            NextInterview::Start => s.start_interview,
+            NextInterview::Resume { .. } => s.resume_interview,
+            NextInterview::ResumePartial { .. } => {
+                ui.pick("继续部分完成的访问", "Resume the partial interview")
+            }
+            NextInterview::Another { .. } => ui.pick("再开始一份访问…", "Start another interview…"),
         };
         lines.push(Line::from(vec![
             Span::styled(" Enter ", theme.key()),
@@ -316,7 +395,18 @@ impl ResidentScreen {
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), details);
 
         let mut vl = vec![Line::from(Span::styled(s.visits, theme.heading()))];
-        if self.visits.is_empty() {
+        // An interview under way is a contact, though its visit is recorded
+        // when it ends.
+        if let NextInterview::Resume { started_at, .. } = self.next {
+            vl.push(Line::from(Span::styled(
+                format!(
+                    "{} · {}",
+                    started_at.with_timezone(&Local).format("%m-%d %H:%M"),
+                    ui.pick("访问进行中（未结束）", "Interview in progress (not ended)")
+                ),
+                theme.heading(),
+            )));
+        } else if self.visits.is_empty() {
             vl.push(Line::from(s.no_visits));
         }
         for v in self.visits.iter().rev() {
@@ -352,7 +442,63 @@ impl ResidentScreen {
         if let Some(form) = &self.form {
             draw_form(frame, area, theme, ui, form);
         }
+        if self.confirm_another {
+            draw_confirm_another(frame, area, theme, ui, self.next);
+        }
     }
+}
+
+fn past_warning(ui: Lang, at: NaiveDateTime) -> String {
+    let at = at.format("%Y-%m-%d %H:%M");
+    match ui {
+        Lang::Zh => format!("{at} 已过去：再按 Enter 仍保存，或修改"),
+        Lang::En => format!("{at} has passed: Enter again to save anyway"),
+    }
+}
+
+/// "This resident already has a finished interview: start another?"
+fn draw_confirm_another(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    ui: Lang,
+    next: NextInterview,
+) {
+    let NextInterview::Another { last } = next else {
+        return;
+    };
+    let popup = popup::centered(area, 60, 7);
+    popup::clear(frame, popup);
+    let lines = vec![
+        Line::from(match ui {
+            Lang::Zh => format!("这位居民已有一份访问：{}。", last.label(ui.code())),
+            Lang::En => format!(
+                "This resident already has an interview: {}.",
+                last.label(ui.code())
+            ),
+        }),
+        Line::from(ui.pick(
+            "再开始一份新的空白访问吗？",
+            "Start a second, blank interview?",
+        )),
+        Line::default(),
+        Line::from(Span::styled(
+            ui.pick(
+                "y / Enter 开始新访问  n / Esc 取消",
+                "y / Enter start it  n / Esc cancel",
+            ),
+            theme.secondary(),
+        )),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.selected())
+                .title(format!(" {} ", ui.pick("再次访问？", "Another interview?"))),
+        ),
+        popup,
+    );
 }
 
 fn draw_form(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, form: &VisitForm) {
@@ -412,13 +558,19 @@ fn draw_form(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, form: &Visi
         form.date.render(
             frame,
             d,
-            boxed(s.appointment_at, form.focus == FormFocus::Date),
+            boxed(
+                ui.pick("预约日期（如 11-30）", "Appointment date (e.g. 11-30)"),
+                form.focus == FormFocus::Date,
+            ),
             form.focus == FormFocus::Date,
         );
         form.time.render(
             frame,
             t,
-            boxed("HH:MM", form.focus == FormFocus::Time),
+            boxed(
+                ui.pick("时间（如 19:30）", "Time (e.g. 19:30)"),
+                form.focus == FormFocus::Time,
+            ),
             form.focus == FormFocus::Time,
         );
         next = 2;

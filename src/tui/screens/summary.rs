@@ -10,25 +10,45 @@ use crate::assignment::Disposition;
 use crate::tui::i18n::Lang;
 use crate::tui::theme::Theme;
 
-/// The export dialog: the key password, and what went wrong last.
+/// The export dialog: the key password, and what went wrong last. With
+/// `again`, there is no key yet: it creates one (the password twice, as
+/// `doorstep keygen` asks), then exports.
 pub struct ExportPrompt {
     pub password: crate::tui::widgets::text_field::TextField,
     pub error: Option<String>,
+    /// The new password once more, when creating the key.
+    pub again: Option<crate::tui::widgets::text_field::TextField>,
+    /// The cursor is in `again`.
+    pub on_again: bool,
+}
+
+fn password_field() -> crate::tui::widgets::text_field::TextField {
+    let mut password = crate::tui::widgets::text_field::TextField::new(
+        crate::tui::widgets::text_field::EntryKind::Text {
+            multiline: false,
+            max_chars: Some(200),
+        },
+        "",
+    );
+    password.set_mask('•');
+    password
 }
 
 impl ExportPrompt {
     pub fn new() -> Self {
-        let mut password = crate::tui::widgets::text_field::TextField::new(
-            crate::tui::widgets::text_field::EntryKind::Text {
-                multiline: false,
-                max_chars: Some(200),
-            },
-            "",
-        );
-        password.set_mask('•');
         ExportPrompt {
-            password,
+            password: password_field(),
             error: None,
+            again: None,
+            on_again: false,
+        }
+    }
+
+    /// No signing key yet: ask a new password, twice.
+    pub fn create_key() -> Self {
+        ExportPrompt {
+            again: Some(password_field()),
+            ..Self::new()
         }
     }
 }
@@ -53,6 +73,10 @@ pub struct SummaryData {
 
 /// The password popup of the export.
 pub fn draw_prompt(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, p: &ExportPrompt) {
+    if let Some(again) = &p.again {
+        draw_create_key(frame, area, theme, ui, p, again);
+        return;
+    }
     let popup = crate::tui::widgets::popup::centered(area, 60, 6);
     crate::tui::widgets::popup::clear(frame, popup);
     let block = Block::default()
@@ -71,6 +95,76 @@ pub fn draw_prompt(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, p: &E
     let line = match &p.error {
         Some(e) => Span::styled(e.clone(), theme.error()),
         None => Span::styled(ui.s().export_prompt_hint, theme.secondary()),
+    };
+    frame.render_widget(Paragraph::new(line), msg);
+}
+
+/// No key yet: a new password, twice, then the key is made and used.
+fn draw_create_key(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    ui: Lang,
+    p: &ExportPrompt,
+    again: &crate::tui::widgets::text_field::TextField,
+) {
+    let popup = crate::tui::widgets::popup::centered(area, 64, 11);
+    crate::tui::widgets::popup::clear(frame, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.selected())
+        .title(format!(
+            " {} ",
+            ui.pick("创建签名密钥", "Create your signing key")
+        ));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [text, first, second, msg] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(3),
+        Constraint::Length(3),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Paragraph::new(ui.pick(
+            "还没有签名密钥。设一个密码（每次导出都要输入），就会创建密钥并导出。",
+            "There is no signing key yet. Choose a password (asked at each export): the key is made, then the export runs.",
+        ))
+        .wrap(ratatui::widgets::Wrap { trim: true }),
+        text,
+    );
+    let boxed = |title: &str, focused: bool| {
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(if focused {
+                theme.selected()
+            } else {
+                theme.border()
+            })
+            .title(format!(" {title} "))
+    };
+    p.password.render(
+        frame,
+        first,
+        boxed(ui.pick("新密码", "New password"), !p.on_again),
+        !p.on_again,
+    );
+    again.render(
+        frame,
+        second,
+        boxed(ui.pick("再输一次", "Again"), p.on_again),
+        p.on_again,
+    );
+    let line = match &p.error {
+        Some(e) => Span::styled(e.clone(), theme.error()),
+        None => Span::styled(
+            ui.pick(
+                "Tab 切换  Enter 创建并导出  Esc 取消",
+                "Tab next field  Enter create and export  Esc cancel",
+            ),
+            theme.secondary(),
+        ),
     };
     frame.render_widget(Paragraph::new(line), msg);
 }

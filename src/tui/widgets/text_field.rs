@@ -1,8 +1,8 @@
 //! Typed entry: free text with a real cursor (wide CJK characters and pasted
 //! text included), and integer, decimal, date and time fields that refuse a
-//! keystroke which could never lead to a valid value.
+//! keystroke which could never lead to a valid value (dates and times are
+//! read on confirm by `crate::datetime_input`).
 
-use chrono::{NaiveDate, NaiveTime};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -187,71 +187,12 @@ pub fn prefix_valid(kind: EntryKind, s: &str) -> bool {
                 && int.bytes().all(|b| b.is_ascii_digit())
                 && frac.bytes().all(|b| b.is_ascii_digit())
         }
-        EntryKind::Date => date_prefix_valid(s),
-        EntryKind::Time => time_prefix_valid(s),
+        // Spellings are many (`7:30`, `0730`, `11-30`, `20261130`): only
+        // characters that can never be part of one are refused here; the
+        // entry is read on confirm (`crate::datetime_input`).
+        EntryKind::Date => crate::datetime_input::date_prefix_ok(s),
+        EntryKind::Time => crate::datetime_input::time_prefix_ok(s),
     }
-}
-
-/// YYYY-MM-DD, checked field by field as it is typed.
-fn date_prefix_valid(s: &str) -> bool {
-    const SHAPE: &[u8] = b"dddd-dd-dd";
-    if s.len() > SHAPE.len()
-        || !s.bytes().zip(SHAPE).all(|(b, &k)| {
-            if k == b'd' {
-                b.is_ascii_digit()
-            } else {
-                b == k
-            }
-        })
-    {
-        return false;
-    }
-    let month = s.get(5..7).or(s.get(5..6));
-    let ok_month = match month {
-        Some(m) if m.len() == 1 => m <= "1",
-        Some(m) => ("01"..="12").contains(&m),
-        None => true,
-    };
-    let ok_day = match s.get(8..10).or(s.get(8..9)) {
-        Some(d) if d.len() == 1 => d <= "3",
-        Some(d) => ("01"..="31").contains(&d) && (s.len() < 10 || parse_date(s).is_some()),
-        None => true,
-    };
-    ok_month && ok_day
-}
-
-/// HH:MM, 24-hour.
-fn time_prefix_valid(s: &str) -> bool {
-    const SHAPE: &[u8] = b"dd:dd";
-    if s.len() > SHAPE.len()
-        || !s.bytes().zip(SHAPE).all(|(b, &k)| {
-            if k == b'd' {
-                b.is_ascii_digit()
-            } else {
-                b == k
-            }
-        })
-    {
-        return false;
-    }
-    let ok_hour = match s.get(0..2).or(s.get(0..1)) {
-        Some(h) if h.len() == 1 => h <= "2",
-        Some(h) => h <= "23",
-        None => true,
-    };
-    let ok_minute = match s.get(3..4) {
-        Some(m) => m <= "5",
-        None => true,
-    };
-    ok_hour && ok_minute
-}
-
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
-pub fn parse_time(s: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(s, "%H:%M").ok()
 }
 
 #[cfg(test)]
@@ -281,41 +222,35 @@ mod tests {
     }
 
     #[test]
-    fn date_field_refuses_impossible_months_and_days_as_typed() {
-        for ok in [
-            "2",
-            "2026-",
-            "2026-1",
-            "2026-12",
-            "2026-02-2",
-            "2026-02-28",
-            "2024-02-29",
+    fn date_and_time_fields_keep_every_key_of_the_usual_spellings() {
+        // Issue 10: `7:30` became `0`, `0830` `08`, `11-30` `1130`, `20261130` `2026`.
+        for typed in ["7:30", "0830", "1930", "19.30", "1:30", "7点半"] {
+            let mut f = TextField::new(EntryKind::Time, "");
+            assert!(
+                type_str(&mut f, typed).iter().all(|e| *e == Edit::Changed),
+                "{typed}"
+            );
+            assert_eq!(f.text(), typed);
+        }
+        for typed in [
+            "2026-11-30",
+            "20261130",
+            "11-30",
+            "11/30",
+            "2026/1/5",
+            "11月30日",
         ] {
-            assert!(prefix_valid(EntryKind::Date, ok), "{ok}");
+            let mut f = TextField::new(EntryKind::Date, "");
+            assert!(
+                type_str(&mut f, typed).iter().all(|e| *e == Edit::Changed),
+                "{typed}"
+            );
+            assert_eq!(f.text(), typed);
         }
-        for bad in [
-            "x",
-            "2026/",
-            "2026-2",
-            "2026-13",
-            "2026-00",
-            "2026-01-4",
-            "2026-02-30",
-            "2025-02-29",
-            "2026-01-011",
-        ] {
-            assert!(!prefix_valid(EntryKind::Date, bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn time_field_is_24_hour() {
-        for ok in ["", "2", "23", "23:", "23:5", "09:30"] {
-            assert!(prefix_valid(EntryKind::Time, ok), "{ok}");
-        }
-        for bad in ["3", "24", "23:6", "9:30", "12:345"] {
-            assert!(!prefix_valid(EntryKind::Time, bad), "{bad}");
-        }
+        let mut f = TextField::new(EntryKind::Time, "");
+        assert_eq!(type_str(&mut f, "x"), [Edit::Refused]);
+        let mut f = TextField::new(EntryKind::Date, "");
+        assert_eq!(type_str(&mut f, "x"), [Edit::Refused]);
     }
 
     #[test]
