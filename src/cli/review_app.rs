@@ -25,6 +25,9 @@ pub fn run(places: &Places, inbox: Inbox, utc_offset_hours: i32) -> anyhow::Resu
     let mut app = ReviewApp::new(inbox, opened.store, supervisor, ui, utc_offset_hours);
     let mut guard = TerminalGuard::enter().context("cannot open the terminal")?;
     while !app.quit {
+        // Decisions made meanwhile from the command line show up within
+        // one tick (the poll below waits at most 500 ms).
+        app.refresh_decisions();
         guard.terminal.draw(|f| app.draw(f))?;
         if event::poll(Duration::from_millis(500))?
             && let Event::Key(key) = event::read()?

@@ -9,7 +9,8 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::interview::{Answer, EventKind, ParadataEvent};
+use crate::interview::paradata::{question_times, work_seconds};
+use crate::interview::{Answer, ParadataEvent};
 use crate::questionnaire::{QuestionKind, Questionnaire};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -189,22 +190,18 @@ impl Flag {
     }
 }
 
-/// Seconds from each question being shown to the next thing shown.
+/// Seconds from each question being shown to the next thing shown, pauses
+/// left out (`interview::paradata::question_times`).
 pub fn seconds_per_question(events: &[ParadataEvent]) -> Vec<(String, f64)> {
-    shown_intervals(events)
+    question_times(events)
+        .into_iter()
         .map(|(q, secs)| (q.to_string(), secs))
         .collect()
 }
 
-/// `seconds_per_question` without copying the question ids.
-fn shown_intervals(events: &[ParadataEvent]) -> impl Iterator<Item = (&str, f64)> {
-    let mut shown = events.iter().filter(|e| e.kind == EventKind::Shown);
-    let mut prev = shown.next();
-    shown.filter_map(move |e| {
-        let p = prev.replace(e)?;
-        let q = p.question.as_deref()?;
-        Some((q, (e.at - p.at).num_milliseconds() as f64 / 1000.0))
-    })
+/// An interview's length in seconds: its work sessions, pauses left out.
+fn length(f: &InterviewFacts<'_>, end: DateTime<Utc>) -> f64 {
+    work_seconds(f.started_at, Some(end), f.events) as f64
 }
 
 /// `f` over `items` on every core, in order (plain `map` for few items).
@@ -253,7 +250,7 @@ pub fn flag_interviews(
     let lengths: Vec<f64> = all
         .iter()
         .filter(|f| f.completed)
-        .filter_map(|f| f.ended_at.map(|e| (e - f.started_at).num_seconds() as f64))
+        .filter_map(|f| f.ended_at.map(|e| length(f, e)))
         .collect();
     let median_length = median(lengths);
     let mut per_resident: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -276,7 +273,7 @@ pub fn flag_interviews(
     par_map(all, |f| {
         let mut flags = Vec::new();
         if let (Some(end_at), Some(m), true) = (f.ended_at, median_length, f.completed) {
-            let len = (end_at - f.started_at).num_seconds() as f64;
+            let len = length(f, end_at);
             if m > 0.0 && len < m * t.min_share_of_median_length {
                 let (len, share, m) = (len / 60.0, t.min_share_of_median_length * 100.0, m / 60.0);
                 flags.push(Flag::Speeding {
@@ -289,7 +286,10 @@ pub fn flag_interviews(
                 });
             }
         }
-        let per_q: Vec<f64> = shown_intervals(f.events).map(|(_, s)| s).collect();
+        let per_q: Vec<f64> = question_times(f.events)
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
         if per_q.len() >= 5
             && let Some(mq) = median(per_q)
             && mq < t.min_median_seconds_per_question
@@ -386,7 +386,7 @@ fn longest_same_rating_run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interview::AnswerValue;
+    use crate::interview::{AnswerValue, EventKind};
     use chrono::TimeZone;
 
     fn q() -> Questionnaire {

@@ -96,6 +96,11 @@ pub struct ReviewApp {
     detail_max_scroll: std::cell::Cell<u16>,
     dialog: Option<DecisionDialog>,
     decisions: BTreeMap<String, Decision>,
+    /// The store's `data_version` when the decisions were last read: a
+    /// change means another process (`review --decide`) wrote to it.
+    decisions_version: Option<i64>,
+    /// `x`: flagged interviews leave the scores too.
+    leave_out_flagged: bool,
     flash: Option<(bool, String)>,
 }
 
@@ -109,13 +114,14 @@ impl ReviewApp {
         ui: Lang,
         utc_offset_hours: i32,
     ) -> Self {
+        let decisions_version = store.data_version().ok();
         let decisions = store
             .decisions()
             .unwrap_or_default()
             .into_iter()
             .map(|d| (d.interview_id.clone(), d))
             .collect();
-        ReviewApp {
+        let mut app = ReviewApp {
             inbox,
             store,
             supervisor_id,
@@ -137,8 +143,95 @@ impl ReviewApp {
             detail_max_scroll: std::cell::Cell::new(u16::MAX),
             dialog: None,
             decisions,
+            decisions_version,
+            leave_out_flagged: false,
             flash: None,
+        };
+        app.recount();
+        app
+    }
+
+    /// The figures again, after a decision or `x`: rejected interviews
+    /// never count, flagged ones as `x` says (`Inbox::set_counting`).
+    fn recount(&mut self) {
+        let rejected = self
+            .decisions
+            .values()
+            .filter(|d| d.decision == DecisionKind::Rejected)
+            .map(|d| d.interview_id.as_str());
+        self.inbox.set_counting(rejected, self.leave_out_flagged);
+    }
+
+    /// Reads the decisions again when another process changed the store
+    /// (a `review --decide` while the app is open). Cheap: one pragma when
+    /// nothing changed; the app calls it on every tick.
+    pub fn refresh_decisions(&mut self) {
+        let Ok(version) = self.store.data_version() else {
+            return;
+        };
+        if self.decisions_version == Some(version) {
+            return;
         }
+        self.decisions_version = Some(version);
+        if let Ok(all) = self.store.decisions() {
+            self.decisions = all
+                .into_iter()
+                .map(|d| (d.interview_id.clone(), d))
+                .collect();
+            self.recount();
+        }
+    }
+
+    /// What the scores count, for the screen.
+    fn counting_text(&self) -> String {
+        let c = &self.inbox.counting;
+        match (self.ui, c.leave_out_flagged) {
+            (Lang::Zh, false) => format!(
+                "得分只计已通过和未决定的访问（不计已驳回 {} 份）",
+                c.left_out_rejected
+            ),
+            (Lang::Zh, true) => format!(
+                "得分只计已通过和未决定、无标记的访问（不计已驳回 {} 份、有标记 {} 份）",
+                c.left_out_rejected, c.left_out_flagged
+            ),
+            (_, false) => format!(
+                "Scores: approved and undecided interviews (left out: {} rejected)",
+                c.left_out_rejected
+            ),
+            (_, true) => format!(
+                "Scores: approved and undecided, unflagged (left out: {} rejected, {} flagged)",
+                c.left_out_rejected, c.left_out_flagged
+            ),
+        }
+    }
+
+    /// The batches missing from the surveyors' sequences, for the screen.
+    fn gaps_text(&self) -> Option<String> {
+        if !self.inbox.has_gaps() {
+            return None;
+        }
+        let each: Vec<String> = self
+            .inbox
+            .gaps
+            .iter()
+            .map(|g| {
+                let seqs = g
+                    .missing
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(self.ui.pick("、", ", "));
+                match self.ui {
+                    Lang::Zh => format!("{} 第 {seqs} 批", g.surveyor_id),
+                    _ => format!("{} no. {seqs}", g.surveyor_id),
+                }
+            })
+            .collect();
+        let each = each.join(self.ui.pick("；", "; "));
+        Some(match self.ui {
+            Lang::Zh => format!("缺少批次：{each}（数据不全）"),
+            _ => format!("Missing batches: {each} (figures incomplete)"),
+        })
     }
 
     /// `t` in local time, formatted.
@@ -262,6 +355,10 @@ impl ReviewApp {
             KeyCode::Char('1') => self.tab = Tab::Inbox,
             KeyCode::Char('2') => self.tab = Tab::Interviews,
             KeyCode::Char('3') => self.tab = Tab::Summary,
+            KeyCode::Char('x') if self.tab != Tab::Interviews => {
+                self.leave_out_flagged = !self.leave_out_flagged;
+                self.recount();
+            }
             _ => match self.tab {
                 Tab::Inbox => self.inbox_key(key),
                 Tab::Interviews => self.interviews_key(key),
@@ -448,8 +545,13 @@ impl ReviewApp {
                     self.ui.pick("已驳回", "Rejected")
                 };
                 self.flash = Some((false, format!("{word}: {}", it.id)));
-                self.decisions.insert(it.id.clone(), decision);
+                // As stored (a comment kept from an earlier decision).
+                let stored = self.store.decision(&it.id).ok().flatten();
+                self.decisions
+                    .insert(it.id.clone(), stored.unwrap_or(decision));
                 self.dialog = None;
+                self.decisions_version = self.store.data_version().ok();
+                self.recount();
             }
             Err(e) => d.error = Some(e.to_string()),
         }
@@ -521,8 +623,10 @@ impl ReviewApp {
         let t = &self.theme;
         let n_surveyors = self.inbox.surveyors.len() as u16;
         let n_communities = self.inbox.communities.len() as u16;
-        let [batches_area, people, places] = Layout::vertical([
+        let gaps = self.gaps_text();
+        let [batches_area, note, people, places] = Layout::vertical([
             Constraint::Min(5),
+            Constraint::Length(1 + gaps.is_some() as u16),
             Constraint::Length(n_surveyors.min(8) + 2),
             Constraint::Length(if n_communities == 0 {
                 0
@@ -599,6 +703,13 @@ impl ReviewApp {
         .row_highlight_style(t.selected());
         let mut state = TableState::default().with_selected(Some(self.selected_batch));
         frame.render_stateful_widget(table, batches_area, &mut state);
+        // Missing batches, then what the scores count.
+        let mut note_lines: Vec<Line> = Vec::new();
+        if let Some(g) = gaps {
+            note_lines.push(Line::from(Span::styled(g, t.error())));
+        }
+        note_lines.push(Line::from(self.counting_text()));
+        frame.render_widget(Paragraph::new(note_lines), note);
 
         let pct = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{:.0}%", v * 100.0));
         // Per surveyor: a table, so that the figures stand under their
@@ -755,9 +866,8 @@ impl ReviewApp {
                 it.resident_id.clone(),
                 truncate(self.community_name(it.community.as_deref()), 10),
                 self.local(it.started_at, start_format),
-                it.ended_at.map_or("-".into(), |e| {
-                    format!("{}", (e - it.started_at).num_minutes())
-                }),
+                it.work_seconds
+                    .map_or("-".into(), |secs| format!("{}", secs / 60)),
                 outcome_label(&it.disposition, ui),
                 it.overall_score.map_or("-".into(), |s| format!("{s:.0}")),
             ]
@@ -855,8 +965,8 @@ impl ReviewApp {
             self.local(it.started_at, "%Y-%m-%d %H:%M"),
             self.offset_label()
         );
-        if let Some(e) = it.ended_at {
-            let m = (e - it.started_at).num_minutes();
+        if let Some(secs) = it.work_seconds {
+            let m = secs / 60;
             facts.push_str(&format!(" · {m} {}", ui.pick("分钟", "min")));
         }
         facts.push_str(&format!(" · {}", outcome_label(&it.disposition, ui)));
@@ -1106,7 +1216,7 @@ impl ReviewApp {
             .inbox
             .interviews
             .iter()
-            .filter(|i| i.disposition == "complete")
+            .filter(|i| i.disposition == "complete" && self.inbox.counts(i))
         {
             if let Some(q) = self.inbox.questionnaires.get(&(
                 it.questionnaire_id.clone(),
@@ -1154,17 +1264,23 @@ impl ReviewApp {
             })
             .collect();
         frame.render_widget(
-            Paragraph::new(dim_lines).block(block(
-                self.ui.pick("各维度平均分", "Mean score per dimension"),
-            )),
+            Paragraph::new(dim_lines).block(block(if self.leave_out_flagged {
+                self.ui.pick(
+                    "各维度平均分（不含驳回和标记）",
+                    "Mean score, not rejected/flagged",
+                )
+            } else {
+                self.ui
+                    .pick("各维度平均分（不含驳回）", "Mean score, not rejected")
+            })),
             dims,
         );
 
         // Interview length distribution: completed interviews per 5 minutes.
         let mut buckets = [0u64; 12];
         for it in &self.inbox.interviews {
-            if let Some(e) = it.ended_at {
-                let m = (e - it.started_at).num_minutes().max(0) as usize / 5;
+            if let Some(secs) = it.work_seconds {
+                let m = (secs / 60).max(0) as usize / 5;
                 buckets[m.min(11)] += 1;
             }
         }
