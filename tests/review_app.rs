@@ -81,8 +81,8 @@ fn filters_and_sorting_narrow_the_list() {
     assert!(screen(app, 100, 30).contains("筛选: 有标记"));
     keys(app, "o");
     assert!(screen(app, 100, 30).contains("排序: 访问员"));
-    // Each of the five flags, then the undecided ones.
-    for _ in 0..6 {
+    // Each of the six flags, then the undecided ones.
+    for _ in 0..7 {
         keys(app, "f");
     }
     assert!(screen(app, 100, 30).contains("筛选: 未决定"));

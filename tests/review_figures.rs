@@ -347,3 +347,47 @@ fn scores_count_what_the_counting_says() {
         (1, 2)
     );
 }
+
+/// Issue 10, minor: one surveyor's interviews at 09:01 for 15 minutes and
+/// 09:06 for 20 overlap (a known sign of fabrication): both are flagged.
+#[test]
+fn overlapping_interviews_of_one_surveyor_are_flagged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let q = doorstep::demo::questionnaire().unwrap();
+    use Disposition::*;
+    let mut a = interview(&q, "I1", "R1", at(1, 1), 4);
+    let mut b = interview(&q, "I2", "R2", at(1, 6), 3);
+    a.ended_at = Some(at(1, 16));
+    b.ended_at = Some(at(1, 26));
+    let c = interview(&q, "I3", "R3", at(2, 0), 2);
+    let visits = vec![
+        visit("V1", "R1", at(1, 1), Complete),
+        visit("V2", "R2", at(1, 6), Complete),
+        visit("V3", "R3", at(2, 0), Complete),
+    ];
+    let inbox = open(tmp.path(), &[batch(&q, 1, visits, vec![a, b, c])]);
+    let codes = |id: &str| -> Vec<&str> {
+        inbox
+            .interview(id)
+            .unwrap()
+            .flags
+            .iter()
+            .map(|f| f.code())
+            .collect()
+    };
+    assert!(
+        codes("I1").contains(&"overlapping_interviews"),
+        "{:?}",
+        codes("I1")
+    );
+    assert!(
+        codes("I2").contains(&"overlapping_interviews"),
+        "{:?}",
+        codes("I2")
+    );
+    assert!(
+        !codes("I3").contains(&"overlapping_interviews"),
+        "{:?}",
+        codes("I3")
+    );
+}

@@ -29,14 +29,16 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::flags::{Flag, InterviewFacts, Thresholds, flag_interviews, par_map};
+use super::flags::{
+    Flag, InterviewFacts, Thresholds, WorkedTimes, flag_interviews, overlap_flags, par_map,
+};
 use crate::assignment::Disposition;
 use crate::batch::{
     BatchStatus, BatchVerdict, Identities, InterviewRecord, InterviewStatus, ParsedBatch,
     SequenceFinding, TrustedKeys, VisitRecord, parse_answer_key, parse_batch, verify_batches,
 };
 use crate::interview::Answer;
-use crate::interview::paradata::work_seconds;
+use crate::interview::paradata::{work_seconds, work_sessions};
 use crate::questionnaire::{Questionnaire, hex_sha256};
 use crate::scoring::{mean_scores, response_rate_rr1, score_interview};
 
@@ -500,6 +502,7 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
     }
     let (mut interviews, superseded) = supersede(interviews, &mut notes);
     score_and_flag(&mut interviews, &questionnaires, &opts.thresholds);
+    flag_overlaps(&mut interviews, &questionnaires, &opts.thresholds);
 
     let visits: Vec<(&str, &VisitRecord)> = contents
         .iter()
@@ -721,6 +724,42 @@ fn score_and_flag(
             interviews[i].overall_score = o;
             interviews[i].flags = f;
         }
+    }
+}
+
+/// One surveyor's interviews worked on at the same time, across
+/// questionnaires (those with the questionnaire at hand: the others are
+/// not flagged at all).
+fn flag_overlaps(
+    interviews: &mut [InboxInterview],
+    questionnaires: &HashMap<QKey, Questionnaire>,
+    t: &Thresholds,
+) {
+    let members: Vec<usize> = (0..interviews.len())
+        .filter(|&i| {
+            let iv = &interviews[i];
+            questionnaires.contains_key(&(
+                iv.questionnaire_id.clone(),
+                iv.questionnaire_version.clone(),
+            ))
+        })
+        .collect();
+    let worked: Vec<WorkedTimes<'_>> = members
+        .iter()
+        .map(|&i| {
+            let iv = &interviews[i];
+            WorkedTimes {
+                surveyor_id: &iv.surveyor_id,
+                started_at: iv.started_at,
+                // Without an end, the last event ends the last session.
+                sessions: work_sessions(iv.started_at, iv.ended_at, &iv.record.paradata),
+            }
+        })
+        .collect();
+    let flags = overlap_flags(&worked, t);
+    drop(worked);
+    for (i, f) in members.into_iter().zip(flags) {
+        interviews[i].flags.extend(f);
     }
 }
 
