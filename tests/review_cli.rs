@@ -825,3 +825,55 @@ fn the_review_demo_is_built_once_and_keeps_to_its_own_folder() {
     let out = run(root.path(), "sup", &["review", "somewhere", "--demo"]);
     assert!(!out.status.success());
 }
+
+/// Issue 10, minor: `verify DIR` looks in subfolders, as `review` does
+/// (one folder walk): the inbox of per-surveyor folders is checked whole.
+#[test]
+fn verify_finds_batches_in_subfolders_as_review_does() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    let (s1, _) = two_surveyors(root);
+    let out = run(
+        root,
+        "sup",
+        &[
+            "verify",
+            root.join("inbox").to_str().unwrap(),
+            "--keys",
+            root.join("keys").to_str().unwrap(),
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.contains(&format!("{}: VALID", s1.display())), "{text}");
+    assert!(text.contains("gap between 1 and 3"), "{text}");
+    assert_eq!(out.status.code(), Some(1), "the gap fails verification");
+}
+
+/// Issue 10, minor: the supervisor's key is made with `keygen
+/// --supervisor`, and worded for a supervisor: its public key goes to the
+/// surveyors, not "to your supervisor".
+#[test]
+fn keygen_for_a_supervisor_says_to_give_the_key_to_the_surveyors() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    let out = run(
+        root,
+        "sup",
+        &["keygen", "--supervisor", "SUP9", "--no-password"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    ok(out);
+    assert!(err.contains("give this file to your surveyors"), "{err}");
+    assert!(!err.contains("to your supervisor"), "{err}");
+    assert!(root.join("sup/keys/SUP9.pub").exists());
+    let config = std::fs::read_to_string(root.join("sup.toml")).unwrap();
+    assert!(config.contains("SUP9"), "{config}");
+    // A surveyor's key still goes to the supervisor.
+    let out = run(
+        root,
+        "S01",
+        &["keygen", "--surveyor", "S01", "--no-password"],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give this file to your supervisor"));
+}

@@ -22,7 +22,7 @@ pub use format::{
     parse_batch,
 };
 pub use keys::{GeneratedKey, KeyId, PublicKey, SigningKey, TrustedKeys, key_paths, keygen};
-pub use verify::{BatchStatus, BatchVerdict, SequenceFinding, verify_batches};
+pub use verify::{BatchStatus, BatchVerdict, SequenceFinding, find_batch_files, verify_batches};
 pub use write::{
     Identities, WriteStep, WrittenBatch, decrypt_batch_file, parse_recipient, write_batch,
     write_batch_with_hook,

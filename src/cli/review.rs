@@ -436,7 +436,7 @@ pub(super) fn supervisor_id(config: &doorstep::config::Config) -> anyhow::Result
     config
         .surveyor_id
         .clone()
-        .context("no supervisor id configured: run `doorstep keygen --surveyor YOUR_ID` first")
+        .context("no supervisor id configured: run `doorstep keygen --supervisor YOUR_ID` first")
 }
 
 fn decide(

@@ -20,7 +20,7 @@ pub fn run(places: &Places, inbox: Inbox, utc_offset_hours: i32) -> anyhow::Resu
     let ui = places.ui_language(&opened.config)?;
     let supervisor =
         opened.config.surveyor_id.clone().context(
-            "no supervisor id configured: run `doorstep keygen --surveyor YOUR_ID` first",
+            "no supervisor id configured: run `doorstep keygen --supervisor YOUR_ID` first",
         )?;
     let mut app = ReviewApp::new(inbox, opened.store, supervisor, ui, utc_offset_hours);
     let mut guard = TerminalGuard::enter().context("cannot open the terminal")?;

@@ -350,29 +350,8 @@ impl Inbox {
     }
 }
 
-/// `*.jsonl` and `*.jsonl.age` under `dir`, recursively, sorted; hidden
-/// files and folders (unfinished writes are `.NAME.tmp`) are skipped.
-pub fn find_batch_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d)? {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().to_string();
-            if name.starts_with('.') {
-                continue;
-            }
-            let path = entry.path();
-            if entry.file_type()?.is_dir() {
-                stack.push(path);
-            } else if name.ends_with(".jsonl") || name.ends_with(".jsonl.age") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
+/// The batch files under a folder, recursively: the same walk as `verify`.
+pub use crate::batch::verify::find_batch_files;
 
 /// Reads (decrypting when possible) and parses a batch, without trusting it.
 fn read_parsed(path: &Path, identities: Option<&Identities>) -> (String, Option<ParsedBatch>) {
