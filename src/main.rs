@@ -59,11 +59,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Create the surveyor's signing key (minisign format) in the data directory.
+    /// Create the surveyor's (or the supervisor's) signing key (minisign
+    /// format) in the data directory.
     Keygen {
         /// Surveyor id (stored in the config); default: the configured one.
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", conflicts_with = "supervisor")]
         surveyor: Option<String>,
+        /// A supervisor's key instead (it signs the decisions files handed
+        /// over and sent back to the surveyors), with the supervisor's id.
+        #[arg(long, value_name = "ID")]
+        supervisor: Option<String>,
         /// Leave the secret key without a password.
         #[arg(long)]
         no_password: bool,
@@ -186,9 +191,10 @@ fn main() -> ExitCode {
         Some(Command::Status { json }) => cli::status::run(&places, json),
         Some(Command::Keygen {
             surveyor,
+            supervisor,
             no_password,
             force,
-        }) => cli::keys::run(&places, surveyor, no_password, force),
+        }) => cli::keys::run(&places, surveyor, supervisor, no_password, force),
         Some(Command::Export {
             out,
             again,

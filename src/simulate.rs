@@ -26,8 +26,10 @@ pub struct SimulateOptions {
     pub interviews: usize,
     pub seed: u64,
     pub surveyor_id: String,
-    /// The first day of the work: visits from 09:00 local time; work that
-    /// would start after 20:00 goes on at 09:00 the next day.
+    /// The first day of the work: visits from 09:00 local time, or after the
+    /// store's latest work when that is later (a second run goes on where
+    /// the first stopped: one surveyor is never in two places at once);
+    /// work that would start after 20:00 goes on at 09:00 the next day.
     pub day: NaiveDate,
     /// A hurried, careless surveyor (for training supervisors): a second
     /// or two per question and the same value on every rating item, which
@@ -122,7 +124,7 @@ pub fn simulate(
 ) -> Result<SimulateReport, StoreError> {
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let mut report = SimulateReport::default();
-    let mut now = workday_start(opts.day);
+    let mut now = workday_start(opts.day).max(store.latest_work_at()?.unwrap_or_default());
     const PAGE: u64 = 500;
     'outer: while report.interviews < opts.interviews {
         let page = store.residents_page(Some(ResidentStatus::ToVisit), 0, PAGE)?;
@@ -481,5 +483,41 @@ mod tests {
         assert_eq!(within_workday(at(20, 12, 0)), at(21, 1, 0));
         // Before 09:00 local: wait for 09:00.
         assert_eq!(within_workday(at(20, 23, 30)), at(21, 1, 0));
+    }
+
+    /// A second run on the same day goes on after the first: the demo's
+    /// surveyor who exports twice was interviewing two households at once
+    /// (the overlap flag caught it).
+    #[test]
+    fn a_second_run_goes_on_after_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in_dir(dir.path()).unwrap();
+        let q = crate::demo::load(&store).unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let times = |store: &Store| -> Vec<(String, String)> {
+            let mut stmt = store
+                .connection()
+                .prepare("SELECT started_at, ended_at FROM interviews ORDER BY started_at")
+                .unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        for seed in [1, 2] {
+            let opts = SimulateOptions {
+                interviews: 3,
+                seed,
+                surveyor_id: "S01".into(),
+                day,
+                careless: false,
+            };
+            simulate(&store, &q, &opts).unwrap();
+        }
+        let all = times(&store);
+        assert_eq!(all.len(), 6);
+        for w in all.windows(2) {
+            assert!(w[0].1 <= w[1].0, "{} ends after {} starts", w[0].1, w[1].0);
+        }
     }
 }

@@ -87,8 +87,8 @@ fn filters_and_sorting_narrow_the_list() {
     assert!(screen(app, 100, 30).contains("筛选: 有标记"));
     keys(app, "o");
     assert!(screen(app, 100, 30).contains("排序: 访问员"));
-    // Each of the five flags, then the undecided ones.
-    for _ in 0..6 {
+    // Each of the six flags, then the undecided ones.
+    for _ in 0..7 {
         keys(app, "f");
     }
     assert!(screen(app, 100, 30).contains("筛选: 未决定"));
@@ -103,7 +103,7 @@ fn the_day_summary_draws_its_charts_and_too_small_is_said() {
         "Outcomes by surveyor",
         "Response rate by surveyor (RR1)",
         "Response rate by community (RR1)",
-        "Mean score per dimension",
+        "Mean score, not rejected",
         "Completed interviews' length (min)",
     ] {
         assert!(text.contains(title), "{title}: {text}");
@@ -795,9 +795,9 @@ fn decisions_can_be_filtered_and_are_counted() {
             text.contains(lang.pick("已决定 2 / 8", "decided 2 of 8")),
             "{text}"
         );
-        // all, flagged, five flags, then undecided, approved, rejected.
+        // all, flagged, six flags, then undecided, approved, rejected.
         let mut counts = Vec::new();
-        for _ in 0..6 {
+        for _ in 0..7 {
             keys(app, "f");
         }
         for name in [
@@ -847,4 +847,125 @@ fn a_pasted_comment_goes_into_the_decision_prompt() {
         d[0].comment.as_deref(),
         Some("please ask again about the lift")
     );
+}
+
+/// The mean score of `surveyor`'s completed interviews that count, from
+/// the interviews themselves.
+fn expected_mean(app: &doorstep::tui::review::ReviewApp, surveyor: &str) -> (usize, Option<f64>) {
+    let scores: Vec<f64> = app
+        .inbox
+        .interviews
+        .iter()
+        .filter(|i| i.surveyor_id == surveyor && i.disposition == "complete")
+        .filter(|i| app.inbox.counts(i))
+        .filter_map(|i| i.overall_score)
+        .collect();
+    let n = scores.len();
+    (n, (n > 0).then(|| scores.iter().sum::<f64>() / n as f64))
+}
+
+fn figures(app: &doorstep::tui::review::ReviewApp, surveyor: &str) -> (usize, Option<f64>) {
+    let s = app
+        .inbox
+        .surveyors
+        .iter()
+        .find(|s| s.surveyor_id == surveyor)
+        .unwrap();
+    (s.scored, s.mean_overall_score)
+}
+
+/// Issue 10, review item 1: rejecting in the app takes the interview out
+/// of the scores at once, `x` leaves flagged ones out too, and the inbox
+/// and the summary say what is counted.
+#[test]
+fn rejecting_recomputes_the_scores_and_x_leaves_flagged_interviews_out() {
+    let mut f = careless_fixture(Lang::En);
+    let app = &mut f.app;
+    let text = screen(app, 80, 24);
+    assert!(
+        text.contains("Scores: approved and undecided interviews (left out: 0 rejected)"),
+        "{text}"
+    );
+    let (n, before) = figures(app, "wang01");
+    assert_eq!((n, before), expected_mean(app, "wang01"));
+    assert!(n >= 2, "{n}");
+    // Reject wang01's first completed interview.
+    keys(app, "2s");
+    keys(app, "s");
+    let text = screen(app, 100, 30);
+    assert!(text.contains("surveyor: wang01"), "{text}");
+    let first = app
+        .inbox
+        .interviews
+        .iter()
+        .filter(|i| i.surveyor_id == "wang01")
+        .min_by_key(|i| i.started_at)
+        .unwrap()
+        .clone();
+    assert_eq!(first.disposition, "complete");
+    keys(app, "r");
+    keys(app, "made up\n");
+    let (m, after) = figures(app, "wang01");
+    assert_eq!(m, n - 1, "the rejected interview left the scores");
+    assert_eq!((m, after), expected_mean(app, "wang01"));
+    assert!(!app.inbox.counts(&first));
+    keys(app, "1");
+    assert!(screen(app, 80, 24).contains("(left out: 1 rejected)"));
+
+    // x: the careless li02's flagged interviews leave the scores too.
+    let flagged = app
+        .inbox
+        .interviews
+        .iter()
+        .filter(|i| !i.flags.is_empty())
+        .count();
+    assert!(flagged > 0);
+    keys(app, "x");
+    let text = screen(app, 80, 24);
+    assert!(
+        text.contains(&format!("(left out: 1 rejected, {flagged} flagged)")),
+        "{text}"
+    );
+    assert!(text.contains("x flagged out"), "{text}");
+    assert_eq!(figures(app, "li02"), expected_mean(app, "li02"));
+    keys(app, "3");
+    assert!(screen(app, 80, 24).contains("Mean score, not rejected/flagged"));
+    keys(app, "x");
+    assert!(screen(app, 80, 24).contains("Mean score, not rejected "));
+    let mut f = careless_fixture(Lang::Zh);
+    let text = screen(&f.app, 80, 24);
+    assert!(
+        text.contains("得分只计已通过和未决定的访问（不计已驳回 0 份）"),
+        "{text}"
+    );
+    keys(&mut f.app, "x");
+    assert!(screen(&f.app, 80, 24).contains("不计标记"));
+}
+
+/// A decision made with `review --decide` (another connection to the
+/// supervisor's store) while the app is open shows on its next tick.
+#[test]
+fn a_decision_made_outside_the_app_appears_in_it() {
+    let mut f = fixture(Lang::En);
+    let it = f.app.inbox.interviews[0].clone();
+    let other = Store::open_in_dir(&f.root.path().join("supervisor")).unwrap();
+    other
+        .record_decision(&doorstep::store::decisions::Decision {
+            interview_id: it.id.clone(),
+            batch_id: it.batch_id.clone(),
+            surveyor_id: it.surveyor_id.clone(),
+            decision: DecisionKind::Rejected,
+            comment: Some("from the command line".into()),
+            decided_at: chrono::Utc::now(),
+            supervisor_id: "sup01".into(),
+        })
+        .unwrap();
+    f.app.refresh_decisions();
+    assert!(screen(&f.app, 80, 24).contains("(left out: 1 rejected)"));
+    assert!(!f.app.inbox.counts(&it));
+    keys(&mut f.app, "2");
+    assert!(screen(&f.app, 100, 30).contains("rejected"));
+    // Nothing changed: nothing read again.
+    f.app.refresh_decisions();
+    assert!(screen(&f.app, 100, 30).contains("rejected"));
 }

@@ -164,10 +164,12 @@ fn summary_json_shows_tampering_gaps_flags_and_surveyors() {
     let tmp = TempDir::new().unwrap();
     let root = tmp.path();
     let (s1, _) = two_surveyors(root);
-    // Text and JSON agree before tampering: all valid, exit 0 only if no
-    // verification failure (a gap is a finding, not a failure).
+    // Text and JSON agree before tampering: all valid, but S02's batch 2
+    // is missing, which fails the summary (see
+    // `a_missing_batch_is_a_finding_everywhere`).
     let out = review(root, &["--summary"]);
-    let text = ok(out);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("surveyors:"), "{text}");
     assert!(text.contains("gap between 1 and 3"), "{text}");
     // Each surveyor's and community's final dispositions; communities by
@@ -333,7 +335,10 @@ fn hand_over_copies_batches_untouched_and_signs_the_decisions() {
     ));
     ok(review(root, &["--decide", &ids[1], "--approve"]));
     let out_dir = root.join("handover");
-    ok(review(root, &["--hand-over", out_dir.to_str().unwrap()]));
+    ok(review(
+        root,
+        &["--hand-over", out_dir.to_str().unwrap(), "--allow-gaps"],
+    ));
 
     for dir in ["inbox/S01", "inbox/S02"] {
         for e in std::fs::read_dir(root.join(dir)).unwrap() {
@@ -382,13 +387,21 @@ fn hand_over_copies_batches_untouched_and_signs_the_decisions() {
     // A tampered batch stops the hand-over unless it is excluded.
     tamper(&s1);
     let out2 = root.join("handover2");
-    let o = review(root, &["--hand-over", out2.to_str().unwrap()]);
+    let o = review(
+        root,
+        &["--hand-over", out2.to_str().unwrap(), "--allow-gaps"],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--exclude-invalid"));
     assert!(!out2.exists());
     ok(review(
         root,
-        &["--hand-over", out2.to_str().unwrap(), "--exclude-invalid"],
+        &[
+            "--hand-over",
+            out2.to_str().unwrap(),
+            "--exclude-invalid",
+            "--allow-gaps",
+        ],
     ));
     let v: Value = serde_json::from_slice(&std::fs::read(decisions_file(&out2)).unwrap()).unwrap();
     assert_eq!(v["batches"].as_array().unwrap().len(), 2);
@@ -413,7 +426,10 @@ fn rejected_interview_goes_back_to_the_surveyor_and_out_again() {
         ],
     ));
     let out_dir = root.join("handover");
-    ok(review(root, &["--hand-over", out_dir.to_str().unwrap()]));
+    ok(review(
+        root,
+        &["--hand-over", out_dir.to_str().unwrap(), "--allow-gaps"],
+    ));
     let file = decisions_file(&out_dir);
     let file = file.to_str().unwrap();
 
@@ -537,6 +553,215 @@ fn rejected_interview_goes_back_to_the_surveyor_and_out_again() {
         )),
         "the paradata ties the copy to the original"
     );
+
+    // Issue 10, review item 2: back in the supervisor's inbox, the copy
+    // supersedes the original: one interview per resident, no duplicate.
+    let before: Value =
+        serde_json::from_slice(&review(root, &["--summary", "--json"]).stdout).unwrap();
+    std::fs::copy(
+        &next,
+        root.join("inbox/S01").join(next.file_name().unwrap()),
+    )
+    .unwrap();
+    std::fs::copy(
+        format!("{}.minisig", next.display()),
+        root.join("inbox/S01").join(format!(
+            "{}.minisig",
+            next.file_name().unwrap().to_string_lossy()
+        )),
+    )
+    .unwrap();
+    let after: Value =
+        serde_json::from_slice(&review(root, &["--summary", "--json"]).stdout).unwrap();
+    assert_eq!(after["interviews"], before["interviews"], "{after}");
+    let s01 = |v: &Value| {
+        v["surveyors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["surveyor_id"] == "S01")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(s01(&after)["completed"], s01(&before)["completed"]);
+    // (S01 and S02 work the same list: their residents in common are
+    // duplicates, rightly; the corrected resident is not.)
+    for f in after["flagged"].as_array().unwrap() {
+        if f["resident_id"] == resident.as_str() {
+            for flag in f["flags"].as_array().unwrap() {
+                assert_ne!(flag["flag"], "duplicate_resident", "{f}");
+            }
+        }
+    }
+    assert_eq!(after["superseded"][0]["interview_id"], rejected.as_str());
+    assert_eq!(after["superseded"][0]["superseded_by"], copy.to_string());
+    // The hand-over lists it as superseded, not as undecided.
+    let out3 = root.join("handover3");
+    ok(review(
+        root,
+        &["--hand-over", out3.to_str().unwrap(), "--allow-gaps"],
+    ));
+    let v: Value = serde_json::from_slice(&std::fs::read(decisions_file(&out3)).unwrap()).unwrap();
+    let undecided: Vec<&str> = v["undecided"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert!(!undecided.contains(&rejected.as_str()), "{v}");
+    assert!(undecided.contains(&copy.to_string().as_str()), "{v}");
+    assert_eq!(v["superseded"][0]["interview_id"], rejected.as_str());
+}
+
+/// Issue 10, review item 3: S02's batch 2 is missing. The summary (text
+/// and JSON) says so and fails; the hand-over refuses it unless told, and
+/// then the decisions file names the device and the missing numbers.
+#[test]
+fn a_missing_batch_is_a_finding_everywhere() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    two_surveyors(root);
+    let out = review(root, &["--summary"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("MISSING batches"), "{text}");
+    let s02 = text
+        .lines()
+        .find(|l| l.starts_with("  S02 interviews"))
+        .unwrap();
+    assert!(
+        s02.contains("1 batches MISSING: figures incomplete"),
+        "{s02}"
+    );
+
+    let out = review(root, &["--summary", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gaps = v["gaps"].as_array().expect("gaps");
+    assert_eq!(gaps.len(), 1, "{v}");
+    assert_eq!(gaps[0]["surveyor_id"], "S02");
+    assert_eq!(gaps[0]["missing"], serde_json::json!([2]));
+    let device = gaps[0]["device_id"].as_str().unwrap().to_string();
+
+    let out_dir = root.join("handover");
+    let o = review(root, &["--hand-over", out_dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--allow-gaps") && err.contains("batch 2 missing"),
+        "{err}"
+    );
+    assert!(!out_dir.exists());
+    ok(review(
+        root,
+        &["--hand-over", out_dir.to_str().unwrap(), "--allow-gaps"],
+    ));
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(decisions_file(&out_dir)).unwrap()).unwrap();
+    assert_eq!(v["gaps"][0]["surveyor_id"], "S02");
+    assert_eq!(v["gaps"][0]["device_id"], device.as_str());
+    assert_eq!(v["gaps"][0]["missing"], serde_json::json!([2]));
+}
+
+/// Issue 10, review item 6: a rejection from the command line needs a
+/// reason, as in the app; refusing it changes nothing. A decision without
+/// a comment keeps the comment of an earlier decision of the same kind.
+#[test]
+fn a_rejection_needs_a_reason_and_no_comment_wipes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    let (s1, _) = two_surveyors(root);
+    let ids = interview_ids(&s1);
+    ok(review(
+        root,
+        &["--decide", &ids[0], "--reject", "--comment", "re-ask Q3"],
+    ));
+    for extra in [&[][..], &["--comment", "  "][..]] {
+        let mut args = vec!["--decide", ids[0].as_str(), "--reject"];
+        args.extend_from_slice(extra);
+        let o = review(root, &args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("a rejection needs a reason"), "{err}");
+    }
+    let o = review(root, &["--decide", ids[1].as_str(), "--reject"]);
+    assert_eq!(o.status.code(), Some(1));
+    let store = Store::open_in_dir(&root.join("sup")).unwrap();
+    let d = store.decision(&ids[0]).unwrap().unwrap();
+    assert_eq!(
+        (d.decision, d.comment.as_deref()),
+        (DecisionKind::Rejected, Some("re-ask Q3"))
+    );
+    assert!(
+        store.decision(&ids[1]).unwrap().is_none(),
+        "nothing recorded"
+    );
+    drop(store);
+    // Approving twice, the second time without a comment, keeps it.
+    ok(review(
+        root,
+        &[
+            "--decide",
+            &ids[1],
+            "--approve",
+            "--comment",
+            "checked by phone",
+        ],
+    ));
+    ok(review(root, &["--decide", &ids[1], "--approve"]));
+    let store = Store::open_in_dir(&root.join("sup")).unwrap();
+    let d = store.decision(&ids[1]).unwrap().unwrap();
+    assert_eq!(d.comment.as_deref(), Some("checked by phone"));
+}
+
+/// Issue 10, review item 1: scores count approved and undecided
+/// interviews, never rejected ones, and leave flagged ones out on request;
+/// the JSON says what was counted.
+#[test]
+fn rejected_interviews_leave_the_scores_and_the_summary_says_so() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    let (s1, _) = two_surveyors(root);
+    let s01 = |v: &Value| {
+        v["surveyors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["surveyor_id"] == "S01")
+            .unwrap()
+            .clone()
+    };
+    let summary = |extra: &[&str]| -> Value {
+        let mut args = vec!["--summary", "--json"];
+        args.extend_from_slice(extra);
+        serde_json::from_slice(&review(root, &args).stdout).unwrap()
+    };
+    let before = summary(&[]);
+    assert_eq!(before["counted"], "approved_and_undecided");
+    assert_eq!(before["left_out"]["rejected"], 0);
+    let scored = s01(&before)["scored"].as_u64().expect("scored");
+    assert!(scored > 1, "{before}");
+    // Reject a completed interview of S01.
+    let text = std::fs::read_to_string(&s1).unwrap();
+    let completed = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|v| v["kind"] == "interview" && v["status"] == "completed")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(review(
+        root,
+        &["--decide", &completed, "--reject", "--comment", "made up"],
+    ));
+    let after = summary(&[]);
+    assert_eq!(after["left_out"]["rejected"], 1);
+    assert_eq!(s01(&after)["scored"].as_u64(), Some(scored - 1));
+    assert_eq!(s01(&after)["completed"], s01(&before)["completed"]);
+    let flagged_out = summary(&["--leave-out-flagged"]);
+    assert_eq!(flagged_out["counted"], "approved_and_undecided_unflagged");
+    assert!(flagged_out["left_out"]["flagged"].as_u64().is_some());
 }
 
 #[test]
@@ -599,4 +824,56 @@ fn the_review_demo_is_built_once_and_keeps_to_its_own_folder() {
     // DIR and --demo do not mix.
     let out = run(root.path(), "sup", &["review", "somewhere", "--demo"]);
     assert!(!out.status.success());
+}
+
+/// Issue 10, minor: `verify DIR` looks in subfolders, as `review` does
+/// (one folder walk): the inbox of per-surveyor folders is checked whole.
+#[test]
+fn verify_finds_batches_in_subfolders_as_review_does() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    let (s1, _) = two_surveyors(root);
+    let out = run(
+        root,
+        "sup",
+        &[
+            "verify",
+            root.join("inbox").to_str().unwrap(),
+            "--keys",
+            root.join("keys").to_str().unwrap(),
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.contains(&format!("{}: VALID", s1.display())), "{text}");
+    assert!(text.contains("gap between 1 and 3"), "{text}");
+    assert_eq!(out.status.code(), Some(1), "the gap fails verification");
+}
+
+/// Issue 10, minor: the supervisor's key is made with `keygen
+/// --supervisor`, and worded for a supervisor: its public key goes to the
+/// surveyors, not "to your supervisor".
+#[test]
+fn keygen_for_a_supervisor_says_to_give_the_key_to_the_surveyors() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    let out = run(
+        root,
+        "sup",
+        &["keygen", "--supervisor", "SUP9", "--no-password"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    ok(out);
+    assert!(err.contains("give this file to your surveyors"), "{err}");
+    assert!(!err.contains("to your supervisor"), "{err}");
+    assert!(root.join("sup/keys/SUP9.pub").exists());
+    let config = std::fs::read_to_string(root.join("sup.toml")).unwrap();
+    assert!(config.contains("SUP9"), "{config}");
+    // A surveyor's key still goes to the supervisor.
+    let out = run(
+        root,
+        "S01",
+        &["keygen", "--surveyor", "S01", "--no-password"],
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give this file to your supervisor"));
 }

@@ -270,6 +270,27 @@ pub struct InterviewRecord {
     pub paradata: Vec<ParadataEvent>,
 }
 
+/// How a reopened interview's copy names the interview it replaces: the
+/// detail of its `resumed` paradata event starts with this, then the
+/// original's id (`reopened from <id>: rejected by <supervisor>[: <comment>]`,
+/// written by the surveyor's store when it applies a supervisor's rejection).
+pub const REOPENED_FROM: &str = "reopened from ";
+
+impl InterviewRecord {
+    /// The interviews this record replaces, oldest first: the one it was
+    /// reopened from last, and those that one replaced (a copy carries its
+    /// original's paradata, reopening events included).
+    pub fn replaced_ids(&self) -> impl Iterator<Item = &str> {
+        self.paradata
+            .iter()
+            .filter(|e| e.kind == EventKind::Resumed)
+            .filter_map(|e| e.detail.as_deref()?.strip_prefix(REOPENED_FROM))
+            .filter_map(|rest| rest.split(':').next())
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+    }
+}
+
 /// The key of an answer in `InterviewRecord::answers`.
 pub fn answer_key(question_id: &str, instance: Option<u32>) -> String {
     match instance {

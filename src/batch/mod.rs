@@ -24,7 +24,7 @@ pub use format::{
 pub use keys::{GeneratedKey, KeyId, PublicKey, SigningKey, TrustedKeys, key_paths, keygen};
 pub use verify::{
     BatchStatus, BatchVerdict, Disagreement, ManifestField, Problem, SequenceFinding,
-    verify_batches,
+    find_batch_files, verify_batches,
 };
 pub use write::{
     Identities, WriteStep, WrittenBatch, decrypt_batch_file, parse_recipient, write_batch,

@@ -442,24 +442,14 @@ impl fmt::Display for BatchVerdict {
 }
 
 /// The data files named by `paths`: a `.minisig` stands for its data file;
-/// a folder stands for the batches in it (`*.jsonl`, `*.jsonl.age`, not the
-/// hidden `.*.tmp` files of an unfinished write).
+/// a folder stands for the batches in it and in its subfolders
+/// (`find_batch_files`).
 pub fn batch_files<P: AsRef<Path>>(paths: &[P]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths.iter().map(|p| p.as_ref()) {
         if p.is_dir() {
-            let mut found: Vec<PathBuf> = fs::read_dir(p)
-                .into_iter()
-                .flatten()
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
-                    let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                    !name.starts_with('.')
-                        && (name.ends_with(".jsonl") || name.ends_with(".jsonl.age"))
-                })
-                .collect();
-            found.sort();
-            out.extend(found);
+            // An unreadable folder finds nothing: "no batch files found".
+            out.extend(find_batch_files(p).unwrap_or_default());
         } else {
             let s = p.to_string_lossy();
             match s.strip_suffix(".minisig") {
@@ -469,6 +459,32 @@ pub fn batch_files<P: AsRef<Path>>(paths: &[P]) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// `*.jsonl` and `*.jsonl.age` under `dir`, recursively (a supervisor's
+/// inbox has a folder per surveyor), sorted; hidden files and folders
+/// (unfinished writes are `.NAME.tmp`) are skipped. `verify` and the
+/// review's inbox walk folders with this one function.
+pub fn find_batch_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().to_string();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                stack.push(path);
+            } else if name.ends_with(".jsonl") || name.ends_with(".jsonl.age") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// Verifies each batch, then the sequence numbers across them. One verdict

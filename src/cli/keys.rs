@@ -13,15 +13,19 @@ use super::Places;
 /// For scripts and tests: the key password, instead of a prompt.
 pub const PASSWORD_ENV: &str = "DOORSTEP_KEY_PASSWORD";
 
+/// `supervisor`: a supervisor's key (the id is kept in the config as the
+/// surveyor's would be: it names whoever signs on this machine).
 pub fn run(
     places: &Places,
     surveyor: Option<String>,
+    supervisor: Option<String>,
     no_password: bool,
     force: bool,
 ) -> anyhow::Result<ExitCode> {
     let opened = places.open()?;
     let mut config = opened.config.clone();
-    let surveyor = match surveyor.or(config.surveyor_id.clone()) {
+    let for_supervisor = supervisor.is_some();
+    let surveyor = match supervisor.or(surveyor).or(config.surveyor_id.clone()) {
         Some(s) => s,
         None => ask("Surveyor id: ")?,
     };
@@ -37,13 +41,20 @@ pub fn run(
     }
     tracing::info!(
         surveyor_id = %surveyor,
+        supervisor = for_supervisor,
         public_key = %key.public_key_path.display(),
         password = password.is_some(),
         "signing key created"
     );
     println!("{}", key.public_key_text.trim_end());
+    let give = if for_supervisor {
+        "give this file to your surveyors: `doorstep assign --decisions FILE --keys DIR` \
+         checks your decisions files with it"
+    } else {
+        "give this file to your supervisor: it checks your batches with it"
+    };
     eprintln!(
-        "secret key: {} (readable by you only{})\npublic key: {} (give this file to your supervisor)",
+        "secret key: {} (readable by you only{})\npublic key: {} ({give})",
         key.secret_key_path.display(),
         if password.is_some() {
             ", password-protected"

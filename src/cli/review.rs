@@ -13,12 +13,13 @@ use doorstep::assignment::Disposition;
 use doorstep::batch::{Identities, TrustedKeys};
 use doorstep::questionnaire::{Questionnaire, hex_sha256, load_file};
 use doorstep::review::decisions_file::{
-    DecisionsFile, ExcludedBatch, FileDecision, HandedBatch, VERSION,
+    DecisionsFile, ExcludedBatch, FileDecision, HandedBatch, SupersededInterview, VERSION,
 };
 use doorstep::review::demo::{DemoFolder, build as build_demo};
 use doorstep::review::flags::Thresholds;
 use doorstep::review::inbox::{Inbox, InboxOptions, open_inbox};
-use doorstep::store::decisions::{Decision, DecisionKind};
+use doorstep::store::Store;
+use doorstep::store::decisions::{Decision, DecisionKind, lacks_reason};
 use serde_json::json;
 
 use super::{Places, keys};
@@ -51,6 +52,10 @@ pub struct ReviewArgs {
     /// With --summary: one JSON document (see docs/review.md).
     #[arg(long, requires = "summary")]
     pub json: bool,
+    /// With --summary: leave flagged interviews out of the scores too
+    /// (rejected ones never count).
+    #[arg(long, requires = "summary")]
+    pub leave_out_flagged: bool,
     /// Record a decision on this interview (with --approve or --reject).
     #[arg(long, value_name = "INTERVIEW_ID")]
     pub decide: Option<String>,
@@ -58,7 +63,8 @@ pub struct ReviewArgs {
     pub approve: bool,
     #[arg(long, requires = "decide")]
     pub reject: bool,
-    /// The supervisor's comment (shown to the surveyor on a rejection).
+    /// The supervisor's comment (shown to the surveyor on a rejection,
+    /// which needs one).
     #[arg(long, value_name = "TEXT", requires = "decide")]
     pub comment: Option<String>,
     /// Copy the batches unchanged into OUT with the signed decisions file.
@@ -67,6 +73,10 @@ pub struct ReviewArgs {
     /// With --hand-over: leave out batches that fail verification.
     #[arg(long, requires = "hand_over")]
     pub exclude_invalid: bool,
+    /// With --hand-over: hand over although batches are missing from a
+    /// device's sequence (the decisions file names them).
+    #[arg(long, requires = "hand_over")]
+    pub allow_gaps: bool,
 }
 
 pub fn run(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
@@ -82,15 +92,28 @@ pub fn run(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
     if a.decide.is_some() && !a.approve && !a.reject {
         bail!("--decide needs --approve or --reject");
     }
-    let inbox = load(a)?;
+    if a.reject && lacks_reason(DecisionKind::Rejected, a.comment.as_deref()) {
+        bail!(
+            "a rejection needs a reason: the surveyor sees it. Give --comment TEXT; nothing was recorded"
+        );
+    }
+    let mut inbox = load(a)?;
     let mut code = ExitCode::SUCCESS;
     if a.summary {
+        let decisions = stored_decisions(places)?;
+        inbox.set_counting(
+            decisions
+                .iter()
+                .filter(|d| d.decision == DecisionKind::Rejected)
+                .map(|d| d.interview_id.as_str()),
+            a.leave_out_flagged,
+        );
         if a.json {
             println!("{}", serde_json::to_string_pretty(&summary_json(&inbox))?);
         } else {
             print_summary(&inbox);
         }
-        if !inbox.all_valid() {
+        if !inbox.all_valid() || inbox.has_gaps() {
             code = ExitCode::FAILURE;
         }
     }
@@ -98,9 +121,22 @@ pub fn run(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
         decide(places, &inbox, id, a.approve, a.comment.as_deref())?;
     }
     if let Some(out) = &a.hand_over {
-        hand_over(places, &inbox, out, a.exclude_invalid)?;
+        hand_over(places, &inbox, out, a.exclude_invalid, a.allow_gaps)?;
     }
     Ok(code)
+}
+
+/// The decisions in the supervisor's store, if there is one yet (a summary
+/// creates no store).
+fn stored_decisions(places: &Places) -> anyhow::Result<Vec<Decision>> {
+    let data_dir = doorstep::config::resolve_data_dir(places.data_dir.clone())?;
+    let path = doorstep::config::database_path(&data_dir);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let store =
+        Store::open(&path).with_context(|| format!("cannot open the store {}", path.display()))?;
+    Ok(store.decisions()?)
 }
 
 /// `--demo`: the same review over a simulated day, in a world of its own
@@ -219,6 +255,36 @@ fn print_summary(inbox: &Inbox) {
             println!("      {f}");
         }
     }
+    if inbox.has_gaps() {
+        println!("MISSING batches (the figures lack their work):");
+        for g in &inbox.gaps {
+            println!(
+                "  {} device {} sequence {}",
+                g.surveyor_id,
+                g.device_id,
+                seq_list(&g.missing)
+            );
+        }
+    }
+    for i in &inbox.superseded {
+        println!(
+            "superseded: {} {} replaced by {}",
+            i.id,
+            i.surveyor_id,
+            i.superseded_by.as_deref().unwrap_or("?")
+        );
+    }
+    let c = &inbox.counting;
+    println!(
+        "scores count {} interviews (left out: {} rejected, {} flagged)",
+        if c.leave_out_flagged {
+            "approved and undecided unflagged"
+        } else {
+            "approved and undecided"
+        },
+        c.left_out_rejected,
+        c.left_out_flagged
+    );
     let flagged: Vec<_> = inbox
         .interviews
         .iter()
@@ -237,7 +303,7 @@ fn print_summary(inbox: &Inbox) {
     println!("surveyors:");
     for s in &inbox.surveyors {
         println!(
-            "  {} interviews {} completed {} completion {} RR1 {} mean score {} flagged {}{}",
+            "  {} interviews {} completed {} completion {} RR1 {} mean score {} (of {}) flagged {}{}{}",
             s.surveyor_id,
             s.interviews,
             s.completed,
@@ -245,9 +311,18 @@ fn print_summary(inbox: &Inbox) {
             pct(s.rr1),
             s.mean_overall_score
                 .map_or("-".into(), |v| format!("{v:.1}")),
+            s.scored,
             s.flagged,
             if s.invalid_batches > 0 {
                 format!(" ({} INVALID batches)", s.invalid_batches)
+            } else {
+                String::new()
+            },
+            if s.missing_batches > 0 {
+                format!(
+                    " ({} batches MISSING: figures incomplete)",
+                    s.missing_batches
+                )
             } else {
                 String::new()
             }
@@ -263,7 +338,7 @@ fn print_summary(inbox: &Inbox) {
     println!("communities:");
     for c in &inbox.communities {
         println!(
-            "  {} residents {} visits {} interviews {} completed {} RR1 {} mean score {} flagged {}",
+            "  {} residents {} visits {} interviews {} completed {} RR1 {} mean score {} (of {}) flagged {}",
             c.community.as_deref().unwrap_or("(unknown)"),
             c.residents,
             c.visits,
@@ -272,6 +347,7 @@ fn print_summary(inbox: &Inbox) {
             pct(c.rr1),
             c.mean_overall_score
                 .map_or("-".into(), |v| format!("{v:.1}")),
+            c.scored,
             c.flagged
         );
         if !c.final_dispositions.is_empty() {
@@ -284,6 +360,11 @@ fn print_summary(inbox: &Inbox) {
     for n in &inbox.notes {
         println!("note: {n}");
     }
+}
+
+/// `2, 3` (sequence numbers).
+fn seq_list(v: &[u64]) -> String {
+    v.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// `complete 10, no_one_home 4`: in the order of `Disposition::ALL`.
@@ -318,11 +399,31 @@ fn summary_json(inbox: &Inbox) -> serde_json::Value {
             })
         })
         .collect();
+    let superseded: Vec<_> = inbox
+        .superseded
+        .iter()
+        .map(|i| {
+            json!({
+                "interview_id": i.id,
+                "batch_id": i.batch_id,
+                "surveyor_id": i.surveyor_id,
+                "resident_id": i.resident_id,
+                "superseded_by": i.superseded_by,
+            })
+        })
+        .collect();
     json!({
         "folder": inbox.folder,
         "all_valid": inbox.all_valid(),
+        "gaps": inbox.gaps,
         "batches": inbox.batches,
         "interviews": inbox.interviews.len(),
+        "superseded": superseded,
+        "counted": inbox.counting.counted,
+        "left_out": {
+            "rejected": inbox.counting.left_out_rejected,
+            "flagged": inbox.counting.left_out_flagged,
+        },
         "flagged": flagged,
         "surveyors": inbox.surveyors,
         "rr1": inbox.rr1,
@@ -335,7 +436,7 @@ pub(super) fn supervisor_id(config: &doorstep::config::Config) -> anyhow::Result
     config
         .surveyor_id
         .clone()
-        .context("no supervisor id configured: run `doorstep keygen --surveyor YOUR_ID` first")
+        .context("no supervisor id configured: run `doorstep keygen --supervisor YOUR_ID` first")
 }
 
 fn decide(
@@ -394,6 +495,7 @@ fn hand_over(
     inbox: &Inbox,
     out: &Path,
     exclude_invalid: bool,
+    allow_gaps: bool,
 ) -> anyhow::Result<()> {
     let invalid: Vec<_> = inbox.batches.iter().filter(|b| !b.is_valid()).collect();
     if !invalid.is_empty() && !exclude_invalid {
@@ -403,6 +505,19 @@ fn hand_over(
         bail!(
             "{} batch(es) fail verification: nothing handed over (use --exclude-invalid to leave them out)",
             invalid.len()
+        );
+    }
+    if inbox.has_gaps() && !allow_gaps {
+        for g in &inbox.gaps {
+            eprintln!(
+                "surveyor {} device {}: batch {} missing",
+                g.surveyor_id,
+                g.device_id,
+                seq_list(&g.missing)
+            );
+        }
+        bail!(
+            "batches are missing: nothing handed over (get them from the surveyors, or use --allow-gaps to hand over without them; the decisions file names them)"
         );
     }
     // The key first: a locked key must not leave half a hand-over behind.
@@ -459,6 +574,16 @@ fn hand_over(
         })
         .collect();
     let decided: BTreeSet<&str> = decisions.iter().map(|d| d.interview_id.as_str()).collect();
+    let superseded: Vec<SupersededInterview> = inbox
+        .superseded
+        .iter()
+        .filter(|i| in_batches.contains(i.id.as_str()))
+        .map(|i| SupersededInterview {
+            interview_id: i.id.clone(),
+            superseded_by: i.superseded_by.clone().unwrap_or_default(),
+        })
+        .collect();
+    let replaced: BTreeSet<&str> = superseded.iter().map(|s| s.interview_id.as_str()).collect();
     let now = Utc::now();
     let file = DecisionsFile {
         format: doorstep::review::decisions_file::FORMAT.into(),
@@ -480,9 +605,11 @@ fn hand_over(
             .collect(),
         undecided: in_batches
             .iter()
-            .filter(|i| !decided.contains(*i))
+            .filter(|i| !decided.contains(*i) && !replaced.contains(*i))
             .map(|i| i.to_string())
             .collect(),
+        gaps: inbox.gaps.clone(),
+        superseded,
         decisions,
     };
     let (bytes, sig) = file.signed(&key);
@@ -499,6 +626,7 @@ fn hand_over(
         approved = file.approved().count(),
         rejected = file.rejected().count(),
         undecided = file.undecided.len(),
+        missing = file.gaps.iter().map(|g| g.missing.len()).sum::<usize>(),
         "batches handed over"
     );
     println!(
@@ -514,6 +642,14 @@ fn hand_over(
         file.rejected().count(),
         file.undecided.len()
     );
+    for g in &file.gaps {
+        println!(
+            "  MISSING: surveyor {} device {} batch {}",
+            g.surveyor_id,
+            g.device_id,
+            seq_list(&g.missing)
+        );
+    }
     Ok(())
 }
 

@@ -20,11 +20,14 @@ pub fn run(places: &Places, inbox: Inbox, utc_offset_hours: i32) -> anyhow::Resu
     let ui = places.ui_language(&opened.config)?;
     let supervisor =
         opened.config.surveyor_id.clone().context(
-            "no supervisor id configured: run `doorstep keygen --surveyor YOUR_ID` first",
+            "no supervisor id configured: run `doorstep keygen --supervisor YOUR_ID` first",
         )?;
     let mut app = ReviewApp::new(inbox, opened.store, supervisor, ui, utc_offset_hours);
     let mut guard = TerminalGuard::enter().context("cannot open the terminal")?;
     while !app.quit {
+        // Decisions made meanwhile from the command line show up within
+        // one tick (the poll below waits at most 500 ms).
+        app.refresh_decisions();
         guard.terminal.draw(|f| app.draw(f))?;
         if event::poll(Duration::from_millis(500))? {
             app.handle_event(&event::read()?);

@@ -74,55 +74,169 @@ pub struct ParadataEvent {
     pub detail: Option<String>,
 }
 
-/// Time already spent in an interview, for a resumed interview's clock to
-/// go on from: each sitting runs from its start (`started_at`, then each
-/// `resumed` event) to its last recorded event. The minutes between the
-/// last event and a pause are not known, so not counted.
-pub fn time_spent(started_at: DateTime<Utc>, events: &[ParadataEvent]) -> chrono::Duration {
-    let mut total = chrono::Duration::zero();
-    let mut start = started_at;
-    let mut last = started_at;
+/// The stretches of time an interview was worked on. The first runs from
+/// `started_at` to the last event before the first `resumed` event; each
+/// `resumed` event starts another, which runs to the last event before the
+/// next one; the last ends at `ended_at` when known. A pause (the app
+/// closed, the resident asked to come back, an interview reopened after a
+/// supervisor's rejection: its copy carries the original's events, then
+/// its own) is nobody's work and is left out.
+pub fn work_sessions(
+    started_at: DateTime<Utc>,
+    ended_at: Option<DateTime<Utc>>,
+    events: &[ParadataEvent],
+) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let mut out = Vec::new();
+    let (mut start, mut last) = (started_at, started_at);
     for e in events {
         if e.kind == EventKind::Resumed {
-            total += (last - start).max(chrono::Duration::zero());
-            start = e.at;
+            out.push((start, last.max(start)));
+            (start, last) = (e.at, e.at);
+        } else {
+            last = last.max(e.at);
         }
-        last = e.at;
     }
-    total + (last - start).max(chrono::Duration::zero())
+    out.push((start, ended_at.unwrap_or(last).max(start)));
+    out
+}
+
+/// The time an interview was worked on, in seconds: its work sessions
+/// added up (see [`work_sessions`]).
+pub fn work_seconds(
+    started_at: DateTime<Utc>,
+    ended_at: Option<DateTime<Utc>>,
+    events: &[ParadataEvent],
+) -> i64 {
+    work_sessions(started_at, ended_at, events)
+        .iter()
+        .map(|(s, e)| (*e - *s).num_seconds())
+        .sum()
+}
+
+/// Seconds on each question, in the order shown: from a question coming on
+/// screen to the next one coming on screen. A pause ends the question on
+/// screen at the last thing done before it (a question shown and left
+/// untouched before a pause counts nothing), and a `resumed` event naming
+/// a question starts its clock again. The last question shown has no end
+/// and is left out.
+pub fn question_times(events: &[ParadataEvent]) -> Vec<(&str, f64)> {
+    let secs = |d: chrono::TimeDelta| d.num_milliseconds() as f64 / 1000.0;
+    let mut out = Vec::new();
+    // The question on screen, since when.
+    let mut open: Option<(&str, DateTime<Utc>)> = None;
+    let mut last: Option<DateTime<Utc>> = None;
+    for e in events {
+        match e.kind {
+            EventKind::Shown => {
+                if let Some((q, since)) = open.take() {
+                    out.push((q, secs(e.at - since)));
+                }
+                open = e.question.as_deref().map(|q| (q, e.at));
+            }
+            EventKind::Resumed => {
+                if let (Some((q, since)), Some(l)) = (open.take(), last)
+                    && l > since
+                {
+                    out.push((q, secs(l - since)));
+                }
+                open = e.question.as_deref().map(|q| (q, e.at));
+            }
+            _ => {}
+        }
+        last = Some(e.at);
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{Duration, TimeZone};
 
-    fn at(min: i64) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 29, 9, 0, 0).unwrap() + chrono::Duration::minutes(min)
+    fn t(h: u32, m: u32, s: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 20, h, m, s).unwrap()
     }
 
-    fn event(min: i64, kind: EventKind) -> ParadataEvent {
+    fn ev(at: DateTime<Utc>, kind: EventKind, q: Option<&str>) -> ParadataEvent {
         ParadataEvent {
-            at: at(min),
+            at,
             kind,
-            question: None,
+            question: q.map(str::to_string),
             instance: None,
             detail: None,
         }
     }
 
     #[test]
-    fn time_spent_adds_the_sittings_and_leaves_out_the_breaks() {
-        assert_eq!(time_spent(at(0), &[]), chrono::Duration::zero());
+    fn a_resumed_interview_counts_its_sittings_and_leaves_out_the_breaks() {
+        use EventKind::*;
+        let at = |m: i64| t(9, 0, 0) + Duration::minutes(m);
+        assert_eq!(work_seconds(at(0), None, &[]), 0);
         let events = [
-            event(0, EventKind::Shown),
-            event(4, EventKind::Answered),
-            event(5, EventKind::Shown),
+            ev(at(0), Shown, Some("q1")),
+            ev(at(4), Answered, Some("q1")),
+            ev(at(5), Shown, Some("q2")),
             // Paused, back an hour later.
-            event(65, EventKind::Resumed),
-            event(66, EventKind::Answered),
-            event(68, EventKind::Shown),
+            ev(at(65), Resumed, Some("q2")),
+            ev(at(66), Answered, Some("q2")),
+            ev(at(68), Shown, Some("q3")),
         ];
-        assert_eq!(time_spent(at(0), &events), chrono::Duration::minutes(8));
+        assert_eq!(work_seconds(at(0), None, &events), 8 * 60);
+    }
+
+    /// A rejected interview's copy, as `assign --decisions` makes it and
+    /// the surveyor finishes it the next day: the original's events (09:00
+    /// to 09:15), the reopening in the evening, the resumed session (next
+    /// day 10:00 to 10:03).
+    fn reopened_copy() -> (DateTime<Utc>, DateTime<Utc>, Vec<ParadataEvent>) {
+        use EventKind::*;
+        let next = |h, m, s| t(h, m, s) + Duration::days(1);
+        let mut reopen = ev(t(18, 0, 0), Resumed, None);
+        reopen.detail = Some("reopened from I1: rejected by SUP: ask q3 again".into());
+        let events = vec![
+            ev(t(9, 0, 0), Shown, Some("q1")),
+            ev(t(9, 5, 0), Answered, Some("q1")),
+            ev(t(9, 5, 0), Shown, Some("q2")),
+            ev(t(9, 10, 0), Answered, Some("q2")),
+            ev(t(9, 10, 0), Shown, Some("q3")),
+            ev(t(9, 15, 0), Answered, Some("q3")),
+            reopen,
+            ev(next(10, 0, 0), Resumed, Some("q3")),
+            ev(next(10, 2, 0), Changed, Some("q3")),
+            ev(next(10, 2, 0), Shown, Some("q4")),
+            ev(next(10, 3, 0), Answered, Some("q4")),
+        ];
+        (t(9, 0, 0), next(10, 3, 0), events)
+    }
+
+    #[test]
+    fn a_reopened_copy_is_measured_over_its_work_sessions() {
+        let (start, end, events) = reopened_copy();
+        // 15 min, then the reopening (nothing), then 3 min; not 25 h.
+        assert_eq!(work_seconds(start, Some(end), &events), 18 * 60);
+        assert_eq!(work_sessions(start, Some(end), &events).len(), 3);
+    }
+
+    #[test]
+    fn time_on_a_question_stops_at_a_pause() {
+        let (_, _, events) = reopened_copy();
+        let times = question_times(&events);
+        // q3: 5 minutes before the pause, 2 after it; never the night.
+        assert_eq!(
+            times,
+            [("q1", 300.0), ("q2", 300.0), ("q3", 300.0), ("q3", 120.0)]
+        );
+    }
+
+    #[test]
+    fn without_pauses_an_interview_runs_from_start_to_end() {
+        use EventKind::*;
+        let events = [
+            ev(t(9, 0, 0), Shown, Some("q1")),
+            ev(t(9, 1, 0), Shown, Some("q2")),
+        ];
+        assert_eq!(work_seconds(t(9, 0, 0), Some(t(9, 20, 0)), &events), 1200);
+        assert_eq!(work_seconds(t(9, 0, 0), Some(t(9, 20, 0)), &[]), 1200);
+        assert_eq!(question_times(&events), [("q1", 60.0)]);
     }
 }

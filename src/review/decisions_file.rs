@@ -12,6 +12,8 @@ use crate::batch::sign::{MinisignSignature, prehash, sign};
 use crate::batch::{SigningKey, TrustedKeys};
 use crate::store::decisions::DecisionKind;
 
+pub use super::inbox::SequenceGap;
+
 pub const FORMAT: &str = "doorstep-decisions";
 pub const VERSION: u32 = 1;
 
@@ -32,6 +34,14 @@ pub struct HandedBatch {
 pub struct ExcludedBatch {
     pub file: String,
     pub status: String,
+}
+
+/// An interview of a handed-over batch that a reopened copy (in another
+/// batch of the hand-over) replaces: it is neither decided nor undecided.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupersededInterview {
+    pub interview_id: String,
+    pub superseded_by: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,6 +67,13 @@ pub struct DecisionsFile {
     pub decisions: Vec<FileDecision>,
     /// Interviews of the handed-over batches with no decision yet.
     pub undecided: Vec<String>,
+    /// Batches missing from a device's sequence, handed over without them
+    /// (`--allow-gaps`). Absent in files written before: none known.
+    #[serde(default)]
+    pub gaps: Vec<SequenceGap>,
+    /// Interviews replaced by a reopened copy. Absent in older files.
+    #[serde(default)]
+    pub superseded: Vec<SupersededInterview>,
 }
 
 impl DecisionsFile {

@@ -19,10 +19,10 @@ pub fn whole_minutes(secs: f64) -> i64 {
     (secs.max(0.0) / 60.0 + 0.5).floor() as i64
 }
 
-/// An interview's length in seconds, if it ended.
+/// An interview's length in seconds, if it ended: its work sessions only
+/// (a reopened copy is not measured across the night it waited).
 pub fn length_secs(it: &InboxInterview) -> Option<f64> {
-    it.ended_at
-        .map(|e| (e - it.started_at).num_milliseconds() as f64 / 1000.0)
+    it.ended_at.and(it.work_seconds).map(|s| s as f64)
 }
 
 /// One bar of the length histogram: interviews of `from..=to` whole

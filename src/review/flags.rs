@@ -1,6 +1,7 @@
 //! Quality flags a supervisor checks before approving interviews: speeding,
-//! straight-lining, the same resident twice, work outside working hours and
-//! a high share of "don't know" / "refused". Each flag says why it fired.
+//! straight-lining, the same resident twice, work outside working hours, a
+//! high share of "don't know" / "refused", and one surveyor's interviews
+//! overlapping in time. Each flag says why it fired.
 //! Thresholds come from a small TOML file (see `docs/quality-flags.md`).
 
 use std::collections::HashMap;
@@ -9,7 +10,8 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::interview::{Answer, EventKind, ParadataEvent};
+use crate::interview::paradata::{question_times, work_seconds};
+use crate::interview::{Answer, ParadataEvent};
 use crate::questionnaire::{QuestionKind, Questionnaire};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +31,9 @@ pub struct Thresholds {
     pub max_special_share: f64,
     /// Fewer answers than this make shares meaningless: no share flag.
     pub min_answers_for_shares: usize,
+    /// Overlapping interviews: one surveyor's two interviews worked at the
+    /// same time for at least this many minutes.
+    pub min_overlap_minutes: f64,
 }
 
 impl Default for Thresholds {
@@ -42,6 +47,7 @@ impl Default for Thresholds {
             utc_offset_hours: 8,
             max_special_share: 0.3,
             min_answers_for_shares: 10,
+            min_overlap_minutes: 1.0,
         }
     }
 }
@@ -149,6 +155,11 @@ pub enum Flag {
         #[serde(skip)]
         reason_zh: String,
     },
+    OverlappingInterviews {
+        reason: String,
+        #[serde(skip)]
+        reason_zh: String,
+    },
 }
 
 impl Flag {
@@ -159,6 +170,7 @@ impl Flag {
             Flag::DuplicateResident { .. } => "duplicate_resident",
             Flag::OutsideWorkingHours { .. } => "outside_working_hours",
             Flag::ManySpecialResponses { .. } => "many_special_responses",
+            Flag::OverlappingInterviews { .. } => "overlapping_interviews",
         }
     }
 
@@ -168,7 +180,8 @@ impl Flag {
             | Flag::StraightLining { reason, .. }
             | Flag::DuplicateResident { reason, .. }
             | Flag::OutsideWorkingHours { reason, .. }
-            | Flag::ManySpecialResponses { reason, .. } => reason,
+            | Flag::ManySpecialResponses { reason, .. }
+            | Flag::OverlappingInterviews { reason, .. } => reason,
         }
     }
 
@@ -180,6 +193,7 @@ impl Flag {
             | Flag::DuplicateResident { reason_zh, .. }
             | Flag::OutsideWorkingHours { reason_zh, .. }
             | Flag::ManySpecialResponses { reason_zh, .. }
+            | Flag::OverlappingInterviews { reason_zh, .. }
                 if lang == "zh" =>
             {
                 reason_zh
@@ -189,22 +203,18 @@ impl Flag {
     }
 }
 
-/// Seconds from each question being shown to the next thing shown.
+/// Seconds from each question being shown to the next thing shown, pauses
+/// left out (`interview::paradata::question_times`).
 pub fn seconds_per_question(events: &[ParadataEvent]) -> Vec<(String, f64)> {
-    shown_intervals(events)
+    question_times(events)
+        .into_iter()
         .map(|(q, secs)| (q.to_string(), secs))
         .collect()
 }
 
-/// `seconds_per_question` without copying the question ids.
-fn shown_intervals(events: &[ParadataEvent]) -> impl Iterator<Item = (&str, f64)> {
-    let mut shown = events.iter().filter(|e| e.kind == EventKind::Shown);
-    let mut prev = shown.next();
-    shown.filter_map(move |e| {
-        let p = prev.replace(e)?;
-        let q = p.question.as_deref()?;
-        Some((q, (e.at - p.at).num_milliseconds() as f64 / 1000.0))
-    })
+/// An interview's length in seconds: its work sessions, pauses left out.
+fn length(f: &InterviewFacts<'_>, end: DateTime<Utc>) -> f64 {
+    work_seconds(f.started_at, Some(end), f.events) as f64
 }
 
 /// `f` over `items` on every core, in order (plain `map` for few items).
@@ -253,7 +263,7 @@ pub fn flag_interviews(
     let lengths: Vec<f64> = all
         .iter()
         .filter(|f| f.completed)
-        .filter_map(|f| f.ended_at.map(|e| (e - f.started_at).num_seconds() as f64))
+        .filter_map(|f| f.ended_at.map(|e| length(f, e)))
         .collect();
     let median_length = median(lengths);
     let mut per_resident: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -276,7 +286,7 @@ pub fn flag_interviews(
     par_map(all, |f| {
         let mut flags = Vec::new();
         if let (Some(end_at), Some(m), true) = (f.ended_at, median_length, f.completed) {
-            let len = (end_at - f.started_at).num_seconds() as f64;
+            let len = length(f, end_at);
             if m > 0.0 && len < m * t.min_share_of_median_length {
                 // Whole minutes, rounded as everywhere in the review.
                 let (len, share, m) = (
@@ -294,7 +304,10 @@ pub fn flag_interviews(
                 });
             }
         }
-        let per_q: Vec<f64> = shown_intervals(f.events).map(|(_, s)| s).collect();
+        let per_q: Vec<f64> = question_times(f.events)
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
         if per_q.len() >= 5
             && let Some(mq) = median(per_q)
             && mq < t.min_median_seconds_per_question
@@ -357,6 +370,83 @@ pub fn flag_interviews(
     })
 }
 
+/// One interview as the overlap rule sees it: whose, and when it was
+/// worked on (`interview::paradata::work_sessions`).
+#[derive(Debug, Clone)]
+pub struct WorkedTimes<'a> {
+    pub surveyor_id: &'a str,
+    pub started_at: DateTime<Utc>,
+    pub sessions: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// Overlapping interviews: one surveyor cannot interview two households at
+/// once, so two of their interviews worked on at the same time for at
+/// least `min_overlap_minutes` (a known sign of fabrication) flag each
+/// other; each names the other it overlaps most. Pauses are not work (a
+/// household visited while another's interview waits is fine). Same order
+/// as given.
+pub fn overlap_flags(all: &[WorkedTimes<'_>], t: &Thresholds) -> Vec<Option<Flag>> {
+    // Every session, by surveyor and start: a sweep compares each with the
+    // ones that start before it ends.
+    let mut spans: Vec<(&str, DateTime<Utc>, DateTime<Utc>, usize)> = all
+        .iter()
+        .enumerate()
+        .flat_map(|(i, w)| {
+            w.sessions
+                .iter()
+                .map(move |(s, e)| (w.surveyor_id, *s, *e, i))
+        })
+        .filter(|(_, s, e, _)| e > s)
+        .collect();
+    spans.sort_by(|a, b| (a.0, a.1, a.3).cmp(&(b.0, b.1, b.3)));
+    let mut seconds: HashMap<(usize, usize), i64> = HashMap::new();
+    for (k, a) in spans.iter().enumerate() {
+        for b in &spans[k + 1..] {
+            if b.0 != a.0 || b.1 >= a.2 {
+                break;
+            }
+            if a.3 != b.3 {
+                let both = (a.2.min(b.2) - b.1).num_seconds();
+                *seconds.entry((a.3.min(b.3), a.3.max(b.3))).or_default() += both;
+            }
+        }
+    }
+    // For each interview, the other it overlaps most: (seconds, other).
+    let mut worst: Vec<Option<(i64, usize)>> = vec![None; all.len()];
+    let min = (t.min_overlap_minutes * 60.0).max(1.0);
+    for (&(i, j), &secs) in &seconds {
+        if (secs as f64) < min {
+            continue;
+        }
+        for (me, other) in [(i, j), (j, i)] {
+            if worst[me]
+                .is_none_or(|(s, o)| (secs, std::cmp::Reverse(other)) > (s, std::cmp::Reverse(o)))
+            {
+                worst[me] = Some((secs, other));
+            }
+        }
+    }
+    let offset = FixedOffset::east_opt(t.utc_offset_hours * 3600)
+        .unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
+    worst
+        .into_iter()
+        .map(|w| {
+            let (secs, other) = w?;
+            let at = all[other].started_at.with_timezone(&offset).format("%H:%M");
+            let minutes = (secs as f64 / 60.0).round();
+            Some(Flag::OverlappingInterviews {
+                reason: format!(
+                    "worked at the same time as another of the surveyor's interviews \
+                     (started {at} local time) for {minutes:.0} min"
+                ),
+                reason_zh: format!(
+                    "与该访问员的另一份访问（当地时间 {at} 开始）同时进行了 {minutes:.0} 分钟"
+                ),
+            })
+        })
+        .collect()
+}
+
 /// The longest run of consecutive rating items (in questionnaire order,
 /// among those answered) with the same value: (length, value). `order`
 /// gives each rating item's place.
@@ -391,7 +481,7 @@ fn longest_same_rating_run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interview::AnswerValue;
+    use crate::interview::{AnswerValue, EventKind};
     use chrono::TimeZone;
 
     fn q() -> Questionnaire {
@@ -605,5 +695,65 @@ mod tests {
             "当地时间 14:00 开始（工作时间 22:00–06:00）"
         );
         assert_eq!(flags[1][0].reason_in("en"), flags[1][0].reason());
+    }
+
+    /// 09:01 for 15 minutes and 09:06 for 20 (local time), by one
+    /// surveyor: both flagged, each naming the other. Another surveyor at
+    /// the same time, one interview after the other, or a household
+    /// visited while another interview was paused: no flag.
+    #[test]
+    fn one_surveyors_overlapping_interviews_flag_each_other() {
+        let local = |h: u32, m: u32| at(h - 8, m, 0);
+        let plain = |who: &'static str, h: u32, m: u32, minutes: i64| WorkedTimes {
+            surveyor_id: who,
+            started_at: local(h, m),
+            sessions: vec![(
+                local(h, m),
+                local(h, m) + chrono::Duration::minutes(minutes),
+            )],
+        };
+        let paused = WorkedTimes {
+            surveyor_id: "S2",
+            started_at: local(10, 0),
+            sessions: vec![
+                (local(10, 0), local(10, 10)),
+                (local(10, 40), local(10, 50)),
+            ],
+        };
+        let all = [
+            plain("S1", 9, 1, 15),
+            plain("S1", 9, 6, 20),
+            plain("S1", 9, 30, 10),
+            plain("S2", 9, 5, 20),
+            paused,
+            plain("S2", 10, 12, 25),
+        ];
+        let flags = overlap_flags(&all, &Thresholds::default());
+        let fired: Vec<bool> = flags.iter().map(Option::is_some).collect();
+        assert_eq!(fired, [true, true, false, false, false, false]);
+        let first = flags[0].as_ref().unwrap();
+        assert_eq!(first.code(), "overlapping_interviews");
+        assert_eq!(
+            first.reason(),
+            "worked at the same time as another of the surveyor's interviews \
+             (started 09:06 local time) for 10 min"
+        );
+        assert_eq!(
+            first.reason_in("zh"),
+            "与该访问员的另一份访问（当地时间 09:06 开始）同时进行了 10 分钟"
+        );
+        assert!(
+            flags[1]
+                .as_ref()
+                .unwrap()
+                .reason()
+                .contains("started 09:01")
+        );
+        // A threshold above the overlap: no flag.
+        let lenient = Thresholds {
+            min_overlap_minutes: 11.0,
+            ..Thresholds::default()
+        };
+        assert!(overlap_flags(&all, &lenient).iter().all(Option::is_none));
     }
 }

@@ -7,26 +7,38 @@
 //! (read on a best-effort basis) so that a decision on one of them can be
 //! refused with a precise message instead of "not found".
 //!
+//! A reopened interview's copy (see `InterviewRecord::replaced_ids`)
+//! supersedes the interview it names: the original leaves the list, the
+//! counts, the scores and the flags, and is kept in `Inbox::superseded`.
+//!
+//! Scores count approved and undecided interviews, never rejected ones,
+//! and leave out flagged ones on request (`Inbox::set_counting`); the
+//! other figures (interviews, completed, rates) count the fieldwork as it
+//! was done.
+//!
 //! Communities come from the batch records (`community`, written since
 //! store schema 5). A resident counts in the community of their latest
 //! record that names one; residents whose records name none (batches made
 //! before, or residents listed without a community) are grouped under
 //! `community: None`, shown as "(unknown)".
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::flags::{Flag, InterviewFacts, Thresholds, flag_interviews, par_map};
+use super::flags::{
+    Flag, InterviewFacts, Thresholds, WorkedTimes, flag_interviews, overlap_flags, par_map,
+};
 use crate::assignment::Disposition;
 use crate::batch::{
     BatchStatus, BatchVerdict, Identities, InterviewRecord, InterviewStatus, ParsedBatch,
     SequenceFinding, TrustedKeys, VisitRecord, parse_answer_key, parse_batch, verify_batches,
 };
 use crate::interview::Answer;
+use crate::interview::paradata::{work_seconds, work_sessions};
 use crate::questionnaire::{Questionnaire, hex_sha256};
 use crate::scoring::{mean_scores, response_rate_rr1, score_interview};
 
@@ -108,6 +120,16 @@ pub struct InboxInterview {
     pub questionnaire_version: String,
     pub started_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
+    /// Seconds worked on it: its work sessions added up, pauses left out
+    /// (`interview::paradata::work_sessions`); `None` without an end.
+    pub work_seconds: Option<i64>,
+    /// The interview this one replaces (a reopened interview's copy).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
+    /// For a superseded interview (`Inbox::superseded`): the one that
+    /// replaces it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
     pub status: InterviewStatus,
     pub disposition: String,
     pub answers: usize,
@@ -136,9 +158,15 @@ pub struct SurveyorSummary {
     pub completion_rate: Option<f64>,
     /// AAPOR RR1 over each resident's last disposition.
     pub rr1: Option<f64>,
-    /// Mean overall score of the completed interviews.
+    /// Mean overall score of the completed interviews that count
+    /// (`Inbox::counting`).
     pub mean_overall_score: Option<f64>,
+    /// How many interviews that mean is over.
+    pub scored: usize,
     pub flagged: usize,
+    /// Batches missing from their devices' sequences (see `Inbox::gaps`):
+    /// the figures lack their work.
+    pub missing_batches: usize,
     /// Final dispositions of their residents, by code.
     pub final_dispositions: BTreeMap<String, u64>,
 }
@@ -155,18 +183,53 @@ pub struct CommunitySummary {
     pub completed: usize,
     /// AAPOR RR1 over each resident's last disposition.
     pub rr1: Option<f64>,
-    /// Mean overall score of the completed interviews.
+    /// Mean overall score of the completed interviews that count
+    /// (`Inbox::counting`).
     pub mean_overall_score: Option<f64>,
+    /// How many interviews that mean is over.
+    pub scored: usize,
     pub flagged: usize,
     /// Final dispositions of its residents, by code.
     pub final_dispositions: BTreeMap<String, u64>,
+}
+
+/// Batches missing from one device's sequence: neither in the folder nor
+/// verified (a batch that fails verification leaves a gap too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceGap {
+    pub surveyor_id: String,
+    pub device_id: String,
+    /// The missing sequence numbers.
+    pub missing: Vec<u64>,
+}
+
+/// Which interviews the scores count: approved and undecided ones, never
+/// rejected ones; flagged ones too unless `leave_out_flagged`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counting {
+    /// `approved_and_undecided`, or `approved_and_undecided_unflagged`.
+    pub counted: &'static str,
+    pub leave_out_flagged: bool,
+    /// Interviews left out because the supervisor rejected them.
+    pub left_out_rejected: usize,
+    /// Interviews left out because they are flagged (not rejected).
+    pub left_out_flagged: usize,
+    #[serde(skip)]
+    rejected: HashSet<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Inbox {
     pub folder: PathBuf,
     pub batches: Vec<InboxBatch>,
+    /// One per resident interview: the latest version.
     pub interviews: Vec<InboxInterview>,
+    /// Interviews a reopened copy in the folder replaces.
+    pub superseded: Vec<InboxInterview>,
+    /// Sequence gaps, per device: batches the figures lack.
+    pub gaps: Vec<SequenceGap>,
+    /// What the scores count.
+    pub counting: Counting,
     pub surveyors: Vec<SurveyorSummary>,
     /// By community name, the unknown last.
     pub communities: Vec<CommunitySummary>,
@@ -188,8 +251,95 @@ impl Inbox {
         self.batches.iter().all(InboxBatch::is_valid)
     }
 
+    /// An interview of a valid batch, superseded ones included.
     pub fn interview(&self, id: &str) -> Option<&InboxInterview> {
-        self.interviews.iter().find(|i| i.id == id)
+        self.interviews
+            .iter()
+            .chain(&self.superseded)
+            .find(|i| i.id == id)
+    }
+
+    /// Whether the figures lack batches (see `gaps`).
+    pub fn has_gaps(&self) -> bool {
+        !self.gaps.is_empty()
+    }
+
+    /// Whether `it`'s score counts in the figures (see `Counting`).
+    pub fn counts(&self, it: &InboxInterview) -> bool {
+        let flagged_out = self.counting.leave_out_flagged && !it.flags.is_empty();
+        !flagged_out && !self.counting.rejected.contains(&it.id)
+    }
+
+    /// Sets what the scores count: `rejected` (the supervisor's rejected
+    /// interview ids) never, flagged interviews unless `leave_out_flagged`;
+    /// the surveyors' and communities' scores are computed again.
+    pub fn set_counting<'a>(
+        &mut self,
+        rejected: impl IntoIterator<Item = &'a str>,
+        leave_out_flagged: bool,
+    ) {
+        let rejected: HashSet<String> = rejected.into_iter().map(str::to_string).collect();
+        let left_out_rejected = self
+            .interviews
+            .iter()
+            .filter(|i| rejected.contains(&i.id))
+            .count();
+        let left_out_flagged = if leave_out_flagged {
+            self.interviews
+                .iter()
+                .filter(|i| !rejected.contains(&i.id) && !i.flags.is_empty())
+                .count()
+        } else {
+            0
+        };
+        self.counting = Counting {
+            counted: if leave_out_flagged {
+                "approved_and_undecided_unflagged"
+            } else {
+                "approved_and_undecided"
+            },
+            leave_out_flagged,
+            left_out_rejected,
+            left_out_flagged,
+            rejected,
+        };
+        self.score_groups();
+    }
+
+    /// The mean overall score of each surveyor and community, over the
+    /// completed interviews that count.
+    fn score_groups(&mut self) {
+        let mut by_surveyor: BTreeMap<&str, Vec<crate::scoring::InterviewScores>> = BTreeMap::new();
+        let mut by_community: BTreeMap<Option<&str>, Vec<crate::scoring::InterviewScores>> =
+            BTreeMap::new();
+        for iv in &self.interviews {
+            if iv.status != InterviewStatus::Completed || !self.counts(iv) {
+                continue;
+            }
+            let Some(o) = iv.overall_score else { continue };
+            let s = crate::scoring::InterviewScores {
+                dimensions: BTreeMap::new(),
+                overall: Some(o),
+            };
+            by_surveyor
+                .entry(iv.surveyor_id.as_str())
+                .or_default()
+                .push(s.clone());
+            by_community
+                .entry(iv.community.as_deref())
+                .or_default()
+                .push(s);
+        }
+        for e in &mut self.surveyors {
+            let scores = by_surveyor.get(e.surveyor_id.as_str());
+            e.scored = scores.map_or(0, Vec::len);
+            e.mean_overall_score = scores.and_then(|s| mean_scores(s.iter()).overall);
+        }
+        for e in &mut self.communities {
+            let scores = by_community.get(&e.community.as_deref());
+            e.scored = scores.map_or(0, Vec::len);
+            e.mean_overall_score = scores.and_then(|s| mean_scores(s.iter()).overall);
+        }
     }
 
     /// The invalid batch claiming to hold interview `id`, if any.
@@ -200,29 +350,8 @@ impl Inbox {
     }
 }
 
-/// `*.jsonl` and `*.jsonl.age` under `dir`, recursively, sorted; hidden
-/// files and folders (unfinished writes are `.NAME.tmp`) are skipped.
-pub fn find_batch_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d)? {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().to_string();
-            if name.starts_with('.') {
-                continue;
-            }
-            let path = entry.path();
-            if entry.file_type()?.is_dir() {
-                stack.push(path);
-            } else if name.ends_with(".jsonl") || name.ends_with(".jsonl.age") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
+/// The batch files under a folder, recursively: the same walk as `verify`.
+pub use crate::batch::verify::find_batch_files;
 
 /// Reads (decrypting when possible) and parses a batch, without trusting it.
 fn read_parsed(path: &Path, identities: Option<&Identities>) -> (String, Option<ParsedBatch>) {
@@ -335,6 +464,11 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
                 questionnaire_version: rec.questionnaire_version.clone(),
                 started_at: rec.started_at,
                 ended_at: rec.ended_at,
+                work_seconds: rec
+                    .ended_at
+                    .map(|e| work_seconds(rec.started_at, Some(e), &rec.paradata)),
+                replaces: rec.replaced_ids().last().map(str::to_string),
+                superseded_by: None,
                 status: rec.status,
                 disposition: rec.disposition.code().to_string(),
                 answers: rec.answers.len(),
@@ -345,7 +479,9 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
             });
         }
     }
+    let (mut interviews, superseded) = supersede(interviews, &mut notes);
     score_and_flag(&mut interviews, &questionnaires, &opts.thresholds);
+    flag_overlaps(&mut interviews, &questionnaires, &opts.thresholds);
 
     let visits: Vec<(&str, &VisitRecord)> = contents
         .iter()
@@ -356,21 +492,101 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
                 .map(move |v| (p.manifest.surveyor_id.as_str(), v))
         })
         .collect();
-    let surveyors = summarise(&batches, &interviews, &visits);
+    let gaps = sequence_gaps(&batches);
+    let mut surveyors = summarise(&batches, &interviews, &visits);
+    for g in &gaps {
+        if let Some(s) = surveyors
+            .iter_mut()
+            .find(|s| s.surveyor_id == g.surveyor_id)
+        {
+            s.missing_batches += g.missing.len();
+        }
+    }
     let communities = summarise_communities(&interviews, &visits, &community_of);
     let rr1 = response_rate_rr1(last_dispositions(visits.iter().map(|(_, v)| *v)).into_values());
     let visits = visits.into_iter().map(|(_, v)| v.clone()).collect();
-    Ok(Inbox {
+    let mut inbox = Inbox {
         folder: folder.to_path_buf(),
         batches,
         interviews,
+        superseded,
+        gaps,
+        counting: Counting::default(),
         surveyors,
         communities,
         rr1,
         notes,
         visits,
         questionnaires,
-    })
+    };
+    inbox.set_counting([], false);
+    Ok(inbox)
+}
+
+/// The gaps the verifier found in each device's sequence, with the
+/// missing numbers spelled out.
+fn sequence_gaps(batches: &[InboxBatch]) -> Vec<SequenceGap> {
+    let mut out = Vec::new();
+    for b in batches {
+        for f in &b.verdict.findings {
+            if let SequenceFinding::Gap {
+                device_id,
+                after,
+                before,
+            } = f
+            {
+                out.push(SequenceGap {
+                    surveyor_id: b.surveyor_id.clone().unwrap_or_else(|| "?".into()),
+                    device_id: device_id.clone(),
+                    missing: (after + 1..*before).collect(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Splits off the interviews that a later record of the folder replaces
+/// (`InterviewRecord::replaced_ids`): (current, superseded). Only a record
+/// of the same resident can replace an interview; another claim is not
+/// believed, and noted.
+fn supersede(
+    interviews: Vec<InboxInterview>,
+    notes: &mut Vec<String>,
+) -> (Vec<InboxInterview>, Vec<InboxInterview>) {
+    let resident_of: HashMap<&str, &str> = interviews
+        .iter()
+        .map(|i| (i.id.as_str(), i.resident_id.as_str()))
+        .collect();
+    let mut by: HashMap<String, String> = HashMap::new();
+    for iv in &interviews {
+        for old in iv.record.replaced_ids() {
+            match resident_of.get(old) {
+                Some(r) if *r == iv.resident_id && old != iv.id => {
+                    by.insert(old.to_string(), iv.id.clone());
+                }
+                Some(_) => notes.push(format!(
+                    "interview {} says it replaces interview {old} of another resident: not believed",
+                    iv.id
+                )),
+                None => {}
+            }
+        }
+    }
+    if by.is_empty() {
+        return (interviews, Vec::new());
+    }
+    let (mut current, mut old) = (Vec::new(), Vec::new());
+    for mut iv in interviews {
+        match by.remove(&iv.id) {
+            Some(newer) => {
+                iv.superseded_by = Some(newer);
+                old.push(iv);
+            }
+            None => current.push(iv),
+        }
+    }
+    (current, old)
 }
 
 /// When a batch's work began: its first visit or interview, else its export.
@@ -490,6 +706,42 @@ fn score_and_flag(
     }
 }
 
+/// One surveyor's interviews worked on at the same time, across
+/// questionnaires (those with the questionnaire at hand: the others are
+/// not flagged at all).
+fn flag_overlaps(
+    interviews: &mut [InboxInterview],
+    questionnaires: &HashMap<QKey, Questionnaire>,
+    t: &Thresholds,
+) {
+    let members: Vec<usize> = (0..interviews.len())
+        .filter(|&i| {
+            let iv = &interviews[i];
+            questionnaires.contains_key(&(
+                iv.questionnaire_id.clone(),
+                iv.questionnaire_version.clone(),
+            ))
+        })
+        .collect();
+    let worked: Vec<WorkedTimes<'_>> = members
+        .iter()
+        .map(|&i| {
+            let iv = &interviews[i];
+            WorkedTimes {
+                surveyor_id: &iv.surveyor_id,
+                started_at: iv.started_at,
+                // Without an end, the last event ends the last session.
+                sessions: work_sessions(iv.started_at, iv.ended_at, &iv.record.paradata),
+            }
+        })
+        .collect();
+    let flags = overlap_flags(&worked, t);
+    drop(worked);
+    for (i, f) in members.into_iter().zip(flags) {
+        interviews[i].flags.extend(f);
+    }
+}
+
 /// Each resident's last disposition: the latest visit (time, then attempt).
 fn last_dispositions<'a>(
     visits: impl Iterator<Item = &'a VisitRecord>,
@@ -530,20 +782,11 @@ fn summarise(
             e.invalid_batches += 1;
         }
     }
-    let mut scores: BTreeMap<&str, Vec<crate::scoring::InterviewScores>> = BTreeMap::new();
     for iv in interviews {
         let e = entry(&mut by, &iv.surveyor_id);
         e.interviews += 1;
         if iv.status == InterviewStatus::Completed {
             e.completed += 1;
-            if let Some(o) = iv.overall_score {
-                scores.entry(iv.surveyor_id.as_str()).or_default().push(
-                    crate::scoring::InterviewScores {
-                        dimensions: BTreeMap::new(),
-                        overall: Some(o),
-                    },
-                );
-            }
         }
         if !iv.flags.is_empty() {
             e.flagged += 1;
@@ -567,9 +810,6 @@ fn summarise(
     }
     for e in by.values_mut() {
         e.completion_rate = (e.interviews > 0).then(|| e.completed as f64 / e.interviews as f64);
-        e.mean_overall_score = scores
-            .get(e.surveyor_id.as_str())
-            .and_then(|s| mean_scores(s.iter()).overall);
     }
     by.into_values().collect()
 }
@@ -632,22 +872,11 @@ fn summarise_communities(
         }
         e.rr1 = response_rate_rr1(last.into_values());
     }
-    let mut scores: BTreeMap<Key, Vec<crate::scoring::InterviewScores>> = BTreeMap::new();
     for iv in interviews {
-        let k = key(iv.community.as_ref());
-        let e = by.entry(k.clone()).or_default();
+        let e = by.entry(key(iv.community.as_ref())).or_default();
         e.interviews += 1;
         if iv.status == InterviewStatus::Completed {
             e.completed += 1;
-            if let Some(o) = iv.overall_score {
-                scores
-                    .entry(k)
-                    .or_default()
-                    .push(crate::scoring::InterviewScores {
-                        dimensions: BTreeMap::new(),
-                        overall: Some(o),
-                    });
-            }
         }
         if !iv.flags.is_empty() {
             e.flagged += 1;
@@ -655,7 +884,6 @@ fn summarise_communities(
     }
     by.into_iter()
         .map(|(k, mut e)| {
-            e.mean_overall_score = scores.get(&k).and_then(|s| mean_scores(s.iter()).overall);
             e.community = (!k.0).then_some(k.1);
             e
         })

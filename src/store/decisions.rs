@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::visits::refresh_status;
 use super::{Result, Store, StoreError, parse_ts, parse_uuid, ts};
+use crate::batch::format::REOPENED_FROM;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,6 +41,13 @@ impl DecisionKind {
             _ => None,
         }
     }
+}
+
+/// Whether a decision lacks the reason it needs: a rejection goes back to
+/// the surveyor, who must be told why (a blank comment is no reason). The
+/// one rule for the review app, `review --decide` and the store.
+pub fn lacks_reason(decision: DecisionKind, comment: Option<&str>) -> bool {
+    decision == DecisionKind::Rejected && comment.is_none_or(|c| c.trim().is_empty())
 }
 
 /// A supervisor's decision on one interview.
@@ -98,8 +106,24 @@ pub struct ReopenNote {
 }
 
 impl Store {
-    /// Records (or replaces) the decision on an interview, durably.
+    /// Records (or replaces) the decision on an interview, durably. A
+    /// rejection without a reason is refused (`lacks_reason`), nothing
+    /// changed. A blank comment is no comment; a decision without one keeps
+    /// the comment of an earlier decision of the same kind (approving again
+    /// does not wipe what was said), while a changed decision drops the
+    /// comment that explained the other one.
     pub fn record_decision(&self, d: &Decision) -> Result<()> {
+        if lacks_reason(d.decision, d.comment.as_deref()) {
+            return Err(StoreError::Other(format!(
+                "interview {}: a rejection needs a reason (the surveyor sees it); nothing recorded",
+                d.interview_id
+            )));
+        }
+        let comment = d
+            .comment
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO review_decisions (interview_id, batch_id, surveyor_id, decision,
@@ -107,14 +131,17 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (interview_id) DO UPDATE SET batch_id = excluded.batch_id,
                      surveyor_id = excluded.surveyor_id, decision = excluded.decision,
-                     comment = excluded.comment, decided_at = excluded.decided_at,
+                     comment = CASE WHEN excluded.comment IS NULL
+                                     AND review_decisions.decision = excluded.decision
+                                THEN review_decisions.comment ELSE excluded.comment END,
+                     decided_at = excluded.decided_at,
                      supervisor_id = excluded.supervisor_id",
                 (
                     &d.interview_id,
                     &d.batch_id,
                     &d.surveyor_id,
                     d.decision.code(),
-                    &d.comment,
+                    comment,
                     ts(&d.decided_at),
                     &d.supervisor_id,
                 ),
@@ -140,6 +167,15 @@ impl Store {
             .conn
             .query_row(&sql, [interview_id], decision_from_row)
             .optional()?)
+    }
+
+    /// SQLite's `data_version`: it changes when another connection (a
+    /// `review --decide` while the app is open) commits to the store; a
+    /// cheap check before reading the decisions again.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// Every decision, by interview id.
@@ -249,8 +285,8 @@ impl Store {
                 (&oid, &cid),
             )?;
             let detail = match comment {
-                Some(c) => format!("reopened from {oid}: rejected by {supervisor_id}: {c}"),
-                None => format!("reopened from {oid}: rejected by {supervisor_id}"),
+                Some(c) => format!("{REOPENED_FROM}{oid}: rejected by {supervisor_id}: {c}"),
+                None => format!("{REOPENED_FROM}{oid}: rejected by {supervisor_id}"),
             };
             tx.execute(
                 "INSERT INTO events (interview_id, at, kind, detail) VALUES (?1, ?2, 'resumed', ?3)",

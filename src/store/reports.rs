@@ -16,6 +16,19 @@ pub struct DayCounts {
 }
 
 impl Store {
+    /// When the latest recorded work ended: the last visit, or the last
+    /// end of an interview (timestamps are stored in one fixed-width UTC
+    /// format, so the text's maximum is the latest).
+    pub fn latest_work_at(&self) -> Result<Option<DateTime<Utc>>> {
+        let latest: Option<String> = self.conn.query_row(
+            "SELECT max(t) FROM (SELECT max(at) AS t FROM visits
+                                 UNION ALL SELECT max(ended_at) FROM interviews)",
+            [],
+            |r| r.get(0),
+        )?;
+        latest.map(|t| Ok(super::parse_ts(&t)?)).transpose()
+    }
+
     pub fn day_counts(&self, since: DateTime<Utc>) -> Result<DayCounts> {
         let since = ts(&since);
         let mut out = DayCounts::default();

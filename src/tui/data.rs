@@ -222,7 +222,11 @@ pub fn open_interview(
                 .into_iter()
                 .filter_map(|(sid, n)| q.section_index(&sid).map(|s| (s, n)));
             let position = saved.position.and_then(|p| p.to_step(q));
-            spent = crate::interview::paradata::time_spent(saved.record.started_at, &saved.events);
+            spent = chrono::Duration::seconds(crate::interview::paradata::work_seconds(
+                saved.record.started_at,
+                None,
+                &saved.events,
+            ));
             let mut flow = Interview::restore(q, fields, answers, added, position);
             flow.mark_resumed();
             tracing::info!(interview_id = %id, resident_id = %resident.resident_id, "interview resumed");

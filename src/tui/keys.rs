@@ -360,6 +360,13 @@ const TABS: Binding = (
     Some(("tabs", "切换")),
 );
 
+const LEAVE_OUT_FLAGGED: Binding = (
+    "x",
+    "scores: leave flagged interviews out, or count them again",
+    "得分：不计有标记的访问，或重新计入",
+    Some(("flagged out", "不计标记")),
+);
+
 const REVIEW_INBOX: &[Binding] = &[
     ("↑↓ j k", "move", "移动", Some(("move", "移动"))),
     (
@@ -368,6 +375,7 @@ const REVIEW_INBOX: &[Binding] = &[
         "查看该批次访问员的访问（定位到该批次第一份）",
         Some(("interviews", "查看访问")),
     ),
+    LEAVE_OUT_FLAGGED,
     TABS,
     HELP,
     QUIT,
@@ -446,6 +454,7 @@ const REVIEW_SUMMARY: &[Binding] = &[
         Some(("scroll", "滚动")),
     ),
     ("PgUp PgDn", "scroll a page", "翻页", None),
+    LEAVE_OUT_FLAGGED,
     TABS,
     HELP,
     QUIT,

@@ -106,6 +106,11 @@ pub struct ReviewApp {
     summary_max_scroll: std::cell::Cell<usize>,
     dialog: Option<DecisionDialog>,
     decisions: BTreeMap<String, Decision>,
+    /// The store's `data_version` when the decisions were last read: a
+    /// change means another process (`review --decide`) wrote to it.
+    decisions_version: Option<i64>,
+    /// `x`: flagged interviews leave the scores too.
+    leave_out_flagged: bool,
     flash: Option<(bool, String)>,
     /// Whether the screen can be seen (not "terminal too small").
     pub shown: crate::tui::terminal::Visibility,
@@ -121,13 +126,14 @@ impl ReviewApp {
         ui: Lang,
         utc_offset_hours: i32,
     ) -> Self {
+        let decisions_version = store.data_version().ok();
         let decisions = store
             .decisions()
             .unwrap_or_default()
             .into_iter()
             .map(|d| (d.interview_id.clone(), d))
             .collect();
-        ReviewApp {
+        let mut app = ReviewApp {
             inbox,
             store,
             supervisor_id,
@@ -151,9 +157,96 @@ impl ReviewApp {
             summary_max_scroll: std::cell::Cell::new(usize::MAX),
             dialog: None,
             decisions,
+            decisions_version,
+            leave_out_flagged: false,
             flash: None,
             shown: Default::default(),
+        };
+        app.recount();
+        app
+    }
+
+    /// The figures again, after a decision or `x`: rejected interviews
+    /// never count, flagged ones as `x` says (`Inbox::set_counting`).
+    fn recount(&mut self) {
+        let rejected = self
+            .decisions
+            .values()
+            .filter(|d| d.decision == DecisionKind::Rejected)
+            .map(|d| d.interview_id.as_str());
+        self.inbox.set_counting(rejected, self.leave_out_flagged);
+    }
+
+    /// Reads the decisions again when another process changed the store
+    /// (a `review --decide` while the app is open). Cheap: one pragma when
+    /// nothing changed; the app calls it on every tick.
+    pub fn refresh_decisions(&mut self) {
+        let Ok(version) = self.store.data_version() else {
+            return;
+        };
+        if self.decisions_version == Some(version) {
+            return;
         }
+        self.decisions_version = Some(version);
+        if let Ok(all) = self.store.decisions() {
+            self.decisions = all
+                .into_iter()
+                .map(|d| (d.interview_id.clone(), d))
+                .collect();
+            self.recount();
+        }
+    }
+
+    /// What the scores count, for the screen.
+    fn counting_text(&self) -> String {
+        let c = &self.inbox.counting;
+        match (self.ui, c.leave_out_flagged) {
+            (Lang::Zh, false) => format!(
+                "得分只计已通过和未决定的访问（不计已驳回 {} 份）",
+                c.left_out_rejected
+            ),
+            (Lang::Zh, true) => format!(
+                "得分只计已通过和未决定、无标记的访问（不计已驳回 {} 份、有标记 {} 份）",
+                c.left_out_rejected, c.left_out_flagged
+            ),
+            (_, false) => format!(
+                "Scores: approved and undecided interviews (left out: {} rejected)",
+                c.left_out_rejected
+            ),
+            (_, true) => format!(
+                "Scores: approved and undecided, unflagged (left out: {} rejected, {} flagged)",
+                c.left_out_rejected, c.left_out_flagged
+            ),
+        }
+    }
+
+    /// The batches missing from the surveyors' sequences, for the screen.
+    fn gaps_text(&self) -> Option<String> {
+        if !self.inbox.has_gaps() {
+            return None;
+        }
+        let each: Vec<String> = self
+            .inbox
+            .gaps
+            .iter()
+            .map(|g| {
+                let seqs = g
+                    .missing
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(self.ui.pick("、", ", "));
+                match self.ui {
+                    Lang::Zh => format!("{} 第 {seqs} 批", g.surveyor_id),
+                    _ => format!("{} no. {seqs}", g.surveyor_id),
+                }
+            })
+            .collect();
+        let each = each.join(self.ui.pick("；", "; "));
+        Some(match self.ui {
+            Lang::Zh => format!("缺少批次：{each}（数据不全）"),
+            _ => format!("Missing batches: {each} (figures incomplete)"),
+        })
     }
 
     /// `t` in local time, formatted.
@@ -324,6 +417,10 @@ impl ReviewApp {
             KeyCode::Char('1') => self.tab = Tab::Inbox,
             KeyCode::Char('2') => self.tab = Tab::Interviews,
             KeyCode::Char('3') => self.tab = Tab::Summary,
+            KeyCode::Char('x') if self.tab != Tab::Interviews => {
+                self.leave_out_flagged = !self.leave_out_flagged;
+                self.recount();
+            }
             _ => match self.tab {
                 Tab::Inbox => self.inbox_key(key),
                 Tab::Interviews => self.interviews_key(key),
@@ -530,8 +627,13 @@ impl ReviewApp {
                 };
                 self.flash = Some((false, format!("{word}: {}", it.id)));
                 let before = self.listed();
-                self.decisions.insert(it.id.clone(), decision);
+                // As stored (a comment kept from an earlier decision).
+                let stored = self.store.decision(&it.id).ok().flatten();
+                self.decisions
+                    .insert(it.id.clone(), stored.unwrap_or(decision));
                 self.dialog = None;
+                self.decisions_version = self.store.data_version().ok();
+                self.recount();
                 if self.detail.is_none() {
                     self.select_next_undecided(&before, i);
                 }
@@ -711,10 +813,16 @@ impl ReviewApp {
         let n_communities = self.inbox.communities.len() as u16;
         let cols = area.width as usize;
         let problems = self.batch_problem_lines(cols);
+        // Missing batches, failed batches' uncounted work, then what the
+        // scores count.
         let mut note = Vec::new();
+        if let Some(g) = self.gaps_text() {
+            push_wrapped(&mut note, "", &g, cols, t.error());
+        }
         if let Some(n) = self.uncounted_note() {
             push_wrapped(&mut note, "", &n, cols, t.warning());
         }
+        push_wrapped(&mut note, "", &self.counting_text(), cols, t.text());
         let mut legend = Vec::new();
         push_wrapped(&mut legend, "", rate_legend(self.ui), cols, t.secondary());
         let [
@@ -1474,7 +1582,15 @@ impl ReviewApp {
             .collect();
         frame.render_widget(
             Paragraph::new(dim_lines).block(block(
-                self.ui.pick("各维度平均分", "Mean score per dimension"),
+                if self.leave_out_flagged {
+                    self.ui.pick(
+                        "各维度平均分（不含驳回和标记）",
+                        "Mean score, not rejected/flagged",
+                    )
+                } else {
+                    self.ui
+                        .pick("各维度平均分（不含驳回）", "Mean score, not rejected")
+                },
                 first,
                 fit_dims,
                 dims_named.len(),
@@ -1535,7 +1651,7 @@ impl ReviewApp {
             .inbox
             .interviews
             .iter()
-            .filter(|i| i.disposition == "complete")
+            .filter(|i| i.disposition == "complete" && self.inbox.counts(i))
         {
             if let Some(q) = self.inbox.questionnaires.get(&(
                 it.questionnaire_id.clone(),

@@ -13,12 +13,13 @@ use crate::review::inbox::Signature;
 use crate::store::decisions::DecisionKind;
 
 /// The quality flags, in the order the filter goes through them.
-pub const FLAG_CODES: [&str; 5] = [
+pub const FLAG_CODES: [&str; 6] = [
     "speeding",
     "straight_lining",
     "duplicate_resident",
     "outside_working_hours",
     "many_special_responses",
+    "overlapping_interviews",
 ];
 
 /// A flag's short name, for the list, the filter and the detail.
@@ -29,6 +30,7 @@ pub fn flag_name(code: &str, ui: Lang) -> &'static str {
         "duplicate_resident" => ui.pick("重复居民", "duplicate"),
         "outside_working_hours" => ui.pick("非工作时间", "off hours"),
         "many_special_responses" => ui.pick("特殊回答多", "many DK/refused"),
+        "overlapping_interviews" => ui.pick("时间重叠", "overlap"),
         _ => ui.pick("其他标记", "other flag"),
     }
 }
