@@ -210,7 +210,7 @@ fn list_shows_the_appointment_time() {
     keys(app, "18:30\n");
     press(app, KeyCode::Esc);
     assert!(
-        screen_text(app).contains("Appointment 12-01 18:30"),
+        screen_text(app).contains("Appt 12-01 18:30"),
         "{}",
         screen_text(app)
     );
@@ -743,4 +743,60 @@ fn a_failed_save_is_explained_in_the_interface_language() {
     let text = screen_text(app);
     assert!(text.contains("保存失败，输入内容仍保留"), "{text}");
     assert!(text.contains("数据目录只读"), "{text}");
+}
+
+// ----- the list's search --------------------------------------------------------
+
+fn search_shows_the_number_of_matches(ui: Lang) {
+    let mut f = fixture(ui);
+    let app = &mut f.app;
+    // Four rooms 302 in the demo (two in each community).
+    keys(app, "/302");
+    let text = screen_text(app);
+    let count = match ui {
+        Lang::En => "4 matches",
+        Lang::Zh => "4 条",
+    };
+    assert!(text.contains(count), "{text}");
+    // The room as the list shows it finds that one resident.
+    press(app, KeyCode::Esc);
+    keys(app, "/5-2-301");
+    let text = screen_text(app);
+    let one = match ui {
+        Lang::En => "1 match",
+        Lang::Zh => "1 条",
+    };
+    assert!(text.contains(one), "{text}");
+    assert!(!text.contains("1 matches"), "{text}");
+    assert_eq!(selected_id(app), "WT-052301");
+}
+
+#[test]
+fn search_shows_the_number_of_matches_en() {
+    search_shows_the_number_of_matches(Lang::En);
+}
+
+#[test]
+fn search_shows_the_number_of_matches_zh() {
+    search_shows_the_number_of_matches(Lang::Zh);
+}
+
+#[test]
+fn clearing_a_search_keeps_the_selected_resident() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    // 金美玲, the eighth resident in walking order, by pinyin initials.
+    keys(app, "/jml");
+    let found = selected_id(app);
+    assert_eq!(found, "WT-052401");
+    // Esc while typing clears the search: the same resident stays selected.
+    press(app, KeyCode::Esc);
+    assert_eq!(selected_id(app), found);
+    assert!(screen_text(app).contains("Search: /"));
+    // After Enter-less leaving (↓ ends typing) and Esc on the list: same.
+    keys(app, "/jml");
+    press(app, KeyCode::Down);
+    let moved = selected_id(app);
+    press(app, KeyCode::Esc);
+    assert_eq!(selected_id(app), moved);
 }

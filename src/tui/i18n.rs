@@ -31,6 +31,15 @@ impl Lang {
         }
     }
 
+    /// How many residents a search found: "4 matches", "匹配 4 条".
+    pub fn matches(self, n: usize) -> String {
+        match self {
+            Lang::Zh => format!("匹配 {n} 条"),
+            Lang::En if n == 1 => "1 match".into(),
+            Lang::En => format!("{n} matches"),
+        }
+    }
+
     pub fn s(self) -> &'static Strings {
         match self {
             Lang::Zh => &ZH,
@@ -63,6 +72,8 @@ pub struct Strings {
     pub no_visits: &'static str,
     pub attempt: &'static str,
     pub appointment: &'static str,
+    /// Before an appointment's time in the list's status column.
+    pub appointment_short: &'static str,
     pub start_interview: &'static str,
     pub resume_interview: &'static str,
     pub record_visit: &'static str,
@@ -119,7 +130,7 @@ pub static ZH: Strings = Strings {
     filter: "筛选",
     search: "搜索",
     no_match: "没有符合条件的居民",
-    col_where: "楼栋/房号",
+    col_where: "房号",
     col_name: "姓名",
     col_status: "状态",
     col_visits: "走访",
@@ -134,6 +145,7 @@ pub static ZH: Strings = Strings {
     no_visits: "尚未走访",
     attempt: "第",
     appointment: "预约",
+    appointment_short: "预约",
     start_interview: "开始访问",
     resume_interview: "继续访问",
     record_visit: "记录走访结果",
@@ -190,7 +202,7 @@ pub static EN: Strings = Strings {
     filter: "Filter",
     search: "Search",
     no_match: "No residents match",
-    col_where: "Building/room",
+    col_where: "Room",
     col_name: "Name",
     col_status: "Status",
     col_visits: "Visits",
@@ -205,6 +217,7 @@ pub static EN: Strings = Strings {
     no_visits: "Not visited yet",
     attempt: "#",
     appointment: "Appointment",
+    appointment_short: "Appt",
     start_interview: "Start interview",
     resume_interview: "Resume interview",
     record_visit: "Record visit outcome",

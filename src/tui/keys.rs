@@ -35,8 +35,8 @@ const LIST: &[Binding] = &[
     ("Enter", "open resident", "打开", Some(("open", "打开"))),
     (
         "/",
-        "search name, address, room, pinyin",
-        "搜索（姓名、地址、房号、拼音）",
+        "search name, address, community, room, pinyin",
+        "搜索（姓名、地址、社区、房号、拼音）",
         Some(("search", "搜索")),
     ),
     (
