@@ -713,7 +713,10 @@ fn the_day_summary_exports_a_signed_batch_after_asking_the_password() {
     keys(app, "x");
     keys(app, "s3cret\n");
     let text = screen_text(app);
-    assert!(text.contains("Exported #1: 1 Visits, 1"), "{text}");
+    assert!(
+        text.contains("Exported batch 1: 1 interview, 1 visit"),
+        "{text}"
+    );
     assert!(!text.contains("s3cret"), "the password never shows");
     let files: Vec<_> = std::fs::read_dir(data_dir.join("outbox"))
         .unwrap()
@@ -799,4 +802,142 @@ fn clearing_a_search_keeps_the_selected_resident() {
     let moved = selected_id(app);
     press(app, KeyCode::Esc);
     assert_eq!(selected_id(app), moved);
+}
+
+// ----- one definition of the counts ---------------------------------------------
+
+/// A day where the easy counts disagree: one resident completed twice, one
+/// completed and then started again (in progress), one completed once, one
+/// visit with no one at home.
+fn tricky_day(store: &Store) {
+    let q = store.active_questionnaire().unwrap().unwrap();
+    let now = chrono::Utc::now();
+    let interview = |resident: &str, finish: bool| {
+        let id = store
+            .start_interview(resident, &q.id, &q.version, "tester", now)
+            .unwrap();
+        if finish {
+            store
+                .finish_interview(id, InterviewStatus::Completed, Disposition::Complete, now)
+                .unwrap();
+        }
+    };
+    interview("WT-051302", true);
+    interview("WT-051302", true);
+    interview("WT-051401", true);
+    interview("WT-051401", false);
+    interview("WT-051601", true);
+    store
+        .record_visit(
+            "WT-051602",
+            doorstep::store::NewVisit {
+                at: now,
+                disposition: Disposition::NoOneHome,
+                note: None,
+                appointment: None,
+                interview_id: None,
+            },
+        )
+        .unwrap();
+}
+
+fn summary_and_status_agree(ui: Lang) {
+    let mut f = fixture(ui);
+    tricky_day(&f.app.store);
+    // `doorstep status --json` on the same data directory.
+    let out = assert_cmd::Command::cargo_bin("doorstep")
+        .unwrap()
+        .arg("--data-dir")
+        .arg(f._dir.path())
+        .arg("--config")
+        .arg(f._dir.path().join("config.toml"))
+        .args(["status", "--json"])
+        .env_remove("DOORSTEP_DATA_DIR")
+        .env_remove("DOORSTEP_CONFIG")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["completed"], 2, "{status}");
+    assert_eq!(status["in_progress"], 1, "{status}");
+    assert_eq!(status["pending_export"], 5, "{status}");
+    assert_eq!(status["pending_export_interviews"], 4, "{status}");
+    assert_eq!(status["pending_export_visits"], 1, "{status}");
+
+    let app = &mut f.app;
+    keys(app, "s");
+    let text = screen_text(app);
+    let expected = match ui {
+        Lang::En => [
+            "2 completed (2 today)",
+            "1 in progress",
+            "5 records (4 interviews, 1 visit without an interview)",
+        ],
+        Lang::Zh => [
+            "已完成 2 户（今日 2 户）",
+            "访问中 1 户",
+            "5 条记录（访问 4 份，仅走访 1 次）",
+        ],
+    };
+    for e in expected {
+        assert!(text.contains(e), "{e:?} not in\n{text}");
+    }
+}
+
+#[test]
+fn summary_and_status_count_alike_en() {
+    summary_and_status_agree(Lang::En);
+}
+
+#[test]
+fn summary_and_status_count_alike_zh() {
+    summary_and_status_agree(Lang::Zh);
+}
+
+// ----- one language per message ---------------------------------------------------
+
+/// What the day summary says after an export, and when an export fails, is
+/// in the interface language (technical details aside).
+#[test]
+fn the_summary_says_what_an_export_did_in_one_language() {
+    let mut f = fixture(Lang::Zh);
+    let data_dir = f._dir.path().to_path_buf();
+    let app = &mut f.app;
+    // A refusal at the door makes something to export.
+    app.store
+        .record_visit(
+            "WT-051302",
+            doorstep::store::NewVisit {
+                at: chrono::Utc::now(),
+                disposition: Disposition::Refusal,
+                note: None,
+                appointment: None,
+                interview_id: None,
+            },
+        )
+        .unwrap();
+    doorstep::batch::keygen(&data_dir, "tester", None, false).unwrap();
+    // The store cannot be written: the export fails, said in Chinese.
+    app.store
+        .connection()
+        .execute_batch("PRAGMA query_only = ON")
+        .unwrap();
+    keys(app, "sx");
+    let text = screen_text(app);
+    assert!(text.contains("导出失败"), "{text}");
+    assert!(text.contains("数据目录只读"), "{text}");
+    app.store
+        .connection()
+        .execute_batch("PRAGMA query_only = OFF")
+        .unwrap();
+    keys(app, "x");
+    let text = screen_text(app);
+    assert!(
+        text.contains("已导出第 1 批：访问 0 份，走访 1 次"),
+        "{text}"
+    );
+    // And in English, all English.
+    app.ui = Lang::En;
+    keys(app, "x");
+    assert!(screen_text(app).contains("Nothing new to export"));
 }

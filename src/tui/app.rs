@@ -182,7 +182,7 @@ impl App {
                 self.quit = true;
                 View::List
             }
-            ListOutcome::Summary => match data::summary(&self.store) {
+            ListOutcome::Summary => match data::summary_in(&self.store, self.ui) {
                 Ok(data) => View::Summary { data, prompt: None },
                 Err(e) => {
                     self.flash = Some((true, e));
