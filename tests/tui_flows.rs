@@ -894,6 +894,30 @@ fn summary_and_status_count_alike_zh() {
     summary_and_status_agree(Lang::Zh);
 }
 
+// ----- the interface language ----------------------------------------------------
+
+#[test]
+fn l_keeps_the_interface_language_in_the_config_and_nothing_else_changes() {
+    let mut f = fixture(Lang::Zh);
+    let config = f._dir.path().join("config.toml");
+    std::fs::write(&config, "surveyor_id = \"S7\"\n").unwrap();
+    f.app.config_path = Some(config.clone());
+    keys(&mut f.app, "L");
+    assert_eq!(f.app.ui, Lang::En);
+    let saved = doorstep::config::Config::load(&config).unwrap();
+    assert_eq!(saved.ui_language.as_deref(), Some("en"));
+    assert_eq!(saved.surveyor_id.as_deref(), Some("S7"));
+    // A config that cannot be read is left alone, and the surveyor told.
+    std::fs::write(&config, "surveyor-id = \"S7\"\n").unwrap();
+    keys(&mut f.app, "L");
+    assert_eq!(f.app.ui, Lang::Zh);
+    assert!(screen_text(&mut f.app).contains("未能保存"));
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        "surveyor-id = \"S7\"\n"
+    );
+}
+
 // ----- one language per message ---------------------------------------------------
 
 /// What the day summary says after an export, and when an export fails, is

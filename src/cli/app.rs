@@ -39,6 +39,7 @@ pub fn run(places: &Places, started: std::time::Instant) -> anyhow::Result<ExitC
     let more = first.len() as u64 == FIRST_PAGE;
     let path = store.path().to_path_buf();
     let mut app = App::new(store, q, ui, surveyor, is_demo, first);
+    app.config_path = Some(opened.config_path.clone());
     if more {
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {

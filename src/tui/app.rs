@@ -62,6 +62,9 @@ pub struct App {
     pub flash: Option<(bool, String)>,
     /// The whole list, loading in the background after the first screenful.
     pub loading: Option<Receiver<Vec<ListEntry>>>,
+    /// The config file, where the interface language chosen with `L` is
+    /// kept (none: not kept, as in tests).
+    pub config_path: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -88,6 +91,7 @@ impl App {
             quit: false,
             flash: None,
             loading: None,
+            config_path: None,
         }
     }
 
@@ -197,6 +201,7 @@ impl App {
                 };
                 self.list.quotas =
                     data::quotas(&self.store, self.questionnaire, self.ui).unwrap_or_default();
+                self.save_language();
                 View::List
             }
             ListOutcome::Open(id) => match data::resident_screen(&self.store, &id) {
@@ -206,6 +211,23 @@ impl App {
                     View::List
                 }
             },
+        }
+    }
+
+    /// Keeps the interface language in the config for the next start. The
+    /// file is read again and only `ui_language` changes, so other settings
+    /// (the surveyor id) stay as they are on disk; the write is atomic.
+    fn save_language(&mut self) {
+        let Some(path) = &self.config_path else {
+            return;
+        };
+        let saved = crate::config::Config::load(path).and_then(|mut config| {
+            config.ui_language = Some(self.ui.code().to_string());
+            config.save(path)
+        });
+        if let Err(e) = saved {
+            tracing::warn!("interface language not saved: {e}");
+            self.flash = Some((true, format!("{} {e}", self.ui.s().language_not_saved)));
         }
     }
 

@@ -166,6 +166,7 @@ pub struct Strings {
     pub save_failed: &'static str,
     pub none: &'static str,
     pub language: &'static str,
+    pub language_not_saved: &'static str,
 }
 
 pub static ZH: Strings = Strings {
@@ -239,6 +240,7 @@ pub static ZH: Strings = Strings {
     save_failed: "保存失败，输入内容仍保留：",
     none: "无",
     language: "语言",
+    language_not_saved: "界面语言已切换，但未能保存（下次启动仍用原来的语言）：",
 };
 
 pub static EN: Strings = Strings {
@@ -312,4 +314,5 @@ pub static EN: Strings = Strings {
     save_failed: "Not saved (what you typed is kept):",
     none: "none",
     language: "Language",
+    language_not_saved: "Language switched but not saved (the next start uses the old one):",
 };

@@ -52,7 +52,12 @@ const LIST: &[Binding] = &[
         None,
     ),
     ("s", "day summary", "今日汇总", Some(("summary", "汇总"))),
-    ("L", "interface language", "界面语言", None),
+    (
+        "L",
+        "interface language (kept for the next start)",
+        "界面语言（下次启动沿用）",
+        None,
+    ),
     HELP,
     ("q", "quit", "退出", Some(("quit", "退出"))),
 ];
