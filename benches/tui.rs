@@ -6,11 +6,15 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use doorstep::assignment::Resident;
+use doorstep::assignment::search::search_key;
+use doorstep::assignment::status::ResidentStatus;
 use doorstep::questionnaire::Questionnaire;
 use doorstep::store::Store;
 use doorstep::tui::app::App;
 use doorstep::tui::data;
 use doorstep::tui::i18n::Lang;
+use doorstep::tui::screens::list::{ListEntry, ListScreen};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -76,5 +80,86 @@ fn key_and_draw(c: &mut Criterion) {
     println!("interview: key + draw 120x40: median {p50:?}, p99 {p99:?}");
 }
 
+/// 100,000 residents in two communities, with Chinese names and addresses.
+fn many_residents() -> Vec<ListEntry> {
+    const SURNAMES: [&str; 8] = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄"];
+    const GIVEN: [&str; 8] = [
+        "秀英", "建国", "丽华", "俊杰", "美玲", "国庆", "桂英", "海燕",
+    ];
+    (0..100_000u32)
+        .map(|i| {
+            let (community, street) = if i % 2 == 0 {
+                ("梧桐里", "玄武区北京东路 63 号")
+            } else {
+                ("翠竹园", "鼓楼区中山北路 218 号")
+            };
+            let (b, u, r) = (i / 1000 + 1, i / 100 % 4 + 1, i % 100 + 101);
+            ListEntry {
+                resident: Resident {
+                    resident_id: format!("R-{i:06}"),
+                    name: format!("{}{}", SURNAMES[i as usize % 8], GIVEN[i as usize / 8 % 8]),
+                    address: format!("{street}{community}{b}栋{u}单元{r}室"),
+                    community: Some(format!("{community}社区")),
+                    grid: None,
+                    building: Some(b.to_string()),
+                    unit: Some(u.to_string()),
+                    room: Some(r.to_string()),
+                    phone: Some(format!("138{i:08}")),
+                    attributes: Default::default(),
+                },
+                status: ResidentStatus::ToVisit,
+                appointment: None,
+                visits: 0,
+            }
+        })
+        .collect()
+}
+
+/// Search over 100,000 residents: building the search keys once (at load),
+/// then one keystroke of a query (the whole list is searched again).
+fn search(c: &mut Criterion) {
+    let entries = many_residents();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let keys: Vec<_> = entries.iter().map(|e| search_key(&e.resident)).collect();
+        let keys_time = t.elapsed();
+        black_box(keys);
+        let t = Instant::now();
+        black_box(entries.clone());
+        let clone_time = t.elapsed();
+        let t = Instant::now();
+        black_box(ListScreen::new(entries.clone()));
+        println!(
+            "search: 100,000 residents: search keys {keys_time:?}, the list (clone {clone_time:?} included) {:?}",
+            t.elapsed()
+        );
+    }
+    let mut list = ListScreen::new(entries.clone());
+    c.bench_function("search: load 100,000 residents", |b| {
+        b.iter(|| black_box(ListScreen::new(entries.clone())))
+    });
+    for c in ['/', '3', '0'] {
+        list.handle_key(key(KeyCode::Char(c)));
+    }
+    let mut n = 0usize;
+    c.bench_function("search: one keystroke over 100,000 residents", |b| {
+        b.iter(|| {
+            // "302", "30", "302", ...: the query changes at every keystroke.
+            n += 1;
+            if n % 2 == 1 {
+                list.handle_key(key(KeyCode::Char('2')));
+            } else {
+                list.handle_key(key(KeyCode::Backspace));
+            }
+            black_box(list.selected_id())
+        })
+    });
+}
+
+criterion_group! {
+    name = search_benches;
+    config = Criterion::default().sample_size(10);
+    targets = search
+}
 criterion_group!(benches, key_and_draw);
-criterion_main!(benches);
+criterion_main!(benches, search_benches);

@@ -173,7 +173,11 @@ fn status_json_has_the_documented_keys() {
         "no_contact",
         "appointments",
         "pending_export",
+        "pending_export_interviews",
+        "pending_export_visits",
         "exported",
+        "exported_interviews",
+        "exported_visits",
     ] {
         assert_eq!(v[key], 0, "{key}");
     }

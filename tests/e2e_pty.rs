@@ -211,3 +211,39 @@ fn too_small_a_terminal_says_so_and_quits_cleanly() {
     let status = s.wait_exit(Duration::from_secs(10));
     assert!(status.success());
 }
+
+/// `L` switches the interface language and the choice is kept: the next
+/// start is in that language, and the config's other settings are intact.
+#[test]
+fn the_interface_language_chosen_with_l_is_kept_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "surveyor_id = \"S7\"\n").unwrap();
+    // No --lang: the config decides (Chinese when it says nothing).
+    let args: [&std::ffi::OsStr; 4] = [
+        "--data-dir".as_ref(),
+        data_dir.as_os_str(),
+        "--config".as_ref(),
+        config.as_os_str(),
+    ];
+    let mut s = Session::start_with(&args, dir.path());
+    s.wait_for("走访名单", Duration::from_secs(10));
+    s.send("L");
+    s.wait_for("Assignment", STEP);
+    s.send("q");
+    assert!(s.wait_exit(Duration::from_secs(10)).success());
+    let saved = std::fs::read_to_string(&config).unwrap();
+    assert!(saved.contains("ui_language = \"en\""), "{saved}");
+    assert!(saved.contains("surveyor_id = \"S7\""), "{saved}");
+
+    let mut s = Session::start_with(&args, dir.path());
+    s.wait_for("Assignment", Duration::from_secs(10));
+    s.send("L");
+    s.wait_for("走访名单", STEP);
+    s.send("q");
+    assert!(s.wait_exit(Duration::from_secs(10)).success());
+    let saved = std::fs::read_to_string(&config).unwrap();
+    assert!(saved.contains("ui_language = \"zh\""), "{saved}");
+    assert!(saved.contains("surveyor_id = \"S7\""), "{saved}");
+}

@@ -570,7 +570,7 @@ fn export_without_a_key_creates_one_and_exports() {
     }
     keys(app, "abc\n");
     let text = screen_text(app);
-    assert!(text.contains("Exported #1"), "{text}");
+    assert!(text.contains("Exported batch 1"), "{text}");
     assert!(data_dir.join("keys/tester.key").exists());
     assert!(data_dir.join("keys/tester.pub").exists());
     assert_eq!(app.store.status().unwrap().pending_export, 0);
@@ -580,7 +580,7 @@ fn export_without_a_key_creates_one_and_exports() {
     assert!(screen_text(app).contains("Signing key password"));
     keys(app, "abc\n");
     assert!(
-        screen_text(app).contains("Exported #2"),
+        screen_text(app).contains("Exported batch 2"),
         "{}",
         screen_text(app)
     );

@@ -806,7 +806,11 @@ fn status_counts() {
             "appointments": 1,
             // R2, R3 interviews + 5 visits without interview.
             "pending_export": 7,
+            "pending_export_interviews": 2,
+            "pending_export_visits": 5,
             "exported": 1,
+            "exported_interviews": 1,
+            "exported_visits": 0,
         })
     );
 }

@@ -210,7 +210,7 @@ fn list_shows_the_appointment_time() {
     keys(app, "18:30\n");
     press(app, KeyCode::Esc);
     assert!(
-        screen_text(app).contains("Appointment 12-01 18:30"),
+        screen_text(app).contains("Appt 12-01 18:30"),
         "{}",
         screen_text(app)
     );
@@ -1059,7 +1059,10 @@ fn the_day_summary_exports_a_signed_batch_after_asking_the_password() {
     keys(app, "x");
     keys(app, "s3cret\n");
     let text = screen_text(app);
-    assert!(text.contains("Exported #1: 1 Visits, 1"), "{text}");
+    assert!(
+        text.contains("Exported batch 1: 1 interview, 1 visit"),
+        "{text}"
+    );
     assert!(!text.contains("s3cret"), "the password never shows");
     let files: Vec<_> = std::fs::read_dir(data_dir.join("outbox"))
         .unwrap()
@@ -1102,4 +1105,222 @@ fn a_failed_save_is_explained_in_the_interface_language() {
     let text = screen_text(app);
     assert!(text.contains("保存失败，输入内容仍保留"), "{text}");
     assert!(text.contains("数据目录只读"), "{text}");
+}
+
+// ----- the list's search --------------------------------------------------------
+
+fn search_shows_the_number_of_matches(ui: Lang) {
+    let mut f = fixture(ui);
+    let app = &mut f.app;
+    // Four rooms 302 in the demo (two in each community).
+    keys(app, "/302");
+    let text = screen_text(app);
+    let count = match ui {
+        Lang::En => "4 matches",
+        Lang::Zh => "4 条",
+    };
+    assert!(text.contains(count), "{text}");
+    // The room as the list shows it finds that one resident.
+    press(app, KeyCode::Esc);
+    keys(app, "/5-2-301");
+    let text = screen_text(app);
+    let one = match ui {
+        Lang::En => "1 match",
+        Lang::Zh => "1 条",
+    };
+    assert!(text.contains(one), "{text}");
+    assert!(!text.contains("1 matches"), "{text}");
+    assert_eq!(selected_id(app), "WT-052301");
+}
+
+#[test]
+fn search_shows_the_number_of_matches_en() {
+    search_shows_the_number_of_matches(Lang::En);
+}
+
+#[test]
+fn search_shows_the_number_of_matches_zh() {
+    search_shows_the_number_of_matches(Lang::Zh);
+}
+
+#[test]
+fn clearing_a_search_keeps_the_selected_resident() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    // 金美玲, the eighth resident in walking order, by pinyin initials.
+    keys(app, "/jml");
+    let found = selected_id(app);
+    assert_eq!(found, "WT-052401");
+    // Esc while typing clears the search: the same resident stays selected.
+    press(app, KeyCode::Esc);
+    assert_eq!(selected_id(app), found);
+    assert!(screen_text(app).contains("Search: /"));
+    // After Enter-less leaving (↓ ends typing) and Esc on the list: same.
+    keys(app, "/jml");
+    press(app, KeyCode::Down);
+    let moved = selected_id(app);
+    press(app, KeyCode::Esc);
+    assert_eq!(selected_id(app), moved);
+}
+
+// ----- one definition of the counts ---------------------------------------------
+
+/// A day where the easy counts disagree: one resident completed twice, one
+/// completed and then started again (in progress), one completed once, one
+/// visit with no one at home.
+fn tricky_day(store: &Store) {
+    let q = store.active_questionnaire().unwrap().unwrap();
+    let now = chrono::Utc::now();
+    let interview = |resident: &str, finish: bool| {
+        let id = store
+            .start_interview(resident, &q.id, &q.version, "tester", now)
+            .unwrap();
+        if finish {
+            store
+                .finish_interview(id, InterviewStatus::Completed, Disposition::Complete, now)
+                .unwrap();
+        }
+    };
+    interview("WT-051302", true);
+    interview("WT-051302", true);
+    interview("WT-051401", true);
+    interview("WT-051401", false);
+    interview("WT-051601", true);
+    store
+        .record_visit(
+            "WT-051602",
+            doorstep::store::NewVisit {
+                at: now,
+                disposition: Disposition::NoOneHome,
+                note: None,
+                appointment: None,
+                interview_id: None,
+            },
+        )
+        .unwrap();
+}
+
+fn summary_and_status_agree(ui: Lang) {
+    let mut f = fixture(ui);
+    tricky_day(&f.app.store);
+    // `doorstep status --json` on the same data directory.
+    let out = assert_cmd::Command::cargo_bin("doorstep")
+        .unwrap()
+        .arg("--data-dir")
+        .arg(f._dir.path())
+        .arg("--config")
+        .arg(f._dir.path().join("config.toml"))
+        .args(["status", "--json"])
+        .env_remove("DOORSTEP_DATA_DIR")
+        .env_remove("DOORSTEP_CONFIG")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(status["completed"], 2, "{status}");
+    assert_eq!(status["in_progress"], 1, "{status}");
+    assert_eq!(status["pending_export"], 5, "{status}");
+    assert_eq!(status["pending_export_interviews"], 4, "{status}");
+    assert_eq!(status["pending_export_visits"], 1, "{status}");
+
+    let app = &mut f.app;
+    keys(app, "s");
+    let text = screen_text(app);
+    let expected = match ui {
+        Lang::En => [
+            "2 completed (2 today)",
+            "1 in progress",
+            "5 records (4 interviews, 1 visit without an interview)",
+        ],
+        Lang::Zh => [
+            "已完成 2 户（今日 2 户）",
+            "访问中 1 户",
+            "5 条记录（访问 4 份，仅走访 1 次）",
+        ],
+    };
+    for e in expected {
+        assert!(text.contains(e), "{e:?} not in\n{text}");
+    }
+}
+
+#[test]
+fn summary_and_status_count_alike_en() {
+    summary_and_status_agree(Lang::En);
+}
+
+#[test]
+fn summary_and_status_count_alike_zh() {
+    summary_and_status_agree(Lang::Zh);
+}
+
+// ----- the interface language ----------------------------------------------------
+
+#[test]
+fn l_keeps_the_interface_language_in_the_config_and_nothing_else_changes() {
+    let mut f = fixture(Lang::Zh);
+    let config = f._dir.path().join("config.toml");
+    std::fs::write(&config, "surveyor_id = \"S7\"\n").unwrap();
+    f.app.config_path = Some(config.clone());
+    keys(&mut f.app, "L");
+    assert_eq!(f.app.ui, Lang::En);
+    let saved = doorstep::config::Config::load(&config).unwrap();
+    assert_eq!(saved.ui_language.as_deref(), Some("en"));
+    assert_eq!(saved.surveyor_id.as_deref(), Some("S7"));
+    // A config that cannot be read is left alone, and the surveyor told.
+    std::fs::write(&config, "surveyor-id = \"S7\"\n").unwrap();
+    keys(&mut f.app, "L");
+    assert_eq!(f.app.ui, Lang::Zh);
+    assert!(screen_text(&mut f.app).contains("未能保存"));
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        "surveyor-id = \"S7\"\n"
+    );
+}
+
+// ----- one language per message ---------------------------------------------------
+
+/// What the day summary says after an export, and when an export fails, is
+/// in the interface language (technical details aside).
+#[test]
+fn the_summary_says_what_an_export_did_in_one_language() {
+    let mut f = fixture(Lang::Zh);
+    let data_dir = f._dir.path().to_path_buf();
+    let app = &mut f.app;
+    // A refusal at the door makes something to export.
+    app.store
+        .record_visit(
+            "WT-051302",
+            doorstep::store::NewVisit {
+                at: chrono::Utc::now(),
+                disposition: Disposition::Refusal,
+                note: None,
+                appointment: None,
+                interview_id: None,
+            },
+        )
+        .unwrap();
+    doorstep::batch::keygen(&data_dir, "tester", None, false).unwrap();
+    // The store cannot be written: the export fails, said in Chinese.
+    app.store
+        .connection()
+        .execute_batch("PRAGMA query_only = ON")
+        .unwrap();
+    keys(app, "sx");
+    let text = screen_text(app);
+    assert!(text.contains("导出失败"), "{text}");
+    assert!(text.contains("数据目录只读"), "{text}");
+    app.store
+        .connection()
+        .execute_batch("PRAGMA query_only = OFF")
+        .unwrap();
+    keys(app, "x");
+    let text = screen_text(app);
+    assert!(
+        text.contains("已导出第 1 批：访问 0 份，走访 1 次"),
+        "{text}"
+    );
+    // And in English, all English.
+    app.ui = Lang::En;
+    keys(app, "x");
+    assert!(screen_text(app).contains("Nothing new to export"));
 }

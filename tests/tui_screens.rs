@@ -172,6 +172,96 @@ per_lang!(list_wide_screen:
     list_120x40_zh
 );
 
+/// Gives the first residents every status there is (visits and interviews
+/// straight through the store), then reloads the list.
+fn every_status(app: &mut App) {
+    use doorstep::assignment::Disposition as D;
+    use doorstep::store::{InterviewStatus, NewVisit};
+    let store = &app.store;
+    let q = store.active_questionnaire().unwrap().unwrap();
+    let now = chrono::Utc::now();
+    let ids: Vec<String> = app
+        .list
+        .entries()
+        .iter()
+        .map(|e| e.resident.resident_id.clone())
+        .collect();
+    let visit = |i: usize, d: D, appointment: Option<chrono::NaiveDateTime>| {
+        store
+            .record_visit(
+                &ids[i],
+                NewVisit {
+                    at: now,
+                    disposition: d,
+                    note: None,
+                    appointment,
+                    interview_id: None,
+                },
+            )
+            .unwrap();
+    };
+    let interview = |i: usize, end: Option<(InterviewStatus, D)>| {
+        let id = store
+            .start_interview(&ids[i], &q.id, &q.version, "tester", now)
+            .unwrap();
+        if let Some((status, d)) = end {
+            store.finish_interview(id, status, d, now).unwrap();
+        }
+    };
+    visit(1, D::NoOneHome, None);
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+        .unwrap()
+        .and_hms_opt(18, 30, 0)
+        .unwrap();
+    visit(2, D::Appointment, Some(at));
+    interview(3, None);
+    interview(4, Some((InterviewStatus::Completed, D::Complete)));
+    interview(5, Some((InterviewStatus::Abandoned, D::Partial)));
+    interview(6, Some((InterviewStatus::Abandoned, D::BreakOff)));
+    visit(7, D::Refusal, None);
+    visit(8, D::VacantOrNotResidence, None);
+    let all = doorstep::tui::data::all_entries(&app.store).unwrap();
+    app.list.set_entries(all);
+}
+
+/// At 80×24 with every status in the list: the counts line shows every
+/// status and the total, and the address column shows the address up to
+/// its room (the part that tells two doors apart).
+fn list_every_status_screen(ui: Lang) {
+    let mut f = fixture(ui);
+    every_status(&mut f.app);
+    let text = screen_text(&mut f.app);
+    let code = ui.code();
+    for status in doorstep::assignment::status::ResidentStatus::ALL {
+        let n = if status == doorstep::assignment::status::ResidentStatus::ToVisit {
+            48
+        } else {
+            1
+        };
+        let shown = format!("{} {n}", status.label(code));
+        assert!(text.contains(&shown), "{shown:?} is cut:\n{text}");
+    }
+    assert!(
+        text.contains(&format!("{} 56 {}", ui.s().all, ui.s().residents)),
+        "{text}"
+    );
+    for room in [
+        "5栋1单元302室",
+        "5栋1单元401室",
+        "5栋2单元101室",
+        "5栋2单元402室",
+    ] {
+        assert!(text.contains(room), "the address {room:?} is cut:\n{text}");
+    }
+    assert!(text.contains("12-01 18:30"), "{text}");
+    assert_list_header_whole(&text, ui);
+    snap(&mut f.app, "list_every_status", ui);
+}
+per_lang!(list_every_status_screen:
+    list_every_status_en,
+    list_every_status_zh
+);
+
 // ----- the resident and the visit form ---------------------------------------
 
 fn resident_screen(ui: Lang) {

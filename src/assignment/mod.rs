@@ -28,6 +28,17 @@ pub struct Resident {
 }
 
 impl Resident {
+    /// Building, unit and room as the list shows them: `5-2-301` (the
+    /// parts present, joined by `-`).
+    pub fn place(&self) -> String {
+        [&self.building, &self.unit, &self.room]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join("-")
+    }
+
     /// All fields as expressions see them (`${resident.name}`, ...).
     pub fn expression_fields(&self) -> std::collections::HashMap<String, String> {
         let mut out: std::collections::HashMap<String, String> = self

@@ -43,6 +43,7 @@ pub fn run(places: &Places, started: std::time::Instant) -> anyhow::Result<ExitC
         is_demo,
         first,
     );
+    app.config_path = Some(opened.config_path.clone());
     if surveyor.is_none() {
         app.ask_surveyor_id(opened.config_path.clone());
     }

@@ -22,11 +22,15 @@ pub fn run(places: &Places, json: bool) -> anyhow::Result<ExitCode> {
         ("break-offs", c.break_offs),
         ("refusals", c.refusals),
         ("no contact", c.no_contact),
-        ("pending export", c.pending_export),
-        ("exported", c.exported),
+        ("pending export (records)", c.pending_export),
+        ("  interviews", c.pending_export_interviews),
+        ("  visits without an interview", c.pending_export_visits),
+        ("exported (records)", c.exported),
+        ("  interviews", c.exported_interviews),
+        ("  visits without an interview", c.exported_visits),
     ];
     for (label, n) in rows {
-        println!("{label:<28} {n:>7}");
+        println!("{label:<30} {n:>7}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -12,7 +12,12 @@ use crate::interview::Answer;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DayCounts {
     pub visits: HashMap<Disposition, u32>,
-    pub completed_interviews: u32,
+    /// Of the residents `Store::status` counts `completed` (whose latest
+    /// outcome is a complete interview), those whose completing visit was
+    /// at or after the moment. Never more than `status().completed`: a
+    /// resident interviewed twice, or reopened and started again, is
+    /// counted once, or not at all while an interview is open.
+    pub completed: u64,
 }
 
 impl Store {
@@ -45,11 +50,19 @@ impl Store {
             let (d, n) = row?;
             out.visits.insert(d, n);
         }
-        out.completed_interviews = self.conn.query_row(
-            "SELECT count(*) FROM interviews WHERE status = 'completed' AND ended_at >= ?1",
-            [&since],
-            |r| r.get(0),
-        )?;
+        // The status is the resident's (see `refresh_status`); its latest
+        // visit is the one that decided it.
+        out.completed = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM residents r
+             WHERE r.status = 'completed'
+               AND (SELECT v.at FROM visits v WHERE v.resident_id = r.resident_id
+                    ORDER BY v.attempt DESC LIMIT 1) >= ?1",
+                [&since],
+                |r| r.get::<_, i64>(0),
+            )?
+            .unsigned_abs();
         Ok(out)
     }
 

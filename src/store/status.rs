@@ -22,7 +22,13 @@ pub struct StatusCounts {
     pub no_contact: u64,
     pub appointments: u64,
     pub pending_export: u64,
+    /// Of `pending_export`: finished interviews (each with its visit).
+    pub pending_export_interviews: u64,
+    /// Of `pending_export`: visits without an interview.
+    pub pending_export_visits: u64,
     pub exported: u64,
+    pub exported_interviews: u64,
+    pub exported_visits: u64,
 }
 
 impl Store {
@@ -53,23 +59,28 @@ impl Store {
         // An export carries finished interviews (each with its visit) and
         // the visits that had no interview. Rows reserved by a batch whose
         // files are not yet written still wait for export.
-        let (pending, exported): (i64, i64) = self.conn.query_row(
+        let counts: [i64; 4] = self.conn.query_row(
             "WITH written AS (SELECT id FROM batches WHERE state = 'written')
              SELECT
                (SELECT count(*) FROM interviews
                  WHERE status <> 'in_progress'
-                   AND (exported_batch IS NULL OR exported_batch NOT IN written))
-             + (SELECT count(*) FROM visits
+                   AND (exported_batch IS NULL OR exported_batch NOT IN written)),
+               (SELECT count(*) FROM visits
                  WHERE interview_id IS NULL
                    AND (exported_batch IS NULL OR exported_batch NOT IN written)),
-               (SELECT count(*) FROM interviews WHERE exported_batch IN written)
-             + (SELECT count(*) FROM visits
+               (SELECT count(*) FROM interviews WHERE exported_batch IN written),
+               (SELECT count(*) FROM visits
                  WHERE interview_id IS NULL AND exported_batch IN written)",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
         )?;
-        c.pending_export = pending.unsigned_abs();
-        c.exported = exported.unsigned_abs();
+        let [pi, pv, ei, ev] = counts.map(i64::unsigned_abs);
+        c.pending_export_interviews = pi;
+        c.pending_export_visits = pv;
+        c.pending_export = pi + pv;
+        c.exported_interviews = ei;
+        c.exported_visits = ev;
+        c.exported = ei + ev;
         Ok(c)
     }
 }

@@ -82,6 +82,9 @@ pub struct App {
     /// The open end-early dialog also offers to discard the interview: it
     /// holds no answer yet.
     pub discardable: bool,
+    /// The config file, where the interface language chosen with `L` is
+    /// kept (none: not kept, as in tests).
+    pub config_path: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -111,6 +114,7 @@ impl App {
             setup: None,
             shown: Visibility::default(),
             discardable: false,
+            config_path: None,
         }
     }
 
@@ -241,7 +245,7 @@ impl App {
                 self.quit = true;
                 View::List
             }
-            ListOutcome::Summary => match data::summary(&self.store) {
+            ListOutcome::Summary => match data::summary_in(&self.store, self.ui) {
                 Ok(data) => View::Summary { data, prompt: None },
                 Err(e) => {
                     self.flash = Some((true, e));
@@ -256,6 +260,7 @@ impl App {
                 };
                 self.list.quotas =
                     data::quotas(&self.store, self.questionnaire, self.ui).unwrap_or_default();
+                self.save_language();
                 View::List
             }
             ListOutcome::Open(id) => match data::resident_screen(&self.store, &id) {
@@ -265,6 +270,23 @@ impl App {
                     View::List
                 }
             },
+        }
+    }
+
+    /// Keeps the interface language in the config for the next start. The
+    /// file is read again and only `ui_language` changes, so other settings
+    /// (the surveyor id) stay as they are on disk; the write is atomic.
+    fn save_language(&mut self) {
+        let Some(path) = &self.config_path else {
+            return;
+        };
+        let saved = crate::config::Config::load(path).and_then(|mut config| {
+            config.ui_language = Some(self.ui.code().to_string());
+            config.save(path)
+        });
+        if let Err(e) = saved {
+            tracing::warn!("interface language not saved: {e}");
+            self.flash = Some((true, format!("{} {e}", self.ui.s().language_not_saved)));
         }
     }
 

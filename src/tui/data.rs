@@ -434,12 +434,18 @@ pub fn quotas(store: &Store, q: &Questionnaire, ui: Lang) -> Result<Vec<QuotaLin
     Ok(out)
 }
 
-/// Today (local time) at a glance.
+/// Today (local time) at a glance: the counts are `doorstep status`'s
+/// (`Store::status`), the part of them done today from `Store::day_counts`.
 pub fn summary(store: &Store) -> Result<SummaryData, String> {
+    summary_in(store, Lang::En)
+}
+
+/// [`summary`], its errors in the interface language.
+pub fn summary_in(store: &Store, ui: Lang) -> Result<SummaryData, String> {
     let day = store
         .day_counts(local_midnight_utc(Local::now()))
-        .map_err(say)?;
-    let status = store.status().map_err(say)?;
+        .map_err(|e| say_in(e, ui))?;
+    let status = store.status().map_err(|e| say_in(e, ui))?;
     let visits_today = Disposition::ALL
         .iter()
         .filter_map(|d| day.visits.get(d).map(|n| (*d, *n)))
@@ -447,10 +453,8 @@ pub fn summary(store: &Store) -> Result<SummaryData, String> {
         .collect();
     Ok(SummaryData {
         visits_today,
-        interviews_completed_today: day.completed_interviews,
-        interviews_in_progress: status.in_progress as u32,
-        pending_export: status.pending_export as u32,
-        exported: status.exported as u32,
+        completed_today: day.completed,
+        status,
         last_export: None,
     })
 }
@@ -508,11 +512,13 @@ pub fn say_batch_error(e: &crate::batch::BatchError, ui: Lang) -> String {
 /// An export error in the interface language.
 fn say_export_error(e: crate::export::ExportError, ui: Lang) -> String {
     match e {
-        crate::export::ExportError::Store(e) => say_in(e, ui),
+        crate::export::ExportError::Store(e) => {
+            format!("{} {}", ui.s().export_failed, say_in(e, ui))
+        }
         crate::export::ExportError::Batch(e) => say_batch_error(&e, ui),
         crate::export::ExportError::Other(d) => match ui {
-            Lang::Zh => format!("导出失败：{d}"),
-            Lang::En => d,
+            Lang::Zh => format!("{}{d}", ui.s().export_failed),
+            Lang::En => format!("{} {d}", ui.s().export_failed),
         },
     }
 }
@@ -607,15 +613,11 @@ pub fn export_now(
                 path = %written.data_path.display(),
                 "batch exported"
             );
-            Ok(format!(
-                "{} #{}: {} {}, {} {} → {}",
-                ui.s().exported_to,
+            Ok(ui.exported_batch(
                 row.sequence,
-                written.counts.visits,
-                ui.s().visits,
                 written.counts.interviews,
-                ui.s().today_interviews,
-                written.data_path.display()
+                written.counts.visits,
+                &written.data_path.display().to_string(),
             ))
         }
     }

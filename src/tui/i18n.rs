@@ -31,12 +31,67 @@ impl Lang {
         }
     }
 
+    /// How many residents a search found: "4 matches", "匹配 4 条".
+    pub fn matches(self, n: usize) -> String {
+        match self {
+            Lang::Zh => format!("匹配 {n} 条"),
+            Lang::En if n == 1 => "1 match".into(),
+            Lang::En => format!("{n} matches"),
+        }
+    }
+
+    /// Residents by interview outcome, as `doorstep status` counts them:
+    /// "2 completed (1 today) · 1 in progress".
+    pub fn interviewed(self, completed: u64, today: u64, in_progress: u64) -> String {
+        match self {
+            Lang::Zh => {
+                format!("已完成 {completed} 户（今日 {today} 户）· 访问中 {in_progress} 户")
+            }
+            Lang::En => {
+                format!("{completed} completed ({today} today) · {in_progress} in progress")
+            }
+        }
+    }
+
+    /// Records of an export, with what they are: "5 records (4 interviews,
+    /// 1 visit without an interview)".
+    pub fn records(self, interviews: u64, visits: u64) -> String {
+        let n = interviews + visits;
+        match self {
+            Lang::Zh => format!("{n} 条记录（访问 {interviews} 份，仅走访 {visits} 次）"),
+            Lang::En => format!(
+                "{n} {} ({interviews} {}, {visits} {} without an interview)",
+                plural(n, "record", "records"),
+                plural(interviews, "interview", "interviews"),
+                plural(visits, "visit", "visits"),
+            ),
+        }
+    }
+
+    /// What an export wrote.
+    pub fn exported_batch(self, sequence: u64, interviews: u64, visits: u64, path: &str) -> String {
+        match self {
+            Lang::Zh => {
+                format!("已导出第 {sequence} 批：访问 {interviews} 份，走访 {visits} 次 → {path}")
+            }
+            Lang::En => format!(
+                "Exported batch {sequence}: {interviews} {}, {visits} {} → {path}",
+                plural(interviews, "interview", "interviews"),
+                plural(visits, "visit", "visits"),
+            ),
+        }
+    }
+
     pub fn s(self) -> &'static Strings {
         match self {
             Lang::Zh => &ZH,
             Lang::En => &EN,
         }
     }
+}
+
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
 }
 
 pub struct Strings {
@@ -63,6 +118,8 @@ pub struct Strings {
     pub no_visits: &'static str,
     pub attempt: &'static str,
     pub appointment: &'static str,
+    /// Before an appointment's time in the list's status column.
+    pub appointment_short: &'static str,
     pub start_interview: &'static str,
     pub resume_interview: &'static str,
     pub record_visit: &'static str,
@@ -94,7 +151,8 @@ pub struct Strings {
     pub ended_early: &'static str,
     pub summary: &'static str,
     pub today_visits: &'static str,
-    pub today_interviews: &'static str,
+    pub residents_interviewed: &'static str,
+    pub other_outcomes: &'static str,
     pub pending_export: &'static str,
     pub exported: &'static str,
     pub export_hint: &'static str,
@@ -102,12 +160,13 @@ pub struct Strings {
     pub key_password: &'static str,
     pub export_prompt_hint: &'static str,
     pub nothing_to_export: &'static str,
-    pub exported_to: &'static str,
+    pub export_failed: &'static str,
     pub help: &'static str,
     pub help_close: &'static str,
     pub save_failed: &'static str,
     pub none: &'static str,
     pub language: &'static str,
+    pub language_not_saved: &'static str,
 }
 
 pub static ZH: Strings = Strings {
@@ -119,7 +178,7 @@ pub static ZH: Strings = Strings {
     filter: "筛选",
     search: "搜索",
     no_match: "没有符合条件的居民",
-    col_where: "楼栋/房号",
+    col_where: "房号",
     col_name: "姓名",
     col_status: "状态",
     col_visits: "走访",
@@ -134,6 +193,7 @@ pub static ZH: Strings = Strings {
     no_visits: "尚未走访",
     attempt: "第",
     appointment: "预约",
+    appointment_short: "预约",
     start_interview: "开始访问",
     resume_interview: "继续访问",
     record_visit: "记录走访结果",
@@ -165,7 +225,8 @@ pub static ZH: Strings = Strings {
     ended_early: "访问已提前结束",
     summary: "今日汇总",
     today_visits: "今日走访（按结果）",
-    today_interviews: "今日访问",
+    residents_interviewed: "受访居民",
+    other_outcomes: "其他结果",
     pending_export: "待导出",
     exported: "已导出",
     export_hint: "按 x 导出签名批次（或运行 doorstep export）",
@@ -173,12 +234,13 @@ pub static ZH: Strings = Strings {
     key_password: "签名密钥密码",
     export_prompt_hint: "Enter 导出  Esc 取消",
     nothing_to_export: "没有新的待导出记录",
-    exported_to: "已导出",
+    export_failed: "导出失败，没有记录被标记为已导出：",
     help: "按键说明",
     help_close: "按任意键关闭",
     save_failed: "保存失败，输入内容仍保留：",
     none: "无",
     language: "语言",
+    language_not_saved: "界面语言已切换，但未能保存（下次启动仍用原来的语言）：",
 };
 
 pub static EN: Strings = Strings {
@@ -190,7 +252,7 @@ pub static EN: Strings = Strings {
     filter: "Filter",
     search: "Search",
     no_match: "No residents match",
-    col_where: "Building/room",
+    col_where: "Room",
     col_name: "Name",
     col_status: "Status",
     col_visits: "Visits",
@@ -205,6 +267,7 @@ pub static EN: Strings = Strings {
     no_visits: "Not visited yet",
     attempt: "#",
     appointment: "Appointment",
+    appointment_short: "Appt",
     start_interview: "Start interview",
     resume_interview: "Resume interview",
     record_visit: "Record visit outcome",
@@ -236,7 +299,8 @@ pub static EN: Strings = Strings {
     ended_early: "Interview ended early",
     summary: "Day summary",
     today_visits: "Today's visits by outcome",
-    today_interviews: "Today's interviews",
+    residents_interviewed: "Residents interviewed",
+    other_outcomes: "Other outcomes",
     pending_export: "Waiting for export",
     exported: "Exported",
     export_hint: "Press x to export a signed batch (or run doorstep export)",
@@ -244,10 +308,11 @@ pub static EN: Strings = Strings {
     key_password: "Signing key password",
     export_prompt_hint: "Enter export  Esc cancel",
     nothing_to_export: "Nothing new to export",
-    exported_to: "Exported",
+    export_failed: "Export failed, nothing was marked exported:",
     help: "Keys",
     help_close: "Press any key to close",
     save_failed: "Not saved (what you typed is kept):",
     none: "none",
     language: "Language",
+    language_not_saved: "Language switched but not saved (the next start uses the old one):",
 };

@@ -37,8 +37,8 @@ const LIST: &[Binding] = &[
     ("Enter", "open resident", "打开", Some(("open", "打开"))),
     (
         "/",
-        "search name, address, room, pinyin",
-        "搜索（姓名、地址、房号、拼音）",
+        "search name, address, community, room, pinyin",
+        "搜索（姓名、地址、社区、房号、拼音）",
         Some(("search", "搜索")),
     ),
     (
@@ -54,7 +54,12 @@ const LIST: &[Binding] = &[
         None,
     ),
     ("s", "day summary", "今日汇总", Some(("summary", "汇总"))),
-    ("L", "interface language", "界面语言", None),
+    (
+        "L",
+        "interface language (kept for the next start)",
+        "界面语言（下次启动沿用）",
+        None,
+    ),
     HELP,
     ("q", "quit", "退出", Some(("quit", "退出"))),
 ];

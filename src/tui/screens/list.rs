@@ -2,7 +2,6 @@
 //! counts, a status filter, incremental search and quota progress.
 
 use chrono::NaiveDateTime;
-use nucleo_matcher::Utf32String;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 use crate::assignment::Resident;
-use crate::assignment::search::{Finder, search_key};
+use crate::assignment::search::{Finder, SearchKey, search_key};
 use crate::assignment::status::ResidentStatus;
 use crate::tui::i18n::Lang;
 use crate::tui::theme::Theme;
@@ -44,7 +43,12 @@ pub enum ListOutcome {
 
 pub struct ListScreen {
     entries: Vec<ListEntry>,
-    keys: Vec<Utf32String>,
+    /// Search texts, one per entry, made when the entries are set.
+    keys: Vec<SearchKey>,
+    /// Display widths of the longest room (as shown) and name, for the
+    /// columns; measured when the entries are set.
+    place_width: usize,
+    name_width: usize,
     /// Indexes into `entries` after filter and search, in display order.
     visible: Vec<usize>,
     selected: usize,
@@ -76,6 +80,8 @@ impl ListScreen {
         let mut s = ListScreen {
             entries: Vec::new(),
             keys: Vec::new(),
+            place_width: 0,
+            name_width: 0,
             visible: Vec::new(),
             selected: 0,
             filter: None,
@@ -93,10 +99,12 @@ impl ListScreen {
     /// selected resident where possible.
     pub fn set_entries(&mut self, entries: Vec<ListEntry>) {
         let keep = self.selected_id();
-        self.keys = entries
-            .iter()
-            .map(|e| search_key(&e.resident).into())
-            .collect();
+        self.keys = entries.iter().map(|e| search_key(&e.resident)).collect();
+        self.finder.reset();
+        (self.place_width, self.name_width) = (0, 0);
+        for e in &entries {
+            self.measure(&e.resident);
+        }
         self.entries = entries;
         self.refilter();
         if let Some(id) = keep {
@@ -111,6 +119,9 @@ impl ListScreen {
             .iter()
             .position(|e| e.resident.resident_id == entry.resident.resident_id)
         {
+            self.measure(&entry.resident);
+            self.keys[i] = search_key(&entry.resident);
+            self.finder.reset();
             self.entries[i] = entry;
             let keep = self.selected_id();
             self.refilter();
@@ -118,6 +129,12 @@ impl ListScreen {
                 self.select_id(&id);
             }
         }
+    }
+
+    /// Widens the room and name columns for this resident if needed.
+    fn measure(&mut self, r: &Resident) {
+        self.place_width = self.place_width.max(Span::raw(r.place()).width());
+        self.name_width = self.name_width.max(Span::raw(r.name.as_str()).width());
     }
 
     pub fn entries(&self) -> &[ListEntry] {
@@ -140,6 +157,16 @@ impl ListScreen {
         }
     }
 
+    /// Empties the search; the selected resident stays selected.
+    fn clear_search(&mut self) {
+        let keep = self.selected_id();
+        self.query.clear();
+        self.refilter();
+        if let Some(id) = keep {
+            self.select_id(&id);
+        }
+    }
+
     fn refilter(&mut self) {
         let matched = self.finder.find(&self.query, &self.keys);
         self.visible = matched
@@ -158,8 +185,7 @@ impl ListScreen {
             match key.code {
                 KeyCode::Esc => {
                     self.search = None;
-                    self.query.clear();
-                    self.refilter();
+                    self.clear_search();
                 }
                 KeyCode::Enter => {
                     self.search = None;
@@ -208,10 +234,7 @@ impl ListScreen {
             }
             KeyCode::Tab | KeyCode::Char('f') => self.cycle_filter(1),
             KeyCode::BackTab | KeyCode::Char('F') => self.cycle_filter(FILTERS.len() - 1),
-            KeyCode::Esc if !self.query.is_empty() => {
-                self.query.clear();
-                self.refilter();
-            }
+            KeyCode::Esc if !self.query.is_empty() => self.clear_search(),
             KeyCode::Char('s') => return ListOutcome::Summary,
             KeyCode::Char('L') => return ListOutcome::SwitchLanguage,
             KeyCode::Char('q') => return ListOutcome::Quit,
@@ -239,6 +262,7 @@ impl ListScreen {
 
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, demo: bool) {
         let s = ui.s();
+        let code = ui.code();
         let quota_lines: Vec<Line> = self
             .quotas
             .iter()
@@ -250,9 +274,34 @@ impl ListScreen {
             .map(|l| (l.width().div_ceil(area.width.max(1) as usize) as u16).clamp(1, 2))
             .collect();
         let quota_rows: u16 = quota_heights.iter().sum::<u16>().min(4);
+
+        // The total, then each status present with its count, on as many
+        // rows as they need (at most 2), never cut inside an item.
+        // Indexed by the status's place in `ResidentStatus::ALL`, which is
+        // its declaration order.
+        let mut per_status = [0usize; ResidentStatus::ALL.len()];
+        for e in &self.entries {
+            per_status[e.status as usize] += 1;
+        }
+        let mut items = vec![Span::styled(
+            format!("{} {} {}", s.all, self.entries.len(), s.residents),
+            theme.heading(),
+        )];
+        for status in ResidentStatus::ALL {
+            let n = per_status[status as usize];
+            if n > 0 {
+                items.push(Span::styled(
+                    format!("{} {n}", status.label(code)),
+                    status_style(theme, status),
+                ));
+            }
+        }
+        let mut count_lines = pack(items, " · ", area.width as usize);
+        count_lines.truncate(2);
+
         let [title, counts, controls, quota_area, table_area] = Layout::vertical([
             Constraint::Length(1),
-            Constraint::Length(1),
+            Constraint::Length(count_lines.len() as u16),
             Constraint::Length(1),
             Constraint::Length(quota_rows),
             Constraint::Min(3),
@@ -265,26 +314,23 @@ impl ListScreen {
             spans.push(Span::styled(s.demo_banner, theme.warning()));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), title);
+        frame.render_widget(Paragraph::new(count_lines), counts);
 
-        // Counts of each status present, then the total.
-        let code = ui.code();
-        let mut parts: Vec<Span> = Vec::new();
-        for status in ResidentStatus::ALL {
-            let n = self.entries.iter().filter(|e| e.status == status).count();
-            if n > 0 {
-                parts.push(Span::styled(
-                    format!("{} {n}", status.label(code)),
-                    status_style(theme, status),
-                ));
-                parts.push(Span::raw(" · "));
-            }
+        // Filter, search, and how many residents the search found.
+        let found = (!self.query.trim().is_empty()).then(|| ui.matches(self.visible.len()));
+        let found_width = found
+            .as_ref()
+            .map_or(0, |f| Span::raw(f.as_str()).width() as u16 + 2);
+        let [controls, found_area] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(found_width)])
+                .areas(controls);
+        if let Some(found) = found {
+            frame.render_widget(
+                Paragraph::new(Span::styled(found, theme.heading()))
+                    .alignment(ratatui::layout::Alignment::Right),
+                found_area,
+            );
         }
-        parts.push(Span::styled(
-            format!("{} {} {}", s.all, self.entries.len(), s.residents),
-            theme.heading(),
-        ));
-        frame.render_widget(Paragraph::new(Line::from(parts)), counts);
-
         let filter = self.filter.map_or(s.all, |f| f.label(code));
         let mut ctl = vec![
             Span::styled(format!("{}: ", s.filter), theme.secondary()),
@@ -292,6 +338,7 @@ impl ListScreen {
             Span::raw("   "),
             Span::styled(format!("{}: ", s.search), theme.secondary()),
         ];
+        let label_width = Line::from(ctl.clone()).width() as u16;
         if self.search.is_none() {
             ctl.push(Span::styled(
                 if self.query.is_empty() {
@@ -304,15 +351,7 @@ impl ListScreen {
         }
         frame.render_widget(Paragraph::new(Line::from(ctl)), controls);
         if let Some(field) = &self.search {
-            let label_width = (s.filter.chars().count()
-                + filter.chars().count()
-                + s.search.chars().count()) as u16;
-            let x = controls.x
-                + label_width
-                + 7
-                + cjk_extra(s.filter)
-                + cjk_extra(filter)
-                + cjk_extra(s.search);
+            let x = controls.x + label_width;
             if x < controls.x + controls.width {
                 let r = Rect {
                     x,
@@ -374,18 +413,14 @@ impl ListScreen {
             .map(|i| {
                 let e = &self.entries[*i];
                 let r = &e.resident;
-                let place = [r.building.as_deref(), r.unit.as_deref(), r.room.as_deref()]
-                    .iter()
-                    .flatten()
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join("-");
-                let mut status = e.status.label(code).to_string();
-                if let (ResidentStatus::Appointment, Some(at)) = (e.status, e.appointment) {
-                    status.push_str(&at.format(" %m-%d %H:%M").to_string());
-                }
+                let status = match (e.status, e.appointment) {
+                    (ResidentStatus::Appointment, Some(at)) => {
+                        format!("{} {}", s.appointment_short, at.format(APPOINTMENT_FORMAT))
+                    }
+                    (status, _) => status.label(code).to_string(),
+                };
                 Row::new([
-                    Cell::from(place),
+                    Cell::from(r.place()),
                     Cell::from(r.name.clone()),
                     Cell::from(Span::styled(status, status_style(theme, e.status))),
                     Cell::from(e.visits.to_string()),
@@ -393,15 +428,21 @@ impl ListScreen {
                 ])
             })
             .collect();
+        // Room and name as wide as the longest (within reason), status as
+        // wide as its longest text in this language: the rest is address.
+        let status_width = ResidentStatus::ALL
+            .iter()
+            .map(|st| width(st.label(code)))
+            .chain([width(s.appointment_short) + 1 + APPOINTMENT_WIDTH])
+            .max()
+            .unwrap_or(0);
         let table = Table::new(
             rows,
             [
-                // Wide enough for the header in either language, and for
-                // "Appointment 12-01 18:30".
-                Constraint::Length(col(s.col_where, 10)),
-                Constraint::Length(col(s.col_name, 10)),
-                Constraint::Length(col(s.col_status, 23)),
-                Constraint::Length(col(s.col_visits, 6)),
+                Constraint::Length(col(s.col_where, self.place_width.min(14))),
+                Constraint::Length(col(s.col_name, self.name_width.min(12))),
+                Constraint::Length(col(s.col_status, status_width)),
+                Constraint::Length(col(s.col_visits, 3)),
                 Constraint::Fill(1),
             ],
         )
@@ -413,9 +454,43 @@ impl ListScreen {
     }
 }
 
+/// An appointment in the status column: `12-01 18:30`, after the word.
+const APPOINTMENT_FORMAT: &str = "%m-%d %H:%M";
+const APPOINTMENT_WIDTH: usize = 11;
+
+/// Display width (a CJK character takes two columns).
+fn width(s: &str) -> usize {
+    Span::raw(s).width()
+}
+
 /// A column at least `min` wide and as wide as its header.
-fn col(header: &str, min: u16) -> u16 {
-    (Line::from(header).width() as u16).max(min)
+fn col(header: &str, min: usize) -> u16 {
+    width(header).max(min) as u16
+}
+
+/// Lays items out on lines of `max` columns, `sep` between two on a line;
+/// an item is never split (one wider than a line gets a line of its own).
+fn pack<'a>(items: Vec<Span<'a>>, sep: &'static str, max: usize) -> Vec<Line<'a>> {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut current: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for item in items {
+        let w = item.width();
+        if !current.is_empty() && used + width(sep) + w > max {
+            lines.push(Line::from(std::mem::take(&mut current)));
+            used = 0;
+        }
+        if !current.is_empty() {
+            current.push(Span::raw(sep));
+            used += width(sep);
+        }
+        used += w;
+        current.push(item);
+    }
+    if !current.is_empty() {
+        lines.push(Line::from(current));
+    }
+    lines
 }
 
 fn quota_line<'a>(q: &'a QuotaLine, theme: &Theme, s: &crate::tui::i18n::Strings) -> Line<'a> {
@@ -432,12 +507,6 @@ fn quota_line<'a>(q: &'a QuotaLine, theme: &Theme, s: &crate::tui::i18n::Strings
         spans.push(Span::styled(format!("{label} {done}/{target}  "), style));
     }
     Line::from(spans)
-}
-
-/// Extra columns taken by wide characters beyond one per character.
-fn cjk_extra(s: &str) -> u16 {
-    let cols: usize = Line::from(s).width();
-    (cols - s.chars().count()) as u16
 }
 
 pub fn status_style(theme: &Theme, s: ResidentStatus) -> ratatui::style::Style {

@@ -7,6 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
 
 use crate::assignment::Disposition;
+use crate::assignment::status::ResidentStatus;
+use crate::store::StatusCounts;
 use crate::tui::i18n::Lang;
 use crate::tui::theme::Theme;
 
@@ -63,10 +65,10 @@ impl Default for ExportPrompt {
 pub struct SummaryData {
     /// Today's visits per outcome, in `Disposition::ALL` order, zeros left out.
     pub visits_today: Vec<(Disposition, u32)>,
-    pub interviews_completed_today: u32,
-    pub interviews_in_progress: u32,
-    pub pending_export: u32,
-    pub exported: u32,
+    /// The counts `doorstep status` shows (one definition: docs/store.md).
+    pub status: StatusCounts,
+    /// Of `status.completed`, the residents completed today.
+    pub completed_today: u64,
     /// What the last export in this session did, or why it failed.
     pub last_export: Option<Result<String, String>>,
 }
@@ -175,7 +177,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, d: &SummaryD
     let [title, chart_area, facts] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(6),
-        Constraint::Length(6),
+        Constraint::Length(7),
     ])
     .areas(area);
     frame.render_widget(
@@ -224,19 +226,28 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, d: &SummaryD
             Span::styled(v, theme.heading()),
         ])
     };
+    let c = &d.status;
+    let others = [
+        (ResidentStatus::Partial, c.partial),
+        (ResidentStatus::BrokenOff, c.break_offs),
+        (ResidentStatus::Refused, c.refusals),
+    ]
+    .map(|(st, n)| format!("{} {n}", st.label(code)))
+    .join(" · ");
     let mut lines = vec![
         fact(
-            s.today_interviews,
-            format!(
-                "{} {} · {} {}",
-                d.interviews_completed_today,
-                crate::assignment::status::ResidentStatus::Completed.label(code),
-                d.interviews_in_progress,
-                crate::assignment::status::ResidentStatus::InProgress.label(code)
-            ),
+            s.residents_interviewed,
+            ui.interviewed(c.completed, d.completed_today, c.in_progress),
         ),
-        fact(s.pending_export, d.pending_export.to_string()),
-        fact(s.exported, d.exported.to_string()),
+        fact(s.other_outcomes, others),
+        fact(
+            s.pending_export,
+            ui.records(c.pending_export_interviews, c.pending_export_visits),
+        ),
+        fact(
+            s.exported,
+            ui.records(c.exported_interviews, c.exported_visits),
+        ),
         Line::from(Span::styled(s.export_hint, theme.secondary())),
     ];
     match &d.last_export {
