@@ -13,7 +13,7 @@ use chrono::{Duration, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use doorstep::assignment::Disposition;
 use doorstep::batch::{
-    BatchContent, InterviewRecord, InterviewStatus, QuestionnaireRef, SigningKey, TrustedKeys,
+    BatchContent, BatchInterview, InterviewOutcome, QuestionnaireRef, SigningKey, TrustedKeys,
     VisitRecord, answer_key, keygen, write_batch,
 };
 use doorstep::interview::{Answer, AnswerValue, EventKind, ParadataEvent, SpecialResponse};
@@ -83,7 +83,7 @@ fn batch(q: &Questionnaire, surveyor: &str, seq: u64) -> BatchContent {
             appointment: None,
             interview_id: Some(id.clone()),
         });
-        interviews.push(InterviewRecord {
+        interviews.push(BatchInterview {
             id,
             resident_id: resident,
             community,
@@ -93,7 +93,7 @@ fn batch(q: &Questionnaire, surveyor: &str, seq: u64) -> BatchContent {
             device_id: format!("dev-{surveyor}"),
             started_at: start,
             ended_at: Some(start + Duration::minutes(12 + (i % 7) as i64)),
-            status: InterviewStatus::Completed,
+            status: InterviewOutcome::Completed,
             disposition: Disposition::Complete,
             answers,
             notes: BTreeMap::new(),

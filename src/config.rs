@@ -7,7 +7,6 @@
 //! platform's config directory.
 
 use std::ffi::OsString;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -15,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub const DATA_DIR_ENV: &str = "DOORSTEP_DATA_DIR";
 pub const CONFIG_ENV: &str = "DOORSTEP_CONFIG";
 /// The database file inside the data directory.
-pub const DATABASE_FILE: &str = "doorstep.sqlite3";
+pub use crate::store::{DATABASE_FILE, database_path};
 pub const CONFIG_FILE: &str = "config.toml";
 
 #[derive(Debug, thiserror::Error)]
@@ -78,11 +77,6 @@ pub fn existing_data_dir(cli: Option<PathBuf>) -> Option<PathBuf> {
         None => project_dirs().ok()?.data_dir().to_path_buf(),
     };
     dir.is_dir().then_some(dir)
-}
-
-/// The database inside a data directory.
-pub fn database_path(data_dir: &Path) -> PathBuf {
-    data_dir.join(DATABASE_FILE)
 }
 
 /// The config file (flag > `DOORSTEP_CONFIG` > platform default). Not
@@ -158,27 +152,7 @@ impl Config {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&dir).map_err(io)?;
-        let file_name = path
-            .file_name()
-            .map_or_else(|| OsString::from(CONFIG_FILE), |n| n.to_os_string());
-        let mut tmp_name = OsString::from(".");
-        tmp_name.push(&file_name);
-        tmp_name.push(format!(".tmp-{}", std::process::id()));
-        let tmp = dir.join(tmp_name);
-        let result = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, path)?;
-            // Make the rename itself durable (directory entry).
-            #[cfg(unix)]
-            std::fs::File::open(&dir)?.sync_all()?;
-            Ok(())
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result.map_err(io)
+        crate::fsutil::write_atomic(path, text.as_bytes()).map_err(io)
     }
 }
 

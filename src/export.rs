@@ -15,8 +15,8 @@ use uuid::Uuid;
 
 use crate::assignment::Disposition;
 use crate::batch::{
-    BatchContent, InterviewRecord, InterviewStatus as BatchStatus, QuestionnaireRef, SigningKey,
-    VisitRecord, WrittenBatch, answer_key, write_batch,
+    BatchContent, BatchInterview, InterviewOutcome, QuestionnaireRef, SigningKey, VisitRecord,
+    WrittenBatch, answer_key, write_batch,
 };
 use crate::interview::{Interview, Slot};
 use crate::questionnaire::{Questionnaire, load_str};
@@ -176,11 +176,11 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
             .collect();
         let disposition = r.disposition.unwrap_or(Disposition::Partial);
         let status = match (r.status, disposition) {
-            (InterviewStatus::Completed, _) => BatchStatus::Completed,
-            (_, Disposition::Partial) => BatchStatus::Partial,
-            _ => BatchStatus::BrokenOff,
+            (InterviewStatus::Completed, _) => InterviewOutcome::Completed,
+            (_, Disposition::Partial) => InterviewOutcome::Partial,
+            _ => InterviewOutcome::BrokenOff,
         };
-        interviews.push(InterviewRecord {
+        interviews.push(BatchInterview {
             id: r.id.to_string(),
             resident_id: r.resident_id.clone(),
             community: communities.get(&r.resident_id).cloned(),

@@ -4,6 +4,7 @@
 //! knows nothing of terminals or databases; storage, batch files and the UI
 //! are built around it.
 
+pub mod answer;
 pub mod app_lock;
 pub mod assignment;
 pub mod batch;
@@ -12,6 +13,7 @@ pub mod datetime_input;
 pub mod demo;
 pub mod export;
 pub mod expr;
+pub mod fsutil;
 pub mod interview;
 pub mod logging;
 pub mod questionnaire;
@@ -19,4 +21,5 @@ pub mod review;
 pub mod scoring;
 pub mod simulate;
 pub mod store;
+pub mod timestamp;
 pub mod tui;

@@ -718,7 +718,7 @@ fn the_length_histogram_counts_completed_interviews_on_an_axis() {
             .inbox
             .interviews
             .iter()
-            .filter(|i| i.status == doorstep::batch::InterviewStatus::Completed)
+            .filter(|i| i.status == doorstep::batch::InterviewOutcome::Completed)
             .count();
         assert_eq!(total, completed, "{text}");
     }

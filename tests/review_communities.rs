@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use doorstep::assignment::Disposition;
 use doorstep::batch::{
-    BatchContent, InterviewRecord, InterviewStatus, QuestionnaireRef, SigningKey, TrustedKeys,
+    BatchContent, BatchInterview, InterviewOutcome, QuestionnaireRef, SigningKey, TrustedKeys,
     VisitRecord, answer_key, keygen, write_batch,
 };
 use doorstep::interview::{Answer, AnswerValue};
@@ -48,9 +48,9 @@ fn interview(
     resident: &str,
     community: Option<&str>,
     t: DateTime<Utc>,
-    status: InterviewStatus,
+    status: InterviewOutcome,
     d: Disposition,
-) -> InterviewRecord {
+) -> BatchInterview {
     let answers: BTreeMap<String, Answer> = q
         .questions
         .iter()
@@ -62,7 +62,7 @@ fn interview(
             _ => None,
         })
         .collect();
-    InterviewRecord {
+    BatchInterview {
         id: id.into(),
         resident_id: resident.into(),
         community: community.map(str::to_string),
@@ -84,7 +84,7 @@ fn batch(
     q: &Questionnaire,
     seq: u64,
     visits: Vec<VisitRecord>,
-    interviews: Vec<InterviewRecord>,
+    interviews: Vec<BatchInterview>,
 ) -> BatchContent {
     BatchContent {
         batch_id: Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 + seq as u128),
@@ -140,7 +140,7 @@ fn residents_are_summarised_by_community_with_the_unknown_last() {
                 "R1",
                 Some("East"),
                 at(2, 0),
-                InterviewStatus::Completed,
+                InterviewOutcome::Completed,
                 Complete,
             ),
             interview(
@@ -149,7 +149,7 @@ fn residents_are_summarised_by_community_with_the_unknown_last() {
                 "R3",
                 Some("West"),
                 at(3, 0),
-                InterviewStatus::Partial,
+                InterviewOutcome::Partial,
                 Partial,
             ),
         ],

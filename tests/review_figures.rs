@@ -9,7 +9,7 @@ use std::path::Path;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use doorstep::assignment::Disposition;
 use doorstep::batch::{
-    BatchContent, InterviewRecord, InterviewStatus, QuestionnaireRef, SigningKey, TrustedKeys,
+    BatchContent, BatchInterview, InterviewOutcome, QuestionnaireRef, SigningKey, TrustedKeys,
     VisitRecord, answer_key, keygen, write_batch,
 };
 use doorstep::interview::paradata::{EventKind, ParadataEvent};
@@ -61,7 +61,7 @@ fn interview(
     resident: &str,
     t: DateTime<Utc>,
     value: i64,
-) -> InterviewRecord {
+) -> BatchInterview {
     let ratings: Vec<&str> = q
         .questions
         .iter()
@@ -82,7 +82,7 @@ fn interview(
         .enumerate()
         .map(|(i, id)| shown(id, t + Duration::seconds(30 * i as i64)))
         .collect();
-    InterviewRecord {
+    BatchInterview {
         id: id.into(),
         resident_id: resident.into(),
         community: Some("梧桐里社区".into()),
@@ -92,7 +92,7 @@ fn interview(
         device_id: "dev-1".into(),
         started_at: t,
         ended_at: Some(t + Duration::minutes(15)),
-        status: InterviewStatus::Completed,
+        status: InterviewOutcome::Completed,
         disposition: Disposition::Complete,
         answers,
         notes: BTreeMap::new(),
@@ -104,7 +104,7 @@ fn interview(
 /// the next day in 5 minutes with one answer changed: same start, the
 /// original's events, the reopening event naming the original, then its
 /// own session.
-fn reopened_copy(original: &InterviewRecord, id: &str) -> InterviewRecord {
+fn reopened_copy(original: &BatchInterview, id: &str) -> BatchInterview {
     let mut c = original.clone();
     c.id = id.into();
     let reopened = original.started_at + Duration::hours(9);
@@ -137,7 +137,7 @@ fn batch(
     q: &Questionnaire,
     seq: u64,
     visits: Vec<VisitRecord>,
-    interviews: Vec<InterviewRecord>,
+    interviews: Vec<BatchInterview>,
 ) -> BatchContent {
     BatchContent {
         batch_id: Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 + seq as u128),

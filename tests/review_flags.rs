@@ -3,7 +3,7 @@
 
 use chrono::{Duration, NaiveDate};
 use doorstep::batch::{
-    BatchContent, InterviewRecord, SigningKey, TrustedKeys, keygen, parse_batch, write_batch,
+    BatchContent, BatchInterview, SigningKey, TrustedKeys, keygen, parse_batch, write_batch,
 };
 use doorstep::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
 use doorstep::review::flags::{InterviewFacts, Thresholds, flag_interviews};
@@ -13,7 +13,7 @@ use doorstep::store::Store;
 use tempfile::TempDir;
 use uuid::Uuid;
 
-fn speeder(mut r: InterviewRecord) -> InterviewRecord {
+fn speeder(mut r: BatchInterview) -> BatchInterview {
     r.id = "HAND-speeder".into();
     r.resident_id = "HAND-R1".into();
     r.ended_at = Some(r.started_at + Duration::minutes(1));
@@ -29,7 +29,7 @@ fn speeder(mut r: InterviewRecord) -> InterviewRecord {
     r
 }
 
-fn straight_liner(mut r: InterviewRecord) -> InterviewRecord {
+fn straight_liner(mut r: BatchInterview) -> BatchInterview {
     r.id = "HAND-straight".into();
     r.resident_id = "HAND-R2".into();
     for a in r.answers.values_mut() {
@@ -75,10 +75,10 @@ fn simulated_work_with_a_speeder_and_a_straight_liner() {
         .find(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .unwrap();
     let parsed = parse_batch(&std::fs::read(&first).unwrap()).unwrap();
-    let completed: Vec<&InterviewRecord> = parsed
+    let completed: Vec<&BatchInterview> = parsed
         .interviews
         .iter()
-        .filter(|i| i.status == doorstep::batch::InterviewStatus::Completed)
+        .filter(|i| i.status == doorstep::batch::InterviewOutcome::Completed)
         .collect();
     assert!(completed.len() >= 5);
     let m = &parsed.manifest;

@@ -4,121 +4,19 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::de::Visitor;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
 use super::BatchError;
+use crate::answer::{Answer, AnswerValue};
 use crate::assignment::Disposition;
-use crate::interview::answer::{Answer, AnswerValue};
 use crate::interview::paradata::{EventKind, ParadataEvent};
+use crate::timestamp as ts;
 
 pub const FORMAT: &str = "doorstep-batch";
 pub const VERSION: u32 = 1;
-
-/// Timestamps are written as RFC 3339 UTC with exactly three fractional
-/// digits (`2026-11-03T09:15:00.000Z`): one spelling per instant, whatever
-/// chrono's defaults. Sub-millisecond digits are dropped.
-pub(crate) mod ts {
-    use super::*;
-    pub fn fmt(t: &DateTime<Utc>) -> String {
-        t.to_rfc3339_opts(SecondsFormat::Millis, true)
-    }
-    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&fmt(t))
-    }
-    /// Reads what `chrono`'s `Deserialize` reads (RFC 3339, any offset, to
-    /// UTC), the writer's own spelling without chrono's general parser.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-        d.deserialize_str(TsVisitor)
-    }
-
-    struct TsVisitor;
-
-    impl Visitor<'_> for TsVisitor {
-        type Value = DateTime<Utc>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            // chrono's words.
-            f.write_str("an RFC 3339 formatted date and time string")
-        }
-        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<DateTime<Utc>, E> {
-            parse(s).map_err(E::custom)
-        }
-    }
-
-    /// `2026-11-03T09:15:00.000Z` directly; anything else through chrono.
-    pub fn parse(s: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
-        match fast(s.as_bytes()) {
-            Some(t) => Ok(t),
-            None => s
-                .parse::<DateTime<FixedOffset>>()
-                .map(|t| t.with_timezone(&Utc)),
-        }
-    }
-
-    fn fast(b: &[u8]) -> Option<DateTime<Utc>> {
-        // YYYY-MM-DDTHH:MM:SS.mmmZ
-        let seps = [
-            (4, b'-'),
-            (7, b'-'),
-            (10, b'T'),
-            (13, b':'),
-            (16, b':'),
-            (19, b'.'),
-        ];
-        if b.len() != 24 || b[23] != b'Z' || seps.iter().any(|&(i, c)| b[i] != c) {
-            return None;
-        }
-        let num = |from: usize, to: usize| {
-            b[from..to].iter().try_fold(0u32, |n, &c| {
-                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-            })
-        };
-        let date = NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 7)?, num(8, 10)?)?;
-        // Seconds 60 (a leap second) are left to chrono.
-        let time =
-            NaiveTime::from_hms_milli_opt(num(11, 13)?, num(14, 16)?, num(17, 19)?, num(20, 23)?)?;
-        Some(date.and_time(time).and_utc())
-    }
-
-    pub mod opt {
-        use super::*;
-        pub fn serialize<S: Serializer>(
-            t: &Option<DateTime<Utc>>,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
-            match t {
-                Some(t) => s.serialize_str(&fmt(t)),
-                None => s.serialize_none(),
-            }
-        }
-
-        /// As `Option<DateTime<Utc>>` reads (give the field
-        /// `#[serde(default)]` too: absent is `None`).
-        pub fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<DateTime<Utc>>, D::Error> {
-            struct OptVisitor;
-            impl<'de> Visitor<'de> for OptVisitor {
-                type Value = Option<DateTime<Utc>>;
-                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                    f.write_str("option")
-                }
-                fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-                    Ok(None)
-                }
-                fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-                    Ok(None)
-                }
-                fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                    super::deserialize(d).map(Some)
-                }
-            }
-            d.deserialize_option(OptVisitor)
-        }
-    }
-}
 
 /// Dispositions are written by their stable `code()` (`"vacant"`, ...).
 mod disposition_code {
@@ -177,7 +75,7 @@ impl BatchCounts {
             *self.interview_dispositions.entry(k).or_default() += n;
         }
     }
-    pub fn add_interview(&mut self, i: &InterviewRecord) {
+    pub fn add_interview(&mut self, i: &BatchInterview) {
         self.interviews += 1;
         self.answers += i.answers.len() as u64;
         self.special_answers += i
@@ -230,10 +128,11 @@ pub struct VisitRecord {
     pub interview_id: Option<String>,
 }
 
-/// Interview status as the store keeps it.
+/// How an interview ended, as the batch reports it (the store's
+/// `InterviewStatus` plus the disposition, see `export`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum InterviewStatus {
+pub enum InterviewOutcome {
     Completed,
     Partial,
     BrokenOff,
@@ -241,7 +140,7 @@ pub enum InterviewStatus {
 
 /// One interview with its answers and paradata.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InterviewRecord {
+pub struct BatchInterview {
     pub id: String,
     pub resident_id: String,
     /// As in `VisitRecord::community`.
@@ -255,7 +154,7 @@ pub struct InterviewRecord {
     pub started_at: DateTime<Utc>,
     #[serde(default, with = "ts::opt")]
     pub ended_at: Option<DateTime<Utc>>,
-    pub status: InterviewStatus,
+    pub status: InterviewOutcome,
     #[serde(with = "disposition_code")]
     pub disposition: Disposition,
     /// Keyed by question id; a question inside a repeat is keyed
@@ -276,7 +175,7 @@ pub struct InterviewRecord {
 /// written by the surveyor's store when it applies a supervisor's rejection).
 pub const REOPENED_FROM: &str = "reopened from ";
 
-impl InterviewRecord {
+impl BatchInterview {
     /// The interviews this record replaces, oldest first: the one it was
     /// reopened from last, and those that one replaced (a copy carries its
     /// original's paradata, reopening events included).
@@ -291,7 +190,7 @@ impl InterviewRecord {
     }
 }
 
-/// The key of an answer in `InterviewRecord::answers`.
+/// The key of an answer in `BatchInterview::answers`.
 pub fn answer_key(question_id: &str, instance: Option<u32>) -> String {
     match instance {
         Some(i) => format!("{question_id}[{i}]"),
@@ -413,7 +312,7 @@ pub struct BatchContent {
     pub created_at: DateTime<Utc>,
     pub questionnaires: Vec<QuestionnaireRef>,
     pub visits: Vec<VisitRecord>,
-    pub interviews: Vec<InterviewRecord>,
+    pub interviews: Vec<BatchInterview>,
 }
 
 impl BatchContent {
@@ -446,8 +345,8 @@ impl BatchContent {
     }
 
     fn validate(&self) -> Result<(), BatchError> {
-        super::keys::validate_id("surveyor id", &self.surveyor_id)?;
-        super::keys::validate_id("device id", &self.device_id)?;
+        super::id::validate_id("surveyor id", &self.surveyor_id)?;
+        super::id::validate_id("device id", &self.device_id)?;
         if self.sequence == 0 {
             return Err(BatchError::InvalidContent(
                 "sequence numbers start at 1".into(),
@@ -480,7 +379,7 @@ impl BatchContent {
         }
         let mut visits: Vec<&VisitRecord> = self.visits.iter().collect();
         visits.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
-        let mut interviews: Vec<&InterviewRecord> = self.interviews.iter().collect();
+        let mut interviews: Vec<&BatchInterview> = self.interviews.iter().collect();
         interviews.sort_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
 
         let mut out = Vec::with_capacity(256 + 2048 * self.interviews.len());
@@ -521,7 +420,7 @@ pub fn batch_file_name(surveyor_id: &str, sequence: u64, batch_id: &Uuid) -> Str
 #[derive(Debug, Clone, PartialEq)]
 pub enum BatchLine {
     Visit(VisitRecord),
-    Interview(InterviewRecord),
+    Interview(BatchInterview),
 }
 
 /// Parses one content line (not the manifest). The writer always puts
@@ -564,7 +463,7 @@ fn from_line<T: serde::de::DeserializeOwned>(line: &[u8]) -> Result<T, String> {
 pub struct ParsedBatch {
     pub manifest: BatchManifest,
     pub visits: Vec<VisitRecord>,
-    pub interviews: Vec<InterviewRecord>,
+    pub interviews: Vec<BatchInterview>,
 }
 
 /// Why a batch's lines do not hold together.
@@ -669,7 +568,7 @@ pub fn parse_batch(bytes: &[u8]) -> Result<ParsedBatch, ContentProblem> {
     })
 }
 
-type Records = (Vec<VisitRecord>, Vec<InterviewRecord>, BatchCounts);
+type Records = (Vec<VisitRecord>, Vec<BatchInterview>, BatchCounts);
 
 /// Parses newline-separated records; an error gives the byte offset of the
 /// bad line in `lines`.
@@ -858,7 +757,7 @@ mod tests {
         let e = parse_line(&bad).unwrap_err();
         assert_eq!(
             e,
-            serde_json::from_slice::<InterviewRecord>(&bad)
+            serde_json::from_slice::<BatchInterview>(&bad)
                 .unwrap_err()
                 .to_string()
         );

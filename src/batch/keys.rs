@@ -15,13 +15,15 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 
 use super::BatchError;
+pub use super::id::validate_id;
+use crate::fsutil::{AtomicOptions, write_atomic_with};
 
 /// Minisign's fixed-size fields.
 const KEYNUM_BYTES: usize = 8;
@@ -30,25 +32,6 @@ const PUBLIC_KEY_FILE_BYTES: usize = 2 + KEYNUM_BYTES + 32;
 const SECRET_KEY_FILE_BYTES: usize = 2 + 2 + 2 + 32 + 8 + 8 + KEYNUM_BYTES + 64 + 32;
 const SK_OFFSET: usize = 2 + 2 + 2 + 32 + 8 + 8 + KEYNUM_BYTES;
 const UNTRUSTED_PREFIX: &str = "untrusted comment: ";
-
-/// A surveyor or device id: it is used in file names and in the signature's
-/// trusted comment, so only a conservative set of characters is allowed.
-pub fn validate_id(what: &str, id: &str) -> Result<(), BatchError> {
-    let ok = !id.is_empty()
-        && id.len() <= 64
-        && id.as_bytes()[0].is_ascii_alphanumeric()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(BatchError::InvalidId {
-            what: what.to_string(),
-            id: id.to_string(),
-        })
-    }
-}
 
 /// The 8-byte minisign key id, shown as minisign shows it (16 upper-case hex
 /// digits of the little-endian number).
@@ -439,40 +422,11 @@ fn create_private_dir(dir: &Path) -> Result<(), BatchError> {
 /// Writes a key file through a temporary file created with its final mode
 /// (never briefly world-readable), then renames it into place.
 fn write_new_file(path: &Path, bytes: &[u8], mode: u32, force: bool) -> Result<(), BatchError> {
-    let dir = path.parent().expect("key file has a parent");
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("key"),
-        std::process::id()
-    ));
-    let result = (|| -> io::Result<()> {
-        let mut opts = fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(mode);
-        }
-        #[cfg(not(unix))]
-        let _ = mode;
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        if !force && path.exists() {
-            return Err(io::Error::new(
-                io::ErrorKind::AlreadyExists,
-                "appeared while writing",
-            ));
-        }
-        fs::rename(&tmp, path)?;
-        super::write::sync_dir(dir)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(BatchError::io(path, e));
-    }
-    Ok(())
+    let options = AtomicOptions {
+        mode: Some(mode),
+        replace: force,
+    };
+    write_atomic_with(path, bytes, options).map_err(|e| BatchError::io(path, e))
 }
 
 /// The supervisor's folder of trusted surveyor keys: one `SURVEYOR.pub`

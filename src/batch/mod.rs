@@ -9,6 +9,7 @@
 //! and marks them exported once `write_batch` has returned `Ok`.
 
 pub mod format;
+pub mod id;
 pub mod keys;
 pub mod sign;
 pub mod verify;
@@ -17,7 +18,7 @@ pub mod write;
 use std::path::{Path, PathBuf};
 
 pub use format::{
-    BatchContent, BatchCounts, BatchLine, BatchManifest, InterviewRecord, InterviewStatus,
+    BatchContent, BatchCounts, BatchInterview, BatchLine, BatchManifest, InterviewOutcome,
     ParsedBatch, QuestionnaireRef, VisitRecord, answer_key, batch_file_name, claimed_counts,
     parse_answer_key, parse_batch,
 };

@@ -16,6 +16,7 @@ use super::format::{BatchCounts, ContentProblem, ParsedBatch, claimed_counts, pa
 use super::keys::{PublicKey, TrustedKeys};
 use super::sign::{self, CommentProblem, MinisignSignature, TrustedComment};
 use super::write::Identities;
+use crate::fsutil::signature_path;
 
 /// What is wrong with one batch, if anything.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -564,9 +565,7 @@ fn check_one(
     identities: Option<&Identities>,
     buf: &mut Vec<u8>,
 ) -> BatchVerdict {
-    let mut sig_path = path.as_os_str().to_owned();
-    sig_path.push(".minisig");
-    let sig_path = PathBuf::from(sig_path);
+    let sig_path = signature_path(path);
     let malformed = |what: Problem| BatchVerdict::new(path, BatchStatus::Malformed { what });
 
     buf.clear();

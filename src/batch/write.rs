@@ -12,6 +12,7 @@ use super::BatchError;
 use super::format::{BatchContent, BatchCounts};
 use super::keys::SigningKey;
 use super::sign::{self, TrustedComment};
+use crate::fsutil::{remove_if_exists, signature_path, sync_dir, write_synced};
 use crate::questionnaire::hex_sha256;
 
 /// The steps of `write_batch`, in order. A hook sees each step just after it
@@ -117,7 +118,7 @@ pub fn write_batch_with_hook(
         name.push_str(".age");
     }
     let data_path = dir.join(&name);
-    let sig_path = dir.join(format!("{name}.minisig"));
+    let sig_path = signature_path(&data_path);
     let data_tmp = dir.join(format!(".{name}.tmp"));
     let sig_tmp = dir.join(format!(".{name}.minisig.tmp"));
 
@@ -125,14 +126,11 @@ pub fn write_batch_with_hook(
     let result = (|| -> io::Result<()> {
         // Leftovers of a crashed earlier attempt at this same batch.
         for t in [&data_tmp, &sig_tmp] {
-            match fs::remove_file(t) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
-            }
+            remove_if_exists(t)?;
         }
-        write_synced(&data_tmp, &data)?;
+        write_synced(&data_tmp, &data, None)?;
         hook(WriteStep::DataTempSynced)?;
-        write_synced(&sig_tmp, signature.as_bytes())?;
+        write_synced(&sig_tmp, signature.as_bytes(), None)?;
         hook(WriteStep::SignatureTempSynced)?;
         fs::rename(&sig_tmp, &sig_path)?;
         renamed.push(&sig_path);
@@ -165,28 +163,6 @@ pub fn write_batch_with_hook(
         bytes: data.len() as u64,
         counts: content.counts(),
     })
-}
-
-fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
-}
-
-/// Makes renames in `dir` durable.
-pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        fs::File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
-    }
 }
 
 fn encrypt(plaintext: &[u8], to: &[age::x25519::Recipient]) -> Result<Vec<u8>, BatchError> {

@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,6 +10,7 @@ use anyhow::{Context as _, bail};
 use chrono::Utc;
 use doorstep::assignment::Disposition;
 use doorstep::batch::{Identities, TrustedKeys};
+use doorstep::fsutil::{self, signature_path};
 use doorstep::questionnaire::{Questionnaire, hex_sha256, load_file};
 use doorstep::review::decisions_file::{
     DecisionsFile, ExcludedBatch, FileDecision, HandedBatch, SupersededInterview, VERSION,
@@ -537,7 +537,7 @@ fn hand_over(
             .to_string();
         for (from, to_name) in [
             (b.path.clone(), name.clone()),
-            (sig_path(&b.path), format!("{name}.minisig")),
+            (signature_path(&b.path), format!("{name}.minisig")),
         ] {
             copy_unchanged(&from, &out.join(&to_name))?;
         }
@@ -616,7 +616,7 @@ fn hand_over(
     let path = out.join(file.file_name());
     // Signature first, data last (as batches are written): a reader that
     // sees the decisions file also finds its signature.
-    write_atomic(&sig_path(&path), sig.as_bytes())?;
+    write_atomic(&signature_path(&path), sig.as_bytes())?;
     write_atomic(&path, &bytes)?;
     tracing::info!(
         out = %out.display(),
@@ -653,12 +653,6 @@ fn hand_over(
     Ok(())
 }
 
-fn sig_path(p: &Path) -> PathBuf {
-    let mut s = p.as_os_str().to_owned();
-    s.push(".minisig");
-    PathBuf::from(s)
-}
-
 /// Copies the bytes as they are; an existing identical file is fine (a
 /// hand-over repeated), a different one is an error, never overwritten.
 fn copy_unchanged(from: &Path, to: &Path) -> anyhow::Result<()> {
@@ -676,16 +670,5 @@ fn copy_unchanged(from: &Path, to: &Path) -> anyhow::Result<()> {
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name().unwrap_or_default().to_string_lossy()
-    ));
-    let mut f =
-        fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    drop(f);
-    fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    fsutil::write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -19,7 +19,7 @@ pub(crate) fn eval(node: &Node, env: &dyn Env) -> Value {
         Node::Text(s) => Value::Text(s.clone()),
         Node::Neg(x) => Value::Number(-eval(x, env).as_number()),
         Node::Binary(op, l, r) => binary(*op, l, r, env),
-        Node::Call(f, args) => call(*f, args, env),
+        Node::Call(f, args) => call(*f, args, env, eval),
         Node::Aggregate(Aggregate::Count, n) => Value::Number(env.aggregate(n).len() as f64),
         // ODK's sum() is NaN as soon as one instance is unanswered; we count
         // such instances as 0 so one skipped member does not blank a total.

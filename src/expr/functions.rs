@@ -4,10 +4,17 @@
 
 use super::Env;
 use super::ast::{Func, Node};
-use super::eval::eval;
 use super::value::Value;
 
-pub(crate) fn call(f: Func, args: &[Node], env: &dyn Env) -> Value {
+/// `eval` evaluates an argument: passed in (not imported) so that the
+/// evaluator calls the library and never the other way round, and
+/// arguments stay lazy (`if`, `coalesce`).
+pub(crate) fn call(
+    f: Func,
+    args: &[Node],
+    env: &dyn Env,
+    eval: fn(&Node, &dyn Env) -> Value,
+) -> Value {
     let arg = |i: usize| args.get(i).map_or(Value::Empty, |a| eval(a, env));
     let text = |i: usize| arg(i).to_text();
     let num = |i: usize| arg(i).as_number();

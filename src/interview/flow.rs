@@ -12,9 +12,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 
-use super::answer::{Answer, AnswerValue, SpecialResponse};
 use super::messages::Message;
 use super::paradata::{EventKind, ParadataEvent};
+use crate::answer::{Answer, AnswerValue, SpecialResponse};
 use crate::assignment::Disposition;
 use crate::expr::{Env, Value};
 use crate::questionnaire::{

@@ -60,7 +60,7 @@ impl EventKind {
 pub struct ParadataEvent {
     /// Read without chrono's general parser when spelled as batches spell
     /// it (most of a batch's timestamps are these).
-    #[serde(deserialize_with = "crate::batch::format::ts::deserialize")]
+    #[serde(deserialize_with = "crate::timestamp::deserialize")]
     pub at: DateTime<Utc>,
     pub kind: EventKind,
     /// The question concerned, if any.

@@ -11,8 +11,8 @@ use toml::Spanned;
 use super::diagnostic::{Diagnostic, LoadError};
 use super::model::*;
 use super::raw::*;
+use crate::answer::{AnswerValue, SpecialResponse};
 use crate::expr::{self, Expr, Ref};
-use crate::interview::{AnswerValue, SpecialResponse};
 
 /// Resident columns every assignment list may carry; others must be
 /// declared in `resident_attributes` before expressions may read them.

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::answer::{AnswerValue, SpecialResponse};
 use crate::assignment::Disposition;
 use crate::expr::Expr;
-use crate::interview::{AnswerValue, SpecialResponse};
 
 /// Index of a question in [`Questionnaire::questions`] (document order).
 pub type QuestionIdx = usize;
@@ -156,8 +156,8 @@ impl EndsInterview {
     pub const OUTCOMES: [Disposition; 2] = [Disposition::Refusal, Disposition::BreakOff];
 
     /// Whether `answer` ends the interview. Special responses never do.
-    pub fn ends_on(&self, answer: &crate::interview::Answer) -> bool {
-        use crate::interview::Answer;
+    pub fn ends_on(&self, answer: &crate::answer::Answer) -> bool {
+        use crate::answer::Answer;
         let Answer::Value(v) = answer else {
             return false;
         };

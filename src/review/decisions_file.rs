@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::batch::sign::{MinisignSignature, prehash, sign};
 use crate::batch::{SigningKey, TrustedKeys};
+use crate::fsutil::signature_path;
 use crate::store::decisions::DecisionKind;
 
 pub use super::inbox::SequenceGap;
@@ -164,15 +165,11 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<DecisionsFile, DecisionsError>
 pub fn read_verified(path: &Path, keys: &TrustedKeys) -> Result<DecisionsFile, DecisionsError> {
     let bytes = std::fs::read(path).map_err(|e| read_err(path, e))?;
     let f = parse(path, &bytes)?;
-    let mut sig_path = path.as_os_str().to_owned();
-    sig_path.push(".minisig");
+    let sig_path = signature_path(path);
     let sig_bytes = std::fs::read(&sig_path).map_err(|e| {
         read_err(
             path,
-            format!(
-                "cannot read the signature {}: {e}",
-                Path::new(&sig_path).display()
-            ),
+            format!("cannot read the signature {}: {e}", sig_path.display()),
         )
     })?;
     let bad = |what: &str| DecisionsError::BadSignature {

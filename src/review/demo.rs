@@ -133,7 +133,7 @@ mod tests {
         for iv in &inbox.interviews {
             let codes: Vec<&str> = iv.flags.iter().map(|f| f.code()).collect();
             let careless = iv.surveyor_id == "S03";
-            if iv.status == crate::batch::InterviewStatus::Completed {
+            if iv.status == crate::batch::InterviewOutcome::Completed {
                 assert_eq!(codes.contains(&"speeding"), careless, "{codes:?}");
                 assert_eq!(codes.contains(&"straight_lining"), careless, "{codes:?}");
             }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::assignment::{Disposition, OutcomeGroup};
 use std::collections::HashMap;
 
-use crate::batch::InterviewStatus;
+use crate::batch::InterviewOutcome;
 use crate::interview::paradata::{EventKind, ParadataEvent};
 
 use super::inbox::{InboxBatch, InboxInterview};
@@ -74,7 +74,7 @@ pub fn length_histogram(minutes: &[i64], max_bins: usize) -> Vec<LengthBin> {
 pub fn completed_minutes<'a>(interviews: impl IntoIterator<Item = &'a InboxInterview>) -> Vec<i64> {
     interviews
         .into_iter()
-        .filter(|i| i.status == InterviewStatus::Completed)
+        .filter(|i| i.status == InterviewOutcome::Completed)
         .filter_map(length_secs)
         .map(whole_minutes)
         .collect()

@@ -7,7 +7,7 @@
 //! (read on a best-effort basis) so that a decision on one of them can be
 //! refused with a precise message instead of "not found".
 //!
-//! A reopened interview's copy (see `InterviewRecord::replaced_ids`)
+//! A reopened interview's copy (see `BatchInterview::replaced_ids`)
 //! supersedes the interview it names: the original leaves the list, the
 //! counts, the scores and the flags, and is kept in `Inbox::superseded`.
 //!
@@ -34,7 +34,7 @@ use super::flags::{
 };
 use crate::assignment::Disposition;
 use crate::batch::{
-    BatchStatus, BatchVerdict, Identities, InterviewRecord, InterviewStatus, ParsedBatch,
+    BatchInterview, BatchStatus, BatchVerdict, Identities, InterviewOutcome, ParsedBatch,
     SequenceFinding, TrustedKeys, VisitRecord, parse_answer_key, parse_batch, verify_batches,
 };
 use crate::interview::Answer;
@@ -130,7 +130,7 @@ pub struct InboxInterview {
     /// replaces it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub superseded_by: Option<String>,
-    pub status: InterviewStatus,
+    pub status: InterviewOutcome,
     pub disposition: String,
     pub answers: usize,
     /// 0–100, `None` when nothing scored or the questionnaire is unknown.
@@ -140,7 +140,7 @@ pub struct InboxInterview {
     #[serde(skip)]
     pub batch: usize,
     #[serde(skip)]
-    pub record: InterviewRecord,
+    pub record: BatchInterview,
 }
 
 /// Per surveyor, over their valid batches.
@@ -313,7 +313,7 @@ impl Inbox {
         let mut by_community: BTreeMap<Option<&str>, Vec<crate::scoring::InterviewScores>> =
             BTreeMap::new();
         for iv in &self.interviews {
-            if iv.status != InterviewStatus::Completed || !self.counts(iv) {
+            if iv.status != InterviewOutcome::Completed || !self.counts(iv) {
                 continue;
             }
             let Some(o) = iv.overall_score else { continue };
@@ -547,7 +547,7 @@ fn sequence_gaps(batches: &[InboxBatch]) -> Vec<SequenceGap> {
 }
 
 /// Splits off the interviews that a later record of the folder replaces
-/// (`InterviewRecord::replaced_ids`): (current, superseded). Only a record
+/// (`BatchInterview::replaced_ids`): (current, superseded). Only a record
 /// of the same resident can replace an interview; another claim is not
 /// believed, and noted.
 fn supersede(
@@ -683,7 +683,7 @@ fn score_and_flag(
                         ended_at: r.ended_at,
                         answers: a,
                         events: &r.paradata,
-                        completed: r.status == InterviewStatus::Completed,
+                        completed: r.status == InterviewOutcome::Completed,
                     }
                 })
                 .collect();
@@ -785,7 +785,7 @@ fn summarise(
     for iv in interviews {
         let e = entry(&mut by, &iv.surveyor_id);
         e.interviews += 1;
-        if iv.status == InterviewStatus::Completed {
+        if iv.status == InterviewOutcome::Completed {
             e.completed += 1;
         }
         if !iv.flags.is_empty() {
@@ -875,7 +875,7 @@ fn summarise_communities(
     for iv in interviews {
         let e = by.entry(key(iv.community.as_ref())).or_default();
         e.interviews += 1;
-        if iv.status == InterviewStatus::Completed {
+        if iv.status == InterviewOutcome::Completed {
             e.completed += 1;
         }
         if !iv.flags.is_empty() {

@@ -76,6 +76,14 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// The database's file name inside a data directory.
+pub const DATABASE_FILE: &str = "doorstep.sqlite3";
+
+/// The database inside a data directory.
+pub fn database_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(DATABASE_FILE)
+}
+
 impl Store {
     /// Opens (creating and migrating if needed) the database at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
@@ -84,7 +92,7 @@ impl Store {
 
     /// Opens `doorstep.sqlite3` inside a data directory.
     pub fn open_in_dir(data_dir: &Path) -> Result<Store> {
-        Self::open(crate::config::database_path(data_dir))
+        Self::open(database_path(data_dir))
     }
 
     pub fn open_with(path: impl AsRef<Path>, options: StoreOptions) -> Result<Store> {

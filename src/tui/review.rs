@@ -1285,7 +1285,7 @@ impl ReviewApp {
                 // question skipped by the skip logic as not asked, one left
                 // unanswered as such; after an unfinished interview's last
                 // answer, one line says it ended there.
-                let finished = it.status == crate::batch::InterviewStatus::Completed;
+                let finished = it.status == crate::batch::InterviewOutcome::Completed;
                 let last_answered = answers.iter().map(|(qi, _, _)| *qi).max();
                 let mut rows: Vec<(usize, Option<u32>, Option<&Answer>)> = Vec::new();
                 for (qi, question) in q.questions.iter().enumerate() {
