@@ -10,10 +10,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
 use super::BatchError;
-use crate::answer::{Answer, AnswerValue};
-use crate::assignment::Disposition;
-use crate::interview::paradata::{EventKind, ParadataEvent};
-use crate::timestamp as ts;
+use doorstep_core::answer::{Answer, AnswerValue};
+use doorstep_core::assignment::Disposition;
+use doorstep_core::interview::paradata::{EventKind, ParadataEvent};
+use doorstep_core::timestamp as ts;
 
 pub const FORMAT: &str = "doorstep-batch";
 pub const VERSION: u32 = 1;

@@ -13,7 +13,7 @@ use super::format::{BatchContent, BatchCounts};
 use super::keys::SigningKey;
 use super::sign::{self, TrustedComment};
 use crate::fsutil::{remove_if_exists, signature_path, sync_dir, write_synced};
-use crate::questionnaire::hex_sha256;
+use doorstep_core::questionnaire::hex_sha256;
 
 /// The steps of `write_batch`, in order. A hook sees each step just after it
 /// is done and can fail it, to simulate a crash or an I/O error there.

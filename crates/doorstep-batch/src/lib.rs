@@ -5,10 +5,11 @@
 //! verifies, optionally age-encrypted (`.jsonl.age`, signature over the
 //! encrypted bytes). The format is described in `docs/batch-format.md`.
 //!
-//! This module never touches the store: the caller passes the records in
+//! This crate never touches the store: the caller passes the records in
 //! and marks them exported once `write_batch` has returned `Ok`.
 
 pub mod format;
+pub mod fsutil;
 pub mod id;
 pub mod keys;
 pub mod sign;
