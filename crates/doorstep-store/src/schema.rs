@@ -8,12 +8,12 @@ use uuid::Uuid;
 use super::{Result, StoreError, ts};
 
 const MIGRATIONS: &[&str] = &[
-    include_str!("../../migrations/0001_initial.sql"),
-    include_str!("../../migrations/0002_notes.sql"),
-    include_str!("../../migrations/0003_batches.sql"),
-    include_str!("../../migrations/0004_decisions.sql"),
-    include_str!("../../migrations/0005_batch_communities.sql"),
-    include_str!("../../migrations/0006_batch_residents.sql"),
+    include_str!("../migrations/0001_initial.sql"),
+    include_str!("../migrations/0002_notes.sql"),
+    include_str!("../migrations/0003_batches.sql"),
+    include_str!("../migrations/0004_decisions.sql"),
+    include_str!("../migrations/0005_batch_communities.sql"),
+    include_str!("../migrations/0006_batch_residents.sql"),
 ];
 
 /// The schema version this binary writes.

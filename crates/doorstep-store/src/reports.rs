@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::{Result, Store, parse_disposition, ts};
-use crate::assignment::Disposition;
-use crate::interview::Answer;
+use doorstep_core::assignment::Disposition;
+use doorstep_core::interview::Answer;
 
 /// Work recorded since a moment (the start of the day).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

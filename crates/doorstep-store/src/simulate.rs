@@ -14,11 +14,11 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::assignment::Disposition;
-use crate::assignment::status::ResidentStatus;
-use crate::interview::{Answer, AnswerValue, Interview, Slot, SpecialResponse, Step};
-use crate::questionnaire::{OTHER_CHOICE, QuestionKind, Questionnaire};
-use crate::store::{InterviewStatus, NewVisit, SavedPosition, Store, StoreError};
+use crate::{InterviewStatus, NewVisit, SavedPosition, Store, StoreError};
+use doorstep_core::assignment::Disposition;
+use doorstep_core::assignment::status::ResidentStatus;
+use doorstep_core::interview::{Answer, AnswerValue, Interview, Slot, SpecialResponse, Step};
+use doorstep_core::questionnaire::{OTHER_CHOICE, QuestionKind, Questionnaire};
 
 pub struct SimulateOptions {
     /// Interviews to produce (complete, partial or broken off); the other
@@ -200,7 +200,7 @@ fn pick_outcome(rng: &mut ChaCha8Rng) -> Disposition {
 fn interview(
     store: &Store,
     q: &Questionnaire,
-    resident: &crate::assignment::Resident,
+    resident: &doorstep_core::assignment::Resident,
     disposition: Disposition,
     opts: &SimulateOptions,
     rng: &mut ChaCha8Rng,

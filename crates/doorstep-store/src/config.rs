@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub const DATA_DIR_ENV: &str = "DOORSTEP_DATA_DIR";
 pub const CONFIG_ENV: &str = "DOORSTEP_CONFIG";
 /// The database file inside the data directory.
-pub use crate::store::{DATABASE_FILE, database_path};
+pub use crate::{DATABASE_FILE, database_path};
 pub const CONFIG_FILE: &str = "config.toml";
 
 #[derive(Debug, thiserror::Error)]
@@ -152,7 +152,7 @@ impl Config {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&dir).map_err(io)?;
-        crate::fsutil::write_atomic(path, text.as_bytes()).map_err(io)
+        doorstep_batch::fsutil::write_atomic(path, text.as_bytes()).map_err(io)
     }
 }
 

@@ -12,8 +12,8 @@ use super::interviews::{INTERVIEW_COLUMNS, UNNAMED_SURVEYOR, interview_from_row}
 use super::residents::resident_from_row;
 use super::visits::{VISIT_COLUMNS, visit_from_row};
 use super::{Result, Store, StoreError, parse_ts, parse_uuid, ts};
-use crate::assignment::Resident;
-use crate::store::Visit;
+use crate::Visit;
+use doorstep_core::assignment::Resident;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BatchState {

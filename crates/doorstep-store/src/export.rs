@@ -13,21 +13,21 @@ use std::path::Path;
 use chrono::{Local, TimeZone, Utc};
 use uuid::Uuid;
 
-use crate::assignment::Disposition;
-use crate::batch::{
+use crate::{BatchRow, InterviewStatus, Store};
+use doorstep_batch::{
     BatchContent, BatchInterview, InterviewOutcome, QuestionnaireRef, SigningKey, VisitRecord,
     WrittenBatch, answer_key, write_batch,
 };
-use crate::interview::{Interview, Slot};
-use crate::questionnaire::{Questionnaire, load_str};
-use crate::store::{BatchRow, InterviewStatus, Store};
+use doorstep_core::assignment::Disposition;
+use doorstep_core::interview::{Interview, Slot};
+use doorstep_core::questionnaire::{Questionnaire, load_str};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
+    Store(#[from] crate::StoreError),
     #[error(transparent)]
-    Batch(#[from] crate::batch::BatchError),
+    Batch(#[from] doorstep_batch::BatchError),
     #[error("{0}")]
     Other(String),
 }

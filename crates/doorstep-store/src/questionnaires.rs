@@ -6,7 +6,7 @@ use rusqlite::OptionalExtension;
 
 use super::schema::{meta_get, meta_set};
 use super::{Result, Store, StoreError, ts};
-use crate::questionnaire::{Questionnaire, hex_sha256};
+use doorstep_core::questionnaire::{Questionnaire, hex_sha256};
 
 /// The questionnaire the current assignment uses.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::visits::refresh_status;
 use super::{Result, Store, StoreError, parse_ts, parse_uuid, ts};
-use crate::batch::format::REOPENED_FROM;
+use doorstep_batch::format::REOPENED_FROM;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -3,21 +3,21 @@
 
 use std::path::Path;
 
-use crate::assignment::Resident;
-use crate::assignment::import::read_csv_bytes;
-use crate::questionnaire::{Questionnaire, load_str};
-use crate::store::Store;
+use crate::Store;
+use doorstep_core::assignment::Resident;
+use doorstep_core::assignment::import::read_csv_bytes;
+use doorstep_core::questionnaire::{Questionnaire, load_str};
 
 /// The questionnaire compiled into the binary.
 pub const BUNDLED_QUESTIONNAIRE: &str =
-    include_str!("../questionnaires/resident-satisfaction.toml");
-const DEMO_RESIDENTS: &[u8] = include_bytes!("../examples/demo-residents.csv");
+    include_str!("../../../questionnaires/resident-satisfaction.toml");
+const DEMO_RESIDENTS: &[u8] = include_bytes!("../../../examples/demo-residents.csv");
 /// Set in the store's meta table while the demo is what is loaded.
 pub const DEMO_KEY: &str = "demo";
 
 /// Loads the demo into an empty store; returns its questionnaire.
 /// The bundled questionnaire, checked.
-pub fn questionnaire() -> Result<Questionnaire, crate::questionnaire::LoadError> {
+pub fn questionnaire() -> Result<Questionnaire, doorstep_core::questionnaire::LoadError> {
     load_str(
         BUNDLED_QUESTIONNAIRE,
         "questionnaires/resident-satisfaction.toml",

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{Result, Store};
-use crate::assignment::status::ResidentStatus;
+use doorstep_core::assignment::status::ResidentStatus;
 
 /// Counts of residents by where they stand (from the status kept on each
 /// resident) and of records by export state. Keys are documented in
