@@ -139,7 +139,7 @@ fn bench(c: &mut Criterion) {
     let opts = InboxOptions {
         keys: &keys,
         identities: None,
-        questionnaires: Vec::new(),
+        questionnaires: vec![doorstep::demo::questionnaire().unwrap()],
         thresholds: Thresholds::default(),
     };
     let check = open_inbox(&inbox_dir, &opts).unwrap();

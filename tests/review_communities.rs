@@ -163,7 +163,7 @@ fn residents_are_summarised_by_community_with_the_unknown_last() {
         &InboxOptions {
             keys: &keys,
             identities: None,
-            questionnaires: Vec::new(),
+            questionnaires: vec![doorstep::demo::questionnaire().unwrap()],
             thresholds: Thresholds::default(),
         },
     )

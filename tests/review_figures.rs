@@ -170,7 +170,7 @@ fn open(root: &Path, batches: &[BatchContent]) -> Inbox {
         &InboxOptions {
             keys: &keys,
             identities: None,
-            questionnaires: Vec::new(),
+            questionnaires: vec![doorstep::demo::questionnaire().unwrap()],
             thresholds: Thresholds::default(),
         },
     )

@@ -103,7 +103,7 @@ fn simulated_work_with_a_speeder_and_a_straight_liner() {
         &InboxOptions {
             keys: &keys,
             identities: None,
-            questionnaires: Vec::new(), // the bundled one is found by hash
+            questionnaires: vec![doorstep::demo::questionnaire().unwrap()], // matched by hash
             thresholds: Thresholds::default(),
         },
     )

@@ -1,8 +1,7 @@
 //! `doorstep review DIR --keys KEYS ...`: the supervisor's non-interactive
 //! review: summary (text or JSON), decisions, and the hand-over.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,13 +9,10 @@ use anyhow::{Context as _, bail};
 use chrono::Utc;
 use doorstep::assignment::Disposition;
 use doorstep::batch::{Identities, TrustedKeys};
-use doorstep::fsutil::{self, signature_path};
-use doorstep::questionnaire::{Questionnaire, hex_sha256, load_file};
-use doorstep::review::decisions_file::{
-    DecisionsFile, ExcludedBatch, FileDecision, HandedBatch, SupersededInterview, VERSION,
-};
+use doorstep::questionnaire::{Questionnaire, load_file};
 use doorstep::review::demo::{DemoFolder, build as build_demo};
 use doorstep::review::flags::Thresholds;
+use doorstep::review::handover::{HandOver, write_hand_over};
 use doorstep::review::inbox::{Inbox, InboxOptions, open_inbox};
 use doorstep::store::Store;
 use doorstep::store::decisions::{Decision, DecisionKind, lacks_reason};
@@ -193,11 +189,14 @@ fn load(a: &ReviewArgs) -> anyhow::Result<Inbox> {
         .map(Identities::from_file)
         .transpose()?;
     let thresholds = thresholds(a)?;
-    let questionnaires = a
+    let mut questionnaires = a
         .questionnaire
         .iter()
         .map(|p| load_file(p).map_err(|e| anyhow::anyhow!("{e}")))
         .collect::<anyhow::Result<Vec<Questionnaire>>>()?;
+    // The bundled questionnaire too (used when a batch names it by hash),
+    // after the ones given, which take precedence.
+    questionnaires.extend(doorstep::demo::questionnaire().ok());
     let opts = InboxOptions {
         keys: &keys,
         identities: identities.as_ref(),
@@ -524,100 +523,9 @@ fn hand_over(
     let opened = places.open()?;
     let supervisor = supervisor_id(&opened.config)?;
     let key = keys::signing_key(&opened.data_dir, &opened.config)?;
-    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-
-    let mut handed = Vec::new();
-    let mut in_batches: BTreeSet<&str> = BTreeSet::new();
-    for b in inbox.batches.iter().filter(|b| b.is_valid()) {
-        let name = b
-            .path
-            .file_name()
-            .context("batch file without a name")?
-            .to_string_lossy()
-            .to_string();
-        for (from, to_name) in [
-            (b.path.clone(), name.clone()),
-            (signature_path(&b.path), format!("{name}.minisig")),
-        ] {
-            copy_unchanged(&from, &out.join(&to_name))?;
-        }
-        // What was copied must be what was verified.
-        let copied = hex_sha256(&fs::read(out.join(&name))?);
-        if copied != b.sha256 {
-            bail!(
-                "{} changed after it was verified: hand-over stopped",
-                b.path.display()
-            );
-        }
-        in_batches.extend(b.interview_ids.iter().map(String::as_str));
-        handed.push(HandedBatch {
-            batch_id: b.batch_id.clone().unwrap_or_default(),
-            surveyor_id: b.surveyor_id.clone().unwrap_or_default(),
-            device_id: b.device_id.clone().unwrap_or_default(),
-            sequence: b.sequence.unwrap_or_default(),
-            file: name,
-            sha256: b.sha256.clone(),
-        });
-    }
-    let decisions: Vec<FileDecision> = opened
-        .store
-        .decisions()?
-        .into_iter()
-        .filter(|d| in_batches.contains(d.interview_id.as_str()))
-        .map(|d| FileDecision {
-            interview_id: d.interview_id,
-            batch_id: d.batch_id,
-            surveyor_id: d.surveyor_id,
-            decision: d.decision,
-            comment: d.comment,
-            decided_at: d.decided_at,
-        })
-        .collect();
-    let decided: BTreeSet<&str> = decisions.iter().map(|d| d.interview_id.as_str()).collect();
-    let superseded: Vec<SupersededInterview> = inbox
-        .superseded
-        .iter()
-        .filter(|i| in_batches.contains(i.id.as_str()))
-        .map(|i| SupersededInterview {
-            interview_id: i.id.clone(),
-            superseded_by: i.superseded_by.clone().unwrap_or_default(),
-        })
-        .collect();
-    let replaced: BTreeSet<&str> = superseded.iter().map(|s| s.interview_id.as_str()).collect();
-    let now = Utc::now();
-    let file = DecisionsFile {
-        format: doorstep::review::decisions_file::FORMAT.into(),
-        version: VERSION,
-        supervisor_id: supervisor,
-        date: now.with_timezone(&chrono::Local).date_naive(),
-        created_at: now,
-        batches: handed,
-        excluded_batches: invalid
-            .iter()
-            .map(|b| ExcludedBatch {
-                file: b
-                    .path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default(),
-                status: b.status.clone(),
-            })
-            .collect(),
-        undecided: in_batches
-            .iter()
-            .filter(|i| !decided.contains(*i) && !replaced.contains(*i))
-            .map(|i| i.to_string())
-            .collect(),
-        gaps: inbox.gaps.clone(),
-        superseded,
-        decisions,
-    };
-    let (bytes, sig) = file.signed(&key);
-    let path = out.join(file.file_name());
-    // Signature first, data last (as batches are written): a reader that
-    // sees the decisions file also finds its signature.
-    write_atomic(&signature_path(&path), sig.as_bytes())?;
-    write_atomic(&path, &bytes)?;
+    let decisions = opened.store.decisions()?;
+    let HandOver { file, path } =
+        write_hand_over(inbox, out, supervisor, &key, decisions, Utc::now())?;
     tracing::info!(
         out = %out.display(),
         batches = file.batches.len(),
@@ -651,24 +559,4 @@ fn hand_over(
         );
     }
     Ok(())
-}
-
-/// Copies the bytes as they are; an existing identical file is fine (a
-/// hand-over repeated), a different one is an error, never overwritten.
-fn copy_unchanged(from: &Path, to: &Path) -> anyhow::Result<()> {
-    let bytes = fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
-    match fs::read(to) {
-        Ok(existing) if existing == bytes => return Ok(()),
-        Ok(_) => bail!(
-            "{} already exists with other content: not replaced",
-            to.display()
-        ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => bail!("cannot read {}: {e}", to.display()),
-    }
-    write_atomic(to, &bytes)
-}
-
-fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    fsutil::write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -155,7 +155,7 @@ fn open_app(root: TempDir, ui: Lang) -> Fixture {
     let opts = InboxOptions {
         keys: &trusted,
         identities: None,
-        questionnaires: Vec::new(),
+        questionnaires: vec![doorstep::demo::questionnaire().unwrap()],
         thresholds: Thresholds::default(),
     };
     let inbox = open_inbox(&out, &opts).unwrap();

@@ -32,22 +32,23 @@ use serde::{Deserialize, Serialize};
 use super::flags::{
     Flag, InterviewFacts, Thresholds, WorkedTimes, flag_interviews, overlap_flags, par_map,
 };
-use crate::assignment::Disposition;
-use crate::batch::{
+use doorstep_batch::{
     BatchInterview, BatchStatus, BatchVerdict, Identities, InterviewOutcome, ParsedBatch,
     SequenceFinding, TrustedKeys, VisitRecord, parse_answer_key, parse_batch, verify_batches,
 };
-use crate::interview::Answer;
-use crate::interview::paradata::{work_seconds, work_sessions};
-use crate::questionnaire::{Questionnaire, hex_sha256};
-use crate::scoring::{mean_scores, response_rate_rr1, score_interview};
+use doorstep_core::assignment::Disposition;
+use doorstep_core::interview::Answer;
+use doorstep_core::interview::paradata::{work_seconds, work_sessions};
+use doorstep_core::questionnaire::{Questionnaire, hex_sha256};
+use doorstep_core::scoring::{mean_scores, response_rate_rr1, score_interview};
 
 /// What to open an inbox with.
 pub struct InboxOptions<'a> {
     pub keys: &'a TrustedKeys,
     pub identities: Option<&'a Identities>,
-    /// Questionnaires to read labels and score with (`--questionnaire`);
-    /// the bundled one is added when a batch names it.
+    /// Questionnaires to read labels and score with (`--questionnaire`,
+    /// and the bundled one), each matched to the batches by id, version
+    /// and content hash; the first match wins. Parsed once by the caller.
     pub questionnaires: Vec<Questionnaire>,
     pub thresholds: Thresholds,
 }
@@ -309,15 +310,16 @@ impl Inbox {
     /// The mean overall score of each surveyor and community, over the
     /// completed interviews that count.
     fn score_groups(&mut self) {
-        let mut by_surveyor: BTreeMap<&str, Vec<crate::scoring::InterviewScores>> = BTreeMap::new();
-        let mut by_community: BTreeMap<Option<&str>, Vec<crate::scoring::InterviewScores>> =
+        let mut by_surveyor: BTreeMap<&str, Vec<doorstep_core::scoring::InterviewScores>> =
+            BTreeMap::new();
+        let mut by_community: BTreeMap<Option<&str>, Vec<doorstep_core::scoring::InterviewScores>> =
             BTreeMap::new();
         for iv in &self.interviews {
             if iv.status != InterviewOutcome::Completed || !self.counts(iv) {
                 continue;
             }
             let Some(o) = iv.overall_score else { continue };
-            let s = crate::scoring::InterviewScores {
+            let s = doorstep_core::scoring::InterviewScores {
                 dimensions: BTreeMap::new(),
                 overall: Some(o),
             };
@@ -351,7 +353,7 @@ impl Inbox {
 }
 
 /// The batch files under a folder, recursively: the same walk as `verify`.
-pub use crate::batch::verify::find_batch_files;
+pub use doorstep_batch::verify::find_batch_files;
 
 /// Reads (decrypting when possible) and parses a batch, without trusting it.
 fn read_parsed(path: &Path, identities: Option<&Identities>) -> (String, Option<ParsedBatch>) {
@@ -615,13 +617,11 @@ fn questionnaires_for(
             wanted.insert((r.id.clone(), r.version.clone()), r.content_hash.clone());
         }
     }
-    let bundled = crate::demo::questionnaire().ok();
     let mut out = HashMap::new();
     for ((id, version), hash) in wanted {
         let found = opts
             .questionnaires
             .iter()
-            .chain(bundled.iter())
             .find(|q| q.id == id && q.version == version && q.content_hash == hash);
         match found {
             Some(q) => {

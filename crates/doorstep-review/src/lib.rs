@@ -5,4 +5,5 @@ pub mod decisions_file;
 pub mod demo;
 pub mod figures;
 pub mod flags;
+pub mod handover;
 pub mod inbox;

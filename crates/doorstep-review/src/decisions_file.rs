@@ -8,10 +8,10 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::batch::sign::{MinisignSignature, prehash, sign};
-use crate::batch::{SigningKey, TrustedKeys};
-use crate::fsutil::signature_path;
-use crate::store::decisions::DecisionKind;
+use doorstep_batch::fsutil::signature_path;
+use doorstep_batch::sign::{MinisignSignature, prehash, sign};
+use doorstep_batch::{SigningKey, TrustedKeys};
+use doorstep_store::decisions::DecisionKind;
 
 pub use super::inbox::SequenceGap;
 

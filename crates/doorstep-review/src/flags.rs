@@ -10,9 +10,9 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::interview::paradata::{question_times, work_seconds};
-use crate::interview::{Answer, ParadataEvent};
-use crate::questionnaire::{QuestionKind, Questionnaire};
+use doorstep_core::interview::paradata::{question_times, work_seconds};
+use doorstep_core::interview::{Answer, ParadataEvent};
+use doorstep_core::questionnaire::{QuestionKind, Questionnaire};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -59,7 +59,7 @@ impl Thresholds {
         let t: Thresholds = toml::from_str(&text).map_err(|e| {
             let (line, col) = e
                 .span()
-                .map(|s| crate::questionnaire::diagnostic::line_column(&text, s.start))
+                .map(|s| doorstep_core::questionnaire::diagnostic::line_column(&text, s.start))
                 .unwrap_or((1, 1));
             format!("{}:{line}:{col}: {}", path.display(), e.message())
         })?;
@@ -456,7 +456,8 @@ fn longest_same_rating_run(
 ) -> Option<(usize, i64)> {
     let mut by_place: Vec<Option<i64>> = vec![None; order.len()];
     for (id, inst, a) in answers {
-        if let (None, Answer::Value(crate::interview::AnswerValue::Rating { value })) = (inst, a)
+        if let (None, Answer::Value(doorstep_core::interview::AnswerValue::Rating { value })) =
+            (inst, a)
             && let Some(&place) = order.get(id)
         {
             by_place[place] = Some(*value);
@@ -481,11 +482,11 @@ fn longest_same_rating_run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interview::{AnswerValue, EventKind};
     use chrono::TimeZone;
+    use doorstep_core::interview::{AnswerValue, EventKind};
 
     fn q() -> Questionnaire {
-        crate::demo::questionnaire().unwrap()
+        doorstep_store::demo::questionnaire().unwrap()
     }
 
     fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
@@ -576,7 +577,7 @@ mod tests {
                 (
                     format!("q{i}"),
                     None,
-                    Answer::special(crate::interview::SpecialResponse::DontKnow),
+                    Answer::special(doorstep_core::interview::SpecialResponse::DontKnow),
                 )
             })
             .collect();

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use chrono::NaiveDate;
 
-use crate::batch::{SigningKey, keygen};
-use crate::config::Config;
-use crate::simulate::{SimulateOptions, simulate};
-use crate::store::Store;
+use doorstep_batch::{SigningKey, keygen};
+use doorstep_store::Store;
+use doorstep_store::config::Config;
+use doorstep_store::simulate::{SimulateOptions, simulate};
 
 /// The supervisor's id in the demo.
 pub const DEMO_SUPERVISOR: &str = "demo-supervisor";
@@ -53,7 +53,7 @@ pub fn build(root: &Path, day: NaiveDate) -> anyhow::Result<DemoFolder> {
     for d in [&folder.inbox, &folder.keys, &folder.supervisor] {
         std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
     }
-    let residents = crate::demo::residents()?;
+    let residents = doorstep_store::demo::residents()?;
     // One community for S03, the other split in two halves for S01, S02.
     let first = residents
         .first()
@@ -72,7 +72,7 @@ pub fn build(root: &Path, day: NaiveDate) -> anyhow::Result<DemoFolder> {
         let dir = root.join("surveyors").join(id);
         std::fs::create_dir_all(&dir)?;
         let store = Store::open_in_dir(&dir)?;
-        let q = crate::demo::load_residents(&store, &part)?;
+        let q = doorstep_store::demo::load_residents(&store, &part)?;
         let made = keygen(&dir, id, None, false)?;
         std::fs::copy(&made.public_key_path, folder.keys.join(format!("{id}.pub")))?;
         let key = SigningKey::load(&made.secret_key_path, |_| Ok(String::new()))?;
@@ -89,7 +89,7 @@ pub fn build(root: &Path, day: NaiveDate) -> anyhow::Result<DemoFolder> {
                 careless: careless && n == 0,
             };
             simulate(&store, &q, &opts)?;
-            crate::export::export(&store, &key, &folder.inbox, &[])?;
+            doorstep_store::export::export(&store, &key, &folder.inbox, &[])?;
         }
     }
     keygen(&folder.supervisor, DEMO_SUPERVISOR, None, false)?;
@@ -104,9 +104,9 @@ pub fn build(root: &Path, day: NaiveDate) -> anyhow::Result<DemoFolder> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::TrustedKeys;
-    use crate::review::flags::Thresholds;
-    use crate::review::inbox::{InboxOptions, open_inbox};
+    use crate::flags::Thresholds;
+    use crate::inbox::{InboxOptions, open_inbox};
+    use doorstep_batch::TrustedKeys;
 
     #[test]
     fn the_demo_inbox_holds_three_surveyors_signed_work() {
@@ -118,7 +118,7 @@ mod tests {
         let opts = InboxOptions {
             keys: &keys,
             identities: None,
-            questionnaires: Vec::new(),
+            questionnaires: vec![doorstep_store::demo::questionnaire().unwrap()],
             thresholds: Thresholds::default(),
         };
         let inbox = open_inbox(&folder.inbox, &opts).unwrap();
@@ -133,7 +133,7 @@ mod tests {
         for iv in &inbox.interviews {
             let codes: Vec<&str> = iv.flags.iter().map(|f| f.code()).collect();
             let careless = iv.surveyor_id == "S03";
-            if iv.status == crate::batch::InterviewOutcome::Completed {
+            if iv.status == doorstep_batch::InterviewOutcome::Completed {
                 assert_eq!(codes.contains(&"speeding"), careless, "{codes:?}");
                 assert_eq!(codes.contains(&"straight_lining"), careless, "{codes:?}");
             }

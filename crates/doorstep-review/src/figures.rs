@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::assignment::{Disposition, OutcomeGroup};
+use doorstep_core::assignment::{Disposition, OutcomeGroup};
 use std::collections::HashMap;
 
-use crate::batch::InterviewOutcome;
-use crate::interview::paradata::{EventKind, ParadataEvent};
+use doorstep_batch::InterviewOutcome;
+use doorstep_core::interview::paradata::{EventKind, ParadataEvent};
 
 use super::inbox::{InboxBatch, InboxInterview};
 
