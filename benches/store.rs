@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use chrono::Utc;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use doorstep::assignment::{Disposition, Resident};
-use doorstep::interview::{Answer, AnswerValue};
-use doorstep::questionnaire::load_str;
-use doorstep::store::{InterviewStatus, ResidentStatus, Store};
+use doorstep_core::assignment::{Disposition, Resident};
+use doorstep_core::interview::{Answer, AnswerValue};
+use doorstep_core::questionnaire::load_str;
+use doorstep_store::{InterviewStatus, ResidentStatus, Store};
 use tempfile::TempDir;
 
 const SOURCE: &str = include_str!("../tests/fixtures/household.toml");
@@ -131,7 +131,7 @@ fn full_day(dir: &Path) -> PathBuf {
         store
             .record_visit(
                 &r.resident_id,
-                doorstep::store::NewVisit {
+                doorstep_store::NewVisit {
                     at: now,
                     disposition: Disposition::NoOneHome,
                     note: None,

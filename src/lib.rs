@@ -1,16 +1,8 @@
 //! doorstep: door-to-door resident satisfaction surveys.
 //!
-//! The domain core lives in the `doorstep-core` crate (no terminal, no
-//! database); the batch files in `doorstep-batch`, the surveyor's store and data
-//! directory in `doorstep-store`, the supervisor's side in `doorstep-review`. Their modules are re-exported here
-//! under their old paths.
-
-pub use doorstep_batch::{self as batch, fsutil};
-pub use doorstep_core::{
-    answer, assignment, datetime_input, expr, interview, questionnaire, scoring, timestamp,
-};
-pub use doorstep_review as review;
-pub use doorstep_store::{self as store, app_lock, config, demo, export, simulate};
+//! The binary's library half: only the logging set-up, which the binary and
+//! its tests share. Everything else lives in the workspace's crates
+//! (`doorstep-core`, `doorstep-batch`, `doorstep-store`, `doorstep-review`,
+//! `doorstep-tui`; see `docs/architecture.md`).
 
 pub mod logging;
-pub mod tui;

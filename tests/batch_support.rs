@@ -6,12 +6,12 @@ use std::path::Path;
 use std::process::Command;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use doorstep::assignment::Disposition;
-use doorstep::batch::{
+use doorstep_batch::{
     BatchContent, BatchInterview, InterviewOutcome, QuestionnaireRef, VisitRecord, answer_key,
 };
-use doorstep::interview::answer::{Answer, AnswerValue, SpecialResponse};
-use doorstep::interview::paradata::{EventKind, ParadataEvent};
+use doorstep_core::assignment::Disposition;
+use doorstep_core::interview::answer::{Answer, AnswerValue, SpecialResponse};
+use doorstep_core::interview::paradata::{EventKind, ParadataEvent};
 use uuid::Uuid;
 
 pub fn t0() -> DateTime<Utc> {

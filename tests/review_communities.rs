@@ -4,15 +4,15 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use doorstep::assignment::Disposition;
-use doorstep::batch::{
+use doorstep_batch::{
     BatchContent, BatchInterview, InterviewOutcome, QuestionnaireRef, SigningKey, TrustedKeys,
     VisitRecord, answer_key, keygen, write_batch,
 };
-use doorstep::interview::{Answer, AnswerValue};
-use doorstep::questionnaire::{QuestionKind, Questionnaire};
-use doorstep::review::flags::Thresholds;
-use doorstep::review::inbox::{CommunitySummary, InboxOptions, open_inbox};
+use doorstep_core::assignment::Disposition;
+use doorstep_core::interview::{Answer, AnswerValue};
+use doorstep_core::questionnaire::{QuestionKind, Questionnaire};
+use doorstep_review::flags::Thresholds;
+use doorstep_review::inbox::{CommunitySummary, InboxOptions, open_inbox};
 use uuid::Uuid;
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
@@ -105,7 +105,7 @@ fn batch(
 #[test]
 fn residents_are_summarised_by_community_with_the_unknown_last() {
     let tmp = tempfile::tempdir().unwrap();
-    let q = doorstep::demo::questionnaire().unwrap();
+    let q = doorstep_store::demo::questionnaire().unwrap();
     let made = keygen(tmp.path(), "S01", None, false).unwrap();
     let key = SigningKey::load(&made.secret_key_path, |_| Ok(String::new())).unwrap();
     let out = tmp.path().join("inbox");
@@ -163,7 +163,7 @@ fn residents_are_summarised_by_community_with_the_unknown_last() {
         &InboxOptions {
             keys: &keys,
             identities: None,
-            questionnaires: vec![doorstep::demo::questionnaire().unwrap()],
+            questionnaires: vec![doorstep_store::demo::questionnaire().unwrap()],
             thresholds: Thresholds::default(),
         },
     )

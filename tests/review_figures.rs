@@ -7,19 +7,19 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use doorstep::assignment::Disposition;
-use doorstep::batch::{
+use doorstep_batch::{
     BatchContent, BatchInterview, InterviewOutcome, QuestionnaireRef, SigningKey, TrustedKeys,
     VisitRecord, answer_key, keygen, write_batch,
 };
-use doorstep::interview::paradata::{EventKind, ParadataEvent};
-use doorstep::interview::{Answer, AnswerValue};
-use doorstep::questionnaire::{QuestionKind, Questionnaire};
-use doorstep::review::flags::{Thresholds, seconds_per_question};
-use doorstep::review::inbox::{Inbox, InboxOptions, open_inbox};
-use doorstep::store::Store;
-use doorstep::tui::i18n::Lang;
-use doorstep::tui::review::ReviewApp;
+use doorstep_core::assignment::Disposition;
+use doorstep_core::interview::paradata::{EventKind, ParadataEvent};
+use doorstep_core::interview::{Answer, AnswerValue};
+use doorstep_core::questionnaire::{QuestionKind, Questionnaire};
+use doorstep_review::flags::{Thresholds, seconds_per_question};
+use doorstep_review::inbox::{Inbox, InboxOptions, open_inbox};
+use doorstep_store::Store;
+use doorstep_tui::i18n::Lang;
+use doorstep_tui::review::ReviewApp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use uuid::Uuid;
@@ -170,7 +170,7 @@ fn open(root: &Path, batches: &[BatchContent]) -> Inbox {
         &InboxOptions {
             keys: &keys,
             identities: None,
-            questionnaires: vec![doorstep::demo::questionnaire().unwrap()],
+            questionnaires: vec![doorstep_store::demo::questionnaire().unwrap()],
             thresholds: Thresholds::default(),
         },
     )
@@ -183,7 +183,7 @@ fn open(root: &Path, batches: &[BatchContent]) -> Inbox {
 #[test]
 fn a_reopened_copy_supersedes_the_interview_it_names() {
     let tmp = tempfile::tempdir().unwrap();
-    let q = doorstep::demo::questionnaire().unwrap();
+    let q = doorstep_store::demo::questionnaire().unwrap();
     use Disposition::*;
     let i1 = interview(&q, "I1", "R1", at(1, 0), 5);
     let i2 = interview(&q, "I2", "R2", at(2, 0), 3);
@@ -251,7 +251,7 @@ fn a_reopened_copy_supersedes_the_interview_it_names() {
 #[test]
 fn a_missing_batch_is_a_gap_in_the_inbox_and_on_screen() {
     let tmp = tempfile::tempdir().unwrap();
-    let q = doorstep::demo::questionnaire().unwrap();
+    let q = doorstep_store::demo::questionnaire().unwrap();
     use Disposition::*;
     let one = batch(
         &q,
@@ -307,7 +307,7 @@ fn a_missing_batch_is_a_gap_in_the_inbox_and_on_screen() {
 #[test]
 fn scores_count_what_the_counting_says() {
     let tmp = tempfile::tempdir().unwrap();
-    let q = doorstep::demo::questionnaire().unwrap();
+    let q = doorstep_store::demo::questionnaire().unwrap();
     use Disposition::*;
     // Scores 100, 50 and 0; the last one 10 minutes after another: no
     // flag. I3 is made to straight-line (every rating the same): flagged.
@@ -353,7 +353,7 @@ fn scores_count_what_the_counting_says() {
 #[test]
 fn overlapping_interviews_of_one_surveyor_are_flagged() {
     let tmp = tempfile::tempdir().unwrap();
-    let q = doorstep::demo::questionnaire().unwrap();
+    let q = doorstep_store::demo::questionnaire().unwrap();
     use Disposition::*;
     let mut a = interview(&q, "I1", "R1", at(1, 1), 4);
     let mut b = interview(&q, "I2", "R2", at(1, 6), 3);

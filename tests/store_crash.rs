@@ -14,10 +14,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use doorstep::assignment::Resident;
-use doorstep::interview::{Answer, AnswerValue};
-use doorstep::questionnaire::load_str;
-use doorstep::store::Store;
+use doorstep_core::assignment::Resident;
+use doorstep_core::interview::{Answer, AnswerValue};
+use doorstep_core::questionnaire::load_str;
+use doorstep_store::Store;
 use uuid::Uuid;
 
 const WRITER_ENV: &str = "DOORSTEP_CRASH_WRITER";

@@ -6,10 +6,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use doorstep::assignment::{Disposition, Resident};
-use doorstep::interview::{Answer, AnswerValue};
-use doorstep::questionnaire::load_str;
-use doorstep::store::{NewVisit, Store, StoreError, StoreOptions};
+use doorstep_core::assignment::{Disposition, Resident};
+use doorstep_core::interview::{Answer, AnswerValue};
+use doorstep_core::questionnaire::load_str;
+use doorstep_store::{NewVisit, Store, StoreError, StoreOptions};
 use uuid::Uuid;
 
 fn setup(path: &Path) -> (Store, Uuid) {

@@ -7,15 +7,15 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use chrono::Utc;
-use doorstep::assignment::Disposition;
-use doorstep::batch::{Identities, TrustedKeys};
-use doorstep::questionnaire::{Questionnaire, load_file};
-use doorstep::review::demo::{DemoFolder, build as build_demo};
-use doorstep::review::flags::Thresholds;
-use doorstep::review::handover::{HandOver, write_hand_over};
-use doorstep::review::inbox::{Inbox, InboxOptions, open_inbox};
-use doorstep::store::Store;
-use doorstep::store::decisions::{Decision, DecisionKind, lacks_reason};
+use doorstep_batch::{Identities, TrustedKeys};
+use doorstep_core::assignment::Disposition;
+use doorstep_core::questionnaire::{Questionnaire, load_file};
+use doorstep_review::demo::{DemoFolder, build as build_demo};
+use doorstep_review::flags::Thresholds;
+use doorstep_review::handover::{HandOver, write_hand_over};
+use doorstep_review::inbox::{Inbox, InboxOptions, open_inbox};
+use doorstep_store::Store;
+use doorstep_store::decisions::{Decision, DecisionKind, lacks_reason};
 use serde_json::json;
 
 use super::{Places, keys};
@@ -125,8 +125,8 @@ pub fn run(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
 /// The decisions in the supervisor's store, if there is one yet (a summary
 /// creates no store).
 fn stored_decisions(places: &Places) -> anyhow::Result<Vec<Decision>> {
-    let data_dir = doorstep::config::resolve_data_dir(places.data_dir.clone())?;
-    let path = doorstep::config::database_path(&data_dir);
+    let data_dir = doorstep_store::config::resolve_data_dir(places.data_dir.clone())?;
+    let path = doorstep_store::config::database_path(&data_dir);
     if !path.exists() {
         return Ok(Vec::new());
     }
@@ -139,7 +139,7 @@ fn stored_decisions(places: &Places) -> anyhow::Result<Vec<Decision>> {
 /// (batches, keys and the supervisor's store under DATA_DIR/review-demo),
 /// so that nothing of the real work is touched.
 fn run_demo(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
-    let data_dir = doorstep::config::resolve_data_dir(places.data_dir.clone())?;
+    let data_dir = doorstep_store::config::resolve_data_dir(places.data_dir.clone())?;
     let root = data_dir.join("review-demo");
     let mut folder = DemoFolder::at(&root);
     if !folder.exists() {
@@ -196,7 +196,7 @@ fn load(a: &ReviewArgs) -> anyhow::Result<Inbox> {
         .collect::<anyhow::Result<Vec<Questionnaire>>>()?;
     // The bundled questionnaire too (used when a batch names it by hash),
     // after the ones given, which take precedence.
-    questionnaires.extend(doorstep::demo::questionnaire().ok());
+    questionnaires.extend(doorstep_store::demo::questionnaire().ok());
     let opts = InboxOptions {
         keys: &keys,
         identities: identities.as_ref(),
@@ -431,7 +431,7 @@ fn summary_json(inbox: &Inbox) -> serde_json::Value {
     })
 }
 
-pub(super) fn supervisor_id(config: &doorstep::config::Config) -> anyhow::Result<String> {
+pub(super) fn supervisor_id(config: &doorstep_store::config::Config) -> anyhow::Result<String> {
     config
         .surveyor_id
         .clone()

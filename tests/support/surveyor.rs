@@ -1,13 +1,13 @@
 //! The surveyor's app on a fresh store holding the demo, and a scripted
 //! interviewer that answers whatever question is on screen.
 
-use doorstep::demo;
-use doorstep::questionnaire::QuestionKind;
-use doorstep::store::Store;
-use doorstep::tui::app::{App, View};
-use doorstep::tui::data;
-use doorstep::tui::i18n::Lang;
-use doorstep::tui::theme::Theme;
+use doorstep_core::questionnaire::QuestionKind;
+use doorstep_store::Store;
+use doorstep_store::demo;
+use doorstep_tui::app::{App, View};
+use doorstep_tui::data;
+use doorstep_tui::i18n::Lang;
+use doorstep_tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tempfile::TempDir;

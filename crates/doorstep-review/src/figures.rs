@@ -13,11 +13,7 @@ use doorstep_core::interview::paradata::{EventKind, ParadataEvent};
 
 use super::inbox::{InboxBatch, InboxInterview};
 
-/// Seconds as whole minutes, rounded half up (89 s is 1 min, 90 s is 2):
-/// the one rule for every duration the review shows.
-pub fn whole_minutes(secs: f64) -> i64 {
-    (secs.max(0.0) / 60.0 + 0.5).floor() as i64
-}
+pub use crate::flags::whole_minutes;
 
 /// An interview's length in seconds, if it ended: its work sessions only
 /// (a reopened copy is not measured across the night it waited).

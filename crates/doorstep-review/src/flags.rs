@@ -290,9 +290,9 @@ pub fn flag_interviews(
             if m > 0.0 && len < m * t.min_share_of_median_length {
                 // Whole minutes, rounded as everywhere in the review.
                 let (len, share, m) = (
-                    super::figures::whole_minutes(len),
+                    whole_minutes(len),
                     t.min_share_of_median_length * 100.0,
-                    super::figures::whole_minutes(m),
+                    whole_minutes(m),
                 );
                 flags.push(Flag::Speeding {
                     reason: format!(
@@ -477,6 +477,12 @@ fn longest_same_rating_run(
         i = j;
     }
     best
+}
+
+/// Seconds as whole minutes, rounded half up (89 s is 1 min, 90 s is 2):
+/// the one rule for every duration the review shows.
+pub fn whole_minutes(secs: f64) -> i64 {
+    (secs.max(0.0) / 60.0 + 0.5).floor() as i64
 }
 
 #[cfg(test)]

@@ -15,7 +15,6 @@ const DEMO_RESIDENTS: &[u8] = include_bytes!("../../../examples/demo-residents.c
 /// Set in the store's meta table while the demo is what is loaded.
 pub const DEMO_KEY: &str = "demo";
 
-/// Loads the demo into an empty store; returns its questionnaire.
 /// The bundled questionnaire, checked.
 pub fn questionnaire() -> Result<Questionnaire, doorstep_core::questionnaire::LoadError> {
     load_str(

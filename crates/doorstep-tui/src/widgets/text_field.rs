@@ -1,7 +1,7 @@
 //! Typed entry: free text with a real cursor (wide CJK characters and pasted
 //! text included), and integer, decimal, date and time fields that refuse a
 //! keystroke which could never lead to a valid value (dates and times are
-//! read on confirm by `crate::datetime_input`).
+//! read on confirm by `doorstep_core::datetime_input`).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
@@ -189,9 +189,9 @@ pub fn prefix_valid(kind: EntryKind, s: &str) -> bool {
         }
         // Spellings are many (`7:30`, `0730`, `11-30`, `20261130`): only
         // characters that can never be part of one are refused here; the
-        // entry is read on confirm (`crate::datetime_input`).
-        EntryKind::Date => crate::datetime_input::date_prefix_ok(s),
-        EntryKind::Time => crate::datetime_input::time_prefix_ok(s),
+        // entry is read on confirm (`doorstep_core::datetime_input`).
+        EntryKind::Date => doorstep_core::datetime_input::date_prefix_ok(s),
+        EntryKind::Time => doorstep_core::datetime_input::time_prefix_ok(s),
     }
 }
 

@@ -2,6 +2,8 @@
 //! restored on quit, on error and on panic.
 
 use std::io::{self, Stdout};
+use std::panic::PanicHookInfo;
+use std::sync::OnceLock;
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -57,12 +59,23 @@ pub fn restore() {
     let _ = execute!(io::stdout(), DisableBracketedPaste, LeaveAlternateScreen);
 }
 
+/// What logs a panic (the binary's log), set once at start-up.
+static PANIC_LOGGER: OnceLock<fn(&PanicHookInfo<'_>)> = OnceLock::new();
+
+/// Gives the terminal's panic hook the function that logs a panic, so the
+/// log gets it before the terminal is restored.
+pub fn set_panic_logger(log: fn(&PanicHookInfo<'_>)) {
+    let _ = PANIC_LOGGER.set(log);
+}
+
 /// Restores the terminal before the panic message is printed, so the
 /// message is readable and the shell usable; the log gets it first.
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        crate::logging::log_panic(info);
+        if let Some(log) = PANIC_LOGGER.get() {
+            log(info);
+        }
         restore();
         previous(info);
     }));

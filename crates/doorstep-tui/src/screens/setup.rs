@@ -12,11 +12,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::config::Config;
-use crate::tui::i18n::Lang;
-use crate::tui::theme::Theme;
-use crate::tui::widgets::popup;
-use crate::tui::widgets::text_field::{EntryKind, TextField};
+use crate::i18n::Lang;
+use crate::theme::Theme;
+use crate::widgets::popup;
+use crate::widgets::text_field::{EntryKind, TextField};
+use doorstep_store::config::Config;
 
 pub struct SetupScreen {
     pub field: TextField,
@@ -38,7 +38,7 @@ pub fn check_surveyor_id(id: &str, ui: Lang) -> Result<(), String> {
     if id.is_empty() {
         return Err(ui.pick("请输入调查员编号", "Enter your surveyor id").into());
     }
-    crate::batch::keys::validate_id("surveyor id", id).map_err(|_| {
+    doorstep_batch::keys::validate_id("surveyor id", id).map_err(|_| {
         ui.pick(
             "编号只能用字母、数字、-、_ 和 .（以字母或数字开头，最多 64 个），不能有空格或 /",
             "Use letters, digits, -, _ and . (starting with a letter or digit, at most 64): no spaces or /",

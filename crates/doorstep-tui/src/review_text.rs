@@ -5,12 +5,12 @@
 use ratatui::text::Span;
 
 use super::i18n::Lang;
-use crate::assignment::Disposition;
-use crate::batch::format::ContentProblem;
-use crate::batch::{BatchCounts, BatchStatus, ManifestField, Problem, SequenceFinding};
-use crate::review::flags::Flag;
-use crate::review::inbox::Signature;
-use crate::store::decisions::DecisionKind;
+use doorstep_batch::format::ContentProblem;
+use doorstep_batch::{BatchCounts, BatchStatus, ManifestField, Problem, SequenceFinding};
+use doorstep_core::assignment::Disposition;
+use doorstep_review::flags::Flag;
+use doorstep_review::inbox::Signature;
+use doorstep_store::decisions::DecisionKind;
 
 /// The quality flags, in the order the filter goes through them.
 pub const FLAG_CODES: [&str; 6] = [
@@ -315,7 +315,7 @@ pub fn rate_legend(ui: Lang) -> &'static str {
 pub fn minutes_text(secs: f64, ui: Lang) -> String {
     format!(
         "{} {}",
-        crate::review::figures::whole_minutes(secs),
+        doorstep_review::figures::whole_minutes(secs),
         ui.pick("分钟", "min")
     )
 }
@@ -528,7 +528,7 @@ mod tests {
                 "line 7: expected value at column 1".into(),
             )),
             Problem::ContentInvalid(ContentProblem::IncompleteLastLine),
-            Problem::ManifestDisagrees(vec![crate::batch::Disagreement {
+            Problem::ManifestDisagrees(vec![doorstep_batch::Disagreement {
                 field: ManifestField::Sequence,
                 manifest: "2".into(),
                 signed: "3".into(),

@@ -6,27 +6,27 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
 
-use crate::assignment::Disposition;
-use crate::assignment::status::ResidentStatus;
-use crate::store::StatusCounts;
-use crate::tui::i18n::Lang;
-use crate::tui::theme::Theme;
+use crate::i18n::Lang;
+use crate::theme::Theme;
+use doorstep_core::assignment::Disposition;
+use doorstep_core::assignment::status::ResidentStatus;
+use doorstep_store::StatusCounts;
 
 /// The export dialog: the key password, and what went wrong last. With
 /// `again`, there is no key yet: it creates one (the password twice, as
 /// `doorstep keygen` asks), then exports.
 pub struct ExportPrompt {
-    pub password: crate::tui::widgets::text_field::TextField,
+    pub password: crate::widgets::text_field::TextField,
     pub error: Option<String>,
     /// The new password once more, when creating the key.
-    pub again: Option<crate::tui::widgets::text_field::TextField>,
+    pub again: Option<crate::widgets::text_field::TextField>,
     /// The cursor is in `again`.
     pub on_again: bool,
 }
 
-fn password_field() -> crate::tui::widgets::text_field::TextField {
-    let mut password = crate::tui::widgets::text_field::TextField::new(
-        crate::tui::widgets::text_field::EntryKind::Text {
+fn password_field() -> crate::widgets::text_field::TextField {
+    let mut password = crate::widgets::text_field::TextField::new(
+        crate::widgets::text_field::EntryKind::Text {
             multiline: false,
             max_chars: Some(200),
         },
@@ -79,8 +79,8 @@ pub fn draw_prompt(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, p: &E
         draw_create_key(frame, area, theme, ui, p, again);
         return;
     }
-    let popup = crate::tui::widgets::popup::centered(area, 60, 6);
-    crate::tui::widgets::popup::clear(frame, popup);
+    let popup = crate::widgets::popup::centered(area, 60, 6);
+    crate::widgets::popup::clear(frame, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.selected())
@@ -108,10 +108,10 @@ fn draw_create_key(
     theme: &Theme,
     ui: Lang,
     p: &ExportPrompt,
-    again: &crate::tui::widgets::text_field::TextField,
+    again: &crate::widgets::text_field::TextField,
 ) {
-    let popup = crate::tui::widgets::popup::centered(area, 64, 11);
-    crate::tui::widgets::popup::clear(frame, popup);
+    let popup = crate::widgets::popup::centered(area, 64, 11);
+    crate::widgets::popup::clear(frame, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.selected())

@@ -23,9 +23,9 @@ use super::screens::summary::{self, ExportPrompt, SummaryData};
 use super::terminal::Visibility;
 use super::theme::Theme;
 use super::widgets::popup;
-use crate::assignment::Disposition;
-use crate::questionnaire::Questionnaire;
-use crate::store::Store;
+use doorstep_core::assignment::Disposition;
+use doorstep_core::questionnaire::Questionnaire;
+use doorstep_store::Store;
 
 /// Dispositions for an interview ended before its end.
 pub const EARLY_ENDS: [Disposition; 3] = [
@@ -280,7 +280,7 @@ impl App {
         let Some(path) = &self.config_path else {
             return;
         };
-        let saved = crate::config::Config::load(path).and_then(|mut config| {
+        let saved = doorstep_store::config::Config::load(path).and_then(|mut config| {
             config.ui_language = Some(self.ui.code().to_string());
             config.save(path)
         });
@@ -334,7 +334,7 @@ impl App {
                     }
                     Err(data::OpenError::NeedsConfirmation(last)) => {
                         // The screen was out of date: ask now.
-                        r.next = crate::store::NextInterview::Another { last };
+                        r.next = doorstep_store::NextInterview::Another { last };
                         r.handle_key(key, self.ui);
                         View::Resident(r)
                     }
@@ -689,7 +689,7 @@ impl App {
         }
     }
 
-    fn export(&mut self, data: SummaryData, key: &crate::batch::SigningKey) -> View {
+    fn export(&mut self, data: SummaryData, key: &doorstep_batch::SigningKey) -> View {
         let message = data::export_now(&self.store, key, self.ui);
         let mut fresh = data::summary(&self.store).unwrap_or(data);
         fresh.last_export = Some(message);

@@ -28,18 +28,18 @@ use super::screens::review::{answer_label, truncate};
 use super::theme::Theme;
 use super::widgets::popup;
 use super::widgets::text_field::{Edit, EntryKind, TextField};
-use crate::assignment::{Disposition, OutcomeGroup};
-use crate::batch::parse_answer_key;
-use crate::interview::{Answer, Interview, Slot};
-use crate::questionnaire::Questionnaire;
-use crate::review::figures::{
+use doorstep_batch::parse_answer_key;
+use doorstep_core::assignment::{Disposition, OutcomeGroup};
+use doorstep_core::interview::{Answer, Interview, Slot};
+use doorstep_core::questionnaire::Questionnaire;
+use doorstep_core::scoring::{mean_scores, score_interview};
+use doorstep_review::figures::{
     completed_minutes, length_histogram, length_secs, refusals, seconds_per_slot, uncounted,
     whole_minutes,
 };
-use crate::review::inbox::{Inbox, InboxInterview};
-use crate::scoring::{mean_scores, score_interview};
-use crate::store::Store;
-use crate::store::decisions::{Decision, DecisionKind};
+use doorstep_review::inbox::{Inbox, InboxInterview};
+use doorstep_store::Store;
+use doorstep_store::decisions::{Decision, DecisionKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -113,7 +113,7 @@ pub struct ReviewApp {
     leave_out_flagged: bool,
     flash: Option<(bool, String)>,
     /// Whether the screen can be seen (not "terminal too small").
-    pub shown: crate::tui::terminal::Visibility,
+    pub shown: crate::terminal::Visibility,
 }
 
 impl ReviewApp {
@@ -1285,7 +1285,7 @@ impl ReviewApp {
                 // question skipped by the skip logic as not asked, one left
                 // unanswered as such; after an unfinished interview's last
                 // answer, one line says it ended there.
-                let finished = it.status == crate::batch::InterviewOutcome::Completed;
+                let finished = it.status == doorstep_batch::InterviewOutcome::Completed;
                 let last_answered = answers.iter().map(|(qi, _, _)| *qi).max();
                 let mut rows: Vec<(usize, Option<u32>, Option<&Answer>)> = Vec::new();
                 for (qi, question) in q.questions.iter().enumerate() {
@@ -1380,7 +1380,7 @@ impl ReviewApp {
                     if let Some(note) = it
                         .record
                         .notes
-                        .get(&crate::batch::answer_key(&q.questions[qi].id, inst))
+                        .get(&doorstep_batch::answer_key(&q.questions[qi].id, inst))
                     {
                         push_wrapped(&mut lines, "      ✎ ", note, width, t.secondary());
                     }
@@ -1613,7 +1613,7 @@ impl ReviewApp {
             &completed_minutes(&self.inbox.interviews),
             inner.height as usize,
         );
-        let label = |b: &crate::review::figures::LengthBin| match b.to {
+        let label = |b: &doorstep_review::figures::LengthBin| match b.to {
             Some(to) => format!("{}–{to}", b.from),
             None => format!("{}+", b.from),
         };
@@ -1645,7 +1645,7 @@ impl ReviewApp {
     /// Mean score per dimension over the completed interviews, each
     /// dimension's name (cut to 14 columns) in the interface language.
     fn dimension_means(&self) -> Vec<(String, f64)> {
-        let mut per_q: BTreeMap<(String, String), Vec<crate::scoring::InterviewScores>> =
+        let mut per_q: BTreeMap<(String, String), Vec<doorstep_core::scoring::InterviewScores>> =
             BTreeMap::new();
         for it in self
             .inbox
@@ -1899,14 +1899,14 @@ fn trim_line_end(mut line: Line<'static>) -> Line<'static> {
 /// anything else as the surveyor's review screen shows it.
 fn detail_answer(q: &Questionnaire, qi: usize, lang: &str, a: &Answer) -> String {
     if let (
-        crate::questionnaire::QuestionKind::Rating {
+        doorstep_core::questionnaire::QuestionKind::Rating {
             min,
             max,
             min_label,
             max_label,
             ..
         },
-        Answer::Value(crate::interview::AnswerValue::Rating { value }),
+        Answer::Value(doorstep_core::interview::AnswerValue::Rating { value }),
     ) = (&q.questions[qi].kind, a)
     {
         let min_l = min_label.as_ref().map(|l| l.get(lang));

@@ -7,10 +7,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
 
-use crate::interview::{Answer, AnswerValue, Interview, Slot};
-use crate::questionnaire::{QuestionIdx, QuestionKind, Questionnaire};
-use crate::tui::i18n::Lang;
-use crate::tui::theme::Theme;
+use crate::i18n::Lang;
+use crate::theme::Theme;
+use doorstep_core::interview::{Answer, AnswerValue, Interview, Slot};
+use doorstep_core::questionnaire::{QuestionIdx, QuestionKind, Questionnaire};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReviewOutcome {

@@ -1,5 +1,6 @@
 //! Every key binding, described once: the footer and the help screen both
-//! read from here, and so does the README's key table.
+//! read from here. (The handlers still match key codes themselves, and the
+//! README's key table is written by hand: keep them in step.)
 
 use super::i18n::Lang;
 

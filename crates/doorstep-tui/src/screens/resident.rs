@@ -8,14 +8,14 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::assignment::status::ResidentStatus;
-use crate::assignment::{Disposition, Resident};
-use crate::datetime_input;
-use crate::store::NextInterview;
-use crate::tui::i18n::Lang;
-use crate::tui::theme::Theme;
-use crate::tui::widgets::popup;
-use crate::tui::widgets::text_field::{EntryKind, TextField};
+use crate::i18n::Lang;
+use crate::theme::Theme;
+use crate::widgets::popup;
+use crate::widgets::text_field::{EntryKind, TextField};
+use doorstep_core::assignment::status::ResidentStatus;
+use doorstep_core::assignment::{Disposition, Resident};
+use doorstep_core::datetime_input;
+use doorstep_store::NextInterview;
 
 /// A past visit as the screen shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -336,7 +336,7 @@ impl ResidentScreen {
                 Span::raw("  "),
                 Span::styled(
                     self.status.label(code),
-                    crate::tui::screens::list::status_style(theme, self.status),
+                    crate::screens::list::status_style(theme, self.status),
                 ),
             ])),
             title,

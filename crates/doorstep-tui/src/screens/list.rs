@@ -8,12 +8,12 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
-use crate::assignment::Resident;
-use crate::assignment::search::{Finder, SearchKey, search_key};
-use crate::assignment::status::ResidentStatus;
-use crate::tui::i18n::Lang;
-use crate::tui::theme::Theme;
-use crate::tui::widgets::text_field::{Edit, EntryKind, TextField};
+use crate::i18n::Lang;
+use crate::theme::Theme;
+use crate::widgets::text_field::{Edit, EntryKind, TextField};
+use doorstep_core::assignment::Resident;
+use doorstep_core::assignment::search::{Finder, SearchKey, search_key};
+use doorstep_core::assignment::status::ResidentStatus;
 
 /// One resident as the list shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -493,7 +493,7 @@ fn pack<'a>(items: Vec<Span<'a>>, sep: &'static str, max: usize) -> Vec<Line<'a>
     lines
 }
 
-fn quota_line<'a>(q: &'a QuotaLine, theme: &Theme, s: &crate::tui::i18n::Strings) -> Line<'a> {
+fn quota_line<'a>(q: &'a QuotaLine, theme: &Theme, s: &crate::i18n::Strings) -> Line<'a> {
     let mut spans = vec![Span::styled(
         format!("{} {}: ", s.quota, q.question_label),
         theme.secondary(),

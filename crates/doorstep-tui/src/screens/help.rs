@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use crate::tui::i18n::Lang;
-use crate::tui::keys::{Screen, described, footer};
-use crate::tui::theme::Theme;
-use crate::tui::widgets::popup;
+use crate::i18n::Lang;
+use crate::keys::{Screen, described, footer};
+use crate::theme::Theme;
+use crate::widgets::popup;
 
 pub fn draw_help(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, screen: Screen) {
     let rows: Vec<(&str, &str)> = described(screen, ui).collect();

@@ -13,14 +13,14 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::assignment::Disposition;
-use crate::datetime_input;
-use crate::interview::{Answer, AnswerValue, Interview, Slot, SpecialResponse, Step};
-use crate::questionnaire::{Choice, OTHER_CHOICE, QuestionKind};
-use crate::tui::i18n::Lang;
-use crate::tui::keys::{AnswerKeys, SPECIAL_CHORDS, SPECIAL_KEYS};
-use crate::tui::theme::Theme;
-use crate::tui::widgets::text_field::{Edit, EntryKind, TextField};
+use crate::i18n::Lang;
+use crate::keys::{AnswerKeys, SPECIAL_CHORDS, SPECIAL_KEYS};
+use crate::theme::Theme;
+use crate::widgets::text_field::{Edit, EntryKind, TextField};
+use doorstep_core::assignment::Disposition;
+use doorstep_core::datetime_input;
+use doorstep_core::interview::{Answer, AnswerValue, Interview, Slot, SpecialResponse, Step};
+use doorstep_core::questionnaire::{Choice, OTHER_CHOICE, QuestionKind};
 
 /// Where the answers go. The real one writes through the SQLite store.
 pub trait AnswerSink {
@@ -183,7 +183,7 @@ impl InterviewScreen {
     pub fn unavailable_keys(&self) -> Vec<&'static str> {
         // The "ends the interview" question shows its own two keys.
         if self.confirm_end.is_some() {
-            return crate::tui::keys::bindings(crate::tui::keys::Screen::Interview)
+            return crate::keys::bindings(crate::keys::Screen::Interview)
                 .iter()
                 .map(|b| b.0)
                 .collect();
@@ -1337,7 +1337,7 @@ impl InterviewScreen {
         let q = self.flow.questionnaire();
         let section = &q.sections[sec];
         let prompt = match section.repeat.as_ref().map(|r| &r.count) {
-            Some(crate::questionnaire::RepeatCount::AskAnother(t)) => {
+            Some(doorstep_core::questionnaire::RepeatCount::AskAnother(t)) => {
                 t.get(self.flow.language()).to_string()
             }
             _ => format!(
@@ -1395,12 +1395,12 @@ impl InterviewScreen {
 /// "This answer ends the interview as a refusal": Enter / Esc.
 fn draw_confirm_end(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, outcome: Disposition) {
     // Low on the screen, so the answer it is about stays in view.
-    let centred = crate::tui::widgets::popup::centered(area, 60, 5);
+    let centred = crate::widgets::popup::centered(area, 60, 5);
     let popup = Rect {
         y: (area.y + area.height).saturating_sub(6).max(area.y),
         ..centred
     };
-    crate::tui::widgets::popup::clear(frame, popup);
+    crate::widgets::popup::clear(frame, popup);
     let label = outcome.label(ui.code());
     let (text, keys) = match ui {
         Lang::Zh => (
@@ -1431,7 +1431,7 @@ fn draw_confirm_end(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, outc
 fn plain_choice(value: &str, label: String) -> Choice {
     Choice {
         value: value.to_string(),
-        label: crate::questionnaire::LocalText(
+        label: doorstep_core::questionnaire::LocalText(
             ["zh", "en"]
                 .iter()
                 .map(|l| (l.to_string(), label.clone()))
