@@ -1,6 +1,6 @@
 //! doorstep's domain core: the expression language, questionnaires, the
 //! interview flow with its answers and paradata, residents and their
-//! dispositions, and scoring.
+//! dispositions, scoring, and the quality-flag rules a supervisor checks.
 //!
 //! Pure: no terminal, no database, no cryptography, and no I/O beyond
 //! reading a file it is given (a questionnaire, a resident list).
@@ -9,6 +9,7 @@ pub mod answer;
 pub mod assignment;
 pub mod datetime_input;
 pub mod expr;
+pub mod flags;
 pub mod interview;
 pub mod questionnaire;
 pub mod scoring;

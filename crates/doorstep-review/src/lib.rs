@@ -4,6 +4,7 @@
 pub mod decisions_file;
 pub mod demo;
 pub mod figures;
-pub mod flags;
+/// The quality-flag rules live in the core (they are pure).
+pub use doorstep_core::flags;
 pub mod handover;
 pub mod inbox;

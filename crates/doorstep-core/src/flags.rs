@@ -10,9 +10,9 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use doorstep_core::interview::paradata::{question_times, work_seconds};
-use doorstep_core::interview::{Answer, ParadataEvent};
-use doorstep_core::questionnaire::{QuestionKind, Questionnaire};
+use crate::interview::paradata::{question_times, work_seconds};
+use crate::interview::{Answer, ParadataEvent};
+use crate::questionnaire::{QuestionKind, Questionnaire};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -59,7 +59,7 @@ impl Thresholds {
         let t: Thresholds = toml::from_str(&text).map_err(|e| {
             let (line, col) = e
                 .span()
-                .map(|s| doorstep_core::questionnaire::diagnostic::line_column(&text, s.start))
+                .map(|s| crate::questionnaire::diagnostic::line_column(&text, s.start))
                 .unwrap_or((1, 1));
             format!("{}:{line}:{col}: {}", path.display(), e.message())
         })?;
@@ -218,7 +218,7 @@ fn length(f: &InterviewFacts<'_>, end: DateTime<Utc>) -> f64 {
 }
 
 /// `f` over `items` on every core, in order (plain `map` for few items).
-pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     const MIN_PER_THREAD: usize = 256;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -456,8 +456,7 @@ fn longest_same_rating_run(
 ) -> Option<(usize, i64)> {
     let mut by_place: Vec<Option<i64>> = vec![None; order.len()];
     for (id, inst, a) in answers {
-        if let (None, Answer::Value(doorstep_core::interview::AnswerValue::Rating { value })) =
-            (inst, a)
+        if let (None, Answer::Value(crate::interview::AnswerValue::Rating { value })) = (inst, a)
             && let Some(&place) = order.get(id)
         {
             by_place[place] = Some(*value);
@@ -488,11 +487,15 @@ pub fn whole_minutes(secs: f64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::interview::{AnswerValue, EventKind};
     use chrono::TimeZone;
-    use doorstep_core::interview::{AnswerValue, EventKind};
 
     fn q() -> Questionnaire {
-        doorstep_store::demo::questionnaire().unwrap()
+        crate::questionnaire::load_str(
+            include_str!("../../../questionnaires/resident-satisfaction.toml"),
+            "questionnaires/resident-satisfaction.toml",
+        )
+        .unwrap()
     }
 
     fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
@@ -583,7 +586,7 @@ mod tests {
                 (
                     format!("q{i}"),
                     None,
-                    Answer::special(doorstep_core::interview::SpecialResponse::DontKnow),
+                    Answer::special(crate::interview::SpecialResponse::DontKnow),
                 )
             })
             .collect();
