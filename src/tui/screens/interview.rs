@@ -929,7 +929,22 @@ impl InterviewScreen {
         match self.flow.advance() {
             Ok(_) => self.after_move(sink),
             Err(e) => {
-                self.flash = Some(Flash::Error(e.message));
+                // The cursor is not a choice: say how to make one.
+                let hint = match &self.flow.questionnaire().questions[slot.question].kind {
+                    QuestionKind::SingleChoice(_)
+                    | QuestionKind::MultipleChoice(_)
+                    | QuestionKind::Rating { .. }
+                    | QuestionKind::YesNo
+                        if self.flow.answer(slot).is_none() =>
+                    {
+                        self.lang().pick(
+                            "（按数字键、y/n 或空格选择）",
+                            " (choose with a digit, y/n or Space)",
+                        )
+                    }
+                    _ => "",
+                };
+                self.flash = Some(Flash::Error(format!("{}{hint}", e.message)));
                 self.save_progress(sink);
                 InterviewOutcome::Stay
             }
