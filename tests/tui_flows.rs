@@ -15,7 +15,8 @@ use uuid::Uuid;
 
 mod support;
 use support::surveyor::{
-    answer_all, answer_until, current_question, fixture, in_review, open_interview, screen_text,
+    answer_all, answer_until, current_question, fixture, in_review, interview_id, open_interview,
+    saved, screen_text,
 };
 use support::{ctrl, keys, press};
 
@@ -31,24 +32,6 @@ fn list_status(app: &App, resident_id: &str) -> ResidentStatus {
         .find(|e| e.resident.resident_id == resident_id)
         .expect("the resident in the list")
         .status
-}
-
-fn interview_id(app: &App) -> Uuid {
-    match &app.view {
-        View::Interview { screen, .. } => screen.interview_id,
-        _ => panic!("not in an interview"),
-    }
-}
-
-/// The saved answer to a question (outside repeats).
-fn saved(store: &Store, id: Uuid, question: &str) -> Option<Answer> {
-    store
-        .load_interview(id)
-        .unwrap()
-        .answers
-        .into_iter()
-        .find(|(q, instance, _)| q == question && instance.is_none())
-        .map(|(_, _, a)| a)
 }
 
 fn choice(v: &str) -> Answer {
