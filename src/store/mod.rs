@@ -27,7 +27,7 @@ use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
-pub use answers::{AnswerHistoryEntry, SavedInterview, SavedPosition};
+pub use answers::{AnswerHistoryEntry, Progress, SavedInterview, SavedPosition};
 pub use batches::{BatchRow, BatchRows, BatchState, QuestionNote};
 pub use error::StoreError;
 pub use interviews::{InterviewRecord, InterviewStatus, NextInterview, UNNAMED_SURVEYOR};
