@@ -33,7 +33,7 @@ pub use error::StoreError;
 pub use interviews::{InterviewRecord, InterviewStatus, NextInterview, UNNAMED_SURVEYOR};
 pub use questionnaires::ActiveQuestionnaire;
 pub use reports::DayCounts;
-pub use residents::{MergeCounts, ResidentRow, walk_key};
+pub use residents::{MergeCounts, ResidentMerge, ResidentRow, walk_key};
 pub use schema::SCHEMA_VERSION;
 pub use status::StatusCounts;
 pub use visits::{NewVisit, Visit};
