@@ -1,4 +1,5 @@
-//! Store benchmarks: importing 100,000 residents, one durable answer save,
+//! Store benchmarks: importing 100,000 residents, one durable answer save
+//! (alone, and as the app makes it with its paradata and position),
 //! and the first screenful of the resident list on a full day's database.
 //! Files live under the target directory (a real disk, not tmpfs or
 //! `:memory:`), so fsync costs are real.
@@ -11,9 +12,9 @@ use std::time::Duration;
 use chrono::Utc;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use doorstep_core::assignment::{Disposition, Resident};
-use doorstep_core::interview::{Answer, AnswerValue};
+use doorstep_core::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
 use doorstep_core::questionnaire::load_str;
-use doorstep_store::{InterviewStatus, ResidentStatus, Store};
+use doorstep_store::{InterviewStatus, Progress, ResidentStatus, SavedPosition, Store};
 use tempfile::TempDir;
 
 const SOURCE: &str = include_str!("../tests/fixtures/household.toml");
@@ -85,6 +86,56 @@ fn bench_save_answer(c: &mut Criterion) {
             black_box(
                 store
                     .save_answer(iid, &format!("q{}", n % 40), None, &answer, Utc::now())
+                    .unwrap(),
+            )
+        })
+    });
+}
+
+/// One confirmed answer as the app saves it: the answer, its history row,
+/// two paradata events and the position, in one transaction.
+fn bench_save_answer_step(c: &mut Criterion) {
+    let dir = tmp();
+    let store = fresh(dir.path());
+    store
+        .register_questionnaire(&load_str(SOURCE, "h.toml").unwrap(), SOURCE)
+        .unwrap();
+    store.upsert_residents(&residents(10)).unwrap();
+    let iid = store
+        .start_interview("R000000", "household", "1", "S01", Utc::now())
+        .unwrap();
+    let mut n = 0u32;
+    c.bench_function("save_answer_step_durable", |b| {
+        b.iter(|| {
+            n += 1;
+            let (question, next) = (format!("q{}", n % 40), format!("q{}", (n + 1) % 40));
+            let now = Utc::now();
+            let event = |kind, q: &str| ParadataEvent {
+                at: now,
+                kind,
+                question: Some(q.to_string()),
+                instance: None,
+                detail: None,
+            };
+            let events = [
+                event(EventKind::Answered, &question),
+                event(EventKind::Shown, &next),
+            ];
+            let position = SavedPosition::Question {
+                question_id: next.clone(),
+                instance: None,
+            };
+            let answer = Answer::Value(AnswerValue::Rating {
+                value: i64::from(n % 5),
+            });
+            let progress = Progress {
+                events: &events,
+                position: Some(&position),
+                added_instances: &[],
+            };
+            black_box(
+                store
+                    .save_answer_step(iid, &question, None, Some(&answer), now, progress)
                     .unwrap(),
             )
         })
@@ -177,6 +228,6 @@ criterion_group! {
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));
-    targets = bench_upsert, bench_save_answer, bench_first_page
+    targets = bench_upsert, bench_save_answer, bench_save_answer_step, bench_first_page
 }
 criterion_main!(benches);

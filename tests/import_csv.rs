@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use doorstep_core::assignment::import::{
-    Encoding, HeaderProblem, ImportError, ImportReport, RowProblem, read_residents,
+    Encoding, HeaderProblem, ImportError, ImportReport, ReadIntoError, RowProblem, read_residents,
+    read_residents_into,
 };
 use proptest::prelude::*;
 
@@ -365,6 +366,101 @@ fn unreadable_files_are_errors() {
     );
 }
 
+/// `read_residents_into` (the file read a piece at a time, rows handed on
+/// as they come), collected: it must give what `read_residents` gives.
+fn read_streamed(path: &Path, forced: Option<Encoding>) -> Result<ImportReport, ImportError> {
+    let mut residents = Vec::new();
+    let read = read_residents_into(path, forced, &mut |r| {
+        residents.push(r);
+        Ok::<(), ()>(())
+    });
+    match read {
+        Ok(mut report) => {
+            assert!(report.residents.is_empty());
+            report.residents = residents;
+            Ok(report)
+        }
+        Err(ReadIntoError::Import(e)) => Err(e),
+        Err(ReadIntoError::Target(())) => unreachable!("the target never fails"),
+    }
+}
+
+fn assert_same_when_streamed(path: &Path, forced: Option<Encoding>) {
+    match (read_residents(path, forced), read_streamed(path, forced)) {
+        (Ok(whole), Ok(streamed)) => assert_eq!(streamed, whole, "{}", path.display()),
+        (Err(whole), Err(streamed)) => {
+            assert_eq!(
+                streamed.to_string(),
+                whole.to_string(),
+                "{}",
+                path.display()
+            )
+        }
+        (whole, streamed) => panic!("{}: {whole:?} vs {streamed:?}", path.display()),
+    }
+}
+
+#[test]
+fn streamed_reading_matches_reading_whole() {
+    for name in [
+        "basic.csv",
+        "bad_rows.csv",
+        "chinese_headers.csv",
+        "missing_address.csv",
+    ] {
+        for forced in [None, Some(Encoding::Utf8), Some(Encoding::Gb18030)] {
+            assert_same_when_streamed(&fixture(name), forced);
+        }
+    }
+    let text = fixture_text("bad_rows.csv");
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(text.as_bytes());
+    for (name, bytes) in [
+        ("bom.csv", bom),
+        ("gb.csv", gb18030(&text)),
+        (
+            "crlf.csv",
+            format!("\r\n\r\n{}", text.replace('\n', "\r\n")).into_bytes(),
+        ),
+        ("empty.csv", Vec::new()),
+        ("book.csv", b"PK\x03\x04rest".to_vec()),
+    ] {
+        let (_d, path) = temp_file(name, &bytes);
+        assert_same_when_streamed(&path, None);
+    }
+}
+
+/// Longer than the pieces the file is read in, with blank lines, values
+/// over several lines and bad rows throughout: the same rows, row numbers
+/// and problems as when the file is read whole, in both encodings.
+#[test]
+fn a_long_list_streams_with_the_same_rows_and_row_numbers() {
+    let mut text = String::from("\n\nresident_id,name,address,note\n");
+    for i in 0..6000 {
+        if i % 97 == 0 {
+            text.push_str("\n\n");
+        }
+        if i % 31 == 0 {
+            text += &format!("R{i},张三{i},\"幸福路\n{i}号\",多行\n");
+        } else if i % 53 == 0 {
+            text += &format!("R{i},,幸福路{i}号,缺姓名\n");
+        } else {
+            text += &format!("R{i},王五{i},和平街{i}号,备注{i}\n");
+        }
+    }
+    assert!(text.len() > 200_000);
+    for (name, bytes) in [
+        ("long.csv", text.as_bytes().to_vec()),
+        ("long-gb.csv", gb18030(&text)),
+        ("long-crlf.csv", text.replace('\n', "\r\n").into_bytes()),
+    ] {
+        let (_d, path) = temp_file(name, &bytes);
+        let whole = read_residents(&path, None).unwrap();
+        assert!(whole.problems.len() > 50 && whole.residents.len() > 5000);
+        assert_eq!(read_streamed(&path, None).unwrap(), whole, "{name}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -377,9 +473,14 @@ proptest! {
         let mut bytes = prefix.as_bytes().to_vec();
         bytes.extend_from_slice(&body);
         let (_d, path) = temp_file("fuzz.csv", &bytes);
-        if let Ok(report) = read_residents(&path, forced) {
-            prop_assert_eq!(report.rows_read, report.residents.len() + report.rows_skipped());
-            prop_assert!(report.problems.iter().all(|p| p.row >= 2));
+        let streamed = read_streamed(&path, forced);
+        match read_residents(&path, forced) {
+            Ok(report) => {
+                prop_assert_eq!(report.rows_read, report.residents.len() + report.rows_skipped());
+                prop_assert!(report.problems.iter().all(|p| p.row >= 2));
+                prop_assert_eq!(streamed.ok(), Some(report));
+            }
+            Err(e) => prop_assert_eq!(streamed.err().map(|s| s.to_string()), Some(e.to_string())),
         }
     }
 }

@@ -8,35 +8,20 @@ use chrono::{NaiveDateTime, NaiveTime, Utc};
 use doorstep_core::assignment::Disposition;
 use doorstep_core::assignment::status::ResidentStatus;
 use doorstep_core::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
-use doorstep_store::{InterviewStatus, Store};
+use doorstep_store::InterviewStatus;
 use doorstep_tui::app::{App, View};
 use doorstep_tui::i18n::Lang;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use uuid::Uuid;
 
 mod support;
-use support::surveyor::{answer_all, answer_until, current_question, draw, fixture, screen_text};
+use support::surveyor::{
+    answer_all, answer_until, current_question, draw, fixture, interview_id, saved, screen_text,
+};
 use support::{keys, press};
 
 fn selected_id(app: &App) -> String {
     app.list.selected_id().expect("a selected resident")
-}
-
-fn interview_id(app: &App) -> Uuid {
-    match &app.view {
-        View::Interview { screen, .. } => screen.interview_id,
-        _ => panic!("not in an interview"),
-    }
-}
-
-fn saved(store: &Store, id: Uuid, question: &str) -> Option<Answer> {
-    store
-        .load_interview(id)
-        .unwrap()
-        .answers
-        .into_iter()
-        .find(|(q, instance, _)| q == question && instance.is_none())
-        .map(|(_, _, a)| a)
 }
 
 fn list_entry(app: &App, resident_id: &str) -> doorstep_tui::screens::list::ListEntry {

@@ -940,3 +940,66 @@ fn a_later_import_does_not_change_which_answers_an_earlier_batch_carries() {
     doorstep_store::export::export_again(&store, written.batch_id, &key, &out, &[]).unwrap();
     assert_eq!(std::fs::read(&written.data_path).unwrap(), first);
 }
+
+/// A list merged into an empty table has its walking-order indexes built
+/// once at the end; a merge dropped before its commit leaves nothing, the
+/// indexes included; the page cache goes back to its size either way.
+#[test]
+fn a_merge_builds_the_indexes_once_and_rolls_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("doorstep.sqlite3")).unwrap();
+    let schema = |store: &Store| -> Vec<(String, String)> {
+        store
+            .connection()
+            .prepare(
+                "SELECT name, sql FROM sqlite_schema
+                 WHERE tbl_name = 'residents' AND sql IS NOT NULL ORDER BY name",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let cache = |store: &Store| -> i64 {
+        store
+            .connection()
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = schema(&store);
+    let cache_before = cache(&store);
+    assert!(
+        before.iter().any(|(n, _)| n == "residents_walk"),
+        "{before:?}"
+    );
+    let list: Vec<Resident> = (0..50)
+        .map(|i| resident(&format!("R{i}"), "1", "1", &format!("{i}")))
+        .collect();
+
+    let mut merge = store.merge_residents().unwrap();
+    for r in &list[..10] {
+        merge.add(r).unwrap();
+    }
+    drop(merge);
+    assert_eq!(store.resident_count().unwrap(), 0);
+    assert_eq!(schema(&store), before);
+    assert_eq!(cache(&store), cache_before);
+
+    let mut merge = store.merge_residents().unwrap();
+    for r in &list {
+        merge.add(r).unwrap();
+    }
+    let counts = merge.commit().unwrap();
+    assert_eq!((counts.added, counts.updated, counts.unchanged), (50, 0, 0));
+    assert_eq!(schema(&store), before);
+    assert_eq!(cache(&store), cache_before);
+    assert_eq!(store.integrity_check().unwrap(), ["ok"]);
+    // The indexes serve the walking order.
+    let page = store.residents_page(None, 0, 3).unwrap();
+    let ids: Vec<&str> = page
+        .iter()
+        .map(|r| r.resident.resident_id.as_str())
+        .collect();
+    assert_eq!(ids, ["R0", "R1", "R2"]);
+}

@@ -1,7 +1,10 @@
-//! Crash test: a child process saves answers and reports each id once
-//! `save_answer` has returned; we SIGKILL it at random moments, reopen the
-//! store and check that every reported answer is there, intact, and that
-//! the file passes `PRAGMA integrity_check`.
+//! Crash test: a child process saves answers as the app does (each with its
+//! paradata event and the position after it, one `save_answer_step`) and
+//! reports each id once the call has returned; we SIGKILL it at random
+//! moments, reopen the store and check that every reported answer is there,
+//! intact, with its paradata, that the answer, paradata and position last
+//! committed belong to the same step (so the app resumes at the question
+//! after it), and that the file passes `PRAGMA integrity_check`.
 //!
 //! The child is this test binary itself, re-run on `crash_writer_child`
 //! with `DOORSTEP_CRASH_WRITER` set.
@@ -15,9 +18,9 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use doorstep_core::assignment::Resident;
-use doorstep_core::interview::{Answer, AnswerValue};
+use doorstep_core::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
 use doorstep_core::questionnaire::load_str;
-use doorstep_store::Store;
+use doorstep_store::{Progress, SavedPosition, Store};
 use uuid::Uuid;
 
 const WRITER_ENV: &str = "DOORSTEP_CRASH_WRITER";
@@ -46,6 +49,31 @@ fn answer(round: u32, n: u32) -> Answer {
     })
 }
 
+/// The paradata of step `n`: says which save it belongs to.
+fn step_event(round: u32, n: u32) -> ParadataEvent {
+    let (q, instance) = question(n);
+    ParadataEvent {
+        at: Utc::now(),
+        kind: EventKind::Answered,
+        question: Some(q),
+        instance,
+        detail: Some(format!("{round} {n}")),
+    }
+}
+
+/// Where the app stands after step `n`: the next question.
+fn position_after(n: u32) -> SavedPosition {
+    let (question_id, instance) = question(n + 1);
+    SavedPosition::Question {
+        question_id,
+        instance,
+    }
+}
+
+fn added_after(n: u32) -> Vec<(String, u32)> {
+    vec![("members".to_string(), n % 4 + 1)]
+}
+
 /// The writer. Does nothing unless started by `answers_survive_sigkill`.
 #[test]
 fn crash_writer_child() {
@@ -58,9 +86,24 @@ fn crash_writer_child() {
     let mut out = std::io::stdout().lock();
     for n in 0..100_000 {
         let (q, instance) = question(n);
+        let event = step_event(round, n);
+        let position = position_after(n);
+        let added = added_after(n);
         let id = store
-            .save_answer(interview, &q, instance, &answer(round, n), Utc::now())
-            .expect("save_answer");
+            .save_answer_step(
+                interview,
+                &q,
+                instance,
+                Some(&answer(round, n)),
+                Utc::now(),
+                Progress {
+                    events: std::slice::from_ref(&event),
+                    position: Some(&position),
+                    added_instances: &added,
+                },
+            )
+            .expect("save_answer_step")
+            .expect("a saved answer has a history row");
         // Only now is the answer promised to be safe.
         writeln!(out, "SAVED {id} {round} {n}").unwrap();
         out.flush().unwrap();
@@ -148,6 +191,52 @@ fn verify(path: &PathBuf, interview: Uuid, saved: &[Saved], device: Uuid) {
         assert_eq!(h.answer.as_ref(), Some(&answer(round, n)), "answer {id}");
         let e = latest.entry((q, instance)).or_insert(id);
         *e = (*e).max(id);
+    }
+    // Each reported answer came with its paradata.
+    let saved_now = store.load_interview(interview).unwrap();
+    let details: std::collections::HashSet<&str> = saved_now
+        .events
+        .iter()
+        .filter_map(|e| e.detail.as_deref())
+        .collect();
+    for &(id, round, n) in saved {
+        assert!(
+            details.contains(format!("{round} {n}").as_str()),
+            "answer {id} (round {round}, #{n}) was reported saved but its paradata is gone"
+        );
+    }
+    // The last step committed is whole: its answer is the newest in the
+    // history, its event the newest event, and the app resumes after it.
+    match saved_now.events.last() {
+        None => {
+            assert!(history.is_empty(), "answers saved without their paradata");
+            assert_eq!(saved_now.position, None, "a position without its step");
+        }
+        Some(last) => {
+            let detail = last.detail.as_deref().expect("every event says its step");
+            let (round, n) = detail
+                .split_once(' ')
+                .map(|(r, n)| (r.parse::<u32>().unwrap(), n.parse::<u32>().unwrap()))
+                .unwrap();
+            let newest = history.keys().max().map(|id| &history[id]);
+            assert_eq!(
+                newest.and_then(|h| h.answer.as_ref()),
+                Some(&answer(round, n)),
+                "the newest answer is not the one of the newest paradata ({detail})"
+            );
+            assert_eq!(
+                saved_now.position,
+                Some(position_after(n)),
+                "the app would not resume after step {detail}"
+            );
+            assert_eq!(saved_now.added_instances, added_after(n), "step {detail}");
+            if let Some(&(id, ..)) = saved.last() {
+                assert!(
+                    newest.is_some_and(|h| h.id >= id),
+                    "the last reported save {id} is not committed"
+                );
+            }
+        }
     }
     // The current answer is the last reported save or a later one (a save
     // may commit and the process die before it reports).

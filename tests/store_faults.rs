@@ -7,9 +7,12 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use doorstep_core::assignment::{Disposition, Resident};
-use doorstep_core::interview::{Answer, AnswerValue};
+use doorstep_core::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
 use doorstep_core::questionnaire::load_str;
-use doorstep_store::{NewVisit, Store, StoreError, StoreOptions};
+use doorstep_store::{
+    AnswerHistoryEntry, InterviewStatus, NewVisit, Progress, SavedInterview, SavedPosition, Store,
+    StoreError, StoreOptions, Visit,
+};
 use uuid::Uuid;
 
 fn setup(path: &Path) -> (Store, Uuid) {
@@ -210,4 +213,150 @@ fn locked_database_reports_locked_then_recovers() {
         .save_answer(iid, "q", None, &text(1), Utc::now())
         .unwrap();
     assert_eq!(store.answer_history(iid).unwrap()[0].id, id);
+}
+
+/// What a step writes, to compare before and after a failed one.
+fn written(store: &Store, iid: Uuid) -> (SavedInterview, Vec<AnswerHistoryEntry>, Vec<Visit>) {
+    (
+        store.load_interview(iid).unwrap(),
+        store.answer_history(iid).unwrap(),
+        store.visits("R1").unwrap(),
+    )
+}
+
+fn step_event(detail: &str) -> ParadataEvent {
+    ParadataEvent {
+        // Whole seconds: the store keeps microseconds.
+        at: chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap(),
+        kind: EventKind::Answered,
+        question: Some("q".into()),
+        instance: None,
+        detail: Some(detail.into()),
+    }
+}
+
+fn at_question(id: &str) -> SavedPosition {
+    SavedPosition::Question {
+        question_id: id.into(),
+        instance: None,
+    }
+}
+
+#[test]
+fn an_answer_step_is_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doorstep.sqlite3");
+    let (store, iid) = setup(&path);
+    let added = [("members".to_string(), 1)];
+    let first = [step_event("first")];
+    store
+        .save_answer_step(
+            iid,
+            "q1",
+            None,
+            Some(&text(1)),
+            Utc::now(),
+            Progress {
+                events: &first,
+                position: Some(&at_question("q2")),
+                added_instances: &added,
+            },
+        )
+        .unwrap();
+    let before = written(&store, iid);
+    assert_eq!(before.0.answers.len(), 1);
+    assert_eq!(before.0.events, first);
+
+    // Failures injected part-way: after the answer and its history row,
+    // among the paradata; then after the paradata, at the position; then
+    // at the very end of a finish, when the visit is recorded. (Temporary
+    // triggers: they live in this connection only.)
+    store
+        .connection()
+        .execute_batch(
+            "CREATE TEMP TRIGGER fail_event BEFORE INSERT ON events
+               WHEN NEW.detail = 'fail' BEGIN SELECT RAISE(ABORT, 'injected'); END;
+             CREATE TEMP TRIGGER fail_position BEFORE UPDATE OF position_id ON interviews
+               WHEN NEW.position_id = 'fail' BEGIN SELECT RAISE(ABORT, 'injected'); END;
+             CREATE TEMP TRIGGER fail_visit BEFORE INSERT ON visits
+               BEGIN SELECT RAISE(ABORT, 'injected'); END;",
+        )
+        .unwrap();
+    let more = [("members".to_string(), 2)];
+    let fails_on_event = [step_event("ok"), step_event("fail")];
+    let fine = [step_event("second")];
+    for (answer, events, position) in [
+        (Some(text(2)), &fails_on_event[..], at_question("q3")),
+        (Some(text(2)), &fine[..], at_question("fail")),
+        // A cleared answer too.
+        (None, &fails_on_event[..], at_question("q3")),
+        (None, &fine[..], at_question("fail")),
+    ] {
+        let step = Progress {
+            events,
+            position: Some(&position),
+            added_instances: &more,
+        };
+        let question = if answer.is_some() { "q2" } else { "q1" };
+        store
+            .save_answer_step(iid, question, None, answer.as_ref(), Utc::now(), step)
+            .unwrap_err();
+        assert_eq!(written(&store, iid), before, "a failed step left a trace");
+    }
+    // Paradata and position go with the finish, or not at all.
+    let finish = Progress {
+        events: &fine,
+        position: None,
+        added_instances: &more,
+    };
+    store
+        .finish_interview_step(
+            iid,
+            InterviewStatus::Completed,
+            Disposition::Complete,
+            Utc::now(),
+            finish,
+        )
+        .unwrap_err();
+    assert_eq!(written(&store, iid), before, "a failed finish left a trace");
+    drop(store);
+    assert_eq!(written(&Store::open(&path).unwrap(), iid), before);
+
+    // Without the faults the same step is saved whole.
+    let store = Store::open(&path).unwrap();
+    let id = store
+        .save_answer_step(
+            iid,
+            "q2",
+            None,
+            Some(&text(2)),
+            Utc::now(),
+            Progress {
+                events: &fine,
+                position: Some(&at_question("q3")),
+                added_instances: &more,
+            },
+        )
+        .unwrap()
+        .unwrap();
+    let (saved, history, _) = written(&store, iid);
+    assert_eq!(history.last().map(|h| h.id), Some(id));
+    assert_eq!(saved.answers.last().map(|a| &a.2), Some(&text(2)));
+    assert_eq!(saved.events.last(), fine.last());
+    assert_eq!(saved.position, Some(at_question("q3")));
+    assert_eq!(saved.added_instances, more);
+    let visit = store
+        .finish_interview_step(
+            iid,
+            InterviewStatus::Completed,
+            Disposition::Complete,
+            Utc::now(),
+            finish,
+        )
+        .unwrap();
+    let (saved, _, visits) = written(&store, iid);
+    assert_eq!(visits.iter().map(|v| v.id).collect::<Vec<_>>(), [visit.id]);
+    assert_eq!(saved.record.status, InterviewStatus::Completed);
+    assert_eq!(saved.events.len(), 3);
+    assert_eq!(saved.position, None);
 }

@@ -15,7 +15,8 @@ use uuid::Uuid;
 
 mod support;
 use support::surveyor::{
-    answer_all, answer_until, current_question, fixture, in_review, open_interview, screen_text,
+    answer_all, answer_until, current_question, fixture, in_review, interview_id, open_interview,
+    saved, screen_text,
 };
 use support::{ctrl, keys, press};
 
@@ -31,24 +32,6 @@ fn list_status(app: &App, resident_id: &str) -> ResidentStatus {
         .find(|e| e.resident.resident_id == resident_id)
         .expect("the resident in the list")
         .status
-}
-
-fn interview_id(app: &App) -> Uuid {
-    match &app.view {
-        View::Interview { screen, .. } => screen.interview_id,
-        _ => panic!("not in an interview"),
-    }
-}
-
-/// The saved answer to a question (outside repeats).
-fn saved(store: &Store, id: Uuid, question: &str) -> Option<Answer> {
-    store
-        .load_interview(id)
-        .unwrap()
-        .answers
-        .into_iter()
-        .find(|(q, instance, _)| q == question && instance.is_none())
-        .map(|(_, _, a)| a)
 }
 
 fn choice(v: &str) -> Answer {
@@ -923,6 +906,69 @@ fn a_failed_pause_stays_in_the_interview() {
         .unwrap();
     press(app, KeyCode::Esc);
     assert!(matches!(app.view, View::List));
+}
+
+/// An answer, its paradata and the position after it are one unit of
+/// work: when the save fails part-way, none of it is in the store, the
+/// screen stays on the question with the choice, and Enter tries again.
+#[test]
+fn a_failed_answer_save_leaves_no_trace_and_can_be_retried() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    open_interview(app);
+    let id = interview_id(app);
+    answer_until(app, "gender", &[]);
+    let before = app.store.load_interview(id).unwrap();
+    let history = app.store.answer_history(id).unwrap();
+    // Fails after the answer and its history row are written, at the first
+    // paradata event.
+    app.store
+        .connection()
+        .execute_batch(
+            "CREATE TEMP TRIGGER fail_event BEFORE INSERT ON events
+               BEGIN SELECT RAISE(ABORT, 'injected'); END;",
+        )
+        .unwrap();
+    keys(app, "1\n");
+    assert_eq!(current_question(app).as_deref(), Some("gender"));
+    assert!(
+        screen_text(app).contains("Not saved"),
+        "{}",
+        screen_text(app)
+    );
+    assert_eq!(app.store.load_interview(id).unwrap(), before);
+    assert_eq!(app.store.answer_history(id).unwrap(), history);
+    app.store
+        .connection()
+        .execute_batch("DROP TRIGGER fail_event")
+        .unwrap();
+    // The choice is still there: Enter saves it, whole, and moves on.
+    keys(app, "\n");
+    assert_eq!(
+        current_question(app).as_deref(),
+        Some("respondent_age_group")
+    );
+    let after = app.store.load_interview(id).unwrap();
+    assert!(saved(&app.store, id, "gender").is_some());
+    assert_eq!(
+        after.position,
+        Some(doorstep_store::SavedPosition::Question {
+            question_id: "respondent_age_group".into(),
+            instance: None,
+        })
+    );
+    let new_events: Vec<_> = after.events[before.events.len()..]
+        .iter()
+        .map(|e| (e.kind, e.question.as_deref()))
+        .collect();
+    use doorstep_core::interview::EventKind;
+    assert_eq!(
+        new_events,
+        [
+            (EventKind::Answered, Some("gender")),
+            (EventKind::Shown, Some("respondent_age_group"))
+        ]
+    );
 }
 
 #[test]

@@ -4,7 +4,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::bail;
-use doorstep_core::assignment::import::{Encoding, ImportError, read_residents};
+use doorstep_core::assignment::import::{
+    Encoding, ImportError, ReadIntoError, read_residents_into,
+};
 use doorstep_core::questionnaire::{STANDARD_RESIDENT_FIELDS, load_file};
 
 use doorstep_store::demo;
@@ -38,9 +40,23 @@ pub fn run(
         }
         None => None,
     };
-    let report = match read_residents(residents, encoding) {
+    // The list streams into one transaction with the questionnaire and
+    // the active setting: a list found unusable part-way (or a refused
+    // questionnaire) rolls it all back, and nothing changes.
+    let opened = places.open()?;
+    let store = &opened.store;
+    let mut merge = store.merge_residents()?;
+    let mut first_attributes = None;
+    let read = read_residents_into(residents, encoding, &mut |r| {
+        if first_attributes.is_none() {
+            first_attributes = Some(r.attributes.keys().cloned().collect::<Vec<String>>());
+        }
+        merge.add(&r)
+    });
+    let report = match read {
         Ok(r) => r,
-        Err(e) => {
+        Err(ReadIntoError::Target(e)) => return Err(e.into()),
+        Err(ReadIntoError::Import(e)) => {
             match e {
                 // These quote row 1, which may be a resident's row.
                 ImportError::Header { .. } => tracing::error!(
@@ -54,11 +70,9 @@ pub fn run(
         }
     };
 
-    let opened = places.open()?;
-    let store = &opened.store;
     let q = match new_questionnaire {
         Some((q, source)) => {
-            store.register_questionnaire(&q, &source)?;
+            merge.register_questionnaire(&q, &source)?;
             q
         }
         None => match active_questionnaire(store)? {
@@ -70,20 +84,17 @@ pub fn run(
     for p in &report.problems {
         eprintln!("{}: {p}", residents.display());
     }
-    let merge = store.upsert_residents(&report.residents)?;
-    store.set_active_questionnaire(&q.id, &q.version)?;
-    store.set_meta(demo::DEMO_KEY, None)?;
+    merge.set_active_questionnaire(&q.id, &q.version)?;
+    merge.set_meta(demo::DEMO_KEY, None)?;
+    let merge = merge.commit()?;
 
     // Attributes the questionnaire reads but the list does not carry read as
     // empty: say so now rather than at the door.
-    if let Some(first) = report.residents.first() {
+    if let Some(first) = first_attributes {
         let missing: Vec<&String> = q
             .resident_attributes
             .iter()
-            .filter(|a| {
-                !STANDARD_RESIDENT_FIELDS.contains(&a.as_str())
-                    && !first.attributes.contains_key(*a)
-            })
+            .filter(|a| !STANDARD_RESIDENT_FIELDS.contains(&a.as_str()) && !first.contains(*a))
             .collect();
         if !missing.is_empty() {
             eprintln!(

@@ -148,3 +148,26 @@ pub fn answer_all(app: &mut App, overrides: &[(&str, &str)]) {
     }
     panic!("never reached the review");
 }
+
+/// The interview on screen.
+pub fn interview_id(app: &App) -> uuid::Uuid {
+    match &app.view {
+        View::Interview { screen, .. } => screen.interview_id,
+        _ => panic!("not in an interview"),
+    }
+}
+
+/// The saved answer to a question (outside repeats).
+pub fn saved(
+    store: &Store,
+    id: uuid::Uuid,
+    question: &str,
+) -> Option<doorstep_core::interview::Answer> {
+    store
+        .load_interview(id)
+        .unwrap()
+        .answers
+        .into_iter()
+        .find(|(q, instance, _)| q == question && instance.is_none())
+        .map(|(_, _, a)| a)
+}

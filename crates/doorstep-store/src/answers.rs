@@ -4,8 +4,12 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use uuid::Uuid;
 
-use super::interviews::{InterviewRecord, load_record, require_open};
+use super::interviews::{
+    InterviewRecord, InterviewStatus, load_record, require_open, write_finish,
+};
+use super::visits::Visit;
 use super::{Result, Store, StoreError, instance_from_sql, instance_to_sql, parse_ts, ts};
+use crate::assignment::Disposition;
 use crate::interview::{Answer, EventKind, ParadataEvent, Slot, Step};
 use crate::questionnaire::Questionnaire;
 
@@ -75,6 +79,16 @@ pub struct AnswerHistoryEntry {
     pub at: DateTime<Utc>,
 }
 
+/// Where an interview stands after a step: the paradata recorded since the
+/// last save, the resume position and the repeat instances added. Saved with
+/// the answer it follows (or the finish), in the same transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    pub events: &'a [ParadataEvent],
+    pub position: Option<&'a SavedPosition>,
+    pub added_instances: &'a [(String, u32)],
+}
+
 fn decode_answer(json: &str) -> rusqlite::Result<Answer> {
     serde_json::from_str(json).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
@@ -97,6 +111,116 @@ fn append_history(
     Ok(conn.last_insert_rowid())
 }
 
+/// Inside the caller's transaction: the answer and its history row.
+fn write_answer(
+    conn: &Connection,
+    interview_id: Uuid,
+    question_id: &str,
+    instance: Option<u32>,
+    json: &str,
+    at: &str,
+) -> Result<i64> {
+    let iid = interview_id.to_string();
+    let instance = instance_to_sql(instance);
+    let history_id = append_history(conn, &iid, question_id, instance, Some(json), at)?;
+    conn.prepare_cached(
+        "INSERT INTO answers (interview_id, question_id, instance, answer, history_id)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (interview_id, question_id, instance)
+         DO UPDATE SET answer = excluded.answer, history_id = excluded.history_id",
+    )?
+    .execute((&iid, question_id, instance, json, history_id))?;
+    Ok(history_id)
+}
+
+/// Inside the caller's transaction: removes an answer, recording the
+/// clear in the history. `None` when there was no answer.
+fn write_clear(
+    conn: &Connection,
+    interview_id: Uuid,
+    question_id: &str,
+    instance: Option<u32>,
+    at: &str,
+) -> Result<Option<i64>> {
+    let iid = interview_id.to_string();
+    let instance = instance_to_sql(instance);
+    let removed = conn
+        .prepare_cached(
+            "DELETE FROM answers
+             WHERE interview_id = ?1 AND question_id = ?2 AND instance = ?3",
+        )?
+        .execute((&iid, question_id, instance))?;
+    if removed == 0 {
+        return Ok(None);
+    }
+    append_history(conn, &iid, question_id, instance, None, at).map(Some)
+}
+
+fn write_events(conn: &Connection, interview_id: Uuid, events: &[ParadataEvent]) -> Result<()> {
+    let iid = interview_id.to_string();
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO events (interview_id, at, kind, question_id, instance, detail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for e in events {
+        insert.execute((
+            &iid,
+            ts(&e.at),
+            e.kind.code(),
+            &e.question,
+            e.instance,
+            &e.detail,
+        ))?;
+    }
+    Ok(())
+}
+
+fn write_position(
+    conn: &Connection,
+    interview_id: Uuid,
+    position: Option<&SavedPosition>,
+    added_instances: &[(String, u32)],
+) -> Result<()> {
+    let iid = interview_id.to_string();
+    let (kind, id, instance) = match position {
+        None => (None, None, None),
+        Some(SavedPosition::Question {
+            question_id,
+            instance,
+        }) => (Some("question"), Some(question_id.as_str()), *instance),
+        Some(SavedPosition::AddAnother { section_id }) => {
+            (Some("add_another"), Some(section_id.as_str()), None)
+        }
+    };
+    conn.prepare_cached(
+        "UPDATE interviews SET position_kind = ?2, position_id = ?3, position_instance = ?4
+         WHERE id = ?1",
+    )?
+    .execute((&iid, kind, id, instance))?;
+    conn.prepare_cached("DELETE FROM added_instances WHERE interview_id = ?1")?
+        .execute([&iid])?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO added_instances (interview_id, section_id, count) VALUES (?1, ?2, ?3)
+         ON CONFLICT (interview_id, section_id) DO UPDATE SET count = excluded.count",
+    )?;
+    for (section, count) in added_instances {
+        insert.execute((&iid, section, count))?;
+    }
+    Ok(())
+}
+
+/// Inside the caller's transaction (which has checked the interview is
+/// open): the paradata, then the position and repeat instances.
+fn write_progress(conn: &Connection, interview_id: Uuid, progress: Progress<'_>) -> Result<()> {
+    write_events(conn, interview_id, progress.events)?;
+    write_position(
+        conn,
+        interview_id,
+        progress.position,
+        progress.added_instances,
+    )
+}
+
 impl Store {
     /// Saves one answer durably: when this returns `Ok(id)`, the answer is
     /// committed and fsynced, and `id` is its row in the answer history.
@@ -109,20 +233,10 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<i64> {
         let json = serde_json::to_string(answer)?;
-        let iid = interview_id.to_string();
-        let instance = instance_to_sql(instance);
         let at = ts(&at);
         self.write(|tx| {
             require_open(tx, interview_id)?;
-            let history_id = append_history(tx, &iid, question_id, instance, Some(&json), &at)?;
-            tx.prepare_cached(
-                "INSERT INTO answers (interview_id, question_id, instance, answer, history_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (interview_id, question_id, instance)
-                 DO UPDATE SET answer = excluded.answer, history_id = excluded.history_id",
-            )?
-            .execute((&iid, question_id, instance, &json, history_id))?;
-            Ok(history_id)
+            write_answer(tx, interview_id, question_id, instance, &json, &at)
         })
     }
 
@@ -135,21 +249,71 @@ impl Store {
         instance: Option<u32>,
         at: DateTime<Utc>,
     ) -> Result<Option<i64>> {
-        let iid = interview_id.to_string();
-        let instance = instance_to_sql(instance);
         let at = ts(&at);
         self.write(|tx| {
             require_open(tx, interview_id)?;
-            let removed = tx
-                .prepare_cached(
-                    "DELETE FROM answers
-                     WHERE interview_id = ?1 AND question_id = ?2 AND instance = ?3",
-                )?
-                .execute((&iid, question_id, instance))?;
-            if removed == 0 {
-                return Ok(None);
-            }
-            append_history(tx, &iid, question_id, instance, None, &at).map(Some)
+            write_clear(tx, interview_id, question_id, instance, &at)
+        })
+    }
+
+    /// One confirmed answer as one unit of work: the answer (`None`: the
+    /// answer is cleared), its history row, the paradata and the resume
+    /// position, in one transaction and one fsync. When this returns, all
+    /// of it is on disk; when it fails, none of it is. `Some(id)`: the
+    /// answer's row in the history (`None` when there was nothing to clear).
+    pub fn save_answer_step(
+        &self,
+        interview_id: Uuid,
+        question_id: &str,
+        instance: Option<u32>,
+        answer: Option<&Answer>,
+        at: DateTime<Utc>,
+        progress: Progress<'_>,
+    ) -> Result<Option<i64>> {
+        let json = answer.map(serde_json::to_string).transpose()?;
+        let at = ts(&at);
+        self.write(|tx| {
+            require_open(tx, interview_id)?;
+            let id = match &json {
+                Some(json) => Some(write_answer(
+                    tx,
+                    interview_id,
+                    question_id,
+                    instance,
+                    json,
+                    &at,
+                )?),
+                None => write_clear(tx, interview_id, question_id, instance, &at)?,
+            };
+            write_progress(tx, interview_id, progress)?;
+            Ok(id)
+        })
+    }
+
+    /// The paradata, resume position and repeat instances of an interview,
+    /// in one transaction (a move without a new answer).
+    pub fn save_progress(&self, interview_id: Uuid, progress: Progress<'_>) -> Result<()> {
+        self.write(|tx| {
+            require_open(tx, interview_id)?;
+            write_progress(tx, interview_id, progress)
+        })
+    }
+
+    /// Ends an interview as [`Store::finish_interview`] does, with the
+    /// paradata and position not yet saved written first, in the same
+    /// transaction: one finish, one fsync, all of it or none.
+    pub fn finish_interview_step(
+        &self,
+        id: Uuid,
+        status: InterviewStatus,
+        disposition: Disposition,
+        ended_at: DateTime<Utc>,
+        progress: Progress<'_>,
+    ) -> Result<Visit> {
+        self.write(|tx| {
+            require_open(tx, id)?;
+            write_progress(tx, id, progress)?;
+            write_finish(tx, self.device_id, id, status, disposition, ended_at)
         })
     }
 
@@ -158,26 +322,11 @@ impl Store {
         if events.is_empty() {
             return Ok(());
         }
-        let iid = interview_id.to_string();
         self.write(|tx| {
             if load_record(tx, interview_id)?.is_none() {
                 return Err(StoreError::NotFound(format!("interview {interview_id}")));
             }
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO events (interview_id, at, kind, question_id, instance, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for e in events {
-                insert.execute((
-                    &iid,
-                    ts(&e.at),
-                    e.kind.code(),
-                    &e.question,
-                    e.instance,
-                    &e.detail,
-                ))?;
-            }
-            Ok(())
+            write_events(tx, interview_id, events)
         })
     }
 
@@ -189,34 +338,9 @@ impl Store {
         position: Option<SavedPosition>,
         added_instances: &[(String, u32)],
     ) -> Result<()> {
-        let iid = interview_id.to_string();
-        let (kind, id, instance) = match &position {
-            None => (None, None, None),
-            Some(SavedPosition::Question {
-                question_id,
-                instance,
-            }) => (Some("question"), Some(question_id.as_str()), *instance),
-            Some(SavedPosition::AddAnother { section_id }) => {
-                (Some("add_another"), Some(section_id.as_str()), None)
-            }
-        };
         self.write(|tx| {
             require_open(tx, interview_id)?;
-            tx.prepare_cached(
-                "UPDATE interviews SET position_kind = ?2, position_id = ?3, position_instance = ?4
-                 WHERE id = ?1",
-            )?
-            .execute((&iid, kind, id, instance))?;
-            tx.prepare_cached("DELETE FROM added_instances WHERE interview_id = ?1")?
-                .execute([&iid])?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO added_instances (interview_id, section_id, count) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (interview_id, section_id) DO UPDATE SET count = excluded.count",
-            )?;
-            for (section, count) in added_instances {
-                insert.execute((&iid, section, count))?;
-            }
-            Ok(())
+            write_position(tx, interview_id, position.as_ref(), added_instances)
         })
     }
 

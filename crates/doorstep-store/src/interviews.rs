@@ -348,39 +348,50 @@ impl Store {
         disposition: Disposition,
         ended_at: DateTime<Utc>,
     ) -> Result<Visit> {
-        if status == InterviewStatus::InProgress {
-            return Err(StoreError::Other(
-                "finish_interview needs a final status (completed or abandoned)".into(),
-            ));
-        }
-        self.write(|tx| {
-            require_open(tx, id)?;
-            let resident_id: String = tx.query_row(
-                "SELECT resident_id FROM interviews WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )?;
-            tx.execute(
-                "UPDATE interviews SET status = ?2, disposition = ?3, ended_at = ?4 WHERE id = ?1",
-                (
-                    id.to_string(),
-                    status.code(),
-                    disposition.code(),
-                    ts(&ended_at),
-                ),
-            )?;
-            insert_visit(
-                tx,
-                self.device_id,
-                &resident_id,
-                &NewVisit {
-                    at: ended_at,
-                    disposition,
-                    note: None,
-                    appointment: None,
-                    interview_id: Some(id),
-                },
-            )
-        })
+        self.write(|tx| write_finish(tx, self.device_id, id, status, disposition, ended_at))
     }
+}
+
+/// Inside the caller's transaction: ends an interview, records the visit it
+/// amounts to and updates the resident's status.
+pub(super) fn write_finish(
+    tx: &Connection,
+    device_id: Uuid,
+    id: Uuid,
+    status: InterviewStatus,
+    disposition: Disposition,
+    ended_at: DateTime<Utc>,
+) -> Result<Visit> {
+    if status == InterviewStatus::InProgress {
+        return Err(StoreError::Other(
+            "finish_interview needs a final status (completed or abandoned)".into(),
+        ));
+    }
+    require_open(tx, id)?;
+    let resident_id: String = tx.query_row(
+        "SELECT resident_id FROM interviews WHERE id = ?1",
+        [id.to_string()],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "UPDATE interviews SET status = ?2, disposition = ?3, ended_at = ?4 WHERE id = ?1",
+        (
+            id.to_string(),
+            status.code(),
+            disposition.code(),
+            ts(&ended_at),
+        ),
+    )?;
+    insert_visit(
+        tx,
+        device_id,
+        &resident_id,
+        &NewVisit {
+            at: ended_at,
+            disposition,
+            note: None,
+            appointment: None,
+            interview_id: Some(id),
+        },
+    )
 }

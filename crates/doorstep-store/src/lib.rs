@@ -42,13 +42,13 @@ use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
-pub use answers::{AnswerHistoryEntry, SavedInterview, SavedPosition};
+pub use answers::{AnswerHistoryEntry, Progress, SavedInterview, SavedPosition};
 pub use batches::{BatchRow, BatchRows, BatchState, QuestionNote};
 pub use error::StoreError;
 pub use interviews::{InterviewRecord, InterviewStatus, NextInterview, UNNAMED_SURVEYOR};
 pub use questionnaires::ActiveQuestionnaire;
 pub use reports::DayCounts;
-pub use residents::{MergeCounts, ResidentRow, walk_key};
+pub use residents::{MergeCounts, ResidentMerge, ResidentRow, walk_key};
 pub use schema::SCHEMA_VERSION;
 pub use status::StatusCounts;
 pub use visits::{NewVisit, Visit};

@@ -3,11 +3,13 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDateTime, Utc};
-use rusqlite::{OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
-use super::{Result, Store, parse_local_ts, ts};
+use super::schema::meta_set;
+use super::{Result, Store, parse_local_ts, questionnaires, ts};
 use crate::assignment::Resident;
 use crate::assignment::status::ResidentStatus;
+use crate::questionnaire::Questionnaire;
 
 /// What an import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -114,98 +116,94 @@ fn row_from_row(row: &Row<'_>) -> rusqlite::Result<ResidentRow> {
     })
 }
 
+/// The stored details of a resident, to tell an update from no change.
+type Details = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+/// An assignment list being merged, one resident at a time, in one
+/// transaction (see [`Store::merge_residents`]). Dropped without
+/// [`ResidentMerge::commit`], it changes nothing.
+pub struct ResidentMerge<'a> {
+    tx: Option<Transaction<'a>>,
+    conn: &'a Connection,
+    now: String,
+    counts: MergeCounts,
+    /// Definitions of the indexes dropped for the load, built once at commit.
+    deferred_indexes: Vec<String>,
+    /// The page cache size to go back to.
+    cache_size: i64,
+}
+
+/// Page cache for a merge: big enough that SQLite does not re-read the
+/// pages it has just written (the default 2 MB holds a few thousand
+/// residents), small enough for a laptop. In KiB.
+const MERGE_CACHE_KIB: i64 = 32 * 1024;
+
 impl Store {
     /// Merges an assignment list by `resident_id`, in one transaction:
     /// new residents are added, changed details updated; nobody is
     /// deleted, and status, visits, interviews and answers are untouched.
     /// A resident listed twice counts once per listing; the last one wins.
     pub fn upsert_residents(&self, residents: &[Resident]) -> Result<MergeCounts> {
-        let now = ts(&Utc::now());
-        self.write(|tx| {
-            let mut counts = MergeCounts::default();
-            let mut select = tx.prepare_cached(
-                "SELECT name, address, community, grid, building, unit, room, phone, attributes
-                 FROM residents WHERE resident_id = ?1",
-            )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO residents (resident_id, name, address, community, grid, building,
-                     unit, room, phone, attributes, walk_key, imported_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-            )?;
-            let mut update = tx.prepare_cached(
-                "UPDATE residents SET name = ?2, address = ?3, community = ?4, grid = ?5,
-                     building = ?6, unit = ?7, room = ?8, phone = ?9, attributes = ?10,
-                     walk_key = ?11, updated_at = ?12
-                 WHERE resident_id = ?1",
-            )?;
-            type Details = (
-                String,
-                String,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                Option<String>,
-                String,
-            );
-            for r in residents {
-                let attributes = attributes_json(&r.attributes)?;
-                let stored: Option<Details> = select
-                    .query_row([&r.resident_id], |row| {
-                        Ok((
-                            row.get(0)?,
-                            row.get(1)?,
-                            row.get(2)?,
-                            row.get(3)?,
-                            row.get(4)?,
-                            row.get(5)?,
-                            row.get(6)?,
-                            row.get(7)?,
-                            row.get(8)?,
-                        ))
-                    })
-                    .optional()?;
-                let params = (
-                    &r.resident_id,
-                    &r.name,
-                    &r.address,
-                    &r.community,
-                    &r.grid,
-                    &r.building,
-                    &r.unit,
-                    &r.room,
-                    &r.phone,
-                    &attributes,
-                    walk_key(r),
-                    &now,
-                );
-                match stored {
-                    None => {
-                        insert.execute(params)?;
-                        counts.added += 1;
-                    }
-                    Some(s)
-                        if s.0 == r.name
-                            && s.1 == r.address
-                            && s.2 == r.community
-                            && s.3 == r.grid
-                            && s.4 == r.building
-                            && s.5 == r.unit
-                            && s.6 == r.room
-                            && s.7 == r.phone
-                            && s.8 == attributes =>
-                    {
-                        counts.unchanged += 1;
-                    }
-                    Some(_) => {
-                        update.execute(params)?;
-                        counts.updated += 1;
-                    }
-                }
+        let mut merge = self.merge_residents()?;
+        for r in residents {
+            merge.add(r)?;
+        }
+        merge.commit()
+    }
+
+    /// Starts merging an assignment list as [`Store::upsert_residents`]
+    /// does, for a list read one row at a time: [`ResidentMerge::add`] each
+    /// resident, then [`ResidentMerge::commit`]. The page cache is enlarged
+    /// for the job, and into an empty table the walking-order indexes are
+    /// built once at the end rather than row by row.
+    pub fn merge_residents(&self) -> Result<ResidentMerge<'_>> {
+        let conn = &self.conn;
+        let cache_size: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", -MERGE_CACHE_KIB)?;
+        let tx = match Transaction::new_unchecked(conn, TransactionBehavior::Immediate) {
+            Ok(tx) => tx,
+            Err(e) => {
+                conn.pragma_update(None, "cache_size", cache_size)?;
+                return Err(e.into());
             }
-            Ok(counts)
-        })
+        };
+        let mut merge = ResidentMerge {
+            tx: None,
+            conn,
+            now: ts(&Utc::now()),
+            counts: MergeCounts::default(),
+            deferred_indexes: Vec::new(),
+            cache_size,
+        };
+        let empty: bool = tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM residents)", [], |r| {
+            r.get(0)
+        })?;
+        if empty {
+            let indexes: Vec<(String, String)> = tx
+                .prepare(
+                    "SELECT name, sql FROM sqlite_schema
+                     WHERE type = 'index' AND tbl_name = 'residents' AND sql IS NOT NULL
+                     ORDER BY name",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (name, sql) in indexes {
+                tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+                merge.deferred_indexes.push(sql);
+            }
+        }
+        merge.tx = Some(tx);
+        Ok(merge)
     }
 
     pub fn resident(&self, resident_id: &str) -> Result<Option<Resident>> {
@@ -276,6 +274,130 @@ impl Store {
             out.push((status, n));
         }
         Ok(out)
+    }
+}
+
+impl ResidentMerge<'_> {
+    fn tx(&self) -> &Transaction<'_> {
+        self.tx.as_ref().expect("a merge is open until commit")
+    }
+
+    /// Adds or updates one resident (see [`Store::upsert_residents`]).
+    pub fn add(&mut self, r: &Resident) -> Result<()> {
+        let tx = self.tx();
+        let attributes = attributes_json(&r.attributes)?;
+        let walk = walk_key(r);
+        let params = (
+            &r.resident_id,
+            &r.name,
+            &r.address,
+            &r.community,
+            &r.grid,
+            &r.building,
+            &r.unit,
+            &r.room,
+            &r.phone,
+            &attributes,
+            &walk,
+            &self.now,
+        );
+        // New residents (most rows of a first import) cost one statement.
+        let inserted = tx
+            .prepare_cached(
+                "INSERT INTO residents (resident_id, name, address, community, grid, building,
+                     unit, room, phone, attributes, walk_key, imported_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+                 ON CONFLICT (resident_id) DO NOTHING",
+            )?
+            .execute(params)?;
+        if inserted == 1 {
+            self.counts.added += 1;
+            return Ok(());
+        }
+        let s: Details = tx
+            .prepare_cached(
+                "SELECT name, address, community, grid, building, unit, room, phone, attributes
+                 FROM residents WHERE resident_id = ?1",
+            )?
+            .query_row([&r.resident_id], |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                    row.get(6)?,
+                    row.get(7)?,
+                    row.get(8)?,
+                ))
+            })?;
+        if s.0 == r.name
+            && s.1 == r.address
+            && s.2 == r.community
+            && s.3 == r.grid
+            && s.4 == r.building
+            && s.5 == r.unit
+            && s.6 == r.room
+            && s.7 == r.phone
+            && s.8 == attributes
+        {
+            self.counts.unchanged += 1;
+        } else {
+            tx.prepare_cached(
+                "UPDATE residents SET name = ?2, address = ?3, community = ?4, grid = ?5,
+                     building = ?6, unit = ?7, room = ?8, phone = ?9, attributes = ?10,
+                     walk_key = ?11, updated_at = ?12
+                 WHERE resident_id = ?1",
+            )?
+            .execute(params)?;
+            self.counts.updated += 1;
+        }
+        Ok(())
+    }
+
+    /// Registers a questionnaire in the merge's transaction (see
+    /// [`Store::register_questionnaire`]).
+    pub fn register_questionnaire(&self, q: &Questionnaire, source: &str) -> Result<()> {
+        questionnaires::check_source(q, source)?;
+        questionnaires::register(self.tx(), q, source)
+    }
+
+    /// Makes a questionnaire the active one, in the merge's transaction.
+    pub fn set_active_questionnaire(&self, id: &str, version: &str) -> Result<()> {
+        questionnaires::set_active(self.tx(), id, version)
+    }
+
+    /// Sets (or with `None` removes) a fact in the `meta` table, in the
+    /// merge's transaction.
+    pub fn set_meta(&self, key: &str, value: Option<&str>) -> Result<()> {
+        match value {
+            Some(v) => meta_set(self.tx(), key, v),
+            None => {
+                self.tx()
+                    .execute("DELETE FROM meta WHERE key = ?1", [key])?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Builds the deferred indexes and commits: the whole list is durable
+    /// when this returns, or (on error) nothing of it is.
+    pub fn commit(mut self) -> Result<MergeCounts> {
+        let tx = self.tx.take().expect("a merge is open until commit");
+        for sql in &self.deferred_indexes {
+            tx.execute_batch(sql)?;
+        }
+        tx.commit()?;
+        Ok(self.counts)
+    }
+}
+
+impl Drop for ResidentMerge<'_> {
+    fn drop(&mut self) {
+        // Rolls back first when not committed.
+        drop(self.tx.take());
+        let _ = self.conn.pragma_update(None, "cache_size", self.cache_size);
     }
 }
 

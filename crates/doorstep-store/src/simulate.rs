@@ -14,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::{InterviewStatus, NewVisit, SavedPosition, Store, StoreError};
+use crate::{InterviewStatus, NewVisit, Progress, SavedPosition, Store, StoreError};
 use doorstep_core::assignment::Disposition;
 use doorstep_core::assignment::status::ResidentStatus;
 use doorstep_core::interview::{Answer, AnswerValue, Interview, Slot, SpecialResponse, Step};
@@ -261,11 +261,37 @@ fn interview(
                 }
                 .or_else(|| choose_answer(&flow, slot, opts.day, rng));
                 if let Some(answer) = answer {
-                    let qid = &q.questions[slot.question].id;
-                    store.save_answer(id, qid, slot.instance, &answer, *now)?;
                     // The answer was checked by `choose_answer`.
-                    let _ = flow.set_answer(slot, answer);
+                    let _ = flow.set_answer(slot, answer.clone());
                     saved += 1;
+                    // As the app does: the answer, its paradata and the
+                    // position after it in one transaction.
+                    let next = flow.advance();
+                    let events = flow.take_events();
+                    let position = flow.current().and_then(|s| SavedPosition::from_step(q, s));
+                    let added: Vec<(String, u32)> = flow
+                        .added_instances()
+                        .map(|(s, n)| (q.sections[s].id.clone(), n))
+                        .collect();
+                    let qid = &q.questions[slot.question].id;
+                    let progress = Progress {
+                        events: &events,
+                        position: position.as_ref(),
+                        added_instances: &added,
+                    };
+                    store.save_answer_step(
+                        id,
+                        qid,
+                        slot.instance,
+                        Some(&answer),
+                        *now,
+                        progress,
+                    )?;
+                    step = match next {
+                        Ok(next) => next,
+                        Err(_) => break,
+                    };
+                    continue;
                 }
             }
         }
@@ -275,13 +301,12 @@ fn interview(
             Err(_) => break,
         };
     }
-    store.save_events(id, &flow.take_events())?;
+    let events = flow.take_events();
     let position = flow.current().and_then(|s| SavedPosition::from_step(q, s));
     let added: Vec<(String, u32)> = flow
         .added_instances()
         .map(|(s, n)| (q.sections[s].id.clone(), n))
         .collect();
-    store.save_position(id, position, &added)?;
     let status = if disposition == Disposition::Complete && flow.can_finish() {
         InterviewStatus::Completed
     } else {
@@ -294,7 +319,13 @@ fn interview(
             disposition
         };
     *now += Duration::seconds(rng.random_range(20..90));
-    store.finish_interview(id, status, disposition, *now)?;
+    // The paradata and position left, in the finish's transaction.
+    let progress = Progress {
+        events: &events,
+        position: position.as_ref(),
+        added_instances: &added,
+    };
+    store.finish_interview_step(id, status, disposition, *now, progress)?;
     Ok(saved)
 }
 

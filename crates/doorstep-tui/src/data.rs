@@ -16,7 +16,8 @@ use crate::assignment::{Disposition, Resident};
 use crate::interview::{Answer, AnswerValue, Interview, Slot};
 use crate::questionnaire::Questionnaire;
 use crate::store::{
-    InterviewStatus, NewVisit, NextInterview, ResidentRow, SavedPosition, Store, StoreError, Visit,
+    InterviewStatus, NewVisit, NextInterview, Progress, ResidentRow, SavedPosition, Store,
+    StoreError, Visit,
 };
 
 /// Store errors as the surveyor reads them.
@@ -290,19 +291,37 @@ pub fn finish_interview(
     disposition: Disposition,
     ui: Lang,
 ) -> Result<(), String> {
-    let mut sink = StoreSink::new(store, screen.interview_id, ui);
-    sink.flush(&mut screen.flow)?;
     let status = if disposition == Disposition::Complete {
         InterviewStatus::Completed
     } else {
         InterviewStatus::Abandoned
     };
+    // The paradata and position not yet saved go in the finish's transaction.
+    let events = screen.flow.take_events();
+    let (position, added) = position_of(&screen.flow);
+    let progress = Progress {
+        events: &events,
+        position: position.as_ref(),
+        added_instances: &added,
+    };
     let visit = store
-        .finish_interview(screen.interview_id, status, disposition, Utc::now())
+        .finish_interview_step(
+            screen.interview_id,
+            status,
+            disposition,
+            Utc::now(),
+            progress,
+        )
         .inspect_err(
             |e| tracing::error!(interview_id = %screen.interview_id, "interview not finished: {e}"),
-        )
-        .map_err(|e| say_in(e, ui))?;
+        );
+    let visit = match visit {
+        Ok(v) => v,
+        Err(e) => {
+            screen.flow.put_back_events(events);
+            return Err(say_in(e, ui));
+        }
+    };
     tracing::info!(
         interview_id = %screen.interview_id,
         status = status.code(),
@@ -313,7 +332,19 @@ pub fn finish_interview(
     Ok(())
 }
 
-/// Writes answers through the store, one transaction per answer.
+/// Where the flow stands, by ids, and the repeat instances added.
+fn position_of(flow: &Interview<'_>) -> (Option<SavedPosition>, Vec<(String, u32)>) {
+    let q = flow.questionnaire();
+    let position = flow.current().and_then(|s| SavedPosition::from_step(q, s));
+    let added = flow
+        .added_instances()
+        .map(|(s, n)| (q.sections[s].id.clone(), n))
+        .collect();
+    (position, added)
+}
+
+/// Writes answers through the store: each confirmed answer with its
+/// paradata and position in one transaction.
 pub struct StoreSink<'a> {
     store: &'a Store,
     interview_id: Uuid,
@@ -345,47 +376,57 @@ impl<'a> StoreSink<'a> {
 }
 
 impl AnswerSink for StoreSink<'_> {
-    fn save_answer(
+    fn save_answer_step(
         &mut self,
-        flow: &Interview<'_>,
+        flow: &mut Interview<'_>,
         slot: Slot,
-        answer: &Answer,
+        answer: Option<&Answer>,
     ) -> Result<(), String> {
         let qid = &flow.questionnaire().questions[slot.question].id;
-        self.store
-            .save_answer(self.interview_id, qid, slot.instance, answer, Utc::now())
-            .map(|_| ())
-            .inspect_err(|e| self.log_failure("answer", qid, e))
-            .map_err(|e| say_in(e, self.ui))
-    }
-
-    fn clear_answer(&mut self, flow: &Interview<'_>, slot: Slot) -> Result<(), String> {
-        let qid = &flow.questionnaire().questions[slot.question].id;
-        self.store
-            .clear_answer(self.interview_id, qid, slot.instance, Utc::now())
-            .map(|_| ())
-            .inspect_err(|e| self.log_failure("cleared answer", qid, e))
-            .map_err(|e| say_in(e, self.ui))
+        let events = flow.take_events();
+        let (position, added) = position_of(flow);
+        let progress = Progress {
+            events: &events,
+            position: position.as_ref(),
+            added_instances: &added,
+        };
+        let saved = self.store.save_answer_step(
+            self.interview_id,
+            qid,
+            slot.instance,
+            answer,
+            Utc::now(),
+            progress,
+        );
+        if let Err(e) = saved {
+            // Keep them for the next try rather than lose them.
+            flow.put_back_events(events);
+            let what = if answer.is_some() {
+                "answer"
+            } else {
+                "cleared answer"
+            };
+            self.log_failure(what, qid, &e);
+            return Err(say_in(e, self.ui));
+        }
+        Ok(())
     }
 
     fn save_progress(&mut self, flow: &mut Interview<'_>) -> Result<(), String> {
-        let q = flow.questionnaire();
         let events = flow.take_events();
-        if let Err(e) = self.store.save_events(self.interview_id, &events) {
+        let (position, added) = position_of(flow);
+        let progress = Progress {
+            events: &events,
+            position: position.as_ref(),
+            added_instances: &added,
+        };
+        if let Err(e) = self.store.save_progress(self.interview_id, progress) {
             // Keep them for the next try rather than lose them.
             flow.put_back_events(events);
-            self.log_failure("paradata", "", &e);
+            self.log_failure("progress", "", &e);
             return Err(say_in(e, self.ui));
         }
-        let position = flow.current().and_then(|s| SavedPosition::from_step(q, s));
-        let added: Vec<(String, u32)> = flow
-            .added_instances()
-            .map(|(s, n)| (q.sections[s].id.clone(), n))
-            .collect();
-        self.store
-            .save_position(self.interview_id, position, &added)
-            .inspect_err(|e| self.log_failure("position", "", e))
-            .map_err(|e| say_in(e, self.ui))
+        Ok(())
     }
 
     fn save_note(&mut self, flow: &Interview<'_>, slot: Slot, note: &str) -> Result<(), String> {

@@ -2,7 +2,7 @@
 //! the supervisor's review app (`review`, `review_text`), with what they
 //! share (terminal, keys, language, theme, widgets).
 
-// The lower crates under the paths `data.rs` still uses (`crate::store`,
+// The lower crates under the paths `data.rs` still uses (`doorstep_store`,
 // ...): kept until the edits of that file on the i11 transactions branch
 // are merged, then rewritten to the crate names.
 use doorstep_batch as batch;

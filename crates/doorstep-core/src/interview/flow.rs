@@ -114,6 +114,24 @@ pub struct Interview<'q> {
     memo: RefCell<Memo>,
 }
 
+/// A copy to fall back to when a step cannot be saved (the memo, a cache,
+/// starts empty).
+impl Clone for Interview<'_> {
+    fn clone(&self) -> Self {
+        Interview {
+            q: self.q,
+            resident: self.resident.clone(),
+            answers: self.answers.clone(),
+            added: self.added.clone(),
+            position: self.position,
+            lang: self.lang.clone(),
+            clock: self.clock.clone(),
+            events: self.events.clone(),
+            memo: RefCell::new(Memo::default()),
+        }
+    }
+}
+
 impl<'q> Interview<'q> {
     /// A new interview, standing before the first question.
     pub fn new(q: &'q Questionnaire, resident: HashMap<String, String>) -> Self {

@@ -24,13 +24,16 @@ use doorstep_core::questionnaire::{Choice, OTHER_CHOICE, QuestionKind};
 
 /// Where the answers go. The real one writes through the SQLite store.
 pub trait AnswerSink {
-    fn save_answer(
+    /// One confirmed answer (`None`: the answer was cleared) with the
+    /// paradata, position and repeat instances as they stand after it: one
+    /// unit of work, saved whole or not at all. The flow already holds the
+    /// change; on `Err` it keeps the paradata it had.
+    fn save_answer_step(
         &mut self,
-        flow: &Interview<'_>,
+        flow: &mut Interview<'_>,
         slot: Slot,
-        answer: &Answer,
+        answer: Option<&Answer>,
     ) -> Result<(), String>;
-    fn clear_answer(&mut self, flow: &Interview<'_>, slot: Slot) -> Result<(), String>;
     /// Paradata, position and repeat instances: saved after every change.
     fn save_progress(&mut self, flow: &mut Interview<'_>) -> Result<(), String>;
     fn save_note(&mut self, flow: &Interview<'_>, slot: Slot, note: &str) -> Result<(), String>;
@@ -459,15 +462,18 @@ impl InterviewScreen {
                     return InterviewOutcome::Stay;
                 };
                 if self.flow.answer(slot) != Some(&answer) {
-                    if let Err(e) = sink.save_answer(&self.flow, slot, &answer) {
+                    let before = self.flow.clone();
+                    // Checked before the question was asked.
+                    let _ = self.flow.set_answer(slot, answer.clone());
+                    if let Err(e) = sink.save_answer_step(&mut self.flow, slot, Some(&answer)) {
+                        self.flow = before;
                         self.flash =
                             Some(Flash::Error(format!("{} {e}", self.lang().s().save_failed)));
                         return InterviewOutcome::Stay;
                     }
-                    // Checked before the question was asked, and saved.
-                    let _ = self.flow.set_answer(slot, answer);
+                } else {
+                    self.save_progress(sink);
                 }
-                self.save_progress(sink);
                 InterviewOutcome::End(outcome)
             }
             _ => InterviewOutcome::Stay,
@@ -896,24 +902,13 @@ impl InterviewScreen {
                     return InterviewOutcome::Stay;
                 }
                 if self.flow.answer(slot) != Some(&answer) {
-                    if let Err(e) = sink.save_answer(&self.flow, slot, &answer) {
-                        self.flash =
-                            Some(Flash::Error(format!("{} {e}", self.lang().s().save_failed)));
-                        return InterviewOutcome::Stay;
-                    }
-                    // Checked above and saved: the flow accepts it.
-                    let _ = self.flow.set_answer(slot, answer);
+                    return self.confirm_change(slot, Some(answer), sink);
                 }
             }
             None => {
                 // Nothing entered: clearing an earlier answer is a change too.
                 if self.flow.answer(slot).is_some() {
-                    if let Err(e) = sink.clear_answer(&self.flow, slot) {
-                        self.flash =
-                            Some(Flash::Error(format!("{} {e}", self.lang().s().save_failed)));
-                        return InterviewOutcome::Stay;
-                    }
-                    self.flow.clear_answer(slot);
+                    return self.confirm_change(slot, None, sink);
                 }
             }
         }
@@ -929,8 +924,77 @@ impl InterviewScreen {
         match self.flow.advance() {
             Ok(_) => self.after_move(sink),
             Err(e) => {
-                self.flash = Some(Flash::Error(e.message));
+                // The cursor is not a choice: say how to make one.
+                let hint = match &self.flow.questionnaire().questions[slot.question].kind {
+                    QuestionKind::SingleChoice(_)
+                    | QuestionKind::MultipleChoice(_)
+                    | QuestionKind::Rating { .. }
+                    | QuestionKind::YesNo
+                        if self.flow.answer(slot).is_none() =>
+                    {
+                        self.lang().pick(
+                            "（按数字键、y/n 或空格选择）",
+                            " (choose with a digit, y/n or Space)",
+                        )
+                    }
+                    _ => "",
+                };
+                self.flash = Some(Flash::Error(format!("{}{hint}", e.message)));
                 self.save_progress(sink);
+                InterviewOutcome::Stay
+            }
+        }
+    }
+
+    /// A new answer (or a cleared one) confirmed: the flow takes it and
+    /// moves on, then the answer, its paradata and the new position are
+    /// saved as one unit of work. If that save fails, the flow goes back to
+    /// where it was and the entry stays on screen for another try.
+    fn confirm_change(
+        &mut self,
+        slot: Slot,
+        answer: Option<Answer>,
+        sink: &mut dyn AnswerSink,
+    ) -> InterviewOutcome {
+        let before = self.flow.clone();
+        match &answer {
+            // Checked by the caller: the flow accepts it.
+            Some(a) => {
+                let _ = self.flow.set_answer(slot, a.clone());
+            }
+            None => {
+                self.flow.clear_answer(slot);
+            }
+        }
+        let to_review = self.from_review
+            && (self.flow.answer(slot).is_some()
+                || !self.flow.questionnaire().questions[slot.question].required);
+        let moved = if to_review {
+            Ok(None)
+        } else {
+            self.flow.advance()
+        };
+        if let Err(e) = sink.save_answer_step(&mut self.flow, slot, answer.as_ref()) {
+            self.flow = before;
+            self.flash = Some(Flash::Error(format!("{} {e}", self.lang().s().save_failed)));
+            return InterviewOutcome::Stay;
+        }
+        if to_review {
+            self.from_review = false;
+            return InterviewOutcome::Review;
+        }
+        match moved {
+            Ok(_) => {
+                self.flash = None;
+                self.load_step();
+                if self.flow.current().is_none() {
+                    InterviewOutcome::Review
+                } else {
+                    InterviewOutcome::Stay
+                }
+            }
+            Err(e) => {
+                self.flash = Some(Flash::Error(e.message));
                 InterviewOutcome::Stay
             }
         }

@@ -542,16 +542,7 @@ fn draw_form(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, form: &Visi
     }
     frame.render_widget(Paragraph::new(lines), parts[0]);
     let mut next = 1;
-    let boxed = |title: &str, focused: bool| {
-        Block::default()
-            .borders(Borders::ALL)
-            .border_style(if focused {
-                theme.selected()
-            } else {
-                theme.border()
-            })
-            .title(format!(" {title} "))
-    };
+    let boxed = |title: &str, focused: bool| popup::field_block(theme, title, focused);
     if appointment {
         let [d, t] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
             .areas(parts[1]);

@@ -136,16 +136,8 @@ fn draw_create_key(
         .wrap(ratatui::widgets::Wrap { trim: true }),
         text,
     );
-    let boxed = |title: &str, focused: bool| {
-        Block::default()
-            .borders(Borders::ALL)
-            .border_style(if focused {
-                theme.selected()
-            } else {
-                theme.border()
-            })
-            .title(format!(" {title} "))
-    };
+    let boxed =
+        |title: &str, focused: bool| crate::widgets::popup::field_block(theme, title, focused);
     p.password.render(
         frame,
         first,

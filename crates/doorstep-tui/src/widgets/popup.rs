@@ -2,7 +2,9 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::Clear;
+use ratatui::widgets::{Block, Borders, Clear};
+
+use crate::theme::Theme;
 
 /// A `width`×`height` rectangle centred in `area` (clipped to it).
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -26,4 +28,17 @@ pub fn clear(frame: &mut Frame, popup: Rect) {
         ..popup
     };
     frame.render_widget(Clear, widened.intersection(frame.area()));
+}
+
+/// The box around one input field of a form: its title, and the border
+/// drawn as selected while the field has focus.
+pub fn field_block<'a>(theme: &Theme, title: &str, focused: bool) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused {
+            theme.selected()
+        } else {
+            theme.border()
+        })
+        .title(format!(" {title} "))
 }

@@ -204,6 +204,7 @@ impl Collector {
                 problems: Vec::new(),
                 encoding: None,
                 rows_read: 0,
+                accepted: 0,
             },
             first_row: HashMap::new(),
         }
@@ -223,8 +224,10 @@ impl Collector {
         });
     }
 
-    /// Adds one data row; blank rows are skipped without a trace.
-    pub(super) fn add(&mut self, row: usize, cells: Vec<Cell>) {
+    /// Adds one data row: the resident when the row is good (the caller
+    /// keeps it or passes it on), `None` when it was rejected or blank
+    /// (blank rows are skipped without a trace).
+    pub(super) fn add(&mut self, row: usize, cells: Vec<Cell>) -> Option<Resident> {
         let named = |i: usize| {
             !matches!(
                 self.header.columns.get(i).map(|c| &c.target),
@@ -236,7 +239,7 @@ impl Collector {
             .enumerate()
             .all(|(i, c)| !named(i) || c.is_blank())
         {
-            return;
+            return None;
         }
         self.report.rows_read += 1;
         let mut problems = Vec::new();
@@ -321,9 +324,11 @@ impl Collector {
             }
         }
         if problems.is_empty() {
-            self.report.residents.push(r);
+            self.report.accepted += 1;
+            Some(r)
         } else {
             self.report.problems.extend(problems);
+            None
         }
     }
 

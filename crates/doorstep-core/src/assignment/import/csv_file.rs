@@ -1,36 +1,186 @@
 //! CSV lists: encoding detection, delimiter detection, spreadsheet row numbers.
 
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::columns::{Cell, Collector, Header};
-use super::{Encoding, ImportError, ImportReport};
+use super::{Encoding, ImportError, ImportReport, ReadIntoError};
+use crate::assignment::Resident;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+/// How much of the start of a file the checks before parsing look at (the
+/// workbook magic, the byte-order mark, the delimiter in the first line).
+const START: u64 = 64 * 1024;
 
+/// Reads CSV already in memory.
 pub(super) fn read(
     path: &Path,
     bytes: &[u8],
     forced: Option<Encoding>,
 ) -> Result<ImportReport, ImportError> {
-    if let Some(kind) = workbook_magic(bytes) {
+    let (encoding, body) = prepare(path, bytes, forced, || {
+        Ok(std::str::from_utf8(bytes).is_ok())
+    })?;
+    let body = &bytes[body..];
+    let mut residents = Vec::new();
+    let mut keep = |r| {
+        residents.push(r);
+        Ok::<(), std::convert::Infallible>(())
+    };
+    let mut report = match parse(
+        path,
+        body,
+        sniff_delimiter(body),
+        encoding,
+        forced,
+        &mut keep,
+    ) {
+        Ok(report) => report,
+        Err(ReadIntoError::Import(e)) => return Err(e),
+        Err(ReadIntoError::Target(never)) => match never {},
+    };
+    report.residents = residents;
+    Ok(report)
+}
+
+/// Reads a CSV file a piece at a time, handing each good row to `each`
+/// (see [`super::read_residents_into`]): the file is never whole in memory.
+pub(super) fn read_file<E>(
+    path: &Path,
+    forced: Option<Encoding>,
+    each: &mut dyn FnMut(Resident) -> Result<(), E>,
+) -> Result<ImportReport, ReadIntoError<E>> {
+    let io = |source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    let mut start = Vec::new();
+    (&mut file)
+        .take(START)
+        .read_to_end(&mut start)
+        .map_err(io)?;
+    let detect = || {
+        // Detection needs the whole file: one pass, a piece at a time.
+        file.seek(SeekFrom::Start(0))?;
+        valid_utf8(&mut file)
+    };
+    let (encoding, body) = prepare(path, &start, forced, detect)?;
+    let delimiter = sniff_delimiter(&start[body..]);
+    file.seek(SeekFrom::Start(body as u64)).map_err(io)?;
+    parse(path, file, delimiter, encoding, forced, each)
+}
+
+/// The checks made before parsing, on the first bytes of the file: the
+/// encoding to read it with and where the text starts (after a BOM).
+fn prepare(
+    path: &Path,
+    start: &[u8],
+    forced: Option<Encoding>,
+    detect_utf8: impl FnOnce() -> io::Result<bool>,
+) -> Result<(Encoding, usize), ImportError> {
+    if let Some(kind) = workbook_magic(start) {
         return Err(ImportError::WrongContent {
             path: path.to_path_buf(),
             message: format!("this is {kind}, not a CSV file: give it the matching extension"),
         });
     }
-    let has_bom = bytes.starts_with(UTF8_BOM);
-    let encoding = forced.unwrap_or_else(|| {
-        if has_bom || std::str::from_utf8(bytes).is_ok() {
-            Encoding::Utf8
-        } else {
-            Encoding::Gb18030
+    let has_bom = start.starts_with(UTF8_BOM);
+    let encoding = match forced {
+        Some(e) => e,
+        None if has_bom => Encoding::Utf8,
+        None => {
+            let utf8 = detect_utf8().map_err(|source| ImportError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            if utf8 {
+                Encoding::Utf8
+            } else {
+                Encoding::Gb18030
+            }
         }
-    });
-    let body = if has_bom && encoding == Encoding::Utf8 {
-        &bytes[UTF8_BOM.len()..]
-    } else {
-        bytes
     };
+    let body = if has_bom && encoding == Encoding::Utf8 {
+        UTF8_BOM.len()
+    } else {
+        0
+    };
+    Ok((encoding, body))
+}
+
+/// Whether everything `r` yields is UTF-8, read in pieces.
+fn valid_utf8(mut r: impl Read) -> io::Result<bool> {
+    let mut buf = vec![0u8; 64 * 1024];
+    // Bytes of a character cut at the end of the previous piece.
+    let mut carry = 0;
+    loop {
+        let n = match r.read(&mut buf[carry..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let end = carry + n;
+        if n == 0 {
+            return Ok(carry == 0);
+        }
+        match std::str::from_utf8(&buf[..end]) {
+            Ok(_) => carry = 0,
+            // Cut short at the end of the piece: keep the bytes for the next.
+            Err(e) if e.error_len().is_none() => {
+                let valid = e.valid_up_to();
+                buf.copy_within(valid..end, 0);
+                carry = end - valid;
+            }
+            Err(_) => return Ok(false),
+        }
+    }
+}
+
+/// Passes the bytes through to the CSV reader and keeps the recent ones, so
+/// that the blank lines before a record can be counted (see
+/// [`spreadsheet_row`]) without the whole file in memory.
+struct Tap<R> {
+    inner: R,
+    kept: Vec<u8>,
+    /// File offset (after any BOM) of `kept[0]`.
+    kept_from: u64,
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.kept.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+}
+
+impl<R> Tap<R> {
+    /// The bytes read from offset `at` on.
+    fn from(&self, at: u64) -> &[u8] {
+        let i = at.saturating_sub(self.kept_from) as usize;
+        self.kept.get(i..).unwrap_or(&[])
+    }
+
+    /// Forgets the bytes before offset `at` (now and then, not per call).
+    fn forget_before(&mut self, at: u64) {
+        let i = at.saturating_sub(self.kept_from) as usize;
+        if i >= 64 * 1024 && i <= self.kept.len() {
+            self.kept.drain(..i);
+            self.kept_from = at;
+        }
+    }
+}
+
+fn parse<E>(
+    path: &Path,
+    input: impl Read,
+    delimiter: u8,
+    encoding: Encoding,
+    forced: Option<Encoding>,
+    each: &mut dyn FnMut(Resident) -> Result<(), E>,
+) -> Result<ImportReport, ReadIntoError<E>> {
     // Parsing bytes and decoding field by field is sound for both encodings:
     // every byte of a GB18030 multi-byte character is >= 0x30, so none can be
     // mistaken for a comma, quote, tab, semicolon or line break. It also lets
@@ -38,8 +188,13 @@ pub(super) fn read(
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .delimiter(sniff_delimiter(body))
-        .from_reader(body);
+        .delimiter(delimiter)
+        .buffer_capacity(64 * 1024)
+        .from_reader(Tap {
+            inner: input,
+            kept: Vec::new(),
+            kept_from: 0,
+        });
     let decode_err = |row: usize, column: Option<String>| {
         ImportError::Encoding {
         path: path.to_path_buf(),
@@ -71,7 +226,10 @@ pub(super) fn read(
         if !more {
             break;
         }
-        let row = spreadsheet_row(body, record.position(), embedded_breaks);
+        let row = spreadsheet_row(reader.get_ref(), record.position(), embedded_breaks);
+        if let Some(pos) = record.position() {
+            reader.get_mut().forget_before(pos.byte());
+        }
         embedded_breaks += record
             .iter()
             .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
@@ -86,7 +244,7 @@ pub(super) fn read(
                         .as_ref()
                         .and_then(|c| c.header().header_of(i))
                         .map(str::to_string);
-                    return Err(decode_err(row, column));
+                    return Err(decode_err(row, column).into());
                 }
             }
         }
@@ -121,12 +279,15 @@ pub(super) fn read(
             continue;
         }
         fields.truncate(width);
-        c.add(row, fields.into_iter().map(Cell::Text).collect());
+        if let Some(r) = c.add(row, fields.into_iter().map(Cell::Text).collect()) {
+            each(r).map_err(ReadIntoError::Target)?;
+        }
     }
     let Some(collector) = collector else {
         return Err(ImportError::Empty {
             path: path.to_path_buf(),
-        });
+        }
+        .into());
     };
     let mut report = collector.finish();
     report.encoding = Some(encoding);
@@ -136,11 +297,10 @@ pub(super) fn read(
 /// The csv crate positions a record where reading it began, which is before
 /// any blank lines it skipped; a spreadsheet shows those as empty rows, so
 /// they are counted here.
-fn spreadsheet_row(body: &[u8], pos: Option<&csv::Position>, embedded_breaks: u64) -> usize {
+fn spreadsheet_row<R>(tap: &Tap<R>, pos: Option<&csv::Position>, embedded_breaks: u64) -> usize {
     let Some(pos) = pos else { return 1 };
-    let skipped = body
-        .get(pos.byte() as usize..)
-        .unwrap_or(&[])
+    let skipped = tap
+        .from(pos.byte())
         .iter()
         .take_while(|&&b| b == b'\n' || b == b'\r')
         .filter(|&&b| b == b'\n')

@@ -3,6 +3,9 @@
 //! The whole file is read and checked before anything is returned: a file
 //! that cannot be used at all is an [`ImportError`] and nothing is imported;
 //! individual bad rows become [`RowProblem`]s and the good rows still load.
+//! [`read_residents_into`] hands the good rows on as they are read instead
+//! (a CSV file a piece at a time), for a caller that can undo them if the
+//! file turns out unusable part-way (`assign` merges them in one transaction).
 //! Messages name files, rows, columns and resident ids only, never personal
 //! data (names, phones, addresses), since they end up on screens and in logs.
 //!
@@ -88,12 +91,29 @@ pub struct ImportReport {
     pub encoding: Option<Encoding>,
     /// Non-empty data rows read (header and empty rows not counted).
     pub rows_read: usize,
+    /// Good rows: `residents.len()`, or those handed on by
+    /// [`read_residents_into`].
+    accepted: usize,
 }
 
 impl ImportReport {
     /// Number of rows skipped because of problems.
     pub fn rows_skipped(&self) -> usize {
-        self.rows_read - self.residents.len()
+        self.rows_read - self.accepted
+    }
+}
+
+/// Why [`read_residents_into`] stopped: the list cannot be used, or the
+/// one taking the rows failed.
+#[derive(Debug)]
+pub enum ReadIntoError<E> {
+    Import(ImportError),
+    Target(E),
+}
+
+impl<E> From<ImportError> for ReadIntoError<E> {
+    fn from(e: ImportError) -> Self {
+        ReadIntoError::Import(e)
     }
 }
 
@@ -203,18 +223,7 @@ pub fn read_residents(
     path: &Path,
     encoding: Option<Encoding>,
 ) -> Result<ImportReport, ImportError> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    let kind = match ext.as_deref() {
-        Some("csv" | "txt") => Kind::Csv,
-        Some("xlsx" | "xls") => Kind::Workbook,
-        _ => {
-            return Err(ImportError::UnsupportedFormat {
-                path: path.to_path_buf(),
-            });
-        }
-    };
+    let kind = kind_of(path)?;
     // One read for every format keeps I/O errors uniform and lets the
     // content be sniffed before it is parsed.
     let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
@@ -224,6 +233,46 @@ pub fn read_residents(
     match kind {
         Kind::Csv => csv_file::read(path, &bytes, encoding),
         Kind::Workbook => xlsx::read(path, bytes),
+    }
+}
+
+/// Reads a resident list as [`read_residents`] does, handing each good row
+/// to `each` as soon as it is read instead of collecting them; the report's
+/// `residents` stays empty. A CSV file is read a piece at a time, so memory
+/// does not grow with the list (a workbook is read whole, as before). When
+/// the list turns out unusable part-way, rows already handed on must be
+/// undone by the caller (e.g. by not committing them).
+pub fn read_residents_into<E>(
+    path: &Path,
+    encoding: Option<Encoding>,
+    each: &mut dyn FnMut(Resident) -> Result<(), E>,
+) -> Result<ImportReport, ReadIntoError<E>> {
+    match kind_of(path)? {
+        Kind::Csv => csv_file::read_file(path, encoding, each),
+        Kind::Workbook => {
+            let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let mut report = xlsx::read(path, bytes)?;
+            for r in std::mem::take(&mut report.residents) {
+                each(r).map_err(ReadIntoError::Target)?;
+            }
+            Ok(report)
+        }
+    }
+}
+
+fn kind_of(path: &Path) -> Result<Kind, ImportError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("csv" | "txt") => Ok(Kind::Csv),
+        Some("xlsx" | "xls") => Ok(Kind::Workbook),
+        _ => Err(ImportError::UnsupportedFormat {
+            path: path.to_path_buf(),
+        }),
     }
 }
 

@@ -40,6 +40,7 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<ImportReport, ImportEr
         });
     };
     let mut collector: Option<Collector> = None;
+    let mut residents = Vec::new();
     for (i, cells) in range.rows().enumerate() {
         let row = start_row as usize + i + 1;
         // Leading empty columns are padded back so that column letters in
@@ -47,7 +48,7 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<ImportReport, ImportEr
         let pad = (0..start_col).map(|_| Cell::Text(String::new()));
         let cells: Vec<Cell> = pad.chain(cells.iter().map(cell_text)).collect();
         match collector.as_mut() {
-            Some(c) => c.add(row, cells),
+            Some(c) => residents.extend(c.add(row, cells)),
             None => {
                 if cells
                     .iter()
@@ -72,7 +73,11 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<ImportReport, ImportEr
         }
     }
     match collector {
-        Some(c) => Ok(c.finish()),
+        Some(c) => {
+            let mut report = c.finish();
+            report.residents = residents;
+            Ok(report)
+        }
         None => Err(ImportError::Empty {
             path: path.to_path_buf(),
         }),
