@@ -9,9 +9,9 @@ use super::interviews::{
 };
 use super::visits::Visit;
 use super::{Result, Store, StoreError, instance_from_sql, instance_to_sql, parse_ts, ts};
-use crate::assignment::Disposition;
-use crate::interview::{Answer, EventKind, ParadataEvent, Slot, Step};
-use crate::questionnaire::Questionnaire;
+use doorstep_core::assignment::Disposition;
+use doorstep_core::interview::{Answer, EventKind, ParadataEvent, Slot, Step};
+use doorstep_core::questionnaire::Questionnaire;
 
 /// Where the surveyor stood, by ids (indexes change between questionnaire
 /// versions; ids are what the answers are keyed by too).

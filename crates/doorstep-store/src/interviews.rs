@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::visits::{NewVisit, Visit, insert_visit, refresh_status, require_resident};
 use super::{Result, Store, StoreError, parse_disposition, parse_ts, parse_uuid, ts};
-use crate::assignment::Disposition;
+use doorstep_core::assignment::Disposition;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -11,12 +11,6 @@
 //! directory: the config, the app lock, the export of the store to a batch,
 //! the demo data and the simulated day.
 
-// The core under the paths answers, interviews, notes, residents and visits
-// still use (`crate::interview`, ...): kept until the edits of those files
-// on the i11 transactions branch are merged, then rewritten to
-// `doorstep_core::`.
-use doorstep_core::{assignment, interview, questionnaire};
-
 mod answers;
 pub mod app_lock;
 mod batches;

@@ -7,9 +7,9 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehav
 
 use super::schema::meta_set;
 use super::{Result, Store, parse_local_ts, questionnaires, ts};
-use crate::assignment::Resident;
-use crate::assignment::status::ResidentStatus;
-use crate::questionnaire::Questionnaire;
+use doorstep_core::assignment::Resident;
+use doorstep_core::assignment::status::ResidentStatus;
+use doorstep_core::questionnaire::Questionnaire;
 
 /// What an import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -8,8 +8,8 @@ use super::{
     Result, Store, StoreError, local_ts, parse_disposition, parse_local_ts, parse_ts, parse_uuid,
     ts,
 };
-use crate::assignment::Disposition;
-use crate::assignment::status::ResidentStatus;
+use doorstep_core::assignment::Disposition;
+use doorstep_core::assignment::status::ResidentStatus;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewVisit {

@@ -11,11 +11,11 @@ use super::screens::interview::{AnswerSink, InterviewScreen};
 use super::screens::list::{ListEntry, QuotaLine};
 use super::screens::resident::{ResidentScreen, VisitLine};
 use super::screens::summary::SummaryData;
-use crate::assignment::status::ResidentStatus;
-use crate::assignment::{Disposition, Resident};
-use crate::interview::{Answer, AnswerValue, Interview, Slot};
-use crate::questionnaire::Questionnaire;
-use crate::store::{
+use doorstep_core::assignment::status::ResidentStatus;
+use doorstep_core::assignment::{Disposition, Resident};
+use doorstep_core::interview::{Answer, AnswerValue, Interview, Slot};
+use doorstep_core::questionnaire::Questionnaire;
+use doorstep_store::{
     InterviewStatus, NewVisit, NextInterview, Progress, ResidentRow, SavedPosition, Store,
     StoreError, Visit,
 };
@@ -223,7 +223,7 @@ pub fn open_interview(
                 .into_iter()
                 .filter_map(|(sid, n)| q.section_index(&sid).map(|s| (s, n)));
             let position = saved.position.and_then(|p| p.to_step(q));
-            spent = chrono::Duration::seconds(crate::interview::paradata::work_seconds(
+            spent = chrono::Duration::seconds(doorstep_core::interview::paradata::work_seconds(
                 saved.record.started_at,
                 None,
                 &saved.events,
@@ -511,7 +511,7 @@ pub fn local_midnight_utc(now: DateTime<Local>) -> DateTime<Utc> {
 /// Whether the signing key can be used as it is, needs its password, or
 /// does not exist yet (the app then offers to create it).
 pub enum KeyState {
-    Ready(Box<crate::batch::SigningKey>),
+    Ready(Box<doorstep_batch::SigningKey>),
     NeedsPassword,
     Missing,
 }
@@ -522,8 +522,8 @@ fn data_dir_of(store: &Store) -> &std::path::Path {
 
 /// A key or batch error in the interface language, whole (the English
 /// text of the error is for the CLI and the log).
-pub fn say_batch_error(e: &crate::batch::BatchError, ui: Lang) -> String {
-    use crate::batch::BatchError as E;
+pub fn say_batch_error(e: &doorstep_batch::BatchError, ui: Lang) -> String {
+    use doorstep_batch::BatchError as E;
     if ui != Lang::Zh {
         return e.to_string();
     }
@@ -551,13 +551,13 @@ pub fn say_batch_error(e: &crate::batch::BatchError, ui: Lang) -> String {
 }
 
 /// An export error in the interface language.
-fn say_export_error(e: crate::export::ExportError, ui: Lang) -> String {
+fn say_export_error(e: doorstep_store::export::ExportError, ui: Lang) -> String {
     match e {
-        crate::export::ExportError::Store(e) => {
+        doorstep_store::export::ExportError::Store(e) => {
             format!("{} {}", ui.s().export_failed, say_in(e, ui))
         }
-        crate::export::ExportError::Batch(e) => say_batch_error(&e, ui),
-        crate::export::ExportError::Other(d) => match ui {
+        doorstep_store::export::ExportError::Batch(e) => say_batch_error(&e, ui),
+        doorstep_store::export::ExportError::Other(d) => match ui {
             Lang::Zh => format!("{}{d}", ui.s().export_failed),
             Lang::En => format!("{} {d}", ui.s().export_failed),
         },
@@ -572,12 +572,12 @@ pub fn signing_key(
     password: Option<&str>,
     ui: Lang,
 ) -> Result<KeyState, String> {
-    let (secret, _) = crate::batch::key_paths(data_dir_of(store), surveyor_id);
+    let (secret, _) = doorstep_batch::key_paths(data_dir_of(store), surveyor_id);
     if !secret.exists() {
         return Ok(KeyState::Missing);
     }
     let asked = std::cell::Cell::new(false);
-    let loaded = crate::batch::SigningKey::load(&secret, |_| {
+    let loaded = doorstep_batch::SigningKey::load(&secret, |_| {
         asked.set(true);
         password
             .map(str::to_string)
@@ -601,7 +601,7 @@ pub fn create_signing_key(
     password: &str,
     again: &str,
     ui: Lang,
-) -> Result<crate::batch::SigningKey, String> {
+) -> Result<doorstep_batch::SigningKey, String> {
     if password.is_empty() {
         return Err(ui
             .pick("密码不能为空", "The password cannot be empty")
@@ -612,7 +612,7 @@ pub fn create_signing_key(
             .pick("两次输入的密码不一致", "The two passwords differ")
             .into());
     }
-    let key = crate::batch::keygen(data_dir_of(store), surveyor_id, Some(password), false)
+    let key = doorstep_batch::keygen(data_dir_of(store), surveyor_id, Some(password), false)
         .inspect_err(|e| tracing::error!(surveyor_id, "signing key not created: {e}"))
         .map_err(|e| say_batch_error(&e, ui))?;
     tracing::info!(
@@ -632,19 +632,19 @@ pub fn create_signing_key(
 /// Exports into DATA_DIR/outbox; returns what to tell the surveyor.
 pub fn export_now(
     store: &Store,
-    key: &crate::batch::SigningKey,
+    key: &doorstep_batch::SigningKey,
     ui: Lang,
 ) -> Result<String, String> {
     let out = data_dir_of(store).join("outbox");
-    let exported = crate::export::export(store, key, &out, &[])
+    let exported = doorstep_store::export::export(store, key, &out, &[])
         .inspect_err(|e| tracing::error!("export failed: {e}"))
         .map_err(|e| say_export_error(e, ui))?;
     match exported {
-        crate::export::Exported::Nothing => {
+        doorstep_store::export::Exported::Nothing => {
             tracing::info!("nothing new to export");
             Ok(ui.s().nothing_to_export.to_string())
         }
-        crate::export::Exported::Batch { row, written } => {
+        doorstep_store::export::Exported::Batch { row, written } => {
             tracing::info!(
                 batch_id = %row.id,
                 sequence = row.sequence,
