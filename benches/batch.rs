@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use doorstep::batch::{SigningKey, TrustedKeys, keygen, verify_batches, write_batch};
+use doorstep_batch::{SigningKey, TrustedKeys, keygen, verify_batches, write_batch};
 
 fn bench(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap();

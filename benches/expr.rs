@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use doorstep::expr::{Env, Value, parse};
+use doorstep_core::expr::{Env, Value, parse};
 
 struct BenchEnv;
 

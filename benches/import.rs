@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use doorstep::assignment::import::{Encoding, read_residents};
+use doorstep_core::assignment::import::{Encoding, read_residents};
 
 const ROWS: usize = 100_000;
 

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use doorstep::interview::{Answer, AnswerValue, Interview, Slot, Step};
-use doorstep::questionnaire::{Questionnaire, load_str};
+use doorstep_core::interview::{Answer, AnswerValue, Interview, Slot, Step};
+use doorstep_core::questionnaire::{Questionnaire, load_str};
 
 #[path = "support/synthetic.rs"]
 mod synthetic;

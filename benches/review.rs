@@ -11,18 +11,18 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use doorstep::assignment::Disposition;
-use doorstep::batch::{
-    BatchContent, InterviewRecord, InterviewStatus, QuestionnaireRef, SigningKey, TrustedKeys,
+use doorstep_batch::{
+    BatchContent, BatchInterview, InterviewOutcome, QuestionnaireRef, SigningKey, TrustedKeys,
     VisitRecord, answer_key, keygen, write_batch,
 };
-use doorstep::interview::{Answer, AnswerValue, EventKind, ParadataEvent, SpecialResponse};
-use doorstep::questionnaire::{QuestionKind, Questionnaire};
-use doorstep::review::flags::Thresholds;
-use doorstep::review::inbox::{InboxOptions, open_inbox};
-use doorstep::store::Store;
-use doorstep::tui::i18n::Lang;
-use doorstep::tui::review::ReviewApp;
+use doorstep_core::assignment::Disposition;
+use doorstep_core::interview::{Answer, AnswerValue, EventKind, ParadataEvent, SpecialResponse};
+use doorstep_core::questionnaire::{QuestionKind, Questionnaire};
+use doorstep_review::flags::Thresholds;
+use doorstep_review::inbox::{InboxOptions, open_inbox};
+use doorstep_store::Store;
+use doorstep_tui::i18n::Lang;
+use doorstep_tui::review::ReviewApp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use uuid::Uuid;
@@ -83,7 +83,7 @@ fn batch(q: &Questionnaire, surveyor: &str, seq: u64) -> BatchContent {
             appointment: None,
             interview_id: Some(id.clone()),
         });
-        interviews.push(InterviewRecord {
+        interviews.push(BatchInterview {
             id,
             resident_id: resident,
             community,
@@ -93,7 +93,7 @@ fn batch(q: &Questionnaire, surveyor: &str, seq: u64) -> BatchContent {
             device_id: format!("dev-{surveyor}"),
             started_at: start,
             ended_at: Some(start + Duration::minutes(12 + (i % 7) as i64)),
-            status: InterviewStatus::Completed,
+            status: InterviewOutcome::Completed,
             disposition: Disposition::Complete,
             answers,
             notes: BTreeMap::new(),
@@ -120,7 +120,7 @@ fn batch(q: &Questionnaire, surveyor: &str, seq: u64) -> BatchContent {
 
 fn bench(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap();
-    let q = doorstep::demo::questionnaire().unwrap();
+    let q = doorstep_store::demo::questionnaire().unwrap();
     let inbox_dir = tmp.path().join("inbox");
     std::fs::create_dir_all(&inbox_dir).unwrap();
     // Ten surveyors, five batches each.
@@ -139,7 +139,7 @@ fn bench(c: &mut Criterion) {
     let opts = InboxOptions {
         keys: &keys,
         identities: None,
-        questionnaires: Vec::new(),
+        questionnaires: vec![doorstep_store::demo::questionnaire().unwrap()],
         thresholds: Thresholds::default(),
     };
     let check = open_inbox(&inbox_dir, &opts).unwrap();

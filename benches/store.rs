@@ -11,10 +11,10 @@ use std::time::Duration;
 
 use chrono::Utc;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use doorstep::assignment::{Disposition, Resident};
-use doorstep::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
-use doorstep::questionnaire::load_str;
-use doorstep::store::{InterviewStatus, Progress, ResidentStatus, SavedPosition, Store};
+use doorstep_core::assignment::{Disposition, Resident};
+use doorstep_core::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
+use doorstep_core::questionnaire::load_str;
+use doorstep_store::{InterviewStatus, Progress, ResidentStatus, SavedPosition, Store};
 use tempfile::TempDir;
 
 const SOURCE: &str = include_str!("../tests/fixtures/household.toml");
@@ -182,7 +182,7 @@ fn full_day(dir: &Path) -> PathBuf {
         store
             .record_visit(
                 &r.resident_id,
-                doorstep::store::NewVisit {
+                doorstep_store::NewVisit {
                     at: now,
                     disposition: Disposition::NoOneHome,
                     note: None,

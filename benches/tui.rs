@@ -6,15 +6,15 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use doorstep::assignment::Resident;
-use doorstep::assignment::search::search_key;
-use doorstep::assignment::status::ResidentStatus;
-use doorstep::questionnaire::Questionnaire;
-use doorstep::store::Store;
-use doorstep::tui::app::App;
-use doorstep::tui::data;
-use doorstep::tui::i18n::Lang;
-use doorstep::tui::screens::list::{ListEntry, ListScreen};
+use doorstep_core::assignment::Resident;
+use doorstep_core::assignment::search::search_key;
+use doorstep_core::assignment::status::ResidentStatus;
+use doorstep_core::questionnaire::Questionnaire;
+use doorstep_store::Store;
+use doorstep_tui::app::App;
+use doorstep_tui::data;
+use doorstep_tui::i18n::Lang;
+use doorstep_tui::screens::list::{ListEntry, ListScreen};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -25,7 +25,8 @@ fn key(code: KeyCode) -> KeyEvent {
 
 fn app(dir: &std::path::Path) -> App {
     let store = Store::open_in_dir(dir).unwrap();
-    let q: &'static Questionnaire = Box::leak(Box::new(doorstep::demo::load(&store).unwrap()));
+    let q: &'static Questionnaire =
+        Box::leak(Box::new(doorstep_store::demo::load(&store).unwrap()));
     let first = data::first_page(&store, 200).unwrap();
     App::new(store, q, Lang::Zh, "bench".into(), true, first)
 }

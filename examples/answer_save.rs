@@ -12,10 +12,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::Utc;
-use doorstep::assignment::Resident;
-use doorstep::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
-use doorstep::questionnaire::load_str;
-use doorstep::store::{Progress, SavedPosition, Store};
+use doorstep_core::assignment::Resident;
+use doorstep_core::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
+use doorstep_core::questionnaire::load_str;
+use doorstep_store::{Progress, SavedPosition, Store};
 
 const SOURCE: &str = include_str!("../tests/fixtures/household.toml");
 /// Saves made before timing starts (the log file grows to size, caches fill).

@@ -1,22 +1,8 @@
 //! doorstep: door-to-door resident satisfaction surveys.
 //!
-//! The domain core (`expr`, `questionnaire`, `interview`, `assignment`)
-//! knows nothing of terminals or databases; storage, batch files and the UI
-//! are built around it.
+//! The binary's library half: only the logging set-up, which the binary and
+//! its tests share. Everything else lives in the workspace's crates
+//! (`doorstep-core`, `doorstep-batch`, `doorstep-store`, `doorstep-review`,
+//! `doorstep-tui`; see `docs/architecture.md`).
 
-pub mod app_lock;
-pub mod assignment;
-pub mod batch;
-pub mod config;
-pub mod datetime_input;
-pub mod demo;
-pub mod export;
-pub mod expr;
-pub mod interview;
 pub mod logging;
-pub mod questionnaire;
-pub mod review;
-pub mod scoring;
-pub mod simulate;
-pub mod store;
-pub mod tui;

@@ -2,7 +2,7 @@
 //! UTC day (`doorstep.2026-11-29.log`), the last [`KEEP_FILES`] kept.
 //!
 //! The level comes from `DOORSTEP_LOG` (an `EnvFilter` directive such as
-//! `warn` or `doorstep::export=debug`; default `info`). Lines go straight to
+//! `warn` or `doorstep_store::export=debug`; default `info`). Lines go straight to
 //! the file (no buffer, no background thread), so nothing is lost when the
 //! process exits or panics, and never to stdout or stderr, which belong to
 //! the commands and the full-screen app.

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use doorstep::assignment::import::Encoding;
-use doorstep::config;
+use doorstep_core::assignment::import::Encoding;
+use doorstep_store::config;
 
 mod cli;
 
@@ -163,6 +163,7 @@ fn main() -> ExitCode {
     let started = std::time::Instant::now();
     let cli = Cli::parse();
     start_logging(&cli);
+    doorstep_tui::terminal::set_panic_logger(doorstep::logging::log_panic);
     let command = cli.command.as_ref().map_or("app", Command::name);
     tracing::info!(
         command,

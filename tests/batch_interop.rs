@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use doorstep::batch::{
+use doorstep_batch::{
     BatchStatus, Identities, SigningKey, TrustedKeys, keygen, parse_recipient, verify_batches,
     write_batch,
 };

@@ -7,8 +7,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use doorstep::batch::{
-    self, BatchError, BatchStatus, Identities, SigningKey, TrustedKeys, WriteStep, keygen,
+use doorstep_batch::{
+    self as batch, BatchError, BatchStatus, Identities, SigningKey, TrustedKeys, WriteStep, keygen,
     parse_batch, verify_batches, write_batch, write_batch_with_hook,
 };
 use support::*;

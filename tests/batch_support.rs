@@ -6,12 +6,12 @@ use std::path::Path;
 use std::process::Command;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use doorstep::assignment::Disposition;
-use doorstep::batch::{
-    BatchContent, InterviewRecord, InterviewStatus, QuestionnaireRef, VisitRecord, answer_key,
+use doorstep_batch::{
+    BatchContent, BatchInterview, InterviewOutcome, QuestionnaireRef, VisitRecord, answer_key,
 };
-use doorstep::interview::answer::{Answer, AnswerValue, SpecialResponse};
-use doorstep::interview::paradata::{EventKind, ParadataEvent};
+use doorstep_core::assignment::Disposition;
+use doorstep_core::interview::answer::{Answer, AnswerValue, SpecialResponse};
+use doorstep_core::interview::paradata::{EventKind, ParadataEvent};
 use uuid::Uuid;
 
 pub fn t0() -> DateTime<Utc> {
@@ -81,7 +81,7 @@ pub fn content(surveyor: &str, device: &str, seq: u64, n: usize, answers: usize)
             });
             map.insert(answer_key(&qid, instance), a);
         }
-        interviews.push(InterviewRecord {
+        interviews.push(BatchInterview {
             id: interview_id,
             resident_id: resident,
             community: None,
@@ -91,7 +91,7 @@ pub fn content(surveyor: &str, device: &str, seq: u64, n: usize, answers: usize)
             device_id: device.into(),
             started_at: start,
             ended_at: Some(start + Duration::minutes(12)),
-            status: InterviewStatus::Completed,
+            status: InterviewOutcome::Completed,
             disposition: Disposition::Complete,
             answers: map,
             notes: Default::default(),

@@ -6,12 +6,12 @@ mod support;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use doorstep::batch::sign::{TrustedComment, sign};
-use doorstep::batch::{
+use doorstep_batch::sign::{TrustedComment, sign};
+use doorstep_batch::{
     BatchStatus, SequenceFinding, SigningKey, TrustedKeys, WrittenBatch, keygen, verify_batches,
     write_batch,
 };
-use doorstep::questionnaire::hex_sha256;
+use doorstep_core::questionnaire::hex_sha256;
 use support::*;
 
 struct World {

@@ -7,7 +7,7 @@ use assert_cmd::Command;
 fn a_second_app_on_the_same_data_directory_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     // Stands for the first window's app.
-    let held = doorstep::app_lock::lock(dir.path()).unwrap();
+    let held = doorstep_store::app_lock::lock(dir.path()).unwrap();
     let out = Command::cargo_bin("doorstep")
         .unwrap()
         .arg("--data-dir")

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use chrono::Utc;
-use doorstep::store::Store;
+use doorstep_store::Store;
 use tempfile::TempDir;
 
 mod support;
@@ -246,8 +246,8 @@ fn new_batches_carry_communities_and_earlier_batches_are_rewritten_without() {
     // A batch exported before records carried communities: the same
     // records without the field, signed with the same key (what that
     // doorstep wrote), and a store row as migration 5 leaves it.
-    let parsed = doorstep::batch::parse_batch(&first_bytes).unwrap();
-    let mut old = doorstep::batch::BatchContent {
+    let parsed = doorstep_batch::parse_batch(&first_bytes).unwrap();
+    let mut old = doorstep_batch::BatchContent {
         batch_id: parsed.manifest.batch_id,
         surveyor_id: parsed.manifest.surveyor_id.clone(),
         device_id: parsed.manifest.device_id.clone(),
@@ -259,13 +259,13 @@ fn new_batches_carry_communities_and_earlier_batches_are_rewritten_without() {
     };
     old.visits.iter_mut().for_each(|v| v.community = None);
     old.interviews.iter_mut().for_each(|i| i.community = None);
-    let key = doorstep::batch::SigningKey::load(&data.join("keys/lin07.key"), |_| {
+    let key = doorstep_batch::SigningKey::load(&data.join("keys/lin07.key"), |_| {
         Ok("correct horse".into())
     })
     .unwrap();
     let old_dir = s.path().join("old");
     fs::create_dir_all(&old_dir).unwrap();
-    let written = doorstep::batch::write_batch(&old_dir, &old, &key, &[]).unwrap();
+    let written = doorstep_batch::write_batch(&old_dir, &old, &key, &[]).unwrap();
     let old_bytes = fs::read(&written.data_path).unwrap();
     let old_sig = fs::read(&written.signature_path).unwrap();
     assert!(!String::from_utf8_lossy(&old_bytes).contains(r#""community":"#));

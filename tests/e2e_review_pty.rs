@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
-use doorstep::store::Store;
-use doorstep::store::decisions::DecisionKind;
+use doorstep_store::Store;
+use doorstep_store::decisions::DecisionKind;
 
 mod support;
 use support::pty::Session;

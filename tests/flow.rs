@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use doorstep::assignment::Disposition;
-use doorstep::interview::{
+use doorstep_core::assignment::Disposition;
+use doorstep_core::interview::{
     Answer, AnswerChange, AnswerValue, Ending, EventKind, Interview, Slot, SpecialResponse, Step,
 };
-use doorstep::questionnaire::{Questionnaire, load_file, load_str};
+use doorstep_core::questionnaire::{Questionnaire, load_file, load_str};
 
 fn household() -> Questionnaire {
     load_file("tests/fixtures/household.toml".as_ref()).unwrap_or_else(|e| panic!("{e}"))
@@ -223,7 +223,7 @@ fn repeat_follows_the_computed_count_and_scopes_references_to_its_instance() {
         .map(|(s, v)| {
             (
                 q.questions[s.question].id.clone(),
-                doorstep::interview::display_value(&v),
+                doorstep_core::interview::display_value(&v),
             )
         })
         .collect();
@@ -583,7 +583,8 @@ mod synthetic;
 /// Known peers slow down and lose answers past ~100 repeat instances.
 #[test]
 fn a_repeat_of_250_members_keeps_every_answer_in_order() {
-    let q = doorstep::questionnaire::load_str(&synthetic::with_repeat(), "repeat.toml").unwrap();
+    let q =
+        doorstep_core::questionnaire::load_str(&synthetic::with_repeat(), "repeat.toml").unwrap();
     let mut f = interview(&q);
     assert_eq!(id_at(&q, f.start()), "size");
     answer_and_advance(&mut f, int(250));

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use doorstep::assignment::import::{
+use doorstep_core::assignment::import::{
     Encoding, HeaderProblem, ImportError, ImportReport, ReadIntoError, RowProblem, read_residents,
     read_residents_into,
 };

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use doorstep::assignment::import::{ImportError, RowProblem, read_residents};
+use doorstep_core::assignment::import::{ImportError, RowProblem, read_residents};
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet};
 
 fn save(name: &str, fill: impl FnOnce(&mut Worksheet)) -> (tempfile::TempDir, PathBuf) {

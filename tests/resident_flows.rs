@@ -5,12 +5,12 @@
 //! count and the signing key at the day's end.
 
 use chrono::{NaiveDateTime, NaiveTime, Utc};
-use doorstep::assignment::Disposition;
-use doorstep::assignment::status::ResidentStatus;
-use doorstep::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
-use doorstep::store::InterviewStatus;
-use doorstep::tui::app::{App, View};
-use doorstep::tui::i18n::Lang;
+use doorstep_core::assignment::Disposition;
+use doorstep_core::assignment::status::ResidentStatus;
+use doorstep_core::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
+use doorstep_store::InterviewStatus;
+use doorstep_tui::app::{App, View};
+use doorstep_tui::i18n::Lang;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use uuid::Uuid;
 
@@ -24,7 +24,7 @@ fn selected_id(app: &App) -> String {
     app.list.selected_id().expect("a selected resident")
 }
 
-fn list_entry(app: &App, resident_id: &str) -> doorstep::tui::screens::list::ListEntry {
+fn list_entry(app: &App, resident_id: &str) -> doorstep_tui::screens::list::ListEntry {
     app.list
         .entries()
         .iter()
@@ -87,9 +87,9 @@ fn the_review_app_ignores_keys_while_too_small() {
     keys(app, "2");
     press(app, KeyCode::Tab);
     let text = support::review::screen(app, 80, 24);
-    assert_eq!(app.tab, doorstep::tui::review::Tab::Inbox, "{text}");
+    assert_eq!(app.tab, doorstep_tui::review::Tab::Inbox, "{text}");
     keys(app, "2");
-    assert_eq!(app.tab, doorstep::tui::review::Tab::Interviews);
+    assert_eq!(app.tab, doorstep_tui::review::Tab::Interviews);
     // Quitting still works while too small.
     support::review::draw(app, 60, 20);
     keys(app, "q");
@@ -189,10 +189,10 @@ fn an_exported_partial_is_not_changed_a_second_interview_is_asked_for() {
     press(app, KeyCode::Enter);
     keys(app, "\ny\n2\n");
     keys(app, "e1\n");
-    let made = doorstep::batch::keygen(&data_dir, "tester", None, false).unwrap();
+    let made = doorstep_batch::keygen(&data_dir, "tester", None, false).unwrap();
     let key =
-        doorstep::batch::SigningKey::load(&made.secret_key_path, |_| Ok(String::new())).unwrap();
-    doorstep::export::export(&app.store, &key, &data_dir.join("outbox"), &[]).unwrap();
+        doorstep_batch::SigningKey::load(&made.secret_key_path, |_| Ok(String::new())).unwrap();
+    doorstep_store::export::export(&app.store, &key, &data_dir.join("outbox"), &[]).unwrap();
     press(app, KeyCode::Enter);
     press(app, KeyCode::Enter);
     assert!(screen_text(app).contains("Start a second, blank interview?"));
@@ -439,7 +439,7 @@ fn first_start_asks_the_surveyor_id_before_anything_is_recorded() {
     assert!(matches!(app.view, View::List));
     keys(app, "S7\n");
     assert_eq!(app.surveyor_id, "S7");
-    let saved = doorstep::config::Config::load(&config).unwrap();
+    let saved = doorstep_store::config::Config::load(&config).unwrap();
     assert_eq!(saved.surveyor_id.as_deref(), Some("S7"));
     assert_eq!(saved.ui_language.as_deref(), Some("en"), "the rest is kept");
     // The interviews carry it.
@@ -500,8 +500,7 @@ fn resuming_continues_the_clock_from_the_time_spent() {
         )
         .unwrap();
     let screen =
-        doorstep::tui::data::open_interview(store, q, &resident, "tester", false, Lang::En)
-            .unwrap();
+        doorstep_tui::data::open_interview(store, q, &resident, "tester", false, Lang::En).unwrap();
     let secs = screen.elapsed_secs();
     // Six minutes spent; not the two hours since the start, not zero.
     assert!((360..400).contains(&secs), "{secs}");
@@ -583,7 +582,7 @@ fn signing_key_errors_are_in_the_interface_language() {
     let data_dir = f._dir.path().to_path_buf();
     let app = &mut f.app;
     refusal_at_the_door(app);
-    doorstep::batch::keygen(&data_dir, "tester", Some("s3cret"), false).unwrap();
+    doorstep_batch::keygen(&data_dir, "tester", Some("s3cret"), false).unwrap();
     keys(app, "sx");
     keys(app, "nope\n");
     let text = screen_text(app);

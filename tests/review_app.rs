@@ -2,14 +2,14 @@
 //! two simulated surveyors: tabs, the flagged interviews, the detail, and
 //! decisions that survive a restart.
 
-use doorstep::assignment::{Disposition, OutcomeGroup};
-use doorstep::store::Store;
-use doorstep::store::decisions::DecisionKind;
-use doorstep::tui::i18n::Lang;
+use doorstep_core::assignment::{Disposition, OutcomeGroup};
+use doorstep_store::Store;
+use doorstep_store::decisions::DecisionKind;
+use doorstep_tui::i18n::Lang;
 use ratatui::crossterm::event::KeyCode;
 
 mod support;
-use doorstep::tui::screens::review::answer_label;
+use doorstep_tui::screens::review::answer_label;
 use support::review::{careless_fixture, fixture, screen};
 use support::{keys, press};
 
@@ -261,7 +261,7 @@ fn the_day_summary_shows_outcome_groups_and_rates_by_community_at_80x24() {
 }
 
 /// Every line of the detail of each interview, scrolled to the end.
-fn all_detail_text(app: &mut doorstep::tui::review::ReviewApp) -> Vec<String> {
+fn all_detail_text(app: &mut doorstep_tui::review::ReviewApp) -> Vec<String> {
     keys(app, "2");
     let n = app.inbox.interviews.len();
     let mut out = Vec::new();
@@ -477,7 +477,7 @@ use support::review::{six_surveyors_fixture, tampered_fixture};
 
 /// Pages of the day summary at 80×24, from the top, Down after Down until
 /// the screen stops changing.
-fn summary_pages(app: &mut doorstep::tui::review::ReviewApp) -> Vec<String> {
+fn summary_pages(app: &mut doorstep_tui::review::ReviewApp) -> Vec<String> {
     keys(app, "3");
     let mut pages = vec![screen(app, 80, 24)];
     for _ in 0..20 {
@@ -520,7 +520,7 @@ fn the_day_summary_scrolls_to_every_surveyor_and_dimension_and_says_what_it_show
         }
         let q = app.inbox.questionnaires.values().next().unwrap();
         for d in &q.dimensions {
-            let name = doorstep::tui::screens::review::truncate(d.label.get(lang.code()), 14);
+            let name = doorstep_tui::screens::review::truncate(d.label.get(lang.code()), 14);
             assert!(all.contains(&name), "{name}: {all}");
         }
         // PgUp goes back to the top.
@@ -718,7 +718,7 @@ fn the_length_histogram_counts_completed_interviews_on_an_axis() {
             .inbox
             .interviews
             .iter()
-            .filter(|i| i.status == doorstep::batch::InterviewStatus::Completed)
+            .filter(|i| i.status == doorstep_batch::InterviewOutcome::Completed)
             .count();
         assert_eq!(total, completed, "{text}");
     }
@@ -851,7 +851,7 @@ fn a_pasted_comment_goes_into_the_decision_prompt() {
 
 /// The mean score of `surveyor`'s completed interviews that count, from
 /// the interviews themselves.
-fn expected_mean(app: &doorstep::tui::review::ReviewApp, surveyor: &str) -> (usize, Option<f64>) {
+fn expected_mean(app: &doorstep_tui::review::ReviewApp, surveyor: &str) -> (usize, Option<f64>) {
     let scores: Vec<f64> = app
         .inbox
         .interviews
@@ -864,7 +864,7 @@ fn expected_mean(app: &doorstep::tui::review::ReviewApp, surveyor: &str) -> (usi
     (n, (n > 0).then(|| scores.iter().sum::<f64>() / n as f64))
 }
 
-fn figures(app: &doorstep::tui::review::ReviewApp, surveyor: &str) -> (usize, Option<f64>) {
+fn figures(app: &doorstep_tui::review::ReviewApp, surveyor: &str) -> (usize, Option<f64>) {
     let s = app
         .inbox
         .surveyors
@@ -950,7 +950,7 @@ fn a_decision_made_outside_the_app_appears_in_it() {
     let it = f.app.inbox.interviews[0].clone();
     let other = Store::open_in_dir(&f.root.path().join("supervisor")).unwrap();
     other
-        .record_decision(&doorstep::store::decisions::Decision {
+        .record_decision(&doorstep_store::decisions::Decision {
             interview_id: it.id.clone(),
             batch_id: it.batch_id.clone(),
             surveyor_id: it.surveyor_id.clone(),

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
-use doorstep::assignment::Disposition;
-use doorstep::store::decisions::DecisionKind;
-use doorstep::store::{InterviewStatus, ResidentStatus, Store};
+use doorstep_core::assignment::Disposition;
+use doorstep_store::decisions::DecisionKind;
+use doorstep_store::{InterviewStatus, ResidentStatus, Store};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -361,7 +361,7 @@ fn hand_over_copies_batches_untouched_and_signs_the_decisions() {
     let data = std::fs::read(&s1).unwrap();
     assert_eq!(
         sha,
-        &Value::from(doorstep::questionnaire::hex_sha256(&data))
+        &Value::from(doorstep_core::questionnaire::hex_sha256(&data))
     );
     let decisions = v["decisions"].as_array().unwrap();
     assert_eq!(decisions.len(), 2);
@@ -501,7 +501,7 @@ fn rejected_interview_goes_back_to_the_surveyor_and_out_again() {
     assert_eq!(note.comment.as_deref(), Some("please re-ask"));
     assert_eq!(note.original_id, original);
     // The surveyor's app shows why on the resident's screen.
-    let screen = doorstep::tui::data::resident_screen(&store, &resident).unwrap();
+    let screen = doorstep_tui::data::resident_screen(&store, &resident).unwrap();
     assert_eq!(screen.supervisor_comment.as_deref(), Some("please re-ask"));
     let answers_before = store.load_interview(original).unwrap().answers;
     assert_eq!(store.load_interview(copy).unwrap().answers, answers_before);

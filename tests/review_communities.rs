@@ -4,15 +4,15 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use doorstep::assignment::Disposition;
-use doorstep::batch::{
-    BatchContent, InterviewRecord, InterviewStatus, QuestionnaireRef, SigningKey, TrustedKeys,
+use doorstep_batch::{
+    BatchContent, BatchInterview, InterviewOutcome, QuestionnaireRef, SigningKey, TrustedKeys,
     VisitRecord, answer_key, keygen, write_batch,
 };
-use doorstep::interview::{Answer, AnswerValue};
-use doorstep::questionnaire::{QuestionKind, Questionnaire};
-use doorstep::review::flags::Thresholds;
-use doorstep::review::inbox::{CommunitySummary, InboxOptions, open_inbox};
+use doorstep_core::assignment::Disposition;
+use doorstep_core::interview::{Answer, AnswerValue};
+use doorstep_core::questionnaire::{QuestionKind, Questionnaire};
+use doorstep_review::flags::Thresholds;
+use doorstep_review::inbox::{CommunitySummary, InboxOptions, open_inbox};
 use uuid::Uuid;
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
@@ -48,9 +48,9 @@ fn interview(
     resident: &str,
     community: Option<&str>,
     t: DateTime<Utc>,
-    status: InterviewStatus,
+    status: InterviewOutcome,
     d: Disposition,
-) -> InterviewRecord {
+) -> BatchInterview {
     let answers: BTreeMap<String, Answer> = q
         .questions
         .iter()
@@ -62,7 +62,7 @@ fn interview(
             _ => None,
         })
         .collect();
-    InterviewRecord {
+    BatchInterview {
         id: id.into(),
         resident_id: resident.into(),
         community: community.map(str::to_string),
@@ -84,7 +84,7 @@ fn batch(
     q: &Questionnaire,
     seq: u64,
     visits: Vec<VisitRecord>,
-    interviews: Vec<InterviewRecord>,
+    interviews: Vec<BatchInterview>,
 ) -> BatchContent {
     BatchContent {
         batch_id: Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 + seq as u128),
@@ -105,7 +105,7 @@ fn batch(
 #[test]
 fn residents_are_summarised_by_community_with_the_unknown_last() {
     let tmp = tempfile::tempdir().unwrap();
-    let q = doorstep::demo::questionnaire().unwrap();
+    let q = doorstep_store::demo::questionnaire().unwrap();
     let made = keygen(tmp.path(), "S01", None, false).unwrap();
     let key = SigningKey::load(&made.secret_key_path, |_| Ok(String::new())).unwrap();
     let out = tmp.path().join("inbox");
@@ -140,7 +140,7 @@ fn residents_are_summarised_by_community_with_the_unknown_last() {
                 "R1",
                 Some("East"),
                 at(2, 0),
-                InterviewStatus::Completed,
+                InterviewOutcome::Completed,
                 Complete,
             ),
             interview(
@@ -149,7 +149,7 @@ fn residents_are_summarised_by_community_with_the_unknown_last() {
                 "R3",
                 Some("West"),
                 at(3, 0),
-                InterviewStatus::Partial,
+                InterviewOutcome::Partial,
                 Partial,
             ),
         ],
@@ -163,7 +163,7 @@ fn residents_are_summarised_by_community_with_the_unknown_last() {
         &InboxOptions {
             keys: &keys,
             identities: None,
-            questionnaires: Vec::new(),
+            questionnaires: vec![doorstep_store::demo::questionnaire().unwrap()],
             thresholds: Thresholds::default(),
         },
     )

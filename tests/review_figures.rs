@@ -7,19 +7,19 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use doorstep::assignment::Disposition;
-use doorstep::batch::{
-    BatchContent, InterviewRecord, InterviewStatus, QuestionnaireRef, SigningKey, TrustedKeys,
+use doorstep_batch::{
+    BatchContent, BatchInterview, InterviewOutcome, QuestionnaireRef, SigningKey, TrustedKeys,
     VisitRecord, answer_key, keygen, write_batch,
 };
-use doorstep::interview::paradata::{EventKind, ParadataEvent};
-use doorstep::interview::{Answer, AnswerValue};
-use doorstep::questionnaire::{QuestionKind, Questionnaire};
-use doorstep::review::flags::{Thresholds, seconds_per_question};
-use doorstep::review::inbox::{Inbox, InboxOptions, open_inbox};
-use doorstep::store::Store;
-use doorstep::tui::i18n::Lang;
-use doorstep::tui::review::ReviewApp;
+use doorstep_core::assignment::Disposition;
+use doorstep_core::interview::paradata::{EventKind, ParadataEvent};
+use doorstep_core::interview::{Answer, AnswerValue};
+use doorstep_core::questionnaire::{QuestionKind, Questionnaire};
+use doorstep_review::flags::{Thresholds, seconds_per_question};
+use doorstep_review::inbox::{Inbox, InboxOptions, open_inbox};
+use doorstep_store::Store;
+use doorstep_tui::i18n::Lang;
+use doorstep_tui::review::ReviewApp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use uuid::Uuid;
@@ -61,7 +61,7 @@ fn interview(
     resident: &str,
     t: DateTime<Utc>,
     value: i64,
-) -> InterviewRecord {
+) -> BatchInterview {
     let ratings: Vec<&str> = q
         .questions
         .iter()
@@ -82,7 +82,7 @@ fn interview(
         .enumerate()
         .map(|(i, id)| shown(id, t + Duration::seconds(30 * i as i64)))
         .collect();
-    InterviewRecord {
+    BatchInterview {
         id: id.into(),
         resident_id: resident.into(),
         community: Some("梧桐里社区".into()),
@@ -92,7 +92,7 @@ fn interview(
         device_id: "dev-1".into(),
         started_at: t,
         ended_at: Some(t + Duration::minutes(15)),
-        status: InterviewStatus::Completed,
+        status: InterviewOutcome::Completed,
         disposition: Disposition::Complete,
         answers,
         notes: BTreeMap::new(),
@@ -104,7 +104,7 @@ fn interview(
 /// the next day in 5 minutes with one answer changed: same start, the
 /// original's events, the reopening event naming the original, then its
 /// own session.
-fn reopened_copy(original: &InterviewRecord, id: &str) -> InterviewRecord {
+fn reopened_copy(original: &BatchInterview, id: &str) -> BatchInterview {
     let mut c = original.clone();
     c.id = id.into();
     let reopened = original.started_at + Duration::hours(9);
@@ -137,7 +137,7 @@ fn batch(
     q: &Questionnaire,
     seq: u64,
     visits: Vec<VisitRecord>,
-    interviews: Vec<InterviewRecord>,
+    interviews: Vec<BatchInterview>,
 ) -> BatchContent {
     BatchContent {
         batch_id: Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 + seq as u128),
@@ -170,7 +170,7 @@ fn open(root: &Path, batches: &[BatchContent]) -> Inbox {
         &InboxOptions {
             keys: &keys,
             identities: None,
-            questionnaires: Vec::new(),
+            questionnaires: vec![doorstep_store::demo::questionnaire().unwrap()],
             thresholds: Thresholds::default(),
         },
     )
@@ -183,7 +183,7 @@ fn open(root: &Path, batches: &[BatchContent]) -> Inbox {
 #[test]
 fn a_reopened_copy_supersedes_the_interview_it_names() {
     let tmp = tempfile::tempdir().unwrap();
-    let q = doorstep::demo::questionnaire().unwrap();
+    let q = doorstep_store::demo::questionnaire().unwrap();
     use Disposition::*;
     let i1 = interview(&q, "I1", "R1", at(1, 0), 5);
     let i2 = interview(&q, "I2", "R2", at(2, 0), 3);
@@ -251,7 +251,7 @@ fn a_reopened_copy_supersedes_the_interview_it_names() {
 #[test]
 fn a_missing_batch_is_a_gap_in_the_inbox_and_on_screen() {
     let tmp = tempfile::tempdir().unwrap();
-    let q = doorstep::demo::questionnaire().unwrap();
+    let q = doorstep_store::demo::questionnaire().unwrap();
     use Disposition::*;
     let one = batch(
         &q,
@@ -307,7 +307,7 @@ fn a_missing_batch_is_a_gap_in_the_inbox_and_on_screen() {
 #[test]
 fn scores_count_what_the_counting_says() {
     let tmp = tempfile::tempdir().unwrap();
-    let q = doorstep::demo::questionnaire().unwrap();
+    let q = doorstep_store::demo::questionnaire().unwrap();
     use Disposition::*;
     // Scores 100, 50 and 0; the last one 10 minutes after another: no
     // flag. I3 is made to straight-line (every rating the same): flagged.
@@ -353,7 +353,7 @@ fn scores_count_what_the_counting_says() {
 #[test]
 fn overlapping_interviews_of_one_surveyor_are_flagged() {
     let tmp = tempfile::tempdir().unwrap();
-    let q = doorstep::demo::questionnaire().unwrap();
+    let q = doorstep_store::demo::questionnaire().unwrap();
     use Disposition::*;
     let mut a = interview(&q, "I1", "R1", at(1, 1), 4);
     let mut b = interview(&q, "I2", "R2", at(1, 6), 3);

@@ -2,18 +2,18 @@
 //! speeder and straight-liner, written as a real signed batch.
 
 use chrono::{Duration, NaiveDate};
-use doorstep::batch::{
-    BatchContent, InterviewRecord, SigningKey, TrustedKeys, keygen, parse_batch, write_batch,
+use doorstep_batch::{
+    BatchContent, BatchInterview, SigningKey, TrustedKeys, keygen, parse_batch, write_batch,
 };
-use doorstep::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
-use doorstep::review::flags::{InterviewFacts, Thresholds, flag_interviews};
-use doorstep::review::inbox::{InboxOptions, Signature, open_inbox};
-use doorstep::simulate::{SimulateOptions, simulate};
-use doorstep::store::Store;
+use doorstep_core::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
+use doorstep_review::flags::{InterviewFacts, Thresholds, flag_interviews};
+use doorstep_review::inbox::{InboxOptions, Signature, open_inbox};
+use doorstep_store::Store;
+use doorstep_store::simulate::{SimulateOptions, simulate};
 use tempfile::TempDir;
 use uuid::Uuid;
 
-fn speeder(mut r: InterviewRecord) -> InterviewRecord {
+fn speeder(mut r: BatchInterview) -> BatchInterview {
     r.id = "HAND-speeder".into();
     r.resident_id = "HAND-R1".into();
     r.ended_at = Some(r.started_at + Duration::minutes(1));
@@ -29,7 +29,7 @@ fn speeder(mut r: InterviewRecord) -> InterviewRecord {
     r
 }
 
-fn straight_liner(mut r: InterviewRecord) -> InterviewRecord {
+fn straight_liner(mut r: BatchInterview) -> BatchInterview {
     r.id = "HAND-straight".into();
     r.resident_id = "HAND-R2".into();
     for a in r.answers.values_mut() {
@@ -49,7 +49,7 @@ fn simulated_work_with_a_speeder_and_a_straight_liner() {
         data.clone()
     })
     .unwrap();
-    let q = doorstep::demo::load(&store).unwrap();
+    let q = doorstep_store::demo::load(&store).unwrap();
     simulate(
         &store,
         &q,
@@ -65,7 +65,7 @@ fn simulated_work_with_a_speeder_and_a_straight_liner() {
     keygen(&data, "S01", None, false).unwrap();
     let key = SigningKey::load(&data.join("keys/S01.key"), |_| Ok(String::new())).unwrap();
     let inbox_dir = tmp.path().join("inbox");
-    doorstep::export::export(&store, &key, &inbox_dir, &[]).unwrap();
+    doorstep_store::export::export(&store, &key, &inbox_dir, &[]).unwrap();
 
     // Read back the exported batch, make two suspicious interviews from
     // completed ones, and send them as the device's next batch.
@@ -75,10 +75,10 @@ fn simulated_work_with_a_speeder_and_a_straight_liner() {
         .find(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .unwrap();
     let parsed = parse_batch(&std::fs::read(&first).unwrap()).unwrap();
-    let completed: Vec<&InterviewRecord> = parsed
+    let completed: Vec<&BatchInterview> = parsed
         .interviews
         .iter()
-        .filter(|i| i.status == doorstep::batch::InterviewStatus::Completed)
+        .filter(|i| i.status == doorstep_batch::InterviewOutcome::Completed)
         .collect();
     assert!(completed.len() >= 5);
     let m = &parsed.manifest;
@@ -103,7 +103,7 @@ fn simulated_work_with_a_speeder_and_a_straight_liner() {
         &InboxOptions {
             keys: &keys,
             identities: None,
-            questionnaires: Vec::new(), // the bundled one is found by hash
+            questionnaires: vec![doorstep_store::demo::questionnaire().unwrap()], // matched by hash
             thresholds: Thresholds::default(),
         },
     )
@@ -163,7 +163,7 @@ fn simulated_work_with_a_speeder_and_a_straight_liner() {
             r.answers
                 .iter()
                 .map(|(k, a)| {
-                    let (q, i) = doorstep::batch::parse_answer_key(k).unwrap();
+                    let (q, i) = doorstep_batch::parse_answer_key(k).unwrap();
                     (q, i, a)
                 })
                 .collect()

@@ -11,9 +11,9 @@
 //! Snapshots live in `tests/snapshots/`; regenerate them with
 //! `INSTA_UPDATE=always cargo test --test review_screens` and read the diff.
 
-use doorstep::tui::i18n::Lang;
-use doorstep::tui::review::ReviewApp;
-use doorstep::tui::theme::Theme;
+use doorstep_tui::i18n::Lang;
+use doorstep_tui::review::ReviewApp;
+use doorstep_tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
 

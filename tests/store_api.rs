@@ -5,13 +5,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use doorstep::assignment::{Disposition, Resident};
-use doorstep::config::{self, Config, ConfigError};
-use doorstep::interview::{
+use doorstep_core::assignment::{Disposition, Resident};
+use doorstep_core::interview::{
     Answer, AnswerValue, EventKind, Interview, ParadataEvent, Slot, SpecialResponse, Step,
 };
-use doorstep::questionnaire::{Questionnaire, load_str};
-use doorstep::store::{
+use doorstep_core::questionnaire::{Questionnaire, load_str};
+use doorstep_store::config::{self, Config, ConfigError};
+use doorstep_store::{
     InterviewStatus, MergeCounts, NewVisit, ResidentStatus, SCHEMA_VERSION, SavedPosition, Store,
     StoreError,
 };
@@ -128,10 +128,10 @@ fn batches_before_schema_5_carry_no_communities_and_new_ones_keep_theirs() {
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         for sql in [
-            include_str!("../migrations/0001_initial.sql"),
-            include_str!("../migrations/0002_notes.sql"),
-            include_str!("../migrations/0003_batches.sql"),
-            include_str!("../migrations/0004_decisions.sql"),
+            include_str!("../crates/doorstep-store/migrations/0001_initial.sql"),
+            include_str!("../crates/doorstep-store/migrations/0002_notes.sql"),
+            include_str!("../crates/doorstep-store/migrations/0003_batches.sql"),
+            include_str!("../crates/doorstep-store/migrations/0004_decisions.sql"),
         ] {
             conn.execute_batch(sql).unwrap();
         }
@@ -349,7 +349,7 @@ fn walking_order_is_numeric_aware_and_pages() {
     other.community = Some("Zhongshan".into());
     list.push(other);
     store.upsert_residents(&list).unwrap();
-    let ids = |rows: Vec<doorstep::store::ResidentRow>| -> Vec<String> {
+    let ids = |rows: Vec<doorstep_store::ResidentRow>| -> Vec<String> {
         rows.into_iter().map(|r| r.resident.resident_id).collect()
     };
     assert_eq!(
@@ -919,12 +919,12 @@ fn a_later_import_does_not_change_which_answers_an_earlier_batch_carries() {
         .finish_interview(id, InterviewStatus::Completed, Disposition::Complete, t(3))
         .unwrap();
 
-    let made = doorstep::batch::keygen(dir.path(), "S01", None, false).unwrap();
+    let made = doorstep_batch::keygen(dir.path(), "S01", None, false).unwrap();
     let key =
-        doorstep::batch::SigningKey::load(&made.secret_key_path, |_| Ok(String::new())).unwrap();
+        doorstep_batch::SigningKey::load(&made.secret_key_path, |_| Ok(String::new())).unwrap();
     let out = dir.path().join("out");
-    let doorstep::export::Exported::Batch { written, .. } =
-        doorstep::export::export(&store, &key, &out, &[]).unwrap()
+    let doorstep_store::export::Exported::Batch { written, .. } =
+        doorstep_store::export::export(&store, &key, &out, &[]).unwrap()
     else {
         panic!("nothing exported");
     };
@@ -937,7 +937,7 @@ fn a_later_import_does_not_change_which_answers_an_earlier_batch_carries() {
     older.attributes = BTreeMap::from([("age_group".into(), "50-64".into())]);
     store.upsert_residents(&[older]).unwrap();
     std::fs::remove_file(&written.data_path).unwrap();
-    doorstep::export::export_again(&store, written.batch_id, &key, &out, &[]).unwrap();
+    doorstep_store::export::export_again(&store, written.batch_id, &key, &out, &[]).unwrap();
     assert_eq!(std::fs::read(&written.data_path).unwrap(), first);
 }
 

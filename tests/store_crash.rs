@@ -17,10 +17,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use doorstep::assignment::Resident;
-use doorstep::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
-use doorstep::questionnaire::load_str;
-use doorstep::store::{Progress, SavedPosition, Store};
+use doorstep_core::assignment::Resident;
+use doorstep_core::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
+use doorstep_core::questionnaire::load_str;
+use doorstep_store::{Progress, SavedPosition, Store};
 use uuid::Uuid;
 
 const WRITER_ENV: &str = "DOORSTEP_CRASH_WRITER";

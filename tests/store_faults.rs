@@ -6,10 +6,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use doorstep::assignment::{Disposition, Resident};
-use doorstep::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
-use doorstep::questionnaire::load_str;
-use doorstep::store::{
+use doorstep_core::assignment::{Disposition, Resident};
+use doorstep_core::interview::{Answer, AnswerValue, EventKind, ParadataEvent};
+use doorstep_core::questionnaire::load_str;
+use doorstep_store::{
     AnswerHistoryEntry, InterviewStatus, NewVisit, Progress, SavedInterview, SavedPosition, Store,
     StoreError, StoreOptions, Visit,
 };

@@ -7,10 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
-use doorstep::assignment::Disposition;
-use doorstep::batch::{SigningKey, keygen};
-use doorstep::export::{ExportError, Exported, content, export, export_again};
-use doorstep::store::{InterviewStatus, Store, StoreError};
+use doorstep_batch::{SigningKey, keygen};
+use doorstep_core::assignment::Disposition;
+use doorstep_store::export::{ExportError, Exported, content, export, export_again};
+use doorstep_store::{InterviewStatus, Store, StoreError};
 use tempfile::TempDir;
 
 mod support;
@@ -19,7 +19,7 @@ use support::{ASSIGN_DEMO, doorstep_in};
 /// A demo store with one finished interview per surveyor id given.
 fn store_with(dir: &Path, surveyors: &[&str]) -> Store {
     let store = Store::open_in_dir(dir).unwrap();
-    let q = doorstep::demo::load(&store).unwrap();
+    let q = doorstep_store::demo::load(&store).unwrap();
     let residents = store.residents_page(None, 0, 10).unwrap();
     for (surveyor, r) in surveyors.iter().zip(residents) {
         let id = store

@@ -2,14 +2,14 @@
 //! directory: what the keys do, and what ends up in the store.
 
 use chrono::{NaiveDate, NaiveTime};
-use doorstep::assignment::Disposition;
-use doorstep::assignment::status::ResidentStatus;
-use doorstep::demo;
-use doorstep::interview::{Answer, AnswerValue, SpecialResponse};
-use doorstep::store::{InterviewStatus, Store};
-use doorstep::tui::app::{App, View};
-use doorstep::tui::data;
-use doorstep::tui::i18n::Lang;
+use doorstep_core::assignment::Disposition;
+use doorstep_core::assignment::status::ResidentStatus;
+use doorstep_core::interview::{Answer, AnswerValue, SpecialResponse};
+use doorstep_store::demo;
+use doorstep_store::{InterviewStatus, Store};
+use doorstep_tui::app::{App, View};
+use doorstep_tui::data;
+use doorstep_tui::i18n::Lang;
 use ratatui::crossterm::event::KeyCode;
 use uuid::Uuid;
 
@@ -366,7 +366,7 @@ fn a_saved_consent_no_never_offers_finished() {
             .unwrap();
         screen
             .flow
-            .set_answer(doorstep::interview::Slot::top(consent), no)
+            .set_answer(doorstep_core::interview::Slot::top(consent), no)
             .unwrap();
     }
     ctrl(app, 'g');
@@ -952,7 +952,7 @@ fn a_failed_answer_save_leaves_no_trace_and_can_be_retried() {
     assert!(saved(&app.store, id, "gender").is_some());
     assert_eq!(
         after.position,
-        Some(doorstep::store::SavedPosition::Question {
+        Some(doorstep_store::SavedPosition::Question {
             question_id: "respondent_age_group".into(),
             instance: None,
         })
@@ -961,7 +961,7 @@ fn a_failed_answer_save_leaves_no_trace_and_can_be_retried() {
         .iter()
         .map(|e| (e.kind, e.question.as_deref()))
         .collect();
-    use doorstep::interview::EventKind;
+    use doorstep_core::interview::EventKind;
     assert_eq!(
         new_events,
         [
@@ -1090,7 +1090,7 @@ fn the_day_summary_exports_a_signed_batch_after_asking_the_password() {
         screen_text(app)
     );
     press(app, KeyCode::Esc);
-    doorstep::batch::keygen(&data_dir, "tester", Some("s3cret"), false).unwrap();
+    doorstep_batch::keygen(&data_dir, "tester", Some("s3cret"), false).unwrap();
     keys(app, "x");
     assert!(screen_text(app).contains("Signing key password"));
     // A wrong password is said so, and nothing is written.
@@ -1235,7 +1235,7 @@ fn tricky_day(store: &Store) {
     store
         .record_visit(
             "WT-051602",
-            doorstep::store::NewVisit {
+            doorstep_store::NewVisit {
                 at: now,
                 disposition: Disposition::NoOneHome,
                 note: None,
@@ -1309,7 +1309,7 @@ fn l_keeps_the_interface_language_in_the_config_and_nothing_else_changes() {
     f.app.config_path = Some(config.clone());
     keys(&mut f.app, "L");
     assert_eq!(f.app.ui, Lang::En);
-    let saved = doorstep::config::Config::load(&config).unwrap();
+    let saved = doorstep_store::config::Config::load(&config).unwrap();
     assert_eq!(saved.ui_language.as_deref(), Some("en"));
     assert_eq!(saved.surveyor_id.as_deref(), Some("S7"));
     // A config that cannot be read is left alone, and the surveyor told.
@@ -1336,7 +1336,7 @@ fn the_summary_says_what_an_export_did_in_one_language() {
     app.store
         .record_visit(
             "WT-051302",
-            doorstep::store::NewVisit {
+            doorstep_store::NewVisit {
                 at: chrono::Utc::now(),
                 disposition: Disposition::Refusal,
                 note: None,
@@ -1345,7 +1345,7 @@ fn the_summary_says_what_an_export_did_in_one_language() {
             },
         )
         .unwrap();
-    doorstep::batch::keygen(&data_dir, "tester", None, false).unwrap();
+    doorstep_batch::keygen(&data_dir, "tester", None, false).unwrap();
     // The store cannot be written: the export fails, said in Chinese.
     app.store
         .connection()

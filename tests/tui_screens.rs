@@ -7,9 +7,9 @@
 //! Snapshots live in `tests/snapshots/`; regenerate them with
 //! `INSTA_UPDATE=always cargo test --test tui_screens` and read the diff.
 
-use doorstep::tui::app::{App, View};
-use doorstep::tui::i18n::Lang;
-use doorstep::tui::theme::Theme;
+use doorstep_tui::app::{App, View};
+use doorstep_tui::i18n::Lang;
+use doorstep_tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::text::Line;
@@ -175,8 +175,8 @@ per_lang!(list_wide_screen:
 /// Gives the first residents every status there is (visits and interviews
 /// straight through the store), then reloads the list.
 fn every_status(app: &mut App) {
-    use doorstep::assignment::Disposition as D;
-    use doorstep::store::{InterviewStatus, NewVisit};
+    use doorstep_core::assignment::Disposition as D;
+    use doorstep_store::{InterviewStatus, NewVisit};
     let store = &app.store;
     let q = store.active_questionnaire().unwrap().unwrap();
     let now = chrono::Utc::now();
@@ -220,7 +220,7 @@ fn every_status(app: &mut App) {
     interview(6, Some((InterviewStatus::Abandoned, D::BreakOff)));
     visit(7, D::Refusal, None);
     visit(8, D::VacantOrNotResidence, None);
-    let all = doorstep::tui::data::all_entries(&app.store).unwrap();
+    let all = doorstep_tui::data::all_entries(&app.store).unwrap();
     app.list.set_entries(all);
 }
 
@@ -232,8 +232,8 @@ fn list_every_status_screen(ui: Lang) {
     every_status(&mut f.app);
     let text = screen_text(&mut f.app);
     let code = ui.code();
-    for status in doorstep::assignment::status::ResidentStatus::ALL {
-        let n = if status == doorstep::assignment::status::ResidentStatus::ToVisit {
+    for status in doorstep_core::assignment::status::ResidentStatus::ALL {
+        let n = if status == doorstep_core::assignment::status::ResidentStatus::ToVisit {
             48
         } else {
             1
@@ -288,7 +288,7 @@ fn assert_visit_form_edge(app: &mut App) {
 /// offers today's date).
 fn open_resident_at_fixed_time(app: &mut App) {
     press(app, KeyCode::Enter);
-    if let doorstep::tui::app::View::Resident(r) = &mut app.view {
+    if let doorstep_tui::app::View::Resident(r) = &mut app.view {
         r.now = chrono::NaiveDate::from_ymd_opt(2026, 4, 30)
             .unwrap()
             .and_hms_opt(9, 0, 0);

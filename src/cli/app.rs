@@ -5,13 +5,13 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use doorstep::store::Store;
-use doorstep::tui::app::App;
-use doorstep::tui::data;
-use doorstep::tui::terminal::TerminalGuard;
+use doorstep_store::Store;
+use doorstep_tui::app::App;
+use doorstep_tui::data;
+use doorstep_tui::terminal::TerminalGuard;
 use ratatui::crossterm::event::{self, Event};
 
-use doorstep::demo;
+use doorstep_store::demo;
 
 use super::{Places, active_questionnaire};
 
@@ -20,7 +20,7 @@ const FIRST_PAGE: u64 = 200;
 
 pub fn run(places: &Places, started: std::time::Instant) -> anyhow::Result<ExitCode> {
     let opened = places.open()?;
-    let _lock = doorstep::app_lock::lock(&opened.data_dir)?;
+    let _lock = doorstep_store::app_lock::lock(&opened.data_dir)?;
     let ui = places.ui_language(&opened.config)?;
     let store = opened.store;
     let q = match active_questionnaire(&store)? {

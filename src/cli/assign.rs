@@ -4,10 +4,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::bail;
-use doorstep::assignment::import::{Encoding, ImportError, ReadIntoError, read_residents_into};
-use doorstep::questionnaire::{STANDARD_RESIDENT_FIELDS, load_file};
+use doorstep_core::assignment::import::{
+    Encoding, ImportError, ReadIntoError, read_residents_into,
+};
+use doorstep_core::questionnaire::{STANDARD_RESIDENT_FIELDS, load_file};
 
-use doorstep::demo;
+use doorstep_store::demo;
 
 use super::{Places, active_questionnaire};
 
@@ -148,14 +150,14 @@ pub struct DecisionsArgs {
 /// `store::decisions`): the rejected one, and so every batch already
 /// exported, stays as it was.
 pub fn run_decisions(places: &Places, args: &DecisionsArgs) -> anyhow::Result<ExitCode> {
-    use doorstep::review::decisions_file;
-    use doorstep::store::decisions::Reopened;
+    use doorstep_review::decisions_file;
+    use doorstep_store::decisions::Reopened;
     let Some(file) = args.decisions.as_deref() else {
         bail!("give --residents FILE or --decisions FILE");
     };
     let decisions = match (&args.keys, args.unverified) {
         (Some(dir), _) => {
-            let keys = doorstep::batch::TrustedKeys::load(dir)?;
+            let keys = doorstep_batch::TrustedKeys::load(dir)?;
             decisions_file::read_verified(file, &keys)?
         }
         (None, true) => {

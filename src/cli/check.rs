@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use doorstep::questionnaire::{load_file, summary::Summary};
+use doorstep_core::questionnaire::{load_file, summary::Summary};
 
 pub fn run(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
     match load_file(file) {

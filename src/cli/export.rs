@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use doorstep::batch::parse_recipient;
-use doorstep::export::{Exported, export, export_again};
+use doorstep_batch::parse_recipient;
+use doorstep_store::export::{Exported, export, export_again};
 use uuid::Uuid;
 
 use super::{Places, keys};

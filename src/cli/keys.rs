@@ -5,8 +5,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
-use doorstep::batch::{SigningKey, key_paths, keygen};
-use doorstep::config::Config;
+use doorstep_batch::{SigningKey, key_paths, keygen};
+use doorstep_store::config::Config;
 
 use super::Places;
 

@@ -15,10 +15,10 @@ pub mod verify;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use doorstep::config::{self, Config};
-use doorstep::questionnaire::{Questionnaire, load_str};
-use doorstep::store::Store;
-use doorstep::tui::i18n::Lang;
+use doorstep_core::questionnaire::{Questionnaire, load_str};
+use doorstep_store::Store;
+use doorstep_store::config::{self, Config};
+use doorstep_tui::i18n::Lang;
 
 /// Where things are, from the global flags.
 pub struct Places {

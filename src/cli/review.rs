@@ -1,25 +1,21 @@
 //! `doorstep review DIR --keys KEYS ...`: the supervisor's non-interactive
 //! review: summary (text or JSON), decisions, and the hand-over.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
-use std::io::Write as _;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use chrono::Utc;
-use doorstep::assignment::Disposition;
-use doorstep::batch::{Identities, TrustedKeys};
-use doorstep::questionnaire::{Questionnaire, hex_sha256, load_file};
-use doorstep::review::decisions_file::{
-    DecisionsFile, ExcludedBatch, FileDecision, HandedBatch, SupersededInterview, VERSION,
-};
-use doorstep::review::demo::{DemoFolder, build as build_demo};
-use doorstep::review::flags::Thresholds;
-use doorstep::review::inbox::{Inbox, InboxOptions, open_inbox};
-use doorstep::store::Store;
-use doorstep::store::decisions::{Decision, DecisionKind, lacks_reason};
+use doorstep_batch::{Identities, TrustedKeys};
+use doorstep_core::assignment::Disposition;
+use doorstep_core::questionnaire::{Questionnaire, load_file};
+use doorstep_review::demo::{DemoFolder, build as build_demo};
+use doorstep_review::flags::Thresholds;
+use doorstep_review::handover::{HandOver, write_hand_over};
+use doorstep_review::inbox::{Inbox, InboxOptions, open_inbox};
+use doorstep_store::Store;
+use doorstep_store::decisions::{Decision, DecisionKind, lacks_reason};
 use serde_json::json;
 
 use super::{Places, keys};
@@ -129,8 +125,8 @@ pub fn run(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
 /// The decisions in the supervisor's store, if there is one yet (a summary
 /// creates no store).
 fn stored_decisions(places: &Places) -> anyhow::Result<Vec<Decision>> {
-    let data_dir = doorstep::config::resolve_data_dir(places.data_dir.clone())?;
-    let path = doorstep::config::database_path(&data_dir);
+    let data_dir = doorstep_store::config::resolve_data_dir(places.data_dir.clone())?;
+    let path = doorstep_store::config::database_path(&data_dir);
     if !path.exists() {
         return Ok(Vec::new());
     }
@@ -143,7 +139,7 @@ fn stored_decisions(places: &Places) -> anyhow::Result<Vec<Decision>> {
 /// (batches, keys and the supervisor's store under DATA_DIR/review-demo),
 /// so that nothing of the real work is touched.
 fn run_demo(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
-    let data_dir = doorstep::config::resolve_data_dir(places.data_dir.clone())?;
+    let data_dir = doorstep_store::config::resolve_data_dir(places.data_dir.clone())?;
     let root = data_dir.join("review-demo");
     let mut folder = DemoFolder::at(&root);
     if !folder.exists() {
@@ -193,11 +189,14 @@ fn load(a: &ReviewArgs) -> anyhow::Result<Inbox> {
         .map(Identities::from_file)
         .transpose()?;
     let thresholds = thresholds(a)?;
-    let questionnaires = a
+    let mut questionnaires = a
         .questionnaire
         .iter()
         .map(|p| load_file(p).map_err(|e| anyhow::anyhow!("{e}")))
         .collect::<anyhow::Result<Vec<Questionnaire>>>()?;
+    // The bundled questionnaire too (used when a batch names it by hash),
+    // after the ones given, which take precedence.
+    questionnaires.extend(doorstep_store::demo::questionnaire().ok());
     let opts = InboxOptions {
         keys: &keys,
         identities: identities.as_ref(),
@@ -432,7 +431,7 @@ fn summary_json(inbox: &Inbox) -> serde_json::Value {
     })
 }
 
-pub(super) fn supervisor_id(config: &doorstep::config::Config) -> anyhow::Result<String> {
+pub(super) fn supervisor_id(config: &doorstep_store::config::Config) -> anyhow::Result<String> {
     config
         .surveyor_id
         .clone()
@@ -524,100 +523,9 @@ fn hand_over(
     let opened = places.open()?;
     let supervisor = supervisor_id(&opened.config)?;
     let key = keys::signing_key(&opened.data_dir, &opened.config)?;
-    fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-
-    let mut handed = Vec::new();
-    let mut in_batches: BTreeSet<&str> = BTreeSet::new();
-    for b in inbox.batches.iter().filter(|b| b.is_valid()) {
-        let name = b
-            .path
-            .file_name()
-            .context("batch file without a name")?
-            .to_string_lossy()
-            .to_string();
-        for (from, to_name) in [
-            (b.path.clone(), name.clone()),
-            (sig_path(&b.path), format!("{name}.minisig")),
-        ] {
-            copy_unchanged(&from, &out.join(&to_name))?;
-        }
-        // What was copied must be what was verified.
-        let copied = hex_sha256(&fs::read(out.join(&name))?);
-        if copied != b.sha256 {
-            bail!(
-                "{} changed after it was verified: hand-over stopped",
-                b.path.display()
-            );
-        }
-        in_batches.extend(b.interview_ids.iter().map(String::as_str));
-        handed.push(HandedBatch {
-            batch_id: b.batch_id.clone().unwrap_or_default(),
-            surveyor_id: b.surveyor_id.clone().unwrap_or_default(),
-            device_id: b.device_id.clone().unwrap_or_default(),
-            sequence: b.sequence.unwrap_or_default(),
-            file: name,
-            sha256: b.sha256.clone(),
-        });
-    }
-    let decisions: Vec<FileDecision> = opened
-        .store
-        .decisions()?
-        .into_iter()
-        .filter(|d| in_batches.contains(d.interview_id.as_str()))
-        .map(|d| FileDecision {
-            interview_id: d.interview_id,
-            batch_id: d.batch_id,
-            surveyor_id: d.surveyor_id,
-            decision: d.decision,
-            comment: d.comment,
-            decided_at: d.decided_at,
-        })
-        .collect();
-    let decided: BTreeSet<&str> = decisions.iter().map(|d| d.interview_id.as_str()).collect();
-    let superseded: Vec<SupersededInterview> = inbox
-        .superseded
-        .iter()
-        .filter(|i| in_batches.contains(i.id.as_str()))
-        .map(|i| SupersededInterview {
-            interview_id: i.id.clone(),
-            superseded_by: i.superseded_by.clone().unwrap_or_default(),
-        })
-        .collect();
-    let replaced: BTreeSet<&str> = superseded.iter().map(|s| s.interview_id.as_str()).collect();
-    let now = Utc::now();
-    let file = DecisionsFile {
-        format: doorstep::review::decisions_file::FORMAT.into(),
-        version: VERSION,
-        supervisor_id: supervisor,
-        date: now.with_timezone(&chrono::Local).date_naive(),
-        created_at: now,
-        batches: handed,
-        excluded_batches: invalid
-            .iter()
-            .map(|b| ExcludedBatch {
-                file: b
-                    .path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default(),
-                status: b.status.clone(),
-            })
-            .collect(),
-        undecided: in_batches
-            .iter()
-            .filter(|i| !decided.contains(*i) && !replaced.contains(*i))
-            .map(|i| i.to_string())
-            .collect(),
-        gaps: inbox.gaps.clone(),
-        superseded,
-        decisions,
-    };
-    let (bytes, sig) = file.signed(&key);
-    let path = out.join(file.file_name());
-    // Signature first, data last (as batches are written): a reader that
-    // sees the decisions file also finds its signature.
-    write_atomic(&sig_path(&path), sig.as_bytes())?;
-    write_atomic(&path, &bytes)?;
+    let decisions = opened.store.decisions()?;
+    let HandOver { file, path } =
+        write_hand_over(inbox, out, supervisor, &key, decisions, Utc::now())?;
     tracing::info!(
         out = %out.display(),
         batches = file.batches.len(),
@@ -650,42 +558,5 @@ fn hand_over(
             seq_list(&g.missing)
         );
     }
-    Ok(())
-}
-
-fn sig_path(p: &Path) -> PathBuf {
-    let mut s = p.as_os_str().to_owned();
-    s.push(".minisig");
-    PathBuf::from(s)
-}
-
-/// Copies the bytes as they are; an existing identical file is fine (a
-/// hand-over repeated), a different one is an error, never overwritten.
-fn copy_unchanged(from: &Path, to: &Path) -> anyhow::Result<()> {
-    let bytes = fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
-    match fs::read(to) {
-        Ok(existing) if existing == bytes => return Ok(()),
-        Ok(_) => bail!(
-            "{} already exists with other content: not replaced",
-            to.display()
-        ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => bail!("cannot read {}: {e}", to.display()),
-    }
-    write_atomic(to, &bytes)
-}
-
-fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp",
-        path.file_name().unwrap_or_default().to_string_lossy()
-    ));
-    let mut f =
-        fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    drop(f);
-    fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use doorstep::review::inbox::Inbox;
-use doorstep::tui::review::ReviewApp;
-use doorstep::tui::terminal::TerminalGuard;
+use doorstep_review::inbox::Inbox;
+use doorstep_tui::review::ReviewApp;
+use doorstep_tui::terminal::TerminalGuard;
 use ratatui::crossterm::event;
 
 use super::Places;
@@ -16,7 +16,7 @@ use super::Places;
 /// every time.
 pub fn run(places: &Places, inbox: Inbox, utc_offset_hours: i32) -> anyhow::Result<ExitCode> {
     let opened = places.open()?;
-    let _lock = doorstep::app_lock::lock(&opened.data_dir)?;
+    let _lock = doorstep_store::app_lock::lock(&opened.data_dir)?;
     let ui = places.ui_language(&opened.config)?;
     let supervisor =
         opened.config.surveyor_id.clone().context(

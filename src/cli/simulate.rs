@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use chrono::NaiveDate;
-use doorstep::simulate::{SimulateOptions, simulate};
+use doorstep_store::simulate::{SimulateOptions, simulate};
 
 use super::{Places, active_questionnaire};
 

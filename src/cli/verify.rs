@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use doorstep::batch::{Identities, TrustedKeys, verify_batches};
+use doorstep_batch::{Identities, TrustedKeys, verify_batches};
 
 pub fn run(
     batches: &[PathBuf],

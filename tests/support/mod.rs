@@ -9,8 +9,8 @@ pub mod surveyor;
 
 use std::path::Path;
 
-use doorstep::tui::app::App;
-use doorstep::tui::review::ReviewApp;
+use doorstep_tui::app::App;
+use doorstep_tui::review::ReviewApp;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::text::Line;

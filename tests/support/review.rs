@@ -4,16 +4,16 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use doorstep::assignment::Resident;
-use doorstep::assignment::import::read_csv_bytes;
-use doorstep::batch::{SigningKey, TrustedKeys, keygen};
-use doorstep::review::flags::Thresholds;
-use doorstep::review::inbox::{InboxOptions, open_inbox};
-use doorstep::simulate::{SimulateOptions, simulate};
-use doorstep::store::Store;
-use doorstep::tui::i18n::Lang;
-use doorstep::tui::review::ReviewApp;
-use doorstep::tui::theme::Theme;
+use doorstep_batch::{SigningKey, TrustedKeys, keygen};
+use doorstep_core::assignment::Resident;
+use doorstep_core::assignment::import::read_csv_bytes;
+use doorstep_review::flags::Thresholds;
+use doorstep_review::inbox::{InboxOptions, open_inbox};
+use doorstep_store::Store;
+use doorstep_store::simulate::{SimulateOptions, simulate};
+use doorstep_tui::i18n::Lang;
+use doorstep_tui::review::ReviewApp;
+use doorstep_tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -57,15 +57,15 @@ fn surveyor_day_of(
     std::fs::create_dir_all(&dir).unwrap();
     let store = Store::open_in_dir(&dir).unwrap();
     let q = if id == "li02" {
-        let q = doorstep::demo::questionnaire().unwrap();
+        let q = doorstep_store::demo::questionnaire().unwrap();
         store
-            .register_questionnaire(&q, doorstep::demo::BUNDLED_QUESTIONNAIRE)
+            .register_questionnaire(&q, doorstep_store::demo::BUNDLED_QUESTIONNAIRE)
             .unwrap();
         store.upsert_residents(&cuizhu_residents()).unwrap();
         store.set_active_questionnaire(&q.id, &q.version).unwrap();
         q
     } else {
-        doorstep::demo::load(&store).unwrap()
+        doorstep_store::demo::load(&store).unwrap()
     };
     let opts = SimulateOptions {
         interviews,
@@ -78,7 +78,7 @@ fn surveyor_day_of(
     let made = keygen(&dir, id, None, false).unwrap();
     std::fs::copy(&made.public_key_path, keys.join(format!("{id}.pub"))).unwrap();
     let key = SigningKey::load(&made.secret_key_path, |_| Ok(String::new())).unwrap();
-    doorstep::export::export(&store, &key, out, &[]).unwrap();
+    doorstep_store::export::export(&store, &key, out, &[]).unwrap();
 }
 
 pub struct Fixture {
@@ -155,7 +155,7 @@ fn open_app(root: TempDir, ui: Lang) -> Fixture {
     let opts = InboxOptions {
         keys: &trusted,
         identities: None,
-        questionnaires: Vec::new(),
+        questionnaires: vec![doorstep_store::demo::questionnaire().unwrap()],
         thresholds: Thresholds::default(),
     };
     let inbox = open_inbox(&out, &opts).unwrap();

@@ -1,13 +1,13 @@
 //! The surveyor's app on a fresh store holding the demo, and a scripted
 //! interviewer that answers whatever question is on screen.
 
-use doorstep::demo;
-use doorstep::questionnaire::QuestionKind;
-use doorstep::store::Store;
-use doorstep::tui::app::{App, View};
-use doorstep::tui::data;
-use doorstep::tui::i18n::Lang;
-use doorstep::tui::theme::Theme;
+use doorstep_core::questionnaire::QuestionKind;
+use doorstep_store::Store;
+use doorstep_store::demo;
+use doorstep_tui::app::{App, View};
+use doorstep_tui::data;
+use doorstep_tui::i18n::Lang;
+use doorstep_tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tempfile::TempDir;
@@ -158,7 +158,11 @@ pub fn interview_id(app: &App) -> uuid::Uuid {
 }
 
 /// The saved answer to a question (outside repeats).
-pub fn saved(store: &Store, id: uuid::Uuid, question: &str) -> Option<doorstep::interview::Answer> {
+pub fn saved(
+    store: &Store,
+    id: uuid::Uuid,
+    question: &str,
+) -> Option<doorstep_core::interview::Answer> {
     store
         .load_interview(id)
         .unwrap()

@@ -1,0 +1,143 @@
+//! First start: the surveyor's id, asked once before the first visit when
+//! the config has none. Every interview and visit is recorded under it,
+//! and it names the signing key (`keys/ID.key`), so it is checked as key
+//! file names are: letters, digits, `-`, `_`, `.`, starting with a letter
+//! or digit, at most 64; never a path separator.
+
+use std::path::PathBuf;
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use crate::i18n::Lang;
+use crate::theme::Theme;
+use crate::widgets::popup;
+use crate::widgets::text_field::{EntryKind, TextField};
+use doorstep_store::config::Config;
+
+pub struct SetupScreen {
+    pub field: TextField,
+    pub error: Option<String>,
+    /// Where the id is saved.
+    pub config_path: PathBuf,
+}
+
+/// What a key did on the first-start screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetupOutcome {
+    Stay,
+    /// The id is valid and saved in the config.
+    Saved(String),
+}
+
+/// Whether `id` can be a surveyor id; the message says why not.
+pub fn check_surveyor_id(id: &str, ui: Lang) -> Result<(), String> {
+    if id.is_empty() {
+        return Err(ui.pick("请输入调查员编号", "Enter your surveyor id").into());
+    }
+    doorstep_batch::keys::validate_id("surveyor id", id).map_err(|_| {
+        ui.pick(
+            "编号只能用字母、数字、-、_ 和 .（以字母或数字开头，最多 64 个），不能有空格或 /",
+            "Use letters, digits, -, _ and . (starting with a letter or digit, at most 64): no spaces or /",
+        )
+        .to_string()
+    })
+}
+
+impl SetupScreen {
+    pub fn new(config_path: PathBuf) -> Self {
+        SetupScreen {
+            field: TextField::new(
+                EntryKind::Text {
+                    multiline: false,
+                    max_chars: Some(64),
+                },
+                "",
+            ),
+            error: None,
+            config_path,
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent, ui: Lang) -> SetupOutcome {
+        if key.code != KeyCode::Enter {
+            self.field.handle_key(key);
+            return SetupOutcome::Stay;
+        }
+        let id = self.field.text().trim().to_string();
+        if let Err(e) = check_surveyor_id(&id, ui) {
+            self.error = Some(e);
+            return SetupOutcome::Stay;
+        }
+        // Keep the rest of the config (the interface language) as it is.
+        let saved = Config::load(&self.config_path).and_then(|mut c| {
+            c.surveyor_id = Some(id.clone());
+            c.save(&self.config_path)
+        });
+        match saved {
+            Ok(()) => {
+                tracing::info!(surveyor_id = %id, "surveyor id set");
+                SetupOutcome::Saved(id)
+            }
+            Err(e) => {
+                self.error = Some(format!(
+                    "{}{e}",
+                    ui.pick("无法保存设置：", "Cannot save the settings: ")
+                ));
+                SetupOutcome::Stay
+            }
+        }
+    }
+
+    pub fn handle_paste(&mut self, text: &str) {
+        let _ = self.field.paste(text);
+    }
+
+    pub fn draw(&self, frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang) {
+        let popup = popup::centered(area, 64, 11);
+        popup::clear(frame, popup);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.selected())
+            .title(format!(" {} ", ui.pick("首次使用", "First start")));
+        let inner = block.inner(popup);
+        frame.render_widget(block, popup);
+        let [text, field, msg] = Layout::vertical([
+            Constraint::Length(4),
+            Constraint::Length(3),
+            Constraint::Min(1),
+        ])
+        .areas(inner);
+        frame.render_widget(
+            Paragraph::new(ui.pick(
+                "请输入督导给您的调查员编号（如 S1）。本机的每次走访和访问都记在这个编号下，导出的批次也用它签名。设置后不再询问。",
+                "Enter the surveyor id your supervisor gave you (e.g. S1). Every visit and interview on this laptop is recorded under it, and batches are signed with it. Asked once.",
+            ))
+            .wrap(Wrap { trim: true }),
+            text,
+        );
+        self.field.render(
+            frame,
+            field,
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.selected())
+                .title(format!(" {} ", ui.pick("调查员编号", "Surveyor id"))),
+            true,
+        );
+        let line = match &self.error {
+            Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
+            None => Line::from(Span::styled(
+                ui.pick(
+                    "字母、数字、- 或 _，如 S1、wang-li",
+                    "Letters, digits, - or _, e.g. S1, wang-li",
+                ),
+                theme.secondary(),
+            )),
+        };
+        frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), msg);
+    }
+}
