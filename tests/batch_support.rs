@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use doorstep_batch::{
@@ -114,18 +113,10 @@ pub fn content(surveyor: &str, device: &str, seq: u64, n: usize, answers: usize)
     }
 }
 
-/// Is a command on PATH? Prints why a test is skipped when not.
-pub fn have(cmd: &str) -> bool {
-    let ok = Command::new(cmd)
-        .arg("-h")
-        .output()
-        .map(|_| true)
-        .unwrap_or(false);
-    if !ok {
-        eprintln!("SKIPPED: `{cmd}` is not installed (apt-get install -y minisign age)");
-    }
-    ok
-}
+#[path = "support/tools.rs"]
+mod tools;
+#[allow(unused_imports)]
+pub use tools::have;
 
 #[cfg(unix)]
 pub fn mode(p: &Path) -> u32 {

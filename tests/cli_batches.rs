@@ -129,7 +129,7 @@ fn export_then_verify_with_doorstep_and_the_stock_minisign() {
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
     assert!(String::from_utf8_lossy(&v.stdout).contains("VALID surveyor wang01"));
 
-    if which("minisign") {
+    if support::tools::have("minisign") {
         let m = std::process::Command::new("minisign")
             .arg("-Vm")
             .arg(&files[0])
@@ -138,8 +138,6 @@ fn export_then_verify_with_doorstep_and_the_stock_minisign() {
             .output()
             .unwrap();
         assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
-    } else {
-        eprintln!("SKIPPED: the stock minisign is not installed (apt-get install minisign)");
     }
 
     // --again rewrites the lost batch byte for byte.
@@ -500,11 +498,4 @@ fn an_encrypted_batch_is_checked_before_and_after_decryption() {
         text.contains("VALID") && !text.contains("content not"),
         "{text}"
     );
-}
-
-fn which(tool: &str) -> bool {
-    std::process::Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
 }

@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
+
+#[path = "support/tools.rs"]
+mod tools;
 use doorstep_core::assignment::Disposition;
 use doorstep_store::decisions::DecisionKind;
 use doorstep_store::{InterviewStatus, ResidentStatus, Store};
@@ -305,13 +308,6 @@ fn decisions_survive_restarts_and_invalid_batches_cannot_be_approved() {
     );
 }
 
-fn minisign_available() -> bool {
-    std::process::Command::new("minisign")
-        .arg("-v")
-        .output()
-        .is_ok()
-}
-
 fn decisions_file(out: &Path) -> PathBuf {
     std::fs::read_dir(out)
         .unwrap()
@@ -370,7 +366,7 @@ fn hand_over_copies_batches_untouched_and_signs_the_decisions() {
         && d["interview_id"] == ids[0].as_str()));
 
     let pubkey = root.join("sup/keys/SUP1.pub");
-    if minisign_available() {
+    if tools::have("minisign") {
         let o = std::process::Command::new("minisign")
             .arg("-Vm")
             .arg(&file)
@@ -380,8 +376,6 @@ fn hand_over_copies_batches_untouched_and_signs_the_decisions() {
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         assert!(String::from_utf8_lossy(&o.stdout).contains("doorstep decisions supervisor:SUP1"));
-    } else {
-        eprintln!("minisign is not installed: stock verification of the decisions file skipped");
     }
 
     // A tampered batch stops the hand-over unless it is excluded.

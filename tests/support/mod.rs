@@ -7,6 +7,8 @@ pub mod pty;
 pub mod review;
 pub mod surveyor;
 
+pub mod tools;
+
 use std::path::Path;
 
 use doorstep_tui::app::App;
