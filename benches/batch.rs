@@ -3,7 +3,7 @@
 //!
 //! `CARGO_TARGET_DIR=/work/target-batch cargo bench --bench batch`
 
-#[path = "../tests/batch_support.rs"]
+#[path = "../tests/it/support/batch.rs"]
 mod support;
 
 use std::fs;

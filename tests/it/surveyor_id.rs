@@ -13,7 +13,7 @@ use doorstep_store::export::{ExportError, Exported, content, export, export_agai
 use doorstep_store::{InterviewStatus, Store, StoreError};
 use tempfile::TempDir;
 
-mod support;
+use crate::support;
 use support::{ASSIGN_DEMO, doorstep_in};
 
 /// A demo store with one finished interview per surveyor id given.

@@ -576,7 +576,7 @@ fn restored_interview_resumes_where_it_stopped() {
     assert_eq!(id_at(&q, g.start()), "welcome");
 }
 
-#[path = "../benches/support/synthetic.rs"]
+#[path = "../../benches/support/synthetic.rs"]
 #[allow(dead_code)]
 mod synthetic;
 

@@ -16,7 +16,7 @@ use doorstep_store::{
 use uuid::Uuid;
 
 fn setup(path: &Path) -> (Store, Uuid) {
-    let source = include_str!("fixtures/household.toml");
+    let source = include_str!("../fixtures/household.toml");
     let store = Store::open(path).unwrap();
     store
         .register_questionnaire(&load_str(source, "household.toml").unwrap(), source)

@@ -6,7 +6,7 @@
 //! committed belong to the same step (so the app resumes at the question
 //! after it), and that the file passes `PRAGMA integrity_check`.
 //!
-//! The child is this test binary itself, re-run on `crash_writer_child`
+//! The child is this test binary itself, re-run on the ignored test `crash_writer_child`
 //! with `DOORSTEP_CRASH_WRITER` set.
 
 use std::collections::HashMap;
@@ -74,8 +74,9 @@ fn added_after(n: u32) -> Vec<(String, u32)> {
     vec![("members".to_string(), n % 4 + 1)]
 }
 
-/// The writer. Does nothing unless started by `answers_survive_sigkill`.
+/// The writer, run only by `answers_survive_sigkill` (hence `#[ignore]`).
 #[test]
+#[ignore = "the child process of answers_survive_sigkill"]
 fn crash_writer_child() {
     let Ok(db) = std::env::var(WRITER_ENV) else {
         return;
@@ -122,7 +123,7 @@ impl Rng {
 }
 
 fn setup(path: &Path) -> Uuid {
-    let source = include_str!("fixtures/household.toml");
+    let source = include_str!("../fixtures/household.toml");
     let store = Store::open(path).unwrap();
     store
         .register_questionnaire(&load_str(source, "household.toml").unwrap(), source)
@@ -273,7 +274,8 @@ fn answers_survive_sigkill() {
         let mut child = Command::new(&exe)
             .args([
                 "--exact",
-                "crash_writer_child",
+                "store_crash::crash_writer_child",
+                "--ignored",
                 "--nocapture",
                 "--test-threads",
                 "1",

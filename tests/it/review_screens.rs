@@ -8,7 +8,7 @@
 //! each store's random device id, and are redacted, and the batches' day
 //! (the day they were exported: today) is set to the simulated day.
 //!
-//! Snapshots live in `tests/snapshots/`; regenerate them with
+//! Snapshots live in `tests/it/snapshots/`; regenerate them with
 //! `INSTA_UPDATE=always cargo test --test review_screens` and read the diff.
 
 use doorstep_tui::i18n::Lang;
@@ -17,7 +17,7 @@ use doorstep_tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
 
-mod support;
+use crate::support;
 use support::review::{
     Fixture, careless_fixture, draw, screen, six_surveyors_fixture, tampered_fixture,
 };

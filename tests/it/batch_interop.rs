@@ -1,8 +1,8 @@
 //! Interoperability with the stock Debian `minisign` and `age` CLIs. Each
 //! test prints SKIPPED and passes when the binary is missing.
 
-#[path = "batch_support.rs"]
-mod support;
+use crate::support::batch as support;
+use crate::support::tools::have;
 
 use std::fs;
 use std::io::Write;

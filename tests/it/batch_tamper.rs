@@ -1,7 +1,6 @@
 //! Every kind of damage gets its own verdict, and nothing damaged is Valid.
 
-#[path = "batch_support.rs"]
-mod support;
+use crate::support::batch as support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -11,7 +11,7 @@ use chrono::Utc;
 use doorstep_store::Store;
 use tempfile::TempDir;
 
-mod support;
+use crate::support;
 
 /// A doorstep command confined to `dir`, with the key password set.
 fn doorstep(dir: &Path) -> Command {

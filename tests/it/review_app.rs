@@ -8,7 +8,7 @@ use doorstep_store::decisions::DecisionKind;
 use doorstep_tui::i18n::Lang;
 use ratatui::crossterm::event::KeyCode;
 
-mod support;
+use crate::support;
 use doorstep_tui::screens::review::answer_label;
 use support::review::{careless_fixture, fixture, screen};
 use support::{keys, press};

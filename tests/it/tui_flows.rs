@@ -13,7 +13,7 @@ use doorstep_tui::i18n::Lang;
 use ratatui::crossterm::event::KeyCode;
 use uuid::Uuid;
 
-mod support;
+use crate::support;
 use support::surveyor::{
     answer_all, answer_until, current_question, fixture, in_review, interview_id, open_interview,
     saved, screen_text,

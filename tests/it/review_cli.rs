@@ -7,8 +7,7 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
-#[path = "support/tools.rs"]
-mod tools;
+use crate::support::tools;
 use doorstep_core::assignment::Disposition;
 use doorstep_store::decisions::DecisionKind;
 use doorstep_store::{InterviewStatus, ResidentStatus, Store};

@@ -16,7 +16,7 @@ use doorstep_store::{
     StoreError,
 };
 
-const SOURCE: &str = include_str!("fixtures/household.toml");
+const SOURCE: &str = include_str!("../fixtures/household.toml");
 
 fn questionnaire(source: &str) -> Questionnaire {
     load_str(source, "household.toml").expect("fixture loads")
@@ -128,10 +128,10 @@ fn batches_before_schema_5_carry_no_communities_and_new_ones_keep_theirs() {
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         for sql in [
-            include_str!("../crates/doorstep-store/migrations/0001_initial.sql"),
-            include_str!("../crates/doorstep-store/migrations/0002_notes.sql"),
-            include_str!("../crates/doorstep-store/migrations/0003_batches.sql"),
-            include_str!("../crates/doorstep-store/migrations/0004_decisions.sql"),
+            include_str!("../../crates/doorstep-store/migrations/0001_initial.sql"),
+            include_str!("../../crates/doorstep-store/migrations/0002_notes.sql"),
+            include_str!("../../crates/doorstep-store/migrations/0003_batches.sql"),
+            include_str!("../../crates/doorstep-store/migrations/0004_decisions.sql"),
         ] {
             conn.execute_batch(sql).unwrap();
         }

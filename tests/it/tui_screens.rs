@@ -4,7 +4,7 @@
 //! text and layout only. Plus the colour rules: no colour with `NO_COLOR`,
 //! and never dimmed text.
 //!
-//! Snapshots live in `tests/snapshots/`; regenerate them with
+//! Snapshots live in `tests/it/snapshots/`; regenerate them with
 //! `INSTA_UPDATE=always cargo test --test tui_screens` and read the diff.
 
 use doorstep_tui::app::{App, View};
@@ -14,7 +14,7 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::text::Line;
 
-mod support;
+use crate::support;
 use support::surveyor::{
     answer_all, answer_until, current_question, draw, fixture, in_review, open_interview,
     screen_text,

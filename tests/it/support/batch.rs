@@ -113,11 +113,6 @@ pub fn content(surveyor: &str, device: &str, seq: u64, n: usize, answers: usize)
     }
 }
 
-#[path = "support/tools.rs"]
-mod tools;
-#[allow(unused_imports)]
-pub use tools::have;
-
 #[cfg(unix)]
 pub fn mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;

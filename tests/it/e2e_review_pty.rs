@@ -9,7 +9,7 @@ use std::time::Duration;
 use doorstep_store::Store;
 use doorstep_store::decisions::DecisionKind;
 
-mod support;
+use crate::support;
 use support::pty::Session;
 
 const STEP: Duration = Duration::from_secs(10);

@@ -3,6 +3,7 @@
 //! uses a different part, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod batch;
 pub mod pty;
 pub mod review;
 pub mod surveyor;

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::Value;
 use tempfile::TempDir;
 
-mod support;
+use crate::support;
 use support::doorstep_in as doorstep;
 
 fn status(dir: &Path) -> Value {

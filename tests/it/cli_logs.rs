@@ -10,7 +10,7 @@ use chrono::{Duration, Utc};
 use regex::Regex;
 use tempfile::TempDir;
 
-mod support;
+use crate::support;
 use support::doorstep_in as doorstep;
 
 const RESIDENTS: &str = "examples/demo-residents.csv";
@@ -260,8 +260,5 @@ fn a_panic_is_logged_once_with_its_message_and_location() {
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert_eq!(text.matches("panic: boom 42").count(), 1, "{text}");
     assert!(text.contains(" ERROR "), "{text}");
-    assert!(
-        text.contains(&format!("tests/cli_logs.rs:{line}:")),
-        "{text}"
-    );
+    assert!(text.contains(&format!("{}:{line}:", file!())), "{text}");
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use portable_pty::PtySize;
 
-mod support;
+use crate::support;
 use support::pty::Session;
 
 /// The first line of the question (row 3 of the screen, the body's row 2).

@@ -14,7 +14,7 @@ use doorstep_tui::i18n::Lang;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use uuid::Uuid;
 
-mod support;
+use crate::support;
 use support::surveyor::{
     answer_all, answer_until, current_question, draw, fixture, interview_id, saved, screen_text,
 };

@@ -1,0 +1,31 @@
+//! The integration tests: one binary, a module per area (so the crates
+//! link once). Shared builders live in `support`.
+
+mod support;
+
+mod batch_interop;
+mod batch_roundtrip;
+mod batch_tamper;
+mod check_cli;
+mod cli_app_lock;
+mod cli_assignment;
+mod cli_batches;
+mod cli_logs;
+mod e2e_pty;
+mod e2e_review_pty;
+mod flow;
+mod import_csv;
+mod import_xlsx;
+mod resident_flows;
+mod review_app;
+mod review_cli;
+mod review_communities;
+mod review_figures;
+mod review_flags;
+mod review_screens;
+mod store_api;
+mod store_crash;
+mod store_faults;
+mod surveyor_id;
+mod tui_flows;
+mod tui_screens;
