@@ -8,6 +8,7 @@
 pub mod answer;
 pub mod assignment;
 pub mod datetime_input;
+pub mod estimate;
 pub mod expr;
 pub mod flags;
 pub mod interview;
