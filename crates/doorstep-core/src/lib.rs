@@ -6,6 +6,7 @@
 //! reading a file it is given (a questionnaire, a resident list).
 
 pub mod answer;
+pub mod assessment;
 pub mod assignment;
 pub mod datetime_input;
 pub mod estimate;
