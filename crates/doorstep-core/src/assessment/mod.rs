@@ -5,6 +5,10 @@
 //! (`docs/method.md`). Pure: the office reads the rows from its store and
 //! hands them here.
 
+mod importance;
+
+pub use importance::{ItemFigure, Scored, importance_performance, index, weakest};
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
