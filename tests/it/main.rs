@@ -14,6 +14,7 @@ mod cli_logs;
 mod e2e_pty;
 mod e2e_review_pty;
 mod flow;
+mod hostile_input;
 mod import_csv;
 mod import_xlsx;
 mod resident_flows;

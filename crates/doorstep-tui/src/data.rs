@@ -542,7 +542,12 @@ pub fn say_batch_error(e: &doorstep_batch::BatchError, ui: Lang) -> String {
         }
         E::KeyExists { path } => format!("密钥 {} 已存在，不会覆盖", path.display()),
         E::InvalidId { id, .. } => format!("编号“{id}”不能用：只能用字母、数字、-、_ 和 ."),
-        E::Io { path, source } => format!("无法读写 {}（{source}）", path.display()),
+        E::Io { path, error } => format!(
+            "无法读写 {}（{}）",
+            path.display(),
+            doorstep_core::fs::os_message(error)
+        ),
+        E::Read(e) => format!("无法读取 {}（{}）", e.path().display(), e.reason()),
         E::NoTrustedKeys { dir } => format!("{} 中没有受信任的公钥", dir.display()),
         E::Recipient { recipient, .. } => format!("加密接收方“{recipient}”无效"),
         E::InvalidContent(d) => format!("无法写入批次：{d}"),
