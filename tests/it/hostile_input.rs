@@ -731,3 +731,82 @@ fn os_errors_are_said_once() {
     assert_eq!(err.matches("File exists").count(), 1, "{err}");
     assert!(!err.contains("os error"), "{err}");
 }
+
+/// A 300 KB workbook whose shared strings unpack to 300 MiB (made with
+/// Python's zipfile at level 9; see docs/hostile-input.md).
+#[test]
+fn a_zip_bomb_workbook_is_refused_quickly_naming_file_and_limit() {
+    let dir = TempDir::new().unwrap();
+    let started = std::time::Instant::now();
+    let o = run_limited(
+        dir.path(),
+        &[
+            "assign".as_ref(),
+            "--residents".as_ref(),
+            "tests/fixtures/residents/zip-bomb.xlsx".as_ref(),
+            "--questionnaire".as_ref(),
+            "questionnaires/resident-satisfaction.toml".as_ref(),
+        ],
+    );
+    refused(&o, "zip-bomb.xlsx", "unpacks to more than 256 MiB");
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+}
+
+#[test]
+fn an_expression_error_does_not_echo_a_huge_expression() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("huge.toml");
+    let expr = format!("{} +", "1 + ".repeat(500_000));
+    std::fs::write(
+        &path,
+        format!(
+            "{HEADER}\n[[sections.questions]]\nid = \"c\"\ntype = \"calculate\"\ncalculation = \"{expr}\"\n"
+        ),
+    )
+    .unwrap();
+    let o = run_limited(dir.path(), &["check".as_ref(), path.as_os_str()]);
+    refused(&o, "huge.toml:14:", "more characters");
+    assert!(o.stderr.len() < 2000, "{} bytes of error", o.stderr.len());
+}
+
+/// Without a terminal (setsid: no controlling tty) and without
+/// DOORSTEP_KEY_PASSWORD, export says what to do, not "No such device or
+/// address (os error 6)".
+#[test]
+fn export_without_a_terminal_or_password_says_what_to_do() {
+    if !Command::new("setsid")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    let p = dir.path();
+    support::doorstep_in(p)
+        .args(support::ASSIGN_DEMO)
+        .assert()
+        .success();
+    support::doorstep_in(p)
+        .args(["simulate", "--interviews", "1", "--surveyor", "S1"])
+        .assert()
+        .success();
+    support::doorstep_in(p)
+        .env("DOORSTEP_KEY_PASSWORD", "correct horse")
+        .args(["keygen", "--surveyor", "S1"])
+        .assert()
+        .success();
+    let o = Command::new("setsid")
+        .arg("--wait")
+        .arg(assert_cmd::cargo::cargo_bin("doorstep"))
+        .arg("--data-dir")
+        .arg(p.join("data"))
+        .arg("--config")
+        .arg(p.join("config.toml"))
+        .arg("export")
+        .env_remove("DOORSTEP_KEY_PASSWORD")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    refused(&o, "S1.key", "set DOORSTEP_KEY_PASSWORD");
+}

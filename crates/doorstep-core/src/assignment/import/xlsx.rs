@@ -32,7 +32,7 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<ImportReport, ImportEr
     // Trust the content over the extension: an .xls renamed .xlsx (or the
     // reverse) still reads.
     let rows = if bytes.starts_with(b"PK\x03\x04") {
-        check_unpacked_size(&bytes).map_err(workbook_err)?;
+        check_unpacked_size(&bytes, limits::UNPACKED_BYTES).map_err(workbook_err)?;
         let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| workbook_err(e.to_string()))?;
         first_sheet_cells(&mut wb).map_err(workbook_err)?
     } else if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
@@ -106,24 +106,24 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<ImportReport, ImportEr
 }
 
 /// Refuses a workbook (a zip archive) that decompresses to more than
-/// [`limits::UNPACKED_BYTES`]. Every entry is actually decompressed (into
+/// `limit` bytes ([`limits::UNPACKED_BYTES`]). Every entry is actually decompressed (into
 /// nothing), so sizes declared falsely in the archive do not matter; it
 /// stops at the limit, so a bomb costs a fraction of a second.
-fn check_unpacked_size(bytes: &[u8]) -> Result<(), String> {
+fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), String> {
     use std::io::Read as _;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
         let entry = zip.by_index(i).map_err(|e| e.to_string())?;
-        let left = limits::UNPACKED_BYTES - total;
+        let left = limit - total;
         let n = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink())
             .map_err(|e| e.to_string())?;
         total += n;
-        if total > limits::UNPACKED_BYTES {
+        if total > limit {
             return Err(format!(
                 "it unpacks to more than {} (the limit for a resident list workbook); \
                  is it a zip bomb? Save the list again from Excel or as CSV",
-                crate::fs::human_bytes(limits::UNPACKED_BYTES)
+                crate::fs::human_bytes(limit)
             ));
         }
     }
@@ -267,7 +267,33 @@ fn number(f: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{column_letters, number};
+    use super::{check_unpacked_size, column_letters, number};
+
+    /// A zip whose one entry is `size` zero bytes (deflated to almost
+    /// nothing: the shape of a zip bomb).
+    fn zip_of_zeros(size: usize) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        w.start_file(
+            "xl/sharedStrings.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        let chunk = vec![0u8; 64 * 1024];
+        for _ in 0..size / chunk.len() {
+            w.write_all(&chunk).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_workbook_unpacking_past_the_limit_is_refused_with_the_limit() {
+        let bomb = zip_of_zeros(4 << 20);
+        assert!(bomb.len() < 64 * 1024, "{}", bomb.len());
+        let e = check_unpacked_size(&bomb, 1 << 20).unwrap_err();
+        assert!(e.contains("more than 1 MiB"), "{e}");
+        assert!(check_unpacked_size(&bomb, 8 << 20).is_ok());
+    }
 
     #[test]
     fn column_letters_are_excel_s() {
