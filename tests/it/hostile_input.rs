@@ -810,3 +810,77 @@ fn export_without_a_terminal_or_password_says_what_to_do() {
         .unwrap();
     refused(&o, "S1.key", "set DOORSTEP_KEY_PASSWORD");
 }
+
+#[test]
+fn an_id_like_a_path_cannot_be_recorded_on_an_interview() {
+    let dir = TempDir::new().unwrap();
+    support::doorstep_in(dir.path())
+        .args(support::ASSIGN_DEMO)
+        .assert()
+        .success();
+    let o = support::doorstep_in(dir.path())
+        .args(["simulate", "--interviews", "2", "--surveyor", "../../evil"])
+        .output()
+        .unwrap();
+    refused(&o, "../../evil", "invalid surveyor id");
+    let status = support::doorstep_in(dir.path())
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(v["completed"], 0, "{v}");
+    assert_eq!(v["visited"], 0, "nothing recorded before the refusal: {v}");
+}
+
+/// The surveyor's list and the resident's screen with escape sequences in
+/// a resident's name and community: no cell of the drawn screen holds a
+/// control character (ratatui drops them; the data itself is kept).
+#[test]
+fn escape_sequences_in_data_never_reach_a_tui_cell() {
+    use doorstep_core::assignment::Resident;
+    use doorstep_tui::app::App;
+    use doorstep_tui::i18n::Lang;
+    use ratatui::crossterm::event::KeyCode;
+
+    let dir = TempDir::new().unwrap();
+    let store = doorstep_store::Store::open_in_dir(dir.path()).unwrap();
+    let q = doorstep_store::demo::load(&store).unwrap();
+    let q: &'static _ = Box::leak(Box::new(q));
+    let evil = Resident {
+        resident_id: "AAA-ESC".into(),
+        name: "\u{1b}]0;pwned\u{7}张\u{1b}[2J伟".into(),
+        address: "\u{1b}[31m幸福路 1 号".into(),
+        community: Some("\u{9b}2J梧桐里".into()),
+        grid: None,
+        building: None,
+        unit: None,
+        room: None,
+        phone: None,
+        attributes: Default::default(),
+    };
+    store.upsert_residents(&[evil]).unwrap();
+    let first = doorstep_tui::data::first_page(&store, 200).unwrap();
+    let mut app = App::new(store, q, Lang::En, "tester".into(), true, first);
+    let mut screens = Vec::new();
+    let mut draw = |app: &mut App| {
+        let t = support::surveyor::draw(app, 80, 24);
+        screens.push(t.backend().buffer().clone());
+    };
+    draw(&mut app);
+    support::keys(&mut app, "/AAA");
+    support::press(&mut app, KeyCode::Enter);
+    draw(&mut app);
+    support::press(&mut app, KeyCode::Enter);
+    draw(&mut app);
+    for buffer in &screens {
+        for cell in buffer.content.iter() {
+            assert!(
+                !cell.symbol().chars().any(char::is_control),
+                "control character in a cell: {:?}",
+                cell.symbol()
+            );
+        }
+    }
+    let text = support::text_of(&screens[0]);
+    assert!(text.contains("张") || text.contains("AAA"), "{text}");
+}

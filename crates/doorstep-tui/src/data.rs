@@ -59,6 +59,7 @@ fn say_in(e: StoreError, ui: Lang) -> String {
             "待导出的记录属于调查员 {}，不是签名密钥的调查员 {signer}：未导出任何内容。请用该调查员的密钥导出",
             others.join("、")
         ),
+        StoreError::InvalidId(d) => format!("编号不能用（{d}）：只能用字母、数字、-、_ 和 ."),
         StoreError::Other(d) => format!("数据库错误：{d}"),
     }
 }
