@@ -884,3 +884,17 @@ fn escape_sequences_in_data_never_reach_a_tui_cell() {
     let text = support::text_of(&screens[0]);
     assert!(text.contains("张") || text.contains("AAA"), "{text}");
 }
+
+#[test]
+fn invalid_utf8_in_a_questionnaire_or_config_is_located_by_line() {
+    let dir = TempDir::new().unwrap();
+    let q = dir.path().join("q.toml");
+    let mut bytes = HEADER.as_bytes().to_vec();
+    bytes.extend_from_slice(b"# \xff\xfe\n");
+    std::fs::write(&q, bytes).unwrap();
+    let o = run_limited(dir.path(), &["check".as_ref(), q.as_os_str()]);
+    refused(&o, "q.toml", "line 10, column 3: not valid UTF-8");
+    std::fs::write(dir.path().join("config.toml"), b"ui_language = \"\xff\"\n").unwrap();
+    let o = run_limited(dir.path(), &["status".as_ref()]);
+    refused(&o, "config.toml", "line 1, column 16: not valid UTF-8");
+}

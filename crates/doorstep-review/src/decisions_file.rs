@@ -157,6 +157,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<DecisionsFile, DecisionsError>
             ),
         ));
     }
+    // The id names the file a supervisor writes and the key that checks it.
+    doorstep_batch::id::validate_id("supervisor id", &f.supervisor_id)
+        .map_err(|e| read_err(path, e))?;
     Ok(f)
 }
 
