@@ -1,6 +1,5 @@
 //! `doorstep` with no command: the surveyor's terminal app.
 
-use doorstep::errln;
 use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -67,7 +66,7 @@ pub fn run(places: &Places, started: std::time::Instant) -> anyhow::Result<ExitC
         if exit_after_first_frame {
             drop(guard);
             // For scripts/bench-startup.sh: time from main() to the first frame.
-            errln!(
+            eprintln!(
                 "first frame after {:.1} ms",
                 started.elapsed().as_secs_f64() * 1000.0
             );
