@@ -23,7 +23,8 @@ struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Interface language: zh or en (default: the config, else zh).
-    #[arg(long, global = true, value_name = "LANG")]
+    /// Checked for every command, even those that print no interface text.
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["zh", "en"])]
     lang: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
@@ -154,7 +155,7 @@ fn start_logging(cli: &Cli) {
     };
     if let Some(dir) = data_dir {
         for note in doorstep::logging::init(&dir) {
-            eprintln!("doorstep: {note}");
+            doorstep::errln!("doorstep: {note}");
         }
     }
 }
@@ -216,7 +217,21 @@ fn main() -> ExitCode {
         }) => cli::simulate::run(&places, interviews, seed, day, surveyor, careless),
         Some(Command::Review(args)) => cli::review::run(&places, &args),
     };
+    // The last buffered output is written now, so its failure is reported.
+    let result = result.and_then(|code| {
+        doorstep::output::flush()?;
+        Ok(code)
+    });
     match result {
+        Err(e)
+            if e.downcast_ref::<doorstep::output::OutputError>()
+                .is_some_and(|o| o.is_broken_pipe()) =>
+        {
+            // The reader went away (`| head -1`): what was asked for is
+            // done and nothing is wrong, as with any Unix filter.
+            tracing::info!(command, "stdout closed by the reader");
+            ExitCode::SUCCESS
+        }
         Ok(code) => {
             let success = code == ExitCode::SUCCESS;
             tracing::info!(command, success, "command finished");
@@ -224,7 +239,7 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             tracing::error!(command, "command failed: {e:#}");
-            eprintln!("doorstep: {e:#}");
+            doorstep::errln!("doorstep: {e:#}");
             ExitCode::FAILURE
         }
     }

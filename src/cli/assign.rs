@@ -1,5 +1,6 @@
 //! `doorstep assign --residents FILE [--questionnaire FILE] [--encoding E]`
 
+use doorstep::{errln, outln};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -26,14 +27,21 @@ pub fn run(
     // cannot be used changes nothing.
     let new_questionnaire = match questionnaire {
         Some(path) => {
-            let source = std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("{}: cannot read the file: {e}", path.display()))?;
             match load_file(path) {
-                Ok(q) => Some((q, source)),
+                Ok(q) => {
+                    // Read again as it is stored: load_file has checked it
+                    // is a regular UTF-8 file within the limit.
+                    let source = doorstep_core::fs::read_regular_string(
+                        path,
+                        doorstep_core::fs::limits::QUESTIONNAIRE,
+                        "a questionnaire",
+                    )?;
+                    Some((q, source))
+                }
                 Err(e) => {
                     let problems = e.problems.len();
                     tracing::error!(file = %path.display(), problems, "questionnaire rejected");
-                    eprintln!("{e}");
+                    errln!("{e}");
                     return Ok(ExitCode::FAILURE);
                 }
             }
@@ -65,7 +73,7 @@ pub fn run(
                 ),
                 _ => tracing::error!("resident list rejected: {e}"),
             }
-            eprintln!("{e}");
+            errln!("{e}");
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -82,7 +90,7 @@ pub fn run(
     };
 
     for p in &report.problems {
-        eprintln!("{}: {p}", residents.display());
+        errln!("{}: {p}", residents.display());
     }
     merge.set_active_questionnaire(&q.id, &q.version)?;
     merge.set_meta(demo::DEMO_KEY, None)?;
@@ -97,7 +105,7 @@ pub fn run(
             .filter(|a| !STANDARD_RESIDENT_FIELDS.contains(&a.as_str()) && !first.contains(*a))
             .collect();
         if !missing.is_empty() {
-            eprintln!(
+            errln!(
                 "{}: note: the questionnaire reads resident attributes the list lacks: {}",
                 residents.display(),
                 missing
@@ -120,10 +128,16 @@ pub fn run(
         version = %q.version,
         "assignment loaded"
     );
-    println!(
+    outln!(
         "{} residents: {} added, {} updated, {} unchanged, {} rejected; questionnaire {} {}",
-        report.rows_read, merge.added, merge.updated, merge.unchanged, rejected, q.id, q.version
-    );
+        report.rows_read,
+        merge.added,
+        merge.updated,
+        merge.unchanged,
+        rejected,
+        q.id,
+        q.version
+    )?;
     Ok(if rejected > 0 {
         ExitCode::from(SOME_ROWS_REJECTED)
     } else {
@@ -161,13 +175,16 @@ pub fn run_decisions(places: &Places, args: &DecisionsArgs) -> anyhow::Result<Ex
             decisions_file::read_verified(file, &keys)?
         }
         (None, true) => {
-            eprintln!(
+            errln!(
                 "{}: warning: applying decisions WITHOUT checking their signature",
                 file.display()
             );
             tracing::warn!(file = %file.display(), "decisions applied without checking their signature");
-            let bytes =
-                std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let bytes = doorstep_core::fs::read_regular(
+                file,
+                doorstep_core::fs::limits::BATCH,
+                "a decisions file",
+            )?;
             decisions_file::parse(file, &bytes)?
         }
         (None, false) => bail!(
@@ -199,19 +216,19 @@ pub fn run_decisions(places: &Places, args: &DecisionsArgs) -> anyhow::Result<Ex
             Ok(Reopened::Opened { copy }) => {
                 reopened += 1;
                 tracing::info!(interview_id = %id, copy = %copy, "rejected interview reopened");
-                println!(
+                outln!(
                     "reopened interview {id} as {copy}: {}",
                     d.comment.as_deref().unwrap_or("(no comment)")
-                );
+                )?;
             }
             Ok(Reopened::Already { copy }) => {
                 already += 1;
-                println!("interview {id} was already reopened as {copy}");
+                outln!("interview {id} was already reopened as {copy}")?;
             }
             Err(e) => {
                 failed += 1;
                 tracing::error!(interview_id = %id, "rejected interview not reopened: {e}");
-                eprintln!("interview {id}: {e}");
+                errln!("interview {id}: {e}");
             }
         }
     }
@@ -227,14 +244,14 @@ pub fn run_decisions(places: &Places, args: &DecisionsArgs) -> anyhow::Result<Ex
         failed,
         "decisions applied"
     );
-    println!(
+    outln!(
         "decisions of supervisor {} ({}): {} approved, {} rejected: {reopened} reopened, \
          {already} already reopened, {elsewhere} not in this store, {failed} failed",
         decisions.supervisor_id,
         decisions.date,
         decisions.approved().count(),
         decisions.rejected().count()
-    );
+    )?;
     Ok(if failed > 0 {
         ExitCode::FAILURE
     } else {

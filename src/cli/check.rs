@@ -1,5 +1,6 @@
 //! `doorstep check FILE [--json]`
 
+use doorstep::{errln, outln};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -10,16 +11,18 @@ pub fn run(file: &Path, json: bool) -> anyhow::Result<ExitCode> {
         Ok(q) => {
             let summary = Summary::of(&q);
             if json {
-                println!("{}", serde_json::to_string_pretty(&summary)?);
+                doorstep::output::write_json(&summary)?;
             } else {
-                print!("{}", summary.to_text());
+                for line in summary.to_text().lines() {
+                    outln!("{line}")?;
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             let n = e.problems.len();
-            eprintln!(
+            errln!(
                 "{}: {n} problem{} found",
                 e.file,
                 if n == 1 { "" } else { "s" }

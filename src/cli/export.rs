@@ -1,5 +1,6 @@
 //! `doorstep export [--out DIR] [--again BATCH_ID] [--encrypt-to RECIPIENT]...`
 
+use doorstep::outln;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,7 +30,7 @@ pub fn run(
     match result {
         Exported::Nothing => {
             tracing::info!("nothing new to export");
-            println!("nothing new to export")
+            outln!("nothing new to export")?
         }
         Exported::Batch { row, written } => {
             tracing::info!(
@@ -43,17 +44,17 @@ pub fn run(
                 path = %written.data_path.display(),
                 "batch exported"
             );
-            println!(
+            outln!(
                 "batch {} (sequence {}): {} visits, {} interviews, {} answers",
                 row.id,
                 row.sequence,
                 written.counts.visits,
                 written.counts.interviews,
                 written.counts.answers
-            );
-            println!("  {}", written.data_path.display());
-            println!("  {}", written.signature_path.display());
-            println!("  sha256 {}", written.sha256);
+            )?;
+            outln!("  {}", written.data_path.display())?;
+            outln!("  {}", written.signature_path.display())?;
+            outln!("  sha256 {}", written.sha256)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,5 +1,6 @@
 //! `doorstep keygen`, and unlocking the signing key for `export`.
 
+use doorstep::{errln, outln};
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -46,14 +47,14 @@ pub fn run(
         password = password.is_some(),
         "signing key created"
     );
-    println!("{}", key.public_key_text.trim_end());
+    outln!("{}", key.public_key_text.trim_end())?;
     let give = if for_supervisor {
         "give this file to your surveyors: `doorstep assign --decisions FILE --keys DIR` \
          checks your decisions files with it"
     } else {
         "give this file to your supervisor: it checks your batches with it"
     };
-    eprintln!(
+    errln!(
         "secret key: {} (readable by you only{})\npublic key: {} ({give})",
         key.secret_key_path.display(),
         if password.is_some() {
@@ -83,13 +84,27 @@ pub fn signing_key(data_dir: &Path, config: &Config) -> anyhow::Result<SigningKe
     Ok(SigningKey::load(&secret, |path| {
         match std::env::var(PASSWORD_ENV) {
             Ok(p) => Ok(p),
-            Err(_) => rpassword::prompt_password(format!("Password for {}: ", path.display())),
+            Err(_) => rpassword::prompt_password(format!("Password for {}: ", path.display()))
+                .map_err(|e| {
+                    // rpassword reads /dev/tty: without one the OS says "No
+                    // such device or address", which tells nobody anything.
+                    io::Error::other(format!(
+                        "no terminal to ask the key password on ({}): set {PASSWORD_ENV}",
+                        doorstep_core::fs::os_message(&e)
+                    ))
+                }),
         }
     })?)
 }
 
 fn new_password() -> anyhow::Result<String> {
     if let Ok(p) = std::env::var(PASSWORD_ENV) {
+        if p.is_empty() {
+            bail!(
+                "{PASSWORD_ENV} is empty: an empty password protects nothing; \
+                 set a password, or use --no-password if that is what you want"
+            );
+        }
         return Ok(p);
     }
     if !io::stdin().is_terminal() {
@@ -98,7 +113,7 @@ fn new_password() -> anyhow::Result<String> {
     loop {
         let a = rpassword::prompt_password("New key password: ")?;
         if a.is_empty() {
-            eprintln!(
+            errln!(
                 "An empty password protects nothing; use --no-password if that is what you want."
             );
             continue;
@@ -107,7 +122,7 @@ fn new_password() -> anyhow::Result<String> {
         if a == b {
             return Ok(a);
         }
-        eprintln!("The two passwords differ; try again.");
+        errln!("The two passwords differ; try again.");
     }
 }
 

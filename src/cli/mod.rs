@@ -37,7 +37,8 @@ pub struct Opened {
 impl Places {
     pub fn open(&self) -> anyhow::Result<Opened> {
         let data_dir = config::resolve_data_dir(self.data_dir.clone())?;
-        let config_path = config::resolve_config_path(self.config.clone())?;
+        let config_path =
+            config::resolve_config_path_for(self.config.clone(), self.data_dir.clone())?;
         let config = Config::load(&config_path)?;
         let store = Store::open_in_dir(&data_dir)
             .with_context(|| format!("cannot open the store in {}", data_dir.display()))?;

@@ -1,6 +1,7 @@
 //! `doorstep review DIR --keys KEYS ...`: the supervisor's non-interactive
 //! review: summary (text or JSON), decisions, and the hand-over.
 
+use doorstep::{errln, outln};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -105,9 +106,9 @@ pub fn run(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
             a.leave_out_flagged,
         );
         if a.json {
-            println!("{}", serde_json::to_string_pretty(&summary_json(&inbox))?);
+            doorstep::output::write_json(&summary_json(&inbox))?;
         } else {
-            print_summary(&inbox);
+            print_summary(&inbox)?;
         }
         if !inbox.all_valid() || inbox.has_gaps() {
             code = ExitCode::FAILURE;
@@ -143,7 +144,7 @@ fn run_demo(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
     let root = data_dir.join("review-demo");
     let mut folder = DemoFolder::at(&root);
     if !folder.exists() {
-        eprintln!("building the review demo in {} ...", root.display());
+        errln!("building the review demo in {} ...", root.display());
         folder = build_demo(&root, chrono::Local::now().date_naive())
             .with_context(|| format!("cannot build the review demo in {}", root.display()))?;
     }
@@ -160,7 +161,7 @@ fn run_demo(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
     };
     let code = run(&demo_places, &demo_args)?;
     if !a.summary {
-        eprintln!(
+        errln!(
             "review demo: batches in {}, surveyor keys in {}; remove {} to start afresh",
             folder.inbox.display(),
             folder.keys.display(),
@@ -233,11 +234,11 @@ fn pct(x: Option<f64>) -> String {
     x.map_or("-".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
-fn print_summary(inbox: &Inbox) {
-    println!("batches ({}):", inbox.batches.len());
+fn print_summary(inbox: &Inbox) -> Result<(), doorstep::output::OutputError> {
+    outln!("batches ({}):", inbox.batches.len())?;
     for b in &inbox.batches {
         let name = b.path.file_name().map(|n| n.to_string_lossy().to_string());
-        println!(
+        outln!(
             "  {:<11} {} {} seq {} {} visits, {} interviews  {}",
             b.signature.label(),
             b.surveyor_id.as_deref().unwrap_or("?"),
@@ -246,35 +247,35 @@ fn print_summary(inbox: &Inbox) {
             b.visits,
             b.interviews,
             name.unwrap_or_default()
-        );
+        )?;
         if !b.is_valid() {
-            println!("      {}", b.status);
+            outln!("      {}", b.status)?;
         }
         for f in &b.findings {
-            println!("      {f}");
+            outln!("      {f}")?;
         }
     }
     if inbox.has_gaps() {
-        println!("MISSING batches (the figures lack their work):");
+        outln!("MISSING batches (the figures lack their work):")?;
         for g in &inbox.gaps {
-            println!(
+            outln!(
                 "  {} device {} sequence {}",
                 g.surveyor_id,
                 g.device_id,
                 seq_list(&g.missing)
-            );
+            )?;
         }
     }
     for i in &inbox.superseded {
-        println!(
+        outln!(
             "superseded: {} {} replaced by {}",
             i.id,
             i.surveyor_id,
             i.superseded_by.as_deref().unwrap_or("?")
-        );
+        )?;
     }
     let c = &inbox.counting;
-    println!(
+    outln!(
         "scores count {} interviews (left out: {} rejected, {} flagged)",
         if c.leave_out_flagged {
             "approved and undecided unflagged"
@@ -283,25 +284,25 @@ fn print_summary(inbox: &Inbox) {
         },
         c.left_out_rejected,
         c.left_out_flagged
-    );
+    )?;
     let flagged: Vec<_> = inbox
         .interviews
         .iter()
         .filter(|i| !i.flags.is_empty())
         .collect();
-    println!(
+    outln!(
         "flags ({} of {} interviews):",
         flagged.len(),
         inbox.interviews.len()
-    );
+    )?;
     for i in flagged {
         for f in &i.flags {
-            println!("  {} {} {} {}", i.id, i.surveyor_id, f.code(), f.reason());
+            outln!("  {} {} {} {}", i.id, i.surveyor_id, f.code(), f.reason())?;
         }
     }
-    println!("surveyors:");
+    outln!("surveyors:")?;
     for s in &inbox.surveyors {
-        println!(
+        outln!(
             "  {} interviews {} completed {} completion {} RR1 {} mean score {} (of {}) flagged {}{}{}",
             s.surveyor_id,
             s.interviews,
@@ -325,18 +326,18 @@ fn print_summary(inbox: &Inbox) {
             } else {
                 String::new()
             }
-        );
+        )?;
         if !s.final_dispositions.is_empty() {
-            println!(
+            outln!(
                 "      final dispositions: {}",
                 finals(&s.final_dispositions)
-            );
+            )?;
         }
     }
-    println!("all residents: RR1 {}", pct(inbox.rr1));
-    println!("communities:");
+    outln!("all residents: RR1 {}", pct(inbox.rr1))?;
+    outln!("communities:")?;
     for c in &inbox.communities {
-        println!(
+        outln!(
             "  {} residents {} visits {} interviews {} completed {} RR1 {} mean score {} (of {}) flagged {}",
             c.community.as_deref().unwrap_or("(unknown)"),
             c.residents,
@@ -348,17 +349,18 @@ fn print_summary(inbox: &Inbox) {
                 .map_or("-".into(), |v| format!("{v:.1}")),
             c.scored,
             c.flagged
-        );
+        )?;
         if !c.final_dispositions.is_empty() {
-            println!(
+            outln!(
                 "      final dispositions: {}",
                 finals(&c.final_dispositions)
-            );
+            )?;
         }
     }
     for n in &inbox.notes {
-        println!("note: {n}");
+        outln!("note: {n}")?;
     }
+    Ok(())
 }
 
 /// `2, 3` (sequence numbers).
@@ -459,10 +461,30 @@ fn decide(
                 b.batch_id.clone().unwrap_or_default(),
                 b.surveyor_id.clone().unwrap_or_default(),
             ),
-            None => bail!(
-                "no interview {id} in the batches under {}",
-                inbox.folder.display()
-            ),
+            None => {
+                // A batch that fails verification may hold it, unreadably:
+                // name those, rather than only "not found".
+                let failed: Vec<String> = inbox
+                    .batches
+                    .iter()
+                    .filter(|b| !b.is_valid())
+                    .map(|b| format!("{} ({})", b.path.display(), b.status))
+                    .collect();
+                if failed.is_empty() {
+                    bail!(
+                        "no interview {id} in the batches under {}",
+                        inbox.folder.display()
+                    );
+                }
+                bail!(
+                    "no interview {id} in the verified batches under {}; {} batch{} failed \
+                     verification and may hold it: {}",
+                    inbox.folder.display(),
+                    failed.len(),
+                    if failed.len() == 1 { "" } else { "es" },
+                    failed.join("; ")
+                );
+            }
         },
     };
     let opened = places.open()?;
@@ -480,12 +502,12 @@ fn decide(
         supervisor_id: supervisor_id(&opened.config)?,
     };
     opened.store.record_decision(&decision)?;
-    println!(
+    outln!(
         "{} interview {id} (surveyor {}, batch {})",
         decision.decision.code(),
         decision.surveyor_id,
         decision.batch_id
-    );
+    )?;
     Ok(())
 }
 
@@ -499,7 +521,7 @@ fn hand_over(
     let invalid: Vec<_> = inbox.batches.iter().filter(|b| !b.is_valid()).collect();
     if !invalid.is_empty() && !exclude_invalid {
         for b in &invalid {
-            eprintln!("{}: {}", b.path.display(), b.status);
+            errln!("{}: {}", b.path.display(), b.status);
         }
         bail!(
             "{} batch(es) fail verification: nothing handed over (use --exclude-invalid to leave them out)",
@@ -508,7 +530,7 @@ fn hand_over(
     }
     if inbox.has_gaps() && !allow_gaps {
         for g in &inbox.gaps {
-            eprintln!(
+            errln!(
                 "surveyor {} device {}: batch {} missing",
                 g.surveyor_id,
                 g.device_id,
@@ -537,26 +559,26 @@ fn hand_over(
         missing = file.gaps.iter().map(|g| g.missing.len()).sum::<usize>(),
         "batches handed over"
     );
-    println!(
+    outln!(
         "handed over {} batches ({} excluded) to {}",
         file.batches.len(),
         file.excluded_batches.len(),
         out.display()
-    );
-    println!(
+    )?;
+    outln!(
         "  {}: {} approved, {} rejected, {} undecided",
         path.display(),
         file.approved().count(),
         file.rejected().count(),
         file.undecided.len()
-    );
+    )?;
     for g in &file.gaps {
-        println!(
+        outln!(
             "  MISSING: surveyor {} device {} batch {}",
             g.surveyor_id,
             g.device_id,
             seq_list(&g.missing)
-        );
+        )?;
     }
     Ok(())
 }

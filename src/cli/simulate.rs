@@ -1,5 +1,6 @@
 //! `doorstep simulate --interviews N [--seed S] [--day DATE] [--surveyor ID] [--careless]`
 
+use doorstep::{errln, outln};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -39,7 +40,7 @@ pub fn run(
         answers = r.answers,
         "synthetic field work recorded"
     );
-    println!(
+    outln!(
         "{} visits: {} interviews ({} completed, {} partial, {} broken off); refused {}, no contact {}, appointment {}, other {}; {} answers",
         r.visits,
         r.interviews,
@@ -51,9 +52,9 @@ pub fn run(
         r.appointments,
         r.other,
         r.answers
-    );
+    )?;
     if r.ran_out_of_residents {
-        eprintln!(
+        errln!(
             "note: every resident in the assignment has been visited; fewer interviews than asked"
         );
     }

@@ -1,5 +1,6 @@
 //! `doorstep status [--json]`
 
+use doorstep::outln;
 use std::process::ExitCode;
 
 use super::Places;
@@ -8,7 +9,7 @@ pub fn run(places: &Places, json: bool) -> anyhow::Result<ExitCode> {
     let opened = places.open()?;
     let c = opened.store.status()?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&c)?);
+        doorstep::output::write_json(&c)?;
         return Ok(ExitCode::SUCCESS);
     }
     let rows = [
@@ -30,7 +31,7 @@ pub fn run(places: &Places, json: bool) -> anyhow::Result<ExitCode> {
         ("  visits without an interview", c.exported_visits),
     ];
     for (label, n) in rows {
-        println!("{label:<30} {n:>7}");
+        outln!("{label:<30} {n:>7}")?;
     }
     Ok(ExitCode::SUCCESS)
 }

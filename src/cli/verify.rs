@@ -1,5 +1,6 @@
 //! `doorstep verify BATCH... --keys DIR [--identity FILE] [--json]`
 
+use doorstep::{errln, outln};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -22,15 +23,15 @@ pub fn run(
         }
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&verdicts)?);
+        doorstep::output::write_json(&verdicts)?;
     } else {
         for v in &verdicts {
-            println!("{v}");
+            outln!("{v}")?;
         }
     }
     let all_ok = !verdicts.is_empty() && verdicts.iter().all(|v| v.is_ok());
     if verdicts.is_empty() {
-        eprintln!("no batch files found in the paths given");
+        errln!("no batch files found in the paths given");
     }
     Ok(if all_ok {
         ExitCode::SUCCESS

@@ -343,7 +343,7 @@ fn unreadable_files_are_errors() {
 
     let missing = dir.path().join("missing.csv");
     let err = read_residents(&missing, None).unwrap_err();
-    assert!(matches!(err, ImportError::Io { .. }), "{err:?}");
+    assert!(matches!(err, ImportError::Unreadable(_)), "{err:?}");
     assert!(
         err.to_string()
             .contains("missing.csv: cannot read the file")

@@ -15,6 +15,7 @@ mod e2e_pty;
 mod e2e_review_pty;
 mod estimate_r;
 mod flow;
+mod hostile_input;
 mod import_csv;
 mod import_xlsx;
 mod resident_flows;

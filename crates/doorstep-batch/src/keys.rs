@@ -134,7 +134,11 @@ impl PublicKey {
     /// Reads `SURVEYOR.pub`; the surveyor id is the file stem.
     pub fn from_file(path: &Path) -> Result<Self, BatchError> {
         let surveyor = surveyor_from_file_name(path, "pub")?;
-        let text = fs::read_to_string(path).map_err(|e| BatchError::io(path, e))?;
+        let text = doorstep_core::fs::read_regular_string(
+            path,
+            doorstep_core::fs::limits::SMALL_FILE,
+            "a key file",
+        )?;
         Self::parse(&surveyor, &text, path)
     }
 
@@ -208,7 +212,11 @@ impl SigningKey {
     ) -> Result<Self, BatchError> {
         let surveyor = surveyor_from_file_name(path, "key")?;
         check_private_mode(path)?;
-        let text = fs::read_to_string(path).map_err(|e| BatchError::io(path, e))?;
+        let text = doorstep_core::fs::read_regular_string(
+            path,
+            doorstep_core::fs::limits::SMALL_FILE,
+            "a key file",
+        )?;
         Self::parse(&surveyor, &text, path, password)
     }
 

@@ -37,12 +37,16 @@ pub use write::{
 /// what is wrong, and never include key material.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
-    #[error("{}: {source}", path.display())]
+    // The OS error is in the message, not a `source` (which `{:#}` would
+    // print a second time: "File exists (os error 17): File exists …").
+    #[error("{}: {}", path.display(), doorstep_core::fs::os_message(error))]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
+    /// Not a regular file, too large, or unreadable.
+    #[error("{0}")]
+    Read(#[from] doorstep_core::fs::ReadError),
     #[error("{}: {what}", path.display())]
     BadKeyFile { path: PathBuf, what: String },
     #[error(
@@ -74,7 +78,7 @@ impl BatchError {
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
         BatchError::Io {
             path: path.to_path_buf(),
-            source,
+            error: source,
         }
     }
 }

@@ -571,11 +571,13 @@ fn check_one(
     buf.clear();
     // Sized from the file's length first: growing by doubling while reading
     // a 40 MB batch costs more than the hashing that follows.
-    let read = fs::File::open(path).and_then(|mut f| {
-        let len = f.metadata().map_or(0, |m| m.len() as usize);
-        buf.reserve(len.saturating_add(1));
-        f.read_to_end(buf)
-    });
+    let read = doorstep_core::fs::open_regular(path, doorstep_core::fs::limits::BATCH, "a batch")
+        .map_err(io::Error::from)
+        .and_then(|mut f| {
+            let len = f.metadata().map_or(0, |m| m.len() as usize);
+            buf.reserve(len.saturating_add(1));
+            f.read_to_end(buf)
+        });
     if let Err(e) = read {
         return malformed(Problem::BatchUnreadable {
             kind: e.kind(),
@@ -583,7 +585,13 @@ fn check_one(
         });
     }
     let data: &[u8] = buf;
-    let sig_bytes = match fs::read(&sig_path) {
+    let sig_bytes = match doorstep_core::fs::read_regular(
+        &sig_path,
+        doorstep_core::fs::limits::SMALL_FILE,
+        "a signature",
+    )
+    .map_err(io::Error::from)
+    {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return malformed(Problem::NoSignatureFile { path: sig_path });

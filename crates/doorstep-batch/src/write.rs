@@ -192,7 +192,12 @@ impl Identities {
             path: path.to_path_buf(),
             what,
         };
-        let file = age::IdentityFile::from_file(path.to_string_lossy().into_owned())
+        let bytes = doorstep_core::fs::read_regular(
+            path,
+            doorstep_core::fs::limits::SMALL_FILE,
+            "an age identity file",
+        )?;
+        let file = age::IdentityFile::from_buffer(&bytes[..])
             .map_err(|e| bad(format!("not an age identity file: {e}")))?;
         let ids = file
             .into_identities()
@@ -222,7 +227,7 @@ impl Identities {
 /// Decrypts the `.age` batch at `path` with the identity file `identity`.
 pub fn decrypt_batch_file(path: &Path, identity: &Path) -> Result<Vec<u8>, BatchError> {
     let ids = Identities::from_file(identity)?;
-    let bytes = fs::read(path).map_err(|e| BatchError::io(path, e))?;
+    let bytes = doorstep_core::fs::read_regular(path, doorstep_core::fs::limits::BATCH, "a batch")?;
     ids.decrypt(&bytes)
         .map_err(|e| BatchError::Crypto(format!("{}: {e}", path.display())))
 }

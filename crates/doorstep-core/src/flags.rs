@@ -55,7 +55,12 @@ impl Default for Thresholds {
 impl Thresholds {
     /// Reads thresholds; absent keys keep their defaults.
     pub fn load(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = crate::fs::read_regular_string(
+            path,
+            crate::fs::limits::SMALL_FILE,
+            "a thresholds file",
+        )
+        .map_err(|e| e.to_string())?;
         let t: Thresholds = toml::from_str(&text).map_err(|e| {
             let (line, col) = e
                 .span()
@@ -63,16 +68,27 @@ impl Thresholds {
                 .unwrap_or((1, 1));
             format!("{}:{line}:{col}: {}", path.display(), e.message())
         })?;
+        // Point at the key's line; absent keys have valid defaults.
+        let line_of = |key: &str| {
+            text.lines()
+                .position(|l| l.trim_start().starts_with(key))
+                .map_or(1, |i| i + 1)
+        };
+        for (key, value, min, max) in t.ranges() {
+            if !(value.is_finite() && (min..=max).contains(&value)) {
+                return Err(format!(
+                    "{}:{}:1: {key} = {value} is out of range: use a number from {min} to {max}",
+                    path.display(),
+                    line_of(key)
+                ));
+            }
+        }
         for (key, value) in [
             ("working_hours_start", &t.working_hours_start),
             ("working_hours_end", &t.working_hours_end),
         ] {
             if parse_hhmm(value).is_none() {
-                // Point at the key's line; absent keys have valid defaults.
-                let line = text
-                    .lines()
-                    .position(|l| l.trim_start().starts_with(key))
-                    .map_or(1, |i| i + 1);
+                let line = line_of(key);
                 return Err(format!(
                     "{}:{line}:1: {key} '{value}' is not HH:MM (24-hour clock)",
                     path.display()
@@ -80,6 +96,46 @@ impl Thresholds {
             }
         }
         Ok(t)
+    }
+
+    /// Each number with the range that makes sense for it: `nan`, `inf`,
+    /// negatives and absurd values (`utc_offset_hours = 1000000`) are
+    /// refused when the file is read, never met while flagging.
+    fn ranges(&self) -> [(&'static str, f64, f64, f64); 7] {
+        [
+            (
+                "min_share_of_median_length",
+                self.min_share_of_median_length,
+                0.0,
+                1.0,
+            ),
+            (
+                "min_median_seconds_per_question",
+                self.min_median_seconds_per_question,
+                0.0,
+                3600.0,
+            ),
+            (
+                "straight_line_run",
+                self.straight_line_run as f64,
+                2.0,
+                1000.0,
+            ),
+            (
+                "utc_offset_hours",
+                f64::from(self.utc_offset_hours),
+                -12.0,
+                14.0,
+            ),
+            ("max_special_share", self.max_special_share, 0.0, 1.0),
+            (
+                "min_answers_for_shares",
+                self.min_answers_for_shares as f64,
+                0.0,
+                100_000.0,
+            ),
+            ("min_overlap_minutes", self.min_overlap_minutes, 0.0, 1440.0),
+        ]
     }
 
     /// The working-hours window; when `end` is before `start` it crosses

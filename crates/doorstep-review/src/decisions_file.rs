@@ -157,21 +157,22 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<DecisionsFile, DecisionsError>
             ),
         ));
     }
+    // The id names the file a supervisor writes and the key that checks it.
+    doorstep_batch::id::validate_id("supervisor id", &f.supervisor_id)
+        .map_err(|e| read_err(path, e))?;
     Ok(f)
 }
 
 /// Reads a decisions file and checks its `.minisig` against the trusted
 /// key of the supervisor it names (whole file and trusted comment).
 pub fn read_verified(path: &Path, keys: &TrustedKeys) -> Result<DecisionsFile, DecisionsError> {
-    let bytes = std::fs::read(path).map_err(|e| read_err(path, e))?;
+    use doorstep_core::fs::{limits, read_regular};
+    let bytes = read_regular(path, limits::BATCH, "a decisions file")
+        .map_err(|e| read_err(path, e.reason()))?;
     let f = parse(path, &bytes)?;
     let sig_path = signature_path(path);
-    let sig_bytes = std::fs::read(&sig_path).map_err(|e| {
-        read_err(
-            path,
-            format!("cannot read the signature {}: {e}", sig_path.display()),
-        )
-    })?;
+    let sig_bytes = read_regular(&sig_path, limits::SMALL_FILE, "a signature")
+        .map_err(|e| read_err(path, format!("cannot read the signature {e}")))?;
     let bad = |what: &str| DecisionsError::BadSignature {
         path: path.display().to_string(),
         supervisor: f.supervisor_id.clone(),

@@ -140,7 +140,7 @@ pub fn write_hand_over(
 /// Copies the bytes as they are; an existing identical file is fine (a
 /// hand-over repeated), a different one is an error, never overwritten.
 fn copy_unchanged(from: &Path, to: &Path) -> anyhow::Result<()> {
-    let bytes = fs::read(from).with_context(|| format!("cannot read {}", from.display()))?;
+    let bytes = doorstep_core::fs::read_regular(from, doorstep_core::fs::limits::BATCH, "a batch")?;
     match fs::read(to) {
         Ok(existing) if existing == bytes => return Ok(()),
         Ok(_) => bail!(

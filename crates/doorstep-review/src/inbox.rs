@@ -23,7 +23,6 @@
 //! `community: None`, shown as "(unknown)".
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -357,7 +356,9 @@ pub use doorstep_batch::verify::find_batch_files;
 
 /// Reads (decrypting when possible) and parses a batch, without trusting it.
 fn read_parsed(path: &Path, identities: Option<&Identities>) -> (String, Option<ParsedBatch>) {
-    let Ok(data) = fs::read(path) else {
+    let Ok(data) =
+        doorstep_core::fs::read_regular(path, doorstep_core::fs::limits::BATCH, "a batch")
+    else {
         return (String::new(), None);
     };
     let sha = hex_sha256(&data);

@@ -19,10 +19,15 @@ pub enum AppLockError {
         "doorstep is already open on this data directory ({0}): use that window, or close it first"
     )]
     AlreadyOpen(PathBuf),
-    #[error("cannot create the lock file {path}: {source}")]
+    // The OS error is in the message, not a `source` (which `{:#}` would
+    // print a second time).
+    #[error(
+        "cannot create the lock file {path}: {}",
+        doorstep_core::fs::os_message(error)
+    )]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -34,7 +39,7 @@ pub fn lock(data_dir: &Path) -> Result<AppLock, AppLockError> {
     let path = data_dir.join(LOCK_FILE);
     let io = |source| AppLockError::Io {
         path: path.clone(),
-        source,
+        error: source,
     };
     let file = OpenOptions::new()
         .create(true)

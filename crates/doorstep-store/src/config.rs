@@ -3,8 +3,10 @@
 //! The data directory holds the database (`doorstep.sqlite3`), keys and
 //! logs; it comes from the `--data-dir` flag, else `DOORSTEP_DATA_DIR`,
 //! else the platform's data directory. The config file (`config.toml`)
-//! likewise comes from `--config`, else `DOORSTEP_CONFIG`, else the
-//! platform's config directory.
+//! likewise comes from `--config`, else `DOORSTEP_CONFIG`, else — when
+//! the data directory was chosen (`--data-dir` or `DOORSTEP_DATA_DIR`) —
+//! `config.toml` inside it, else the platform's config directory. So a
+//! second data directory never reads or writes the user-wide config.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -23,12 +25,16 @@ pub enum ConfigError {
         "cannot find a home directory for doorstep's files; pass --data-dir DIR or set {DATA_DIR_ENV}"
     )]
     NoPlatformDir,
-    #[error("{path}: {source}")]
+    // The OS error is in the message, not a `source` (which `{:#}` would
+    // print a second time: "File exists (os error 17): File exists …").
+    #[error("{path}: {}", doorstep_core::fs::os_message(error))]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
+    /// Not a regular file, too large, not UTF-8.
+    #[error("{0}")]
+    Read(doorstep_core::fs::ReadError),
     #[error("{path}:{line}:{column}: {message}")]
     Malformed {
         path: PathBuf,
@@ -64,7 +70,7 @@ pub fn resolve_data_dir_with(
     };
     std::fs::create_dir_all(&dir).map_err(|source| ConfigError::Io {
         path: dir.clone(),
-        source,
+        error: source,
     })?;
     Ok(dir)
 }
@@ -95,6 +101,38 @@ pub fn resolve_config_path_with(
     }
 }
 
+/// The config file for a command given `--config` (`cli`) and
+/// `--data-dir` (`data_dir_cli`): `--config`, else `DOORSTEP_CONFIG`, else
+/// `DATA_DIR/config.toml` when the data directory was given (flag or
+/// `DOORSTEP_DATA_DIR`), else the platform's config file.
+pub fn resolve_config_path_for(
+    cli: Option<PathBuf>,
+    data_dir_cli: Option<PathBuf>,
+) -> Result<PathBuf, ConfigError> {
+    resolve_config_path_for_with(
+        cli,
+        std::env::var_os(CONFIG_ENV),
+        data_dir_cli,
+        std::env::var_os(DATA_DIR_ENV),
+    )
+}
+
+/// [`resolve_config_path_for`] with the environment values passed in.
+pub fn resolve_config_path_for_with(
+    cli: Option<PathBuf>,
+    env: Option<OsString>,
+    data_dir_cli: Option<PathBuf>,
+    data_dir_env: Option<OsString>,
+) -> Result<PathBuf, ConfigError> {
+    if let Some(path) = pick(cli, env) {
+        return Ok(path);
+    }
+    match pick(data_dir_cli, data_dir_env) {
+        Some(dir) => Ok(dir.join(CONFIG_FILE)),
+        None => Ok(project_dirs()?.config_dir().join(CONFIG_FILE)),
+    }
+}
+
 /// Per-laptop settings.
 // Unknown keys are refused so that a typo (`surveyor-id`) is reported
 // instead of silently leaving the setting unset.
@@ -109,33 +147,66 @@ pub struct Config {
     pub ui_language: Option<String>,
 }
 
+/// The interface languages a config may name (the TUI's catalogue).
+pub const UI_LANGUAGES: [&str; 2] = ["zh", "en"];
+
+/// [`Config`] as read, with where each value is, for located errors.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    surveyor_id: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    ui_language: Option<toml::Spanned<String>>,
+}
+
 impl Config {
     /// Reads `path`; a missing file gives the defaults.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
+        use doorstep_core::fs::{limits, read_regular_string};
+        let text = match read_regular_string(path, limits::SMALL_FILE, "a config file") {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(source) => {
-                return Err(ConfigError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                });
+            Err(e) if e.io_kind() == Some(std::io::ErrorKind::NotFound) => {
+                return Ok(Config::default());
             }
+            Err(e) => return Err(ConfigError::Read(e)),
         };
         Self::parse(&text, path)
     }
 
     /// Parses config text; `path` only names the file in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| {
-            let offset = e.span().map_or(0, |s| s.start).min(text.len());
-            let (line, column) = line_column(text, offset);
+        let located = |offset: usize, message: String| {
+            let (line, column) = line_column(text, offset.min(text.len()));
             ConfigError::Malformed {
                 path: path.to_path_buf(),
                 line,
                 column,
-                message: e.message().trim().to_string(),
+                message,
             }
+        };
+        let spanned: toml::Spanned<RawConfig> = toml::from_str(text)
+            .map_err(|e| located(e.span().map_or(0, |s| s.start), e.message().trim().into()))?;
+        let raw = spanned.into_inner();
+        if let Some(id) = &raw.surveyor_id {
+            doorstep_batch::id::validate_id("surveyor id", id.get_ref())
+                .map_err(|e| located(id.span().start, e.to_string()))?;
+        }
+        if let Some(lang) = &raw.ui_language
+            && !UI_LANGUAGES.contains(&lang.get_ref().as_str())
+        {
+            return Err(located(
+                lang.span().start,
+                format!(
+                    "unknown interface language '{}' (use {})",
+                    lang.get_ref(),
+                    UI_LANGUAGES.join(" or ")
+                ),
+            ));
+        }
+        Ok(Config {
+            surveyor_id: raw.surveyor_id.map(toml::Spanned::into_inner),
+            ui_language: raw.ui_language.map(toml::Spanned::into_inner),
         })
     }
 
@@ -144,7 +215,7 @@ impl Config {
     pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
         let io = |source| ConfigError::Io {
             path: path.to_path_buf(),
-            source,
+            error: source,
         };
         let text = toml::to_string(self).map_err(|e| io(std::io::Error::other(e)))?;
         let dir = match path.parent() {
@@ -179,6 +250,52 @@ mod tests {
         assert_eq!(pick(None, Some("/b".into())), Some(PathBuf::from("/b")));
         assert_eq!(pick(None, Some("".into())), None);
         assert_eq!(pick(None, None), None);
+    }
+
+    #[test]
+    fn a_chosen_data_dir_has_its_own_config() {
+        let p = |cli: Option<&str>, env: Option<&str>, dd: Option<&str>, dde: Option<&str>| {
+            resolve_config_path_for_with(
+                cli.map(PathBuf::from),
+                env.map(OsString::from),
+                dd.map(PathBuf::from),
+                dde.map(OsString::from),
+            )
+            .unwrap()
+        };
+        assert_eq!(p(Some("/c"), None, Some("/d"), None), PathBuf::from("/c"));
+        assert_eq!(p(None, Some("/e"), Some("/d"), None), PathBuf::from("/e"));
+        assert_eq!(
+            p(None, None, Some("/d"), None),
+            PathBuf::from("/d/config.toml")
+        );
+        assert_eq!(
+            p(None, None, None, Some("/x")),
+            PathBuf::from("/x/config.toml")
+        );
+    }
+
+    #[test]
+    fn ids_and_languages_are_checked_where_they_are_written() {
+        let e = Config::parse(
+            "ui_language = \"zh\"\nsurveyor_id = \"../../evil\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("c.toml:2:15: invalid surveyor id \"../../evil\""),
+            "{e}"
+        );
+        let e = Config::parse("ui_language = \"fr\"\n", Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("c.toml:1:15: unknown interface language 'fr'"),
+            "{e}"
+        );
+        let ok = Config::parse("surveyor_id = \"S1\"\n", Path::new("c.toml")).unwrap();
+        assert_eq!(ok.surveyor_id.as_deref(), Some("S1"));
     }
 
     #[test]

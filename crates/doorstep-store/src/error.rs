@@ -56,6 +56,10 @@ pub enum StoreError {
         others.join(", ")
     )]
     OtherSurveyor { signer: String, others: Vec<String> },
+    /// An id that cannot be recorded (a surveyor id like `../../evil`):
+    /// ids end up in file names and signatures.
+    #[error("{0}")]
+    InvalidId(String),
     #[error("database error: {0}")]
     Other(String),
 }

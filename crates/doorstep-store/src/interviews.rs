@@ -175,6 +175,10 @@ impl Store {
         surveyor_id: &str,
         started_at: DateTime<Utc>,
     ) -> Result<Uuid> {
+        // Checked here, where every interview starts (app, simulate, tests):
+        // the id is later a key file's name and the batch signer's.
+        doorstep_batch::id::validate_id("surveyor id", surveyor_id)
+            .map_err(|e| StoreError::InvalidId(e.to_string()))?;
         self.write(|tx| {
             require_resident(tx, resident_id)?;
             if let Some(interview_id) = open_interview(tx, resident_id)? {

@@ -23,7 +23,16 @@ fn user_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
+/// Refuses a schema newer than this binary, and a version no doorstep ever
+/// wrote (`PRAGMA user_version = -1` once panicked, indexing the
+/// migrations with it).
 fn check_not_newer(found: i64) -> Result<()> {
+    if found < 0 {
+        return Err(StoreError::Corrupt(format!(
+            "the schema version (PRAGMA user_version) is {found}, which no doorstep writes: \
+             the database is damaged or not doorstep's"
+        )));
+    }
     if found > SCHEMA_VERSION {
         return Err(StoreError::SchemaTooNew {
             found,
@@ -49,7 +58,8 @@ pub(super) fn migrate(conn: &Connection, read_only: bool) -> Result<i64> {
     // Another process may have migrated while we waited for the lock.
     let found = user_version(&tx)?;
     check_not_newer(found)?;
-    for sql in &MIGRATIONS[found as usize..] {
+    let from = usize::try_from(found).unwrap_or(0).min(MIGRATIONS.len());
+    for sql in &MIGRATIONS[from..] {
         tx.execute_batch(sql)?;
     }
     if found == 0 {

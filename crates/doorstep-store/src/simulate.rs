@@ -122,6 +122,9 @@ pub fn simulate(
     q: &Questionnaire,
     opts: &SimulateOptions,
 ) -> Result<SimulateReport, StoreError> {
+    // Before any visit is recorded, not at the first interview.
+    doorstep_batch::id::validate_id("surveyor id", &opts.surveyor_id)
+        .map_err(|e| StoreError::InvalidId(e.to_string()))?;
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let mut report = SimulateReport::default();
     let mut now = workday_start(opts.day).max(store.latest_work_at()?.unwrap_or_default());

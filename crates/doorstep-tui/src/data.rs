@@ -59,6 +59,7 @@ fn say_in(e: StoreError, ui: Lang) -> String {
             "待导出的记录属于调查员 {}，不是签名密钥的调查员 {signer}：未导出任何内容。请用该调查员的密钥导出",
             others.join("、")
         ),
+        StoreError::InvalidId(d) => format!("编号不能用（{d}）：只能用字母、数字、-、_ 和 ."),
         StoreError::Other(d) => format!("数据库错误：{d}"),
     }
 }
@@ -542,7 +543,12 @@ pub fn say_batch_error(e: &doorstep_batch::BatchError, ui: Lang) -> String {
         }
         E::KeyExists { path } => format!("密钥 {} 已存在，不会覆盖", path.display()),
         E::InvalidId { id, .. } => format!("编号“{id}”不能用：只能用字母、数字、-、_ 和 ."),
-        E::Io { path, source } => format!("无法读写 {}（{source}）", path.display()),
+        E::Io { path, error } => format!(
+            "无法读写 {}（{}）",
+            path.display(),
+            doorstep_core::fs::os_message(error)
+        ),
+        E::Read(e) => format!("无法读取 {}（{}）", e.path().display(), e.reason()),
         E::NoTrustedKeys { dir } => format!("{} 中没有受信任的公钥", dir.display()),
         E::Recipient { recipient, .. } => format!("加密接收方“{recipient}”无效"),
         E::InvalidContent(d) => format!("无法写入批次：{d}"),

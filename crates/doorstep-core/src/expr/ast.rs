@@ -251,6 +251,21 @@ impl Node {
         }
     }
 
+    /// Height of the tree (a leaf is 1): how deep evaluating it recurses.
+    /// The parser bounds it, so this recursion is bounded too.
+    pub(crate) fn depth(&self) -> u32 {
+        1 + match self {
+            Node::Neg(x) | Node::RegexLiteral(x, _) => x.depth(),
+            Node::Binary(_, l, r) => l.depth().max(r.depth()),
+            Node::Call(_, args) => args.iter().map(Node::depth).max().unwrap_or(0),
+            Node::Ref(_)
+            | Node::Number(_)
+            | Node::Text(_)
+            | Node::Aggregate(..)
+            | Node::Position => 0,
+        }
+    }
+
     pub(crate) fn precedence(&self) -> u8 {
         match self {
             Node::Binary(op, ..) => op.precedence(),

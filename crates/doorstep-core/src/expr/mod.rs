@@ -68,6 +68,11 @@ pub fn parse(src: &str) -> Result<Expr, ParseError> {
 }
 
 impl Expr {
+    /// How deep evaluating the expression recurses (the tree's height).
+    pub fn depth(&self) -> u32 {
+        self.root.depth()
+    }
+
     /// Everything the expression reads, each distinct use once, in order of
     /// first appearance. A name used both plainly and inside `count()`/`sum()`
     /// appears twice, once with each `aggregated` flag.

@@ -121,7 +121,17 @@ impl Parser<'_> {
             self.pos += 1;
             let (rhs, rdepth) = self.expr(prec + 1)?;
             depth = 1 + depth.max(rdepth);
-            self.check_depth(depth, at)?;
+            if depth > MAX_DEPTH {
+                // Left-associative chains make the tree as deep as they are
+                // long: say so, rather than "nested" for a flat sum.
+                return Err(err(
+                    at,
+                    format!(
+                        "expression too long: more than {MAX_DEPTH} operators in a row; \
+                         split it over several calculate questions"
+                    ),
+                ));
+            }
             lhs = Node::Binary(op, Box::new(lhs), Box::new(rhs));
         }
         Ok((lhs, depth))

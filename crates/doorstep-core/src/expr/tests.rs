@@ -441,6 +441,19 @@ fn invalid_literal_regex() {
 }
 
 #[test]
+fn a_long_flat_sum_is_called_too_long_not_nested() {
+    let terms = vec!["1"; 1500].join(" + ");
+    let e = parse(&terms).unwrap_err();
+    assert!(
+        e.message.starts_with("expression too long"),
+        "{}",
+        e.message
+    );
+    let ok = vec!["1"; 900].join(" + ");
+    assert!(parse(&ok).is_ok());
+}
+
+#[test]
 fn deep_nesting_is_an_error_not_a_crash() {
     let deep_parens = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
     assert_eq!(

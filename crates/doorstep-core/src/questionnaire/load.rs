@@ -28,12 +28,17 @@ pub const STANDARD_RESIDENT_FIELDS: [&str; 9] = [
     "phone",
 ];
 
+/// The largest weight of a rating in its dimension's score.
+pub const MAX_WEIGHT: f64 = 1000.0;
+
 /// Loads and checks a questionnaire file.
 pub fn load_file(path: &Path) -> Result<Questionnaire, LoadError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| LoadError::whole_file(&name, format!("cannot read the file: {e}")))?;
-    let source = String::from_utf8(bytes)
+    let bytes = crate::fs::read_regular(path, crate::fs::limits::QUESTIONNAIRE, "a questionnaire")
+        .map_err(|e| {
+            LoadError::whole_file(&name, format!("cannot read the file: {}", e.reason()))
+        })?;
+    let source = crate::fs::utf8_located(bytes)
         .map_err(|e| LoadError::whole_file(&name, format!("not UTF-8 text: {e}")))?;
     load_str(&source, &name)
 }
@@ -91,7 +96,25 @@ struct PendingExpr {
     choice_fields: Option<HashSet<String>>,
     /// The calculate question this expression computes, for cycle checks.
     calculate: Option<QuestionIdx>,
+    /// Whose value or relevance the expression decides (a question's
+    /// `relevant` or `calculation`, a section's `relevant` or repeat
+    /// `count`): the edges of the dependency check.
+    owner: Option<Owner>,
 }
+
+/// What an expression belongs to, in the dependency graph.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Question(QuestionIdx),
+    Section(SectionIdx),
+}
+
+/// The deepest evaluation a questionnaire may need: the expression depths
+/// (tree heights) plus one per question along the longest chain of
+/// dependencies. Evaluation recurses along such a chain, so this bounds its
+/// stack (a chain of 10,000 calculates overflowed it); real forms need a
+/// few dozen.
+pub const MAX_EVALUATION_DEPTH: u32 = 3000;
 
 struct Loader<'s> {
     source: &'s str,
@@ -261,10 +284,12 @@ impl Loader<'_> {
                 .as_ref()
                 .and_then(|r| self.repeat(r, si, &mut pending));
             let scope = repeat.as_ref().map(|_| si);
+            let before = pending.len();
             let relevant = rs
                 .relevant
                 .as_ref()
                 .and_then(|e| self.expr(e, ExprPlace::Relevant, scope, &mut pending));
+            own(&mut pending, before, Owner::Section(si));
             for rq in &rs.questions {
                 let qi = questions.len();
                 questions.push(self.question(
@@ -313,7 +338,7 @@ impl Loader<'_> {
             section_by_id,
         };
         self.check_references(&q, &pending);
-        self.check_calculate_cycles(&q, &pending);
+        self.check_dependencies(&q, &pending);
         q.quotas = raw
             .quotas
             .iter()
@@ -398,10 +423,11 @@ impl Loader<'_> {
                         scope,
                         choice_fields: None,
                         calculate: None,
+                        owner: None,
                     }),
                     Err(e) => self.problem(
                         start..start + piece.len(),
-                        format!("bad reference '{piece}': {e}"),
+                        format!("bad reference '{}': {e}", crate::text::shorten(piece, 80)),
                     ),
                 }
             }
@@ -446,6 +472,7 @@ impl Loader<'_> {
                     scope,
                     choice_fields: None,
                     calculate: None,
+                    owner: None,
                 });
                 Some(e)
             }
@@ -453,7 +480,11 @@ impl Loader<'_> {
                 let at = start + e.offset;
                 self.problem(
                     at..at + 1,
-                    format!("bad expression '{}': {}", raw.get_ref(), e.message),
+                    format!(
+                        "bad expression '{}': {}",
+                        crate::text::shorten(raw.get_ref(), 80),
+                        e.message
+                    ),
                 );
                 None
             }
@@ -488,12 +519,10 @@ impl Loader<'_> {
                 RawCount::Fixed(n) => RepeatCount::Fixed(*n as u32),
                 RawCount::Expr(src) => {
                     let spanned = Spanned::new(c.span(), src.clone());
-                    RepeatCount::Computed(self.expr(
-                        &spanned,
-                        ExprPlace::RepeatCount,
-                        None,
-                        pending,
-                    )?)
+                    let before = pending.len();
+                    let e = self.expr(&spanned, ExprPlace::RepeatCount, None, pending)?;
+                    own(pending, before, Owner::Section(si));
+                    RepeatCount::Computed(e)
                 }
             },
             (None, Some(prompt)) => RepeatCount::AskAnother(self.text(prompt, "ask_another")),
@@ -543,13 +572,13 @@ impl Loader<'_> {
                         format!("rating min ({min}) must be below max ({max})"),
                     );
                 }
-                if max - min > 20 {
+                // In i128: min and max near the i64 limits must not wrap
+                // around into a "short" scale.
+                let points = i128::from(max) - i128::from(min) + 1;
+                if points > 21 {
                     self.problem(
                         span.clone(),
-                        format!(
-                            "a rating scale of {} points is too long (at most 21)",
-                            max - min + 1
-                        ),
+                        format!("a rating scale of {points} points is too long (at most 21)"),
                     );
                 }
                 let scoring = match &r.dimension {
@@ -559,9 +588,14 @@ impl Loader<'_> {
                         }
                         let weight = r.weight.as_ref().map_or(1.0, |w| *w.get_ref());
                         if let Some(w) = &r.weight
-                            && !(w.get_ref().is_finite() && *w.get_ref() > 0.0)
+                            && !(*w.get_ref() > 0.0 && *w.get_ref() <= MAX_WEIGHT)
                         {
-                            self.problem(w.span(), "weight must be a positive number");
+                            // 1e308 would pass "positive" and make every mean
+                            // score inf/inf = NaN.
+                            self.problem(
+                                w.span(),
+                                format!("weight must be a number above 0 and at most {MAX_WEIGHT}"),
+                            );
                         }
                         Some(Scoring {
                             dimension: d.get_ref().clone(),
@@ -630,6 +664,7 @@ impl Loader<'_> {
                             if let Some(p) = pending.get_mut(before) {
                                 p.calculate = Some(qi);
                             }
+                            own(pending, before, Owner::Question(qi));
                             QuestionKind::Calculate { calculation }
                         }
                         None => QuestionKind::Note,
@@ -668,10 +703,12 @@ impl Loader<'_> {
             .hint
             .as_ref()
             .map(|h| self.text_with_refs(h, "hint", scope, pending));
+        let before = pending.len();
         let relevant = r
             .relevant
             .as_ref()
             .and_then(|e| self.expr(e, ExprPlace::Relevant, scope, pending));
+        own(pending, before, Owner::Question(qi));
         let answerable = kind.is_answerable();
         let constraint = match &r.constraint {
             Some(c) if !answerable => {
@@ -981,7 +1018,7 @@ impl Loader<'_> {
             other => {
                 self.problem(
                     v.span(),
-                    format!("{field} must be a whole number, not {}", other.type_str()),
+                    format!("{field} must be a whole number, not {}", describe(other)),
                 );
                 None
             }
@@ -993,10 +1030,17 @@ impl Loader<'_> {
         match v.get_ref() {
             toml::Value::Integer(i) => Some(*i as f64),
             toml::Value::Float(f) if f.is_finite() => Some(*f),
+            toml::Value::Float(f) => {
+                self.problem(
+                    v.span(),
+                    format!("{field} must be a finite number, not {f}"),
+                );
+                None
+            }
             other => {
                 self.problem(
                     v.span(),
-                    format!("{field} must be a number, not {}", other.type_str()),
+                    format!("{field} must be a number, not {}", describe(other)),
                 );
                 None
             }
@@ -1203,64 +1247,152 @@ impl Loader<'_> {
         }
     }
 
-    fn check_calculate_cycles(&mut self, q: &Questionnaire, pending: &[PendingExpr]) {
-        let mut deps: HashMap<QuestionIdx, (Vec<QuestionIdx>, Range<usize>)> = HashMap::new();
-        for p in pending {
-            let Some(calc) = p.calculate else { continue };
-            let targets = p
-                .expr
-                .references()
-                .into_iter()
-                .filter_map(|r| match r.reference {
-                    Ref::Question(n) => q.question_index(&n),
-                    _ => None,
-                })
-                .filter(|t| matches!(q.questions[*t].kind, QuestionKind::Calculate { .. }))
-                .collect();
-            deps.insert(calc, (targets, p.span.clone()));
+    /// Checks the graph of what each question's value and relevance read
+    /// (its `relevant`, its `calculation`, its section's `relevant` and
+    /// repeat `count`): a cycle is an error (at run time it would be cut
+    /// silently), and so is a chain deeper than [`MAX_EVALUATION_DEPTH`]
+    /// (evaluation recurses along it). Iterative, so that the check itself
+    /// cannot overflow the stack however long the chain.
+    fn check_dependencies(&mut self, q: &Questionnaire, pending: &[PendingExpr]) {
+        let nq = q.questions.len();
+        let node_of = |o: Owner| match o {
+            Owner::Question(i) => i,
+            Owner::Section(s) => nq + s,
+        };
+        let n = nq + q.sections.len();
+        // Edges: (target, span of the expression, whether it is a
+        // calculation edge between calculates).
+        let mut edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+        let mut cost: Vec<u32> = vec![1; n];
+        let mut spans: Vec<Range<usize>> = Vec::with_capacity(pending.len());
+        let mut calc_edge: Vec<bool> = Vec::with_capacity(pending.len());
+        // A question is relevant only where its section is.
+        for (qi, question) in q.questions.iter().enumerate() {
+            edges[qi].push((nq + question.section, usize::MAX));
         }
-        // Depth-first search; each cycle is reported once, at its first member.
-        let mut state: HashMap<QuestionIdx, u8> = HashMap::new(); // 1 = on stack, 2 = done
-        let mut starts: Vec<QuestionIdx> = deps.keys().copied().collect();
-        starts.sort_unstable();
-        for start in starts {
-            let mut path = Vec::new();
-            self.visit_calculate(start, &deps, &mut state, &mut path, q);
+        for p in pending {
+            let Some(owner) = p.owner else { continue };
+            let from = node_of(owner);
+            cost[from] = cost[from].max(1 + p.expr.depth());
+            let at = spans.len();
+            spans.push(p.span.clone());
+            calc_edge.push(p.calculate.is_some());
+            for r in p.expr.references() {
+                if let Ref::Question(name) = &r.reference
+                    && let Some(t) = q.question_index(name)
+                {
+                    edges[from].push((t, at));
+                }
+            }
+        }
+        let name = |i: usize| -> String {
+            if i < nq {
+                q.questions[i].id.clone()
+            } else {
+                format!("section {}", q.sections[i - nq].id)
+            }
+        };
+        // 0 = unseen, 1 = on the stack, 2 = done; depth = the deepest
+        // evaluation starting at the node.
+        let mut state = vec![0u8; n];
+        let mut depth = vec![0u32; n];
+        let mut reported_deep = false;
+        for start in 0..n {
+            if state[start] != 0 {
+                continue;
+            }
+            // (node, next edge to follow, edge that led here)
+            let mut stack: Vec<(usize, usize, usize)> = vec![(start, 0, usize::MAX)];
+            state[start] = 1;
+            while let Some(top) = stack.last_mut() {
+                let (node, next, _) = *top;
+                if let Some(&(t, e)) = edges[node].get(next) {
+                    top.1 += 1;
+                    match state[t] {
+                        0 => {
+                            state[t] = 1;
+                            stack.push((t, 0, e));
+                        }
+                        1 => {
+                            // A cycle: from t's place on the stack to here.
+                            let from = stack.iter().position(|f| f.0 == t).unwrap_or(0);
+                            let members: Vec<usize> = stack[from..].iter().map(|f| f.0).collect();
+                            let mut names: Vec<String> = members.iter().map(|m| name(*m)).collect();
+                            names.push(name(t));
+                            let via: Vec<usize> = stack[from + 1..]
+                                .iter()
+                                .map(|f| f.2)
+                                .chain(std::iter::once(e))
+                                .collect();
+                            let all_calc = via.iter().all(|v| calc_edge.get(*v) == Some(&true));
+                            let at = via
+                                .iter()
+                                .find_map(|v| spans.get(*v).cloned())
+                                .unwrap_or(0..0);
+                            let message = if all_calc {
+                                format!("calculation cycle: {}", names.join(" → "))
+                            } else {
+                                format!(
+                                    "dependency cycle: {} (each needs the one after it, through \
+                                     relevant, calculation or repeat count; at run time the cycle \
+                                     would be cut silently)",
+                                    names.join(" → ")
+                                )
+                            };
+                            self.problem(at, message);
+                        }
+                        _ => {}
+                    }
+                } else {
+                    let below = edges[node]
+                        .iter()
+                        .map(|(t, _)| if state[*t] == 2 { depth[*t] } else { 0 })
+                        .max()
+                        .unwrap_or(0);
+                    depth[node] = cost[node].saturating_add(below);
+                    state[node] = 2;
+                    stack.pop();
+                    if depth[node] > MAX_EVALUATION_DEPTH && !reported_deep {
+                        reported_deep = true;
+                        let at = edges[node]
+                            .iter()
+                            .find_map(|(_, e)| spans.get(*e).cloned())
+                            .unwrap_or(0..0);
+                        self.problem(
+                            at,
+                            format!(
+                                "'{}' starts a chain of dependencies too deep to evaluate \
+                                 (depth {} over the limit of {MAX_EVALUATION_DEPTH}: each \
+                                 relevant or calculation reads the next); shorten the chain",
+                                name(node),
+                                depth[node]
+                            ),
+                        );
+                    }
+                }
+            }
         }
     }
+}
 
-    fn visit_calculate(
-        &mut self,
-        node: QuestionIdx,
-        deps: &HashMap<QuestionIdx, (Vec<QuestionIdx>, Range<usize>)>,
-        state: &mut HashMap<QuestionIdx, u8>,
-        path: &mut Vec<QuestionIdx>,
-        q: &Questionnaire,
-    ) {
-        match state.get(&node) {
-            Some(2) => return,
-            Some(1) => {
-                let from = path.iter().position(|n| *n == node).unwrap_or(0);
-                let mut names: Vec<&str> = path[from..]
-                    .iter()
-                    .map(|i| q.questions[*i].id.as_str())
-                    .collect();
-                names.push(&q.questions[node].id);
-                let span = deps.get(&node).map(|d| d.1.clone()).unwrap_or(0..0);
-                self.problem(span, format!("calculation cycle: {}", names.join(" → ")));
-                return;
-            }
-            _ => {}
-        }
-        state.insert(node, 1);
-        path.push(node);
-        if let Some((next, _)) = deps.get(&node) {
-            for n in next {
-                self.visit_calculate(*n, deps, state, path, q);
-            }
-        }
-        path.pop();
-        state.insert(node, 2);
+/// A TOML value as the author wrote it, for "must be X, not ...": `1.5`,
+/// `the text "3"`, `a table`; never serde's bare type names ("float").
+fn describe(v: &toml::Value) -> String {
+    match v {
+        toml::Value::Float(f) => f.to_string(),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::String(t) => format!("the text \"{}\"", crate::text::shorten(t, 40)),
+        toml::Value::Datetime(d) => format!("the date {d}"),
+        toml::Value::Array(_) => "a list".into(),
+        toml::Value::Table(_) => "a table".into(),
+    }
+}
+
+/// Marks the expressions pushed since `before` as `owner`'s.
+fn own(pending: &mut [PendingExpr], before: usize, owner: Owner) {
+    for p in pending.iter_mut().skip(before) {
+        p.owner = Some(owner);
     }
 }
 

@@ -72,11 +72,37 @@ pub struct RawRepeat {
     pub max: Option<Spanned<i64>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+/// A repeat's `count`: a whole number, or an expression in quotes.
+#[derive(Debug)]
 pub enum RawCount {
     Fixed(i64),
     Expr(String),
+}
+
+// By hand rather than `#[serde(untagged)]`, whose error ("data did not
+// match any variant of untagged enum RawCount") tells the author nothing.
+impl<'de> Deserialize<'de> for RawCount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = RawCount;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a whole number (count = 3) or an expression in quotes (count = \"${household_size}\")")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawCount, E> {
+                Ok(RawCount::Fixed(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawCount, E> {
+                i64::try_from(v)
+                    .map(RawCount::Fixed)
+                    .map_err(|_| E::custom(format!("count {v} is far too large")))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawCount, E> {
+                Ok(RawCount::Expr(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -272,6 +272,17 @@ impl Collector {
                 }
                 Cell::Text(s) => trimmed(s),
             };
+            let chars = value.chars().count();
+            if chars > MAX_VALUE_CHARS {
+                problems.push(RowProblem {
+                    row,
+                    column: Some(col.header.clone()),
+                    message: format!(
+                        "{chars} characters: longer than the limit of {MAX_VALUE_CHARS} for one value"
+                    ),
+                });
+                continue;
+            }
             if value.is_empty() {
                 if matches!(col.target, Target::Std(s) if REQUIRED.contains(&s)) {
                     problems.push(RowProblem {
@@ -336,6 +347,10 @@ impl Collector {
         self.report
     }
 }
+
+/// The longest value one cell may hold (names, addresses and notes are far
+/// shorter; a megabyte "name" is an error, not a resident).
+pub const MAX_VALUE_CHARS: usize = 1000;
 
 fn trimmed(s: String) -> String {
     let t = s.trim();

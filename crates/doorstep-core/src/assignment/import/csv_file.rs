@@ -1,6 +1,5 @@
 //! CSV lists: encoding detection, delimiter detection, spreadsheet row numbers.
 
-use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
@@ -53,9 +52,11 @@ pub(super) fn read_file<E>(
 ) -> Result<ImportReport, ReadIntoError<E>> {
     let io = |source| ImportError::Io {
         path: path.to_path_buf(),
-        source,
+        error: source,
     };
-    let mut file = File::open(path).map_err(io)?;
+    let mut file =
+        crate::fs::open_regular(path, crate::fs::limits::RESIDENT_LIST, "a resident list")
+            .map_err(ImportError::Unreadable)?;
     let mut start = Vec::new();
     (&mut file)
         .take(START)
@@ -93,7 +94,7 @@ fn prepare(
         None => {
             let utf8 = detect_utf8().map_err(|source| ImportError::Io {
                 path: path.to_path_buf(),
-                source,
+                error: source,
             })?;
             if utf8 {
                 Encoding::Utf8
@@ -108,6 +109,24 @@ fn prepare(
         0
     };
     Ok((encoding, body))
+}
+
+/// Whether `raw` is UTF-8 whose non-ASCII characters are all Chinese (CJK
+/// ideographs and punctuation, full-width forms). GBK bytes read as UTF-8
+/// almost never give that: a lone "女" (C5 AE) is valid UTF-8, but as "Ů".
+fn looks_like_utf8_chinese(raw: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(raw) else {
+        return false;
+    };
+    let mut any = false;
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        any = true;
+        if !matches!(c, '\u{3000}'..='\u{303F}' | '\u{3400}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}')
+        {
+            return false;
+        }
+    }
+    any
 }
 
 /// Whether everything `r` yields is UTF-8, read in pieces.
@@ -237,6 +256,26 @@ fn parse<E>(
 
         let mut fields = Vec::with_capacity(record.len());
         for (i, raw) in record.iter().enumerate() {
+            // Detected as GB18030 because some bytes are not UTF-8, yet this
+            // value is UTF-8 Chinese: the file mixes encodings (rows pasted
+            // from two files). Decoding it as GB18030 would garble it
+            // silently (张伟 → 寮犱紵), so the file is refused, row named.
+            if forced.is_none() && encoding == Encoding::Gb18030 && looks_like_utf8_chinese(raw) {
+                let column = collector
+                    .as_ref()
+                    .and_then(|c| c.header().header_of(i))
+                    .map(str::to_string);
+                return Err(ImportError::Encoding {
+                    path: path.to_path_buf(),
+                    row,
+                    column,
+                    message: "this value is UTF-8 but other rows are GB18030/GBK: the file mixes \
+                              two encodings; save it again as \"CSV UTF-8\" (or force one with \
+                              --encoding)"
+                        .into(),
+                }
+                .into());
+            }
             match decode(encoding, raw) {
                 Some(s) => fields.push(s),
                 None => {
@@ -347,6 +386,14 @@ fn workbook_magic(bytes: &[u8]) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn utf8_chinese_is_told_from_gbk_read_as_utf8() {
+        assert!(super::looks_like_utf8_chinese("张伟".as_bytes()));
+        // "女" in GBK is the valid UTF-8 "Ů", which is not Chinese.
+        assert!(!super::looks_like_utf8_chinese(b"\xC5\xAE"));
+        assert!(!super::looks_like_utf8_chinese(b"\xD5\xC5\xCE\xB0"));
+        assert!(!super::looks_like_utf8_chinese(b"abc"));
+    }
     use super::*;
 
     #[test]

@@ -120,11 +120,16 @@ impl<E> From<ImportError> for ReadIntoError<E> {
 /// The file cannot be used at all; nothing was imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("{}: cannot read the file: {source}", path.display())]
+    // The OS error is in the message, not a `source` (which `{:#}` would
+    // print a second time).
+    #[error("{}: cannot read the file: {}", path.display(), crate::fs::os_message(error))]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
+    /// Not a regular file, too large, or an OS error.
+    #[error("{}: cannot read the file: {}", .0.path().display(), .0.reason())]
+    Unreadable(crate::fs::ReadError),
     #[error(
         "{}: unsupported file type{}: a resident list must be a .csv (or .txt) file or an Excel workbook (.xlsx, .xls)",
         path.display(),
@@ -213,6 +218,7 @@ impl ImportError {
             | ImportError::Encoding { path, .. }
             | ImportError::Csv { path, .. }
             | ImportError::Header { path, .. } => path,
+            ImportError::Unreadable(e) => e.path(),
         }
     }
 }
@@ -226,10 +232,7 @@ pub fn read_residents(
     let kind = kind_of(path)?;
     // One read for every format keeps I/O errors uniform and lets the
     // content be sniffed before it is parsed.
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = read_list(path)?;
     match kind {
         Kind::Csv => csv_file::read(path, &bytes, encoding),
         Kind::Workbook => xlsx::read(path, bytes),
@@ -250,10 +253,7 @@ pub fn read_residents_into<E>(
     match kind_of(path)? {
         Kind::Csv => csv_file::read_file(path, encoding, each),
         Kind::Workbook => {
-            let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
+            let bytes = read_list(path)?;
             let mut report = xlsx::read(path, bytes)?;
             for r in std::mem::take(&mut report.residents) {
                 each(r).map_err(ReadIntoError::Target)?;
@@ -261,6 +261,13 @@ pub fn read_residents_into<E>(
             Ok(report)
         }
     }
+}
+
+/// The bytes of a resident list: a regular file within
+/// [`crate::fs::limits::RESIDENT_LIST`].
+fn read_list(path: &Path) -> Result<Vec<u8>, ImportError> {
+    crate::fs::read_regular(path, crate::fs::limits::RESIDENT_LIST, "a resident list")
+        .map_err(ImportError::Unreadable)
 }
 
 fn kind_of(path: &Path) -> Result<Kind, ImportError> {
