@@ -1,5 +1,7 @@
-//! Review before finishing: every relevant question with its answer, the
-//! unanswered required ones marked; jump to any, change it, come back.
+//! The surveyor's check before finishing (not the supervisor's review
+//! app, which is `crate::supervisor`): every relevant question with its
+//! answer, the unanswered required ones marked; jump to any, change it,
+//! come back.
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
