@@ -11,6 +11,7 @@ pub mod datetime_input;
 pub mod expr;
 pub mod flags;
 pub mod interview;
+pub mod lang;
 pub mod questionnaire;
 pub mod scoring;
 pub mod timestamp;

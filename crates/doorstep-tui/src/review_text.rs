@@ -5,8 +5,7 @@
 use ratatui::text::Span;
 
 use super::i18n::Lang;
-use doorstep_batch::format::ContentProblem;
-use doorstep_batch::{BatchCounts, BatchStatus, ManifestField, Problem, SequenceFinding};
+use doorstep_batch::{BatchCounts, BatchStatus, Problem, SequenceFinding};
 use doorstep_core::assignment::Disposition;
 use doorstep_review::flags::Flag;
 use doorstep_review::inbox::Signature;
@@ -145,125 +144,10 @@ pub fn status_text(s: &BatchStatus, ui: Lang) -> String {
     }
 }
 
-/// What exactly is wrong with a batch, in the interface language.
+/// What exactly is wrong with a batch, in the interface language (the
+/// verifier's own words, from the one catalogue).
 pub fn problem_text(p: &Problem, ui: Lang) -> String {
-    if ui != Lang::Zh {
-        return p.to_string();
-    }
-    let io = |kind: &std::io::ErrorKind| match kind {
-        std::io::ErrorKind::NotFound => "文件不存在",
-        std::io::ErrorKind::PermissionDenied => "没有读取权限",
-        _ => "读取出错",
-    };
-    match p {
-        Problem::BatchUnreadable { kind, .. } => format!("无法读取批次文件（{}）", io(kind)),
-        Problem::NoSignatureFile { path } => format!("缺少签名文件 {}", path.display()),
-        Problem::SignatureUnreadable { path, kind, .. } => {
-            format!("无法读取签名文件 {}（{}）", path.display(), io(kind))
-        }
-        Problem::SignatureInvalid { path, .. } => {
-            format!("签名文件 {} 不是有效的 minisign 签名", path.display())
-        }
-        Problem::FormatVersion { version } => {
-            format!("批次格式版本为 {version}（本程序只能读取版本 1）")
-        }
-        Problem::CommentNotDoorstep => "签名中的可信注释不是 doorstep 批次的注释".into(),
-        Problem::CommentMalformed { .. } => "签名中的可信注释无法解析".into(),
-        Problem::CommentChanged { key_id, surveyor } => {
-            format!("签名后可信注释被改动（密钥 {key_id}，访问员 {surveyor}）")
-        }
-        Problem::CommentUnreadable { key_id, .. } => {
-            format!("可信注释无法解析，且签名所用的密钥 {key_id} 不在受信任密钥中")
-        }
-        Problem::KeyIdChanged {
-            key_id,
-            surveyor,
-            surveyor_key,
-        } => format!(
-            "签名文件中的密钥编号被改动（{key_id}；访问员 {surveyor} 的密钥是 {surveyor_key}）"
-        ),
-        Problem::SignatureFileLayoutChanged => {
-            "签名文件中未签名的部分（非可信注释或排版）被改动".into()
-        }
-        Problem::CommentNamesAnother { named, signer } => format!(
-            "可信注释被改动：注释写的是访问员 {named}，文件却是用访问员 {signer} 的密钥签名的"
-        ),
-        Problem::SignatureKeyIdAltered { key_id, named_key } => {
-            format!("签名被改动：其密钥编号 {key_id} 不是注释所写的密钥 {named_key}")
-        }
-        Problem::CommentOrSignatureChanged => "签名后可信注释或其签名被改动".into(),
-        Problem::SignatureMismatch { surveyor } => {
-            format!("签名与访问员 {surveyor} 的密钥不符：签名或文件被改动")
-        }
-        Problem::ContentChanged {
-            added,
-            signed_sha256,
-        } => {
-            let what = match added {
-                Some(n) => format!("多了 {n} 字节"),
-                None => "大小不变，字节不同".into(),
-            };
-            format!("签名后内容被改动（{what}；签名时的 SHA-256 为 {signed_sha256}）")
-        }
-        Problem::Shorter {
-            bytes,
-            signed_bytes,
-            evidence,
-        } => {
-            let mut t = format!("文件只有 {bytes} 字节，签名时有 {signed_bytes} 字节");
-            if let Some(e) = evidence {
-                t.push('；');
-                t.push_str(&content_problem_zh(e));
-            }
-            t
-        }
-        Problem::SizeOrHashMismatch => "已签名的可信注释中的大小或 SHA-256 与文件不符".into(),
-        Problem::CannotDecrypt { .. } => "无法用所给的身份文件解密".into(),
-        Problem::ManifestVersion { format, version } => {
-            format!("清单写的是 {format} 版本 {version}（本程序只能读取版本 1）")
-        }
-        Problem::ContentInvalid(e) => format!("已签名，但内容有误：{}", content_problem_zh(e)),
-        Problem::ManifestDisagrees(list) => {
-            let list: Vec<String> = list
-                .iter()
-                .map(|d| {
-                    let name = match d.field {
-                        ManifestField::Batch => "批次",
-                        ManifestField::Surveyor => "访问员",
-                        ManifestField::Device => "设备",
-                        ManifestField::Sequence => "序号",
-                    };
-                    format!("{name} {} 与 {}", d.manifest, d.signed)
-                })
-                .collect();
-            format!("清单与签名的可信注释不一致：{}", list.join("，"))
-        }
-    }
-}
-
-/// A batch's lines that do not hold together, in Chinese. A parser's own
-/// message is English: only the line it names is kept.
-fn content_problem_zh(p: &ContentProblem) -> String {
-    match p {
-        ContentProblem::IncompleteLastLine => "最后一行不完整".into(),
-        ContentProblem::MissingRecords { expected, found } => format!(
-            "缺少记录：清单记有 {} 次走访、{} 份访问，文件中只有 {} 次走访、{} 份访问",
-            expected.0, expected.1, found.0, found.1
-        ),
-        ContentProblem::Malformed(m) => {
-            let line = m
-                .strip_prefix("line ")
-                .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
-                .filter(|n| !n.is_empty());
-            match line {
-                Some(n) => format!("第 {n} 行格式错误"),
-                None => "格式错误".into(),
-            }
-        }
-        ContentProblem::UnsupportedVersion { format, version } => {
-            format!("{format} 版本 {version}")
-        }
-    }
+    p.text(ui)
 }
 
 /// What a batch that fails verification claimed to hold, and that none of
@@ -418,6 +302,8 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use doorstep_batch::ManifestField;
+    use doorstep_batch::format::ContentProblem;
 
     #[test]
     fn findings_and_failures_read_in_chinese_with_their_details() {
