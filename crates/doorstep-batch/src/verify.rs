@@ -132,126 +132,10 @@ pub enum ManifestField {
     Sequence,
 }
 
+/// In English, as `verify` prints it (the words: `problem_text.rs`).
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Problem::BatchUnreadable { error, .. } => {
-                write!(f, "cannot read the batch file: {error}")
-            }
-            Problem::NoSignatureFile { path } => {
-                write!(f, "no signature file {}", path.display())
-            }
-            Problem::SignatureUnreadable { path, error, .. } => {
-                write!(f, "cannot read {}: {error}", path.display())
-            }
-            Problem::SignatureInvalid { path, error } => {
-                write!(f, "signature file {}: {error}", path.display())
-            }
-            Problem::FormatVersion { version } => write!(
-                f,
-                "batch format version {version} (this build reads version 1)"
-            ),
-            Problem::CommentNotDoorstep => write!(
-                f,
-                "the signature's trusted comment is not a doorstep batch comment"
-            ),
-            Problem::CommentMalformed { error } => {
-                write!(f, "the signature's trusted comment: {error}")
-            }
-            Problem::CommentChanged { key_id, surveyor } => write!(
-                f,
-                "the trusted comment was changed after signing (key {key_id}, surveyor {surveyor})"
-            ),
-            Problem::CommentUnreadable { problem, key_id } => write!(
-                f,
-                "unreadable trusted comment ({problem}) signed with key {key_id}, which is not in the trusted keys"
-            ),
-            Problem::KeyIdChanged {
-                key_id,
-                surveyor,
-                surveyor_key,
-            } => write!(
-                f,
-                "the signature file's key id was changed ({key_id}, the key of surveyor {surveyor} is {surveyor_key})"
-            ),
-            Problem::SignatureFileLayoutChanged => write!(
-                f,
-                "the signature file was changed outside its signed parts (untrusted comment or layout)"
-            ),
-            Problem::CommentNamesAnother { named, signer } => write!(
-                f,
-                "the trusted comment was changed: it names surveyor {named}, but the file was signed with surveyor {signer}'s key"
-            ),
-            Problem::SignatureKeyIdAltered { key_id, named_key } => write!(
-                f,
-                "the signature was altered: its key id {key_id} is not the key {named_key} its comment names"
-            ),
-            Problem::CommentOrSignatureChanged => write!(
-                f,
-                "the trusted comment or its signature was changed after signing"
-            ),
-            Problem::SignatureMismatch { surveyor } => write!(
-                f,
-                "the signature does not match surveyor {surveyor}'s key: the signature or the file was changed"
-            ),
-            Problem::ContentChanged {
-                added,
-                signed_sha256,
-            } => {
-                let what = match added {
-                    Some(n) => format!("{n} bytes were added"),
-                    None => "same size, different bytes".to_string(),
-                };
-                write!(
-                    f,
-                    "the content changed after signing ({what}; signed sha256 {signed_sha256})"
-                )
-            }
-            Problem::Shorter {
-                bytes,
-                signed_bytes,
-                evidence,
-            } => {
-                write!(f, "the file has {bytes} bytes, {signed_bytes} were signed")?;
-                match evidence {
-                    Some(p) => write!(f, "; {}", describe(p)),
-                    None => Ok(()),
-                }
-            }
-            Problem::SizeOrHashMismatch => write!(
-                f,
-                "the signed trusted comment's size or sha256 does not match the file it signs"
-            ),
-            Problem::CannotDecrypt { error } => {
-                write!(f, "cannot decrypt with the identity given: {error}")
-            }
-            Problem::ManifestVersion { format, version } => write!(
-                f,
-                "manifest says {format} version {version} (this build reads version 1)"
-            ),
-            Problem::ContentInvalid(p) => {
-                write!(f, "signed, but the content is invalid: {}", describe(p))
-            }
-            Problem::ManifestDisagrees(list) => {
-                let list: Vec<String> = list
-                    .iter()
-                    .map(|d| {
-                        let name = match d.field {
-                            ManifestField::Batch => "batch",
-                            ManifestField::Surveyor => "surveyor",
-                            ManifestField::Device => "device",
-                            ManifestField::Sequence => "sequence",
-                        };
-                        format!("{name} {} vs {}", d.manifest, d.signed)
-                    })
-                    .collect();
-                write!(
-                    f,
-                    "the manifest and the signature's trusted comment disagree: {}",
-                    list.join(", ")
-                )
-            }
-        }
+        f.write_str(&self.text(doorstep_core::lang::Lang::En))
     }
 }
 
@@ -887,25 +771,6 @@ fn content_changed(data: &[u8], tc: &TrustedComment) -> BatchStatus {
             added: (len > tc.bytes).then(|| len - tc.bytes),
             signed_sha256: tc.sha256.clone(),
         },
-    }
-}
-
-/// "3 visits, 4 interviews".
-fn counts_text((visits, interviews): (u64, u64)) -> String {
-    format!("{visits} visits, {interviews} interviews")
-}
-
-fn describe(p: &ContentProblem) -> String {
-    match p {
-        ContentProblem::IncompleteLastLine => "the last line is incomplete".into(),
-        ContentProblem::MissingRecords { expected, found } => {
-            let (expected, found) = (counts_text(*expected), counts_text(*found));
-            format!("records are missing: the manifest counts {expected}, the file has {found}")
-        }
-        ContentProblem::Malformed(m) => m.clone(),
-        ContentProblem::UnsupportedVersion { format, version } => {
-            format!("{format} version {version}")
-        }
     }
 }
 
