@@ -1015,3 +1015,35 @@ fn keys_after_a_resize_to_too_small_do_nothing_in_the_review_app() {
     keys(app, "2");
     assert_eq!(app.tab, Tab::Interviews);
 }
+
+/// Issue 11: the review app's keys are data. Every action a screen binds
+/// does something there (the handler does not drop it), pressed as its key.
+#[test]
+fn every_key_a_review_screen_binds_does_something_there() {
+    use doorstep_tui::keys::{Screen, key_match, review_bindings};
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    for screen in [
+        Screen::ReviewInbox,
+        Screen::ReviewInterviews,
+        Screen::ReviewDetail,
+        Screen::ReviewSummary,
+        Screen::ReviewDecision,
+    ] {
+        for binding in review_bindings(screen) {
+            for (press, action) in binding.presses {
+                app.show(screen);
+                assert_eq!(app.screen(), screen);
+                let modifiers = if press.ctrl {
+                    KeyModifiers::CONTROL
+                } else {
+                    KeyModifiers::NONE
+                };
+                let event = KeyEvent::new(press.code, modifiers);
+                assert_eq!(key_match(review_bindings(screen), &event), Some(*action));
+                assert!(app.act(*action), "{screen:?}: {action:?} does nothing");
+            }
+        }
+    }
+}

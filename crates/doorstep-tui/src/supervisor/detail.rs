@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::keys::ReviewAction;
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -22,18 +22,20 @@ use doorstep_review::inbox::InboxInterview;
 use doorstep_store::decisions::DecisionKind;
 
 impl ReviewApp {
-    /// Keys while an interview is open in detail.
-    pub(super) fn detail_key(&mut self, i: usize, key: KeyEvent) {
-        match key.code {
-            KeyCode::Esc | KeyCode::Left => self.detail = None,
-            KeyCode::Down | KeyCode::Char('j') => self.scroll_detail(1),
-            KeyCode::Up | KeyCode::Char('k') => self.scroll_detail(-1),
-            KeyCode::PageDown => self.scroll_detail(10),
-            KeyCode::PageUp => self.scroll_detail(-10),
-            KeyCode::Char('a') => self.open_dialog(i, true),
-            KeyCode::Char('r') => self.open_dialog(i, false),
-            _ => {}
+    /// An action while interview `i` is open in detail; false if it does
+    /// nothing here.
+    pub(super) fn detail_action(&mut self, i: usize, action: ReviewAction) -> bool {
+        match action {
+            ReviewAction::Back => self.detail = None,
+            ReviewAction::Down => self.scroll_detail(1),
+            ReviewAction::Up => self.scroll_detail(-1),
+            ReviewAction::PageDown => self.scroll_detail(10),
+            ReviewAction::PageUp => self.scroll_detail(-10),
+            ReviewAction::Approve => self.open_dialog(i, true),
+            ReviewAction::Reject => self.open_dialog(i, false),
+            _ => return false,
         }
+        true
     }
 
     fn scroll_detail(&mut self, by: i32) {

@@ -1,8 +1,8 @@
 //! The inbox tab: the day's batches with their signatures and findings,
 //! per surveyor and per community figures.
 
+use crate::keys::ReviewAction;
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
@@ -18,16 +18,13 @@ use crate::screens::check::truncate;
 use doorstep_review::figures::refusals;
 
 impl ReviewApp {
-    pub(super) fn inbox_key(&mut self, key: KeyEvent) {
+    /// An action on the inbox tab; false if it does nothing here.
+    pub(super) fn inbox_action(&mut self, action: ReviewAction) -> bool {
         let last = self.inbox.batches.len().saturating_sub(1);
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.selected_batch = (self.selected_batch + 1).min(last)
-            }
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.selected_batch = self.selected_batch.saturating_sub(1)
-            }
-            KeyCode::Enter => {
+        match action {
+            ReviewAction::Down => self.selected_batch = (self.selected_batch + 1).min(last),
+            ReviewAction::Up => self.selected_batch = self.selected_batch.saturating_sub(1),
+            ReviewAction::Open => {
                 // The batch's surveyor's interviews, at the batch's first.
                 self.tab = Tab::Interviews;
                 self.filter = Filter::All;
@@ -55,8 +52,9 @@ impl ReviewApp {
                     self.selected = pos;
                 }
             }
-            _ => {}
+            _ => return false,
         }
+        true
     }
 
     /// What the scores count, for the screen.

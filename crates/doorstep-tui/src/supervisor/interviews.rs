@@ -1,8 +1,8 @@
 //! The interviews tab: the list, sorted and filtered, with the decisions
 //! and quality flags.
 
+use crate::keys::ReviewAction;
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
@@ -81,27 +81,28 @@ impl ReviewApp {
         v
     }
 
-    pub(super) fn interviews_key(&mut self, key: KeyEvent) {
+    /// An action on the interviews tab; false if it does nothing here.
+    pub(super) fn interviews_action(&mut self, action: ReviewAction) -> bool {
         let listed = self.listed();
         let last = listed.len().saturating_sub(1);
-        match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.selected = (self.selected + 1).min(last),
-            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-            KeyCode::PageDown => self.selected = (self.selected + 10).min(last),
-            KeyCode::PageUp => self.selected = self.selected.saturating_sub(10),
-            KeyCode::Enter => {
+        match action {
+            ReviewAction::Down => self.selected = (self.selected + 1).min(last),
+            ReviewAction::Up => self.selected = self.selected.saturating_sub(1),
+            ReviewAction::PageDown => self.selected = (self.selected + 10).min(last),
+            ReviewAction::PageUp => self.selected = self.selected.saturating_sub(10),
+            ReviewAction::Open => {
                 if let Some(i) = listed.get(self.selected) {
                     self.detail = Some(*i);
                     self.detail_scroll = 0;
                     self.detail_max_scroll.set(u16::MAX);
                 }
             }
-            KeyCode::Char('a') | KeyCode::Char('r') => {
+            ReviewAction::Approve | ReviewAction::Reject => {
                 if let Some(i) = listed.get(self.selected) {
-                    self.open_dialog(*i, key.code == KeyCode::Char('a'));
+                    self.open_dialog(*i, action == ReviewAction::Approve);
                 }
             }
-            KeyCode::Char('o') => {
+            ReviewAction::Sort => {
                 self.sort = match self.sort {
                     Sort::Time => Sort::Surveyor,
                     Sort::Surveyor => Sort::Flags,
@@ -109,7 +110,7 @@ impl ReviewApp {
                 };
                 self.selected = 0;
             }
-            KeyCode::Char('f') => {
+            ReviewAction::Filter => {
                 self.filter = match &self.filter {
                     Filter::All => Filter::Flagged,
                     Filter::Flagged => Filter::Flag(FLAG_CODES[0]),
@@ -123,16 +124,17 @@ impl ReviewApp {
                 };
                 self.selected = 0;
             }
-            KeyCode::Char('c') => {
+            ReviewAction::Community => {
                 self.community = next_of(self.community, self.inbox.communities.len());
                 self.selected = 0;
             }
-            KeyCode::Char('s') => {
+            ReviewAction::Surveyor => {
                 self.surveyor = next_of(self.surveyor, self.inbox.surveyors.len());
                 self.selected = 0;
             }
-            _ => {}
+            _ => return false,
         }
+        true
     }
 
     /// After a decision on `decided` in the list (`before`: the list as it

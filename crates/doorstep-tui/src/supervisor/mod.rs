@@ -15,14 +15,14 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::Frame;
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyEvent, KeyEventKind};
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs, Wrap};
 
 use super::i18n::Lang;
-use super::keys::Screen;
+use super::keys::{ANYWHERE, ReviewAction, Screen, key_match, review_bindings};
 use super::review_text::wrap;
 use super::screens::help::{draw_footer, draw_help};
 use super::terminal::EventApp;
@@ -191,13 +191,14 @@ impl ReviewApp {
         if key.kind == KeyEventKind::Release {
             return;
         }
-        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        let action = key_match(review_bindings(self.screen()), &key);
+        if key_match(ANYWHERE, &key) == Some(ReviewAction::Quit) {
             self.quit = true;
             return;
         }
         // Nothing acts on a screen that cannot be seen, but quitting.
         if self.shown.hidden() {
-            if key.code == KeyCode::Char('q') && self.dialog.is_none() && self.detail.is_none() {
+            if action == Some(ReviewAction::Quit) {
                 self.quit = true;
             }
             return;
@@ -208,38 +209,80 @@ impl ReviewApp {
             return;
         }
         if self.dialog.is_some() {
-            self.dialog_key(key);
+            self.dialog_key(action, key);
             return;
         }
-        if key.code == KeyCode::Char('?') {
-            self.help = true;
-            return;
+        if let Some(action) = action {
+            self.act(action);
+        }
+    }
+
+    /// Does what `action` does on the screen shown (as its key would);
+    /// false if it does nothing there. The keys of each screen are data
+    /// (`keys::review_bindings`); a test checks that every bound action
+    /// does something.
+    pub fn act(&mut self, action: ReviewAction) -> bool {
+        if self.dialog.is_some() {
+            return self.dialog_action(action);
+        }
+        match action {
+            ReviewAction::Help => {
+                self.help = true;
+                return true;
+            }
+            ReviewAction::Quit => {
+                self.quit = true;
+                return true;
+            }
+            _ => {}
         }
         if let Some(i) = self.detail {
-            self.detail_key(i, key);
-            return;
+            return self.detail_action(i, action);
         }
-        match key.code {
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Tab => {
+        match action {
+            ReviewAction::NextTab => {
                 self.tab = match self.tab {
                     Tab::Inbox => Tab::Interviews,
                     Tab::Interviews => Tab::Summary,
                     Tab::Summary => Tab::Inbox,
                 }
             }
-            KeyCode::Char('1') => self.tab = Tab::Inbox,
-            KeyCode::Char('2') => self.tab = Tab::Interviews,
-            KeyCode::Char('3') => self.tab = Tab::Summary,
-            KeyCode::Char('x') if self.tab != Tab::Interviews => {
+            ReviewAction::ToInbox => self.tab = Tab::Inbox,
+            ReviewAction::ToInterviews => self.tab = Tab::Interviews,
+            ReviewAction::ToSummary => self.tab = Tab::Summary,
+            ReviewAction::LeaveOutFlagged if self.tab != Tab::Interviews => {
                 self.leave_out_flagged = !self.leave_out_flagged;
                 self.recount();
             }
-            _ => match self.tab {
-                Tab::Inbox => self.inbox_key(key),
-                Tab::Interviews => self.interviews_key(key),
-                Tab::Summary => self.summary_key(key),
-            },
+            _ => {
+                return match self.tab {
+                    Tab::Inbox => self.inbox_action(action),
+                    Tab::Interviews => self.interviews_action(action),
+                    Tab::Summary => self.summary_action(action),
+                };
+            }
+        }
+        true
+    }
+
+    /// Puts the app on `screen` as a user would get there (the first
+    /// interview for the detail and the prompt), for tests of every
+    /// screen's keys.
+    #[doc(hidden)]
+    pub fn show(&mut self, screen: Screen) {
+        self.help = false;
+        self.quit = false;
+        self.dialog = None;
+        self.detail = None;
+        self.tab = match screen {
+            Screen::ReviewInbox => Tab::Inbox,
+            Screen::ReviewSummary => Tab::Summary,
+            _ => Tab::Interviews,
+        };
+        match screen {
+            Screen::ReviewDetail => self.detail = Some(0),
+            Screen::ReviewDecision => self.open_dialog(0, true),
+            _ => {}
         }
     }
 

@@ -3,7 +3,9 @@
 
 use chrono::Utc;
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::keys::ReviewAction;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -59,15 +61,27 @@ impl ReviewApp {
         });
     }
 
-    pub(super) fn dialog_key(&mut self, key: KeyEvent) {
-        let Some(d) = self.dialog.as_mut() else {
-            return;
-        };
-        match key.code {
-            KeyCode::Esc => self.dialog = None,
-            KeyCode::Enter => self.decide(),
-            _ => {
-                d.comment.handle_key(key);
+    /// An action in the prompt; false if it does nothing there.
+    pub(super) fn dialog_action(&mut self, action: ReviewAction) -> bool {
+        match action {
+            ReviewAction::Cancel => self.dialog = None,
+            ReviewAction::Confirm => self.decide(),
+            _ => return false,
+        }
+        true
+    }
+
+    /// A key in the prompt: its action (record, cancel), else an edit of
+    /// the comment.
+    pub(super) fn dialog_key(&mut self, action: Option<ReviewAction>, key: KeyEvent) {
+        match action {
+            Some(action) => {
+                self.dialog_action(action);
+            }
+            None => {
+                if let Some(d) = self.dialog.as_mut() {
+                    d.comment.handle_key(key);
+                }
             }
         }
     }

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::keys::ReviewAction;
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
@@ -69,13 +69,14 @@ impl ReviewApp {
     }
 
     /// The day summary's lists scroll together, a row or a page at a time.
-    pub(super) fn summary_key(&mut self, key: KeyEvent) {
-        let by: isize = match key.code {
-            KeyCode::Down | KeyCode::Char('j') => 1,
-            KeyCode::Up | KeyCode::Char('k') => -1,
-            KeyCode::PageDown => SUMMARY_PAGE as isize,
-            KeyCode::PageUp => -(SUMMARY_PAGE as isize),
-            _ => return,
+    /// An action on the day summary; false if it does nothing here.
+    pub(super) fn summary_action(&mut self, action: ReviewAction) -> bool {
+        let by: isize = match action {
+            ReviewAction::Down => 1,
+            ReviewAction::Up => -1,
+            ReviewAction::PageDown => SUMMARY_PAGE as isize,
+            ReviewAction::PageUp => -(SUMMARY_PAGE as isize),
+            _ => return false,
         };
         let most = self.summary_max_scroll.get();
         self.summary_scroll = self
@@ -83,6 +84,7 @@ impl ReviewApp {
             .min(most)
             .saturating_add_signed(by)
             .min(most);
+        true
     }
 
     pub(super) fn draw_summary(&self, frame: &mut Frame, area: Rect) {
