@@ -12,7 +12,9 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::i18n::Lang;
 
 /// One key press a binding answers to: a key, with Ctrl or not. Shift and
-/// Alt are not looked at (Shift makes the capital letter).
+/// Alt are not looked at (Shift makes the capital letter); a plain press
+/// also answers with Ctrl held when nothing binds that Ctrl chord (as the
+/// handlers always did: `Ctrl+E` ends early on the check screen too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Press {
     pub code: KeyCode,
@@ -55,12 +57,13 @@ pub struct Bound<A: 'static> {
 }
 
 /// What `event` does in a screen whose bindings are `table` (gitui's
-/// `key_match`): the action of the first press it matches.
+/// `key_match`): the action of the press it matches exactly, else of the
+/// plain press of its key.
 pub fn key_match<A: Copy>(table: &[Bound<A>], event: &KeyEvent) -> Option<A> {
-    table
-        .iter()
-        .flat_map(|b| b.presses.iter())
+    let presses = || table.iter().flat_map(|b| b.presses.iter());
+    presses()
         .find(|(p, _)| p.matches(event))
+        .or_else(|| presses().find(|(p, _)| !p.ctrl && p.code == event.code))
         .map(|(_, a)| *a)
 }
 
@@ -343,39 +346,115 @@ const INTERVIEW: &[Binding] = &[
     HELP,
 ];
 
-const REVIEW: &[Binding] = &[
-    ("↑↓ j k", "move", "移动", None),
-    (
-        "Enter →",
-        "go to this question (confirming comes back here)",
-        "跳到此题修改（确认后回到这里）",
-        Some(("go to", "跳到此题")),
-    ),
-    (
-        "u",
-        "next unanswered required",
-        "下一道未答必答题",
-        Some(("unanswered", "未答")),
-    ),
-    (
-        "F",
-        "finish the interview",
-        "结束访问",
-        Some(("finish", "结束访问")),
-    ),
-    (
-        "←",
-        "back to the question you came from",
-        "返回原来所在的问题",
-        Some(("back", "返回")),
-    ),
-    ("e", "end early", "提前结束", None),
-    (
-        "Esc",
-        "pause (saved) to the list",
-        "暂停返回名单",
-        Some(("pause", "暂停")),
-    ),
+/// What a key does on the surveyor's check screen (`screens::check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckAction {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    /// Go to the question under the cursor.
+    GoTo,
+    NextUnanswered,
+    Finish,
+    Back,
+    EndEarly,
+    Pause,
+}
+
+use CheckAction as C;
+
+/// The surveyor's check screen (before finishing, or Ctrl+G).
+pub const CHECK: &[Bound<CheckAction>] = &[
+    Bound {
+        help: ("↑↓ j k", "move", "移动", None),
+        presses: &[
+            (key(KeyCode::Up), C::Up),
+            (key(KeyCode::Down), C::Down),
+            (ch('j'), C::Down),
+            (ch('k'), C::Up),
+        ],
+    },
+    Bound {
+        help: (
+            "PgUp PgDn g G",
+            "page, first, last",
+            "翻页、首行、末行",
+            None,
+        ),
+        presses: &[
+            (key(KeyCode::PageUp), C::PageUp),
+            (key(KeyCode::PageDown), C::PageDown),
+            (ch('g'), C::First),
+            (ch('G'), C::Last),
+        ],
+    },
+    Bound {
+        help: ("Home End", "first, last", "首行、末行", None),
+        presses: &[(key(KeyCode::Home), C::First), (key(KeyCode::End), C::Last)],
+    },
+    Bound {
+        help: (
+            "Enter →",
+            "go to this question (confirming comes back here)",
+            "跳到此题修改（确认后回到这里）",
+            Some(("go to", "跳到此题")),
+        ),
+        presses: &[
+            (key(KeyCode::Enter), C::GoTo),
+            (key(KeyCode::Right), C::GoTo),
+        ],
+    },
+    Bound {
+        help: (
+            "u",
+            "next unanswered required",
+            "下一道未答必答题",
+            Some(("unanswered", "未答")),
+        ),
+        presses: &[(ch('u'), C::NextUnanswered)],
+    },
+    Bound {
+        help: (
+            "F",
+            "finish the interview",
+            "结束访问",
+            Some(("finish", "结束访问")),
+        ),
+        presses: &[(ch('F'), C::Finish)],
+    },
+    Bound {
+        help: ("f", "finish, as F", "结束访问（同 F）", None),
+        presses: &[(ch('f'), C::Finish)],
+    },
+    Bound {
+        help: (
+            "←",
+            "back to the question you came from",
+            "返回原来所在的问题",
+            Some(("back", "返回")),
+        ),
+        presses: &[(key(KeyCode::Left), C::Back)],
+    },
+    Bound {
+        help: ("h", "back, as ←", "返回（同 ←）", None),
+        presses: &[(ch('h'), C::Back)],
+    },
+    Bound {
+        help: ("e", "end early", "提前结束", None),
+        presses: &[(ch('e'), C::EndEarly)],
+    },
+    Bound {
+        help: (
+            "Esc",
+            "pause (saved) to the list",
+            "暂停返回名单",
+            Some(("pause", "暂停")),
+        ),
+        presses: &[(key(KeyCode::Esc), C::Pause)],
+    },
 ];
 
 const SUMMARY: &[Binding] = &[
@@ -690,7 +769,7 @@ pub fn bindings(screen: Screen) -> Vec<Binding> {
         Screen::List => LIST.to_vec(),
         Screen::Resident => RESIDENT.to_vec(),
         Screen::Interview => INTERVIEW.to_vec(),
-        Screen::Review => REVIEW.to_vec(),
+        Screen::Review => rows(CHECK),
         Screen::Summary => SUMMARY.to_vec(),
         Screen::Setup => SETUP.to_vec(),
         Screen::ReviewInbox
@@ -748,6 +827,8 @@ pub fn press_name(p: Press) -> String {
         KeyCode::Tab => "Tab".into(),
         KeyCode::PageUp => "PgUp".into(),
         KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
         other => format!("{other:?}"),
     };
     if p.ctrl {
@@ -811,6 +892,47 @@ mod tests {
         Screen::ReviewDecision,
     ];
 
+    /// The surveyor's check screen: no key twice, each press shown.
+    #[test]
+    fn the_check_screens_keys_are_each_shown_once() {
+        let mut seen: Vec<Press> = Vec::new();
+        for b in CHECK {
+            let shown: Vec<String> = b.help.0.split_whitespace().flat_map(tokens).collect();
+            assert_eq!(shown.len(), b.presses.len(), "{:?}", b.help.0);
+            for (p, _) in b.presses {
+                assert!(shown.contains(&press_name(*p)), "{p:?} in {:?}", b.help.0);
+                assert!(!seen.contains(p), "{p:?} bound twice");
+                seen.push(*p);
+            }
+        }
+    }
+
+    /// Every action of the check screen has a key (its handler's match is
+    /// exhaustive, so each is handled).
+    #[test]
+    fn every_check_action_has_a_key() {
+        use CheckAction::*;
+        for a in [
+            Up,
+            Down,
+            PageUp,
+            PageDown,
+            First,
+            Last,
+            GoTo,
+            NextUnanswered,
+            Finish,
+            Back,
+            EndEarly,
+            Pause,
+        ] {
+            assert!(
+                CHECK.iter().any(|b| b.presses.iter().any(|(_, x)| *x == a)),
+                "{a:?} has no key"
+            );
+        }
+    }
+
     /// No key means two things on one screen (nor anything but quit where
     /// `ANYWHERE` already binds it).
     #[test]
@@ -857,7 +979,8 @@ mod tests {
     }
 
     /// `key_match` finds a binding's action by its key; Ctrl must be held
-    /// for a Ctrl binding and not for a plain one; Shift does not matter.
+    /// for a Ctrl binding, a Ctrl chord nothing binds acts as the plain
+    /// key; Shift does not matter.
     #[test]
     fn key_match_finds_the_action_of_a_press() {
         use ratatui::crossterm::event::KeyEvent;
@@ -868,6 +991,8 @@ mod tests {
         );
         assert_eq!(key_match(REVIEW_INBOX, &plain('z')), None);
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let ctrl_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
+        assert_eq!(key_match(REVIEW_INBOX, &ctrl_j), Some(ReviewAction::Down));
         assert_eq!(key_match(ANYWHERE, &ctrl_c), Some(ReviewAction::Quit));
         assert_eq!(key_match(ANYWHERE, &plain('c')), None);
         assert_eq!(
