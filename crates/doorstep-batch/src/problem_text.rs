@@ -10,7 +10,7 @@ use doorstep_core::lang::{Lang, Msg};
 use doorstep_core::msg;
 
 use crate::format::ContentProblem;
-use crate::verify::{ManifestField, Problem};
+use crate::verify::{BatchStatus, ManifestField, Problem, SequenceFinding};
 
 impl Problem {
     /// The problem in `lang`.
@@ -141,6 +141,103 @@ impl Problem {
                     .collect();
                 let list = list.join(msg!(lang, ListComma));
                 msg!(lang, ManifestDisagrees, list = list)
+            }
+        }
+    }
+}
+
+impl BatchStatus {
+    /// The verdict's name in `lang` ("被篡改", "TAMPERED").
+    pub fn name(&self, lang: Lang) -> &'static str {
+        let id = match self {
+            BatchStatus::Valid => Msg::BatchValid,
+            BatchStatus::Tampered { .. } => Msg::BatchTampered,
+            BatchStatus::Truncated { .. } => Msg::BatchTruncated,
+            BatchStatus::SignedByAnotherKey { .. } => Msg::BatchSignedByAnotherKey,
+            BatchStatus::UnknownKey { .. } => Msg::BatchUnknownKey,
+            BatchStatus::Malformed { .. } => Msg::BatchMalformed,
+            BatchStatus::UnsupportedVersion { .. } => Msg::BatchUnsupportedVersion,
+        };
+        id.text(lang)
+    }
+
+    /// What exactly is wrong in `lang`; `None` for a valid batch.
+    pub fn detail_in(&self, lang: Lang) -> Option<String> {
+        match self {
+            BatchStatus::Valid => None,
+            BatchStatus::Tampered { reason: p }
+            | BatchStatus::Truncated { reason: p }
+            | BatchStatus::Malformed { what: p }
+            | BatchStatus::UnsupportedVersion { what: p } => Some(p.text(lang)),
+            BatchStatus::SignedByAnotherKey {
+                claimed_surveyor,
+                key_id,
+                signer,
+            } => Some(match signer {
+                Some(s) => msg!(
+                    lang,
+                    SignedByAnotherSurveyor,
+                    claimed = claimed_surveyor,
+                    signer = s,
+                    key_id = key_id
+                ),
+                None => msg!(
+                    lang,
+                    SignedByUntrustedKey,
+                    claimed = claimed_surveyor,
+                    key_id = key_id
+                ),
+            }),
+            BatchStatus::UnknownKey { surveyor_id } => {
+                Some(msg!(lang, NoTrustedKey, surveyor = surveyor_id))
+            }
+        }
+    }
+
+    /// The verdict's name and, if any, what exactly is wrong, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let name = self.name(lang);
+        match self.detail_in(lang) {
+            Some(detail) => msg!(lang, VerdictWithDetail, name = name, detail = detail),
+            None => name.to_string(),
+        }
+    }
+}
+
+impl SequenceFinding {
+    /// The finding in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            SequenceFinding::Gap {
+                device_id,
+                after,
+                before,
+            } => msg!(
+                lang,
+                SequenceGap,
+                device = device_id,
+                after = after,
+                before = before
+            ),
+            SequenceFinding::Duplicate {
+                device_id,
+                sequence,
+                other,
+                same_batch,
+            } => {
+                let same = if *same_batch {
+                    msg!(lang, SameBatch)
+                } else {
+                    ""
+                };
+                msg!(
+                    lang,
+                    SequenceDuplicate,
+                    device = device_id,
+                    sequence = sequence,
+                    other = other.display(),
+                    same = same
+                )
             }
         }
     }

@@ -62,26 +62,7 @@ pub fn flag_line(flag: &Flag, ui: Lang) -> String {
 
 /// A sequence gap or duplicate, in the interface language.
 pub fn finding_text(f: &SequenceFinding, ui: Lang) -> String {
-    if ui != Lang::Zh {
-        return f.to_string();
-    }
-    match f {
-        SequenceFinding::Gap {
-            device_id,
-            after,
-            before,
-        } => format!("设备 {device_id} 的批次 {after} 与 {before} 之间有缺号"),
-        SequenceFinding::Duplicate {
-            device_id,
-            sequence,
-            other,
-            same_batch,
-        } => format!(
-            "设备 {device_id} 的序号 {sequence} 重复（另见 {}{}）",
-            other.display(),
-            if *same_batch { "，同一批次" } else { "" }
-        ),
-    }
+    f.text(ui)
 }
 
 /// A sequence finding's short name, for a table cell.
@@ -94,54 +75,14 @@ pub fn finding_name(f: &SequenceFinding, ui: Lang) -> &'static str {
 
 /// A verdict's name in the interface language ("被篡改", "TAMPERED").
 pub fn status_name(s: &BatchStatus, ui: Lang) -> &'static str {
-    if ui != Lang::Zh {
-        return s.label();
-    }
-    match s {
-        BatchStatus::Valid => "有效",
-        BatchStatus::Tampered { .. } => "被篡改",
-        BatchStatus::Truncated { .. } => "不完整",
-        BatchStatus::SignedByAnotherKey { .. } => "由其他密钥签名",
-        BatchStatus::UnknownKey { .. } => "未知密钥",
-        BatchStatus::Malformed { .. } => "格式错误",
-        BatchStatus::UnsupportedVersion { .. } => "不支持的版本",
-    }
+    s.name(ui)
 }
 
 /// Why a batch fails verification, wholly in the interface language: the
-/// verdict's name and what exactly is wrong, from the verifier's
-/// structured detail (English as `verify` prints it).
+/// verdict's name and what exactly is wrong (the verifier's words, from
+/// the one catalogue).
 pub fn status_text(s: &BatchStatus, ui: Lang) -> String {
-    if ui != Lang::Zh {
-        return s.to_string();
-    }
-    let name = status_name(s, ui);
-    let detail = match s {
-        BatchStatus::Valid => None,
-        BatchStatus::Tampered { reason: p }
-        | BatchStatus::Truncated { reason: p }
-        | BatchStatus::Malformed { what: p }
-        | BatchStatus::UnsupportedVersion { what: p } => Some(problem_text(p, ui)),
-        BatchStatus::SignedByAnotherKey {
-            claimed_surveyor,
-            key_id,
-            signer,
-        } => Some(match signer {
-            Some(s) => format!(
-                "批次写的是访问员 {claimed_surveyor}，却是用访问员 {s} 的密钥 {key_id} 签名的"
-            ),
-            None => format!(
-                "批次写的是访问员 {claimed_surveyor}，却是用不在受信任密钥中的密钥 {key_id} 签名的"
-            ),
-        }),
-        BatchStatus::UnknownKey { surveyor_id } => {
-            Some(format!("没有访问员 {surveyor_id} 的受信任公钥"))
-        }
-    };
-    match detail {
-        Some(detail) => format!("{name}：{detail}"),
-        None => name.to_string(),
-    }
+    s.text(ui)
 }
 
 /// What exactly is wrong with a batch, in the interface language (the

@@ -177,4 +177,26 @@ catalogue! {
     MalformedLine: "第 {line} 行格式错误", "line {line} is malformed";
     Malformed: "格式错误", "malformed";
     ContentVersion: "{format} 版本 {version}", "{format} version {version}";
+
+    // ----- a batch's verdict and sequence findings (doorstep-batch problem_text.rs) -----
+    BatchValid: "有效", "VALID";
+    BatchTampered: "被篡改", "TAMPERED";
+    BatchTruncated: "不完整", "TRUNCATED";
+    BatchSignedByAnotherKey: "由其他密钥签名", "SIGNED-BY-ANOTHER-KEY";
+    BatchUnknownKey: "未知密钥", "UNKNOWN-KEY";
+    BatchMalformed: "格式错误", "MALFORMED";
+    BatchUnsupportedVersion: "不支持的版本", "UNSUPPORTED-VERSION";
+    /// A verdict's name and what exactly is wrong.
+    VerdictWithDetail: "{name}：{detail}", "{name}: {detail}";
+    SignedByAnotherSurveyor: "批次写的是访问员 {claimed}，却是用访问员 {signer} 的密钥 {key_id} 签名的",
+        "names surveyor {claimed} but was signed with surveyor {signer}'s key {key_id}";
+    SignedByUntrustedKey: "批次写的是访问员 {claimed}，却是用不在受信任密钥中的密钥 {key_id} 签名的",
+        "names surveyor {claimed} but was signed with key {key_id}, which is not in the trusted keys";
+    NoTrustedKey: "没有访问员 {surveyor} 的受信任公钥", "no trusted key for surveyor {surveyor}";
+    SequenceGap: "设备 {device} 的批次 {after} 与 {before} 之间有缺号",
+        "gap between {after} and {before} on device {device}";
+    SequenceDuplicate: "设备 {device} 的序号 {sequence} 重复（另见 {other}{same}）",
+        "duplicate sequence {sequence} on device {device} (also {other}{same})";
+    /// After `SequenceDuplicate`'s other file, when it is the same batch.
+    SameBatch: "，同一批次", ", the same batch";
 }
