@@ -8,6 +8,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use doorstep_core::lang::Lang;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -135,7 +136,7 @@ pub enum ManifestField {
 /// In English, as `verify` prints it (the words: `problem_text.rs`).
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text(doorstep_core::lang::Lang::En))
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -146,44 +147,15 @@ impl Serialize for Problem {
 }
 
 impl BatchStatus {
+    /// The verdict's name as `verify` prints it ("TAMPERED"; the words:
+    /// `problem_text.rs`).
     pub fn label(&self) -> &'static str {
-        match self {
-            BatchStatus::Valid => "VALID",
-            BatchStatus::Tampered { .. } => "TAMPERED",
-            BatchStatus::Truncated { .. } => "TRUNCATED",
-            BatchStatus::SignedByAnotherKey { .. } => "SIGNED-BY-ANOTHER-KEY",
-            BatchStatus::UnknownKey { .. } => "UNKNOWN-KEY",
-            BatchStatus::Malformed { .. } => "MALFORMED",
-            BatchStatus::UnsupportedVersion { .. } => "UNSUPPORTED-VERSION",
-        }
+        self.name(Lang::En)
     }
 
     /// What exactly is wrong, after the label; `None` for a valid batch.
     pub fn detail(&self) -> Option<String> {
-        match self {
-            BatchStatus::Valid => None,
-            BatchStatus::Tampered { reason } | BatchStatus::Truncated { reason } => {
-                Some(reason.to_string())
-            }
-            BatchStatus::SignedByAnotherKey {
-                claimed_surveyor,
-                key_id,
-                signer,
-            } => Some(match signer {
-                Some(s) => format!(
-                    "names surveyor {claimed_surveyor} but was signed with surveyor {s}'s key {key_id}"
-                ),
-                None => format!(
-                    "names surveyor {claimed_surveyor} but was signed with key {key_id}, which is not in the trusted keys"
-                ),
-            }),
-            BatchStatus::UnknownKey { surveyor_id } => {
-                Some(format!("no trusted key for surveyor {surveyor_id}"))
-            }
-            BatchStatus::Malformed { what } | BatchStatus::UnsupportedVersion { what } => {
-                Some(what.to_string())
-            }
-        }
+        self.detail_in(Lang::En)
     }
 }
 
@@ -219,24 +191,7 @@ pub enum SequenceFinding {
 
 impl fmt::Display for SequenceFinding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SequenceFinding::Gap {
-                device_id,
-                after,
-                before,
-            } => write!(f, "gap between {after} and {before} on device {device_id}"),
-            SequenceFinding::Duplicate {
-                device_id,
-                sequence,
-                other,
-                same_batch,
-            } => write!(
-                f,
-                "duplicate sequence {sequence} on device {device_id} (also {}{})",
-                other.display(),
-                if *same_batch { ", the same batch" } else { "" }
-            ),
-        }
+        f.write_str(&self.text(Lang::En))
     }
 }
 
