@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::data::{self, StoreSink};
 use super::i18n::Lang;
-use super::keys::Screen;
+use super::keys::{SUMMARY, Screen, SummaryAction, key_match};
 use super::screens::check::{ReviewOutcome, ReviewState, finish_blocker};
 use super::screens::help::{draw_footer, draw_help};
 use super::screens::interview::{InterviewOutcome, InterviewScreen};
@@ -676,9 +676,9 @@ impl App {
                 prompt: Some(p),
             };
         }
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Left => View::List,
-            KeyCode::Char('x') => {
+        match key_match(SUMMARY, &key) {
+            Some(SummaryAction::Back) => View::List,
+            Some(SummaryAction::Export) => {
                 match data::signing_key(&self.store, &self.surveyor_id, None, self.ui) {
                     Ok(data::KeyState::Ready(k)) => self.export(data, &k),
                     Ok(data::KeyState::NeedsPassword) => View::Summary {
@@ -696,7 +696,7 @@ impl App {
                     }
                 }
             }
-            _ => View::Summary { data, prompt: None },
+            Some(SummaryAction::Help) | None => View::Summary { data, prompt: None },
         }
     }
 

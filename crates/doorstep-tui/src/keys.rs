@@ -457,20 +457,47 @@ pub const CHECK: &[Bound<CheckAction>] = &[
     },
 ];
 
-const SUMMARY: &[Binding] = &[
-    (
-        "x",
-        "export a signed batch (key password; no key: makes one)",
-        "导出签名批次（输入密钥密码；无密钥则创建）",
-        Some(("export", "导出")),
-    ),
-    (
-        "Esc q",
-        "back to the list",
-        "返回名单",
-        Some(("back", "返回")),
-    ),
-    HELP,
+/// What a key does on the surveyor's day summary (outside its export
+/// prompt, where keys are typed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryAction {
+    Export,
+    Back,
+    /// Handled by the app, before the screen (`?` is text in a field).
+    Help,
+}
+
+/// The surveyor's day summary.
+pub const SUMMARY: &[Bound<SummaryAction>] = &[
+    Bound {
+        help: (
+            "x",
+            "export a signed batch (key password; no key: makes one)",
+            "导出签名批次（输入密钥密码；无密钥则创建）",
+            Some(("export", "导出")),
+        ),
+        presses: &[(ch('x'), SummaryAction::Export)],
+    },
+    Bound {
+        help: (
+            "Esc q",
+            "back to the list",
+            "返回名单",
+            Some(("back", "返回")),
+        ),
+        presses: &[
+            (key(KeyCode::Esc), SummaryAction::Back),
+            (ch('q'), SummaryAction::Back),
+        ],
+    },
+    Bound {
+        help: ("←", "back, as Esc", "返回（同 Esc）", None),
+        presses: &[(key(KeyCode::Left), SummaryAction::Back)],
+    },
+    Bound {
+        help: HELP,
+        presses: &[(ch('?'), SummaryAction::Help)],
+    },
 ];
 
 const SETUP: &[Binding] = &[
@@ -770,7 +797,7 @@ pub fn bindings(screen: Screen) -> Vec<Binding> {
         Screen::Resident => RESIDENT.to_vec(),
         Screen::Interview => INTERVIEW.to_vec(),
         Screen::Review => rows(CHECK),
-        Screen::Summary => SUMMARY.to_vec(),
+        Screen::Summary => rows(SUMMARY),
         Screen::Setup => SETUP.to_vec(),
         Screen::ReviewInbox
         | Screen::ReviewInterviews
@@ -892,19 +919,24 @@ mod tests {
         Screen::ReviewDecision,
     ];
 
-    /// The surveyor's check screen: no key twice, each press shown.
+    /// The surveyor's screens whose keys are data: no key twice, each
+    /// press shown.
     #[test]
-    fn the_check_screens_keys_are_each_shown_once() {
-        let mut seen: Vec<Press> = Vec::new();
-        for b in CHECK {
-            let shown: Vec<String> = b.help.0.split_whitespace().flat_map(tokens).collect();
-            assert_eq!(shown.len(), b.presses.len(), "{:?}", b.help.0);
-            for (p, _) in b.presses {
-                assert!(shown.contains(&press_name(*p)), "{p:?} in {:?}", b.help.0);
-                assert!(!seen.contains(p), "{p:?} bound twice");
-                seen.push(*p);
+    fn the_surveyors_data_keys_are_each_shown_once() {
+        fn check<A>(table: &[Bound<A>]) {
+            let mut seen: Vec<Press> = Vec::new();
+            for b in table {
+                let shown: Vec<String> = b.help.0.split_whitespace().flat_map(tokens).collect();
+                assert_eq!(shown.len(), b.presses.len(), "{:?}", b.help.0);
+                for (p, _) in b.presses {
+                    assert!(shown.contains(&press_name(*p)), "{p:?} in {:?}", b.help.0);
+                    assert!(!seen.contains(p), "{p:?} bound twice");
+                    seen.push(*p);
+                }
             }
         }
+        check(CHECK);
+        check(SUMMARY);
     }
 
     /// Every action of the check screen has a key (its handler's match is
