@@ -199,4 +199,80 @@ catalogue! {
         "duplicate sequence {sequence} on device {device} (also {other}{same})";
     /// After `SequenceDuplicate`'s other file, when it is the same batch.
     SameBatch: "，同一批次", ", the same batch";
+
+    // ----- the supervisor's review app (doorstep-tui supervisor/) -----
+    RvStarted: "开始", "Started";
+    RvScore: "分数", "score";
+    RvApproved: "已通过", "Approved";
+    RvRejected: "已驳回", "Rejected";
+    RvColon: "：", ": ";
+    RvAnswers: "回答", "Answers";
+    RvTime: "用时", "time";
+    RvNotAnswered: "（未答）", "(not answered)";
+    RvNotAskedSkipped: "未问（跳过）", "not asked (skipped)";
+    RvSeconds: "秒", "s";
+    RvEndedHere: "  —— 访问在此结束 ——", "  — the interview ended here —";
+    RvDimensionScores: "维度得分", "Dimension scores";
+    RvEnumComma: "、", ", ";
+    RvSemicolon: "；", "; ";
+    RvSurveyor: "访问员", "Surveyor";
+    RvDay: "日期", "Day";
+    RvSeq: "序号", "Seq";
+    RvSignature: "签名", "Signature";
+    RvVisits: "走访", "Visits";
+    RvInterviews: "访问", "Interviews";
+    RvFindings: "问题", "Findings";
+    RvCompleted: "完成", "Completed";
+    RvRefused: "拒访", "Refused";
+    RvCompletion: "完成率", "Completion";
+    RvRR1: "应答率(RR1)", "RR1";
+    RvMeanScore: "平均分", "Mean score";
+    RvFlagged: "标记", "Flagged";
+    RvCommunity: "社区", "Community";
+    RvResidents: "住户", "Residents";
+    RvScore2: "平均分", "Score";
+    RvTime2: "时间", "time";
+    RvSurveyor2: "访问员", "surveyor";
+    RvFlags: "标记数", "flags";
+    RvAll: "全部", "all";
+    RvFlagged2: "有标记", "flagged";
+    RvUndecided: "未决定", "undecided";
+    RvApproved2: "已通过", "approved";
+    RvRejected2: "已驳回", "rejected";
+    RvInterviews2: "份访问", "interviews";
+    RvSort: "排序", "sort";
+    RvFilter: "筛选", "filter";
+    RvCommunity2: "社区", "community";
+    RvResident: "居民", "Resident";
+    RvStart: "开始", "Start";
+    RvMin: "分钟", "Min";
+    RvOutcome: "结果", "Outcome";
+    RvScore3: "分数", "Score";
+    RvDecision: "决定", "Decision";
+    RvFlags2: "质量标记", "Flags";
+    RvUnknown: "（未知）", "(unknown)";
+    Rv1Inbox: "1 收件箱", "1 Inbox";
+    Rv2Interviews: "2 访问", "2 Interviews";
+    Rv3Summary: "3 汇总", "3 Summary";
+    RvPasteTooLong: "粘贴的文字太长（意见最多 500 字），未粘贴", "Not pasted: too long (a comment holds at most 500 characters)";
+    RvRejectNeedsWhy: "驳回时请写明原因，访问员会看到", "Say why: the surveyor will see it";
+    RvApproveThisInterview: "通过这份访问", "Approve this interview";
+    RvRejectThisInterview: "驳回这份访问", "Reject this interview";
+    RvComment: "意见", "Comment";
+    RvOutcomesBySurveyor: "各访问员的最终结果（户）", "Outcomes by surveyor (residents' final disposition)";
+    RvRateBySurveyor: "各访问员应答率（RR1）", "Response rate by surveyor (RR1)";
+    RvRateByCommunity: "各社区应答率（RR1）", "Response rate by community (RR1)";
+    RvMeansNotRejectedFlagged: "各维度平均分（不含驳回和标记）", "Mean score, not rejected/flagged";
+    RvMeansNotRejected: "各维度平均分（不含驳回）", "Mean score, not rejected";
+    RvLengths: "完成访问时长（分钟）", "Completed interviews' length (min)";
+    RvMissingOf: "{surveyor} 第 {seqs} 批", "{surveyor} no. {seqs}";
+    RvMissingBatches: "缺少批次：{each}（数据不全）", "Missing batches: {each} (figures incomplete)";
+    /// Before a batch's problem: whose batch it is.
+    RvBatchOf: "{surveyor} 第 {seq} 批：", "{surveyor} #{seq}: ";
+    RvCounting: "得分只计已通过和未决定的访问（不计已驳回 {rejected} 份）",
+        "Scores: approved and undecided interviews (left out: {rejected} rejected)";
+    RvCountingUnflagged: "得分只计已通过和未决定、无标记的访问（不计已驳回 {rejected} 份、有标记 {flagged} 份）",
+        "Scores: approved and undecided, unflagged (left out: {rejected} rejected, {flagged} flagged)";
+    /// At the right of the tabs, on every tab.
+    RvDecidedOf: "已决定 {decided} / {all} 份 ", "decided {decided} of {all} ";
 }

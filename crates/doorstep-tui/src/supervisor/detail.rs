@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::i18n::msg;
 use crate::keys::ReviewAction;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -70,7 +71,7 @@ impl ReviewApp {
         // When, how long, how it ended, in local time.
         let mut facts = format!(
             "{} {} ({})",
-            ui.pick("开始", "Started"),
+            msg!(ui, RvStarted),
             self.local(it.started_at, "%Y-%m-%d %H:%M"),
             self.offset_label()
         );
@@ -79,16 +80,16 @@ impl ReviewApp {
         }
         facts.push_str(&format!(" · {}", outcome_label(&it.disposition, ui)));
         if let Some(s) = it.overall_score {
-            facts.push_str(&format!(" · {} {s:.0}", ui.pick("分数", "score")));
+            facts.push_str(&format!(" · {} {s:.0}", msg!(ui, RvScore)));
         }
         push_wrapped(&mut lines, "", &facts, width, Style::new());
         if let Some(d) = self.decisions.get(&it.id) {
             let (word, style) = match d.decision {
-                DecisionKind::Approved => (ui.pick("已通过", "Approved"), t.ok()),
-                DecisionKind::Rejected => (ui.pick("已驳回", "Rejected"), t.error()),
+                DecisionKind::Approved => (msg!(ui, RvApproved), t.ok()),
+                DecisionKind::Rejected => (msg!(ui, RvRejected), t.error()),
             };
             let text = match &d.comment {
-                Some(c) => format!("{word}{}{c}", ui.pick("：", ": ")),
+                Some(c) => format!("{word}{}{c}", msg!(ui, RvColon)),
                 None => word.to_string(),
             };
             push_wrapped(&mut lines, "", &text, width, style);
@@ -117,8 +118,8 @@ impl ReviewApp {
         }
         // Answers in questionnaire order, with their labels; the time
         // spent on each question at the right.
-        let heading = ui.pick("回答", "Answers");
-        let time_heading = ui.pick("用时", "time");
+        let heading = msg!(ui, RvAnswers);
+        let time_heading = msg!(ui, RvTime);
         lines.push(Line::from(vec![
             Span::styled(heading, t.heading()),
             Span::raw(" ".repeat(width.saturating_sub(
@@ -203,19 +204,15 @@ impl ReviewApp {
                                 t.chosen()
                             },
                         ),
-                        None if flow.is_relevant(slot) => (
-                            ui.pick("（未答）", "(not answered)").to_string(),
-                            t.secondary(),
-                        ),
-                        None => (
-                            ui.pick("未问（跳过）", "not asked (skipped)").to_string(),
-                            t.secondary(),
-                        ),
+                        None if flow.is_relevant(slot) => {
+                            (msg!(ui, RvNotAnswered).to_string(), t.secondary())
+                        }
+                        None => (msg!(ui, RvNotAskedSkipped).to_string(), t.secondary()),
                     };
                     // Under 3 seconds stands out, as speeding counts it.
                     let secs = times.get(&(q.questions[qi].id.clone(), inst));
                     let time =
-                        secs.map_or(String::new(), |s| format!("{s:.0} {}", ui.pick("秒", "s")));
+                        secs.map_or(String::new(), |s| format!("{s:.0} {}", msg!(ui, RvSeconds)));
                     let time_style = if secs.is_some_and(|s| *s < 3.0) {
                         t.warning()
                     } else {
@@ -258,7 +255,7 @@ impl ReviewApp {
                 }
                 if !finished {
                     lines.push(Line::from(Span::styled(
-                        ui.pick("  —— 访问在此结束 ——", "  — the interview ended here —"),
+                        msg!(ui, RvEndedHere),
                         t.secondary(),
                     )));
                 }
@@ -266,7 +263,7 @@ impl ReviewApp {
                     score_interview(q, it.record.answers.iter().map(|(k, a)| (k.as_str(), a)));
                 if !scores.dimensions.is_empty() {
                     lines.push(Line::from(Span::styled(
-                        ui.pick("维度得分", "Dimension scores"),
+                        msg!(ui, RvDimensionScores),
                         t.heading(),
                     )));
                     for (d, s) in &scores.dimensions {

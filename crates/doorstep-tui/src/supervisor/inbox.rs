@@ -1,6 +1,7 @@
 //! The inbox tab: the day's batches with their signatures and findings,
 //! per surveyor and per community figures.
 
+use crate::i18n::msg;
 use crate::keys::ReviewAction;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,7 +10,6 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 use super::interviews::{Filter, Sort};
 use super::{ReviewApp, Tab, push_wrapped};
-use crate::i18n::Lang;
 use crate::review_text::{
     finding_name, finding_text, rate_legend, signature_label, status_name, status_text,
     uncounted_text, width,
@@ -60,23 +60,15 @@ impl ReviewApp {
     /// What the scores count, for the screen.
     fn counting_text(&self) -> String {
         let c = &self.inbox.counting;
-        match (self.ui, c.leave_out_flagged) {
-            (Lang::Zh, false) => format!(
-                "得分只计已通过和未决定的访问（不计已驳回 {} 份）",
-                c.left_out_rejected
-            ),
-            (Lang::Zh, true) => format!(
-                "得分只计已通过和未决定、无标记的访问（不计已驳回 {} 份、有标记 {} 份）",
-                c.left_out_rejected, c.left_out_flagged
-            ),
-            (_, false) => format!(
-                "Scores: approved and undecided interviews (left out: {} rejected)",
-                c.left_out_rejected
-            ),
-            (_, true) => format!(
-                "Scores: approved and undecided, unflagged (left out: {} rejected, {} flagged)",
-                c.left_out_rejected, c.left_out_flagged
-            ),
+        if c.leave_out_flagged {
+            msg!(
+                self.ui,
+                RvCountingUnflagged,
+                rejected = c.left_out_rejected,
+                flagged = c.left_out_flagged
+            )
+        } else {
+            msg!(self.ui, RvCounting, rejected = c.left_out_rejected)
         }
     }
 
@@ -95,18 +87,12 @@ impl ReviewApp {
                     .iter()
                     .map(u64::to_string)
                     .collect::<Vec<_>>()
-                    .join(self.ui.pick("、", ", "));
-                match self.ui {
-                    Lang::Zh => format!("{} 第 {seqs} 批", g.surveyor_id),
-                    _ => format!("{} no. {seqs}", g.surveyor_id),
-                }
+                    .join(msg!(self.ui, RvEnumComma));
+                msg!(self.ui, RvMissingOf, surveyor = g.surveyor_id, seqs = seqs)
             })
             .collect();
-        let each = each.join(self.ui.pick("；", "; "));
-        Some(match self.ui {
-            Lang::Zh => format!("缺少批次：{each}（数据不全）"),
-            _ => format!("Missing batches: {each} (figures incomplete)"),
-        })
+        let each = each.join(msg!(self.ui, RvSemicolon));
+        Some(msg!(self.ui, RvMissingBatches, each = each))
     }
 
     /// The selected batch's problems, whole and wrapped: why it fails
@@ -123,11 +109,8 @@ impl ReviewApp {
             return lines;
         }
         let name = match (&b.surveyor_id, b.sequence) {
-            (Some(s), Some(q)) => match ui {
-                Lang::Zh => format!("{s} 第 {q} 批："),
-                _ => format!("{s} #{q}: "),
-            },
-            (Some(s), None) => format!("{s}{}", ui.pick("：", ": ")),
+            (Some(s), Some(q)) => msg!(ui, RvBatchOf, surveyor = s, seq = q),
+            (Some(s), None) => format!("{s}{}", msg!(ui, RvColon)),
             _ => String::new(),
         };
         if !b.is_valid() {
@@ -186,13 +169,13 @@ impl ReviewApp {
         frame.render_widget(Paragraph::new(legend), legend_area);
         let header = Row::new(
             [
-                self.ui.pick("访问员", "Surveyor"),
-                self.ui.pick("日期", "Day"),
-                self.ui.pick("序号", "Seq"),
-                self.ui.pick("签名", "Signature"),
-                self.ui.pick("走访", "Visits"),
-                self.ui.pick("访问", "Interviews"),
-                self.ui.pick("问题", "Findings"),
+                msg!(self.ui, RvSurveyor),
+                msg!(self.ui, RvDay),
+                msg!(self.ui, RvSeq),
+                msg!(self.ui, RvSignature),
+                msg!(self.ui, RvVisits),
+                msg!(self.ui, RvInterviews),
+                msg!(self.ui, RvFindings),
             ]
             .map(Cell::from),
         )
@@ -210,7 +193,7 @@ impl ReviewApp {
                         .iter()
                         .map(|f| finding_name(f, self.ui))
                         .collect::<Vec<_>>()
-                        .join(self.ui.pick("、", ", "))
+                        .join(msg!(self.ui, RvEnumComma))
                 } else {
                     status_name(&b.verdict.status, self.ui).to_string()
                 };
@@ -268,14 +251,14 @@ impl ReviewApp {
         // Per surveyor: a table, so that the figures stand under their
         // headings whatever the headings' widths; figures to the right.
         let headings = [
-            self.ui.pick("访问员", "Surveyor"),
-            self.ui.pick("访问", "Interviews"),
-            self.ui.pick("完成", "Completed"),
-            self.ui.pick("拒访", "Refused"),
-            self.ui.pick("完成率", "Completion"),
-            self.ui.pick("应答率(RR1)", "RR1"),
-            self.ui.pick("平均分", "Mean score"),
-            self.ui.pick("标记", "Flagged"),
+            msg!(self.ui, RvSurveyor),
+            msg!(self.ui, RvInterviews),
+            msg!(self.ui, RvCompleted),
+            msg!(self.ui, RvRefused),
+            msg!(self.ui, RvCompletion),
+            msg!(self.ui, RvRR1),
+            msg!(self.ui, RvMeanScore),
+            msg!(self.ui, RvFlagged),
         ];
         let rows: Vec<[String; 8]> = self
             .inbox
@@ -343,14 +326,14 @@ impl ReviewApp {
         // The same by community.
         let header = Row::new(
             [
-                self.ui.pick("社区", "Community"),
-                self.ui.pick("住户", "Residents"),
-                self.ui.pick("走访", "Visits"),
-                self.ui.pick("访问", "Interviews"),
-                self.ui.pick("完成", "Completed"),
+                msg!(self.ui, RvCommunity),
+                msg!(self.ui, RvResidents),
+                msg!(self.ui, RvVisits),
+                msg!(self.ui, RvInterviews),
+                msg!(self.ui, RvCompleted),
                 "RR1",
-                self.ui.pick("平均分", "Score"),
-                self.ui.pick("标记", "Flagged"),
+                msg!(self.ui, RvScore2),
+                msg!(self.ui, RvFlagged),
             ]
             .map(Cell::from),
         )

@@ -1,6 +1,7 @@
 //! The interviews tab: the list, sorted and filtered, with the decisions
 //! and quality flags.
 
+use crate::i18n::msg;
 use crate::keys::ReviewAction;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -163,34 +164,34 @@ impl ReviewApp {
         let [bar, table_area] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
         let sort = match self.sort {
-            Sort::Time => ui.pick("时间", "time"),
-            Sort::Surveyor => ui.pick("访问员", "surveyor"),
-            Sort::Flags => ui.pick("标记数", "flags"),
+            Sort::Time => msg!(ui, RvTime2),
+            Sort::Surveyor => msg!(ui, RvSurveyor2),
+            Sort::Flags => msg!(ui, RvFlags),
         };
         let filter = match &self.filter {
-            Filter::All => ui.pick("全部", "all"),
-            Filter::Flagged => ui.pick("有标记", "flagged"),
+            Filter::All => msg!(ui, RvAll),
+            Filter::Flagged => msg!(ui, RvFlagged2),
             Filter::Flag(c) => flag_name(c, ui),
-            Filter::Undecided => ui.pick("未决定", "undecided"),
-            Filter::Approved => ui.pick("已通过", "approved"),
-            Filter::Rejected => ui.pick("已驳回", "rejected"),
+            Filter::Undecided => msg!(ui, RvUndecided),
+            Filter::Approved => msg!(ui, RvApproved2),
+            Filter::Rejected => msg!(ui, RvRejected2),
         };
         let community = match self.community.and_then(|c| self.inbox.communities.get(c)) {
             Some(c) => self.community_name(c.community.as_deref()),
-            None => ui.pick("全部", "all"),
+            None => msg!(ui, RvAll),
         };
         let surveyor = match self.surveyor.and_then(|s| self.inbox.surveyors.get(s)) {
             Some(s) => s.surveyor_id.as_str(),
-            None => ui.pick("全部", "all"),
+            None => msg!(ui, RvAll),
         };
         let status = format!(
             "{} {}   {}: {sort}   {}: {filter}   {}: {community}   {}: {surveyor}",
             listed.len(),
-            ui.pick("份访问", "interviews"),
-            ui.pick("排序", "sort"),
-            ui.pick("筛选", "filter"),
-            ui.pick("社区", "community"),
-            ui.pick("访问员", "surveyor"),
+            msg!(ui, RvInterviews2),
+            msg!(ui, RvSort),
+            msg!(ui, RvFilter),
+            msg!(ui, RvCommunity2),
+            msg!(ui, RvSurveyor2),
         );
         frame.render_widget(
             Paragraph::new(Span::styled(
@@ -215,15 +216,15 @@ impl ReviewApp {
             ]
         };
         let headings = [
-            ui.pick("访问员", "Surveyor"),
-            ui.pick("居民", "Resident"),
-            ui.pick("社区", "Community"),
-            ui.pick("开始", "Start"),
-            ui.pick("分钟", "Min"),
-            ui.pick("结果", "Outcome"),
-            ui.pick("分数", "Score"),
-            ui.pick("决定", "Decision"),
-            ui.pick("质量标记", "Flags"),
+            msg!(ui, RvSurveyor),
+            msg!(ui, RvResident),
+            msg!(ui, RvCommunity),
+            msg!(ui, RvStart),
+            msg!(ui, RvMin),
+            msg!(ui, RvOutcome),
+            msg!(ui, RvScore3),
+            msg!(ui, RvDecision),
+            msg!(ui, RvFlags2),
         ];
         // Each column as wide as its widest heading or value over all the
         // interviews (so that columns stay put while filtering), the flags

@@ -27,6 +27,7 @@ use super::review_text::wrap;
 use super::screens::help::{draw_footer, draw_help};
 use super::terminal::EventApp;
 use super::theme::Theme;
+use crate::i18n::msg;
 use doorstep_review::figures::uncounted;
 use doorstep_review::inbox::Inbox;
 use doorstep_store::Store;
@@ -173,7 +174,7 @@ impl ReviewApp {
 
     /// A community's name as the app shows it ("(unknown)" for none).
     fn community_name<'a>(&self, c: Option<&'a str>) -> &'a str {
-        c.unwrap_or(self.ui.pick("（未知）", "(unknown)"))
+        c.unwrap_or(msg!(self.ui, RvUnknown))
     }
 
     /// A terminal event: keys, and text pasted (bracketed paste).
@@ -306,9 +307,9 @@ impl ReviewApp {
         ])
         .areas(area);
         let titles: Vec<Line> = [
-            self.ui.pick("1 收件箱", "1 Inbox"),
-            self.ui.pick("2 访问", "2 Interviews"),
-            self.ui.pick("3 汇总", "3 Summary"),
+            msg!(self.ui, Rv1Inbox),
+            msg!(self.ui, Rv2Interviews),
+            msg!(self.ui, Rv3Summary),
         ]
         .into_iter()
         .map(Line::from)
@@ -332,10 +333,7 @@ impl ReviewApp {
             .iter()
             .filter(|i| self.decisions.contains_key(&i.id))
             .count();
-        let progress = match self.ui {
-            Lang::Zh => format!("已决定 {decided} / {all} 份 "),
-            _ => format!("decided {decided} of {all} "),
-        };
+        let progress = msg!(self.ui, RvDecidedOf, decided = decided, all = all);
         frame.render_widget(
             Paragraph::new(Span::styled(progress, t.secondary())).right_aligned(),
             tabs,

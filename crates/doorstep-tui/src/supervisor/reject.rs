@@ -5,6 +5,7 @@ use chrono::Utc;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 
+use crate::i18n::msg;
 use crate::keys::ReviewAction;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
@@ -32,14 +33,7 @@ impl ReviewApp {
         };
         let text = one_line(text);
         if d.comment.paste(&text) == Edit::Refused {
-            d.error = Some(
-                self.ui
-                    .pick(
-                        "粘贴的文字太长（意见最多 500 字），未粘贴",
-                        "Not pasted: too long (a comment holds at most 500 characters)",
-                    )
-                    .into(),
-            );
+            d.error = Some(msg!(self.ui, RvPasteTooLong).into());
         } else {
             d.error = None;
         }
@@ -105,14 +99,7 @@ impl ReviewApp {
         // here may be approved.
         let comment = Some(d.comment.text()).filter(|c| !c.trim().is_empty());
         if !d.approve && comment.is_none() {
-            d.error = Some(
-                self.ui
-                    .pick(
-                        "驳回时请写明原因，访问员会看到",
-                        "Say why: the surveyor will see it",
-                    )
-                    .into(),
-            );
+            d.error = Some(msg!(self.ui, RvRejectNeedsWhy).into());
             return;
         }
         let decision = Decision {
@@ -134,9 +121,9 @@ impl ReviewApp {
         match self.record(decision) {
             Ok(()) => {
                 let word = if approve {
-                    self.ui.pick("已通过", "Approved")
+                    msg!(self.ui, RvApproved)
                 } else {
-                    self.ui.pick("已驳回", "Rejected")
+                    msg!(self.ui, RvRejected)
                 };
                 self.flash = Some((false, format!("{word}: {id}")));
                 self.dialog = None;
@@ -157,9 +144,9 @@ impl ReviewApp {
         let r = popup::centered(area, 64, 6);
         popup::clear(frame, r);
         let title = if d.approve {
-            self.ui.pick("通过这份访问", "Approve this interview")
+            msg!(self.ui, RvApproveThisInterview)
         } else {
-            self.ui.pick("驳回这份访问", "Reject this interview")
+            msg!(self.ui, RvRejectThisInterview)
         };
         let block = Block::default()
             .borders(Borders::ALL)
@@ -172,7 +159,7 @@ impl ReviewApp {
         let fb = Block::default()
             .borders(Borders::ALL)
             .border_style(t.border())
-            .title(format!(" {} ", self.ui.pick("意见", "Comment")));
+            .title(format!(" {} ", msg!(self.ui, RvComment)));
         d.comment.render(frame, field, fb, true);
         let line = match &d.error {
             Some(e) => Span::styled(e.clone(), t.error()),

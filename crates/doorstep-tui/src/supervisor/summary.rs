@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::i18n::msg;
 use crate::keys::ReviewAction;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
@@ -153,10 +154,7 @@ impl ReviewApp {
 
         let (first, rows) = window(n_surveyors, fit_outcomes);
         let outcomes_block = block(
-            self.ui.pick(
-                "各访问员的最终结果（户）",
-                "Outcomes by surveyor (residents' final disposition)",
-            ),
+            msg!(self.ui, RvOutcomesBySurveyor),
             first,
             fit_outcomes,
             n_surveyors,
@@ -198,8 +196,7 @@ impl ReviewApp {
         frame.render_widget(
             rate_chart(
                 block(
-                    self.ui
-                        .pick("各访问员应答率（RR1）", "Response rate by surveyor (RR1)"),
+                    msg!(self.ui, RvRateBySurveyor),
                     first,
                     fit_rates,
                     n_surveyors,
@@ -221,8 +218,7 @@ impl ReviewApp {
         frame.render_widget(
             rate_chart(
                 block(
-                    self.ui
-                        .pick("各社区应答率（RR1）", "Response rate by community (RR1)"),
+                    msg!(self.ui, RvRateByCommunity),
                     first,
                     fit_rates,
                     n_communities,
@@ -248,13 +244,9 @@ impl ReviewApp {
         frame.render_widget(
             Paragraph::new(dim_lines).block(block(
                 if self.leave_out_flagged {
-                    self.ui.pick(
-                        "各维度平均分（不含驳回和标记）",
-                        "Mean score, not rejected/flagged",
-                    )
+                    msg!(self.ui, RvMeansNotRejectedFlagged)
                 } else {
-                    self.ui
-                        .pick("各维度平均分（不含驳回）", "Mean score, not rejected")
+                    msg!(self.ui, RvMeansNotRejected)
                 },
                 first,
                 fit_dims,
@@ -265,13 +257,7 @@ impl ReviewApp {
 
         // Completed interviews by length: one bar per bin of minutes, the
         // bins as wide as the rows allow, each with its count.
-        let length_block = block(
-            self.ui
-                .pick("完成访问时长（分钟）", "Completed interviews' length (min)"),
-            0,
-            0,
-            0,
-        );
+        let length_block = block(msg!(self.ui, RvLengths), 0, 0, 0);
         let inner = length_block.inner(lengths);
         frame.render_widget(length_block, lengths);
         let bins = length_histogram(&self.figures.completed_minutes, inner.height as usize);
