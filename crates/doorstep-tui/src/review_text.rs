@@ -4,7 +4,7 @@
 
 use ratatui::text::Span;
 
-use super::i18n::Lang;
+use super::i18n::{Lang, msg};
 use doorstep_batch::{BatchCounts, BatchStatus, Problem, SequenceFinding};
 use doorstep_core::assignment::Disposition;
 use doorstep_review::flags::Flag;
@@ -24,13 +24,13 @@ pub const FLAG_CODES: [&str; 6] = [
 /// A flag's short name, for the list, the filter and the detail.
 pub fn flag_name(code: &str, ui: Lang) -> &'static str {
     match code {
-        "speeding" => ui.pick("速度过快", "speeding"),
-        "straight_lining" => ui.pick("直线作答", "straight-lining"),
-        "duplicate_resident" => ui.pick("重复居民", "duplicate"),
-        "outside_working_hours" => ui.pick("非工作时间", "off hours"),
-        "many_special_responses" => ui.pick("特殊回答多", "many DK/refused"),
-        "overlapping_interviews" => ui.pick("时间重叠", "overlap"),
-        _ => ui.pick("其他标记", "other flag"),
+        "speeding" => msg!(ui, RvSpeeding),
+        "straight_lining" => msg!(ui, RvStraightLining),
+        "duplicate_resident" => msg!(ui, RvDuplicateResident),
+        "outside_working_hours" => msg!(ui, RvOffHours),
+        "many_special_responses" => msg!(ui, RvManyDKRefused),
+        "overlapping_interviews" => msg!(ui, RvOverlap),
+        _ => msg!(ui, RvOtherFlag),
     }
 }
 
@@ -46,7 +46,7 @@ pub fn flag_names(flags: &[Flag], ui: Lang) -> String {
         .into_iter()
         .map(|c| flag_name(c, ui))
         .collect::<Vec<_>>()
-        .join(ui.pick("、", ", "))
+        .join(msg!(ui, RvEnumComma))
 }
 
 /// A flag with why it fired: its name, then the reason, both in the
@@ -55,7 +55,7 @@ pub fn flag_line(flag: &Flag, ui: Lang) -> String {
     format!(
         "{}{}{}",
         flag_name(flag.code(), ui),
-        ui.pick("：", ": "),
+        msg!(ui, RvColon),
         flag.reason_in(ui.code())
     )
 }
@@ -68,8 +68,8 @@ pub fn finding_text(f: &SequenceFinding, ui: Lang) -> String {
 /// A sequence finding's short name, for a table cell.
 pub fn finding_name(f: &SequenceFinding, ui: Lang) -> &'static str {
     match f {
-        SequenceFinding::Gap { .. } => ui.pick("缺号", "gap"),
-        SequenceFinding::Duplicate { .. } => ui.pick("序号重复", "duplicate"),
+        SequenceFinding::Gap { .. } => msg!(ui, RvGap),
+        SequenceFinding::Duplicate { .. } => msg!(ui, RvDuplicateSeq),
     }
 }
 
@@ -105,12 +105,7 @@ pub fn uncounted_text(counts: Option<&BatchCounts>, ui: Lang) -> String {
                 c.interviews, c.visits
             ),
         },
-        None => ui
-            .pick(
-                "无法读出文件所含内容；其中的访问均未计入任何统计。",
-                "What the file holds cannot be read; none of it is counted in any figure.",
-            )
-            .into(),
+        None => msg!(ui, RvUnreadableUncounted).into(),
     }
 }
 
@@ -129,10 +124,7 @@ pub fn rows_shown(first: usize, shown: usize, total: usize, ui: Lang) -> Option<
 
 /// The day's figures defined, one sentence each, as docs/review.md has them.
 pub fn rate_legend(ui: Lang) -> &'static str {
-    ui.pick(
-        "完成率 = 完成 ÷ 访问；拒访 = 最后一次走访为拒访或中途退出的住户；应答率 RR1 = 完成户 ÷ 合格及资格未知的住户（AAPOR，按每户最后一次走访；迁出、空置不计）",
-        "Completion = completed ÷ interviews. Refused = residents whose last visit was a refusal or break-off. RR1 = completed ÷ residents eligible or of unknown eligibility (AAPOR, each by last visit; moved, vacant left out).",
-    )
+    msg!(ui, RvRateLegend)
 }
 
 /// Minutes as the review app shows every duration: whole minutes, rounded
@@ -141,15 +133,15 @@ pub fn minutes_text(secs: f64, ui: Lang) -> String {
     format!(
         "{} {}",
         doorstep_review::figures::whole_minutes(secs),
-        ui.pick("分钟", "min")
+        msg!(ui, RvMinutes)
     )
 }
 
 pub fn signature_label(s: Signature, ui: Lang) -> &'static str {
     match s {
-        Signature::Valid => ui.pick("有效", "valid"),
-        Signature::Invalid => ui.pick("无效", "INVALID"),
-        Signature::UnknownKey => ui.pick("未知密钥", "unknown key"),
+        Signature::Valid => msg!(ui, RvValid),
+        Signature::Invalid => msg!(ui, RvInvalid),
+        Signature::UnknownKey => msg!(ui, RvUnknownKey),
     }
 }
 
@@ -161,8 +153,8 @@ pub fn outcome_label(code: &str, ui: Lang) -> String {
 
 pub fn decision_label(d: DecisionKind, ui: Lang) -> &'static str {
     match d {
-        DecisionKind::Approved => ui.pick("通过", "approved"),
-        DecisionKind::Rejected => ui.pick("驳回", "rejected"),
+        DecisionKind::Approved => msg!(ui, RvApprovedShort),
+        DecisionKind::Rejected => msg!(ui, RvRejectedShort),
     }
 }
 

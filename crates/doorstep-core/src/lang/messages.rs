@@ -275,4 +275,22 @@ catalogue! {
         "Scores: approved and undecided, unflagged (left out: {rejected} rejected, {flagged} flagged)";
     /// At the right of the tabs, on every tab.
     RvDecidedOf: "已决定 {decided} / {all} 份 ", "decided {decided} of {all} ";
+    // ----- the review app's words for the inbox's codes (doorstep-tui review_text.rs) -----
+    RvSpeeding: "速度过快", "speeding";
+    RvStraightLining: "直线作答", "straight-lining";
+    RvDuplicateResident: "重复居民", "duplicate";
+    RvOffHours: "非工作时间", "off hours";
+    RvManyDKRefused: "特殊回答多", "many DK/refused";
+    RvOverlap: "时间重叠", "overlap";
+    RvOtherFlag: "其他标记", "other flag";
+    RvGap: "缺号", "gap";
+    RvDuplicateSeq: "序号重复", "duplicate";
+    RvUnreadableUncounted: "无法读出文件所含内容；其中的访问均未计入任何统计。", "What the file holds cannot be read; none of it is counted in any figure.";
+    RvRateLegend: "完成率 = 完成 ÷ 访问；拒访 = 最后一次走访为拒访或中途退出的住户；应答率 RR1 = 完成户 ÷ 合格及资格未知的住户（AAPOR，按每户最后一次走访；迁出、空置不计）", "Completion = completed ÷ interviews. Refused = residents whose last visit was a refusal or break-off. RR1 = completed ÷ residents eligible or of unknown eligibility (AAPOR, each by last visit; moved, vacant left out).";
+    RvMinutes: "分钟", "min";
+    RvValid: "有效", "valid";
+    RvInvalid: "无效", "INVALID";
+    RvUnknownKey: "未知密钥", "unknown key";
+    RvApprovedShort: "通过", "approved";
+    RvRejectedShort: "驳回", "rejected";
 }
