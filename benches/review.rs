@@ -22,7 +22,7 @@ use doorstep_review::flags::Thresholds;
 use doorstep_review::inbox::{InboxOptions, open_inbox};
 use doorstep_store::Store;
 use doorstep_tui::i18n::Lang;
-use doorstep_tui::review::ReviewApp;
+use doorstep_tui::supervisor::ReviewApp;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use uuid::Uuid;

@@ -2,14 +2,12 @@
 
 use std::process::ExitCode;
 use std::sync::mpsc;
-use std::time::Duration;
 
 use anyhow::Context as _;
 use doorstep_store::Store;
 use doorstep_tui::app::App;
 use doorstep_tui::data;
 use doorstep_tui::terminal::TerminalGuard;
-use ratatui::crossterm::event::{self, Event};
 
 use doorstep_store::demo;
 
@@ -61,45 +59,14 @@ pub fn run(places: &Places, started: std::time::Instant) -> anyhow::Result<ExitC
     let exit_after_first_frame = std::env::var_os("DOORSTEP_EXIT_AFTER_FIRST_FRAME").is_some();
 
     let mut guard = TerminalGuard::enter().context("cannot open the terminal")?;
-    loop {
-        guard.terminal.draw(|f| app.draw(f))?;
-        if exit_after_first_frame {
-            drop(guard);
-            // For scripts/bench-startup.sh: time from main() to the first frame.
-            eprintln!(
-                "first frame after {:.1} ms",
-                started.elapsed().as_secs_f64() * 1000.0
-            );
-            return Ok(ExitCode::SUCCESS);
-        }
-        if app.quit {
-            break;
-        }
-        // A timeout keeps the elapsed-time clock ticking and picks up the
-        // background load; keys are handled as soon as they come.
-        if event::poll(Duration::from_millis(500))? {
-            match event::read()? {
-                Event::Key(key) => app.handle_key(key),
-                Event::Paste(text) => app.handle_paste(&text),
-                Event::Resize(w, h) => app.shown.resized(w, h),
-                _ => {}
-            }
-            // Drain what is already queued (pasting, fast typing) before drawing.
-            while event::poll(Duration::ZERO)? {
-                match event::read()? {
-                    Event::Key(key) => app.handle_key(key),
-                    Event::Paste(text) => app.handle_paste(&text),
-                    // Keys after a shrink are not acted on blind.
-                    Event::Resize(w, h) => app.shown.resized(w, h),
-                    _ => {}
-                }
-                if app.quit {
-                    break;
-                }
-            }
-        }
-        app.poll_background();
-    }
+    doorstep_tui::terminal::run(&mut guard, &mut app, exit_after_first_frame)?;
     drop(guard);
+    if exit_after_first_frame {
+        // For scripts/bench-startup.sh: time from main() to the first frame.
+        eprintln!(
+            "first frame after {:.1} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

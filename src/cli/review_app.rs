@@ -2,13 +2,11 @@
 //! review app in the terminal.
 
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context as _;
 use doorstep_review::inbox::Inbox;
-use doorstep_tui::review::ReviewApp;
+use doorstep_tui::supervisor::ReviewApp;
 use doorstep_tui::terminal::TerminalGuard;
-use ratatui::crossterm::event;
 
 use super::Places;
 
@@ -24,19 +22,7 @@ pub fn run(places: &Places, inbox: Inbox, utc_offset_hours: i32) -> anyhow::Resu
         )?;
     let mut app = ReviewApp::new(inbox, opened.store, supervisor, ui, utc_offset_hours);
     let mut guard = TerminalGuard::enter().context("cannot open the terminal")?;
-    while !app.quit {
-        // Decisions made meanwhile from the command line show up within
-        // one tick (the poll below waits at most 500 ms).
-        app.refresh_decisions();
-        guard.terminal.draw(|f| app.draw(f))?;
-        if event::poll(Duration::from_millis(500))? {
-            app.handle_event(&event::read()?);
-            // Drain what is already queued (fast typing) before drawing.
-            while !app.quit && event::poll(Duration::ZERO)? {
-                app.handle_event(&event::read()?);
-            }
-        }
-    }
+    doorstep_tui::terminal::run(&mut guard, &mut app, false)?;
     drop(guard);
     Ok(ExitCode::SUCCESS)
 }

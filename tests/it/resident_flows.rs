@@ -87,9 +87,9 @@ fn the_review_app_ignores_keys_while_too_small() {
     keys(app, "2");
     press(app, KeyCode::Tab);
     let text = support::review::screen(app, 80, 24);
-    assert_eq!(app.tab, doorstep_tui::review::Tab::Inbox, "{text}");
+    assert_eq!(app.tab, doorstep_tui::supervisor::Tab::Inbox, "{text}");
     keys(app, "2");
-    assert_eq!(app.tab, doorstep_tui::review::Tab::Interviews);
+    assert_eq!(app.tab, doorstep_tui::supervisor::Tab::Interviews);
     // Quitting still works while too small.
     support::review::draw(app, 60, 20);
     keys(app, "q");

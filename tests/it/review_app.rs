@@ -9,7 +9,7 @@ use doorstep_tui::i18n::Lang;
 use ratatui::crossterm::event::KeyCode;
 
 use crate::support;
-use doorstep_tui::screens::review::answer_label;
+use doorstep_tui::screens::check::answer_label;
 use support::review::{careless_fixture, fixture, screen};
 use support::{keys, press};
 
@@ -261,7 +261,7 @@ fn the_day_summary_shows_outcome_groups_and_rates_by_community_at_80x24() {
 }
 
 /// Every line of the detail of each interview, scrolled to the end.
-fn all_detail_text(app: &mut doorstep_tui::review::ReviewApp) -> Vec<String> {
+fn all_detail_text(app: &mut doorstep_tui::supervisor::ReviewApp) -> Vec<String> {
     keys(app, "2");
     let n = app.inbox.interviews.len();
     let mut out = Vec::new();
@@ -477,7 +477,7 @@ use support::review::{six_surveyors_fixture, tampered_fixture};
 
 /// Pages of the day summary at 80×24, from the top, Down after Down until
 /// the screen stops changing.
-fn summary_pages(app: &mut doorstep_tui::review::ReviewApp) -> Vec<String> {
+fn summary_pages(app: &mut doorstep_tui::supervisor::ReviewApp) -> Vec<String> {
     keys(app, "3");
     let mut pages = vec![screen(app, 80, 24)];
     for _ in 0..20 {
@@ -520,7 +520,7 @@ fn the_day_summary_scrolls_to_every_surveyor_and_dimension_and_says_what_it_show
         }
         let q = app.inbox.questionnaires.values().next().unwrap();
         for d in &q.dimensions {
-            let name = doorstep_tui::screens::review::truncate(d.label.get(lang.code()), 14);
+            let name = doorstep_tui::screens::check::truncate(d.label.get(lang.code()), 14);
             assert!(all.contains(&name), "{name}: {all}");
         }
         // PgUp goes back to the top.
@@ -851,7 +851,10 @@ fn a_pasted_comment_goes_into_the_decision_prompt() {
 
 /// The mean score of `surveyor`'s completed interviews that count, from
 /// the interviews themselves.
-fn expected_mean(app: &doorstep_tui::review::ReviewApp, surveyor: &str) -> (usize, Option<f64>) {
+fn expected_mean(
+    app: &doorstep_tui::supervisor::ReviewApp,
+    surveyor: &str,
+) -> (usize, Option<f64>) {
     let scores: Vec<f64> = app
         .inbox
         .interviews
@@ -864,7 +867,7 @@ fn expected_mean(app: &doorstep_tui::review::ReviewApp, surveyor: &str) -> (usiz
     (n, (n > 0).then(|| scores.iter().sum::<f64>() / n as f64))
 }
 
-fn figures(app: &doorstep_tui::review::ReviewApp, surveyor: &str) -> (usize, Option<f64>) {
+fn figures(app: &doorstep_tui::supervisor::ReviewApp, surveyor: &str) -> (usize, Option<f64>) {
     let s = app
         .inbox
         .surveyors
@@ -968,4 +971,79 @@ fn a_decision_made_outside_the_app_appears_in_it() {
     // Nothing changed: nothing read again.
     f.app.refresh_decisions();
     assert!(screen(&f.app, 100, 30).contains("rejected"));
+}
+
+/// Issue 11: the day summary's figures (scores of every counted
+/// interview) are computed when the inbox opens and when what counts
+/// changes, never per frame.
+#[test]
+fn the_summary_figures_are_computed_once_per_change_not_per_frame() {
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    assert_eq!(app.figures_computed(), 1, "once, on opening");
+    keys(app, "3");
+    for _ in 0..5 {
+        screen(app, 80, 24);
+        screen(app, 120, 40);
+    }
+    assert_eq!(app.figures_computed(), 1, "drawing computes nothing");
+    // Leaving flagged interviews out changes what counts: once more.
+    keys(app, "x");
+    screen(app, 80, 24);
+    assert_eq!(app.figures_computed(), 2);
+    // So does a decision.
+    keys(app, "2a");
+    press(app, KeyCode::Enter);
+    screen(app, 80, 24);
+    assert_eq!(app.figures_computed(), 3);
+}
+
+/// The review app runs in the same event loop as the surveyor's: a resize
+/// to too small a terminal reaches it, so the keys that follow are not
+/// acted on blind (before, the review app ignored resize events).
+#[test]
+fn keys_after_a_resize_to_too_small_do_nothing_in_the_review_app() {
+    use doorstep_tui::supervisor::Tab;
+    use ratatui::crossterm::event::Event;
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    screen(app, 80, 24);
+    app.handle_event(&Event::Resize(60, 20));
+    keys(app, "2");
+    assert_eq!(app.tab, Tab::Inbox, "a key on a hidden screen");
+    app.handle_event(&Event::Resize(80, 24));
+    keys(app, "2");
+    assert_eq!(app.tab, Tab::Interviews);
+}
+
+/// Issue 11: the review app's keys are data. Every action a screen binds
+/// does something there (the handler does not drop it), pressed as its key.
+#[test]
+fn every_key_a_review_screen_binds_does_something_there() {
+    use doorstep_tui::keys::{Screen, key_match, review_bindings};
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    for screen in [
+        Screen::ReviewInbox,
+        Screen::ReviewInterviews,
+        Screen::ReviewDetail,
+        Screen::ReviewSummary,
+        Screen::ReviewDecision,
+    ] {
+        for binding in review_bindings(screen) {
+            for (press, action) in binding.presses {
+                app.show(screen);
+                assert_eq!(app.screen(), screen);
+                let modifiers = if press.ctrl {
+                    KeyModifiers::CONTROL
+                } else {
+                    KeyModifiers::NONE
+                };
+                let event = KeyEvent::new(press.code, modifiers);
+                assert_eq!(key_match(review_bindings(screen), &event), Some(*action));
+                assert!(app.act(*action), "{screen:?}: {action:?} does nothing");
+            }
+        }
+    }
 }

@@ -12,7 +12,7 @@
 //! `INSTA_UPDATE=always cargo test --test review_screens` and read the diff.
 
 use doorstep_tui::i18n::Lang;
-use doorstep_tui::review::ReviewApp;
+use doorstep_tui::supervisor::ReviewApp;
 use doorstep_tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;

@@ -1370,3 +1370,41 @@ fn the_summary_says_what_an_export_did_in_one_language() {
     keys(app, "x");
     assert!(screen_text(app).contains("Nothing new to export"));
 }
+
+/// Issue 11: the day summary's keys are data (`keys::SUMMARY`); each press
+/// it binds does what its action says.
+#[test]
+fn every_key_the_day_summary_binds_does_its_action() {
+    use doorstep_tui::keys::{SUMMARY, SummaryAction};
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+    let mut f = fixture(Lang::En);
+    let app = &mut f.app;
+    for binding in SUMMARY {
+        for (p, action) in binding.presses {
+            keys(app, "s");
+            assert!(matches!(app.view, View::Summary { .. }));
+            app.handle_key(KeyEvent::new(p.code, KeyModifiers::NONE));
+            match action {
+                SummaryAction::Back => assert!(matches!(app.view, View::List), "{p:?}"),
+                SummaryAction::Export => {
+                    // No key yet: the prompt to make one opens.
+                    assert!(matches!(
+                        app.view,
+                        View::Summary {
+                            prompt: Some(_),
+                            ..
+                        }
+                    ));
+                    press(app, KeyCode::Esc);
+                    press(app, KeyCode::Esc);
+                }
+                SummaryAction::Help => {
+                    assert!(app.help);
+                    press(app, KeyCode::Esc);
+                    press(app, KeyCode::Esc);
+                }
+            }
+            assert!(matches!(app.view, View::List), "{p:?}");
+        }
+    }
+}

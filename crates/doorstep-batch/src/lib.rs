@@ -12,6 +12,7 @@ pub mod format;
 pub mod fsutil;
 pub mod id;
 pub mod keys;
+pub mod problem_text;
 pub mod sign;
 pub mod verify;
 pub mod write;

@@ -8,6 +8,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use doorstep_core::lang::Lang;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -132,126 +133,10 @@ pub enum ManifestField {
     Sequence,
 }
 
+/// In English, as `verify` prints it (the words: `problem_text.rs`).
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Problem::BatchUnreadable { error, .. } => {
-                write!(f, "cannot read the batch file: {error}")
-            }
-            Problem::NoSignatureFile { path } => {
-                write!(f, "no signature file {}", path.display())
-            }
-            Problem::SignatureUnreadable { path, error, .. } => {
-                write!(f, "cannot read {}: {error}", path.display())
-            }
-            Problem::SignatureInvalid { path, error } => {
-                write!(f, "signature file {}: {error}", path.display())
-            }
-            Problem::FormatVersion { version } => write!(
-                f,
-                "batch format version {version} (this build reads version 1)"
-            ),
-            Problem::CommentNotDoorstep => write!(
-                f,
-                "the signature's trusted comment is not a doorstep batch comment"
-            ),
-            Problem::CommentMalformed { error } => {
-                write!(f, "the signature's trusted comment: {error}")
-            }
-            Problem::CommentChanged { key_id, surveyor } => write!(
-                f,
-                "the trusted comment was changed after signing (key {key_id}, surveyor {surveyor})"
-            ),
-            Problem::CommentUnreadable { problem, key_id } => write!(
-                f,
-                "unreadable trusted comment ({problem}) signed with key {key_id}, which is not in the trusted keys"
-            ),
-            Problem::KeyIdChanged {
-                key_id,
-                surveyor,
-                surveyor_key,
-            } => write!(
-                f,
-                "the signature file's key id was changed ({key_id}, the key of surveyor {surveyor} is {surveyor_key})"
-            ),
-            Problem::SignatureFileLayoutChanged => write!(
-                f,
-                "the signature file was changed outside its signed parts (untrusted comment or layout)"
-            ),
-            Problem::CommentNamesAnother { named, signer } => write!(
-                f,
-                "the trusted comment was changed: it names surveyor {named}, but the file was signed with surveyor {signer}'s key"
-            ),
-            Problem::SignatureKeyIdAltered { key_id, named_key } => write!(
-                f,
-                "the signature was altered: its key id {key_id} is not the key {named_key} its comment names"
-            ),
-            Problem::CommentOrSignatureChanged => write!(
-                f,
-                "the trusted comment or its signature was changed after signing"
-            ),
-            Problem::SignatureMismatch { surveyor } => write!(
-                f,
-                "the signature does not match surveyor {surveyor}'s key: the signature or the file was changed"
-            ),
-            Problem::ContentChanged {
-                added,
-                signed_sha256,
-            } => {
-                let what = match added {
-                    Some(n) => format!("{n} bytes were added"),
-                    None => "same size, different bytes".to_string(),
-                };
-                write!(
-                    f,
-                    "the content changed after signing ({what}; signed sha256 {signed_sha256})"
-                )
-            }
-            Problem::Shorter {
-                bytes,
-                signed_bytes,
-                evidence,
-            } => {
-                write!(f, "the file has {bytes} bytes, {signed_bytes} were signed")?;
-                match evidence {
-                    Some(p) => write!(f, "; {}", describe(p)),
-                    None => Ok(()),
-                }
-            }
-            Problem::SizeOrHashMismatch => write!(
-                f,
-                "the signed trusted comment's size or sha256 does not match the file it signs"
-            ),
-            Problem::CannotDecrypt { error } => {
-                write!(f, "cannot decrypt with the identity given: {error}")
-            }
-            Problem::ManifestVersion { format, version } => write!(
-                f,
-                "manifest says {format} version {version} (this build reads version 1)"
-            ),
-            Problem::ContentInvalid(p) => {
-                write!(f, "signed, but the content is invalid: {}", describe(p))
-            }
-            Problem::ManifestDisagrees(list) => {
-                let list: Vec<String> = list
-                    .iter()
-                    .map(|d| {
-                        let name = match d.field {
-                            ManifestField::Batch => "batch",
-                            ManifestField::Surveyor => "surveyor",
-                            ManifestField::Device => "device",
-                            ManifestField::Sequence => "sequence",
-                        };
-                        format!("{name} {} vs {}", d.manifest, d.signed)
-                    })
-                    .collect();
-                write!(
-                    f,
-                    "the manifest and the signature's trusted comment disagree: {}",
-                    list.join(", ")
-                )
-            }
-        }
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -262,44 +147,15 @@ impl Serialize for Problem {
 }
 
 impl BatchStatus {
+    /// The verdict's name as `verify` prints it ("TAMPERED"; the words:
+    /// `problem_text.rs`).
     pub fn label(&self) -> &'static str {
-        match self {
-            BatchStatus::Valid => "VALID",
-            BatchStatus::Tampered { .. } => "TAMPERED",
-            BatchStatus::Truncated { .. } => "TRUNCATED",
-            BatchStatus::SignedByAnotherKey { .. } => "SIGNED-BY-ANOTHER-KEY",
-            BatchStatus::UnknownKey { .. } => "UNKNOWN-KEY",
-            BatchStatus::Malformed { .. } => "MALFORMED",
-            BatchStatus::UnsupportedVersion { .. } => "UNSUPPORTED-VERSION",
-        }
+        self.name(Lang::En)
     }
 
     /// What exactly is wrong, after the label; `None` for a valid batch.
     pub fn detail(&self) -> Option<String> {
-        match self {
-            BatchStatus::Valid => None,
-            BatchStatus::Tampered { reason } | BatchStatus::Truncated { reason } => {
-                Some(reason.to_string())
-            }
-            BatchStatus::SignedByAnotherKey {
-                claimed_surveyor,
-                key_id,
-                signer,
-            } => Some(match signer {
-                Some(s) => format!(
-                    "names surveyor {claimed_surveyor} but was signed with surveyor {s}'s key {key_id}"
-                ),
-                None => format!(
-                    "names surveyor {claimed_surveyor} but was signed with key {key_id}, which is not in the trusted keys"
-                ),
-            }),
-            BatchStatus::UnknownKey { surveyor_id } => {
-                Some(format!("no trusted key for surveyor {surveyor_id}"))
-            }
-            BatchStatus::Malformed { what } | BatchStatus::UnsupportedVersion { what } => {
-                Some(what.to_string())
-            }
-        }
+        self.detail_in(Lang::En)
     }
 }
 
@@ -335,24 +191,7 @@ pub enum SequenceFinding {
 
 impl fmt::Display for SequenceFinding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SequenceFinding::Gap {
-                device_id,
-                after,
-                before,
-            } => write!(f, "gap between {after} and {before} on device {device_id}"),
-            SequenceFinding::Duplicate {
-                device_id,
-                sequence,
-                other,
-                same_batch,
-            } => write!(
-                f,
-                "duplicate sequence {sequence} on device {device_id} (also {}{})",
-                other.display(),
-                if *same_batch { ", the same batch" } else { "" }
-            ),
-        }
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -895,25 +734,6 @@ fn content_changed(data: &[u8], tc: &TrustedComment) -> BatchStatus {
             added: (len > tc.bytes).then(|| len - tc.bytes),
             signed_sha256: tc.sha256.clone(),
         },
-    }
-}
-
-/// "3 visits, 4 interviews".
-fn counts_text((visits, interviews): (u64, u64)) -> String {
-    format!("{visits} visits, {interviews} interviews")
-}
-
-fn describe(p: &ContentProblem) -> String {
-    match p {
-        ContentProblem::IncompleteLastLine => "the last line is incomplete".into(),
-        ContentProblem::MissingRecords { expected, found } => {
-            let (expected, found) = (counts_text(*expected), counts_text(*found));
-            format!("records are missing: the manifest counts {expected}, the file has {found}")
-        }
-        ContentProblem::Malformed(m) => m.clone(),
-        ContentProblem::UnsupportedVersion { format, version } => {
-            format!("{format} version {version}")
-        }
     }
 }
 

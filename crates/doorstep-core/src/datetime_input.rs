@@ -8,6 +8,8 @@
 //! a date or time (see [`date_prefix_ok`], [`time_prefix_ok`]); the whole
 //! entry is read when it is confirmed.
 
+use crate::lang::{Lang, Msg};
+
 use chrono::{Datelike, NaiveDate, NaiveTime};
 
 /// Why an entry is not a date or time.
@@ -25,29 +27,16 @@ pub enum InputError {
 impl InputError {
     /// The message in the interface language (`zh`, else English).
     pub fn message(self, date: bool, lang: &str) -> &'static str {
-        let zh = lang == "zh";
-        match (self, date, zh) {
-            (InputError::Empty, true, true) => "请填写日期",
-            (InputError::Empty, true, false) => "Enter a date",
-            (InputError::Empty, false, true) => "请填写时间",
-            (InputError::Empty, false, false) => "Enter a time",
-            (InputError::Unreadable, true, true) => {
-                "看不懂这个日期：请写成 2026-11-30、20261130 或 11-30"
-            }
-            (InputError::Unreadable, true, false) => {
-                "Not a date: write 2026-11-30, 20261130 or 11-30"
-            }
-            (InputError::Unreadable, false, true) => "看不懂这个时间：请写成 19:30、1930 或 7:30",
-            (InputError::Unreadable, false, false) => "Not a time: write 19:30, 1930 or 7:30",
-            (InputError::NoSuch, true, true) => "没有这一天",
-            (InputError::NoSuch, true, false) => "There is no such day",
-            (InputError::NoSuch, false, true) => "没有这个时间（时 0–23，分 0–59）",
-            (InputError::NoSuch, false, false) => {
-                "There is no such time (hours 0–23, minutes 0–59)"
-            }
-            (InputError::NeedsMinutes, _, true) => "请写上分钟，如 19:00",
-            (InputError::NeedsMinutes, _, false) => "Add the minutes, e.g. 19:00",
-        }
+        let id = match (self, date) {
+            (InputError::Empty, true) => Msg::EnterDate,
+            (InputError::Empty, false) => Msg::EnterTime,
+            (InputError::Unreadable, true) => Msg::NotADate,
+            (InputError::Unreadable, false) => Msg::NotATime,
+            (InputError::NoSuch, true) => Msg::NoSuchDay,
+            (InputError::NoSuch, false) => Msg::NoSuchTime,
+            (InputError::NeedsMinutes, _) => Msg::NeedsMinutes,
+        };
+        id.text(Lang::from_code(lang))
     }
 }
 

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::interview::paradata::{question_times, work_seconds};
 use crate::interview::{Answer, ParadataEvent};
+use crate::lang::Lang;
+use crate::msg;
 use crate::questionnaire::{QuestionKind, Questionnaire};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -250,7 +252,7 @@ impl Flag {
             | Flag::OutsideWorkingHours { reason_zh, .. }
             | Flag::ManySpecialResponses { reason_zh, .. }
             | Flag::OverlappingInterviews { reason_zh, .. }
-                if lang == "zh" =>
+                if Lang::from_code(lang) == Lang::Zh =>
             {
                 reason_zh
             }
@@ -350,13 +352,18 @@ pub fn flag_interviews(
                     t.min_share_of_median_length * 100.0,
                     whole_minutes(m),
                 );
+                let short = |lang| {
+                    msg!(
+                        lang,
+                        FlagShort,
+                        len = len,
+                        share = format!("{share:.0}"),
+                        median = m
+                    )
+                };
                 flags.push(Flag::Speeding {
-                    reason: format!(
-                        "{len} min, under {share:.0}% of the median interview ({m} min)"
-                    ),
-                    reason_zh: format!(
-                        "用时 {len} 分钟，不到访问时长中位数（{m} 分钟）的 {share:.0}%"
-                    ),
+                    reason: short(Lang::En),
+                    reason_zh: short(Lang::Zh),
                 });
             }
         }
@@ -369,9 +376,18 @@ pub fn flag_interviews(
             && mq < t.min_median_seconds_per_question
         {
             let threshold = t.min_median_seconds_per_question;
+            let fast = |lang| {
+                let (median, threshold) = (format!("{mq:.1}"), format!("{threshold:.1}"));
+                msg!(
+                    lang,
+                    FlagFastQuestions,
+                    median = median,
+                    threshold = threshold
+                )
+            };
             flags.push(Flag::Speeding {
-                reason: format!("median {mq:.1} s per question (threshold {threshold:.1} s)"),
-                reason_zh: format!("每题用时中位数 {mq:.1} 秒（阈值 {threshold:.1} 秒）"),
+                reason: fast(Lang::En),
+                reason_zh: fast(Lang::Zh),
             });
         }
         if let Some(run) = longest_same_rating_run(&rating_order, f.answers)
@@ -379,8 +395,8 @@ pub fn flag_interviews(
         {
             let (items, value) = run;
             flags.push(Flag::StraightLining {
-                reason: format!("{items} rating items in a row answered {value}"),
-                reason_zh: format!("连续 {items} 道评分题都答 {value}"),
+                reason: msg!(Lang::En, FlagStraightLining, items = items, value = value),
+                reason_zh: msg!(Lang::Zh, FlagStraightLining, items = items, value = value),
             });
         }
         if f.completed
@@ -389,8 +405,8 @@ pub fn flag_interviews(
         {
             let (resident, n) = (&f.resident_id, others.len());
             flags.push(Flag::DuplicateResident {
-                reason: format!("resident {resident} has {n} completed interviews"),
-                reason_zh: format!("居民 {resident} 有 {n} 份完成的访问"),
+                reason: msg!(Lang::En, FlagDuplicate, resident = resident, n = n),
+                reason_zh: msg!(Lang::Zh, FlagDuplicate, resident = resident, n = n),
             });
         }
         let local_start = f.started_at.with_timezone(&offset).time();
@@ -401,8 +417,8 @@ pub fn flag_interviews(
                 &t.working_hours_end,
             );
             flags.push(Flag::OutsideWorkingHours {
-                reason: format!("started at {at} local time (working hours {from}–{to})"),
-                reason_zh: format!("当地时间 {at} 开始（工作时间 {from}–{to}）"),
+                reason: msg!(Lang::En, FlagOutsideHours, at = at, from = from, to = to),
+                reason_zh: msg!(Lang::Zh, FlagOutsideHours, at = at, from = from, to = to),
             });
         }
         let specials = f
@@ -413,13 +429,18 @@ pub fn flag_interviews(
         let n = f.answers.len();
         if n >= t.min_answers_for_shares && specials as f64 / n as f64 > t.max_special_share {
             let share = t.max_special_share * 100.0;
+            let many = |lang| {
+                msg!(
+                    lang,
+                    FlagManySpecial,
+                    n = n,
+                    specials = specials,
+                    share = format!("{share:.0}")
+                )
+            };
             flags.push(Flag::ManySpecialResponses {
-                reason: format!(
-                    "{specials} of {n} answers are \"don't know\" or \"refused\" (over {share:.0}%)"
-                ),
-                reason_zh: format!(
-                    "{n} 个回答中 {specials} 个为“不知道”或“拒答”（超过 {share:.0}%）"
-                ),
+                reason: many(Lang::En),
+                reason_zh: many(Lang::Zh),
             });
         }
         flags
@@ -489,15 +510,11 @@ pub fn overlap_flags(all: &[WorkedTimes<'_>], t: &Thresholds) -> Vec<Option<Flag
         .map(|w| {
             let (secs, other) = w?;
             let at = all[other].started_at.with_timezone(&offset).format("%H:%M");
-            let minutes = (secs as f64 / 60.0).round();
+            let minutes = format!("{:.0}", (secs as f64 / 60.0).round());
+            let overlap = |lang| msg!(lang, FlagOverlap, at = at, minutes = minutes);
             Some(Flag::OverlappingInterviews {
-                reason: format!(
-                    "worked at the same time as another of the surveyor's interviews \
-                     (started {at} local time) for {minutes:.0} min"
-                ),
-                reason_zh: format!(
-                    "与该访问员的另一份访问（当地时间 {at} 开始）同时进行了 {minutes:.0} 分钟"
-                ),
+                reason: overlap(Lang::En),
+                reason_zh: overlap(Lang::Zh),
             })
         })
         .collect()

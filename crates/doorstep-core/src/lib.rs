@@ -14,6 +14,7 @@ pub mod expr;
 pub mod flags;
 pub mod fs;
 pub mod interview;
+pub mod lang;
 pub mod questionnaire;
 pub mod scoring;
 pub mod text;

@@ -5,22 +5,22 @@ use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::data::{self, StoreSink};
 use super::i18n::Lang;
-use super::keys::Screen;
+use super::keys::{SUMMARY, Screen, SummaryAction, key_match};
+use super::screens::check::{ReviewOutcome, ReviewState, finish_blocker};
 use super::screens::help::{draw_footer, draw_help};
 use super::screens::interview::{InterviewOutcome, InterviewScreen};
 use super::screens::list::{ListEntry, ListOutcome, ListScreen};
 use super::screens::resident::{ResidentOutcome, ResidentScreen};
-use super::screens::review::{ReviewOutcome, ReviewState, finish_blocker};
 use super::screens::setup::{SetupOutcome, SetupScreen};
 use super::screens::summary::{self, ExportPrompt, SummaryData};
-use super::terminal::Visibility;
+use super::terminal::{EventApp, Visibility};
 use super::theme::Theme;
 use super::widgets::popup;
 use doorstep_core::assignment::Disposition;
@@ -199,6 +199,17 @@ impl App {
             } => self.interview_key(screen, review, end_early, key),
             View::Summary { data, prompt } => self.summary_key(data, prompt, key),
         };
+    }
+
+    /// A terminal event: a key, pasted text, a resize.
+    pub fn handle_event(&mut self, event: &Event) {
+        match event {
+            Event::Key(key) => self.handle_key(*key),
+            Event::Paste(text) => self.handle_paste(text),
+            // Keys after a shrink are not acted on blind.
+            Event::Resize(w, h) => self.shown.resized(*w, *h),
+            _ => {}
+        }
     }
 
     pub fn handle_paste(&mut self, text: &str) {
@@ -665,9 +676,9 @@ impl App {
                 prompt: Some(p),
             };
         }
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Left => View::List,
-            KeyCode::Char('x') => {
+        match key_match(SUMMARY, &key) {
+            Some(SummaryAction::Back) => View::List,
+            Some(SummaryAction::Export) => {
                 match data::signing_key(&self.store, &self.surveyor_id, None, self.ui) {
                     Ok(data::KeyState::Ready(k)) => self.export(data, &k),
                     Ok(data::KeyState::NeedsPassword) => View::Summary {
@@ -685,7 +696,7 @@ impl App {
                     }
                 }
             }
-            _ => View::Summary { data, prompt: None },
+            Some(SummaryAction::Help) | None => View::Summary { data, prompt: None },
         }
     }
 
@@ -847,4 +858,23 @@ fn draw_end_early(
         ),
         popup,
     );
+}
+
+impl EventApp for App {
+    fn draw(&self, frame: &mut Frame) {
+        App::draw(self, frame)
+    }
+
+    fn handle_event(&mut self, event: &Event) {
+        App::handle_event(self, event)
+    }
+
+    /// Takes the whole list once its background load has finished.
+    fn tick(&mut self) {
+        self.poll_background();
+    }
+
+    fn quit(&self) -> bool {
+        self.quit
+    }
 }

@@ -469,7 +469,7 @@ pub fn quotas(store: &Store, q: &Questionnaire, ui: Lang) -> Result<Vec<QuotaLin
             })
             .collect();
         out.push(QuotaLine {
-            question_label: super::screens::review::truncate(question.label.get(lang), 16),
+            question_label: super::screens::check::truncate(question.label.get(lang), 16),
             cells,
         });
     }

@@ -1,8 +1,71 @@
 //! Every key binding, described once: the footer and the help screen both
-//! read from here. (The handlers still match key codes themselves, and the
-//! README's key table is written by hand: keep them in step.)
+//! read from here, and so do the handlers of the screens whose bindings are
+//! data (`Bound`: the keys, the action each triggers, the help text), which
+//! ask `key_match` what a key does instead of matching key codes
+//! themselves, so that help and behaviour cannot drift apart. A test checks
+//! that the README's key table names every key of every screen. The
+//! supervisor's app is converted; the surveyor's screens still match key
+//! codes themselves, their tables (plain `Binding` rows) describe them.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::i18n::Lang;
+
+/// One key press a binding answers to: a key, with Ctrl or not. Shift and
+/// Alt are not looked at (Shift makes the capital letter); a plain press
+/// also answers with Ctrl held when nothing binds that Ctrl chord (as the
+/// handlers always did: `Ctrl+E` ends early on the check screen too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Press {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+/// A character key.
+pub const fn ch(c: char) -> Press {
+    Press {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+
+/// A named key (Enter, Esc, arrows, pages).
+pub const fn key(code: KeyCode) -> Press {
+    Press { code, ctrl: false }
+}
+
+/// Ctrl and a character.
+pub const fn ctrl(c: char) -> Press {
+    Press {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+impl Press {
+    /// Whether the key event is this press.
+    pub fn matches(self, event: &KeyEvent) -> bool {
+        event.code == self.code && event.modifiers.contains(KeyModifiers::CONTROL) == self.ctrl
+    }
+}
+
+/// A binding that is data: the help row (keys as shown, the help text and
+/// the footer's short text) and the presses with the action each triggers.
+pub struct Bound<A: 'static> {
+    pub help: Binding,
+    pub presses: &'static [(Press, A)],
+}
+
+/// What `event` does in a screen whose bindings are `table` (gitui's
+/// `key_match`): the action of the press it matches exactly, else of the
+/// plain press of its key.
+pub fn key_match<A: Copy>(table: &[Bound<A>], event: &KeyEvent) -> Option<A> {
+    let presses = || table.iter().flat_map(|b| b.presses.iter());
+    presses()
+        .find(|(p, _)| p.matches(event))
+        .or_else(|| presses().find(|(p, _)| !p.ctrl && p.code == event.code))
+        .map(|(_, a)| *a)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -26,7 +89,7 @@ pub enum Screen {
 }
 
 /// (keys, English, Chinese, short English and Chinese for the footer, if shown there)
-type Binding = (
+pub type Binding = (
     &'static str,
     &'static str,
     &'static str,
@@ -283,55 +346,158 @@ const INTERVIEW: &[Binding] = &[
     HELP,
 ];
 
-const REVIEW: &[Binding] = &[
-    ("↑↓ j k", "move", "移动", None),
-    (
-        "Enter →",
-        "go to this question (confirming comes back here)",
-        "跳到此题修改（确认后回到这里）",
-        Some(("go to", "跳到此题")),
-    ),
-    (
-        "u",
-        "next unanswered required",
-        "下一道未答必答题",
-        Some(("unanswered", "未答")),
-    ),
-    (
-        "F",
-        "finish the interview",
-        "结束访问",
-        Some(("finish", "结束访问")),
-    ),
-    (
-        "←",
-        "back to the question you came from",
-        "返回原来所在的问题",
-        Some(("back", "返回")),
-    ),
-    ("e", "end early", "提前结束", None),
-    (
-        "Esc",
-        "pause (saved) to the list",
-        "暂停返回名单",
-        Some(("pause", "暂停")),
-    ),
+/// What a key does on the surveyor's check screen (`screens::check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckAction {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    /// Go to the question under the cursor.
+    GoTo,
+    NextUnanswered,
+    Finish,
+    Back,
+    EndEarly,
+    Pause,
+}
+
+use CheckAction as C;
+
+/// The surveyor's check screen (before finishing, or Ctrl+G).
+pub const CHECK: &[Bound<CheckAction>] = &[
+    Bound {
+        help: ("↑↓ j k", "move", "移动", None),
+        presses: &[
+            (key(KeyCode::Up), C::Up),
+            (key(KeyCode::Down), C::Down),
+            (ch('j'), C::Down),
+            (ch('k'), C::Up),
+        ],
+    },
+    Bound {
+        help: (
+            "PgUp PgDn g G",
+            "page, first, last",
+            "翻页、首行、末行",
+            None,
+        ),
+        presses: &[
+            (key(KeyCode::PageUp), C::PageUp),
+            (key(KeyCode::PageDown), C::PageDown),
+            (ch('g'), C::First),
+            (ch('G'), C::Last),
+        ],
+    },
+    Bound {
+        help: ("Home End", "first, last", "首行、末行", None),
+        presses: &[(key(KeyCode::Home), C::First), (key(KeyCode::End), C::Last)],
+    },
+    Bound {
+        help: (
+            "Enter →",
+            "go to this question (confirming comes back here)",
+            "跳到此题修改（确认后回到这里）",
+            Some(("go to", "跳到此题")),
+        ),
+        presses: &[
+            (key(KeyCode::Enter), C::GoTo),
+            (key(KeyCode::Right), C::GoTo),
+        ],
+    },
+    Bound {
+        help: (
+            "u",
+            "next unanswered required",
+            "下一道未答必答题",
+            Some(("unanswered", "未答")),
+        ),
+        presses: &[(ch('u'), C::NextUnanswered)],
+    },
+    Bound {
+        help: (
+            "F",
+            "finish the interview",
+            "结束访问",
+            Some(("finish", "结束访问")),
+        ),
+        presses: &[(ch('F'), C::Finish)],
+    },
+    Bound {
+        help: ("f", "finish, as F", "结束访问（同 F）", None),
+        presses: &[(ch('f'), C::Finish)],
+    },
+    Bound {
+        help: (
+            "←",
+            "back to the question you came from",
+            "返回原来所在的问题",
+            Some(("back", "返回")),
+        ),
+        presses: &[(key(KeyCode::Left), C::Back)],
+    },
+    Bound {
+        help: ("h", "back, as ←", "返回（同 ←）", None),
+        presses: &[(ch('h'), C::Back)],
+    },
+    Bound {
+        help: ("e", "end early", "提前结束", None),
+        presses: &[(ch('e'), C::EndEarly)],
+    },
+    Bound {
+        help: (
+            "Esc",
+            "pause (saved) to the list",
+            "暂停返回名单",
+            Some(("pause", "暂停")),
+        ),
+        presses: &[(key(KeyCode::Esc), C::Pause)],
+    },
 ];
 
-const SUMMARY: &[Binding] = &[
-    (
-        "x",
-        "export a signed batch (key password; no key: makes one)",
-        "导出签名批次（输入密钥密码；无密钥则创建）",
-        Some(("export", "导出")),
-    ),
-    (
-        "Esc q",
-        "back to the list",
-        "返回名单",
-        Some(("back", "返回")),
-    ),
-    HELP,
+/// What a key does on the surveyor's day summary (outside its export
+/// prompt, where keys are typed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummaryAction {
+    Export,
+    Back,
+    /// Handled by the app, before the screen (`?` is text in a field).
+    Help,
+}
+
+/// The surveyor's day summary.
+pub const SUMMARY: &[Bound<SummaryAction>] = &[
+    Bound {
+        help: (
+            "x",
+            "export a signed batch (key password; no key: makes one)",
+            "导出签名批次（输入密钥密码；无密钥则创建）",
+            Some(("export", "导出")),
+        ),
+        presses: &[(ch('x'), SummaryAction::Export)],
+    },
+    Bound {
+        help: (
+            "Esc q",
+            "back to the list",
+            "返回名单",
+            Some(("back", "返回")),
+        ),
+        presses: &[
+            (key(KeyCode::Esc), SummaryAction::Back),
+            (ch('q'), SummaryAction::Back),
+        ],
+    },
+    Bound {
+        help: ("←", "back, as Esc", "返回（同 Esc）", None),
+        presses: &[(key(KeyCode::Left), SummaryAction::Back)],
+    },
+    Bound {
+        help: HELP,
+        presses: &[(ch('?'), SummaryAction::Help)],
+    },
 ];
 
 const SETUP: &[Binding] = &[
@@ -345,158 +511,307 @@ const SETUP: &[Binding] = &[
 ];
 
 const HELP: Binding = ("?", "help", "帮助", Some(("help", "帮助")));
-const QUIT: Binding = ("q ^C", "quit", "退出", Some(("quit", "退出")));
-const APPROVE: Binding = (
-    "a",
-    "approve (a comment is optional)",
-    "通过（意见可不填）",
-    Some(("approve", "通过")),
-);
-const REJECT: Binding = (
-    "r",
-    "reject (say why: the surveyor will see it)",
-    "驳回（须写明原因，访问员会看到）",
-    Some(("reject", "驳回")),
-);
 
-const TABS: Binding = (
-    "Tab 1 2 3",
-    "inbox, interviews, day summary",
-    "收件箱、访问、汇总",
-    Some(("tabs", "切换")),
-);
+/// What a key does in the supervisor's review app (`crate::supervisor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewAction {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    /// Inbox: the batch's interviews; interviews: the one in detail.
+    Open,
+    Approve,
+    Reject,
+    Sort,
+    Filter,
+    Community,
+    Surveyor,
+    NextTab,
+    ToInbox,
+    ToInterviews,
+    ToSummary,
+    LeaveOutFlagged,
+    Help,
+    Quit,
+    Back,
+    /// The decision prompt: record it.
+    Confirm,
+    Cancel,
+}
 
-const LEAVE_OUT_FLAGGED: Binding = (
-    "x",
-    "scores: leave flagged interviews out, or count them again",
-    "得分：不计有标记的访问，或重新计入",
-    Some(("flagged out", "不计标记")),
-);
+use ReviewAction as R;
 
-const REVIEW_INBOX: &[Binding] = &[
-    ("↑↓ j k", "move", "移动", Some(("move", "移动"))),
-    (
-        "Enter",
-        "the batch's surveyor's interviews, at the batch's first",
-        "查看该批次访问员的访问（定位到该批次第一份）",
-        Some(("interviews", "查看访问")),
-    ),
-    LEAVE_OUT_FLAGGED,
-    TABS,
-    HELP,
-    QUIT,
+const MOVE: &[(Press, ReviewAction)] = &[
+    (key(KeyCode::Up), R::Up),
+    (key(KeyCode::Down), R::Down),
+    (ch('j'), R::Down),
+    (ch('k'), R::Up),
+];
+const PAGE: &[(Press, ReviewAction)] = &[
+    (key(KeyCode::PageUp), R::PageUp),
+    (key(KeyCode::PageDown), R::PageDown),
+];
+const TAB_KEYS: &[(Press, ReviewAction)] = &[
+    (key(KeyCode::Tab), R::NextTab),
+    (ch('1'), R::ToInbox),
+    (ch('2'), R::ToInterviews),
+    (ch('3'), R::ToSummary),
 ];
 
-const REVIEW_INTERVIEWS: &[Binding] = &[
-    ("↑↓ j k", "move", "移动", None),
-    ("PgUp PgDn", "page", "翻页", None),
-    (
-        "Enter",
-        "the interview in detail",
-        "查看访问详情",
-        Some(("open", "详情")),
-    ),
-    (
-        "a",
-        "approve (comment optional), then to the next undecided",
-        "通过（意见可不填），并转到下一份未决定的",
-        Some(("approve", "通过")),
-    ),
-    REJECT,
-    (
-        "o",
-        "sort: time, surveyor, flags",
-        "排序：时间、访问员、标记数",
-        Some(("sort", "排序")),
-    ),
-    (
-        "f",
-        "filter: all, flagged, flags, undecided, approved, rejected",
-        "筛选：全部、有标记、各项标记、未决定、已通过、已驳回",
-        Some(("filter", "筛选")),
-    ),
-    (
-        "c",
-        "community: all, each one, (unknown)",
-        "社区：全部、各社区、（未知）",
-        Some(("community", "社区")),
-    ),
-    (
-        "s",
-        "surveyor: all, each one",
-        "访问员：全部、各访问员",
-        None,
-    ),
-    (
+const R_HELP: Bound<ReviewAction> = Bound {
+    help: HELP,
+    presses: &[(ch('?'), R::Help)],
+};
+const R_QUIT: Bound<ReviewAction> = Bound {
+    help: ("q ^C", "quit", "退出", Some(("quit", "退出"))),
+    presses: &[(ch('q'), R::Quit), (ctrl('c'), R::Quit)],
+};
+const R_TABS: Bound<ReviewAction> = Bound {
+    help: (
         "Tab 1 2 3",
         "inbox, interviews, day summary",
         "收件箱、访问、汇总",
-        None,
+        Some(("tabs", "切换")),
     ),
-    HELP,
-    QUIT,
+    presses: TAB_KEYS,
+};
+const R_LEAVE_OUT_FLAGGED: Bound<ReviewAction> = Bound {
+    help: (
+        "x",
+        "scores: leave flagged interviews out, or count them again",
+        "得分：不计有标记的访问，或重新计入",
+        Some(("flagged out", "不计标记")),
+    ),
+    presses: &[(ch('x'), R::LeaveOutFlagged)],
+};
+const R_REJECT: Bound<ReviewAction> = Bound {
+    help: (
+        "r",
+        "reject (say why: the surveyor will see it)",
+        "驳回（须写明原因，访问员会看到）",
+        Some(("reject", "驳回")),
+    ),
+    presses: &[(ch('r'), R::Reject)],
+};
+
+/// Keys of the review app on every screen, the prompt too.
+pub const ANYWHERE: &[Bound<ReviewAction>] = &[Bound {
+    help: ("^C", "quit", "退出", None),
+    presses: &[(ctrl('c'), R::Quit)],
+}];
+
+/// The review app's inbox tab.
+pub const REVIEW_INBOX: &[Bound<ReviewAction>] = &[
+    Bound {
+        help: ("↑↓ j k", "move", "移动", Some(("move", "移动"))),
+        presses: MOVE,
+    },
+    Bound {
+        help: (
+            "Enter",
+            "the batch's surveyor's interviews, at the batch's first",
+            "查看该批次访问员的访问（定位到该批次第一份）",
+            Some(("interviews", "查看访问")),
+        ),
+        presses: &[(key(KeyCode::Enter), R::Open)],
+    },
+    R_LEAVE_OUT_FLAGGED,
+    R_TABS,
+    R_HELP,
+    R_QUIT,
 ];
 
-const REVIEW_DETAIL: &[Binding] = &[
-    ("↑↓ j k", "scroll", "滚动", Some(("scroll", "滚动"))),
-    ("PgUp PgDn", "scroll a page", "翻页", None),
-    APPROVE,
-    REJECT,
-    (
-        "Esc ←",
-        "back to the list",
-        "返回列表",
-        Some(("back", "返回")),
-    ),
-    HELP,
-    ("^C", "quit", "退出", None),
+/// The review app's interviews tab.
+pub const REVIEW_INTERVIEWS: &[Bound<ReviewAction>] = &[
+    Bound {
+        help: ("↑↓ j k", "move", "移动", None),
+        presses: MOVE,
+    },
+    Bound {
+        help: ("PgUp PgDn", "page", "翻页", None),
+        presses: PAGE,
+    },
+    Bound {
+        help: (
+            "Enter",
+            "the interview in detail",
+            "查看访问详情",
+            Some(("open", "详情")),
+        ),
+        presses: &[(key(KeyCode::Enter), R::Open)],
+    },
+    Bound {
+        help: (
+            "a",
+            "approve (comment optional), then to the next undecided",
+            "通过（意见可不填），并转到下一份未决定的",
+            Some(("approve", "通过")),
+        ),
+        presses: &[(ch('a'), R::Approve)],
+    },
+    R_REJECT,
+    Bound {
+        help: (
+            "o",
+            "sort: time, surveyor, flags",
+            "排序：时间、访问员、标记数",
+            Some(("sort", "排序")),
+        ),
+        presses: &[(ch('o'), R::Sort)],
+    },
+    Bound {
+        help: (
+            "f",
+            "filter: all, flagged, flags, undecided, approved, rejected",
+            "筛选：全部、有标记、各项标记、未决定、已通过、已驳回",
+            Some(("filter", "筛选")),
+        ),
+        presses: &[(ch('f'), R::Filter)],
+    },
+    Bound {
+        help: (
+            "c",
+            "community: all, each one, (unknown)",
+            "社区：全部、各社区、（未知）",
+            Some(("community", "社区")),
+        ),
+        presses: &[(ch('c'), R::Community)],
+    },
+    Bound {
+        help: (
+            "s",
+            "surveyor: all, each one",
+            "访问员：全部、各访问员",
+            None,
+        ),
+        presses: &[(ch('s'), R::Surveyor)],
+    },
+    Bound {
+        help: (
+            "Tab 1 2 3",
+            "inbox, interviews, day summary",
+            "收件箱、访问、汇总",
+            None,
+        ),
+        presses: TAB_KEYS,
+    },
+    R_HELP,
+    R_QUIT,
 ];
 
-const REVIEW_SUMMARY: &[Binding] = &[
-    (
-        "↑↓ j k",
-        "scroll the lists that do not fit",
-        "滚动显示不下的列表",
-        Some(("scroll", "滚动")),
-    ),
-    ("PgUp PgDn", "scroll a page", "翻页", None),
-    LEAVE_OUT_FLAGGED,
-    TABS,
-    HELP,
-    QUIT,
+/// One interview in detail.
+pub const REVIEW_DETAIL: &[Bound<ReviewAction>] = &[
+    Bound {
+        help: ("↑↓ j k", "scroll", "滚动", Some(("scroll", "滚动"))),
+        presses: MOVE,
+    },
+    Bound {
+        help: ("PgUp PgDn", "scroll a page", "翻页", None),
+        presses: PAGE,
+    },
+    Bound {
+        help: (
+            "a",
+            "approve (a comment is optional)",
+            "通过（意见可不填）",
+            Some(("approve", "通过")),
+        ),
+        presses: &[(ch('a'), R::Approve)],
+    },
+    R_REJECT,
+    Bound {
+        help: (
+            "Esc ←",
+            "back to the list",
+            "返回列表",
+            Some(("back", "返回")),
+        ),
+        presses: &[(key(KeyCode::Esc), R::Back), (key(KeyCode::Left), R::Back)],
+    },
+    R_HELP,
+    Bound {
+        help: ("^C", "quit", "退出", None),
+        presses: &[(ctrl('c'), R::Quit)],
+    },
 ];
 
-const REVIEW_DECISION: &[Binding] = &[
-    (
-        "Enter",
-        "record the decision",
-        "确认并记录",
-        Some(("confirm", "确认")),
-    ),
-    ("Esc", "cancel", "取消", Some(("cancel", "取消"))),
+/// The day summary tab.
+pub const REVIEW_SUMMARY: &[Bound<ReviewAction>] = &[
+    Bound {
+        help: (
+            "↑↓ j k",
+            "scroll the lists that do not fit",
+            "滚动显示不下的列表",
+            Some(("scroll", "滚动")),
+        ),
+        presses: MOVE,
+    },
+    Bound {
+        help: ("PgUp PgDn", "scroll a page", "翻页", None),
+        presses: PAGE,
+    },
+    R_LEAVE_OUT_FLAGGED,
+    R_TABS,
+    R_HELP,
+    R_QUIT,
 ];
 
-pub fn bindings(screen: Screen) -> &'static [Binding] {
+/// The approve or reject prompt (other keys edit the comment).
+pub const REVIEW_DECISION: &[Bound<ReviewAction>] = &[
+    Bound {
+        help: (
+            "Enter",
+            "record the decision",
+            "确认并记录",
+            Some(("confirm", "确认")),
+        ),
+        presses: &[(key(KeyCode::Enter), R::Confirm)],
+    },
+    Bound {
+        help: ("Esc", "cancel", "取消", Some(("cancel", "取消"))),
+        presses: &[(key(KeyCode::Esc), R::Cancel)],
+    },
+];
+
+/// The review app's bindings on `screen` (none for the surveyor's).
+pub fn review_bindings(screen: Screen) -> &'static [Bound<ReviewAction>] {
     match screen {
-        Screen::List => LIST,
-        Screen::Resident => RESIDENT,
-        Screen::Interview => INTERVIEW,
-        Screen::Review => REVIEW,
-        Screen::Summary => SUMMARY,
         Screen::ReviewInbox => REVIEW_INBOX,
         Screen::ReviewInterviews => REVIEW_INTERVIEWS,
         Screen::ReviewDetail => REVIEW_DETAIL,
         Screen::ReviewSummary => REVIEW_SUMMARY,
         Screen::ReviewDecision => REVIEW_DECISION,
-        Screen::Setup => SETUP,
+        _ => &[],
+    }
+}
+
+/// Help rows of data bindings.
+fn rows<A>(table: &'static [Bound<A>]) -> Vec<Binding> {
+    table.iter().map(|b| b.help).collect()
+}
+
+pub fn bindings(screen: Screen) -> Vec<Binding> {
+    match screen {
+        Screen::List => LIST.to_vec(),
+        Screen::Resident => RESIDENT.to_vec(),
+        Screen::Interview => INTERVIEW.to_vec(),
+        Screen::Review => rows(CHECK),
+        Screen::Summary => rows(SUMMARY),
+        Screen::Setup => SETUP.to_vec(),
+        Screen::ReviewInbox
+        | Screen::ReviewInterviews
+        | Screen::ReviewDetail
+        | Screen::ReviewSummary
+        | Screen::ReviewDecision => rows(review_bindings(screen)),
     }
 }
 
 /// (keys, description) in the interface language, for the help screen.
 pub fn described(screen: Screen, lang: Lang) -> impl Iterator<Item = (&'static str, &'static str)> {
     bindings(screen)
-        .iter()
-        .map(move |(k, en, zh, _)| (*k, if lang == Lang::Zh { *zh } else { *en }))
+        .into_iter()
+        .map(move |(k, en, zh, _)| (k, if lang == Lang::Zh { zh } else { en }))
 }
 
 /// (keys, short description) for the footer, without the keys in `hidden`
@@ -506,11 +821,48 @@ pub fn footer<'a>(
     lang: Lang,
     hidden: &'a [&'static str],
 ) -> impl Iterator<Item = (&'static str, &'static str)> + 'a {
-    bindings(screen).iter().filter_map(move |(k, _, _, short)| {
-        short
-            .filter(|_| !hidden.contains(k))
-            .map(|(en, zh)| (*k, if lang == Lang::Zh { zh } else { en }))
-    })
+    bindings(screen)
+        .into_iter()
+        .filter_map(move |(k, _, _, short)| {
+            short
+                .filter(|_| !hidden.contains(&k))
+                .map(|(en, zh)| (k, if lang == Lang::Zh { zh } else { en }))
+        })
+}
+
+/// The keys a help row shows, one by one: "↑↓" is two, "^C" is Ctrl+C.
+pub fn tokens(shown: &str) -> Vec<String> {
+    if shown.chars().count() > 1 && shown.chars().all(|c| "↑↓←→".contains(c)) {
+        return shown.chars().map(String::from).collect();
+    }
+    match shown.strip_prefix('^') {
+        Some(c) if !c.is_empty() => vec![format!("Ctrl+{}", c.to_uppercase())],
+        _ => vec![shown.to_string()],
+    }
+}
+
+/// A press as help rows and the README name it: "j", "Enter", "Ctrl+C".
+pub fn press_name(p: Press) -> String {
+    let name = match p.code {
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        other => format!("{other:?}"),
+    };
+    if p.ctrl {
+        format!("Ctrl+{}", name.to_uppercase())
+    } else {
+        name
+    }
 }
 
 #[cfg(test)]
@@ -554,6 +906,172 @@ mod tests {
                 for (k, d) in rows {
                     assert!(k.chars().count() <= 14, "{k}");
                     assert!(Line::from(d).width() <= 76 - 2 - 15, "{d}");
+                }
+            }
+        }
+    }
+
+    const REVIEW_SCREENS: [Screen; 5] = [
+        Screen::ReviewInbox,
+        Screen::ReviewInterviews,
+        Screen::ReviewDetail,
+        Screen::ReviewSummary,
+        Screen::ReviewDecision,
+    ];
+
+    /// The surveyor's screens whose keys are data: no key twice, each
+    /// press shown.
+    #[test]
+    fn the_surveyors_data_keys_are_each_shown_once() {
+        fn check<A>(table: &[Bound<A>]) {
+            let mut seen: Vec<Press> = Vec::new();
+            for b in table {
+                let shown: Vec<String> = b.help.0.split_whitespace().flat_map(tokens).collect();
+                assert_eq!(shown.len(), b.presses.len(), "{:?}", b.help.0);
+                for (p, _) in b.presses {
+                    assert!(shown.contains(&press_name(*p)), "{p:?} in {:?}", b.help.0);
+                    assert!(!seen.contains(p), "{p:?} bound twice");
+                    seen.push(*p);
+                }
+            }
+        }
+        check(CHECK);
+        check(SUMMARY);
+    }
+
+    /// Every action of the check screen has a key (its handler's match is
+    /// exhaustive, so each is handled).
+    #[test]
+    fn every_check_action_has_a_key() {
+        use CheckAction::*;
+        for a in [
+            Up,
+            Down,
+            PageUp,
+            PageDown,
+            First,
+            Last,
+            GoTo,
+            NextUnanswered,
+            Finish,
+            Back,
+            EndEarly,
+            Pause,
+        ] {
+            assert!(
+                CHECK.iter().any(|b| b.presses.iter().any(|(_, x)| *x == a)),
+                "{a:?} has no key"
+            );
+        }
+    }
+
+    /// No key means two things on one screen (nor anything but quit where
+    /// `ANYWHERE` already binds it).
+    #[test]
+    fn no_two_bindings_of_a_screen_share_a_key() {
+        for screen in REVIEW_SCREENS {
+            let mut seen: Vec<(Press, ReviewAction)> = ANYWHERE
+                .iter()
+                .flat_map(|b| b.presses.iter().copied())
+                .collect();
+            for b in review_bindings(screen) {
+                for (p, a) in b.presses {
+                    if let Some((_, other)) = seen.iter().find(|(q, _)| q == p) {
+                        assert_eq!(other, a, "{screen:?}: {p:?} is {other:?} and {a:?}");
+                    }
+                    seen.push((*p, *a));
+                }
+            }
+        }
+    }
+
+    /// What a screen's help says are its keys are the keys it answers to:
+    /// each press of a binding is named in the binding's keys as shown.
+    #[test]
+    fn each_bindings_keys_as_shown_name_its_presses() {
+        for screen in REVIEW_SCREENS {
+            for b in review_bindings(screen) {
+                let shown: Vec<String> = b.help.0.split_whitespace().flat_map(tokens).collect();
+                for (p, _) in b.presses {
+                    let name = press_name(*p);
+                    assert!(
+                        shown.contains(&name),
+                        "{screen:?}: {name} not in {:?}",
+                        b.help.0
+                    );
+                }
+                assert_eq!(
+                    shown.len(),
+                    b.presses.len(),
+                    "{screen:?}: {:?} shows keys it does not bind",
+                    b.help.0
+                );
+            }
+        }
+    }
+
+    /// `key_match` finds a binding's action by its key; Ctrl must be held
+    /// for a Ctrl binding, a Ctrl chord nothing binds acts as the plain
+    /// key; Shift does not matter.
+    #[test]
+    fn key_match_finds_the_action_of_a_press() {
+        use ratatui::crossterm::event::KeyEvent;
+        let plain = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(
+            key_match(REVIEW_INBOX, &plain('j')),
+            Some(ReviewAction::Down)
+        );
+        assert_eq!(key_match(REVIEW_INBOX, &plain('z')), None);
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let ctrl_j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL);
+        assert_eq!(key_match(REVIEW_INBOX, &ctrl_j), Some(ReviewAction::Down));
+        assert_eq!(key_match(ANYWHERE, &ctrl_c), Some(ReviewAction::Quit));
+        assert_eq!(key_match(ANYWHERE, &plain('c')), None);
+        assert_eq!(
+            key_match(REVIEW_INTERVIEWS, &ctrl_c),
+            Some(ReviewAction::Quit)
+        );
+        let shift_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::SHIFT);
+        assert_eq!(key_match(REVIEW_INBOX, &shift_q), Some(ReviewAction::Quit));
+    }
+    /// The README's key table names every key of every screen, as the
+    /// help shows them (the "anywhere" row covers `?` and `Ctrl+C`).
+    #[test]
+    fn the_readme_key_table_names_every_key_of_every_screen() {
+        let readme = include_str!("../../../README.md");
+        let row = |name: &str| -> &str {
+            let start = format!("| {name} | ");
+            readme
+                .lines()
+                .find(|l| l.starts_with(&start))
+                .unwrap_or_else(|| panic!("README has no key row {name:?}"))
+        };
+        let anywhere = row("anywhere");
+        for (screen, name) in [
+            (Screen::List, "list"),
+            (Screen::Setup, "first start"),
+            (Screen::Resident, "resident"),
+            (Screen::Interview, "interview"),
+            (Screen::Review, "review"),
+            (Screen::Summary, "summary"),
+            (Screen::ReviewInbox, "review app: inbox"),
+            (Screen::ReviewInterviews, "review app: interviews"),
+            (Screen::ReviewDetail, "review app: detail"),
+            (Screen::ReviewDecision, "review app: approve or reject"),
+            (Screen::ReviewSummary, "review app: day summary"),
+        ] {
+            let line = row(name);
+            for (shown, ..) in bindings(screen) {
+                for key in shown.split_whitespace().flat_map(tokens) {
+                    // "1-9" is written `1`–`9`.
+                    let quoted = match key.split_once('-') {
+                        Some((a, b)) if !a.is_empty() && !b.is_empty() => format!("`{a}`–`{b}`"),
+                        _ => format!("`{key}`"),
+                    };
+                    assert!(
+                        line.contains(&quoted) || anywhere.contains(&quoted),
+                        "README's {name:?} row does not name {quoted}"
+                    );
                 }
             }
         }

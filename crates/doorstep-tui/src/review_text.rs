@@ -4,9 +4,8 @@
 
 use ratatui::text::Span;
 
-use super::i18n::Lang;
-use doorstep_batch::format::ContentProblem;
-use doorstep_batch::{BatchCounts, BatchStatus, ManifestField, Problem, SequenceFinding};
+use super::i18n::{Lang, msg};
+use doorstep_batch::{BatchCounts, BatchStatus, Problem, SequenceFinding};
 use doorstep_core::assignment::Disposition;
 use doorstep_review::flags::Flag;
 use doorstep_review::inbox::Signature;
@@ -25,13 +24,13 @@ pub const FLAG_CODES: [&str; 6] = [
 /// A flag's short name, for the list, the filter and the detail.
 pub fn flag_name(code: &str, ui: Lang) -> &'static str {
     match code {
-        "speeding" => ui.pick("速度过快", "speeding"),
-        "straight_lining" => ui.pick("直线作答", "straight-lining"),
-        "duplicate_resident" => ui.pick("重复居民", "duplicate"),
-        "outside_working_hours" => ui.pick("非工作时间", "off hours"),
-        "many_special_responses" => ui.pick("特殊回答多", "many DK/refused"),
-        "overlapping_interviews" => ui.pick("时间重叠", "overlap"),
-        _ => ui.pick("其他标记", "other flag"),
+        "speeding" => msg!(ui, RvSpeeding),
+        "straight_lining" => msg!(ui, RvStraightLining),
+        "duplicate_resident" => msg!(ui, RvDuplicateResident),
+        "outside_working_hours" => msg!(ui, RvOffHours),
+        "many_special_responses" => msg!(ui, RvManyDKRefused),
+        "overlapping_interviews" => msg!(ui, RvOverlap),
+        _ => msg!(ui, RvOtherFlag),
     }
 }
 
@@ -47,7 +46,7 @@ pub fn flag_names(flags: &[Flag], ui: Lang) -> String {
         .into_iter()
         .map(|c| flag_name(c, ui))
         .collect::<Vec<_>>()
-        .join(ui.pick("、", ", "))
+        .join(msg!(ui, RvEnumComma))
 }
 
 /// A flag with why it fired: its name, then the reason, both in the
@@ -56,214 +55,40 @@ pub fn flag_line(flag: &Flag, ui: Lang) -> String {
     format!(
         "{}{}{}",
         flag_name(flag.code(), ui),
-        ui.pick("：", ": "),
+        msg!(ui, RvColon),
         flag.reason_in(ui.code())
     )
 }
 
 /// A sequence gap or duplicate, in the interface language.
 pub fn finding_text(f: &SequenceFinding, ui: Lang) -> String {
-    if ui != Lang::Zh {
-        return f.to_string();
-    }
-    match f {
-        SequenceFinding::Gap {
-            device_id,
-            after,
-            before,
-        } => format!("设备 {device_id} 的批次 {after} 与 {before} 之间有缺号"),
-        SequenceFinding::Duplicate {
-            device_id,
-            sequence,
-            other,
-            same_batch,
-        } => format!(
-            "设备 {device_id} 的序号 {sequence} 重复（另见 {}{}）",
-            other.display(),
-            if *same_batch { "，同一批次" } else { "" }
-        ),
-    }
+    f.text(ui)
 }
 
 /// A sequence finding's short name, for a table cell.
 pub fn finding_name(f: &SequenceFinding, ui: Lang) -> &'static str {
     match f {
-        SequenceFinding::Gap { .. } => ui.pick("缺号", "gap"),
-        SequenceFinding::Duplicate { .. } => ui.pick("序号重复", "duplicate"),
+        SequenceFinding::Gap { .. } => msg!(ui, RvGap),
+        SequenceFinding::Duplicate { .. } => msg!(ui, RvDuplicateSeq),
     }
 }
 
 /// A verdict's name in the interface language ("被篡改", "TAMPERED").
 pub fn status_name(s: &BatchStatus, ui: Lang) -> &'static str {
-    if ui != Lang::Zh {
-        return s.label();
-    }
-    match s {
-        BatchStatus::Valid => "有效",
-        BatchStatus::Tampered { .. } => "被篡改",
-        BatchStatus::Truncated { .. } => "不完整",
-        BatchStatus::SignedByAnotherKey { .. } => "由其他密钥签名",
-        BatchStatus::UnknownKey { .. } => "未知密钥",
-        BatchStatus::Malformed { .. } => "格式错误",
-        BatchStatus::UnsupportedVersion { .. } => "不支持的版本",
-    }
+    s.name(ui)
 }
 
 /// Why a batch fails verification, wholly in the interface language: the
-/// verdict's name and what exactly is wrong, from the verifier's
-/// structured detail (English as `verify` prints it).
+/// verdict's name and what exactly is wrong (the verifier's words, from
+/// the one catalogue).
 pub fn status_text(s: &BatchStatus, ui: Lang) -> String {
-    if ui != Lang::Zh {
-        return s.to_string();
-    }
-    let name = status_name(s, ui);
-    let detail = match s {
-        BatchStatus::Valid => None,
-        BatchStatus::Tampered { reason: p }
-        | BatchStatus::Truncated { reason: p }
-        | BatchStatus::Malformed { what: p }
-        | BatchStatus::UnsupportedVersion { what: p } => Some(problem_text(p, ui)),
-        BatchStatus::SignedByAnotherKey {
-            claimed_surveyor,
-            key_id,
-            signer,
-        } => Some(match signer {
-            Some(s) => format!(
-                "批次写的是访问员 {claimed_surveyor}，却是用访问员 {s} 的密钥 {key_id} 签名的"
-            ),
-            None => format!(
-                "批次写的是访问员 {claimed_surveyor}，却是用不在受信任密钥中的密钥 {key_id} 签名的"
-            ),
-        }),
-        BatchStatus::UnknownKey { surveyor_id } => {
-            Some(format!("没有访问员 {surveyor_id} 的受信任公钥"))
-        }
-    };
-    match detail {
-        Some(detail) => format!("{name}：{detail}"),
-        None => name.to_string(),
-    }
+    s.text(ui)
 }
 
-/// What exactly is wrong with a batch, in the interface language.
+/// What exactly is wrong with a batch, in the interface language (the
+/// verifier's own words, from the one catalogue).
 pub fn problem_text(p: &Problem, ui: Lang) -> String {
-    if ui != Lang::Zh {
-        return p.to_string();
-    }
-    let io = |kind: &std::io::ErrorKind| match kind {
-        std::io::ErrorKind::NotFound => "文件不存在",
-        std::io::ErrorKind::PermissionDenied => "没有读取权限",
-        _ => "读取出错",
-    };
-    match p {
-        Problem::BatchUnreadable { kind, .. } => format!("无法读取批次文件（{}）", io(kind)),
-        Problem::NoSignatureFile { path } => format!("缺少签名文件 {}", path.display()),
-        Problem::SignatureUnreadable { path, kind, .. } => {
-            format!("无法读取签名文件 {}（{}）", path.display(), io(kind))
-        }
-        Problem::SignatureInvalid { path, .. } => {
-            format!("签名文件 {} 不是有效的 minisign 签名", path.display())
-        }
-        Problem::FormatVersion { version } => {
-            format!("批次格式版本为 {version}（本程序只能读取版本 1）")
-        }
-        Problem::CommentNotDoorstep => "签名中的可信注释不是 doorstep 批次的注释".into(),
-        Problem::CommentMalformed { .. } => "签名中的可信注释无法解析".into(),
-        Problem::CommentChanged { key_id, surveyor } => {
-            format!("签名后可信注释被改动（密钥 {key_id}，访问员 {surveyor}）")
-        }
-        Problem::CommentUnreadable { key_id, .. } => {
-            format!("可信注释无法解析，且签名所用的密钥 {key_id} 不在受信任密钥中")
-        }
-        Problem::KeyIdChanged {
-            key_id,
-            surveyor,
-            surveyor_key,
-        } => format!(
-            "签名文件中的密钥编号被改动（{key_id}；访问员 {surveyor} 的密钥是 {surveyor_key}）"
-        ),
-        Problem::SignatureFileLayoutChanged => {
-            "签名文件中未签名的部分（非可信注释或排版）被改动".into()
-        }
-        Problem::CommentNamesAnother { named, signer } => format!(
-            "可信注释被改动：注释写的是访问员 {named}，文件却是用访问员 {signer} 的密钥签名的"
-        ),
-        Problem::SignatureKeyIdAltered { key_id, named_key } => {
-            format!("签名被改动：其密钥编号 {key_id} 不是注释所写的密钥 {named_key}")
-        }
-        Problem::CommentOrSignatureChanged => "签名后可信注释或其签名被改动".into(),
-        Problem::SignatureMismatch { surveyor } => {
-            format!("签名与访问员 {surveyor} 的密钥不符：签名或文件被改动")
-        }
-        Problem::ContentChanged {
-            added,
-            signed_sha256,
-        } => {
-            let what = match added {
-                Some(n) => format!("多了 {n} 字节"),
-                None => "大小不变，字节不同".into(),
-            };
-            format!("签名后内容被改动（{what}；签名时的 SHA-256 为 {signed_sha256}）")
-        }
-        Problem::Shorter {
-            bytes,
-            signed_bytes,
-            evidence,
-        } => {
-            let mut t = format!("文件只有 {bytes} 字节，签名时有 {signed_bytes} 字节");
-            if let Some(e) = evidence {
-                t.push('；');
-                t.push_str(&content_problem_zh(e));
-            }
-            t
-        }
-        Problem::SizeOrHashMismatch => "已签名的可信注释中的大小或 SHA-256 与文件不符".into(),
-        Problem::CannotDecrypt { .. } => "无法用所给的身份文件解密".into(),
-        Problem::ManifestVersion { format, version } => {
-            format!("清单写的是 {format} 版本 {version}（本程序只能读取版本 1）")
-        }
-        Problem::ContentInvalid(e) => format!("已签名，但内容有误：{}", content_problem_zh(e)),
-        Problem::ManifestDisagrees(list) => {
-            let list: Vec<String> = list
-                .iter()
-                .map(|d| {
-                    let name = match d.field {
-                        ManifestField::Batch => "批次",
-                        ManifestField::Surveyor => "访问员",
-                        ManifestField::Device => "设备",
-                        ManifestField::Sequence => "序号",
-                    };
-                    format!("{name} {} 与 {}", d.manifest, d.signed)
-                })
-                .collect();
-            format!("清单与签名的可信注释不一致：{}", list.join("，"))
-        }
-    }
-}
-
-/// A batch's lines that do not hold together, in Chinese. A parser's own
-/// message is English: only the line it names is kept.
-fn content_problem_zh(p: &ContentProblem) -> String {
-    match p {
-        ContentProblem::IncompleteLastLine => "最后一行不完整".into(),
-        ContentProblem::MissingRecords { expected, found } => format!(
-            "缺少记录：清单记有 {} 次走访、{} 份访问，文件中只有 {} 次走访、{} 份访问",
-            expected.0, expected.1, found.0, found.1
-        ),
-        ContentProblem::Malformed(m) => {
-            let line = m
-                .strip_prefix("line ")
-                .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
-                .filter(|n| !n.is_empty());
-            match line {
-                Some(n) => format!("第 {n} 行格式错误"),
-                None => "格式错误".into(),
-            }
-        }
-        ContentProblem::UnsupportedVersion { format, version } => {
-            format!("{format} 版本 {version}")
-        }
-    }
+    p.text(ui)
 }
 
 /// What a batch that fails verification claimed to hold, and that none of
@@ -280,12 +105,7 @@ pub fn uncounted_text(counts: Option<&BatchCounts>, ui: Lang) -> String {
                 c.interviews, c.visits
             ),
         },
-        None => ui
-            .pick(
-                "无法读出文件所含内容；其中的访问均未计入任何统计。",
-                "What the file holds cannot be read; none of it is counted in any figure.",
-            )
-            .into(),
+        None => msg!(ui, RvUnreadableUncounted).into(),
     }
 }
 
@@ -304,10 +124,7 @@ pub fn rows_shown(first: usize, shown: usize, total: usize, ui: Lang) -> Option<
 
 /// The day's figures defined, one sentence each, as docs/review.md has them.
 pub fn rate_legend(ui: Lang) -> &'static str {
-    ui.pick(
-        "完成率 = 完成 ÷ 访问；拒访 = 最后一次走访为拒访或中途退出的住户；应答率 RR1 = 完成户 ÷ 合格及资格未知的住户（AAPOR，按每户最后一次走访；迁出、空置不计）",
-        "Completion = completed ÷ interviews. Refused = residents whose last visit was a refusal or break-off. RR1 = completed ÷ residents eligible or of unknown eligibility (AAPOR, each by last visit; moved, vacant left out).",
-    )
+    msg!(ui, RvRateLegend)
 }
 
 /// Minutes as the review app shows every duration: whole minutes, rounded
@@ -316,15 +133,15 @@ pub fn minutes_text(secs: f64, ui: Lang) -> String {
     format!(
         "{} {}",
         doorstep_review::figures::whole_minutes(secs),
-        ui.pick("分钟", "min")
+        msg!(ui, RvMinutes)
     )
 }
 
 pub fn signature_label(s: Signature, ui: Lang) -> &'static str {
     match s {
-        Signature::Valid => ui.pick("有效", "valid"),
-        Signature::Invalid => ui.pick("无效", "INVALID"),
-        Signature::UnknownKey => ui.pick("未知密钥", "unknown key"),
+        Signature::Valid => msg!(ui, RvValid),
+        Signature::Invalid => msg!(ui, RvInvalid),
+        Signature::UnknownKey => msg!(ui, RvUnknownKey),
     }
 }
 
@@ -336,8 +153,8 @@ pub fn outcome_label(code: &str, ui: Lang) -> String {
 
 pub fn decision_label(d: DecisionKind, ui: Lang) -> &'static str {
     match d {
-        DecisionKind::Approved => ui.pick("通过", "approved"),
-        DecisionKind::Rejected => ui.pick("驳回", "rejected"),
+        DecisionKind::Approved => msg!(ui, RvApprovedShort),
+        DecisionKind::Rejected => msg!(ui, RvRejectedShort),
     }
 }
 
@@ -418,6 +235,8 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use doorstep_batch::ManifestField;
+    use doorstep_batch::format::ContentProblem;
 
     #[test]
     fn findings_and_failures_read_in_chinese_with_their_details() {

@@ -1,17 +1,20 @@
 //! Entering and leaving the full-screen terminal, so that the terminal is
-//! restored on quit, on error and on panic.
+//! restored on quit, on error and on panic; and the one event loop both
+//! apps run in (`run`), so that keys, pastes and resizes reach either app
+//! the same way.
 
 use std::io::{self, Stdout};
 use std::panic::PanicHookInfo;
 use std::sync::OnceLock;
+use std::time::Duration;
 
-use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
+use ratatui::{Frame, Terminal};
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
@@ -50,6 +53,46 @@ impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();
         let _ = self.terminal.show_cursor();
+    }
+}
+
+/// What the event loop needs of an app: both apps implement it.
+pub trait EventApp {
+    /// Draws the app; only reads its state.
+    fn draw(&self, frame: &mut Frame);
+    /// A terminal event: a key, pasted text (bracketed paste), a resize.
+    fn handle_event(&mut self, event: &Event);
+    /// Work between frames, after the events were handled (and on every
+    /// timeout): the surveyor's list loading in the background, decisions
+    /// written meanwhile from the command line.
+    fn tick(&mut self) {}
+    fn quit(&self) -> bool;
+}
+
+/// Runs `app` in the terminal until it quits: draws, waits for events at
+/// most 500 ms (so clocks tick and background work shows up), handles
+/// every event already queued (a paste, fast typing) before drawing again.
+/// With `first_frame_only`, returns after the first frame.
+pub fn run(
+    guard: &mut TerminalGuard,
+    app: &mut impl EventApp,
+    first_frame_only: bool,
+) -> io::Result<()> {
+    loop {
+        guard.terminal.draw(|f| app.draw(f))?;
+        if first_frame_only || app.quit() {
+            return Ok(());
+        }
+        if event::poll(Duration::from_millis(500))? {
+            app.handle_event(&event::read()?);
+            while !app.quit() && event::poll(Duration::ZERO)? {
+                app.handle_event(&event::read()?);
+            }
+        }
+        if app.quit() {
+            return Ok(());
+        }
+        app.tick();
     }
 }
 

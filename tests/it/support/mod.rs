@@ -13,7 +13,7 @@ pub mod tools;
 use std::path::Path;
 
 use doorstep_tui::app::App;
-use doorstep_tui::review::ReviewApp;
+use doorstep_tui::supervisor::ReviewApp;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::text::Line;

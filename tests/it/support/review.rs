@@ -12,7 +12,7 @@ use doorstep_review::inbox::{InboxOptions, open_inbox};
 use doorstep_store::Store;
 use doorstep_store::simulate::{SimulateOptions, simulate};
 use doorstep_tui::i18n::Lang;
-use doorstep_tui::review::ReviewApp;
+use doorstep_tui::supervisor::ReviewApp;
 use doorstep_tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

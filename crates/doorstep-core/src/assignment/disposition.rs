@@ -1,6 +1,8 @@
 //! Visit outcomes: the AAPOR final and temporary disposition codes for
 //! in-person household surveys, reduced to what a surveyor records.
 
+use crate::lang::{Lang, Msg};
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -123,86 +125,20 @@ impl Disposition {
     }
 
     pub fn label(self, lang: &str) -> &'static str {
-        let zh = lang == "zh";
-        match self {
-            Disposition::Complete => {
-                if zh {
-                    "完成"
-                } else {
-                    "Complete"
-                }
-            }
-            Disposition::Partial => {
-                if zh {
-                    "部分完成"
-                } else {
-                    "Partial"
-                }
-            }
-            Disposition::BreakOff => {
-                if zh {
-                    "中途退出"
-                } else {
-                    "Break-off"
-                }
-            }
-            Disposition::Refusal => {
-                if zh {
-                    "拒访"
-                } else {
-                    "Refusal"
-                }
-            }
-            Disposition::NoOneHome => {
-                if zh {
-                    "无人在家"
-                } else {
-                    "No one at home"
-                }
-            }
-            Disposition::RespondentAway => {
-                if zh {
-                    "受访者不在"
-                } else {
-                    "Respondent away"
-                }
-            }
-            Disposition::Appointment => {
-                if zh {
-                    "已预约"
-                } else {
-                    "Appointment made"
-                }
-            }
-            Disposition::LanguageBarrier => {
-                if zh {
-                    "语言障碍"
-                } else {
-                    "Language barrier"
-                }
-            }
-            Disposition::Unable => {
-                if zh {
-                    "无法受访（病弱等）"
-                } else {
-                    "Unable (ill or incapable)"
-                }
-            }
-            Disposition::Moved => {
-                if zh {
-                    "已搬走"
-                } else {
-                    "Moved"
-                }
-            }
-            Disposition::VacantOrNotResidence => {
-                if zh {
-                    "空置或非住宅"
-                } else {
-                    "Vacant / not a residence"
-                }
-            }
-        }
+        let id = match self {
+            Disposition::Complete => Msg::DispositionComplete,
+            Disposition::Partial => Msg::DispositionPartial,
+            Disposition::BreakOff => Msg::DispositionBreakOff,
+            Disposition::Refusal => Msg::DispositionRefusal,
+            Disposition::NoOneHome => Msg::DispositionNoOneHome,
+            Disposition::RespondentAway => Msg::DispositionRespondentAway,
+            Disposition::Appointment => Msg::DispositionAppointment,
+            Disposition::LanguageBarrier => Msg::DispositionLanguageBarrier,
+            Disposition::Unable => Msg::DispositionUnable,
+            Disposition::Moved => Msg::DispositionMoved,
+            Disposition::VacantOrNotResidence => Msg::DispositionVacant,
+        };
+        id.text(Lang::from_code(lang))
     }
 }
 
@@ -241,44 +177,14 @@ impl OutcomeGroup {
     }
 
     pub fn label(self, lang: &str) -> &'static str {
-        let zh = lang == "zh";
-        match self {
-            OutcomeGroup::Complete => {
-                if zh {
-                    "完成"
-                } else {
-                    "complete"
-                }
-            }
-            OutcomeGroup::Partial => {
-                if zh {
-                    "部分完成"
-                } else {
-                    "partial"
-                }
-            }
-            OutcomeGroup::RefusalBreakOff => {
-                if zh {
-                    "拒访/中途退出"
-                } else {
-                    "refusal/break-off"
-                }
-            }
-            OutcomeGroup::NonContact => {
-                if zh {
-                    "未接触"
-                } else {
-                    "non-contact"
-                }
-            }
-            OutcomeGroup::Other => {
-                if zh {
-                    "其他/不合格"
-                } else {
-                    "other/ineligible"
-                }
-            }
-        }
+        let id = match self {
+            OutcomeGroup::Complete => Msg::GroupComplete,
+            OutcomeGroup::Partial => Msg::GroupPartial,
+            OutcomeGroup::RefusalBreakOff => Msg::GroupRefusalBreakOff,
+            OutcomeGroup::NonContact => Msg::GroupNonContact,
+            OutcomeGroup::Other => Msg::GroupOther,
+        };
+        id.text(Lang::from_code(lang))
     }
 }
 

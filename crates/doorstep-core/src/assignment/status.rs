@@ -3,6 +3,8 @@
 //! (so lists can filter and sort without replaying visits) and calls
 //! [`ResidentStatus::decide`] whenever a visit or interview changes it.
 
+use crate::lang::{Lang, Msg};
+
 use serde::{Deserialize, Serialize};
 
 use super::Disposition;
@@ -68,18 +70,18 @@ impl ResidentStatus {
 
     /// Label for lists: `zh` gives Chinese, anything else English.
     pub fn label(self, lang: &str) -> &'static str {
-        let (zh, en) = match self {
-            ResidentStatus::ToVisit => ("待访", "To visit"),
-            ResidentStatus::RevisitDue => ("待再访", "Revisit due"),
-            ResidentStatus::Appointment => ("已预约", "Appointment"),
-            ResidentStatus::InProgress => ("访问中", "In progress"),
-            ResidentStatus::Completed => ("已完成", "Completed"),
-            ResidentStatus::Partial => ("部分完成", "Partial"),
-            ResidentStatus::BrokenOff => ("中途退出", "Broken off"),
-            ResidentStatus::Refused => ("拒访", "Refused"),
-            ResidentStatus::Closed => ("无法访问", "Closed"),
+        let id = match self {
+            ResidentStatus::ToVisit => Msg::StatusToVisit,
+            ResidentStatus::RevisitDue => Msg::StatusRevisitDue,
+            ResidentStatus::Appointment => Msg::StatusAppointment,
+            ResidentStatus::InProgress => Msg::StatusInProgress,
+            ResidentStatus::Completed => Msg::StatusCompleted,
+            ResidentStatus::Partial => Msg::StatusPartial,
+            ResidentStatus::BrokenOff => Msg::StatusBrokenOff,
+            ResidentStatus::Refused => Msg::StatusRefused,
+            ResidentStatus::Closed => Msg::StatusClosed,
         };
-        if lang == "zh" { zh } else { en }
+        id.text(Lang::from_code(lang))
     }
 
     /// The status after the latest visit outcome (`None`: never visited),

@@ -1152,11 +1152,10 @@ impl Env for Scope<'_, '_> {
 impl SpecialResponse {
     /// The label of a special response in the interface language.
     pub fn label(self, lang: &str) -> &'static str {
-        match (self, lang) {
-            (SpecialResponse::DontKnow, "zh") => "不知道",
-            (SpecialResponse::Refused, "zh") => "拒绝回答",
-            (SpecialResponse::DontKnow, _) => "Don't know",
-            (SpecialResponse::Refused, _) => "Refused",
-        }
+        let id = match self {
+            SpecialResponse::DontKnow => crate::lang::Msg::DontKnow,
+            SpecialResponse::Refused => crate::lang::Msg::Refused,
+        };
+        id.text(crate::lang::Lang::from_code(lang))
     }
 }

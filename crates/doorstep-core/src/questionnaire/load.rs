@@ -1423,10 +1423,7 @@ fn is_identifier(s: &str) -> bool {
 }
 
 fn other_label(lang: &str) -> &'static str {
-    match lang {
-        "zh" => "其他（请注明）",
-        _ => "Other (please specify)",
-    }
+    crate::lang::Msg::OtherSpecify.text(crate::lang::Lang::from_code(lang))
 }
 
 pub fn hex_sha256(bytes: &[u8]) -> String {

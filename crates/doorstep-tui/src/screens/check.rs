@@ -1,13 +1,16 @@
-//! Review before finishing: every relevant question with its answer, the
-//! unanswered required ones marked; jump to any, change it, come back.
+//! The surveyor's check before finishing (not the supervisor's review
+//! app, which is `crate::supervisor`): every relevant question with its
+//! answer, the unanswered required ones marked; jump to any, change it,
+//! come back.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
 
 use crate::i18n::Lang;
+use crate::keys::{CHECK, CheckAction, key_match};
 use crate::theme::Theme;
 use doorstep_core::interview::{Answer, AnswerValue, Interview, Slot};
 use doorstep_core::questionnaire::{QuestionIdx, QuestionKind, Questionnaire};
@@ -33,30 +36,32 @@ impl ReviewState {
     pub fn handle_key(&mut self, key: KeyEvent, flow: &Interview<'_>) -> ReviewOutcome {
         let slots = flow.relevant_slots();
         let last = slots.len().saturating_sub(1);
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => self.selected = (self.selected + 1).min(last),
-            KeyCode::PageUp => self.selected = self.selected.saturating_sub(10),
-            KeyCode::PageDown => self.selected = (self.selected + 10).min(last),
-            KeyCode::Home | KeyCode::Char('g') => self.selected = 0,
-            KeyCode::End | KeyCode::Char('G') => self.selected = last,
-            KeyCode::Enter | KeyCode::Right => {
+        let Some(action) = key_match(CHECK, &key) else {
+            return ReviewOutcome::Stay;
+        };
+        match action {
+            CheckAction::Up => self.selected = self.selected.saturating_sub(1),
+            CheckAction::Down => self.selected = (self.selected + 1).min(last),
+            CheckAction::PageUp => self.selected = self.selected.saturating_sub(10),
+            CheckAction::PageDown => self.selected = (self.selected + 10).min(last),
+            CheckAction::First => self.selected = 0,
+            CheckAction::Last => self.selected = last,
+            CheckAction::GoTo => {
                 if let Some(s) = slots.get(self.selected) {
                     return ReviewOutcome::Jump(*s);
                 }
             }
-            KeyCode::Char('u') => {
+            CheckAction::NextUnanswered => {
                 // Next unanswered required question.
                 let problems = flow.problems();
                 if let Some(p) = problems.first() {
                     return ReviewOutcome::Jump(p.slot);
                 }
             }
-            KeyCode::Char('F') | KeyCode::Char('f') => return ReviewOutcome::Finish,
-            KeyCode::Left | KeyCode::Char('h') => return ReviewOutcome::Back,
-            KeyCode::Char('e') => return ReviewOutcome::EndEarly,
-            KeyCode::Esc => return ReviewOutcome::Pause,
-            _ => {}
+            CheckAction::Finish => return ReviewOutcome::Finish,
+            CheckAction::Back => return ReviewOutcome::Back,
+            CheckAction::EndEarly => return ReviewOutcome::EndEarly,
+            CheckAction::Pause => return ReviewOutcome::Pause,
         }
         ReviewOutcome::Stay
     }

@@ -1,0 +1,296 @@
+//! The catalogue's messages: an id each, its Chinese and its English, with
+//! `{name}` placeholders filled by `msg!`. Grouped by where they are used.
+
+use super::{Lang, fill};
+
+macro_rules! catalogue {
+    ($( $(#[$doc:meta])* $id:ident: $zh:literal, $en:literal; )*) => {
+        /// A message of the catalogue.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg {
+            $( $(#[$doc])* $id, )*
+        }
+
+        impl Msg {
+            /// Every message, for the test that both languages have each.
+            pub const ALL: &'static [Msg] = &[$(Msg::$id),*];
+
+            /// The message in `lang`, placeholders unfilled.
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $(
+                        (Msg::$id, Lang::Zh) => $zh,
+                        (Msg::$id, Lang::En) => $en,
+                    )*
+                }
+            }
+        }
+    };
+}
+
+impl Msg {
+    /// The message in `lang` with its placeholders filled (see `msg!`).
+    pub fn fill(self, lang: Lang, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+        fill(self.text(lang), values)
+    }
+}
+
+catalogue! {
+    // ----- dispositions (assignment/disposition.rs) -----
+    DispositionComplete: "完成", "Complete";
+    DispositionPartial: "部分完成", "Partial";
+    DispositionBreakOff: "中途退出", "Break-off";
+    DispositionRefusal: "拒访", "Refusal";
+    DispositionNoOneHome: "无人在家", "No one at home";
+    DispositionRespondentAway: "受访者不在", "Respondent away";
+    DispositionAppointment: "已预约", "Appointment made";
+    DispositionLanguageBarrier: "语言障碍", "Language barrier";
+    DispositionUnable: "无法受访（病弱等）", "Unable (ill or incapable)";
+    DispositionMoved: "已搬走", "Moved";
+    DispositionVacant: "空置或非住宅", "Vacant / not a residence";
+    GroupComplete: "完成", "complete";
+    GroupPartial: "部分完成", "partial";
+    GroupRefusalBreakOff: "拒访/中途退出", "refusal/break-off";
+    GroupNonContact: "未接触", "non-contact";
+    GroupOther: "其他/不合格", "other/ineligible";
+
+    // ----- resident statuses (assignment/status.rs) -----
+    StatusToVisit: "待访", "To visit";
+    StatusRevisitDue: "待再访", "Revisit due";
+    StatusAppointment: "已预约", "Appointment";
+    StatusInProgress: "访问中", "In progress";
+    StatusCompleted: "已完成", "Completed";
+    StatusPartial: "部分完成", "Partial";
+    StatusBrokenOff: "中途退出", "Broken off";
+    StatusRefused: "拒访", "Refused";
+    StatusClosed: "无法访问", "Closed";
+
+    // ----- typed dates and times (datetime_input.rs) -----
+    EnterDate: "请填写日期", "Enter a date";
+    EnterTime: "请填写时间", "Enter a time";
+    NotADate: "看不懂这个日期：请写成 2026-11-30、20261130 或 11-30",
+        "Not a date: write 2026-11-30, 20261130 or 11-30";
+    NotATime: "看不懂这个时间：请写成 19:30、1930 或 7:30",
+        "Not a time: write 19:30, 1930 or 7:30";
+    NoSuchDay: "没有这一天", "There is no such day";
+    NoSuchTime: "没有这个时间（时 0–23，分 0–59）",
+        "There is no such time (hours 0–23, minutes 0–59)";
+    NeedsMinutes: "请写上分钟，如 19:00", "Add the minutes, e.g. 19:00";
+
+    // ----- the interview flow (interview/messages.rs, flow.rs) -----
+    Required: "此题必答", "An answer is required";
+    NotAChoice: "“{value}”不是本题的选项", "'{value}' is not one of the options";
+    SpecifyOther: "选择“其他”时请注明具体内容", "Please specify the 'other' answer";
+    Exclusive: "“{label}”不能与其他选项同时选择",
+        "'{label}' cannot be combined with other options";
+    OutOfRange: "请输入 {min} 至 {max} 之间的值", "Enter a value from {min} to {max}";
+    TooLong: "最多 {n} 个字", "At most {n} characters";
+    SpecialNotAllowed: "本题不接受“不知道/拒绝回答”",
+        "This question does not accept 'don't know' or 'refused'";
+    WrongType: "答案类型不符（本题为 {kind}）",
+        "Wrong kind of answer for this question (type {kind})";
+    NotRelevant: "根据前面的回答，本题不适用",
+        "This question does not apply given earlier answers";
+    ConstraintFailed: "答案不符合要求", "This answer is not allowed";
+    EndsInterview: "此回答结束访问，不能继续往下",
+        "This answer ends the interview: there is nothing after it";
+    NotANumber: "请输入有效数字", "Enter a valid number";
+    DontKnow: "不知道", "Don't know";
+    Refused: "拒绝回答", "Refused";
+    /// The label of an "other" option that has none of its own.
+    OtherSpecify: "其他（请注明）", "Other (please specify)";
+
+    // ----- quality flags' reasons (flags.rs) -----
+    FlagShort: "用时 {len} 分钟，不到访问时长中位数（{median} 分钟）的 {share}%",
+        "{len} min, under {share}% of the median interview ({median} min)";
+    FlagFastQuestions: "每题用时中位数 {median} 秒（阈值 {threshold} 秒）",
+        "median {median} s per question (threshold {threshold} s)";
+    FlagStraightLining: "连续 {items} 道评分题都答 {value}",
+        "{items} rating items in a row answered {value}";
+    FlagDuplicate: "居民 {resident} 有 {n} 份完成的访问",
+        "resident {resident} has {n} completed interviews";
+    FlagOutsideHours: "当地时间 {at} 开始（工作时间 {from}–{to}）",
+        "started at {at} local time (working hours {from}–{to})";
+    FlagManySpecial: "{n} 个回答中 {specials} 个为“不知道”或“拒答”（超过 {share}%）",
+        "{specials} of {n} answers are \"don't know\" or \"refused\" (over {share}%)";
+    FlagOverlap: "与该访问员的另一份访问（当地时间 {at} 开始）同时进行了 {minutes} 分钟",
+        "worked at the same time as another of the surveyor's interviews (started {at} local time) for {minutes} min";
+
+    // ----- why a batch fails verification (doorstep-batch problem_text.rs) -----
+    /// `{detail}`: what the system said (English), or its kind (Chinese).
+    BatchUnreadable: "无法读取批次文件（{detail}）", "cannot read the batch file: {detail}";
+    NoSignatureFile: "缺少签名文件 {path}", "no signature file {path}";
+    SignatureUnreadable: "无法读取签名文件 {path}（{detail}）", "cannot read {path}: {detail}";
+    /// `{detail}`: the parser's English words after ": ", none in Chinese.
+    SignatureInvalid: "签名文件 {path} 不是有效的 minisign 签名{detail}", "signature file {path}{detail}";
+    FormatVersion: "批次格式版本为 {version}（本程序只能读取版本 1）",
+        "batch format version {version} (this build reads version 1)";
+    CommentNotDoorstep: "签名中的可信注释不是 doorstep 批次的注释",
+        "the signature's trusted comment is not a doorstep batch comment";
+    CommentMalformed: "签名中的可信注释无法解析{detail}", "the signature's trusted comment{detail}";
+    CommentChanged: "签名后可信注释被改动（密钥 {key_id}，访问员 {surveyor}）",
+        "the trusted comment was changed after signing (key {key_id}, surveyor {surveyor})";
+    CommentUnreadable: "可信注释无法解析{detail}，且签名所用的密钥 {key_id} 不在受信任密钥中",
+        "unreadable trusted comment{detail} signed with key {key_id}, which is not in the trusted keys";
+    KeyIdChanged: "签名文件中的密钥编号被改动（{key_id}；访问员 {surveyor} 的密钥是 {surveyor_key}）",
+        "the signature file's key id was changed ({key_id}, the key of surveyor {surveyor} is {surveyor_key})";
+    SignatureFileLayoutChanged: "签名文件中未签名的部分（非可信注释或排版）被改动",
+        "the signature file was changed outside its signed parts (untrusted comment or layout)";
+    CommentNamesAnother: "可信注释被改动：注释写的是访问员 {named}，文件却是用访问员 {signer} 的密钥签名的",
+        "the trusted comment was changed: it names surveyor {named}, but the file was signed with surveyor {signer}'s key";
+    SignatureKeyIdAltered: "签名被改动：其密钥编号 {key_id} 不是注释所写的密钥 {named_key}",
+        "the signature was altered: its key id {key_id} is not the key {named_key} its comment names";
+    CommentOrSignatureChanged: "签名后可信注释或其签名被改动",
+        "the trusted comment or its signature was changed after signing";
+    SignatureMismatch: "签名与访问员 {surveyor} 的密钥不符：签名或文件被改动",
+        "the signature does not match surveyor {surveyor}'s key: the signature or the file was changed";
+    ContentChanged: "签名后内容被改动（{what}；签名时的 SHA-256 为 {sha256}）",
+        "the content changed after signing ({what}; signed sha256 {sha256})";
+    BytesAdded: "多了 {n} 字节", "{n} bytes were added";
+    SameSizeDifferentBytes: "大小不变，字节不同", "same size, different bytes";
+    Shorter: "文件只有 {bytes} 字节，签名时有 {signed} 字节", "the file has {bytes} bytes, {signed} were signed";
+    /// Between a problem and its evidence.
+    Semicolon: "；", "; ";
+    SizeOrHashMismatch: "已签名的可信注释中的大小或 SHA-256 与文件不符",
+        "the signed trusted comment's size or sha256 does not match the file it signs";
+    CannotDecrypt: "无法用所给的身份文件解密{detail}", "cannot decrypt with the identity given{detail}";
+    ManifestVersion: "清单写的是 {format} 版本 {version}（本程序只能读取版本 1）",
+        "manifest says {format} version {version} (this build reads version 1)";
+    ContentInvalid: "已签名，但内容有误：{problem}", "signed, but the content is invalid: {problem}";
+    ManifestDisagrees: "清单与签名的可信注释不一致：{list}",
+        "the manifest and the signature's trusted comment disagree: {list}";
+    /// One field of `ManifestDisagrees`.
+    Disagreement: "{field} {manifest} 与 {signed}", "{field} {manifest} vs {signed}";
+    /// Between the items of a list in a sentence.
+    ListComma: "，", ", ";
+    FieldBatch: "批次", "batch";
+    FieldSurveyor: "访问员", "surveyor";
+    FieldDevice: "设备", "device";
+    FieldSequence: "序号", "sequence";
+    IoNotFound: "文件不存在", "file not found";
+    IoPermissionDenied: "没有读取权限", "permission denied";
+    IoOther: "读取出错", "read error";
+    IncompleteLastLine: "最后一行不完整", "the last line is incomplete";
+    MissingRecords: "缺少记录：清单记有 {visits} 次走访、{interviews} 份访问，文件中只有 {found_visits} 次走访、{found_interviews} 份访问",
+        "records are missing: the manifest counts {visits} visits, {interviews} interviews, the file has {found_visits} visits, {found_interviews} interviews";
+    /// A malformed line, in Chinese (English shows the parser's words).
+    MalformedLine: "第 {line} 行格式错误", "line {line} is malformed";
+    Malformed: "格式错误", "malformed";
+    ContentVersion: "{format} 版本 {version}", "{format} version {version}";
+
+    // ----- a batch's verdict and sequence findings (doorstep-batch problem_text.rs) -----
+    BatchValid: "有效", "VALID";
+    BatchTampered: "被篡改", "TAMPERED";
+    BatchTruncated: "不完整", "TRUNCATED";
+    BatchSignedByAnotherKey: "由其他密钥签名", "SIGNED-BY-ANOTHER-KEY";
+    BatchUnknownKey: "未知密钥", "UNKNOWN-KEY";
+    BatchMalformed: "格式错误", "MALFORMED";
+    BatchUnsupportedVersion: "不支持的版本", "UNSUPPORTED-VERSION";
+    /// A verdict's name and what exactly is wrong.
+    VerdictWithDetail: "{name}：{detail}", "{name}: {detail}";
+    SignedByAnotherSurveyor: "批次写的是访问员 {claimed}，却是用访问员 {signer} 的密钥 {key_id} 签名的",
+        "names surveyor {claimed} but was signed with surveyor {signer}'s key {key_id}";
+    SignedByUntrustedKey: "批次写的是访问员 {claimed}，却是用不在受信任密钥中的密钥 {key_id} 签名的",
+        "names surveyor {claimed} but was signed with key {key_id}, which is not in the trusted keys";
+    NoTrustedKey: "没有访问员 {surveyor} 的受信任公钥", "no trusted key for surveyor {surveyor}";
+    SequenceGap: "设备 {device} 的批次 {after} 与 {before} 之间有缺号",
+        "gap between {after} and {before} on device {device}";
+    SequenceDuplicate: "设备 {device} 的序号 {sequence} 重复（另见 {other}{same}）",
+        "duplicate sequence {sequence} on device {device} (also {other}{same})";
+    /// After `SequenceDuplicate`'s other file, when it is the same batch.
+    SameBatch: "，同一批次", ", the same batch";
+
+    // ----- the supervisor's review app (doorstep-tui supervisor/) -----
+    RvStarted: "开始", "Started";
+    RvScore: "分数", "score";
+    RvApproved: "已通过", "Approved";
+    RvRejected: "已驳回", "Rejected";
+    RvColon: "：", ": ";
+    RvAnswers: "回答", "Answers";
+    RvTime: "用时", "time";
+    RvNotAnswered: "（未答）", "(not answered)";
+    RvNotAskedSkipped: "未问（跳过）", "not asked (skipped)";
+    RvSeconds: "秒", "s";
+    RvEndedHere: "  —— 访问在此结束 ——", "  — the interview ended here —";
+    RvDimensionScores: "维度得分", "Dimension scores";
+    RvEnumComma: "、", ", ";
+    RvSemicolon: "；", "; ";
+    RvSurveyor: "访问员", "Surveyor";
+    RvDay: "日期", "Day";
+    RvSeq: "序号", "Seq";
+    RvSignature: "签名", "Signature";
+    RvVisits: "走访", "Visits";
+    RvInterviews: "访问", "Interviews";
+    RvFindings: "问题", "Findings";
+    RvCompleted: "完成", "Completed";
+    RvRefused: "拒访", "Refused";
+    RvCompletion: "完成率", "Completion";
+    RvRR1: "应答率(RR1)", "RR1";
+    RvMeanScore: "平均分", "Mean score";
+    RvFlagged: "标记", "Flagged";
+    RvCommunity: "社区", "Community";
+    RvResidents: "住户", "Residents";
+    RvScore2: "平均分", "Score";
+    RvTime2: "时间", "time";
+    RvSurveyor2: "访问员", "surveyor";
+    RvFlags: "标记数", "flags";
+    RvAll: "全部", "all";
+    RvFlagged2: "有标记", "flagged";
+    RvUndecided: "未决定", "undecided";
+    RvApproved2: "已通过", "approved";
+    RvRejected2: "已驳回", "rejected";
+    RvInterviews2: "份访问", "interviews";
+    RvSort: "排序", "sort";
+    RvFilter: "筛选", "filter";
+    RvCommunity2: "社区", "community";
+    RvResident: "居民", "Resident";
+    RvStart: "开始", "Start";
+    RvMin: "分钟", "Min";
+    RvOutcome: "结果", "Outcome";
+    RvScore3: "分数", "Score";
+    RvDecision: "决定", "Decision";
+    RvFlags2: "质量标记", "Flags";
+    RvUnknown: "（未知）", "(unknown)";
+    Rv1Inbox: "1 收件箱", "1 Inbox";
+    Rv2Interviews: "2 访问", "2 Interviews";
+    Rv3Summary: "3 汇总", "3 Summary";
+    RvPasteTooLong: "粘贴的文字太长（意见最多 500 字），未粘贴", "Not pasted: too long (a comment holds at most 500 characters)";
+    RvRejectNeedsWhy: "驳回时请写明原因，访问员会看到", "Say why: the surveyor will see it";
+    RvApproveThisInterview: "通过这份访问", "Approve this interview";
+    RvRejectThisInterview: "驳回这份访问", "Reject this interview";
+    RvComment: "意见", "Comment";
+    RvOutcomesBySurveyor: "各访问员的最终结果（户）", "Outcomes by surveyor (residents' final disposition)";
+    RvRateBySurveyor: "各访问员应答率（RR1）", "Response rate by surveyor (RR1)";
+    RvRateByCommunity: "各社区应答率（RR1）", "Response rate by community (RR1)";
+    RvMeansNotRejectedFlagged: "各维度平均分（不含驳回和标记）", "Mean score, not rejected/flagged";
+    RvMeansNotRejected: "各维度平均分（不含驳回）", "Mean score, not rejected";
+    RvLengths: "完成访问时长（分钟）", "Completed interviews' length (min)";
+    RvMissingOf: "{surveyor} 第 {seqs} 批", "{surveyor} no. {seqs}";
+    RvMissingBatches: "缺少批次：{each}（数据不全）", "Missing batches: {each} (figures incomplete)";
+    /// Before a batch's problem: whose batch it is.
+    RvBatchOf: "{surveyor} 第 {seq} 批：", "{surveyor} #{seq}: ";
+    RvCounting: "得分只计已通过和未决定的访问（不计已驳回 {rejected} 份）",
+        "Scores: approved and undecided interviews (left out: {rejected} rejected)";
+    RvCountingUnflagged: "得分只计已通过和未决定、无标记的访问（不计已驳回 {rejected} 份、有标记 {flagged} 份）",
+        "Scores: approved and undecided, unflagged (left out: {rejected} rejected, {flagged} flagged)";
+    /// At the right of the tabs, on every tab.
+    RvDecidedOf: "已决定 {decided} / {all} 份 ", "decided {decided} of {all} ";
+    // ----- the review app's words for the inbox's codes (doorstep-tui review_text.rs) -----
+    RvSpeeding: "速度过快", "speeding";
+    RvStraightLining: "直线作答", "straight-lining";
+    RvDuplicateResident: "重复居民", "duplicate";
+    RvOffHours: "非工作时间", "off hours";
+    RvManyDKRefused: "特殊回答多", "many DK/refused";
+    RvOverlap: "时间重叠", "overlap";
+    RvOtherFlag: "其他标记", "other flag";
+    RvGap: "缺号", "gap";
+    RvDuplicateSeq: "序号重复", "duplicate";
+    RvUnreadableUncounted: "无法读出文件所含内容；其中的访问均未计入任何统计。", "What the file holds cannot be read; none of it is counted in any figure.";
+    RvRateLegend: "完成率 = 完成 ÷ 访问；拒访 = 最后一次走访为拒访或中途退出的住户；应答率 RR1 = 完成户 ÷ 合格及资格未知的住户（AAPOR，按每户最后一次走访；迁出、空置不计）", "Completion = completed ÷ interviews. Refused = residents whose last visit was a refusal or break-off. RR1 = completed ÷ residents eligible or of unknown eligibility (AAPOR, each by last visit; moved, vacant left out).";
+    RvMinutes: "分钟", "min";
+    RvValid: "有效", "valid";
+    RvInvalid: "无效", "INVALID";
+    RvUnknownKey: "未知密钥", "unknown key";
+    RvApprovedShort: "通过", "approved";
+    RvRejectedShort: "驳回", "rejected";
+}
