@@ -5,7 +5,8 @@
 use ratatui::text::Span;
 
 use super::i18n::Lang;
-use doorstep_batch::format::ContentProblem;
+use doorstep_batch::format::{ContentProblem, RecordProblem};
+use doorstep_batch::verify::RecordKind;
 use doorstep_batch::{BatchCounts, BatchStatus, ManifestField, Problem, SequenceFinding};
 use doorstep_core::assignment::Disposition;
 use doorstep_review::flags::Flag;
@@ -82,6 +83,22 @@ pub fn finding_text(f: &SequenceFinding, ui: Lang) -> String {
             other.display(),
             if *same_batch { "，同一批次" } else { "" }
         ),
+        SequenceFinding::DuplicateRecords {
+            kind,
+            count,
+            example,
+            other,
+        } => format!(
+            "{count} {}也在 {} 中（如 {example}）：只计一次",
+            match kind {
+                RecordKind::Visit => "次走访",
+                RecordKind::Interview => "份访问",
+            },
+            other.display()
+        ),
+        SequenceFinding::Conflict { batch_id, other } => {
+            format!("冲突：批次 {batch_id} 也是 {}，内容不同", other.display())
+        }
     }
 }
 
@@ -90,6 +107,8 @@ pub fn finding_name(f: &SequenceFinding, ui: Lang) -> &'static str {
     match f {
         SequenceFinding::Gap { .. } => ui.pick("缺号", "gap"),
         SequenceFinding::Duplicate { .. } => ui.pick("序号重复", "duplicate"),
+        SequenceFinding::DuplicateRecords { .. } => ui.pick("记录重复", "duplicate records"),
+        SequenceFinding::Conflict { .. } => ui.pick("冲突", "CONFLICT"),
     }
 }
 
@@ -262,6 +281,19 @@ fn content_problem_zh(p: &ContentProblem) -> String {
         }
         ContentProblem::UnsupportedVersion { format, version } => {
             format!("{format} 版本 {version}")
+        }
+        ContentProblem::Record { line, id, problem } => {
+            let what = match problem {
+                RecordProblem::OtherSurveyor { surveyor, signer } => {
+                    format!("记为调查员 {surveyor}，但批次属于调查员 {signer}")
+                }
+                RecordProblem::EmptyId { field } => format!("{field} 为空"),
+                RecordProblem::Attempt { attempt } => format!("走访次数 {attempt} 不合理"),
+                RecordProblem::EndsBeforeStart => "结束时间早于开始时间".into(),
+                RecordProblem::Year { field, year } => format!("{field} 的年份 {year} 不合理"),
+                RecordProblem::Repeated { kind } => format!("同一{kind} id 出现两次"),
+            };
+            format!("第 {line} 行（记录 {id}）：{what}")
         }
     }
 }
