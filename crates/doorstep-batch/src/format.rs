@@ -686,6 +686,10 @@ pub enum RecordProblem {
     Repeated { kind: &'static str },
 }
 
+/// No line of a batch is longer (an interview with hundreds of answers
+/// and its paradata is tens of kilobytes).
+pub const MAX_LINE: usize = 16 << 20;
+
 /// Visits to one door beyond this are not plausible.
 pub const MAX_ATTEMPT: u32 = 99;
 /// The years a batch's timestamps may fall in.
@@ -801,6 +805,15 @@ impl ContentReader {
                 }
                 None => {
                     self.carry.extend_from_slice(bytes);
+                    if self.carry.len() > MAX_LINE {
+                        // Memory stays bounded whatever the file holds.
+                        self.error = Some(ContentProblem::Malformed(format!(
+                            "line {}: longer than {} MB",
+                            self.line_no + 1,
+                            MAX_LINE >> 20
+                        )));
+                        self.carry = Vec::new();
+                    }
                     break;
                 }
             }
@@ -1112,6 +1125,58 @@ mod tests {
                 .unwrap_err()
                 .to_string()
         );
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_refused_in_bounded_memory() {
+        let mut r = ContentReader::new();
+        let chunk = vec![b'x'; 1 << 20];
+        for _ in 0..(MAX_LINE >> 20) + 2 {
+            r.feed(&chunk, &mut |_| panic!("no record"));
+        }
+        assert!(r.failed());
+        assert!(r.carry.capacity() < MAX_LINE);
+        assert_eq!(
+            r.finish(&mut |_| {}),
+            Err(ContentProblem::Malformed(
+                "line 1: longer than 16 MB".into()
+            ))
+        );
+    }
+
+    /// The streamed reader gives what parsing the whole text gives,
+    /// whatever the pieces it is fed in.
+    #[test]
+    fn content_reads_the_same_in_pieces_of_any_size() {
+        let manifest = r#"{"format":"doorstep-batch","version":1,"batch_id":"01900000-0000-7000-8000-000000000001","surveyor_id":"S","device_id":"D","sequence":1,"created_at":"2026-11-03T19:00:00.000Z","questionnaires":[],"counts":{"visits":1,"interviews":0,"answers":0,"special_answers":0,"visit_dispositions":{"no_one_home":1},"interview_dispositions":{}}}"#;
+        let visit = r#"{"kind":"visit","id":"V1","resident_id":"R1","attempt":1,"at":"2026-11-03T09:15:00.000Z","disposition":"no_one_home","note":null,"appointment":null,"interview_id":null}"#;
+        let texts = [
+            format!("{manifest}\n{visit}\n"),
+            format!("{manifest}\n{visit}"),
+            format!("{manifest}\n\n"),
+            format!("{manifest}\n\n{visit}\n"),
+            format!("{manifest}\n{visit}\n{visit}\n"),
+            format!("{manifest}\n"),
+            manifest.to_string(),
+            "\n".to_string(),
+            String::new(),
+        ];
+        for text in &texts {
+            let whole = parse_batch(text.as_bytes());
+            for size in [1, 2, 7, 64, 1000] {
+                let mut r = ContentReader::new();
+                let mut n = 0;
+                for piece in text.as_bytes().chunks(size) {
+                    r.feed(piece, &mut |_| n += 1);
+                }
+                let got = r.finish(&mut |_| n += 1);
+                assert_eq!(
+                    got.map(|m| (m, n)),
+                    whole.clone().map(|p| (p.manifest, p.visits.len())),
+                    "{text:?} in pieces of {size}"
+                );
+            }
+        }
     }
 
     #[test]
