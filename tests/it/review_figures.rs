@@ -470,3 +470,55 @@ fn replayed_records_count_once_and_a_changed_batch_is_a_conflict() {
     // Only batch 2's records count: neither version of batch 1 is believed.
     assert_eq!(inbox.interviews.len(), 2);
 }
+
+/// Issue 14: a validly signed batch with a rating far outside its scale
+/// (which the app never records) is not counted, and says why.
+#[test]
+fn a_rating_outside_the_scale_makes_the_batch_not_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let q = doorstep_store::demo::questionnaire().unwrap();
+    use Disposition::*;
+    let good = interview(&q, "I1", "R1", at(1, 0), 5);
+    let mut bad = interview(&q, "I2", "R2", at(2, 0), 3);
+    let key = bad
+        .answers
+        .iter()
+        .find(|(_, a)| matches!(a, Answer::Value(AnswerValue::Rating { .. })))
+        .map(|(k, _)| k.clone())
+        .unwrap();
+    bad.answers.insert(
+        key.clone(),
+        Answer::Value(AnswerValue::Rating {
+            value: -9_200_000_000_000_000_000,
+        }),
+    );
+    let inbox = open(
+        tmp.path(),
+        &[
+            batch(
+                &q,
+                1,
+                vec![visit("V1", "R1", at(1, 0), Complete)],
+                vec![good],
+            ),
+            batch(
+                &q,
+                2,
+                vec![visit("V2", "R2", at(2, 0), Complete)],
+                vec![bad],
+            ),
+        ],
+    );
+    assert!(!inbox.all_valid());
+    assert!(inbox.batches[0].is_valid());
+    assert!(!inbox.batches[1].is_valid());
+    let finding = inbox.batches[1].findings.join("; ");
+    assert!(
+        finding.contains(&format!(
+            "interview I2: answer {key} is -9200000000000000000, outside "
+        )),
+        "{finding}"
+    );
+    assert_eq!(inbox.interviews.len(), 1);
+    assert_eq!(inbox.interviews[0].id, "I1");
+}

@@ -458,6 +458,18 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
     let mut notes = Vec::new();
     drop_repeated_records(&mut contents, &mut notes);
     let questionnaires = questionnaires_for(&contents, opts, &mut notes);
+    // A batch with an answer outside its question's range (which the
+    // surveyor's app never records) is not believed, whole.
+    for (b, content) in batches.iter_mut().zip(contents.iter_mut()) {
+        let problem = content
+            .as_ref()
+            .and_then(|p| answer_out_of_range(p, &questionnaires));
+        if let Some(problem) = problem {
+            b.signature = Signature::Invalid;
+            b.findings.push(problem);
+            *content = None;
+        }
+    }
 
     let community_of = resident_communities(&contents);
     // Interviews of the valid batches, in batch order.
@@ -926,4 +938,54 @@ fn drop_repeated_records(contents: &mut [Option<ParsedBatch>], notes: &mut Vec<S
             "{dropped_interviews} interviews and {dropped_visits} visits appear in more than one batch: each is counted once"
         ));
     }
+}
+
+/// The first answer of `p` outside its question's range, as a finding:
+/// a rating outside the scale, a number outside its `min`/`max`, a decimal
+/// that is not finite. Questions of a questionnaire not available are not
+/// checked.
+fn answer_out_of_range(
+    p: &ParsedBatch,
+    questionnaires: &HashMap<QKey, Questionnaire>,
+) -> Option<String> {
+    use doorstep_core::answer::{Answer, AnswerValue};
+    use doorstep_core::questionnaire::QuestionKind;
+    for i in &p.interviews {
+        let key = (i.questionnaire_id.clone(), i.questionnaire_version.clone());
+        let Some(q) = questionnaires.get(&key) else {
+            continue;
+        };
+        for (k, a) in &i.answers {
+            let Answer::Value(value) = a else { continue };
+            let Some(question) = parse_answer_key(k)
+                .and_then(|(qid, _)| q.question_index(qid))
+                .map(|ix| &q.questions[ix])
+            else {
+                continue;
+            };
+            let out = match (&question.kind, value) {
+                (QuestionKind::Rating { min, max, .. }, AnswerValue::Rating { value }) => {
+                    (!(min..=max).contains(&value))
+                        .then(|| format!("{value}, outside {min}..={max}"))
+                }
+                (QuestionKind::Integer { min, max }, AnswerValue::Integer { value }) => {
+                    (min.is_some_and(|m| *value < m) || max.is_some_and(|m| *value > m))
+                        .then(|| format!("{value}, outside its min/max"))
+                }
+                (QuestionKind::Decimal { min, max }, AnswerValue::Decimal { value }) => (!value
+                    .is_finite()
+                    || min.is_some_and(|m| *value < m)
+                    || max.is_some_and(|m| *value > m))
+                .then(|| format!("{value}, outside its min/max")),
+                _ => None,
+            };
+            if let Some(what) = out {
+                return Some(format!(
+                    "interview {}: answer {k} is {what}: the batch is not counted",
+                    i.id
+                ));
+            }
+        }
+    }
+    None
 }
