@@ -448,3 +448,158 @@ fn a_crash_at_any_step_leaves_only_tmp_files() {
         assert_eq!(listing(&out).len(), 2, "{:?}", listing(&out));
     }
 }
+
+/// A batch with a bit of everything, its records in a scrambled order:
+/// communities, notes, appointments, unfinished interviews, records at the
+/// same moment (ordered by id), two questionnaires, text to escape.
+fn varied_content() -> batch::BatchContent {
+    use chrono::Duration;
+    use doorstep_batch::{InterviewOutcome, QuestionnaireRef};
+    let mut c = content("S01", "dev-1", 3, 40, 14);
+    for (n, v) in c.visits.iter_mut().enumerate() {
+        if n % 3 == 0 {
+            v.community = Some("东风社区".into());
+        }
+        if n % 5 == 0 {
+            v.appointment = Some(v.at + Duration::days(1));
+            v.note = Some("line\nbreak \"quoted\" \t tab \u{1b}".into());
+        }
+        if n % 7 == 0 {
+            // The same moment as the visit before it: ordered by id.
+            v.at = t0();
+        }
+    }
+    for (n, i) in c.interviews.iter_mut().enumerate() {
+        if n % 4 == 1 {
+            i.ended_at = None;
+            i.status = InterviewOutcome::Partial;
+            i.disposition = doorstep_core::assignment::Disposition::Partial;
+        }
+        if n % 6 == 2 {
+            i.community = Some("西湖社区".into());
+            i.notes.insert("q01".into(), "说不清 / unsure".into());
+        }
+        if n % 5 == 3 {
+            i.questionnaire_version = "2025.9".into();
+            i.started_at = t0() + Duration::minutes(3);
+        }
+    }
+    c.questionnaires.push(QuestionnaireRef {
+        id: "satisfaction".into(),
+        version: "2025.9".into(),
+        content_hash: "cd".repeat(32),
+    });
+    c.questionnaires.reverse();
+    c.visits.reverse();
+    c.interviews.reverse();
+    let half = c.interviews.len() / 2;
+    c.interviews.rotate_left(half);
+    c
+}
+
+/// The streamed writer gives the bytes of the in-memory writer
+/// (`to_jsonl`), plain and encrypted, whatever order the records come in.
+#[test]
+fn the_streamed_writer_writes_the_in_memory_writers_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (keys, trusted, out) = setup(tmp.path(), &["S01"]);
+    let c = varied_content();
+    let expected = c.to_jsonl().unwrap();
+    let w = write_batch(&out, &c, &keys[0], &[]).unwrap();
+    assert_eq!(fs::read(&w.data_path).unwrap(), expected);
+    assert_eq!(w.counts, c.counts());
+    assert_eq!(w.bytes, expected.len() as u64);
+    assert_eq!(
+        w.sha256,
+        doorstep_core::questionnaire::hex_sha256(&expected)
+    );
+    let v = verify_batches(&[&w.data_path], &trusted, None);
+    assert!(v[0].is_ok(), "{}", v[0]);
+
+    // Encrypted: the plaintext is the same bytes.
+    let id = age::x25519::Identity::generate();
+    let enc_out = tmp.path().join("enc");
+    fs::create_dir(&enc_out).unwrap();
+    let e = write_batch(&enc_out, &c, &keys[0], &[id.to_public()]).unwrap();
+    assert!(e.encrypted);
+    let ids = Identities::from_x25519(id);
+    assert_eq!(
+        ids.decrypt(&fs::read(&e.data_path).unwrap()).unwrap(),
+        expected
+    );
+    assert_eq!(e.plaintext_sha256, w.sha256);
+    let v = verify_batches(&[&e.data_path], &trusted, Some(&ids));
+    assert!(v[0].is_ok() && v[0].content_checked, "{}", v[0]);
+
+    // Only the data file and its signature are left, no temporary file.
+    let mut names: Vec<String> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+/// Records given to the streamed writer out of file order are refused (the
+/// bytes would not be the in-memory writer's), and nothing is left.
+#[test]
+fn the_streamed_writer_refuses_records_out_of_order_and_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (keys, _trusted, out) = setup(tmp.path(), &["S01"]);
+    let c = content("S01", "dev-1", 1, 3, 2);
+    let (visits, interviews) = c.sorted_records();
+    let mut w = batch::BatchWriter::create(&out, c.header(), &keys[0], &[]).unwrap();
+    w.visit(visits[1]).unwrap();
+    let e = w.visit(visits[0]).unwrap_err();
+    assert!(e.to_string().contains("out of order"), "{e}");
+    drop(w);
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 0);
+
+    let mut w = batch::BatchWriter::create(&out, c.header(), &keys[0], &[]).unwrap();
+    w.interview(interviews[0]).unwrap();
+    let e = w.visit(visits[0]).unwrap_err();
+    assert!(e.to_string().contains("visits come first"), "{e}");
+    drop(w);
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 0);
+}
+
+/// `export` streams the batch from the store one interview at a time; its
+/// bytes are those of the batch built in memory (`export::content`)
+/// written by the in-memory writer.
+#[test]
+fn the_streamed_export_writes_the_in_memory_batch() {
+    use doorstep_store::Store;
+    use doorstep_store::export::{Exported, content, export, export_again};
+    use doorstep_store::simulate::{SimulateOptions, simulate};
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    let store = Store::open_in_dir(&data).unwrap();
+    let q = doorstep_store::demo::load(&store).unwrap();
+    simulate(
+        &store,
+        &q,
+        &SimulateOptions {
+            interviews: 25,
+            seed: 11,
+            surveyor_id: "S01".into(),
+            day: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            careless: false,
+        },
+    )
+    .unwrap();
+    let (keys, trusted, out) = setup(tmp.path(), &["S01"]);
+    let Exported::Batch { row, written } = export(&store, &keys[0], &out, &[]).unwrap() else {
+        panic!("nothing exported");
+    };
+    let bytes = fs::read(&written.data_path).unwrap();
+    let in_memory = content(&store, &row).unwrap();
+    assert!(in_memory.interviews.len() >= 25 && !in_memory.visits.is_empty());
+    assert_eq!(bytes, in_memory.to_jsonl().unwrap());
+    assert_eq!(written.counts, in_memory.counts());
+    assert!(verify_batches(&[&written.data_path], &trusted, None)[0].is_ok());
+    // And again, byte for byte.
+    fs::remove_file(&written.data_path).unwrap();
+    export_again(&store, row.id, &keys[0], &out, &[]).unwrap();
+    assert_eq!(fs::read(&written.data_path).unwrap(), bytes);
+}

@@ -369,13 +369,25 @@ fn sequence_gaps_and_duplicates_across_batches() {
     // A second, different batch numbered 4 on the same device.
     let mut dup = content("S01", "dev-1", 4, 2, 1);
     dup.batch_id = uuid::Uuid::from_u128(42);
+    // Records of its own (the same records twice are another finding).
+    for v in &mut dup.visits {
+        v.id.push('b');
+    }
+    for i in &mut dup.interviews {
+        i.id.push('b');
+    }
     paths.push(write_batch(&w.out, &dup, &w.s01, &[]).unwrap().data_path);
-    // Another device's sequence is independent.
-    paths.push(
-        write_batch(&w.out, &content("S02", "dev-2", 1, 1, 1), &w.s02, &[])
-            .unwrap()
-            .data_path,
-    );
+    // Another device's sequence is independent (its batch and records
+    // have ids of their own).
+    let mut s02 = content("S02", "dev-2", 1, 1, 1);
+    s02.batch_id = uuid::Uuid::from_u128(43);
+    for v in &mut s02.visits {
+        v.id.push_str("-S02");
+    }
+    for i in &mut s02.interviews {
+        i.id.push_str("-S02");
+    }
+    paths.push(write_batch(&w.out, &s02, &w.s02, &[]).unwrap().data_path);
     let v = verify_batches(&paths, &w.trusted, None);
     assert!(v.iter().all(|v| v.is_valid()));
     let findings: Vec<String> = v
@@ -423,4 +435,195 @@ fn sequence_gaps_and_duplicates_across_batches() {
     assert!(!line.contains('\n'));
     let json = serde_json::to_value(&v).unwrap();
     assert_eq!(json[0]["findings"][0]["finding"], "duplicate");
+}
+
+/// Issue 14: a record credited to another surveyor than the signer, and
+/// records no honest batch holds, are refused by verification (MALFORMED,
+/// naming the line and the record), though validly signed.
+#[test]
+fn records_of_another_surveyor_or_against_plain_sense_are_malformed() {
+    let w = world();
+    let tc = |c: &doorstep_batch::BatchContent| TrustedComment {
+        version: 1,
+        batch_id: c.batch_id,
+        surveyor_id: c.surveyor_id.clone(),
+        device_id: c.device_id.clone(),
+        sequence: c.sequence,
+        encrypted: false,
+        bytes: 0,
+        sha256: String::new(),
+    };
+    // S02 signs a batch whose second interview says S01 did it.
+    let mut c = content("S02", "dev-2", 1, 3, 2);
+    let good = c.to_jsonl().unwrap();
+    assert_eq!(
+        verdict(&w, &write_signed(&w, "good.jsonl", &good, &w.s02, tc(&c))),
+        BatchStatus::Valid
+    );
+    c.interviews[1].surveyor_id = "S01".into();
+    let forged = c.to_jsonl().unwrap();
+    let p = write_signed(&w, "forged.jsonl", &forged, &w.s02, tc(&c));
+    let v = verify_batches(&[&p], &w.trusted, None).remove(0);
+    assert_eq!(v.status.label(), "MALFORMED", "{v}");
+    let text = v.to_string();
+    assert!(text.contains("forged.jsonl"), "{text}");
+    // Line 1 the manifest, lines 2-4 the visits, then the interviews.
+    assert!(
+        text.contains(
+            "line 6: record I1-00001: names surveyor S01, but the batch is surveyor S02's"
+        ),
+        "{text}"
+    );
+    // The writer refuses to sign such a batch in the first place.
+    let e = write_batch(&w.out, &c, &w.s02, &[]).unwrap_err();
+    assert!(e.to_string().contains("surveyor S01's"), "{e}");
+
+    // Plain sense, each in a batch of its own, validly signed.
+    let base = content("S01", "dev-1", 2, 2, 2);
+    let text = String::from_utf8(base.to_jsonl().unwrap()).unwrap();
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "empty resident",
+            text.replacen("\"resident_id\":\"R00000\"", "\"resident_id\":\"\"", 1),
+            "resident_id is empty",
+        ),
+        (
+            "empty interview resident",
+            {
+                let at = text.find("{\"kind\":\"interview\"").unwrap();
+                let (a, b) = text.split_at(at);
+                format!(
+                    "{a}{}",
+                    b.replacen("\"resident_id\":\"R00001\"", "\"resident_id\":\" \"", 1)
+                )
+            },
+            "resident_id is empty",
+        ),
+        (
+            "attempt",
+            text.replacen("\"attempt\":1", "\"attempt\":4294967295", 1),
+            "attempt 4294967295 is outside 1..=99",
+        ),
+        (
+            "ends before it starts",
+            text.replacen(
+                "\"ended_at\":\"2026-11-03T09:12",
+                "\"ended_at\":\"2026-11-03T08:12",
+                1,
+            ),
+            "ended_at is before started_at",
+        ),
+        (
+            "year 0",
+            text.replacen(
+                "\"at\":\"2026-11-03T09:00:00.123Z\"",
+                "\"at\":\"0000-11-03T09:00:00.123Z\"",
+                1,
+            ),
+            "at is in the year 0",
+        ),
+        (
+            "year 9999",
+            text.replacen(
+                "\"started_at\":\"2026-11-03T09:20",
+                "\"started_at\":\"9999-11-03T09:20",
+                1,
+            ),
+            "started_at is in the year 9999",
+        ),
+        (
+            "repeated",
+            {
+                let first = text.lines().nth(1).unwrap();
+                text.replacen(first, &format!("{first}\n{first}"), 1)
+                    .replacen("\"visits\":2", "\"visits\":3", 1)
+                    .replacen("\"complete\":2", "\"complete\":3", 1)
+            },
+            "the same visit id appears twice",
+        ),
+    ];
+    for (name, forged, expect) in cases {
+        assert_ne!(forged, text, "{name}: the replacement did nothing");
+        let file = format!("{}.jsonl", name.replace(' ', "-"));
+        let p = write_signed(&w, &file, forged.as_bytes(), &w.s01, tc(&base));
+        let v = verify_batches(&[&p], &w.trusted, None).remove(0);
+        assert_eq!(v.status.label(), "MALFORMED", "{name}: {v}");
+        assert!(v.to_string().contains(expect), "{name}: {v}");
+        assert!(v.to_string().contains("line "), "{name}: {v}");
+    }
+}
+
+/// Issue 14: the same records in two validly signed batches are a finding
+/// on the later one (verify fails); the same batch id with different
+/// content is a CONFLICT on both; a plain copy is neither.
+#[test]
+fn replayed_records_and_a_changed_batch_under_a_known_id() {
+    let w = world();
+    let first = write_batch(&w.out, &content("S01", "dev-1", 1, 3, 2), &w.s01, &[]).unwrap();
+    // Batch 2 replays batch 1's interviews (and visits) under a new id.
+    let mut replay = content("S01", "dev-1", 1, 3, 2);
+    replay.batch_id = uuid::Uuid::from_u128(7);
+    replay.sequence = 2;
+    let other = w.dir.join("other");
+    fs::create_dir(&other).unwrap();
+    let second = write_batch(&other, &replay, &w.s01, &[]).unwrap();
+    let v = verify_batches(&[&first.data_path, &second.data_path], &w.trusted, None);
+    assert!(v[0].is_ok(), "{}", v[0]);
+    assert!(v[1].is_valid() && !v[1].is_ok(), "{}", v[1]);
+    let text = v[1].to_string();
+    assert!(text.contains("3 interviews also in"), "{text}");
+    assert!(text.contains("3 visits also in"), "{text}");
+    assert!(matches!(
+        v[1].findings[..],
+        [
+            SequenceFinding::DuplicateRecords {
+                kind: doorstep_batch::RecordKind::Visit,
+                count: 3,
+                ..
+            },
+            SequenceFinding::DuplicateRecords {
+                kind: doorstep_batch::RecordKind::Interview,
+                count: 3,
+                ..
+            }
+        ]
+    ));
+
+    // The same batch id and sequence, one interview fewer: a conflict.
+    let mut changed = content("S01", "dev-1", 1, 3, 2);
+    changed.interviews.pop();
+    let third = w.dir.join("third");
+    fs::create_dir(&third).unwrap();
+    let changed = write_batch(&third, &changed, &w.s01, &[]).unwrap();
+    let v = verify_batches(&[&first.data_path, &changed.data_path], &w.trusted, None);
+    for (me, other) in [(0, &changed.data_path), (1, &first.data_path)] {
+        assert!(!v[me].is_ok());
+        assert!(
+            v[me].findings.contains(&SequenceFinding::Conflict {
+                batch_id: first.batch_id,
+                other: other.clone(),
+            }),
+            "{}",
+            v[me]
+        );
+        assert!(v[me].to_string().contains("CONFLICT"), "{}", v[me]);
+    }
+
+    // A copy of batch 1: "the same batch", its records not duplicates.
+    let copy = w.dir.join("copy");
+    fs::create_dir(&copy).unwrap();
+    let again = write_batch(&copy, &content("S01", "dev-1", 1, 3, 2), &w.s01, &[]).unwrap();
+    let v = verify_batches(&[&first.data_path, &again.data_path], &w.trusted, None);
+    for v in &v {
+        assert!(
+            matches!(
+                v.findings[..],
+                [SequenceFinding::Duplicate {
+                    same_batch: true,
+                    ..
+                }]
+            ),
+            "{v}"
+        );
+    }
 }

@@ -870,3 +870,46 @@ fn keygen_for_a_supervisor_says_to_give_the_key_to_the_surveyors() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("give this file to your supervisor"));
 }
+
+/// Issue 14, replays: one batch id signed twice with different content is a
+/// CONFLICT: `verify` exits 1 naming it, and `review --summary` does not
+/// say all valid; records repeated in a second batch are a finding too.
+#[test]
+fn a_batch_id_signed_twice_with_different_content_is_a_conflict_everywhere() {
+    use crate::support::batch::content;
+    use doorstep_batch::{SigningKey, keygen, write_batch};
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    let made = keygen(&root.join("S01"), "S01", None, false).unwrap();
+    let key = SigningKey::load(&made.secret_key_path, |_| Ok(String::new())).unwrap();
+    let keys = root.join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    std::fs::copy(&made.public_key_path, keys.join("S01.pub")).unwrap();
+    let (a, b) = (root.join("inbox/a"), root.join("inbox/b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    write_batch(&a, &content("S01", "dev-1", 1, 3, 2), &key, &[]).unwrap();
+    let mut changed = content("S01", "dev-1", 1, 3, 2);
+    changed.interviews.pop();
+    write_batch(&b, &changed, &key, &[]).unwrap();
+
+    let out = run(
+        root,
+        "sup",
+        &[
+            "verify",
+            root.join("inbox").to_str().unwrap(),
+            "--keys",
+            keys.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("CONFLICT: batch").count(), 2, "{text}");
+
+    let out = review(root, &["--summary", "--json"]);
+    assert!(!out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["all_valid"], false, "{v}");
+    assert_eq!(v["interviews"], 0, "{v}");
+}

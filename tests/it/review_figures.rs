@@ -391,3 +391,134 @@ fn overlapping_interviews_of_one_surveyor_are_flagged() {
         codes("I3")
     );
 }
+
+/// Issue 14: interviews and visits sent in two batches (a replay) count
+/// once, with a finding and a note; a batch id signed again with other
+/// content is a CONFLICT, and the summary is then not all valid.
+#[test]
+fn replayed_records_count_once_and_a_changed_batch_is_a_conflict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let q = doorstep_store::demo::questionnaire().unwrap();
+    use Disposition::*;
+    let i1 = interview(&q, "I1", "R1", at(1, 0), 5);
+    let i2 = interview(&q, "I2", "R2", at(2, 0), 3);
+    let i3 = interview(&q, "I3", "R3", at(3, 0), 4);
+    let first = batch(
+        &q,
+        1,
+        vec![
+            visit("V1", "R1", at(1, 0), Complete),
+            visit("V2", "R2", at(2, 0), Complete),
+        ],
+        vec![i1.clone(), i2],
+    );
+    let replay = batch(
+        &q,
+        2,
+        vec![
+            visit("V1", "R1", at(1, 0), Complete),
+            visit("V3", "R3", at(3, 0), Complete),
+        ],
+        vec![i1, i3],
+    );
+    let inbox = open(tmp.path(), &[first.clone(), replay]);
+    assert!(inbox.all_valid());
+    assert_eq!(inbox.interviews.len(), 3);
+    assert_eq!(inbox.visits.len(), 3);
+    assert_eq!(inbox.surveyors[0].interviews, 3);
+    assert_eq!(inbox.surveyors[0].visits, 3);
+    assert!(
+        inbox.notes.iter().any(|n| n.contains("counted once")),
+        "{:?}",
+        inbox.notes
+    );
+    assert!(
+        inbox.batches[1]
+            .findings
+            .iter()
+            .any(|f| f.contains("1 interview also in")),
+        "{:?}",
+        inbox.batches[1].findings
+    );
+
+    // Batch 1 again, one interview fewer, in a subfolder: a conflict.
+    let mut changed = first;
+    changed.interviews.pop();
+    let key = SigningKey::load(&tmp.path().join("keys/S01.key"), |_| Ok(String::new())).unwrap();
+    let sub = tmp.path().join("inbox/again");
+    std::fs::create_dir_all(&sub).unwrap();
+    write_batch(&sub, &changed, &key, &[]).unwrap();
+    let keys = TrustedKeys::load(&tmp.path().join("keys")).unwrap();
+    let inbox = open_inbox(
+        &tmp.path().join("inbox"),
+        &InboxOptions {
+            keys: &keys,
+            identities: None,
+            questionnaires: vec![q.clone()],
+            thresholds: Thresholds::default(),
+        },
+    )
+    .unwrap();
+    assert!(!inbox.all_valid());
+    let conflicted: Vec<_> = inbox
+        .batches
+        .iter()
+        .filter(|b| b.findings.iter().any(|f| f.starts_with("CONFLICT")))
+        .collect();
+    assert_eq!(conflicted.len(), 2, "{:?}", inbox.batches);
+    assert!(conflicted.iter().all(|b| !b.is_valid()));
+    // Only batch 2's records count: neither version of batch 1 is believed.
+    assert_eq!(inbox.interviews.len(), 2);
+}
+
+/// Issue 14: a validly signed batch with a rating far outside its scale
+/// (which the app never records) is not counted, and says why.
+#[test]
+fn a_rating_outside_the_scale_makes_the_batch_not_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let q = doorstep_store::demo::questionnaire().unwrap();
+    use Disposition::*;
+    let good = interview(&q, "I1", "R1", at(1, 0), 5);
+    let mut bad = interview(&q, "I2", "R2", at(2, 0), 3);
+    let key = bad
+        .answers
+        .iter()
+        .find(|(_, a)| matches!(a, Answer::Value(AnswerValue::Rating { .. })))
+        .map(|(k, _)| k.clone())
+        .unwrap();
+    bad.answers.insert(
+        key.clone(),
+        Answer::Value(AnswerValue::Rating {
+            value: -9_200_000_000_000_000_000,
+        }),
+    );
+    let inbox = open(
+        tmp.path(),
+        &[
+            batch(
+                &q,
+                1,
+                vec![visit("V1", "R1", at(1, 0), Complete)],
+                vec![good],
+            ),
+            batch(
+                &q,
+                2,
+                vec![visit("V2", "R2", at(2, 0), Complete)],
+                vec![bad],
+            ),
+        ],
+    );
+    assert!(!inbox.all_valid());
+    assert!(inbox.batches[0].is_valid());
+    assert!(!inbox.batches[1].is_valid());
+    let finding = inbox.batches[1].findings.join("; ");
+    assert!(
+        finding.contains(&format!(
+            "interview I2: answer {key} is -9200000000000000000, outside "
+        )),
+        "{finding}"
+    );
+    assert_eq!(inbox.interviews.len(), 1);
+    assert_eq!(inbox.interviews[0].id, "I1");
+}

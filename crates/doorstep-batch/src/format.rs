@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::de::Visitor;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
@@ -302,6 +302,160 @@ fn de_answers<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Answer
     d.deserialize_map(Entries)
 }
 
+/// What a batch says about itself besides its records: the manifest's
+/// fields other than the counts (which the records give).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchHeader {
+    pub batch_id: Uuid,
+    pub surveyor_id: String,
+    pub device_id: String,
+    pub sequence: u64,
+    pub created_at: DateTime<Utc>,
+    pub questionnaires: Vec<QuestionnaireRef>,
+}
+
+impl BatchHeader {
+    /// The manifest line's content, with the counts of the records.
+    pub fn manifest(&self, counts: BatchCounts) -> BatchManifest {
+        let mut questionnaires = self.questionnaires.clone();
+        questionnaires.sort_by(|a, b| (&a.id, &a.version).cmp(&(&b.id, &b.version)));
+        BatchManifest {
+            format: FORMAT.to_string(),
+            version: VERSION,
+            batch_id: self.batch_id,
+            surveyor_id: self.surveyor_id.clone(),
+            device_id: self.device_id.clone(),
+            sequence: self.sequence,
+            created_at: self.created_at,
+            questionnaires,
+            counts,
+        }
+    }
+
+    /// `doorstep-<surveyor>-<seq, 6 digits>-<batch uuid>.jsonl`
+    pub fn file_name(&self) -> String {
+        batch_file_name(&self.surveyor_id, self.sequence, &self.batch_id)
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), BatchError> {
+        super::id::validate_id("surveyor id", &self.surveyor_id)?;
+        super::id::validate_id("device id", &self.device_id)?;
+        if self.sequence == 0 {
+            return Err(BatchError::InvalidContent(
+                "sequence numbers start at 1".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The record lines of a batch, one at a time, as `BatchContent::to_jsonl`
+/// writes them: visits sorted by (`at`, `id`), then interviews sorted by
+/// (`started_at`, `id`). The caller gives the records in that order (a
+/// record out of order is refused, since the bytes would differ from the
+/// in-memory writer's); the counts for the manifest add up on the way.
+#[derive(Debug, Default)]
+pub struct RecordLines {
+    counts: BatchCounts,
+    last_visit: Option<(DateTime<Utc>, String)>,
+    last_interview: Option<(DateTime<Utc>, String)>,
+}
+
+#[derive(Serialize)]
+struct Tagged<'a, T> {
+    kind: &'static str,
+    #[serde(flatten)]
+    record: &'a T,
+}
+
+impl RecordLines {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The counts of the records given so far.
+    pub fn counts(&self) -> &BatchCounts {
+        &self.counts
+    }
+
+    pub fn into_counts(self) -> BatchCounts {
+        self.counts
+    }
+
+    /// Appends the visit's line to `out`.
+    pub fn visit(&mut self, out: &mut Vec<u8>, v: &VisitRecord) -> Result<(), BatchError> {
+        if self.last_interview.is_some() {
+            return Err(BatchError::InvalidContent(format!(
+                "visit {} given after the interviews: visits come first",
+                v.id
+            )));
+        }
+        in_order(&mut self.last_visit, v.at, &v.id, "visit")?;
+        push_line(
+            out,
+            &Tagged {
+                kind: "visit",
+                record: v,
+            },
+        )?;
+        self.counts.add_visit(v);
+        Ok(())
+    }
+
+    /// Appends the interview's line to `out`.
+    pub fn interview(&mut self, out: &mut Vec<u8>, i: &BatchInterview) -> Result<(), BatchError> {
+        check_interview(i)?;
+        in_order(&mut self.last_interview, i.started_at, &i.id, "interview")?;
+        push_line(
+            out,
+            &Tagged {
+                kind: "interview",
+                record: i,
+            },
+        )?;
+        self.counts.add_interview(i);
+        Ok(())
+    }
+}
+
+fn in_order(
+    last: &mut Option<(DateTime<Utc>, String)>,
+    at: DateTime<Utc>,
+    id: &str,
+    what: &str,
+) -> Result<(), BatchError> {
+    if let Some((t, last_id)) = last.as_ref()
+        && (at, id) < (*t, last_id.as_str())
+    {
+        return Err(BatchError::InvalidContent(format!(
+            "{what} {id} given out of order (after {last_id}): records go by time, then id"
+        )));
+    }
+    match last {
+        Some((t, last_id)) => {
+            *t = at;
+            last_id.clear();
+            last_id.push_str(id);
+        }
+        None => *last = Some((at, id.to_string())),
+    }
+    Ok(())
+}
+
+fn check_interview(i: &BatchInterview) -> Result<(), BatchError> {
+    for (k, a) in &i.answers {
+        if let Answer::Value(AnswerValue::Decimal { value }) = a
+            && !value.is_finite()
+        {
+            return Err(BatchError::InvalidContent(format!(
+                "interview {}: answer {k} is not a finite number",
+                i.id
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Everything a batch holds, as the caller (the store) passes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BatchContent {
@@ -316,6 +470,28 @@ pub struct BatchContent {
 }
 
 impl BatchContent {
+    /// Everything but the records.
+    pub fn header(&self) -> BatchHeader {
+        BatchHeader {
+            batch_id: self.batch_id,
+            surveyor_id: self.surveyor_id.clone(),
+            device_id: self.device_id.clone(),
+            sequence: self.sequence,
+            created_at: self.created_at,
+            questionnaires: self.questionnaires.clone(),
+        }
+    }
+
+    /// The records in the order the file lists them (stable: records with
+    /// the same time and id keep the order given).
+    pub fn sorted_records(&self) -> (Vec<&VisitRecord>, Vec<&BatchInterview>) {
+        let mut visits: Vec<&VisitRecord> = self.visits.iter().collect();
+        visits.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+        let mut interviews: Vec<&BatchInterview> = self.interviews.iter().collect();
+        interviews.sort_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
+        (visits, interviews)
+    }
+
     pub fn counts(&self) -> BatchCounts {
         let mut c = BatchCounts::default();
         self.visits.iter().for_each(|v| c.add_visit(v));
@@ -406,7 +582,7 @@ impl BatchContent {
     }
 }
 
-fn push_line<T: Serialize>(out: &mut Vec<u8>, v: &T) -> Result<(), BatchError> {
+pub(crate) fn push_line<T: Serialize>(out: &mut Vec<u8>, v: &T) -> Result<(), BatchError> {
     serde_json::to_writer(&mut *out, v).map_err(|e| BatchError::InvalidContent(e.to_string()))?;
     out.push(b'\n');
     Ok(())
@@ -483,6 +659,49 @@ pub enum ContentProblem {
         format: String,
         version: u64,
     },
+    /// A record that reads, but that no honest batch holds: line `line`
+    /// (1-based), the record `id` (visit or interview).
+    Record {
+        line: u64,
+        id: String,
+        problem: RecordProblem,
+    },
+}
+
+/// What is wrong with one record's contents (plain sense; the
+/// questionnaire's ranges are the review's to check).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordProblem {
+    /// The interview names another surveyor than the batch's signer.
+    OtherSurveyor { surveyor: String, signer: String },
+    /// No resident id (or no record id).
+    EmptyId { field: &'static str },
+    /// A visit's attempt number outside 1..=`MAX_ATTEMPT`.
+    Attempt { attempt: u32 },
+    /// The interview ends before it starts.
+    EndsBeforeStart,
+    /// A timestamp outside the years `YEARS`.
+    Year { field: &'static str, year: i32 },
+    /// The same record id twice in the batch.
+    Repeated { kind: &'static str },
+}
+
+/// No line of a batch is longer (an interview with hundreds of answers
+/// and its paradata is tens of kilobytes).
+pub const MAX_LINE: usize = 16 << 20;
+
+/// Visits to one door beyond this are not plausible.
+pub const MAX_ATTEMPT: u32 = 99;
+/// The years a batch's timestamps may fall in.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+
+impl std::fmt::Display for RecordProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::problem_text::record_text(
+            self,
+            doorstep_core::lang::Lang::En,
+        ))
+    }
 }
 
 /// The counts a batch's manifest (its first line) states, read without
@@ -496,71 +715,16 @@ pub fn claimed_counts(plaintext: &[u8]) -> Option<BatchCounts> {
 }
 
 /// Parses and checks a batch's plaintext: the manifest, every line, and the
-/// manifest's counts against the lines.
+/// manifest's counts against the lines (see [`ContentReader`]).
 pub fn parse_batch(bytes: &[u8]) -> Result<ParsedBatch, ContentProblem> {
-    if bytes.is_empty() {
-        return Err(ContentProblem::Malformed("the file is empty".into()));
-    }
-    let incomplete = !bytes.ends_with(b"\n");
-    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    let mut lines = body.split(|b| *b == b'\n');
-    let first = lines.next().unwrap_or_default();
-
-    #[derive(Deserialize)]
-    struct Head {
-        format: Option<String>,
-        version: Option<u64>,
-    }
-    let head: Head = serde_json::from_slice(first).map_err(|e| {
-        if incomplete && !body.contains(&b'\n') {
-            ContentProblem::IncompleteLastLine
-        } else {
-            ContentProblem::Malformed(format!("line 1 (manifest): {e}"))
-        }
-    })?;
-    let format = head.format.unwrap_or_default();
-    let version = head.version.unwrap_or(0);
-    if format != FORMAT || version != VERSION as u64 {
-        if format != FORMAT {
-            return Err(ContentProblem::Malformed(format!(
-                "line 1: format is \"{format}\", expected \"{FORMAT}\""
-            )));
-        }
-        return Err(ContentProblem::UnsupportedVersion { format, version });
-    }
-    let manifest: BatchManifest = serde_json::from_slice(first)
-        .map_err(|e| ContentProblem::Malformed(format!("line 1 (manifest): {e}")))?;
-
-    let total = 1 + manifest.counts.visits + manifest.counts.interviews;
-    let rest = body.get(first.len() + 1..).unwrap_or_default();
-    let (visits, interviews, counts) = match parse_records_parallel(rest) {
-        Ok(r) => r,
-        Err((offset, e)) => {
-            let line_start = first.len() + 1 + offset;
-            if incomplete && !body[line_start..].contains(&b'\n') {
-                return Err(ContentProblem::IncompleteLastLine);
-            }
-            let line_no = 2 + rest[..offset].iter().filter(|b| **b == b'\n').count();
-            return Err(ContentProblem::Malformed(format!("line {line_no}: {e}")));
-        }
-    };
-    if incomplete {
-        return Err(ContentProblem::IncompleteLastLine);
-    }
-    let found_lines = 1 + counts.visits + counts.interviews;
-    if found_lines < total {
-        return Err(ContentProblem::MissingRecords {
-            expected: (manifest.counts.visits, manifest.counts.interviews),
-            found: (counts.visits, counts.interviews),
-        });
-    }
-    if counts != manifest.counts {
-        return Err(ContentProblem::Malformed(format!(
-            "the manifest's counts do not match the lines (manifest: {}; lines: {})",
-            describe_counts(&manifest.counts),
-            describe_counts(&counts)
-        )));
-    }
+    let mut visits = Vec::new();
+    let mut interviews = Vec::new();
+    let mut reader = ContentReader::new();
+    reader.feed(bytes, &mut |line| match line {
+        BatchLine::Visit(v) => visits.push(v),
+        BatchLine::Interview(i) => interviews.push(i),
+    });
+    let manifest = reader.finish(&mut |_| {})?;
     Ok(ParsedBatch {
         manifest,
         visits,
@@ -568,97 +732,290 @@ pub fn parse_batch(bytes: &[u8]) -> Result<ParsedBatch, ContentProblem> {
     })
 }
 
-type Records = (Vec<VisitRecord>, Vec<BatchInterview>, BatchCounts);
-
-/// Parses newline-separated records; an error gives the byte offset of the
-/// bad line in `lines`.
-fn parse_records(lines: &[u8]) -> Result<Records, (usize, String)> {
-    let mut visits = Vec::new();
-    let mut interviews = Vec::new();
-    let mut counts = BatchCounts::default();
-    let mut offset = 0;
-    if lines.is_empty() {
-        return Ok((visits, interviews, counts));
-    }
-    for line in split_lines(lines) {
-        match parse_line(line) {
-            Ok(BatchLine::Visit(v)) => {
-                counts.add_visit(&v);
-                visits.push(v);
-            }
-            Ok(BatchLine::Interview(i)) => {
-                counts.add_interview(&i);
-                interviews.push(i);
-            }
-            Err(e) => return Err((offset, e)),
-        }
-        offset += line.len() + 1;
-    }
-    Ok((visits, interviews, counts))
+/// Reads and checks a batch's plaintext as a stream, in constant memory:
+/// give it the bytes in pieces of any size (`feed`), then `finish`. Each
+/// record goes to the caller's `each` as soon as its line is read and
+/// checked (the caller keeps it or not); the first problem stops the
+/// reading, and `finish` names it, with its line. What it checks: the
+/// manifest (line 1), every line, the records' plain sense
+/// ([`RecordProblem`]; every interview's surveyor must be the manifest's),
+/// and the manifest's counts against the lines.
+#[derive(Debug, Default)]
+pub struct ContentReader {
+    /// The incomplete line at the end of what was fed so far.
+    carry: Vec<u8>,
+    bytes: u64,
+    line_no: u64,
+    manifest: Option<BatchManifest>,
+    claimed: Option<BatchCounts>,
+    counts: BatchCounts,
+    /// Line 2 was empty: an error unless it is the last line.
+    empty_line_2: bool,
+    error: Option<ContentProblem>,
+    /// Record ids seen: a repeated one is a problem.
+    visit_ids: std::collections::HashSet<String>,
+    interview_ids: std::collections::HashSet<String>,
 }
 
-/// `lines.split(|b| *b == b'\n')` with memchr: splitting byte by byte took
-/// about 5% of the parse.
-fn split_lines(lines: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut rest = Some(lines);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        Some(match memchr::memchr(b'\n', r) {
-            Some(i) => {
-                rest = Some(&r[i + 1..]);
-                &r[..i]
-            }
-            None => {
-                rest = None;
-                r
-            }
-        })
-    })
-}
-
-/// Big batches are parsed on all cores: the records are cut into chunks at
-/// line boundaries and the results joined in order.
-fn parse_records_parallel(lines: &[u8]) -> Result<Records, (usize, String)> {
-    const MIN_CHUNK: usize = 4 << 20;
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8)
-        .min(lines.len() / MIN_CHUNK)
-        .max(1);
-    if threads == 1 {
-        return parse_records(lines);
+impl ContentReader {
+    pub fn new() -> Self {
+        Self::default()
     }
-    let mut bounds = vec![0];
-    for t in 1..threads {
-        let target = (lines.len() * t / threads).max(*bounds.last().unwrap());
-        match lines[target..].iter().position(|b| *b == b'\n') {
-            Some(p) => bounds.push(target + p + 1),
-            None => break,
+
+    /// The counts line 1 states, once it was read (whatever else is wrong).
+    pub fn claimed_counts(&self) -> Option<&BatchCounts> {
+        self.claimed.as_ref()
+    }
+
+    /// Whether a problem was found (the rest is not read).
+    pub fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// The next bytes of the file.
+    pub fn feed(&mut self, mut bytes: &[u8], each: &mut dyn FnMut(BatchLine)) {
+        self.bytes += bytes.len() as u64;
+        while !bytes.is_empty() && self.error.is_none() {
+            match memchr::memchr(b'\n', bytes) {
+                Some(i) => {
+                    if self.carry.is_empty() {
+                        self.line(&bytes[..i], false, each);
+                    } else {
+                        let mut line = std::mem::take(&mut self.carry);
+                        line.extend_from_slice(&bytes[..i]);
+                        self.line(&line, false, each);
+                        line.clear();
+                        self.carry = line;
+                    }
+                    bytes = &bytes[i + 1..];
+                }
+                None => {
+                    self.carry.extend_from_slice(bytes);
+                    if self.carry.len() > MAX_LINE {
+                        // Memory stays bounded whatever the file holds.
+                        self.error = Some(ContentProblem::Malformed(format!(
+                            "line {}: longer than {} MB",
+                            self.line_no + 1,
+                            MAX_LINE >> 20
+                        )));
+                        self.carry = Vec::new();
+                    }
+                    break;
+                }
+            }
         }
     }
-    bounds.push(lines.len() + 1);
-    let results: Vec<Result<Records, (usize, String)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = bounds
-            .windows(2)
-            .map(|w| {
-                let (a, b) = (w[0], w[1] - 1);
-                s.spawn(move || parse_records(&lines[a..b]).map_err(|(o, e)| (a + o, e)))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("parser thread"))
-            .collect()
-    });
-    let mut all: Records = Default::default();
-    for r in results {
-        let (v, i, c) = r?;
-        all.0.extend(v);
-        all.1.extend(i);
-        all.2.merge(c);
+
+    /// The end of the file: the manifest, or the first problem.
+    pub fn finish(
+        mut self,
+        each: &mut dyn FnMut(BatchLine),
+    ) -> Result<BatchManifest, ContentProblem> {
+        if self.bytes == 0 {
+            return Err(ContentProblem::Malformed("the file is empty".into()));
+        }
+        let incomplete = !self.carry.is_empty();
+        if incomplete && self.error.is_none() {
+            let line = std::mem::take(&mut self.carry);
+            self.line(&line, true, each);
+        }
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        if incomplete {
+            return Err(ContentProblem::IncompleteLastLine);
+        }
+        let manifest = self.manifest.expect("line 1 was read");
+        let counts = self.counts;
+        if counts.visits + counts.interviews < manifest.counts.visits + manifest.counts.interviews {
+            return Err(ContentProblem::MissingRecords {
+                expected: (manifest.counts.visits, manifest.counts.interviews),
+                found: (counts.visits, counts.interviews),
+            });
+        }
+        if counts != manifest.counts {
+            return Err(ContentProblem::Malformed(format!(
+                "the manifest's counts do not match the lines (manifest: {}; lines: {})",
+                describe_counts(&manifest.counts),
+                describe_counts(&counts)
+            )));
+        }
+        Ok(manifest)
     }
-    Ok(all)
+
+    /// One line, without its newline; `last_partial`: the file's last
+    /// line, with no newline after it.
+    fn line(&mut self, line: &[u8], last_partial: bool, each: &mut dyn FnMut(BatchLine)) {
+        self.line_no += 1;
+        let result = if self.line_no == 1 {
+            self.manifest_line(line, last_partial)
+        } else {
+            if self.empty_line_2 {
+                // Line 2 was empty and is not the last: what it reads as.
+                self.empty_line_2 = false;
+                let e = parse_line(b"").expect_err("an empty line is not a record");
+                self.error = Some(ContentProblem::Malformed(format!("line 2: {e}")));
+                return;
+            }
+            if self.line_no == 2 && line.is_empty() && !last_partial {
+                // An empty line after the manifest that ends the file is
+                // no record (as it always read).
+                self.empty_line_2 = true;
+                return;
+            }
+            self.record_line(line, last_partial, each)
+        };
+        if let Err(e) = result {
+            self.error = Some(e);
+        }
+    }
+
+    fn manifest_line(&mut self, line: &[u8], last_partial: bool) -> Result<(), ContentProblem> {
+        #[derive(Deserialize)]
+        struct Head {
+            format: Option<String>,
+            version: Option<u64>,
+        }
+        self.claimed = serde_json::from_slice::<BatchManifest>(line)
+            .ok()
+            .map(|m| m.counts);
+        let head: Head = serde_json::from_slice(line).map_err(|e| {
+            if last_partial {
+                ContentProblem::IncompleteLastLine
+            } else {
+                ContentProblem::Malformed(format!("line 1 (manifest): {e}"))
+            }
+        })?;
+        let format = head.format.unwrap_or_default();
+        let version = head.version.unwrap_or(0);
+        if format != FORMAT {
+            return Err(ContentProblem::Malformed(format!(
+                "line 1: format is \"{format}\", expected \"{FORMAT}\""
+            )));
+        }
+        if version != VERSION as u64 {
+            return Err(ContentProblem::UnsupportedVersion { format, version });
+        }
+        let manifest: BatchManifest = serde_json::from_slice(line)
+            .map_err(|e| ContentProblem::Malformed(format!("line 1 (manifest): {e}")))?;
+        let created = manifest.created_at.year();
+        if !YEARS.contains(&created) {
+            return Err(ContentProblem::Malformed(format!(
+                "line 1 (manifest): created_at is in the year {created}, outside {}..={}",
+                YEARS.start(),
+                YEARS.end()
+            )));
+        }
+        self.manifest = Some(manifest);
+        Ok(())
+    }
+
+    fn record_line(
+        &mut self,
+        line: &[u8],
+        last_partial: bool,
+        each: &mut dyn FnMut(BatchLine),
+    ) -> Result<(), ContentProblem> {
+        let record = parse_line(line).map_err(|e| {
+            if last_partial {
+                ContentProblem::IncompleteLastLine
+            } else {
+                ContentProblem::Malformed(format!("line {}: {e}", self.line_no))
+            }
+        })?;
+        let signer = &self.manifest.as_ref().expect("line 1 was read").surveyor_id;
+        let (id, problem) = match &record {
+            BatchLine::Visit(v) => (&v.id, visit_problem(v, &mut self.visit_ids)),
+            BatchLine::Interview(i) => {
+                (&i.id, interview_problem(i, signer, &mut self.interview_ids))
+            }
+        };
+        if let Some(problem) = problem {
+            return Err(ContentProblem::Record {
+                line: self.line_no,
+                id: id.clone(),
+                problem,
+            });
+        }
+        match &record {
+            BatchLine::Visit(v) => self.counts.add_visit(v),
+            BatchLine::Interview(i) => self.counts.add_interview(i),
+        }
+        each(record);
+        Ok(())
+    }
+}
+
+fn year_problem(field: &'static str, at: &DateTime<Utc>) -> Option<RecordProblem> {
+    let year = at.year();
+    (!YEARS.contains(&year)).then_some(RecordProblem::Year { field, year })
+}
+
+fn visit_problem(
+    v: &VisitRecord,
+    seen: &mut std::collections::HashSet<String>,
+) -> Option<RecordProblem> {
+    if v.id.trim().is_empty() {
+        return Some(RecordProblem::EmptyId { field: "id" });
+    }
+    if v.resident_id.trim().is_empty() {
+        return Some(RecordProblem::EmptyId {
+            field: "resident_id",
+        });
+    }
+    if !(1..=MAX_ATTEMPT).contains(&v.attempt) {
+        return Some(RecordProblem::Attempt { attempt: v.attempt });
+    }
+    if let Some(p) = year_problem("at", &v.at) {
+        return Some(p);
+    }
+    if let Some(p) = v
+        .appointment
+        .as_ref()
+        .and_then(|a| year_problem("appointment", a))
+    {
+        return Some(p);
+    }
+    if !seen.insert(v.id.clone()) {
+        return Some(RecordProblem::Repeated { kind: "visit" });
+    }
+    None
+}
+
+fn interview_problem(
+    i: &BatchInterview,
+    signer: &str,
+    seen: &mut std::collections::HashSet<String>,
+) -> Option<RecordProblem> {
+    if i.id.trim().is_empty() {
+        return Some(RecordProblem::EmptyId { field: "id" });
+    }
+    if i.resident_id.trim().is_empty() {
+        return Some(RecordProblem::EmptyId {
+            field: "resident_id",
+        });
+    }
+    if i.surveyor_id != signer {
+        return Some(RecordProblem::OtherSurveyor {
+            surveyor: i.surveyor_id.clone(),
+            signer: signer.to_string(),
+        });
+    }
+    if let Some(p) = year_problem("started_at", &i.started_at) {
+        return Some(p);
+    }
+    if let Some(end) = &i.ended_at {
+        if let Some(p) = year_problem("ended_at", end) {
+            return Some(p);
+        }
+        if *end < i.started_at {
+            return Some(RecordProblem::EndsBeforeStart);
+        }
+    }
+    if !seen.insert(i.id.clone()) {
+        return Some(RecordProblem::Repeated { kind: "interview" });
+    }
+    None
 }
 
 fn describe_counts(c: &BatchCounts) -> String {
@@ -743,14 +1100,7 @@ mod tests {
         let e = parse_line(line(r#"[{"at":"2026-11-03T09:15:00.000Z"}]"#).as_bytes()).unwrap_err();
         assert!(e.contains("missing field `kind`"), "{e}");
 
-        // Lines split as `split(b'\n')` splits them, empty ones included;
-        // a line that is not UTF-8 is refused as serde_json refuses it.
-        for text in [&b""[..], b"\n", b"a\nb", b"a\n\nb\n", b"\n\n"] {
-            assert_eq!(
-                split_lines(text).collect::<Vec<_>>(),
-                text.split(|b| *b == b'\n').collect::<Vec<_>>()
-            );
-        }
+        // A line that is not UTF-8 is refused as serde_json refuses it.
         let mut bad = line("[]").into_bytes();
         let at = bad.windows(2).position(|w| w == b"I1").unwrap();
         bad[at] = 0xff;
@@ -761,6 +1111,58 @@ mod tests {
                 .unwrap_err()
                 .to_string()
         );
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_refused_in_bounded_memory() {
+        let mut r = ContentReader::new();
+        let chunk = vec![b'x'; 1 << 20];
+        for _ in 0..(MAX_LINE >> 20) + 2 {
+            r.feed(&chunk, &mut |_| panic!("no record"));
+        }
+        assert!(r.failed());
+        assert!(r.carry.capacity() < MAX_LINE);
+        assert_eq!(
+            r.finish(&mut |_| {}),
+            Err(ContentProblem::Malformed(
+                "line 1: longer than 16 MB".into()
+            ))
+        );
+    }
+
+    /// The streamed reader gives what parsing the whole text gives,
+    /// whatever the pieces it is fed in.
+    #[test]
+    fn content_reads_the_same_in_pieces_of_any_size() {
+        let manifest = r#"{"format":"doorstep-batch","version":1,"batch_id":"01900000-0000-7000-8000-000000000001","surveyor_id":"S","device_id":"D","sequence":1,"created_at":"2026-11-03T19:00:00.000Z","questionnaires":[],"counts":{"visits":1,"interviews":0,"answers":0,"special_answers":0,"visit_dispositions":{"no_one_home":1},"interview_dispositions":{}}}"#;
+        let visit = r#"{"kind":"visit","id":"V1","resident_id":"R1","attempt":1,"at":"2026-11-03T09:15:00.000Z","disposition":"no_one_home","note":null,"appointment":null,"interview_id":null}"#;
+        let texts = [
+            format!("{manifest}\n{visit}\n"),
+            format!("{manifest}\n{visit}"),
+            format!("{manifest}\n\n"),
+            format!("{manifest}\n\n{visit}\n"),
+            format!("{manifest}\n{visit}\n{visit}\n"),
+            format!("{manifest}\n"),
+            manifest.to_string(),
+            "\n".to_string(),
+            String::new(),
+        ];
+        for text in &texts {
+            let whole = parse_batch(text.as_bytes());
+            for size in [1, 2, 7, 64, 1000] {
+                let mut r = ContentReader::new();
+                let mut n = 0;
+                for piece in text.as_bytes().chunks(size) {
+                    r.feed(piece, &mut |_| n += 1);
+                }
+                let got = r.finish(&mut |_| n += 1);
+                assert_eq!(
+                    got.map(|m| (m, n)),
+                    whole.clone().map(|p| (p.manifest, p.visits.len())),
+                    "{text:?} in pieces of {size}"
+                );
+            }
+        }
     }
 
     #[test]

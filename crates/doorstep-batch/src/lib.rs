@@ -20,18 +20,18 @@ pub mod write;
 use std::path::{Path, PathBuf};
 
 pub use format::{
-    BatchContent, BatchCounts, BatchInterview, BatchLine, BatchManifest, InterviewOutcome,
-    ParsedBatch, QuestionnaireRef, VisitRecord, answer_key, batch_file_name, claimed_counts,
-    parse_answer_key, parse_batch,
+    BatchContent, BatchCounts, BatchHeader, BatchInterview, BatchLine, BatchManifest,
+    ContentReader, InterviewOutcome, ParsedBatch, QuestionnaireRef, RecordLines, RecordProblem,
+    VisitRecord, answer_key, batch_file_name, claimed_counts, parse_answer_key, parse_batch,
 };
 pub use keys::{GeneratedKey, KeyId, PublicKey, SigningKey, TrustedKeys, key_paths, keygen};
 pub use verify::{
-    BatchStatus, BatchVerdict, Disagreement, ManifestField, Problem, SequenceFinding,
-    find_batch_files, verify_batches,
+    BatchStatus, BatchVerdict, Disagreement, ManifestField, Problem, RecordKind, SequenceFinding,
+    find_batch_files, verify_batches, verify_batches_keeping, verify_streaming,
 };
 pub use write::{
-    Identities, WriteStep, WrittenBatch, decrypt_batch_file, parse_recipient, write_batch,
-    write_batch_with_hook,
+    BatchWriter, Identities, WriteStep, WrittenBatch, decrypt_batch_file, parse_recipient,
+    write_batch, write_batch_with_hook,
 };
 
 /// Errors of key handling and batch writing. Messages name the file and

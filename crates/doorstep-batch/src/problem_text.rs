@@ -9,8 +9,8 @@ use std::io;
 use doorstep_core::lang::{Lang, Msg};
 use doorstep_core::msg;
 
-use crate::format::ContentProblem;
-use crate::verify::{BatchStatus, ManifestField, Problem, SequenceFinding};
+use crate::format::{ContentProblem, MAX_ATTEMPT, RecordProblem, YEARS};
+use crate::verify::{BatchStatus, ManifestField, Problem, RecordKind, SequenceFinding};
 
 impl Problem {
     /// The problem in `lang`.
@@ -239,6 +239,47 @@ impl SequenceFinding {
                     same = same
                 )
             }
+            SequenceFinding::DuplicateRecords {
+                kind,
+                count,
+                example,
+                other,
+            } => match (kind, count) {
+                (RecordKind::Visit, 1) => msg!(
+                    lang,
+                    DuplicateVisit,
+                    count = count,
+                    other = other.display(),
+                    example = example
+                ),
+                (RecordKind::Visit, _) => msg!(
+                    lang,
+                    DuplicateVisits,
+                    count = count,
+                    other = other.display(),
+                    example = example
+                ),
+                (RecordKind::Interview, 1) => msg!(
+                    lang,
+                    DuplicateInterview,
+                    count = count,
+                    other = other.display(),
+                    example = example
+                ),
+                (RecordKind::Interview, _) => msg!(
+                    lang,
+                    DuplicateInterviews,
+                    count = count,
+                    other = other.display(),
+                    example = example
+                ),
+            },
+            SequenceFinding::Conflict { batch_id, other } => msg!(
+                lang,
+                BatchConflict,
+                batch = batch_id,
+                other = other.display()
+            ),
         }
     }
 }
@@ -272,5 +313,40 @@ pub fn content_text(p: &ContentProblem, lang: Lang) -> String {
         ContentProblem::UnsupportedVersion { format, version } => {
             msg!(lang, ContentVersion, format = format, version = version)
         }
+        ContentProblem::Record { line, id, problem } => msg!(
+            lang,
+            RecordLine,
+            line = line,
+            id = id,
+            what = record_text(problem, lang)
+        ),
+    }
+}
+
+/// What is wrong with one record, in `lang`.
+pub fn record_text(p: &RecordProblem, lang: Lang) -> String {
+    match p {
+        RecordProblem::OtherSurveyor { surveyor, signer } => {
+            msg!(
+                lang,
+                RecordOtherSurveyor,
+                surveyor = surveyor,
+                signer = signer
+            )
+        }
+        RecordProblem::EmptyId { field } => msg!(lang, RecordEmptyId, field = field),
+        RecordProblem::Attempt { attempt } => {
+            msg!(lang, RecordAttempt, attempt = attempt, max = MAX_ATTEMPT)
+        }
+        RecordProblem::EndsBeforeStart => msg!(lang, RecordEndsBeforeStart).into(),
+        RecordProblem::Year { field, year } => msg!(
+            lang,
+            RecordYear,
+            field = field,
+            year = year,
+            first = YEARS.start(),
+            last = YEARS.end()
+        ),
+        RecordProblem::Repeated { kind } => msg!(lang, RecordRepeated, kind = kind),
     }
 }

@@ -249,7 +249,17 @@ pub fn prehash(data: &[u8]) -> [u8; 64] {
 
 /// Signs `data` with `trusted_comment`, deterministically.
 pub fn sign(key: &SigningKey, data: &[u8], trusted_comment: &str) -> MinisignSignature {
-    let signature = key.key.sign(&prehash(data)).to_bytes();
+    sign_prehashed(key, &prehash(data), trusted_comment)
+}
+
+/// `sign`, given the file's `prehash` (computed while the file was
+/// written).
+pub fn sign_prehashed(
+    key: &SigningKey,
+    prehash: &[u8; 64],
+    trusted_comment: &str,
+) -> MinisignSignature {
+    let signature = key.key.sign(prehash).to_bytes();
     let global_signature = key
         .key
         .sign(&global_message(&signature, trusted_comment))

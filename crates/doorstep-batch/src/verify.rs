@@ -13,7 +13,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::format::{BatchCounts, ContentProblem, ParsedBatch, claimed_counts, parse_batch};
+use super::format::{
+    BatchCounts, BatchInterview, BatchLine, BatchManifest, ContentProblem, ContentReader,
+    ParsedBatch, VisitRecord, claimed_counts,
+};
 use super::keys::{PublicKey, TrustedKeys};
 use super::sign::{self, CommentProblem, MinisignSignature, TrustedComment};
 use super::write::Identities;
@@ -179,6 +182,18 @@ pub enum SequenceFinding {
         after: u64,
         before: u64,
     },
+    /// Records (visits or interviews) of this batch that another batch
+    /// given holds too: a replay, or work sent twice. Counted once.
+    DuplicateRecords {
+        kind: RecordKind,
+        count: usize,
+        /// One of them.
+        example: String,
+        other: PathBuf,
+    },
+    /// Another batch given has the same batch id and different content:
+    /// one of the two was changed and signed again.
+    Conflict { batch_id: Uuid, other: PathBuf },
     /// Another batch given has the same device and sequence.
     Duplicate {
         device_id: String,
@@ -187,6 +202,14 @@ pub enum SequenceFinding {
         /// The same batch (same id) given twice, e.g. a copy.
         same_batch: bool,
     },
+}
+
+/// Which records a finding counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Visit,
+    Interview,
 }
 
 impl fmt::Display for SequenceFinding {
@@ -225,6 +248,14 @@ pub struct BatchVerdict {
     /// supervisor's inbox) need not parse the file a second time.
     #[serde(skip)]
     pub parsed: Option<Box<ParsedBatch>>,
+    /// SHA-256 of the plaintext, once the content was read: the same
+    /// batch written twice (plain, encrypted) has the same.
+    #[serde(skip)]
+    pub plaintext_sha256: Option<String>,
+    /// The ids of a sound batch's (visits, interviews), for the findings
+    /// across batches.
+    #[serde(skip)]
+    pub record_ids: Option<(Vec<String>, Vec<String>)>,
 }
 
 impl BatchVerdict {
@@ -243,6 +274,8 @@ impl BatchVerdict {
             findings: Vec::new(),
             sha256: None,
             parsed: None,
+            plaintext_sha256: None,
+            record_ids: None,
         }
     }
 
@@ -327,18 +360,40 @@ pub fn find_batch_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Verifies each batch, then the sequence numbers across them. One verdict
-/// per batch file, in the order given.
+/// Verifies each batch, then the sequence numbers and the records across
+/// them. One verdict per batch file, in the order given. Each file is read
+/// as a stream (hashed and checked line by line), so memory stays flat
+/// whatever the batches' sizes; the records are not kept (see
+/// `verify_batches_keeping`).
 pub fn verify_batches<P: AsRef<Path>>(
     paths: &[P],
     keys: &TrustedKeys,
     identities: Option<&Identities>,
 ) -> Vec<BatchVerdict> {
+    verify_all(paths, keys, identities, false)
+}
+
+/// `verify_batches`, keeping each sound batch's records in its verdict
+/// (`BatchVerdict::parsed`): for readers that need them all at once (the
+/// supervisor's inbox).
+pub fn verify_batches_keeping<P: AsRef<Path>>(
+    paths: &[P],
+    keys: &TrustedKeys,
+    identities: Option<&Identities>,
+) -> Vec<BatchVerdict> {
+    verify_all(paths, keys, identities, true)
+}
+
+fn verify_all<P: AsRef<Path>>(
+    paths: &[P],
+    keys: &TrustedKeys,
+    identities: Option<&Identities>,
+    keep: bool,
+) -> Vec<BatchVerdict> {
     let files = batch_files(paths);
     // Batches are independent: verify them on every core, keeping order.
     // Each thread takes the next file when done with one (a fixed share
-    // left a core idle when the other was slowed), and reads every file
-    // into one buffer (a fresh one per file cost page faults).
+    // left a core idle when the other was slowed).
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len().max(1));
@@ -347,12 +402,12 @@ pub fn verify_batches<P: AsRef<Path>>(
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
-                    let mut buf = Vec::new();
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(p) = files.get(i) else { break done };
-                        done.push((i, verify_one_with(p, keys, identities, &mut buf)));
+                        let mut sink = Sink::new(keep);
+                        done.push((i, check_one(p, keys, identities, &mut sink)));
                     }
                 })
             })
@@ -365,6 +420,7 @@ pub fn verify_batches<P: AsRef<Path>>(
     verdicts.sort_by_key(|(i, _)| *i);
     let mut verdicts: Vec<BatchVerdict> = verdicts.into_iter().map(|(_, v)| v).collect();
     sequence_findings(&mut verdicts);
+    record_findings(&mut verdicts);
     verdicts
 }
 
@@ -374,56 +430,228 @@ pub fn verify_one(
     keys: &TrustedKeys,
     identities: Option<&Identities>,
 ) -> BatchVerdict {
-    verify_one_with(path, keys, identities, &mut Vec::new())
+    check_one(path, keys, identities, &mut Sink::new(false))
 }
 
-/// `verify_one`, reading the file into `buf`; with what the manifest
-/// claims to hold.
-fn verify_one_with(
+/// Verifies the batch at `path` as a stream, giving each record to `each`
+/// as soon as its line is read and checked: the streaming reader an
+/// ingest uses (memory stays flat whatever the batch's size). The records
+/// are the signer's only if the verdict returned `is_valid()`: stage them
+/// (a transaction, a temporary table) and keep them only then. An
+/// encrypted batch is read twice (the file is hashed, then decrypted);
+/// without identities its records are not read.
+pub fn verify_streaming(
     path: &Path,
     keys: &TrustedKeys,
     identities: Option<&Identities>,
-    buf: &mut Vec<u8>,
+    each: &mut dyn FnMut(BatchLine),
 ) -> BatchVerdict {
-    let mut v = check_one(path, keys, identities, buf);
-    v.claimed_counts = match &v.counts {
-        Some(c) => Some(c.clone()),
-        None if buf.is_empty() => None,
-        None if v.encrypted => identities
-            .and_then(|ids| ids.decrypt(buf).ok())
-            .and_then(|p| claimed_counts(&p)),
-        None => claimed_counts(buf),
+    let mut sink = Sink {
+        keep: false,
+        ids: false,
+        each: Some(each),
+        visits: Vec::new(),
+        interviews: Vec::new(),
+        visit_ids: Vec::new(),
+        interview_ids: Vec::new(),
     };
-    v
+    check_one(path, keys, identities, &mut sink)
 }
 
-/// The checks of `verify_one`, reading the file into `buf`.
+/// Where the records read go: kept whole, ids only (for the findings
+/// across batches), and/or to the caller.
+struct Sink<'a> {
+    keep: bool,
+    ids: bool,
+    each: Option<&'a mut dyn FnMut(BatchLine)>,
+    visits: Vec<VisitRecord>,
+    interviews: Vec<BatchInterview>,
+    visit_ids: Vec<String>,
+    interview_ids: Vec<String>,
+}
+
+impl Sink<'_> {
+    fn new(keep: bool) -> Self {
+        Sink {
+            keep,
+            ids: true,
+            each: None,
+            visits: Vec::new(),
+            interviews: Vec::new(),
+            visit_ids: Vec::new(),
+            interview_ids: Vec::new(),
+        }
+    }
+
+    fn take(&mut self, line: BatchLine) {
+        if self.ids {
+            match &line {
+                BatchLine::Visit(v) => self.visit_ids.push(v.id.clone()),
+                BatchLine::Interview(i) => self.interview_ids.push(i.id.clone()),
+            }
+        }
+        if let Some(each) = self.each.as_mut() {
+            each(line);
+        } else if self.keep {
+            match line {
+                BatchLine::Visit(v) => self.visits.push(v),
+                BatchLine::Interview(i) => self.interviews.push(i),
+            }
+        }
+    }
+
+    /// Forgets what was read (a new reading of the same file).
+    fn clear(&mut self) {
+        self.visits.clear();
+        self.interviews.clear();
+        self.visit_ids.clear();
+        self.interview_ids.clear();
+    }
+}
+
+/// What reading a file gave: its hashes and size, and (for a plaintext
+/// batch) what its lines show.
+struct Hashes {
+    prehash: [u8; 64],
+    sha256: String,
+    bytes: u64,
+}
+
+const CHUNK: usize = 1 << 20;
+
+/// Reads `r` to its end in chunks, each given to `each`; BLAKE2b-512
+/// (minisign's prehash) and SHA-256 of it all are computed on a thread of
+/// their own, beside the caller's work on the chunks.
+fn read_hashed(r: &mut dyn Read, each: &mut dyn FnMut(&[u8])) -> io::Result<Hashes> {
+    use std::sync::Arc;
+    use std::sync::mpsc::sync_channel;
+    let (tx, rx) = sync_channel::<Arc<Vec<u8>>>(4);
+    std::thread::scope(|s| {
+        let hasher = s.spawn(move || {
+            let mut blake = blake2b_simd::State::new();
+            let mut sha = Sha256::new();
+            let mut bytes = 0u64;
+            for chunk in rx {
+                blake.update(&chunk);
+                sha.update(&*chunk);
+                bytes += chunk.len() as u64;
+            }
+            let mut prehash = [0u8; 64];
+            prehash.copy_from_slice(blake.finalize().as_bytes());
+            Hashes {
+                prehash,
+                sha256: hex(&sha.finalize()),
+                bytes,
+            }
+        });
+        let read = (|| -> io::Result<()> {
+            loop {
+                let mut buf = Vec::with_capacity(CHUNK);
+                let n = r.take(CHUNK as u64).read_to_end(&mut buf)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                let chunk = Arc::new(buf);
+                if tx.send(Arc::clone(&chunk)).is_err() {
+                    return Ok(());
+                }
+                each(&chunk);
+            }
+        })();
+        drop(tx);
+        let hashes = hasher
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        read.map(|()| hashes)
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Opens a batch file for reading: regular files only (a FIFO or a device
+/// would block or never end).
+/// Opens a batch only if it is a regular file (checked before opening: a
+/// FIFO with no writer would block the open), within the batch size limit.
+fn open_regular(path: &Path) -> io::Result<fs::File> {
+    doorstep_core::fs::open_regular(path, doorstep_core::fs::limits::BATCH, "a batch")
+        .map_err(io::Error::from)
+}
+
+/// Decrypts the batch at `path` as a stream, giving the plaintext to
+/// `each` in chunks; returns the plaintext's SHA-256.
+fn read_decrypted(
+    path: &Path,
+    ids: &Identities,
+    each: &mut dyn FnMut(&[u8]),
+) -> Result<String, String> {
+    let file = open_regular(path).map_err(|e| e.to_string())?;
+    let mut r = ids.decrypt_reader(io::BufReader::with_capacity(CHUNK, file))?;
+    let mut sha = Sha256::new();
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.to_string()),
+        };
+        sha.update(&buf[..n]);
+        each(&buf[..n]);
+    }
+    Ok(hex(&sha.finalize()))
+}
+
+/// The checks of `verify_one`; the records read go to `sink`.
 fn check_one(
     path: &Path,
     keys: &TrustedKeys,
     identities: Option<&Identities>,
-    buf: &mut Vec<u8>,
+    sink: &mut Sink<'_>,
+) -> BatchVerdict {
+    let mut v = check_file(path, keys, identities, sink);
+    if v.is_valid() && v.content_checked {
+        v.record_ids = Some((
+            std::mem::take(&mut sink.visit_ids),
+            std::mem::take(&mut sink.interview_ids),
+        ));
+    }
+    if v.claimed_counts.is_none() {
+        v.claimed_counts = v.counts.clone();
+    }
+    v
+}
+
+/// What the first line of an encrypted batch claims, decrypted.
+fn decrypted_claimed(path: &Path, ids: &Identities) -> Option<BatchCounts> {
+    let mut first = Vec::new();
+    let _ = read_decrypted(path, ids, &mut |chunk| {
+        if !first.contains(&b'\n') && first.len() < (64 << 20) {
+            first.extend_from_slice(chunk);
+        }
+    });
+    claimed_counts(&first)
+}
+
+fn check_file(
+    path: &Path,
+    keys: &TrustedKeys,
+    identities: Option<&Identities>,
+    sink: &mut Sink<'_>,
 ) -> BatchVerdict {
     let sig_path = signature_path(path);
     let malformed = |what: Problem| BatchVerdict::new(path, BatchStatus::Malformed { what });
 
-    buf.clear();
-    // Sized from the file's length first: growing by doubling while reading
-    // a 40 MB batch costs more than the hashing that follows.
-    let read = doorstep_core::fs::open_regular(path, doorstep_core::fs::limits::BATCH, "a batch")
-        .map_err(io::Error::from)
-        .and_then(|mut f| {
-            let len = f.metadata().map_or(0, |m| m.len() as usize);
-            buf.reserve(len.saturating_add(1));
-            f.read_to_end(buf)
-        });
-    if let Err(e) = read {
-        return malformed(Problem::BatchUnreadable {
-            kind: e.kind(),
-            error: e.to_string(),
-        });
-    }
-    let data: &[u8] = buf;
+    let mut file = match open_regular(path) {
+        Ok(f) => f,
+        Err(e) => {
+            return malformed(Problem::BatchUnreadable {
+                kind: e.kind(),
+                error: e.to_string(),
+            });
+        }
+    };
     let sig_bytes = match doorstep_core::fs::read_regular(
         &sig_path,
         doorstep_core::fs::limits::SMALL_FILE,
@@ -452,13 +680,48 @@ fn check_one(
             });
         }
     };
-    let (prehash, sha256) = hashes(data);
+    let parsed_tc = TrustedComment::parse(&sig.trusted_comment);
+    // A plaintext batch is checked line by line while it is hashed (one
+    // reading); an encrypted one once it is known to be authentic.
+    let plain = match &parsed_tc {
+        Ok(tc) => !tc.encrypted,
+        Err(_) => path.extension().is_none_or(|e| e != "age"),
+    };
+    let mut reader = ContentReader::new();
+    let hashed = read_hashed(&mut file, &mut |chunk| {
+        if plain && !reader.failed() {
+            reader.feed(chunk, &mut |line| sink.take(line));
+        }
+    });
+    let Hashes {
+        prehash,
+        sha256,
+        bytes: data_len,
+    } = match hashed {
+        Ok(h) => h,
+        Err(e) => {
+            return malformed(Problem::BatchUnreadable {
+                kind: e.kind(),
+                error: e.to_string(),
+            });
+        }
+    };
+    let claimed = if plain {
+        reader.claimed_counts().cloned()
+    } else {
+        identities.and_then(|ids| decrypted_claimed(path, ids))
+    };
+    let content = plain.then(|| reader.finish(&mut |line| sink.take(line)));
+    let with_claimed = |mut v: BatchVerdict| {
+        v.claimed_counts = claimed.clone();
+        v
+    };
     let key_id = sig.key_id.to_string();
     // The trusted key whose id the signature carries, and what it verifies.
     let by_id: Option<&PublicKey> = keys.iter().find(|k| k.key_id == sig.key_id);
     let by_id_check = by_id.map(|k| sig.check(k, &prehash));
 
-    let tc = match TrustedComment::parse(&sig.trusted_comment) {
+    let tc = match parsed_tc {
         Ok(tc) => tc,
         Err(problem) => {
             // Only an authentic comment's problem is the signer's; otherwise
@@ -494,11 +757,11 @@ fn check_one(
                     },
                 },
             };
-            return BatchVerdict::new(path, status);
+            return with_claimed(BatchVerdict::new(path, status));
         }
     };
 
-    let mut verdict = BatchVerdict::new(path, BatchStatus::Valid);
+    let mut verdict = with_claimed(BatchVerdict::new(path, BatchStatus::Valid));
     verdict.encrypted = tc.encrypted;
     verdict.sha256 = Some(sha256.clone());
     let named = keys.get(&tc.surveyor_id);
@@ -593,7 +856,7 @@ fn check_one(
                     key_id: key_id.clone(),
                     signer: None,
                 },
-                _ if comment_ok && !file_ok => content_changed(data, &tc),
+                _ if comment_ok && !file_ok => content_changed(data_len, content.as_ref(), &tc),
                 _ if file_ok && !comment_ok => BatchStatus::Tampered {
                     reason: Problem::CommentOrSignatureChanged,
                 },
@@ -613,7 +876,7 @@ fn check_one(
     verdict.surveyor_id = Some(tc.surveyor_id.clone());
     verdict.device_id = Some(tc.device_id.clone());
     verdict.sequence = Some(tc.sequence);
-    if tc.bytes != data.len() as u64 || tc.sha256 != sha256 {
+    if tc.bytes != data_len || tc.sha256 != sha256 {
         return fail(
             verdict,
             BatchStatus::Malformed {
@@ -621,33 +884,38 @@ fn check_one(
             },
         );
     }
-    let plaintext;
-    let content: &[u8] = if tc.encrypted {
-        match identities {
-            None => return verdict,
-            Some(ids) => match ids.decrypt(data) {
-                Ok(p) => {
-                    plaintext = p;
-                    &plaintext
-                }
-                Err(e) => {
-                    return fail(
-                        verdict,
-                        BatchStatus::Malformed {
-                            what: Problem::CannotDecrypt {
-                                error: e.to_string(),
-                            },
-                        },
-                    );
-                }
-            },
+    let parsed = if tc.encrypted {
+        let Some(ids) = identities else {
+            return verdict;
+        };
+        sink.clear();
+        let mut reader = ContentReader::new();
+        let read = read_decrypted(path, ids, &mut |chunk| {
+            if !reader.failed() {
+                reader.feed(chunk, &mut |line| sink.take(line));
+            }
+        });
+        match read {
+            Ok(plain_sha) => {
+                verdict.plaintext_sha256 = Some(plain_sha);
+                reader.finish(&mut |line| sink.take(line))
+            }
+            Err(error) => {
+                return fail(
+                    verdict,
+                    BatchStatus::Malformed {
+                        what: Problem::CannotDecrypt { error },
+                    },
+                );
+            }
         }
     } else {
-        data
+        verdict.plaintext_sha256 = Some(sha256.clone());
+        content.expect("a plaintext batch was read")
     };
     verdict.content_checked = true;
-    let parsed = match parse_batch(content) {
-        Ok(p) => p,
+    let manifest = match parsed {
+        Ok(m) => m,
         Err(problem) => {
             let status = match problem {
                 ContentProblem::UnsupportedVersion { format, version } => {
@@ -662,7 +930,7 @@ fn check_one(
             return fail(verdict, status);
         }
     };
-    let m = &parsed.manifest;
+    let m = &manifest;
     let differ = |field, manifest: String, signed: String| {
         (manifest != signed).then_some(Disagreement {
             field,
@@ -703,8 +971,14 @@ fn check_one(
             },
         );
     }
-    verdict.counts = Some(parsed.manifest.counts.clone());
-    verdict.parsed = Some(Box::new(parsed));
+    verdict.counts = Some(manifest.counts.clone());
+    if sink.keep {
+        verdict.parsed = Some(Box::new(ParsedBatch {
+            manifest,
+            visits: std::mem::take(&mut sink.visits),
+            interviews: std::mem::take(&mut sink.interviews),
+        }));
+    }
     verdict
 }
 
@@ -712,13 +986,16 @@ fn check_one(
 /// signed comment gives the signed size, so a shorter file is named
 /// truncated (with the structural evidence when the plaintext shows it);
 /// anything else is tampering.
-fn content_changed(data: &[u8], tc: &TrustedComment) -> BatchStatus {
-    let len = data.len() as u64;
+fn content_changed(
+    len: u64,
+    content: Option<&Result<BatchManifest, ContentProblem>>,
+    tc: &TrustedComment,
+) -> BatchStatus {
     if len < tc.bytes {
-        let evidence = match parse_batch(data) {
-            Err(
+        let evidence = match content {
+            Some(Err(
                 p @ (ContentProblem::IncompleteLastLine | ContentProblem::MissingRecords { .. }),
-            ) if !tc.encrypted => Some(p),
+            )) if !tc.encrypted => Some(p.clone()),
             _ => None,
         };
         return BatchStatus::Truncated {
@@ -737,25 +1014,6 @@ fn content_changed(data: &[u8], tc: &TrustedComment) -> BatchStatus {
     }
 }
 
-/// BLAKE2b-512 (minisign's prehash) and SHA-256, on two threads for big
-/// files.
-fn hashes(data: &[u8]) -> ([u8; 64], String) {
-    let sha = || -> String {
-        Sha256::digest(data)
-            .iter()
-            .map(|x| format!("{x:02x}"))
-            .collect()
-    };
-    if data.len() < (1 << 20) {
-        return (sign::prehash(data), sha());
-    }
-    std::thread::scope(|s| {
-        let h = s.spawn(sha);
-        let b = sign::prehash(data);
-        (b, h.join().expect("sha256 thread"))
-    })
-}
-
 /// Per device: gaps between the sequence numbers given, and duplicates.
 /// Only valid batches count: an unverified trusted comment proves nothing.
 fn sequence_findings(verdicts: &mut [BatchVerdict]) {
@@ -770,7 +1028,12 @@ fn sequence_findings(verdicts: &mut [BatchVerdict]) {
         for w in seqs.windows(2) {
             let ((a, ia), (b, ib)) = (w[0], w[1]);
             if a == b {
-                let same = verdicts[ia].batch_id == verdicts[ib].batch_id;
+                // The same id and the same content (a copy); the same id
+                // with other content is a conflict (`record_findings`).
+                let same = verdicts[ia].batch_id == verdicts[ib].batch_id
+                    && (verdicts[ia].sha256 == verdicts[ib].sha256
+                        || verdicts[ia].plaintext_sha256.is_some()
+                            && verdicts[ia].plaintext_sha256 == verdicts[ib].plaintext_sha256);
                 for (me, other) in [(ia, ib), (ib, ia)] {
                     let other_path = verdicts[other].path.clone();
                     verdicts[me].findings.push(SequenceFinding::Duplicate {
@@ -787,6 +1050,83 @@ fn sequence_findings(verdicts: &mut [BatchVerdict]) {
                     before: b,
                 });
             }
+        }
+    }
+}
+
+/// Across the sound batches given: the same batch id with different
+/// content (a conflict), and records held by more than one batch. A batch
+/// given twice (the same content, e.g. a copy) is the sequence finding's
+/// "the same batch", not a duplicate of its records.
+fn record_findings(verdicts: &mut [BatchVerdict]) {
+    use std::collections::HashMap;
+    let sound: Vec<usize> = (0..verdicts.len())
+        .filter(|&i| verdicts[i].is_valid() && verdicts[i].content_checked)
+        .collect();
+    let mut first_of_batch: HashMap<Uuid, usize> = HashMap::new();
+    let mut copies: Vec<bool> = vec![false; verdicts.len()];
+    for &i in &sound {
+        let Some(id) = verdicts[i].batch_id else {
+            continue;
+        };
+        match first_of_batch.get(&id) {
+            None => {
+                first_of_batch.insert(id, i);
+            }
+            Some(&j) => {
+                if verdicts[i].plaintext_sha256 == verdicts[j].plaintext_sha256 {
+                    copies[i] = true;
+                } else {
+                    for (me, other) in [(i, j), (j, i)] {
+                        let other = verdicts[other].path.clone();
+                        verdicts[me].findings.push(SequenceFinding::Conflict {
+                            batch_id: id,
+                            other,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for kind in [RecordKind::Visit, RecordKind::Interview] {
+        // Record id -> the first batch holding it.
+        let mut holder: HashMap<String, usize> = HashMap::new();
+        // (batch, earlier batch) -> (count, an example).
+        let mut dups: BTreeMap<(usize, usize), (usize, String)> = BTreeMap::new();
+        for &i in &sound {
+            if copies[i] {
+                continue;
+            }
+            let Some((visits, interviews)) = &verdicts[i].record_ids else {
+                continue;
+            };
+            let ids = match kind {
+                RecordKind::Visit => visits,
+                RecordKind::Interview => interviews,
+            };
+            for id in ids {
+                match holder.get(id) {
+                    Some(&j) if j != i => {
+                        let e = dups.entry((i, j)).or_insert((0, id.clone()));
+                        e.0 += 1;
+                    }
+                    Some(_) => {}
+                    None => {
+                        holder.insert(id.clone(), i);
+                    }
+                }
+            }
+        }
+        for ((i, j), (count, example)) in dups {
+            let other = verdicts[j].path.clone();
+            verdicts[i]
+                .findings
+                .push(SequenceFinding::DuplicateRecords {
+                    kind,
+                    count,
+                    example,
+                    other,
+                });
         }
     }
 }

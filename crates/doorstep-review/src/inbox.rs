@@ -33,7 +33,8 @@ use super::flags::{
 };
 use doorstep_batch::{
     BatchInterview, BatchStatus, BatchVerdict, Identities, InterviewOutcome, ParsedBatch,
-    SequenceFinding, TrustedKeys, VisitRecord, parse_answer_key, parse_batch, verify_batches,
+    SequenceFinding, TrustedKeys, VisitRecord, parse_answer_key, parse_batch,
+    verify_batches_keeping,
 };
 use doorstep_core::assignment::Disposition;
 use doorstep_core::interview::Answer;
@@ -379,7 +380,7 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
     // Verification hashes and parses each file once, on every core; a
     // sound batch comes back parsed. Only for the others do we read what
     // the file claims (to say which interviews an invalid batch holds).
-    let mut verdicts = verify_batches(&files, opts.keys, opts.identities);
+    let mut verdicts = verify_batches_keeping(&files, opts.keys, opts.identities);
     let parsed: Vec<(String, Option<ParsedBatch>)> = verdicts
         .iter_mut()
         .map(|v| match (v.parsed.take(), v.sha256.clone()) {
@@ -393,7 +394,14 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
     let mut batches = Vec::with_capacity(files.len());
     let mut contents: Vec<Option<ParsedBatch>> = Vec::with_capacity(files.len());
     for (verdict, (sha256, parsed)) in verdicts.into_iter().zip(parsed) {
+        // Two different batches under one batch id: neither is believed
+        // until someone finds out which is the surveyor's.
+        let conflict = verdict
+            .findings
+            .iter()
+            .any(|f| matches!(f, SequenceFinding::Conflict { .. }));
         let signature = match &verdict.status {
+            BatchStatus::Valid if conflict => Signature::Invalid,
             BatchStatus::Valid => Signature::Valid,
             BatchStatus::UnknownKey { .. } => Signature::UnknownKey,
             _ => Signature::Invalid,
@@ -449,7 +457,20 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
     }
 
     let mut notes = Vec::new();
+    drop_repeated_records(&mut contents, &mut notes);
     let questionnaires = questionnaires_for(&contents, opts, &mut notes);
+    // A batch with an answer outside its question's range (which the
+    // surveyor's app never records) is not believed, whole.
+    for (b, content) in batches.iter_mut().zip(contents.iter_mut()) {
+        let problem = content
+            .as_ref()
+            .and_then(|p| answer_out_of_range(p, &questionnaires));
+        if let Some(problem) = problem {
+            b.signature = Signature::Invalid;
+            b.findings.push(problem);
+            *content = None;
+        }
+    }
 
     let community_of = resident_communities(&contents);
     // Interviews of the valid batches, in batch order.
@@ -777,7 +798,12 @@ fn summarise(
         let e = entry(&mut by, s);
         if b.is_valid() {
             e.batches += 1;
-            e.visits += b.visits;
+            // The visits read are counted below, each once; a batch whose
+            // content was not read (encrypted, no identity) by its
+            // signed manifest.
+            if !b.verdict.content_checked {
+                e.visits += b.visits;
+            }
             e.days.extend(b.day);
         } else {
             e.invalid_batches += 1;
@@ -798,8 +824,10 @@ fn summarise(
         per_surveyor.entry(s).or_default().push(v);
     }
     for (s, vs) in per_surveyor {
+        let vs_len = vs.len() as u64;
         let last = last_dispositions(vs.into_iter());
         if let Some(e) = by.get_mut(s) {
+            e.visits += vs_len;
             e.residents = last.len();
             for d in last.values() {
                 *e.final_dispositions
@@ -889,4 +917,76 @@ fn summarise_communities(
             e
         })
         .collect()
+}
+
+/// A record that more than one valid batch holds (work sent twice, a
+/// replay, a copy of a batch) counts once: in the first batch that holds
+/// it. The verifier names each such batch (`SequenceFinding::
+/// DuplicateRecords`); a note says how many were left out.
+fn drop_repeated_records(contents: &mut [Option<ParsedBatch>], notes: &mut Vec<String>) {
+    let mut interviews: HashSet<String> = HashSet::new();
+    let mut visits: HashSet<String> = HashSet::new();
+    let (mut dropped_interviews, mut dropped_visits) = (0usize, 0usize);
+    for p in contents.iter_mut().flatten() {
+        let before = (p.interviews.len(), p.visits.len());
+        p.interviews.retain(|i| interviews.insert(i.id.clone()));
+        p.visits.retain(|v| visits.insert(v.id.clone()));
+        dropped_interviews += before.0 - p.interviews.len();
+        dropped_visits += before.1 - p.visits.len();
+    }
+    if dropped_interviews + dropped_visits > 0 {
+        notes.push(format!(
+            "{dropped_interviews} interviews and {dropped_visits} visits appear in more than one batch: each is counted once"
+        ));
+    }
+}
+
+/// The first answer of `p` outside its question's range, as a finding:
+/// a rating outside the scale, a number outside its `min`/`max`, a decimal
+/// that is not finite. Questions of a questionnaire not available are not
+/// checked.
+fn answer_out_of_range(
+    p: &ParsedBatch,
+    questionnaires: &HashMap<QKey, Questionnaire>,
+) -> Option<String> {
+    use doorstep_core::answer::{Answer, AnswerValue};
+    use doorstep_core::questionnaire::QuestionKind;
+    for i in &p.interviews {
+        let key = (i.questionnaire_id.clone(), i.questionnaire_version.clone());
+        let Some(q) = questionnaires.get(&key) else {
+            continue;
+        };
+        for (k, a) in &i.answers {
+            let Answer::Value(value) = a else { continue };
+            let Some(question) = parse_answer_key(k)
+                .and_then(|(qid, _)| q.question_index(qid))
+                .map(|ix| &q.questions[ix])
+            else {
+                continue;
+            };
+            let out = match (&question.kind, value) {
+                (QuestionKind::Rating { min, max, .. }, AnswerValue::Rating { value }) => {
+                    (!(min..=max).contains(&value))
+                        .then(|| format!("{value}, outside {min}..={max}"))
+                }
+                (QuestionKind::Integer { min, max }, AnswerValue::Integer { value }) => {
+                    (min.is_some_and(|m| *value < m) || max.is_some_and(|m| *value > m))
+                        .then(|| format!("{value}, outside its min/max"))
+                }
+                (QuestionKind::Decimal { min, max }, AnswerValue::Decimal { value }) => (!value
+                    .is_finite()
+                    || min.is_some_and(|m| *value < m)
+                    || max.is_some_and(|m| *value > m))
+                .then(|| format!("{value}, outside its min/max")),
+                _ => None,
+            };
+            if let Some(what) = out {
+                return Some(format!(
+                    "interview {}: answer {k} is {what}: the batch is not counted",
+                    i.id
+                ));
+            }
+        }
+    }
+    None
 }

@@ -220,6 +220,34 @@ impl Store {
         Ok(BatchRows { visits, interviews })
     }
 
+    /// A batch's visits (`batch_rows`'s), without its interviews.
+    pub fn batch_visits(&self, id: Uuid) -> Result<Vec<Visit>> {
+        let sql =
+            format!("SELECT {VISIT_COLUMNS} FROM visits WHERE exported_batch = ?1 ORDER BY at, id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let visits = stmt
+            .query_map([id.to_string()], visit_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(visits)
+    }
+
+    /// A batch's interviews as (id, started at), in no particular order:
+    /// what a streamed export sorts, to load the interviews one at a time
+    /// (`load_interview`, `notes`).
+    pub fn batch_interview_keys(&self, id: Uuid) -> Result<Vec<(Uuid, DateTime<Utc>)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, started_at FROM interviews WHERE exported_batch = ?1")?;
+        let keys = stmt
+            .query_map([id.to_string()], |r| {
+                let id: String = r.get(0)?;
+                let started: String = r.get(1)?;
+                Ok((parse_uuid(&id)?, parse_ts(&started)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(keys)
+    }
+
     /// The community of each resident of a batch, as it was when the batch
     /// was reserved (residents without one are left out). Empty for a
     /// batch whose records carry no communities (`BatchRow::communities`).

@@ -13,10 +13,10 @@ use std::path::Path;
 use chrono::{Local, TimeZone, Utc};
 use uuid::Uuid;
 
-use crate::{BatchRow, InterviewStatus, Store};
+use crate::{BatchRow, InterviewStatus, QuestionNote, SavedInterview, Store, Visit};
 use doorstep_batch::{
-    BatchContent, BatchInterview, InterviewOutcome, QuestionnaireRef, SigningKey, VisitRecord,
-    WrittenBatch, answer_key, write_batch,
+    BatchContent, BatchHeader, BatchInterview, BatchWriter, InterviewOutcome, QuestionnaireRef,
+    SigningKey, VisitRecord, WrittenBatch, answer_key,
 };
 use doorstep_core::assignment::Disposition;
 use doorstep_core::interview::{Interview, Slot};
@@ -94,10 +94,9 @@ fn write(
             row.sequence, row.surveyor_id, key.surveyor_id
         )));
     }
-    let content = content(store, row)?;
     std::fs::create_dir_all(out)
         .map_err(|e| ExportError::Other(format!("{}: {e}", out.display())))?;
-    let written = write_batch(out, &content, key, encrypt_to)?;
+    let written = stream(store, row, key, out, encrypt_to)?;
     let file_name = written
         .data_path
         .file_name()
@@ -112,23 +111,131 @@ fn write(
     Ok(written)
 }
 
-/// The batch's content, rebuilt from the store in a fixed order.
+/// Writes the batch as a stream: one interview is read from the store,
+/// turned into its record and its line at a time, so memory stays flat
+/// whatever the batch's size. The bytes are those of `content` written by
+/// `write_batch` (tested).
+fn stream(
+    store: &Store,
+    row: &BatchRow,
+    key: &SigningKey,
+    out: &Path,
+    encrypt_to: &[age::x25519::Recipient],
+) -> Result<WrittenBatch, ExportError> {
+    // One read transaction for all the reads: one snapshot, and no lock
+    // taken and released around each of the ~70,000 queries of a big batch.
+    let _snapshot = ReadTransaction::begin(store)?;
+    let mut records = Records::new(store, row)?;
+    let mut visits: Vec<VisitRecord> = store
+        .batch_visits(row.id)?
+        .iter()
+        .map(|v| records.visit(v))
+        .collect();
+    visits.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+    let mut keys: Vec<(chrono::DateTime<Utc>, String, Uuid)> = store
+        .batch_interview_keys(row.id)?
+        .into_iter()
+        .map(|(id, started)| (started, id.to_string(), id))
+        .collect();
+    keys.sort();
+    let mut w = BatchWriter::create(out, records.header(Vec::new()), key, encrypt_to)?;
+    for v in &visits {
+        w.visit(v)?;
+    }
+    drop(visits);
+    for (_, _, id) in keys {
+        let saved = store.load_interview(id)?;
+        let notes = store.notes(id)?;
+        let interview = records.interview(&saved, &notes)?;
+        w.interview(&interview)?;
+    }
+    w.set_questionnaires(records.questionnaire_refs());
+    Ok(w.finish()?)
+}
+
+/// The batch's content, rebuilt from the store in a fixed order, in
+/// memory (what `export` streams; tests compare the two).
 pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportError> {
     let rows = store.batch_rows(row.id)?;
-    // Batches reserved before records carried communities are rebuilt
-    // without them: their files must come out byte for byte the same.
-    let communities = if row.communities {
-        store.batch_communities(row.id)?
-    } else {
-        HashMap::new()
-    };
-    let mut questionnaires: BTreeMap<(String, String), (Questionnaire, String)> = BTreeMap::new();
-    let mut residents: HashMap<String, HashMap<String, String>> = HashMap::new();
-    let mut interviews = Vec::new();
+    let mut records = Records::new(store, row)?;
+    let mut interviews = Vec::with_capacity(rows.interviews.len());
     for (saved, notes) in &rows.interviews {
+        interviews.push(records.interview(saved, notes)?);
+    }
+    let visits = rows.visits.iter().map(|v| records.visit(v)).collect();
+    let header = records.header(records.questionnaire_refs());
+    Ok(BatchContent {
+        batch_id: header.batch_id,
+        surveyor_id: header.surveyor_id,
+        device_id: header.device_id,
+        sequence: header.sequence,
+        created_at: header.created_at,
+        questionnaires: header.questionnaires,
+        visits,
+        interviews,
+    })
+}
+
+/// Turns a batch's rows into its records, keeping what several records
+/// share (questionnaires, residents' fields, communities).
+struct Records<'s> {
+    store: &'s Store,
+    row: &'s BatchRow,
+    communities: HashMap<String, String>,
+    questionnaires: BTreeMap<(String, String), (Questionnaire, String)>,
+    residents: HashMap<String, HashMap<String, String>>,
+}
+
+impl<'s> Records<'s> {
+    fn new(store: &'s Store, row: &'s BatchRow) -> Result<Self, ExportError> {
+        // Batches reserved before records carried communities are rebuilt
+        // without them: their files must come out byte for byte the same.
+        let communities = if row.communities {
+            store.batch_communities(row.id)?
+        } else {
+            HashMap::new()
+        };
+        Ok(Records {
+            store,
+            row,
+            communities,
+            questionnaires: BTreeMap::new(),
+            residents: HashMap::new(),
+        })
+    }
+
+    fn header(&self, questionnaires: Vec<QuestionnaireRef>) -> BatchHeader {
+        BatchHeader {
+            batch_id: self.row.id,
+            surveyor_id: self.row.surveyor_id.clone(),
+            device_id: self.store.device_id().to_string(),
+            sequence: self.row.sequence,
+            created_at: self.row.created_at,
+            questionnaires,
+        }
+    }
+
+    /// The questionnaires of the interviews seen so far.
+    fn questionnaire_refs(&self) -> Vec<QuestionnaireRef> {
+        self.questionnaires
+            .iter()
+            .map(|((id, version), (_, hash))| QuestionnaireRef {
+                id: id.clone(),
+                version: version.clone(),
+                content_hash: hash.clone(),
+            })
+            .collect()
+    }
+
+    fn interview(
+        &mut self,
+        saved: &SavedInterview,
+        notes: &[QuestionNote],
+    ) -> Result<BatchInterview, ExportError> {
+        let store = self.store;
         let r = &saved.record;
         let qkey = (r.questionnaire_id.clone(), r.questionnaire_version.clone());
-        if !questionnaires.contains_key(&qkey) {
+        if !self.questionnaires.contains_key(&qkey) {
             let source = store
                 .questionnaire_source(&qkey.0, &qkey.1)?
                 .ok_or_else(|| {
@@ -139,18 +246,19 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
                 })?;
             let q = load_str(&source, &format!("{} {} (stored)", qkey.0, qkey.1))
                 .map_err(|e| ExportError::Other(e.to_string()))?;
-            questionnaires.insert(qkey.clone(), (q, r.questionnaire_hash.clone()));
+            self.questionnaires
+                .insert(qkey.clone(), (q, r.questionnaire_hash.clone()));
         }
-        let q = &questionnaires[&qkey].0;
-        if !residents.contains_key(&r.resident_id) {
+        let q = &self.questionnaires[&qkey].0;
+        if !self.residents.contains_key(&r.resident_id) {
             // The resident as the batch was reserved with: a later import
             // must not change which answers an earlier batch carries.
-            let resident = match store.batch_resident(row.id, &r.resident_id)? {
+            let resident = match store.batch_resident(self.row.id, &r.resident_id)? {
                 Some(kept) => Some(kept),
                 None => store.resident(&r.resident_id)?,
             };
             let fields = resident.map(|x| x.expression_fields()).unwrap_or_default();
-            residents.insert(r.resident_id.clone(), fields);
+            self.residents.insert(r.resident_id.clone(), fields);
         }
         // Only the answers of questions still relevant make up the result.
         let answers = saved.answers.iter().filter_map(|(qid, inst, a)| {
@@ -168,7 +276,13 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
             .added_instances
             .iter()
             .filter_map(|(sid, n)| q.section_index(sid).map(|s| (s, *n)));
-        let flow = Interview::restore(q, residents[&r.resident_id].clone(), answers, added, None);
+        let flow = Interview::restore(
+            q,
+            self.residents[&r.resident_id].clone(),
+            answers,
+            added,
+            None,
+        );
         let answers = flow
             .finished_answers()
             .into_iter()
@@ -180,10 +294,10 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
             (_, Disposition::Partial) => InterviewOutcome::Partial,
             _ => InterviewOutcome::BrokenOff,
         };
-        interviews.push(BatchInterview {
+        Ok(BatchInterview {
             id: r.id.to_string(),
             resident_id: r.resident_id.clone(),
-            community: communities.get(&r.resident_id).cloned(),
+            community: self.communities.get(&r.resident_id).cloned(),
             questionnaire_id: r.questionnaire_id.clone(),
             questionnaire_version: r.questionnaire_version.clone(),
             surveyor_id: r.surveyor_id.clone(),
@@ -198,16 +312,15 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
                 .map(|(qid, inst, n)| (answer_key(qid, *inst), n.clone()))
                 .collect(),
             paradata: saved.events.clone(),
-        });
+        })
     }
-    let visits = rows
-        .visits
-        .iter()
-        .map(|v| VisitRecord {
+
+    fn visit(&self, v: &Visit) -> VisitRecord {
+        VisitRecord {
             // Unique across devices: the device that recorded it, and its row.
             id: format!("{}-{}", v.device_id, v.id),
             resident_id: v.resident_id.clone(),
-            community: communities.get(&v.resident_id).cloned(),
+            community: self.communities.get(&v.resident_id).cloned(),
             attempt: v.attempt,
             at: v.at,
             disposition: v.disposition,
@@ -218,23 +331,26 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
                 .and_then(|a| Local.from_local_datetime(&a).earliest())
                 .map(|a| a.with_timezone(&Utc)),
             interview_id: v.interview_id.map(|i| i.to_string()),
-        })
-        .collect();
-    Ok(BatchContent {
-        batch_id: row.id,
-        surveyor_id: row.surveyor_id.clone(),
-        device_id: store.device_id().to_string(),
-        sequence: row.sequence,
-        created_at: row.created_at,
-        questionnaires: questionnaires
-            .into_iter()
-            .map(|((id, version), (_, hash))| QuestionnaireRef {
-                id,
-                version,
-                content_hash: hash,
-            })
-            .collect(),
-        visits,
-        interviews,
-    })
+        }
+    }
+}
+
+/// A deferred (read) transaction, ended when dropped.
+struct ReadTransaction<'s>(&'s Store);
+
+impl<'s> ReadTransaction<'s> {
+    fn begin(store: &'s Store) -> Result<Self, ExportError> {
+        store
+            .conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(crate::StoreError::from)?;
+        Ok(ReadTransaction(store))
+    }
+}
+
+impl Drop for ReadTransaction<'_> {
+    fn drop(&mut self) {
+        // Nothing was written: ending it cannot lose anything.
+        let _ = self.0.conn.execute_batch("COMMIT");
+    }
 }

@@ -70,6 +70,8 @@ pub fn finding_name(f: &SequenceFinding, ui: Lang) -> &'static str {
     match f {
         SequenceFinding::Gap { .. } => msg!(ui, RvGap),
         SequenceFinding::Duplicate { .. } => msg!(ui, RvDuplicateSeq),
+        SequenceFinding::DuplicateRecords { .. } => msg!(ui, RvDuplicateRecords),
+        SequenceFinding::Conflict { .. } => msg!(ui, RvConflict),
     }
 }
 

@@ -199,6 +199,25 @@ catalogue! {
         "duplicate sequence {sequence} on device {device} (also {other}{same})";
     /// After `SequenceDuplicate`'s other file, when it is the same batch.
     SameBatch: "，同一批次", ", the same batch";
+    DuplicateVisit: "{count} 次走访也在 {other} 中（如 {example}）：只计一次",
+        "{count} visit also in {other} (e.g. {example}): counted once";
+    DuplicateVisits: "{count} 次走访也在 {other} 中（如 {example}）：只计一次",
+        "{count} visits also in {other} (e.g. {example}): counted once";
+    DuplicateInterview: "{count} 份访问也在 {other} 中（如 {example}）：只计一次",
+        "{count} interview also in {other} (e.g. {example}): counted once";
+    DuplicateInterviews: "{count} 份访问也在 {other} 中（如 {example}）：只计一次",
+        "{count} interviews also in {other} (e.g. {example}): counted once";
+    BatchConflict: "冲突：批次 {batch} 也是 {other}，内容不同",
+        "CONFLICT: batch {batch} is also {other} with different content";
+    RecordLine: "第 {line} 行（记录 {id}）：{what}", "line {line}: record {id}: {what}";
+    RecordOtherSurveyor: "记为调查员 {surveyor}，但批次属于调查员 {signer}",
+        "names surveyor {surveyor}, but the batch is surveyor {signer}'s";
+    RecordEmptyId: "{field} 为空", "{field} is empty";
+    RecordAttempt: "走访次数 {attempt} 不在 1–{max} 之内", "attempt {attempt} is outside 1..={max}";
+    RecordEndsBeforeStart: "结束时间早于开始时间", "ended_at is before started_at";
+    RecordYear: "{field} 的年份 {year} 不在 {first}–{last} 之内",
+        "{field} is in the year {year}, outside {first}..={last}";
+    RecordRepeated: "同一{kind} id 出现两次", "the same {kind} id appears twice";
 
     // ----- the supervisor's review app (doorstep-tui supervisor/) -----
     RvStarted: "开始", "Started";
@@ -285,6 +304,8 @@ catalogue! {
     RvOtherFlag: "其他标记", "other flag";
     RvGap: "缺号", "gap";
     RvDuplicateSeq: "序号重复", "duplicate";
+    RvDuplicateRecords: "记录重复", "duplicate records";
+    RvConflict: "冲突", "CONFLICT";
     RvUnreadableUncounted: "无法读出文件所含内容；其中的访问均未计入任何统计。", "What the file holds cannot be read; none of it is counted in any figure.";
     RvRateLegend: "完成率 = 完成 ÷ 访问；拒访 = 最后一次走访为拒访或中途退出的住户；应答率 RR1 = 完成户 ÷ 合格及资格未知的住户（AAPOR，按每户最后一次走访；迁出、空置不计）", "Completion = completed ÷ interviews. Refused = residents whose last visit was a refusal or break-off. RR1 = completed ÷ residents eligible or of unknown eligibility (AAPOR, each by last visit; moved, vacant left out).";
     RvMinutes: "分钟", "min";
