@@ -387,7 +387,7 @@ fn copy_body(
     use std::io::{Read, Seek, SeekFrom};
     let out_err = |e: io::Error| BatchError::Io {
         path: PathBuf::new(),
-        source: e,
+        error: e,
     };
     plain(manifest);
     out.write_all(manifest).map_err(out_err)?;
@@ -429,7 +429,7 @@ fn encrypt_copy(
     let (buffered, sums, _) = out.done();
     let file = buffered.into_inner().map_err(|e| BatchError::Io {
         path: PathBuf::new(),
-        source: e.into_error(),
+        error: e.into_error(),
     })?;
     Ok((file, sums, Some(hex(&plain_sha.finalize()))))
 }
