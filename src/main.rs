@@ -124,6 +124,9 @@ enum Command {
     },
     /// Supervisor review of a folder of batches: --summary, --decide, --hand-over.
     Review(cli::review::ReviewArgs),
+    /// The city office: resident register, ingestion of hand-overs, keys,
+    /// status (see docs/office.md).
+    Office(cli::office::OfficeArgs),
 }
 
 impl Command {
@@ -138,6 +141,7 @@ impl Command {
             Command::Verify { .. } => "verify",
             Command::Simulate { .. } => "simulate",
             Command::Review(_) => "review",
+            Command::Office(_) => "office",
         }
     }
 }
@@ -215,6 +219,7 @@ fn main() -> ExitCode {
             careless,
         }) => cli::simulate::run(&places, interviews, seed, day, surveyor, careless),
         Some(Command::Review(args)) => cli::review::run(&places, &args),
+        Some(Command::Office(args)) => cli::office::run(&places, &args),
     };
     match result {
         Ok(code) => {

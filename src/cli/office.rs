@@ -1,0 +1,392 @@
+//! `doorstep office <command>`: the city office's register, ingestion,
+//! keys and status (see docs/office.md). The work is in doorstep-office.
+
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use doorstep_batch::Identities;
+use doorstep_core::assignment::import::Encoding;
+use doorstep_office::ingest::{self, Outcome};
+use doorstep_office::keys::{self, Added, KeySet};
+use doorstep_office::register::{self, RegisterOutcome};
+use doorstep_office::settings::Settings;
+use doorstep_office::{Db, DbSpec, batch_source, status};
+use doorstep_store::config::{self, Config};
+
+use super::Places;
+
+/// Exit code when some files were quarantined (the rest went in).
+const SOME_QUARANTINED: u8 = 2;
+
+#[derive(clap::Args, Debug)]
+pub struct OfficeArgs {
+    /// The office database: a SQLite file or a postgres:// URL (default:
+    /// the config's office_db, else DATA_DIR/office.sqlite3).
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        env = "DOORSTEP_OFFICE_DB",
+        global = true
+    )]
+    pub db: Option<String>,
+    /// The office settings (default: DATA_DIR/office.toml).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub settings: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: OfficeCommand,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum OfficeCommand {
+    /// Load the resident register (every resident of every community);
+    /// a reload merges by resident_id and keeps history.
+    Register {
+        /// Resident list: .csv (UTF-8 or GB18030) or .xlsx, the columns of
+        /// `assign` plus street, district and any stratum column.
+        #[arg(long, value_name = "FILE")]
+        residents: PathBuf,
+        /// Force the CSV encoding: utf-8 or gb18030 (gbk).
+        #[arg(long, value_name = "ENCODING")]
+        encoding: Option<Encoding>,
+        /// The date the list is valid from: who moved in or out is dated
+        /// by it (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify and ingest hand-over folders (batches + the supervisor's
+    /// signed decisions file) or plain batch folders.
+    Ingest {
+        /// Folders, batch files or decisions files.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Also trust the OWNER.pub keys in this folder.
+        #[arg(long, value_name = "DIR")]
+        keys: Option<PathBuf>,
+        /// age identity file, to open encrypted batches.
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The keys the office trusts.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Counts: register, batches, quarantine, missing batches, interviews.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Trust a surveyor's or supervisor's public key (OWNER.pub).
+    Add {
+        #[arg(value_name = "FILE.pub")]
+        file: PathBuf,
+    },
+    /// List the keys, with their revocation dates.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refuse batches created with this key from a date on.
+    Revoke {
+        /// Key id, or the owner's id when the owner has one key.
+        id: String,
+        /// YYYY-MM-DD (midnight UTC) or an RFC 3339 instant.
+        #[arg(long, value_name = "DATE")]
+        from: String,
+    },
+}
+
+struct Office {
+    db: Db,
+    settings: Settings,
+}
+
+fn open(places: &Places, args: &OfficeArgs) -> anyhow::Result<Office> {
+    let data_dir = config::resolve_data_dir(places.data_dir.clone())?;
+    let config_path = config::resolve_config_path(places.config.clone())?;
+    let config = Config::load(&config_path)?;
+    let spec = match args.db.as_deref().or(config.office_db.as_deref()) {
+        Some(s) => DbSpec::parse(s),
+        None => DbSpec::default_in(&data_dir),
+    };
+    let settings_path = args
+        .settings
+        .clone()
+        .unwrap_or_else(|| data_dir.join("office.toml"));
+    let settings = Settings::load(&settings_path)?;
+    let db = Db::open(&spec)?;
+    Ok(Office { db, settings })
+}
+
+pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
+    let mut office = open(places, args)?;
+    match &args.command {
+        OfficeCommand::Register {
+            residents,
+            encoding,
+            date,
+            json,
+        } => run_register(&mut office, residents, *encoding, *date, *json),
+        OfficeCommand::Ingest {
+            paths,
+            keys,
+            identity,
+            json,
+        } => run_ingest(
+            &mut office,
+            paths,
+            keys.as_deref(),
+            identity.as_deref(),
+            *json,
+        ),
+        OfficeCommand::Keys { command } => run_keys(&mut office, command),
+        OfficeCommand::Status { json } => run_status(&office, *json),
+    }
+}
+
+fn run_register(
+    office: &mut Office,
+    residents: &Path,
+    encoding: Option<Encoding>,
+    date: Option<chrono::NaiveDate>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let day = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    match register::load(&mut office.db, residents, encoding, day)? {
+        RegisterOutcome::Rejected { problems } => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            eprintln!(
+                "{}: register not loaded ({} problems): nothing changed",
+                residents.display(),
+                problems.len()
+            );
+            tracing::error!(file = %residents.display(), problems = problems.len(), "register rejected");
+            Ok(ExitCode::FAILURE)
+        }
+        RegisterOutcome::Loaded(r) => {
+            tracing::info!(
+                file = %residents.display(),
+                rows = r.rows,
+                moved_in = r.moved_in,
+                moved_out = r.moved_out,
+                changed = r.changed,
+                "register loaded"
+            );
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!(
+                    "register valid from {}: {} residents; {} moved in, {} moved out, {} changed, {} unchanged",
+                    r.valid_from, r.rows, r.moved_in, r.moved_out, r.changed, r.unchanged
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn run_ingest(
+    office: &mut Office,
+    paths: &[PathBuf],
+    keys_dir: Option<&Path>,
+    identity: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let inputs = batch_source::find_inputs(paths)?;
+    if inputs.batches.is_empty() && inputs.decisions.is_empty() {
+        anyhow::bail!("no batch or decisions files found in the paths given");
+    }
+    let keys = KeySet::load(&office.db, keys_dir)?;
+    let identities = identity
+        .map(Identities::from_file)
+        .transpose()
+        .context("cannot read the age identity")?;
+    let total = (inputs.batches.len() + inputs.decisions.len()) as u64;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+                .expect("a valid template"),
+        );
+        bar
+    });
+    let started = std::time::Instant::now();
+    let report = ingest::ingest(
+        &mut office.db,
+        &inputs,
+        &keys,
+        identities.as_ref(),
+        &mut |p| {
+            if let Some(b) = &bar {
+                b.set_position(p.done as u64);
+            }
+        },
+    )?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let missing = status::missing_batches(&office.db)?;
+    tracing::info!(
+        ingested = report.ingested(),
+        already = report.already(),
+        quarantined = report.quarantined(),
+        interviews = report.interviews(),
+        seconds = started.elapsed().as_secs_f64(),
+        "ingest finished"
+    );
+    if json {
+        let doc = serde_json::json!({
+            "batches": report.batches,
+            "decisions": report.decisions,
+            "missing": missing,
+            "summary": {
+                "ingested": report.ingested(),
+                "already_ingested": report.already(),
+                "quarantined": report.quarantined(),
+                "interviews": report.interviews(),
+            },
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        for o in report.batches.iter().chain(&report.decisions) {
+            if let Outcome::Quarantined { kind, reason } = &o.outcome {
+                println!("QUARANTINED {} [{kind}]: {reason}", o.file.display());
+            }
+        }
+        for m in &missing {
+            println!(
+                "missing batches of surveyor {} device {}: {}",
+                m.surveyor_id,
+                m.device_id,
+                m.sequences
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let decisions: u64 = report
+            .decisions
+            .iter()
+            .map(|o| match o.outcome {
+                Outcome::DecisionsIngested { decisions } => decisions,
+                _ => 0,
+            })
+            .sum();
+        println!(
+            "{} batches: {} ingested ({} interviews), {} already ingested, {} quarantined; \
+             {} decisions files ({} new decisions)",
+            report.batches.len(),
+            report.ingested(),
+            report.interviews(),
+            report.already(),
+            report.quarantined(),
+            report.decisions.len(),
+            decisions
+        );
+    }
+    Ok(if report.quarantined() > 0 {
+        ExitCode::from(SOME_QUARANTINED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_keys(office: &mut Office, command: &KeysCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        KeysCommand::Add { file } => match keys::add(&mut office.db, file)? {
+            Added::New(k) => println!("trusted key {} of {}", k.key_id, k.owner_id),
+            Added::Already(k) => println!("key {} of {} was already trusted", k.key_id, k.owner_id),
+        },
+        KeysCommand::List { json } => {
+            let list = keys::list(&office.db)?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for k in list {
+                    println!(
+                        "{:<18} {:<16} added {}{}",
+                        k.key_id,
+                        k.owner_id,
+                        k.added_at,
+                        k.revoked_from
+                            .map(|r| format!(", revoked from {r}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+        }
+        KeysCommand::Revoke { id, from } => {
+            let from = keys::parse_instant(from)?;
+            let k = keys::revoke(&mut office.db, id, from)?;
+            tracing::warn!(key_id = %k.key_id, owner = %k.owner_id, "key revoked");
+            println!(
+                "key {} of {} revoked: batches created from {} on are refused",
+                k.key_id,
+                k.owner_id,
+                k.revoked_from.unwrap_or_default()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_status(office: &Office, json: bool) -> anyhow::Result<ExitCode> {
+    let s = status::status(&office.db, office.settings.ingest.count)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&s)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "register: {} residents in {} communities ({} loads, latest valid from {})",
+        s.register.residents,
+        s.register.communities.len(),
+        s.register.loads,
+        s.register.valid_from.as_deref().unwrap_or("-")
+    );
+    for (c, n) in &s.register.communities {
+        println!("  {c:<24} {n:>8}");
+    }
+    println!(
+        "batches: {} ingested, {} quarantined ({} conflicts), {} decisions files",
+        s.batches.ingested, s.batches.quarantined, s.batches.conflicts, s.batches.decisions_files
+    );
+    for (k, n) in &s.batches.quarantined_by_kind {
+        println!("  quarantined {k:<22} {n:>6}");
+    }
+    for m in &s.missing {
+        println!(
+            "missing: surveyor {} device {}: sequences {}",
+            m.surveyor_id,
+            m.device_id,
+            m.sequences
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    println!(
+        "interviews: {} ({} counted, counting {:?})",
+        s.interviews.total, s.interviews.counted, s.interviews.counting
+    );
+    for (c, n) in &s.interviews.by_channel {
+        println!("  channel {c:<20} {n:>8}");
+    }
+    for (d, n) in &s.interviews.by_decision {
+        println!("  {d:<28} {n:>8}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
