@@ -11,6 +11,7 @@ use doorstep_core::assignment::import::Encoding;
 use doorstep_office::ingest::{self, Outcome};
 use doorstep_office::keys::{self, Added, KeySet};
 use doorstep_office::register::{self, RegisterOutcome};
+use doorstep_office::sample::{SampleOptions, Size};
 use doorstep_office::settings::Settings;
 use doorstep_office::{Db, DbSpec, batch_source, status};
 use doorstep_store::config::{self, Config};
@@ -76,6 +77,43 @@ pub enum OfficeCommand {
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
+    },
+    /// Draw the quarter's stratified sample: one assignment file per
+    /// surveyor (SURVEYOR.csv, loaded as is by `doorstep assign`).
+    Sample {
+        /// The quarter, e.g. 2026Q4.
+        #[arg(long, value_name = "YYYYQn")]
+        quarter: String,
+        /// Residents sampled per community.
+        #[arg(
+            long,
+            value_name = "N",
+            required_unless_present = "target_margin",
+            conflicts_with = "target_margin"
+        )]
+        per_community: Option<u32>,
+        /// Size each community's sample for a 95% CI half-width of about M
+        /// index points instead (assumptions: office.toml [sample]).
+        #[arg(long, value_name = "M")]
+        target_margin: Option<f64>,
+        /// Register columns that make the strata, comma-separated.
+        #[arg(long, value_name = "COLUMNS", value_delimiter = ',')]
+        strata: Vec<String>,
+        /// Reserves per stratum.
+        #[arg(long, value_name = "R", default_value_t = 0)]
+        reserve: u32,
+        /// CSV of surveyor_id,community: who works where.
+        #[arg(long, value_name = "FILE")]
+        surveyors: PathBuf,
+        #[arg(long, value_name = "S")]
+        seed: u64,
+        /// The register as of this date (default: the quarter's first day).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<chrono::NaiveDate>,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
     /// Counts: register, batches, quarantine, missing batches, interviews.
     Status {
@@ -151,6 +189,37 @@ pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
         ),
         OfficeCommand::Keys { command } => run_keys(&mut office, command),
         OfficeCommand::Status { json } => run_status(&office, *json),
+        OfficeCommand::Sample {
+            quarter,
+            per_community,
+            target_margin,
+            strata,
+            reserve,
+            surveyors,
+            seed,
+            as_of,
+            out,
+            json,
+        } => {
+            let size = match (per_community, target_margin) {
+                (Some(n), _) => Size::PerCommunity(*n),
+                (None, Some(m)) if *m > 0.0 && m.is_finite() => Size::TargetMargin(*m),
+                _ => anyhow::bail!("--target-margin must be a positive number of index points"),
+            };
+            let opts = SampleOptions {
+                quarter: quarter.parse()?,
+                as_of: *as_of,
+                size,
+                strata: strata.clone(),
+                reserve: *reserve,
+                surveyors_file: surveyors.clone(),
+                seed: *seed,
+                out: out.clone(),
+                exclude_quarters: office.settings.sample.exclude_quarters,
+                sizing: office.settings.sample.sizing(),
+            };
+            run_sample(&mut office, &opts, *json)
+        }
     }
 }
 
@@ -340,6 +409,45 @@ fn run_keys(office: &mut Office, command: &KeysCommand) -> anyhow::Result<ExitCo
             );
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_sample(office: &mut Office, opts: &SampleOptions, json: bool) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let r = doorstep_office::sample::sample(&mut office.db, opts)?;
+    tracing::info!(
+        quarter = %r.quarter,
+        communities = r.communities,
+        sampled = r.sampled,
+        reserves = r.reserves,
+        seconds = started.elapsed().as_secs_f64(),
+        "sample drawn"
+    );
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(a) = &r.assumptions {
+        println!("sizing: {a}");
+    }
+    for s in &r.short {
+        println!(
+            "short: community {} stratum {}: target {} but {} eligible",
+            s.community, s.stratum, s.target, s.eligible
+        );
+    }
+    println!(
+        "{} sample (register as of {}): {} communities, {} residents sampled, {} reserves, \
+         {} left out as interviewed recently; {} surveyor files and sample-summary.csv in {}",
+        r.quarter,
+        r.as_of,
+        r.communities,
+        r.sampled,
+        r.reserves,
+        r.excluded_recently_interviewed,
+        r.files.len(),
+        opts.out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

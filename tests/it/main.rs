@@ -18,6 +18,7 @@ mod import_csv;
 mod import_xlsx;
 mod office_ingest;
 mod office_register;
+mod office_sample;
 mod office_support;
 mod resident_flows;
 mod review_app;

@@ -13,6 +13,7 @@ pub mod db;
 pub mod ingest;
 pub mod keys;
 pub mod register;
+pub mod sample;
 pub mod settings;
 pub mod status;
 

@@ -14,11 +14,47 @@ use serde::{Deserialize, Serialize};
 
 use crate::OfficeError;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     #[serde(default)]
     pub ingest: IngestSettings,
+    #[serde(default)]
+    pub sample: SampleSettings,
+}
+
+/// `[sample]`: who is left out, and what `--target-margin` assumes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SampleSettings {
+    /// Residents interviewed in this many quarters before are not sampled.
+    pub exclude_quarters: u32,
+    /// Index SD, design effect and response rate for `--target-margin`.
+    pub index_sd: f64,
+    pub design_effect: f64,
+    pub response_rate: f64,
+}
+
+impl Default for SampleSettings {
+    fn default() -> Self {
+        let d = crate::sample::SizingDefaults::default();
+        SampleSettings {
+            exclude_quarters: 2,
+            index_sd: d.index_sd,
+            design_effect: d.design_effect,
+            response_rate: d.response_rate,
+        }
+    }
+}
+
+impl SampleSettings {
+    pub fn sizing(&self) -> crate::sample::SizingDefaults {
+        crate::sample::SizingDefaults {
+            index_sd: self.index_sd,
+            design_effect: self.design_effect,
+            response_rate: self.response_rate,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
