@@ -10,6 +10,7 @@ use doorstep_batch::Identities;
 use doorstep_core::assignment::import::Encoding;
 use doorstep_office::ingest::{self, Outcome};
 use doorstep_office::keys::{self, Added, KeySet};
+use doorstep_office::orders;
 use doorstep_office::register::{self, RegisterOutcome};
 use doorstep_office::sample::{SampleOptions, Size};
 use doorstep_office::settings::Settings;
@@ -115,10 +116,60 @@ pub enum OfficeCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Rectification work orders: list (filters), show, update, export.
+    Orders(OrdersArgs),
     /// Counts: register, batches, quarantine, missing batches, interviews.
     Status {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct OrdersArgs {
+    #[command(subcommand)]
+    pub action: Option<OrdersAction>,
+    /// Only this department's orders.
+    #[arg(long, value_name = "D")]
+    pub department: Option<String>,
+    /// Only orders in this state (new, substantiated, not_substantiated,
+    /// in_rectification, rectified, satisfied, not_satisfied, closed, reopened).
+    #[arg(long, value_name = "S")]
+    pub status: Option<String>,
+    /// Only orders past their deadline and not yet done.
+    #[arg(long)]
+    pub overdue: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum OrdersAction {
+    /// One order with its history.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move an order to another state, with a note.
+    Update {
+        id: i64,
+        #[arg(long, value_name = "S")]
+        status: String,
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        /// Who makes the change (default: $USER).
+        #[arg(long, value_name = "NAME")]
+        by: Option<String>,
+    },
+    /// A department's orders as an XLSX workbook (no names or addresses;
+    /// the call-back number only where the resident agreed).
+    Export {
+        #[arg(long, value_name = "D")]
+        department: String,
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
     },
 }
 
@@ -189,6 +240,7 @@ pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
         ),
         OfficeCommand::Keys { command } => run_keys(&mut office, command),
         OfficeCommand::Status { json } => run_status(&office, *json),
+        OfficeCommand::Orders(args) => run_orders(&mut office, args),
         OfficeCommand::Sample {
             quarter,
             per_community,
@@ -307,7 +359,14 @@ fn run_ingest(
         b.finish_and_clear();
     }
     let missing = status::missing_batches(&office.db)?;
+    let new_orders = orders::sync(
+        &mut office.db,
+        &office.settings.orders,
+        office.settings.ingest.count,
+        chrono::Utc::now(),
+    )?;
     tracing::info!(
+        new_orders,
         ingested = report.ingested(),
         already = report.already(),
         quarantined = report.quarantined(),
@@ -320,6 +379,7 @@ fn run_ingest(
             "batches": report.batches,
             "decisions": report.decisions,
             "missing": missing,
+            "orders_created": new_orders,
             "summary": {
                 "ingested": report.ingested(),
                 "already_ingested": report.already(),
@@ -354,6 +414,9 @@ fn run_ingest(
                 _ => 0,
             })
             .sum();
+        if new_orders > 0 {
+            println!("{new_orders} new work orders");
+        }
         println!(
             "{} batches: {} ingested ({} interviews), {} already ingested, {} quarantined; \
              {} decisions files ({} new decisions)",
@@ -451,6 +514,111 @@ fn run_sample(office: &mut Office, opts: &SampleOptions, json: bool) -> anyhow::
     Ok(ExitCode::SUCCESS)
 }
 
+fn run_orders(office: &mut Office, args: &OrdersArgs) -> anyhow::Result<ExitCode> {
+    let now = chrono::Utc::now();
+    // Decisions may have changed what counts since the last ingest.
+    orders::sync(
+        &mut office.db,
+        &office.settings.orders,
+        office.settings.ingest.count,
+        now,
+    )?;
+    match &args.action {
+        None => {
+            let filter = orders::Filter {
+                department: args.department.clone(),
+                status: args.status.clone(),
+                overdue: args.overdue,
+            };
+            let list = orders::list(&office.db, &filter, now)?;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for o in &list {
+                    println!(
+                        "{:>6}  {:<18} {:<16} {:<14} due {}{}  {}",
+                        o.order_id,
+                        o.status,
+                        o.department,
+                        o.category,
+                        &o.deadline[..10.min(o.deadline.len())],
+                        if o.overdue { " OVERDUE" } else { "" },
+                        o.community.as_deref().unwrap_or("-")
+                    );
+                }
+                println!("{} work orders", list.len());
+            }
+        }
+        Some(OrdersAction::Show { id, json }) => {
+            let filter = orders::Filter::default();
+            let Some(o) = orders::list(&office.db, &filter, now)?
+                .into_iter()
+                .find(|o| o.order_id == *id)
+            else {
+                anyhow::bail!("no work order {id}");
+            };
+            let history = orders::history(&office.db, *id)?;
+            if *json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({"order": o, "history": history})
+                    )?
+                );
+            } else {
+                println!(
+                    "work order {}: {} ({}), {} → {}, due {}{}",
+                    o.order_id,
+                    o.status,
+                    o.category,
+                    o.street.as_deref().unwrap_or("-"),
+                    o.department,
+                    o.deadline,
+                    if o.overdue { " OVERDUE" } else { "" }
+                );
+                for h in history {
+                    println!(
+                        "  {} {}: {} → {}{}",
+                        h.at,
+                        h.who,
+                        h.from_status.as_deref().unwrap_or("-"),
+                        h.to_status,
+                        h.note.map(|n| format!(" ({n})")).unwrap_or_default()
+                    );
+                }
+            }
+        }
+        Some(OrdersAction::Update {
+            id,
+            status,
+            note,
+            by,
+        }) => {
+            let who = by
+                .clone()
+                .or_else(|| std::env::var("USER").ok())
+                .unwrap_or_else(|| "office".into());
+            orders::update(&mut office.db, *id, status, &who, note.as_deref(), now)?;
+            tracing::info!(order_id = id, status = %status, "work order updated");
+            println!("work order {id}: {status}");
+        }
+        Some(OrdersAction::Export { department, out }) => {
+            let filter = orders::Filter {
+                department: Some(department.clone()),
+                ..Default::default()
+            };
+            let list = orders::list(&office.db, &filter, now)?;
+            orders::export_xlsx(&list, out)?;
+            println!(
+                "{} work orders of {department} written to {}",
+                list.len(),
+                out.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run_status(office: &Office, json: bool) -> anyhow::Result<ExitCode> {
     let s = status::status(&office.db, office.settings.ingest.count)?;
     if json {
@@ -495,6 +663,12 @@ fn run_status(office: &Office, json: bool) -> anyhow::Result<ExitCode> {
     }
     for (d, n) in &s.interviews.by_decision {
         println!("  {d:<28} {n:>8}");
+    }
+    if !s.orders.is_empty() {
+        println!("work orders: {}", s.orders.values().sum::<u64>());
+        for (st, n) in &s.orders {
+            println!("  {st:<28} {n:>8}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

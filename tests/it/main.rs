@@ -17,6 +17,7 @@ mod flow;
 mod import_csv;
 mod import_xlsx;
 mod office_ingest;
+mod office_orders;
 mod office_register;
 mod office_sample;
 mod office_support;

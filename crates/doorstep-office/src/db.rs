@@ -73,6 +73,11 @@ pub(crate) const SQLITE_MIGRATIONS: &[Migration] = &[
         name: "0002_sample",
         sql: include_str!("../migrations/sqlite/0002_sample.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_orders",
+        sql: include_str!("../migrations/sqlite/0003_orders.sql"),
+    },
 ];
 
 /// An open office database.
@@ -201,7 +206,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let spec = DbSpec::Sqlite(dir.path().join("o.sqlite3"));
         let db = Db::open(&spec).unwrap();
-        assert_eq!(db.schema_version().unwrap(), 2);
+        assert_eq!(db.schema_version().unwrap(), 3);
         let mode: String = db
             .conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -213,7 +218,7 @@ mod tests {
             .conn
             .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(n, 2);
+        assert_eq!(n, 3);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod batch_source;
 pub mod db;
 pub mod ingest;
 pub mod keys;
+pub mod orders;
 pub mod register;
 pub mod sample;
 pub mod settings;

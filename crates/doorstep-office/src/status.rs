@@ -14,6 +14,8 @@ pub struct Status {
     /// Batches a device numbered but the office has not received.
     pub missing: Vec<MissingBatches>,
     pub interviews: InterviewCounts,
+    /// Work orders by state.
+    pub orders: BTreeMap<String, u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -173,5 +175,6 @@ pub fn status(db: &Db, counting: Counting) -> Result<Status, OfficeError> {
         batches,
         missing: missing_batches(db)?,
         interviews,
+        orders: grouped(db, "SELECT status, COUNT(*) FROM orders GROUP BY status")?,
     })
 }
