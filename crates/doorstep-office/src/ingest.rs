@@ -9,7 +9,10 @@
 //! to look at. A refused file is recorded in `quarantine` with its reason
 //! (once per file, kind and content) and nothing of it is ingested.
 
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
 
 use doorstep_batch::{BatchInterview, Identities};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
@@ -91,7 +94,54 @@ pub struct Progress {
     pub total: usize,
 }
 
+/// Batches verified ahead of the one being written, at most.
+const AHEAD: usize = 8;
+
+/// A batch made ready off the writing thread.
+enum Prepared {
+    /// Its bytes are an ingested batch's.
+    Known,
+    Verified(Box<VerifiedBatch>),
+    Refused(Refusal),
+}
+
+/// Hashes and verifies one batch; needs no database.
+fn prepare(
+    path: &Path,
+    known: &HashSet<String>,
+    keys: &KeySet,
+    identities: Option<&Identities>,
+) -> Result<Prepared, OfficeError> {
+    // A file whose bytes are an ingested batch's was verified when it went
+    // in: a second run over the same folder need not verify it again.
+    let sha = batch_source::file_sha256(path).map_err(|e| io_err(path, e))?;
+    if known.contains(&sha) {
+        return Ok(Prepared::Known);
+    }
+    Ok(match batch_source::read_batch(path, keys, identities) {
+        Ok(b) => Prepared::Verified(Box::new(b)),
+        Err(r) => Prepared::Refused(r),
+    })
+}
+
+/// Writes what `prepare` made ready.
+fn commit_prepared(db: &mut Db, prepared: Prepared) -> Result<Outcome, OfficeError> {
+    match prepared {
+        Prepared::Known => Ok(Outcome::AlreadyIngested),
+        Prepared::Refused(r) => quarantine(db, r),
+        Prepared::Verified(b) => match write_batch(db, &b)? {
+            Ok(outcome) => Ok(outcome),
+            Err(refusal) => quarantine(db, refusal),
+        },
+    }
+}
+
 /// Ingests every batch, then every decisions file, of `inputs`.
+///
+/// Batches are hashed and verified on every core, at most [`AHEAD`] ahead
+/// of the writer, and written one transaction each in the order given (so
+/// which of two conflicting batches goes in is always the same): memory
+/// holds a few batches, never the folder.
 pub fn ingest(
     db: &mut Db,
     inputs: &Inputs,
@@ -101,14 +151,71 @@ pub fn ingest(
 ) -> Result<IngestReport, OfficeError> {
     let total = inputs.batches.len() + inputs.decisions.len();
     let mut report = IngestReport::default();
-    for (i, path) in inputs.batches.iter().enumerate() {
-        let outcome = ingest_batch(db, path, keys, identities)?;
-        report.batches.push(FileOutcome {
-            file: path.clone(),
-            outcome,
-        });
-        progress(Progress { done: i + 1, total });
-    }
+    let known: HashSet<String> = {
+        let mut stmt = db.conn.prepare("SELECT sha256 FROM batches")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let files = &inputs.batches;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(files.len().max(1));
+    let next = AtomicUsize::new(0);
+    // The index the writer waits for; workers stay within AHEAD of it.
+    let gate = (Mutex::new(0usize), Condvar::new());
+    let (tx, rx) = mpsc::channel::<(usize, Result<Prepared, OfficeError>)>();
+    let mut result: Result<(), OfficeError> = Ok(());
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, gate, known) = (&next, &gate, &known);
+            s.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(i) else { break };
+                    {
+                        let mut written = gate.0.lock().unwrap_or_else(|e| e.into_inner());
+                        while i >= *written + AHEAD {
+                            written = gate.1.wait(written).unwrap_or_else(|e| e.into_inner());
+                        }
+                    }
+                    let prepared = prepare(path, known, keys, identities);
+                    if tx.send((i, prepared)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut pending = BTreeMap::new();
+        let mut expected = 0;
+        for (i, prepared) in rx.iter() {
+            pending.insert(i, prepared);
+            while let Some(prepared) = pending.remove(&expected) {
+                // After a database error the rest is drained, not written.
+                if result.is_ok() {
+                    match prepared.and_then(|p| commit_prepared(db, p)) {
+                        Ok(outcome) => {
+                            report.batches.push(FileOutcome {
+                                file: files[expected].clone(),
+                                outcome,
+                            });
+                            progress(Progress {
+                                done: expected + 1,
+                                total,
+                            });
+                        }
+                        Err(e) => result = Err(e),
+                    }
+                }
+                expected += 1;
+                *gate.0.lock().unwrap_or_else(|e| e.into_inner()) = expected;
+                gate.1.notify_all();
+            }
+        }
+    });
+    result?;
     for (i, path) in inputs.decisions.iter().enumerate() {
         let outcome = ingest_decisions(db, path, keys)?;
         report.decisions.push(FileOutcome {
@@ -137,8 +244,6 @@ pub fn ingest_batch(
     keys: &KeySet,
     identities: Option<&Identities>,
 ) -> Result<Outcome, OfficeError> {
-    // A file whose bytes are an ingested batch's was verified when it went
-    // in: a second run over the same folder need not verify it again.
     let sha = batch_source::file_sha256(path).map_err(|e| io_err(path, e))?;
     let known: Option<String> = db
         .conn
@@ -148,17 +253,9 @@ pub fn ingest_batch(
             |r| r.get(0),
         )
         .optional()?;
-    if known.is_some() {
-        return Ok(Outcome::AlreadyIngested);
-    }
-    let batch = match batch_source::read_batch(path, keys, identities) {
-        Ok(b) => b,
-        Err(refusal) => return quarantine(db, refusal),
-    };
-    match write_batch(db, &batch)? {
-        Ok(outcome) => Ok(outcome),
-        Err(refusal) => quarantine(db, refusal),
-    }
+    let known: HashSet<String> = known.map(|_| sha).into_iter().collect();
+    let prepared = prepare(path, &known, keys, identities)?;
+    commit_prepared(db, prepared)
 }
 
 fn quarantine(db: &mut Db, r: Refusal) -> Result<Outcome, OfficeError> {
