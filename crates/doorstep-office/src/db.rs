@@ -78,6 +78,11 @@ pub(crate) const SQLITE_MIGRATIONS: &[Migration] = &[
         name: "0003_orders",
         sql: include_str!("../migrations/sqlite/0003_orders.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_resident_index",
+        sql: include_str!("../migrations/sqlite/0004_resident_index.sql"),
+    },
 ];
 
 /// An open office database.
@@ -206,7 +211,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let spec = DbSpec::Sqlite(dir.path().join("o.sqlite3"));
         let db = Db::open(&spec).unwrap();
-        assert_eq!(db.schema_version().unwrap(), 3);
+        assert_eq!(db.schema_version().unwrap(), 4);
         let mode: String = db
             .conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -218,7 +223,7 @@ mod tests {
             .conn
             .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(n, 3);
+        assert_eq!(n, 4);
     }
 
     #[test]
