@@ -125,6 +125,9 @@ enum Command {
     },
     /// Supervisor review of a folder of batches: --summary, --decide, --hand-over.
     Review(cli::review::ReviewArgs),
+    /// The city office: resident register, ingestion of hand-overs, keys,
+    /// status (see docs/office.md).
+    Office(cli::office::OfficeArgs),
 }
 
 impl Command {
@@ -139,6 +142,7 @@ impl Command {
             Command::Verify { .. } => "verify",
             Command::Simulate { .. } => "simulate",
             Command::Review(_) => "review",
+            Command::Office(_) => "office",
         }
     }
 }
@@ -216,6 +220,7 @@ fn main() -> ExitCode {
             careless,
         }) => cli::simulate::run(&places, interviews, seed, day, surveyor, careless),
         Some(Command::Review(args)) => cli::review::run(&places, &args),
+        Some(Command::Office(args)) => cli::office::run(&places, &args),
     };
     // The last buffered output is written now, so its failure is reported.
     let result = result.and_then(|code| {

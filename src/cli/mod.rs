@@ -6,6 +6,7 @@ pub mod assign;
 pub mod check;
 pub mod export;
 pub mod keys;
+pub mod office;
 pub mod review;
 pub mod review_app;
 pub mod simulate;

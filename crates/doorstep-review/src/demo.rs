@@ -96,6 +96,7 @@ pub fn build(root: &Path, day: NaiveDate) -> anyhow::Result<DemoFolder> {
     Config {
         surveyor_id: Some(DEMO_SUPERVISOR.into()),
         ui_language: None,
+        office_db: None,
     }
     .save(&folder.supervisor.join("config.toml"))?;
     Ok(folder)

@@ -145,6 +145,10 @@ pub struct Config {
     /// `zh` or `en`; the interface language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_language: Option<String>,
+    /// The city office's database (`doorstep office`): a SQLite file path or
+    /// a `postgres://` URL; default `DATA_DIR/office.sqlite3`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office_db: Option<String>,
 }
 
 /// The interface languages a config may name (the TUI's catalogue).
