@@ -6,8 +6,10 @@
 //! reading a file it is given (a questionnaire, a resident list).
 
 pub mod answer;
+pub mod assessment;
 pub mod assignment;
 pub mod datetime_input;
+pub mod estimate;
 pub mod expr;
 pub mod flags;
 pub mod interview;

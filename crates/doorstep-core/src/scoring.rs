@@ -122,6 +122,66 @@ pub fn response_rate_rr1(finals: impl IntoIterator<Item = Disposition>) -> Optio
     (base > 0).then(|| complete as f64 / base as f64)
 }
 
+/// AAPOR outcome rates of a set of sampled cases (Standard Definitions,
+/// RR1 and RR3), from each case's final disposition, `None` for a sampled
+/// resident never visited (eligibility unknown).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ResponseRates {
+    pub complete: usize,
+    pub partial: usize,
+    /// Refusals and break-offs.
+    pub refusal: usize,
+    /// No one at home, respondent away, appointment still pending.
+    pub non_contact: usize,
+    /// Language barrier, unable.
+    pub other: usize,
+    /// Never visited: eligibility unknown.
+    pub unknown: usize,
+    /// Moved, vacant, not a residence.
+    pub ineligible: usize,
+    /// I / (I + P + R + NC + O + U).
+    pub rr1: Option<f64>,
+    /// I / (I + P + R + NC + O + e·U), e the eligible share of the cases
+    /// whose eligibility is known.
+    pub rr3: Option<f64>,
+}
+
+/// RR1 and RR3 with the counts they come from.
+pub fn response_rates(finals: impl IntoIterator<Item = Option<Disposition>>) -> ResponseRates {
+    let mut r = ResponseRates::default();
+    for d in finals {
+        match d {
+            None => r.unknown += 1,
+            Some(Disposition::Complete) => r.complete += 1,
+            Some(Disposition::Partial) => r.partial += 1,
+            Some(Disposition::Refusal | Disposition::BreakOff) => r.refusal += 1,
+            Some(
+                Disposition::NoOneHome | Disposition::RespondentAway | Disposition::Appointment,
+            ) => r.non_contact += 1,
+            Some(Disposition::LanguageBarrier | Disposition::Unable) => r.other += 1,
+            Some(Disposition::Moved | Disposition::VacantOrNotResidence) => r.ineligible += 1,
+        }
+    }
+    let eligible = (r.complete + r.partial + r.refusal + r.non_contact + r.other) as f64;
+    let known = eligible + r.ineligible as f64;
+    let rr1_base = eligible + r.unknown as f64;
+    r.rr1 = (rr1_base > 0.0).then(|| r.complete as f64 / rr1_base);
+    // With no case of known eligibility, e cannot be estimated: RR3 would
+    // be a guess.
+    r.rr3 = (known > 0.0)
+        .then(|| {
+            let e = eligible / known;
+            let base = eligible + e * r.unknown as f64;
+            if base > 0.0 {
+                r.complete as f64 / base
+            } else {
+                0.0
+            }
+        })
+        .filter(|_| eligible > 0.0);
+    r
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +280,52 @@ label = { en = "Unscored" }
         assert_eq!(g.dimensions["env"], 75.0);
         assert_eq!(g.dimensions["safety"], 20.0);
         assert_eq!(g.overall, Some(55.0));
+    }
+
+    #[test]
+    fn rr1_and_rr3_by_hand() {
+        use Disposition::*;
+        // I=3, P=1, R=2, NC=2, O=0, ineligible 2, unknown 4.
+        let finals = [
+            Some(Complete),
+            Some(Complete),
+            Some(Complete),
+            Some(Partial),
+            Some(Refusal),
+            Some(BreakOff),
+            Some(NoOneHome),
+            Some(Appointment),
+            Some(Moved),
+            Some(VacantOrNotResidence),
+            None,
+            None,
+            None,
+            None,
+        ];
+        let r = response_rates(finals);
+        assert_eq!(
+            (
+                r.complete,
+                r.partial,
+                r.refusal,
+                r.non_contact,
+                r.ineligible,
+                r.unknown
+            ),
+            (3, 1, 2, 2, 2, 4)
+        );
+        // RR1 = 3 / (8 + 4); e = 8/10, RR3 = 3 / (8 + 3.2).
+        assert_eq!(r.rr1, Some(3.0 / 12.0));
+        assert!((r.rr3.unwrap() - 3.0 / 11.2).abs() < 1e-12);
+        // RR1 agrees with the older function when nobody is unvisited.
+        let visited = [Complete, Refusal, Moved, NoOneHome];
+        assert_eq!(
+            response_rates(visited.map(Some)).rr1,
+            response_rate_rr1(visited)
+        );
+        let none = response_rates([None, None]);
+        assert_eq!((none.rr1, none.rr3), (Some(0.0), None));
+        assert_eq!(response_rates([Some(Moved)]).rr1, None);
     }
 
     #[test]
