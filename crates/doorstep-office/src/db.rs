@@ -78,6 +78,11 @@ pub(crate) const SQLITE_MIGRATIONS: &[Migration] = &[
         name: "0003_orders",
         sql: include_str!("../migrations/sqlite/0003_orders.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_scoring_runs",
+        sql: include_str!("../migrations/sqlite/0004_scoring_runs.sql"),
+    },
 ];
 
 /// An open office database.
