@@ -123,6 +123,47 @@ pub enum OfficeCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Calibrated scores per community, channel and measure, with SEs and
+    /// 95% intervals (docs/method.md); each run is recorded.
+    Scores {
+        #[command(flatten)]
+        period: super::office_scores::PeriodArgs,
+        #[command(flatten)]
+        questionnaires: super::office_scores::QuestionnaireArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rank communities by the combined index, with 90% rank intervals.
+    Rank {
+        #[command(flatten)]
+        period: super::office_scores::PeriodArgs,
+        #[arg(long, value_enum, default_value = "city")]
+        level: super::office_scores::LevelArg,
+        #[command(flatten)]
+        questionnaires: super::office_scores::QuestionnaireArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export what the figures are made of.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum ExportWhat {
+    /// One row per counted interview of a quarter: ids, community, street,
+    /// channel, calibration variables, base and calibrated weight, index
+    /// and each dimension's score.
+    Interviews {
+        #[arg(long, value_name = "YYYYQn")]
+        quarter: String,
+        #[arg(long, value_name = "FILE.csv")]
+        out: PathBuf,
+        #[command(flatten)]
+        questionnaires: super::office_scores::QuestionnaireArgs,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -195,9 +236,9 @@ pub enum KeysCommand {
     },
 }
 
-struct Office {
-    db: Db,
-    settings: Settings,
+pub(super) struct Office {
+    pub(super) db: Db,
+    pub(super) settings: Settings,
 }
 
 fn open(places: &Places, args: &OfficeArgs) -> anyhow::Result<Office> {
@@ -240,6 +281,25 @@ pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
         ),
         OfficeCommand::Keys { command } => run_keys(&mut office, command),
         OfficeCommand::Status { json } => run_status(&office, *json),
+        OfficeCommand::Scores {
+            period,
+            questionnaires,
+            json,
+        } => super::office_scores::run_scores(&mut office, period, questionnaires, *json),
+        OfficeCommand::Rank {
+            period,
+            level,
+            questionnaires,
+            json,
+        } => super::office_scores::run_rank(&mut office, period, *level, questionnaires, *json),
+        OfficeCommand::Export {
+            what:
+                ExportWhat::Interviews {
+                    quarter,
+                    out,
+                    questionnaires,
+                },
+        } => super::office_scores::run_export_interviews(&mut office, quarter, out, questionnaires),
         OfficeCommand::Orders(args) => run_orders(&mut office, args),
         OfficeCommand::Sample {
             quarter,

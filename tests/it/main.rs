@@ -22,6 +22,7 @@ mod office_ingest;
 mod office_orders;
 mod office_register;
 mod office_sample;
+mod office_scores;
 mod office_support;
 mod resident_flows;
 mod review_app;

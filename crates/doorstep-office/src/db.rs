@@ -83,6 +83,11 @@ pub(crate) const SQLITE_MIGRATIONS: &[Migration] = &[
         name: "0004_resident_index",
         sql: include_str!("../migrations/sqlite/0004_resident_index.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_scoring_runs",
+        sql: include_str!("../migrations/sqlite/0005_scoring_runs.sql"),
+    },
 ];
 
 /// An open office database.

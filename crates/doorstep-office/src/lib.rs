@@ -15,6 +15,7 @@ pub mod keys;
 pub mod orders;
 pub mod register;
 pub mod sample;
+pub mod scores;
 pub mod settings;
 pub mod status;
 

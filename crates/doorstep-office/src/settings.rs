@@ -24,6 +24,8 @@ pub struct Settings {
     pub sample: SampleSettings,
     #[serde(default)]
     pub orders: OrderSettings,
+    #[serde(default)]
+    pub scores: crate::scores::ScoreSettings,
 }
 
 /// `[orders]`: which questions carry the complaint, and where it goes.

@@ -166,6 +166,10 @@ pub struct Assessment {
     pub rows: Vec<Row>,
     pub changes: Vec<Change>,
     pub problems: Vec<Problem>,
+    /// Per input interview, in input order: its base and calibrated
+    /// weights, or `None` when it was left out.
+    #[serde(skip)]
+    pub weights: Vec<Option<(f64, f64)>>,
 }
 
 type CellKey = (String, Quarter, String);
@@ -179,13 +183,16 @@ pub fn assess(
 ) -> Assessment {
     let by_id: BTreeMap<&str, &Community> =
         communities.iter().map(|c| (c.id.as_str(), c)).collect();
-    let mut out = Assessment::default();
-    let mut cells: BTreeMap<CellKey, Vec<&Interview>> = BTreeMap::new();
-    for i in interviews {
+    let mut out = Assessment {
+        weights: vec![None; interviews.len()],
+        ..Assessment::default()
+    };
+    let mut cells: BTreeMap<CellKey, Vec<usize>> = BTreeMap::new();
+    for (k, i) in interviews.iter().enumerate() {
         cells
             .entry((i.community.clone(), i.quarter, i.channel.clone()))
             .or_default()
-            .push(i);
+            .push(k);
     }
     // Per community × quarter: each channel's figures, by measure.
     let mut channel_rows: BTreeMap<(String, Quarter), Vec<Row>> = BTreeMap::new();
@@ -200,7 +207,17 @@ pub fn assess(
             });
             continue;
         };
-        let rows = cell_rows(c, *quarter, channel, members, settings, &mut out.problems);
+        let members: Vec<(usize, &Interview)> =
+            members.iter().map(|&k| (k, &interviews[k])).collect();
+        let rows = cell_rows(
+            c,
+            *quarter,
+            channel,
+            &members,
+            settings,
+            &mut out.problems,
+            &mut out.weights,
+        );
         channel_rows
             .entry((community.clone(), *quarter))
             .or_default()
@@ -223,15 +240,16 @@ fn cell_rows(
     c: &Community,
     quarter: Quarter,
     channel: &str,
-    members: &[&Interview],
+    members: &[(usize, &Interview)],
     settings: &Settings,
     problems: &mut Vec<Problem>,
+    weights: &mut [Option<(f64, f64)>],
 ) -> Vec<Row> {
     // Interviews whose levels the register does not know cannot be
     // calibrated: left out, and said.
     let mut kept = Vec::new();
     let mut levels: Vec<Vec<usize>> = vec![Vec::new(); c.margins.len()];
-    'each: for i in members {
+    'each: for &(k, i) in members {
         let mut mine = Vec::with_capacity(c.margins.len());
         for (m, margin) in c.margins.iter().enumerate() {
             let value = i.levels.get(m).map(String::as_str).unwrap_or("");
@@ -252,7 +270,7 @@ fn cell_rows(
         for (m, l) in mine.into_iter().enumerate() {
             levels[m].push(l);
         }
-        kept.push(*i);
+        kept.push((k, i));
     }
     if kept.is_empty() {
         return Vec::new();
@@ -277,16 +295,19 @@ fn cell_rows(
             rake(&base, &[], &[]).expect("base weights alone always calibrate")
         }
     };
+    for ((k, _), (d, w)) in kept.iter().zip(cal.base.iter().zip(&cal.weights)) {
+        weights[*k] = Some((*d, *w));
+    }
     let measures: BTreeSet<&str> = kept
         .iter()
-        .flat_map(|i| i.measures.keys().map(String::as_str))
+        .flat_map(|(_, i)| i.measures.keys().map(String::as_str))
         .collect();
     measures
         .into_iter()
         .filter_map(|measure| {
             let y: Vec<Option<f64>> = kept
                 .iter()
-                .map(|i| i.measures.get(measure).copied())
+                .map(|(_, i)| i.measures.get(measure).copied())
                 .collect();
             let e = calibrated_mean(&cal, &y)?;
             Some(Row {
@@ -780,6 +801,11 @@ mod tests {
                 .iter()
                 .all(|r| !r.estimate.is_nan() && !r.se.is_nan())
         );
+        // The left-out interviews have no weight; the kept one carries the
+        // whole register (the empty level merged into its own).
+        assert_eq!(a.weights[1], None);
+        assert_eq!(a.weights[2], None);
+        assert_eq!(a.weights[0].map(|w| w.1), Some(100.0));
     }
 
     #[test]

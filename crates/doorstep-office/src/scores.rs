@@ -1,0 +1,489 @@
+//! The assessment from the office store: the counted interviews scored
+//! with their questionnaire, each resident's calibration variables and
+//! community from the register as it stood when they were interviewed, and
+//! each community's register margins, handed to
+//! `doorstep_core::assessment` (the method: `docs/method.md`). Every run is
+//! recorded with a hash of its settings so a published figure can be
+//! reproduced.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate};
+use doorstep_core::assessment::{
+    self, Annual, Assessment, Community, INDEX, Interview, Quarter, Settings as Method, index,
+};
+use doorstep_core::estimate::Margin;
+use doorstep_core::interview::Answer;
+use doorstep_core::questionnaire::Questionnaire;
+use doorstep_core::scoring::score_interview;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::settings::Counting;
+use crate::{Db, OfficeError};
+
+/// `[scores]` in `office.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScoreSettings {
+    /// Register columns the samples are calibrated to, in order.
+    pub calibration: Vec<String>,
+    /// Each channel's proportion of the combined score.
+    pub channels: BTreeMap<String, f64>,
+    /// Dimension id → weight in the index (missing: 1).
+    pub dimension_weights: BTreeMap<String, f64>,
+    /// Below this n or effective n a community is flagged small.
+    pub min_n: f64,
+    /// "mean" of the quarters, or "by_interviews".
+    pub annual: String,
+    /// Rank by the shrunk estimate where there is one.
+    pub rank_shrunk: bool,
+    pub bootstrap_draws: usize,
+    pub seed: u64,
+}
+
+impl Default for ScoreSettings {
+    fn default() -> Self {
+        ScoreSettings {
+            calibration: vec!["age_group".into(), "gender".into()],
+            channels: [
+                ("home_visit".to_string(), 0.5),
+                ("phone".to_string(), 0.3),
+                ("online".to_string(), 0.2),
+            ]
+            .into(),
+            dimension_weights: BTreeMap::new(),
+            min_n: 30.0,
+            annual: "mean".into(),
+            rank_shrunk: false,
+            bootstrap_draws: 1000,
+            seed: 1,
+        }
+    }
+}
+
+impl ScoreSettings {
+    /// Checks the values serde cannot: ranges and names.
+    pub fn validate(&self) -> Result<(), String> {
+        for (channel, p) in &self.channels {
+            if !(p.is_finite() && *p >= 0.0 && *p <= 1.0) {
+                return Err(format!(
+                    "[scores] channels.{channel} = {p}: a proportion from 0 to 1"
+                ));
+            }
+        }
+        if self.channels.values().sum::<f64>() <= 0.0 {
+            return Err("[scores] channels: at least one proportion above 0".into());
+        }
+        for (d, w) in &self.dimension_weights {
+            if !(w.is_finite() && *w >= 0.0 && *w <= 1000.0) {
+                return Err(format!(
+                    "[scores] dimension_weights.{d} = {w}: a weight from 0 to 1000"
+                ));
+            }
+        }
+        if !(self.min_n.is_finite() && (0.0..=100_000.0).contains(&self.min_n)) {
+            return Err(format!("[scores] min_n = {}: from 0 to 100000", self.min_n));
+        }
+        if !matches!(self.annual.as_str(), "mean" | "by_interviews") {
+            return Err(format!(
+                "[scores] annual = {:?}: \"mean\" or \"by_interviews\"",
+                self.annual
+            ));
+        }
+        if !(1..=100_000).contains(&self.bootstrap_draws) {
+            return Err(format!(
+                "[scores] bootstrap_draws = {}: from 1 to 100000",
+                self.bootstrap_draws
+            ));
+        }
+        Ok(())
+    }
+
+    fn method(&self) -> Method {
+        Method {
+            channels: self.channels.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            min_n: self.min_n,
+            annual: if self.annual == "by_interviews" {
+                Annual::ByInterviews
+            } else {
+                Annual::Mean
+            },
+        }
+    }
+
+    /// A hash of everything that shapes the figures.
+    pub fn hash(&self) -> String {
+        let text = serde_json::to_string(self).expect("settings serialise");
+        Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+/// What a figure is for: a quarter or a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Quarter(Quarter),
+    Year(i32),
+}
+
+impl Period {
+    pub fn parse(s: &str) -> Option<Period> {
+        if let Some(q) = Quarter::parse(s) {
+            return Some(Period::Quarter(q));
+        }
+        s.parse::<i32>()
+            .ok()
+            .filter(|y| (1000..=9999).contains(y))
+            .map(Period::Year)
+    }
+
+    fn quarters(self) -> Vec<Quarter> {
+        match self {
+            // The quarter before too: its change needs it.
+            Period::Quarter(q) => vec![q.previous(), q],
+            Period::Year(year) => (1..=4).map(|q| Quarter { year, q }).collect(),
+        }
+    }
+
+    pub fn label(self) -> String {
+        match self {
+            Period::Quarter(q) => q.to_string(),
+            Period::Year(y) => y.to_string(),
+        }
+    }
+}
+
+/// One counted interview as exported for recomputation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountedInterview {
+    pub interview_id: String,
+    pub resident_id: String,
+    pub community: String,
+    pub street: String,
+    pub quarter: String,
+    pub channel: String,
+    pub calibration: Vec<String>,
+    pub base_weight: Option<f64>,
+    pub weight: Option<f64>,
+    pub index: Option<f64>,
+    pub dimensions: BTreeMap<String, f64>,
+}
+
+/// The result of a run, with what it was made of.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreRun {
+    pub run_id: i64,
+    pub settings_hash: String,
+    pub period: String,
+    pub assessment: Assessment,
+    pub interviews: Vec<CountedInterview>,
+    /// Interviews left out before the estimates, and why (no questionnaire,
+    /// no register entry).
+    pub left_out: Vec<String>,
+}
+
+fn quarter_of(date: NaiveDate) -> Quarter {
+    Quarter {
+        year: date.year(),
+        q: (date.month0() / 3 + 1) as u8,
+    }
+}
+
+fn quarter_end(q: Quarter) -> NaiveDate {
+    let (y, m) = if q.q == 4 {
+        (q.year + 1, 1)
+    } else {
+        (q.year, u32::from(q.q) * 3 + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1)
+        .expect("a valid month")
+        .pred_opt()
+        .expect("not the first day ever")
+}
+
+/// Scores `period` from the store: loads, estimates, records the run.
+pub fn run(
+    db: &mut Db,
+    counting: Counting,
+    settings: &ScoreSettings,
+    questionnaires: &[Questionnaire],
+    period: Period,
+) -> Result<ScoreRun, OfficeError> {
+    settings.validate().map_err(OfficeError::Invalid)?;
+    let quarters = period.quarters();
+    let (mut interviews, inputs, left_out) =
+        load_interviews(db, counting, settings, questionnaires, &quarters)?;
+    let communities = load_communities(db, settings, &quarters)?;
+    let assessment = assessment::assess(&inputs, &communities, &settings.method());
+    for (row, w) in interviews.iter_mut().zip(&assessment.weights) {
+        row.base_weight = w.map(|w| w.0);
+        row.weight = w.map(|w| w.1);
+    }
+    let settings_hash = settings.hash();
+    let label = period.label();
+    db.conn.execute(
+        "INSERT INTO scoring_runs (run_at, period, settings_hash, settings, counting, interviews, figures)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        rusqlite::params![
+            crate::now_text(),
+            label,
+            settings_hash,
+            serde_json::to_string(settings).expect("settings serialise"),
+            format!("{counting:?}"),
+            interviews.len() as i64,
+            assessment.rows.len() as i64
+        ],
+    )?;
+    let run_id = db.conn.last_insert_rowid();
+    Ok(ScoreRun {
+        run_id,
+        settings_hash,
+        period: label,
+        assessment,
+        interviews,
+        left_out,
+    })
+}
+
+type Loaded = (Vec<CountedInterview>, Vec<Interview>, Vec<String>);
+
+fn load_interviews(
+    db: &Db,
+    counting: Counting,
+    settings: &ScoreSettings,
+    questionnaires: &[Questionnaire],
+    quarters: &[Quarter],
+) -> Result<Loaded, OfficeError> {
+    let wanted: BTreeSet<Quarter> = quarters.iter().copied().collect();
+    let by_version: BTreeMap<(&str, &str), &Questionnaire> = questionnaires
+        .iter()
+        .map(|q| ((q.id.as_str(), q.version.as_str()), q))
+        .collect();
+    let mut stmt = db.conn.prepare(&format!(
+        "SELECT i.interview_id, i.resident_id, i.channel, i.started_at, i.questionnaire_id,
+                i.questionnaire_version, i.answers,
+                (SELECT json_array(p.community, COALESCE(p.street, ''), p.attributes)
+                 FROM resident_periods p
+                 WHERE p.resident_id = i.resident_id AND p.valid_from <= substr(i.started_at, 1, 10)
+                 ORDER BY p.valid_from DESC LIMIT 1),
+                (SELECT json_array(p.community, COALESCE(p.street, ''), p.attributes)
+                 FROM resident_periods p WHERE p.resident_id = i.resident_id
+                 ORDER BY p.valid_from LIMIT 1)
+         FROM interviews i
+         LEFT JOIN latest_decisions d ON d.interview_id = i.interview_id
+         LEFT JOIN supersessions s ON s.interview_id = i.interview_id
+         WHERE {} AND i.status = 'completed'
+         ORDER BY i.started_at, i.interview_id",
+        crate::status::counted_condition(counting)
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    let mut inputs = Vec::new();
+    let mut left_out = Vec::new();
+    let mut missing_questionnaires: BTreeMap<String, usize> = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let started: String = r.get(3)?;
+        let Some(date) = started
+            .get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        else {
+            left_out.push(format!(
+                "interview {id}: start time {started:?} is not a date"
+            ));
+            continue;
+        };
+        let quarter = quarter_of(date);
+        if !wanted.contains(&quarter) {
+            continue;
+        }
+        let (qid, qversion): (String, String) = (r.get(4)?, r.get(5)?);
+        let Some(q) = by_version.get(&(qid.as_str(), qversion.as_str())) else {
+            *missing_questionnaires
+                .entry(format!("{qid} version {qversion}"))
+                .or_default() += 1;
+            continue;
+        };
+        // The register as it stood at the interview; a resident who only
+        // entered it later is placed by their first entry.
+        let place: Option<String> = r.get::<_, Option<String>>(7)?.or(r.get(8)?);
+        let Some((community, street, attributes)) = place.as_deref().and_then(parse_place) else {
+            left_out.push(format!(
+                "interview {id}: its resident is not in the register"
+            ));
+            continue;
+        };
+        let answers: BTreeMap<String, Answer> = match serde_json::from_str(&r.get::<_, String>(6)?)
+        {
+            Ok(a) => a,
+            Err(e) => {
+                left_out.push(format!("interview {id}: answers unreadable ({e})"));
+                continue;
+            }
+        };
+        let scores = score_interview(q, answers.iter().map(|(k, a)| (k.as_str(), a)));
+        let value = index(&scores.dimensions, &settings.dimension_weights);
+        let calibration: Vec<String> = settings
+            .calibration
+            .iter()
+            .map(|c| attributes.get(c).cloned().unwrap_or_default())
+            .collect();
+        let channel: String = r.get(2)?;
+        let mut measures: BTreeMap<String, f64> = scores.dimensions.clone();
+        if let Some(v) = value {
+            measures.insert(INDEX.into(), v);
+        }
+        inputs.push(Interview {
+            community: community.clone(),
+            quarter,
+            channel: channel.clone(),
+            levels: calibration.clone(),
+            measures,
+        });
+        out.push(CountedInterview {
+            interview_id: id,
+            resident_id: r.get(1)?,
+            community,
+            street,
+            quarter: quarter.to_string(),
+            channel,
+            calibration,
+            base_weight: None,
+            weight: None,
+            index: value,
+            dimensions: scores.dimensions,
+        });
+    }
+    for (q, n) in missing_questionnaires {
+        left_out.push(format!(
+            "{n} interviews of questionnaire {q}: not given (--questionnaire FILE)"
+        ));
+    }
+    Ok((out, inputs, left_out))
+}
+
+fn parse_place(json: &str) -> Option<(String, String, BTreeMap<String, String>)> {
+    let (community, street, attributes): (String, String, String) =
+        serde_json::from_str(json).ok()?;
+    let attributes: BTreeMap<String, serde_json::Value> = serde_json::from_str(&attributes).ok()?;
+    let attributes = attributes
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+        .collect();
+    Some((community, street, attributes))
+}
+
+/// Each community's margins on the calibration variables: the register on
+/// the last day of the latest quarter scored, or, for a community with
+/// nobody registered on that day (a register loaded later), as it is now.
+/// Levels in sorted order (the order empty levels collapse in).
+fn load_communities(
+    db: &Db,
+    settings: &ScoreSettings,
+    quarters: &[Quarter],
+) -> Result<Vec<Community>, OfficeError> {
+    let day = quarters
+        .iter()
+        .max()
+        .map(|q| quarter_end(*q).format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    type Counts = BTreeMap<String, (String, String, Vec<BTreeMap<String, f64>>)>;
+    let mut at_day: Counts = BTreeMap::new();
+    let mut now: Counts = BTreeMap::new();
+    let mut stmt = db.conn.prepare(
+        "SELECT community, COALESCE(street, ''), COALESCE(district, ''), attributes,
+                valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1), valid_to IS NULL
+         FROM resident_periods",
+    )?;
+    let mut rows = stmt.query([&day])?;
+    while let Some(r) = rows.next()? {
+        let (community, street, district, attributes): (String, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let (open_then, open_now): (bool, bool) = (r.get(4)?, r.get(5)?);
+        let attributes: BTreeMap<String, serde_json::Value> =
+            serde_json::from_str(&attributes).unwrap_or_default();
+        for (open, counts) in [(open_then, &mut at_day), (open_now, &mut now)] {
+            if !open {
+                continue;
+            }
+            let e = counts.entry(community.clone()).or_insert_with(|| {
+                (
+                    street.clone(),
+                    district.clone(),
+                    vec![BTreeMap::new(); settings.calibration.len()],
+                )
+            });
+            for (m, name) in settings.calibration.iter().enumerate() {
+                let level = attributes
+                    .get(name)
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                    .unwrap_or_default();
+                *e.2[m].entry(level).or_default() += 1.0;
+            }
+        }
+    }
+    let ids: BTreeSet<String> = at_day.keys().chain(now.keys()).cloned().collect();
+    Ok(ids
+        .into_iter()
+        .map(|id| {
+            let (street, district, counts) = at_day
+                .get(&id)
+                .or_else(|| now.get(&id))
+                .cloned()
+                .expect("in one of them");
+            Community {
+                id,
+                street,
+                district,
+                margins: settings
+                    .calibration
+                    .iter()
+                    .zip(counts)
+                    .map(|(name, levels)| Margin {
+                        name: name.clone(),
+                        levels: levels.keys().cloned().collect(),
+                        totals: levels.values().copied().collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarters_of_dates_and_their_ends() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(quarter_of(d("2026-11-30")).to_string(), "2026Q4");
+        assert_eq!(quarter_of(d("2026-01-01")).to_string(), "2026Q1");
+        assert_eq!(quarter_end(Quarter { year: 2026, q: 4 }), d("2026-12-31"));
+        assert_eq!(quarter_end(Quarter { year: 2026, q: 1 }), d("2026-03-31"));
+        assert_eq!(Period::parse("2026"), Some(Period::Year(2026)));
+        assert_eq!(
+            Period::parse("2026Q2"),
+            Some(Period::Quarter(Quarter { year: 2026, q: 2 }))
+        );
+        assert_eq!(Period::parse("26"), None);
+    }
+
+    #[test]
+    fn settings_out_of_range_are_refused() {
+        let mut s = ScoreSettings::default();
+        assert!(s.validate().is_ok());
+        s.channels.insert("phone".into(), f64::NAN);
+        assert!(s.validate().unwrap_err().contains("channels.phone"));
+        let mut s = ScoreSettings::default();
+        s.dimension_weights.insert("env".into(), 1e308);
+        assert!(s.validate().is_err());
+        let mut s = ScoreSettings::default();
+        s.annual = "median".into();
+        assert!(s.validate().is_err());
+        assert_ne!(ScoreSettings::default().hash(), s.hash());
+    }
+}
