@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
+use doorstep::outln;
 use doorstep_batch::Identities;
 use doorstep_core::assignment::import::Encoding;
 use doorstep_office::ingest::{self, Outcome};
@@ -366,12 +367,17 @@ fn run_register(
                 "register loaded"
             );
             if json {
-                println!("{}", serde_json::to_string_pretty(&r)?);
+                outln!("{}", serde_json::to_string_pretty(&r)?)?;
             } else {
-                println!(
+                outln!(
                     "register valid from {}: {} residents; {} moved in, {} moved out, {} changed, {} unchanged",
-                    r.valid_from, r.rows, r.moved_in, r.moved_out, r.changed, r.unchanged
-                );
+                    r.valid_from,
+                    r.rows,
+                    r.moved_in,
+                    r.moved_out,
+                    r.changed,
+                    r.unchanged
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -447,15 +453,15 @@ fn run_ingest(
                 "interviews": report.interviews(),
             },
         });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        outln!("{}", serde_json::to_string_pretty(&doc)?)?;
     } else {
         for o in report.batches.iter().chain(&report.decisions) {
             if let Outcome::Quarantined { kind, reason } = &o.outcome {
-                println!("QUARANTINED {} [{kind}]: {reason}", o.file.display());
+                outln!("QUARANTINED {} [{kind}]: {reason}", o.file.display())?;
             }
         }
         for m in &missing {
-            println!(
+            outln!(
                 "missing batches of surveyor {} device {}: {}",
                 m.surveyor_id,
                 m.device_id,
@@ -464,7 +470,7 @@ fn run_ingest(
                     .map(u64::to_string)
                     .collect::<Vec<_>>()
                     .join(", ")
-            );
+            )?;
         }
         let decisions: u64 = report
             .decisions
@@ -475,9 +481,9 @@ fn run_ingest(
             })
             .sum();
         if new_orders > 0 {
-            println!("{new_orders} new work orders");
+            outln!("{new_orders} new work orders")?;
         }
-        println!(
+        outln!(
             "{} batches: {} ingested ({} interviews), {} already ingested, {} quarantined; \
              {} decisions files ({} new decisions)",
             report.batches.len(),
@@ -487,7 +493,7 @@ fn run_ingest(
             report.quarantined(),
             report.decisions.len(),
             decisions
-        );
+        )?;
     }
     Ok(if report.quarantined() > 0 {
         ExitCode::from(SOME_QUARANTINED)
@@ -499,16 +505,16 @@ fn run_ingest(
 fn run_keys(office: &mut Office, command: &KeysCommand) -> anyhow::Result<ExitCode> {
     match command {
         KeysCommand::Add { file } => match keys::add(&mut office.db, file)? {
-            Added::New(k) => println!("trusted key {} of {}", k.key_id, k.owner_id),
-            Added::Already(k) => println!("key {} of {} was already trusted", k.key_id, k.owner_id),
+            Added::New(k) => outln!("trusted key {} of {}", k.key_id, k.owner_id)?,
+            Added::Already(k) => outln!("key {} of {} was already trusted", k.key_id, k.owner_id)?,
         },
         KeysCommand::List { json } => {
             let list = keys::list(&office.db)?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                outln!("{}", serde_json::to_string_pretty(&list)?)?;
             } else {
                 for k in list {
-                    println!(
+                    outln!(
                         "{:<18} {:<16} added {}{}",
                         k.key_id,
                         k.owner_id,
@@ -516,7 +522,7 @@ fn run_keys(office: &mut Office, command: &KeysCommand) -> anyhow::Result<ExitCo
                         k.revoked_from
                             .map(|r| format!(", revoked from {r}"))
                             .unwrap_or_default()
-                    );
+                    )?;
                 }
             }
         }
@@ -524,12 +530,12 @@ fn run_keys(office: &mut Office, command: &KeysCommand) -> anyhow::Result<ExitCo
             let from = keys::parse_instant(from)?;
             let k = keys::revoke(&mut office.db, id, from)?;
             tracing::warn!(key_id = %k.key_id, owner = %k.owner_id, "key revoked");
-            println!(
+            outln!(
                 "key {} of {} revoked: batches created from {} on are refused",
                 k.key_id,
                 k.owner_id,
                 k.revoked_from.unwrap_or_default()
-            );
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -547,19 +553,22 @@ fn run_sample(office: &mut Office, opts: &SampleOptions, json: bool) -> anyhow::
         "sample drawn"
     );
     if json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        outln!("{}", serde_json::to_string_pretty(&r)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(a) = &r.assumptions {
-        println!("sizing: {a}");
+        outln!("sizing: {a}")?;
     }
     for s in &r.short {
-        println!(
+        outln!(
             "short: community {} stratum {}: target {} but {} eligible",
-            s.community, s.stratum, s.target, s.eligible
-        );
+            s.community,
+            s.stratum,
+            s.target,
+            s.eligible
+        )?;
     }
-    println!(
+    outln!(
         "{} sample (register as of {}): {} communities, {} residents sampled, {} reserves, \
          {} left out as interviewed recently; {} surveyor files and sample-summary.csv in {}",
         r.quarter,
@@ -570,7 +579,7 @@ fn run_sample(office: &mut Office, opts: &SampleOptions, json: bool) -> anyhow::
         r.excluded_recently_interviewed,
         r.files.len(),
         opts.out.display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -592,10 +601,10 @@ fn run_orders(office: &mut Office, args: &OrdersArgs) -> anyhow::Result<ExitCode
             };
             let list = orders::list(&office.db, &filter, now)?;
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                outln!("{}", serde_json::to_string_pretty(&list)?)?;
             } else {
                 for o in &list {
-                    println!(
+                    outln!(
                         "{:>6}  {:<18} {:<16} {:<14} due {}{}  {}",
                         o.order_id,
                         o.status,
@@ -604,9 +613,9 @@ fn run_orders(office: &mut Office, args: &OrdersArgs) -> anyhow::Result<ExitCode
                         &o.deadline[..10.min(o.deadline.len())],
                         if o.overdue { " OVERDUE" } else { "" },
                         o.community.as_deref().unwrap_or("-")
-                    );
+                    )?;
                 }
-                println!("{} work orders", list.len());
+                outln!("{} work orders", list.len())?;
             }
         }
         Some(OrdersAction::Show { id, json }) => {
@@ -619,14 +628,14 @@ fn run_orders(office: &mut Office, args: &OrdersArgs) -> anyhow::Result<ExitCode
             };
             let history = orders::history(&office.db, *id)?;
             if *json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(
                         &serde_json::json!({"order": o, "history": history})
                     )?
-                );
+                )?;
             } else {
-                println!(
+                outln!(
                     "work order {}: {} ({}), {} → {}, due {}{}",
                     o.order_id,
                     o.status,
@@ -635,16 +644,16 @@ fn run_orders(office: &mut Office, args: &OrdersArgs) -> anyhow::Result<ExitCode
                     o.department,
                     o.deadline,
                     if o.overdue { " OVERDUE" } else { "" }
-                );
+                )?;
                 for h in history {
-                    println!(
+                    outln!(
                         "  {} {}: {} → {}{}",
                         h.at,
                         h.who,
                         h.from_status.as_deref().unwrap_or("-"),
                         h.to_status,
                         h.note.map(|n| format!(" ({n})")).unwrap_or_default()
-                    );
+                    )?;
                 }
             }
         }
@@ -660,7 +669,7 @@ fn run_orders(office: &mut Office, args: &OrdersArgs) -> anyhow::Result<ExitCode
                 .unwrap_or_else(|| "office".into());
             orders::update(&mut office.db, *id, status, &who, note.as_deref(), now)?;
             tracing::info!(order_id = id, status = %status, "work order updated");
-            println!("work order {id}: {status}");
+            outln!("work order {id}: {status}")?;
         }
         Some(OrdersAction::Export { department, out }) => {
             let filter = orders::Filter {
@@ -669,11 +678,11 @@ fn run_orders(office: &mut Office, args: &OrdersArgs) -> anyhow::Result<ExitCode
             };
             let list = orders::list(&office.db, &filter, now)?;
             orders::export_xlsx(&list, out)?;
-            println!(
+            outln!(
                 "{} work orders of {department} written to {}",
                 list.len(),
                 out.display()
-            );
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -682,28 +691,31 @@ fn run_orders(office: &mut Office, args: &OrdersArgs) -> anyhow::Result<ExitCode
 fn run_status(office: &Office, json: bool) -> anyhow::Result<ExitCode> {
     let s = status::status(&office.db, office.settings.ingest.count)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&s)?);
+        outln!("{}", serde_json::to_string_pretty(&s)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "register: {} residents in {} communities ({} loads, latest valid from {})",
         s.register.residents,
         s.register.communities.len(),
         s.register.loads,
         s.register.valid_from.as_deref().unwrap_or("-")
-    );
+    )?;
     for (c, n) in &s.register.communities {
-        println!("  {c:<24} {n:>8}");
+        outln!("  {c:<24} {n:>8}")?;
     }
-    println!(
+    outln!(
         "batches: {} ingested, {} quarantined ({} conflicts), {} decisions files",
-        s.batches.ingested, s.batches.quarantined, s.batches.conflicts, s.batches.decisions_files
-    );
+        s.batches.ingested,
+        s.batches.quarantined,
+        s.batches.conflicts,
+        s.batches.decisions_files
+    )?;
     for (k, n) in &s.batches.quarantined_by_kind {
-        println!("  quarantined {k:<22} {n:>6}");
+        outln!("  quarantined {k:<22} {n:>6}")?;
     }
     for m in &s.missing {
-        println!(
+        outln!(
             "missing: surveyor {} device {}: sequences {}",
             m.surveyor_id,
             m.device_id,
@@ -712,22 +724,24 @@ fn run_status(office: &Office, json: bool) -> anyhow::Result<ExitCode> {
                 .map(u64::to_string)
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        )?;
     }
-    println!(
+    outln!(
         "interviews: {} ({} counted, counting {:?})",
-        s.interviews.total, s.interviews.counted, s.interviews.counting
-    );
+        s.interviews.total,
+        s.interviews.counted,
+        s.interviews.counting
+    )?;
     for (c, n) in &s.interviews.by_channel {
-        println!("  channel {c:<20} {n:>8}");
+        outln!("  channel {c:<20} {n:>8}")?;
     }
     for (d, n) in &s.interviews.by_decision {
-        println!("  {d:<28} {n:>8}");
+        outln!("  {d:<28} {n:>8}")?;
     }
     if !s.orders.is_empty() {
-        println!("work orders: {}", s.orders.values().sum::<u64>());
+        outln!("work orders: {}", s.orders.values().sum::<u64>())?;
         for (st, n) in &s.orders {
-            println!("  {st:<28} {n:>8}");
+            outln!("  {st:<28} {n:>8}")?;
         }
     }
     Ok(ExitCode::SUCCESS)

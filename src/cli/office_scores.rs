@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
+use doorstep::outln;
 use doorstep_core::assessment::{INDEX, Level, RankSettings, rank};
 use doorstep_core::questionnaire::{self, Questionnaire};
 use doorstep_office::scores::{self, Period, ScoreRun};
@@ -88,7 +89,7 @@ struct ScoresJson<'a> {
     left_out: &'a [String],
 }
 
-pub fn run_scores(
+pub(super) fn run_scores(
     office: &mut Office,
     period: &PeriodArgs,
     q: &QuestionnaireArgs,
@@ -118,7 +119,7 @@ pub fn run_scores(
             problems: &run.assessment.problems,
             left_out: &run.left_out,
         };
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut text = format!(
@@ -136,7 +137,7 @@ pub fn run_scores(
     for r in estimates.iter().filter(|r| r.measure == INDEX) {
         text.push_str(&format!(
             "{:<16} {:<12} {:<8} {:>7.1} {:>6.2} {:>7.1}–{:<7.1} {:>6}{}\n",
-            clean(&r.community),
+            r.community,
             r.channel,
             r.measure,
             r.estimate,
@@ -147,7 +148,7 @@ pub fn run_scores(
             if r.small { "  small" } else { "" }
         ));
     }
-    print!("{text}");
+    outln!("{}", text.trim_end_matches('\n'))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -158,7 +159,7 @@ pub enum LevelArg {
     City,
 }
 
-pub fn run_rank(
+pub(super) fn run_rank(
     office: &mut Office,
     period: &PeriodArgs,
     level: LevelArg,
@@ -188,7 +189,7 @@ pub fn run_rank(
             "level": level,
             "ranks": ranked,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut text = format!(
@@ -199,11 +200,11 @@ pub fn run_rank(
     for r in &ranked {
         text.push_str(&format!(
             "{:<12} {:>3} [{:>3}–{:<3}] {:<16} {:>6.1} ±{:<5.2} {}{}\n",
-            clean(&r.within),
+            r.within,
             r.rank,
             r.rank_low,
             r.rank_high,
-            clean(&r.community),
+            r.community,
             r.score,
             r.se,
             r.grade,
@@ -214,11 +215,11 @@ pub fn run_rank(
             }
         ));
     }
-    print!("{text}");
+    outln!("{}", text.trim_end_matches('\n'))?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run_export_interviews(
+pub(super) fn run_export_interviews(
     office: &mut Office,
     quarter: &str,
     out: &Path,
@@ -278,12 +279,4 @@ pub fn run_export_interviews(
         run.run_id
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Data on a terminal: control characters (escape sequences) shown as
-/// `?`, never acted on.
-fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
 }

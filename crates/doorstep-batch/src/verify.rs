@@ -433,6 +433,17 @@ pub fn verify_one(
     check_one(path, keys, identities, &mut Sink::new(false))
 }
 
+/// `verify_one`, keeping a sound batch's records in its verdict
+/// (`BatchVerdict::parsed`): one batch at a time, for a reader that writes
+/// a whole batch in one transaction (the office's ingest).
+pub fn verify_one_keeping(
+    path: &Path,
+    keys: &TrustedKeys,
+    identities: Option<&Identities>,
+) -> BatchVerdict {
+    check_one(path, keys, identities, &mut Sink::new(true))
+}
+
 /// Verifies the batch at `path` as a stream, giving each record to `each`
 /// as soon as its line is read and checked: the streaming reader an
 /// ingest uses (memory stays flat whatever the batch's size). The records

@@ -9,7 +9,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use doorstep_batch::verify::{batch_files, verify_one};
+use doorstep_batch::verify::{batch_files, verify_one_keeping};
 use doorstep_batch::{BatchInterview, BatchStatus, BatchVerdict, Identities, VisitRecord};
 use doorstep_review::decisions_file::{self, DecisionsError, DecisionsFile};
 
@@ -152,7 +152,7 @@ pub fn read_batch(
     let mut first: Option<BatchVerdict> = None;
     let mut found = None;
     for (g, trusted) in keys.generations.iter().enumerate() {
-        let v = verify_one(path, trusted, identities);
+        let v = verify_one_keeping(path, trusted, identities);
         if v.is_valid() {
             found = Some((g, v));
             break;

@@ -162,6 +162,8 @@ struct RawConfig {
     surveyor_id: Option<toml::Spanned<String>>,
     #[serde(default)]
     ui_language: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    office_db: Option<String>,
 }
 
 impl Config {
@@ -211,6 +213,7 @@ impl Config {
         Ok(Config {
             surveyor_id: raw.surveyor_id.map(toml::Spanned::into_inner),
             ui_language: raw.ui_language.map(toml::Spanned::into_inner),
+            office_db: raw.office_db,
         })
     }
 
