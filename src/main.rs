@@ -124,6 +124,23 @@ enum Command {
     },
     /// Supervisor review of a folder of batches: --summary, --decide, --hand-over.
     Review(cli::review::ReviewArgs),
+    /// The store's encryption at rest: encrypt an old plain store, change
+    /// the password.
+    Store {
+        #[command(subcommand)]
+        action: StoreAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum StoreAction {
+    /// Encrypt a plain store (written by an older doorstep) in place, with
+    /// a new password (asked twice, or DOORSTEP_STORE_PASSWORD).
+    Encrypt,
+    /// Change the store's password (the current one: asked, or
+    /// DOORSTEP_STORE_PASSWORD; the new one: asked twice, or
+    /// DOORSTEP_NEW_STORE_PASSWORD).
+    Password,
 }
 
 impl Command {
@@ -138,6 +155,12 @@ impl Command {
             Command::Verify { .. } => "verify",
             Command::Simulate { .. } => "simulate",
             Command::Review(_) => "review",
+            Command::Store {
+                action: StoreAction::Encrypt,
+            } => "store encrypt",
+            Command::Store {
+                action: StoreAction::Password,
+            } => "store password",
         }
     }
 }
@@ -215,6 +238,10 @@ fn main() -> ExitCode {
             careless,
         }) => cli::simulate::run(&places, interviews, seed, day, surveyor, careless),
         Some(Command::Review(args)) => cli::review::run(&places, &args),
+        Some(Command::Store { action }) => match action {
+            StoreAction::Encrypt => cli::store::encrypt(&places),
+            StoreAction::Password => cli::store::change_password(&places),
+        },
     };
     match result {
         Ok(code) => {

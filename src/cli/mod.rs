@@ -10,6 +10,7 @@ pub mod review;
 pub mod review_app;
 pub mod simulate;
 pub mod status;
+pub mod store;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -39,8 +40,7 @@ impl Places {
         let data_dir = config::resolve_data_dir(self.data_dir.clone())?;
         let config_path = config::resolve_config_path(self.config.clone())?;
         let config = Config::load(&config_path)?;
-        let store = Store::open_in_dir(&data_dir)
-            .with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
+        let store = store::open(&data_dir)?;
         Ok(Opened {
             data_dir,
             config_path,

@@ -24,6 +24,7 @@ mod review_figures;
 mod review_flags;
 mod review_screens;
 mod store_api;
+mod store_at_rest;
 mod store_crash;
 mod store_faults;
 mod surveyor_id;

@@ -60,6 +60,18 @@ fn say_in(e: StoreError, ui: Lang) -> String {
             others.join("、")
         ),
         StoreError::Other(d) => format!("数据库错误：{d}"),
+        StoreError::WrongPassword(p) => format!(
+            "密码无法打开数据库 {}：密码不对（或该文件不是 doorstep 数据库）。没有任何改动，请重试",
+            p.display()
+        ),
+        StoreError::PasswordNeeded(p) => format!(
+            "数据库 {} 已加密：请输入密码（或在脚本中设置 DOORSTEP_STORE_PASSWORD）",
+            p.display()
+        ),
+        StoreError::NotEncrypted(p) => format!(
+            "数据库 {} 未加密，不需要密码；可用 `doorstep store encrypt` 加密",
+            p.display()
+        ),
     }
 }
 
@@ -697,6 +709,9 @@ mod tests {
                 others: vec!["R-1".into()],
             },
             StoreError::Other("constraint failed".into()),
+            StoreError::WrongPassword("R-1/doorstep.sqlite3".into()),
+            StoreError::PasswordNeeded("R-1/doorstep.sqlite3".into()),
+            StoreError::NotEncrypted("R-1/doorstep.sqlite3".into()),
         ];
         for e in errors {
             let en = e.to_string();
