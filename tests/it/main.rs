@@ -13,6 +13,7 @@ mod cli_batches;
 mod cli_logs;
 mod e2e_pty;
 mod e2e_review_pty;
+mod export_encryption;
 mod flow;
 mod import_csv;
 mod import_xlsx;

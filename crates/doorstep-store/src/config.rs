@@ -29,6 +29,12 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{path}: {key}: {message}")]
+    Invalid {
+        path: PathBuf,
+        key: &'static str,
+        message: String,
+    },
     #[error("{path}:{line}:{column}: {message}")]
     Malformed {
         path: PathBuf,
@@ -107,9 +113,31 @@ pub struct Config {
     /// `zh` or `en`; the interface language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_language: Option<String>,
+    /// The city office's age recipient (`age1...`): once set, every batch
+    /// is encrypted to it unless `export --encrypt-to` names others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office_recipient: Option<String>,
 }
 
 impl Config {
+    /// Whom batches are encrypted to when `export` names nobody: the
+    /// office's recipient, if configured. `path` names the config in errors.
+    pub fn office_recipients(
+        &self,
+        path: &Path,
+    ) -> Result<Vec<age::x25519::Recipient>, ConfigError> {
+        match &self.office_recipient {
+            None => Ok(Vec::new()),
+            Some(r) => doorstep_batch::parse_recipient(r)
+                .map(|r| vec![r])
+                .map_err(|e| ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    key: "office_recipient",
+                    message: format!("{e} (an age X25519 recipient: age1...)"),
+                }),
+        }
+    }
+
     /// Reads `path`; a missing file gives the defaults.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = match std::fs::read_to_string(path) {
