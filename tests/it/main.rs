@@ -15,6 +15,7 @@ mod e2e_pty;
 mod e2e_review_pty;
 mod export_encryption;
 mod flow;
+mod fuzz_targets;
 mod import_csv;
 mod import_xlsx;
 mod resident_flows;

@@ -543,13 +543,12 @@ impl Loader<'_> {
                         format!("rating min ({min}) must be below max ({max})"),
                     );
                 }
-                if max - min > 20 {
+                // In i128: `max - min` of two i64 overflows (found by fuzzing).
+                let points = i128::from(max) - i128::from(min) + 1;
+                if points > 21 {
                     self.problem(
                         span.clone(),
-                        format!(
-                            "a rating scale of {} points is too long (at most 21)",
-                            max - min + 1
-                        ),
+                        format!("a rating scale of {points} points is too long (at most 21)"),
                     );
                 }
                 let scoring = match &r.dimension {
