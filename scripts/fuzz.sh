@@ -5,6 +5,7 @@
 # with proptest, 10,000 cases each (tests/it/fuzz_targets.rs).
 #
 #   scripts/fuzz.sh [RUNS] [TARGET...]
+#   FUZZ_SECONDS=60 scripts/fuzz.sh ...   (also stop each target after 60 s)
 #
 # Needs a nightly toolchain (rustup toolchain install nightly); uses
 # `cargo fuzz` when it is installed, else builds the same way by hand
@@ -45,7 +46,8 @@ for t in "${targets[@]}"; do
   start=$(date +%s)
   status=0
   "$bin/$t" "corpus/$t" -runs="$runs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="artifacts/$t/" >"$log" 2>&1 || status=$?
+    -print_final_stats=1 -artifact_prefix="artifacts/$t/" \
+    ${FUZZ_SECONDS:+-max_total_time="$FUZZ_SECONDS"} >"$log" 2>&1 || status=$?
   secs=$(( $(date +%s) - start ))
   done_runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
