@@ -6,7 +6,9 @@
 //! makes `DIR/answers.sqlite3` (removed first) and prints one line,
 //! `answer_save N TOTAL_NS`. With `--three-transactions` after N it saves
 //! as the app did before (`save_answer`, `save_events`, `save_position`),
-//! for comparison. The data is synthetic: no resident's data.
+//! for comparison; with `--encrypted` it saves into an encrypted store
+//! (SQLCipher, as `doorstep` creates them). The data is synthetic: no
+//! resident's data.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -25,12 +27,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().ok_or("usage: answer_save DIR [N]")?);
     let n: u32 = args.next().map_or(Ok(300), |a| a.parse())?;
-    let three = args.next().as_deref() == Some("--three-transactions");
+    let rest: Vec<String> = args.collect();
+    let three = rest.iter().any(|a| a == "--three-transactions");
+    let encrypted = rest.iter().any(|a| a == "--encrypted");
     let path = dir.join("answers.sqlite3");
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
-    let store = Store::open(&path)?;
+    let store = if encrypted {
+        let password = doorstep_store::at_rest::StorePassword::new("bench password".into())?;
+        Store::open_encrypted(&path, password)?
+    } else {
+        Store::open(&path)?
+    };
     store.register_questionnaire(&load_str(SOURCE, "household.toml")?, SOURCE)?;
     store.upsert_residents(&[Resident {
         resident_id: "R1".into(),

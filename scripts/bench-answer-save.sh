@@ -11,7 +11,8 @@
 # INSERTs, then N single-INSERT transactions (autocommit), timed by the
 # shell's own clock.
 # The way the app saved before (three transactions per answer) is timed
-# too, for comparison. Rounds alternate them. Files go to a new directory under
+# too, for comparison, and the same saves into an encrypted store
+# (SQLCipher, as doorstep creates stores now). Rounds alternate them. Files go to a new directory under
 # $BENCH_DIR (default: target/, so on the project's disk; a tmpfs would hide
 # the fsyncs and the script says so). Needs sqlite3; installs nothing.
 set -euo pipefail
@@ -58,18 +59,20 @@ shell_ns() {
 }
 
 echo "dir: $work ($(stat -f -c %T "$work")), N = $n, sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
-printf '%-6s %18s %18s %8s %22s\n' round "doorstep ms/answer" "sqlite3 ms/insert" ratio "(3 transactions: ms)"
-ours_ms=() shell_ms=() three_ms=()
+printf '%-6s %18s %18s %8s %22s %18s\n' round "doorstep ms/answer" "sqlite3 ms/insert" ratio "(3 transactions: ms)" "encrypted ms"
+ours_ms=() shell_ms=() three_ms=() enc_ms=()
 for ((r = 1; r <= rounds; r++)); do
   ours=$("$exe" "$work" "$n" | awk '{print $3}')
   three=$("$exe" "$work" "$n" --three-transactions | awk '{print $3}')
+  enc=$("$exe" "$work" "$n" --encrypted | awk '{print $3}')
   shell=$(shell_ns)
   line=$(awk -v o="$ours" -v h="$three" -v t="$shell" -v n="$n" 'BEGIN {
     a = o / n / 1e6; b = t / n / 1e6; c = h / n / 1e6;
     printf "%.3f %.3f %.2f %.3f %.2f", a, b, a / b, c, c / b }')
   read -r a b ratio c cratio <<< "$line"
-  ours_ms+=("$a") shell_ms+=("$b") three_ms+=("$c")
-  printf '%-6s %18s %18s %7sx %13s (%sx)\n' "$r" "$a" "$b" "$ratio" "$c" "$cratio"
+  e=$(awk -v t="$enc" -v n="$n" 'BEGIN { printf "%.3f", t / n / 1e6 }')
+  ours_ms+=("$a") shell_ms+=("$b") three_ms+=("$c") enc_ms+=("$e")
+  printf '%-6s %18s %18s %7sx %13s (%sx) %18s\n' "$r" "$a" "$b" "$ratio" "$c" "$cratio" "$e"
 done
 # Noise from other work on the machine only adds time: the medians and the
 # best rounds of each side are compared.
@@ -77,7 +80,10 @@ summary() { sort -g | awk '{v[NR] = $1} END {printf "%s %s\n", v[int((NR + 1) / 
 read -r med_ours min_ours < <(printf '%s\n' "${ours_ms[@]}" | summary)
 read -r med_shell min_shell < <(printf '%s\n' "${shell_ms[@]}" | summary)
 read -r med_three min_three < <(printf '%s\n' "${three_ms[@]}" | summary)
+read -r med_enc min_enc < <(printf '%s\n' "${enc_ms[@]}" | summary)
 awk -v a="$med_ours" -v b="$med_shell" -v c="$med_three" -v d="$min_ours" -v e="$min_shell" -v f="$min_three" 'BEGIN {
   printf "median: doorstep %.3f ms, sqlite3 %.3f ms: %.2fx (3 transactions: %.3f ms, %.2fx)\n", a, b, a / b, c, c / b
   printf "best:   doorstep %.3f ms, sqlite3 %.3f ms: %.2fx (3 transactions: %.3f ms, %.2fx)\n", d, e, d / e, f, f / e
   print "goal: <= 1.3x" }'
+awk -v a="$med_ours" -v b="$med_enc" -v c="$min_ours" -v d="$min_enc" 'BEGIN {
+  printf "encrypted store: median %.3f ms (%.2fx the plain store), best %.3f ms (%.2fx)\n", b, b / a, d, d / c }'

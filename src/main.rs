@@ -128,6 +128,23 @@ enum Command {
     /// The city office: resident register, ingestion of hand-overs, keys,
     /// status (see docs/office.md).
     Office(cli::office::OfficeArgs),
+    /// The store's encryption at rest: encrypt an old plain store, change
+    /// the password.
+    Store {
+        #[command(subcommand)]
+        action: StoreAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum StoreAction {
+    /// Encrypt a plain store (written by an older doorstep) in place, with
+    /// a new password (asked twice, or DOORSTEP_STORE_PASSWORD).
+    Encrypt,
+    /// Change the store's password (the current one: asked, or
+    /// DOORSTEP_STORE_PASSWORD; the new one: asked twice, or
+    /// DOORSTEP_NEW_STORE_PASSWORD).
+    Password,
 }
 
 impl Command {
@@ -143,6 +160,12 @@ impl Command {
             Command::Simulate { .. } => "simulate",
             Command::Review(_) => "review",
             Command::Office(_) => "office",
+            Command::Store {
+                action: StoreAction::Encrypt,
+            } => "store encrypt",
+            Command::Store {
+                action: StoreAction::Password,
+            } => "store password",
         }
     }
 }
@@ -221,6 +244,10 @@ fn main() -> ExitCode {
         }) => cli::simulate::run(&places, interviews, seed, day, surveyor, careless),
         Some(Command::Review(args)) => cli::review::run(&places, &args),
         Some(Command::Office(args)) => cli::office::run(&places, &args),
+        Some(Command::Store { action }) => match action {
+            StoreAction::Encrypt => cli::store::encrypt(&places),
+            StoreAction::Password => cli::store::change_password(&places),
+        },
     };
     // The last buffered output is written now, so its failure is reported.
     let result = result.and_then(|code| {

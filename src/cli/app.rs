@@ -4,7 +4,6 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 
 use anyhow::Context as _;
-use doorstep_store::Store;
 use doorstep_tui::app::App;
 use doorstep_tui::data;
 use doorstep_tui::terminal::TerminalGuard;
@@ -17,8 +16,11 @@ use super::{Places, active_questionnaire};
 const FIRST_PAGE: u64 = 200;
 
 pub fn run(places: &Places, started: std::time::Instant) -> anyhow::Result<ExitCode> {
+    // The lock first: a second window is refused before it asks for the
+    // store's password.
+    let data_dir = doorstep_store::config::resolve_data_dir(places.data_dir.clone())?;
+    let _lock = doorstep_store::app_lock::lock(&data_dir)?;
     let opened = places.open()?;
-    let _lock = doorstep_store::app_lock::lock(&opened.data_dir)?;
     let ui = places.ui_language(&opened.config)?;
     let store = opened.store;
     let q = match active_questionnaire(&store)? {
@@ -32,7 +34,8 @@ pub fn run(places: &Places, started: std::time::Instant) -> anyhow::Result<ExitC
     let surveyor = opened.config.surveyor_id.clone();
     let first = data::first_page(&store, FIRST_PAGE).map_err(anyhow::Error::msg)?;
     let more = first.len() as u64 == FIRST_PAGE;
-    let path = store.path().to_path_buf();
+    // The same store again, with the key already derived.
+    let again = if more { Some(store.reopen()?) } else { None };
     let mut app = App::new(
         store,
         q,
@@ -45,12 +48,10 @@ pub fn run(places: &Places, started: std::time::Instant) -> anyhow::Result<ExitC
     if surveyor.is_none() {
         app.ask_surveyor_id(opened.config_path.clone());
     }
-    if more {
+    if let Some(store) = again {
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            if let Ok(store) = Store::open(&path)
-                && let Ok(all) = data::all_entries(&store)
-            {
+            if let Ok(all) = data::all_entries(&store) {
                 let _ = tx.send(all);
             }
         });

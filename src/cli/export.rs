@@ -17,10 +17,16 @@ pub fn run(
     encrypt_to: &[String],
 ) -> anyhow::Result<ExitCode> {
     let opened = places.open()?;
-    let recipients = encrypt_to
-        .iter()
-        .map(|r| parse_recipient(r))
-        .collect::<Result<Vec<_>, _>>()?;
+    // Named on the command line, else the office's from the config: once
+    // `office_recipient` is set, batches are encrypted by default.
+    let recipients = if encrypt_to.is_empty() {
+        opened.config.office_recipients(&opened.config_path)?
+    } else {
+        encrypt_to
+            .iter()
+            .map(|r| parse_recipient(r))
+            .collect::<Result<Vec<_>, _>>()?
+    };
     let out = out.unwrap_or_else(|| opened.data_dir.join("outbox"));
     let key = keys::signing_key(&opened.data_dir, &opened.config)?;
     let result = match again {
@@ -55,6 +61,15 @@ pub fn run(
             outln!("  {}", written.data_path.display())?;
             outln!("  {}", written.signature_path.display())?;
             outln!("  sha256 {}", written.sha256)?;
+            if recipients.is_empty() {
+                outln!(
+                    "  NOT encrypted: anyone who gets the file can read the residents' data \
+                     (set office_recipient in {} to encrypt batches to the office)",
+                    opened.config_path.display()
+                )?;
+            } else {
+                outln!("  encrypted (age) to {} recipient(s)", recipients.len())?;
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

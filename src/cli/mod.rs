@@ -12,6 +12,7 @@ pub mod review;
 pub mod review_app;
 pub mod simulate;
 pub mod status;
+pub mod store;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -42,8 +43,7 @@ impl Places {
         let config_path =
             config::resolve_config_path_for(self.config.clone(), self.data_dir.clone())?;
         let config = Config::load(&config_path)?;
-        let store = Store::open_in_dir(&data_dir)
-            .with_context(|| format!("cannot open the store in {}", data_dir.display()))?;
+        let store = store::open(&data_dir)?;
         Ok(Opened {
             data_dir,
             config_path,

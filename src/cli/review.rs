@@ -15,7 +15,6 @@ use doorstep_review::demo::{DemoFolder, build as build_demo};
 use doorstep_review::flags::Thresholds;
 use doorstep_review::handover::{HandOver, write_hand_over};
 use doorstep_review::inbox::{Inbox, InboxOptions, open_inbox};
-use doorstep_store::Store;
 use doorstep_store::decisions::{Decision, DecisionKind, lacks_reason};
 use serde_json::json;
 
@@ -128,12 +127,10 @@ pub fn run(places: &Places, a: &ReviewArgs) -> anyhow::Result<ExitCode> {
 fn stored_decisions(places: &Places) -> anyhow::Result<Vec<Decision>> {
     let data_dir = doorstep_store::config::resolve_data_dir(places.data_dir.clone())?;
     let path = doorstep_store::config::database_path(&data_dir);
-    if !path.exists() {
-        return Ok(Vec::new());
+    match super::store::open_existing(&path)? {
+        Some(store) => Ok(store.decisions()?),
+        None => Ok(Vec::new()),
     }
-    let store =
-        Store::open(&path).with_context(|| format!("cannot open the store {}", path.display()))?;
-    Ok(store.decisions()?)
 }
 
 /// `--demo`: the same review over a simulated day, in a world of its own

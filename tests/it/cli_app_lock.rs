@@ -25,6 +25,7 @@ fn a_second_app_on_the_same_data_directory_is_refused() {
         .arg("--data-dir")
         .arg(dir.path())
         .args(["status", "--json"])
+        .env("DOORSTEP_STORE_PASSWORD", crate::support::STORE_PASSWORD)
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();

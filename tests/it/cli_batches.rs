@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use chrono::Utc;
-use doorstep_store::Store;
 use tempfile::TempDir;
 
 use crate::support;
@@ -268,7 +267,7 @@ fn new_batches_carry_communities_and_earlier_batches_are_rewritten_without() {
     let old_sig = fs::read(&written.signature_path).unwrap();
     assert!(!String::from_utf8_lossy(&old_bytes).contains(r#""community":"#));
     {
-        let store = Store::open_in_dir(&data).unwrap();
+        let store = support::open_store(&data);
         let id = batch_id(&first);
         let conn = store.connection();
         conn.execute("DELETE FROM batch_communities WHERE batch_id = ?1", [&id])
@@ -288,8 +287,7 @@ fn new_batches_carry_communities_and_earlier_batches_are_rewritten_without() {
     assert_eq!(sig(&rewritten), old_sig);
 
     // Interrupted before the store marked it written: finished the same way.
-    Store::open_in_dir(&data)
-        .unwrap()
+    support::open_store(&data)
         .connection()
         .execute(
             "UPDATE batches SET state = 'pending' WHERE sequence = 1",
@@ -395,7 +393,7 @@ fn keygen_refuses_to_replace_a_key_and_signing_refuses_a_readable_key() {
     assert!(!e.status.success());
     // Nothing was marked exported by the failed attempts.
     fs::set_permissions(&secret, fs::Permissions::from_mode(0o600)).unwrap();
-    let store = Store::open_in_dir(&s.path().join("data")).unwrap();
+    let store = support::open_store(&s.path().join("data"));
     assert!(store.batches().unwrap().is_empty());
     assert!(store.status().unwrap().pending_export > 0);
 }
@@ -406,7 +404,7 @@ fn an_export_interrupted_before_or_after_writing_is_finished_by_the_next_one() {
     let out = s.path().join("out");
     // Interrupted after the store reserved the batch, before any file:
     let reserved = {
-        let store = Store::open_in_dir(&s.path().join("data")).unwrap();
+        let store = support::open_store(&s.path().join("data"));
         let row = store.reserve_batch("sun05", Utc::now()).unwrap().unwrap();
         assert_eq!(
             store.status().unwrap().exported,
@@ -429,7 +427,7 @@ fn an_export_interrupted_before_or_after_writing_is_finished_by_the_next_one() {
     // Interrupted after the files were renamed into place, before the store
     // marked the batch written: the next export writes the same bytes again.
     {
-        let store = Store::open_in_dir(&s.path().join("data")).unwrap();
+        let store = support::open_store(&s.path().join("data"));
         store
             .connection()
             .execute(
@@ -442,7 +440,7 @@ fn an_export_interrupted_before_or_after_writing_is_finished_by_the_next_one() {
     export_to(s.path(), &out);
     assert_eq!(batches(&out).len(), 1, "no second batch, no gap");
     assert_eq!(fs::read(&files[0]).unwrap(), first);
-    let store = Store::open_in_dir(&s.path().join("data")).unwrap();
+    let store = support::open_store(&s.path().join("data"));
     assert_eq!(store.status().unwrap().pending_export, 0);
     assert!(
         fs::read_dir(&out).unwrap().all(|e| !e

@@ -142,6 +142,7 @@ fn complete_the_demo_interview_in_a_terminal() {
         .args(["status", "--json"])
         .env_remove("DOORSTEP_DATA_DIR")
         .env_remove("DOORSTEP_CONFIG")
+        .env("DOORSTEP_STORE_PASSWORD", support::STORE_PASSWORD)
         .env("HOME", dir.path())
         .output()
         .unwrap();

@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use doorstep_store::Store;
 use doorstep_store::decisions::DecisionKind;
 
 use crate::support;
@@ -73,7 +72,7 @@ fn reject_a_flagged_interview_in_the_review_demo() {
         "the alternate screen was not left"
     );
 
-    let store = Store::open_in_dir(&data_dir.join("review-demo/supervisor")).unwrap();
+    let store = crate::support::open_store(&data_dir.join("review-demo/supervisor"));
     let d = store
         .decision(&id)
         .unwrap()

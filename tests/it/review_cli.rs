@@ -10,7 +10,7 @@ use assert_cmd::Command;
 use crate::support::tools;
 use doorstep_core::assignment::Disposition;
 use doorstep_store::decisions::DecisionKind;
-use doorstep_store::{InterviewStatus, ResidentStatus, Store};
+use doorstep_store::{InterviewStatus, ResidentStatus};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -26,7 +26,8 @@ fn doorstep(root: &Path, who: &str) -> Command {
         .arg(root.join(format!("{who}.toml")))
         .env_remove("DOORSTEP_DATA_DIR")
         .env_remove("DOORSTEP_CONFIG")
-        .env_remove("DOORSTEP_KEY_PASSWORD");
+        .env_remove("DOORSTEP_KEY_PASSWORD")
+        .env("DOORSTEP_STORE_PASSWORD", crate::support::STORE_PASSWORD);
     c
 }
 
@@ -290,7 +291,7 @@ fn decisions_survive_restarts_and_invalid_batches_cannot_be_approved() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no interview no-such-interview"));
 
     // A new process, a new connection: the decision is there.
-    let store = Store::open_in_dir(&root.join("sup")).unwrap();
+    let store = crate::support::open_store(&root.join("sup"));
     let d = store.decision(&good).unwrap().expect("kept");
     assert_eq!(d.decision, DecisionKind::Rejected);
     assert_eq!(d.comment.as_deref(), Some("re-ask Q3"));
@@ -299,7 +300,7 @@ fn decisions_survive_restarts_and_invalid_batches_cannot_be_approved() {
     assert!(store.decision(&bad_one).unwrap().is_none());
     drop(store);
     ok(review(root, &["--decide", &good, "--approve"]));
-    let store = Store::open_in_dir(&root.join("sup")).unwrap();
+    let store = crate::support::open_store(&root.join("sup"));
     assert_eq!(store.decisions().unwrap().len(), 1);
     assert_eq!(
         store.decision(&good).unwrap().unwrap().decision,
@@ -474,7 +475,7 @@ fn rejected_interview_goes_back_to_the_surveyor_and_out_again() {
     ));
     assert!(again.contains("1 already reopened"), "{again}");
 
-    let store = Store::open_in_dir(&root.join("S01")).unwrap();
+    let store = crate::support::open_store(&root.join("S01"));
     let original = uuid::Uuid::parse_str(&rejected).unwrap();
     let orig = store.interview(original).unwrap().unwrap();
     assert_eq!(
@@ -679,7 +680,7 @@ fn a_rejection_needs_a_reason_and_no_comment_wipes_nothing() {
     }
     let o = review(root, &["--decide", ids[1].as_str(), "--reject"]);
     assert_eq!(o.status.code(), Some(1));
-    let store = Store::open_in_dir(&root.join("sup")).unwrap();
+    let store = crate::support::open_store(&root.join("sup"));
     let d = store.decision(&ids[0]).unwrap().unwrap();
     assert_eq!(
         (d.decision, d.comment.as_deref()),
@@ -702,7 +703,7 @@ fn a_rejection_needs_a_reason_and_no_comment_wipes_nothing() {
         ],
     ));
     ok(review(root, &["--decide", &ids[1], "--approve"]));
-    let store = Store::open_in_dir(&root.join("sup")).unwrap();
+    let store = crate::support::open_store(&root.join("sup"));
     let d = store.decision(&ids[1]).unwrap().unwrap();
     assert_eq!(d.comment.as_deref(), Some("checked by phone"));
 }
@@ -806,12 +807,12 @@ fn the_review_demo_is_built_once_and_keeps_to_its_own_folder() {
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("building"));
     ok(out);
-    let demo_store = Store::open_in_dir(&root.path().join("sup/review-demo/supervisor")).unwrap();
+    let demo_store = crate::support::open_store(&root.path().join("sup/review-demo/supervisor"));
     let d = demo_store.decision(&id).unwrap().expect("the decision");
     assert_eq!(d.decision, DecisionKind::Rejected);
     assert_eq!(d.supervisor_id, "demo-supervisor");
     // The real supervisor store, if any, is untouched.
-    let real = Store::open_in_dir(&root.path().join("sup")).unwrap();
+    let real = crate::support::open_store(&root.path().join("sup"));
     assert!(real.decision(&id).unwrap().is_none());
 
     // DIR and --demo do not mix.

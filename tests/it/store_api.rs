@@ -824,6 +824,7 @@ fn config_round_trips_and_reports_errors_with_position() {
         surveyor_id: Some("S01".into()),
         ui_language: Some("zh".into()),
         office_db: None,
+        office_recipient: None,
     };
     c.save(&path).unwrap();
     assert_eq!(Config::load(&path).unwrap(), c);

@@ -8,11 +8,15 @@
 //!
 //! The child is this test binary itself, re-run on the ignored test `crash_writer_child`
 //! with `DOORSTEP_CRASH_WRITER` set.
+//!
+//! The same test runs on a plain store and on an encrypted one (SQLCipher:
+//! every page of the file and of its write-ahead log encrypted), with fewer
+//! kills there as each reopen derives the key again.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -25,6 +29,20 @@ use uuid::Uuid;
 
 const WRITER_ENV: &str = "DOORSTEP_CRASH_WRITER";
 const KILLS: u32 = 200;
+const KILLS_ENCRYPTED: u32 = 20;
+/// Set for the child when the store is encrypted.
+const PASSWORD_ENV: &str = "CRASH_STORE_PASSWORD";
+const PASSWORD: &str = "crash test password";
+
+/// Opens the store, with the password when `encrypted`.
+fn open(path: &Path, encrypted: bool) -> doorstep_store::Result<Store> {
+    if encrypted {
+        let password = doorstep_store::at_rest::StorePassword::new(PASSWORD.into())?;
+        Store::open_encrypted(path, password)
+    } else {
+        Store::open(path)
+    }
+}
 const QUESTIONS: u32 = 7;
 
 fn question(n: u32) -> (String, Option<u32>) {
@@ -83,7 +101,8 @@ fn crash_writer_child() {
     };
     let interview: Uuid = std::env::var("CRASH_INTERVIEW").unwrap().parse().unwrap();
     let round: u32 = std::env::var("CRASH_ROUND").unwrap().parse().unwrap();
-    let store = Store::open(&db).expect("writer opens the store");
+    let encrypted = std::env::var_os(PASSWORD_ENV).is_some();
+    let store = open(Path::new(&db), encrypted).expect("writer opens the store");
     let mut out = std::io::stdout().lock();
     for n in 0..100_000 {
         let (q, instance) = question(n);
@@ -122,9 +141,9 @@ impl Rng {
     }
 }
 
-fn setup(path: &Path) -> Uuid {
+fn setup(path: &Path, encrypted: bool) -> Uuid {
     let source = include_str!("../fixtures/household.toml");
-    let store = Store::open(path).unwrap();
+    let store = open(path, encrypted).unwrap();
     store
         .register_questionnaire(&load_str(source, "household.toml").unwrap(), source)
         .unwrap();
@@ -159,8 +178,8 @@ fn parse(line: &str) -> Option<Saved> {
     ))
 }
 
-fn verify(path: &PathBuf, interview: Uuid, saved: &[Saved], device: Uuid) {
-    let store = Store::open(path).expect("reopen after kill");
+fn verify(path: &Path, encrypted: bool, interview: Uuid, saved: &[Saved], device: Uuid) {
+    let store = open(path, encrypted).expect("reopen after kill");
     assert_eq!(store.device_id(), device, "device id changed");
     assert_eq!(store.integrity_check().unwrap(), ["ok"]);
     let history: HashMap<i64, _> = store
@@ -252,13 +271,30 @@ fn verify(path: &PathBuf, interview: Uuid, saved: &[Saved], device: Uuid) {
 
 #[test]
 fn answers_survive_sigkill() {
+    survive_sigkill(false, KILLS);
+}
+
+#[test]
+fn answers_survive_sigkill_on_the_encrypted_store() {
+    survive_sigkill(true, KILLS_ENCRYPTED);
+}
+
+fn survive_sigkill(encrypted: bool, kills: u32) {
     if std::env::var_os(WRITER_ENV).is_some() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doorstep.sqlite3");
-    let interview = setup(&path);
-    let device = Store::open(&path).unwrap().device_id();
+    let interview = setup(&path, encrypted);
+    let device = open(&path, encrypted).unwrap().device_id();
+    assert_eq!(
+        doorstep_store::at_rest::file_state(&path).unwrap(),
+        if encrypted {
+            doorstep_store::at_rest::FileState::Encrypted
+        } else {
+            doorstep_store::at_rest::FileState::Plain
+        }
+    );
     let exe = std::env::current_exe().unwrap();
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -270,8 +306,12 @@ fn answers_survive_sigkill() {
     let mut saved: Vec<Saved> = Vec::new();
     let started = Instant::now();
     let mut killed_mid_write = 0;
-    for round in 0..KILLS {
-        let mut child = Command::new(&exe)
+    for round in 0..kills {
+        let mut child = Command::new(&exe);
+        if encrypted {
+            child.env(PASSWORD_ENV, "1");
+        }
+        let mut child = child
             .args([
                 "--exact",
                 "store_crash::crash_writer_child",
@@ -327,15 +367,15 @@ fn answers_survive_sigkill() {
                 .filter(|l| l.ends_with('\n'))
                 .filter_map(|l| parse(l)),
         );
-        verify(&path, interview, &saved, device);
+        verify(&path, encrypted, interview, &saved, device);
     }
     eprintln!(
-        "{KILLS} kills ({killed_mid_write} while saving), {} answers reported saved, {:.1?}",
+        "{kills} kills ({killed_mid_write} while saving), {} answers reported saved, {:.1?}",
         saved.len(),
         started.elapsed()
     );
     assert!(
-        saved.len() >= KILLS as usize / 2,
+        saved.len() >= kills as usize / 2,
         "too few saves to mean anything"
     );
 }

@@ -18,7 +18,7 @@ use support::{ASSIGN_DEMO, doorstep_in};
 
 /// A demo store with one finished interview per surveyor id given.
 fn store_with(dir: &Path, surveyors: &[&str]) -> Store {
-    let store = Store::open_in_dir(dir).unwrap();
+    let store = support::open_store(dir);
     let q = doorstep_store::demo::load(&store).unwrap();
     let residents = store.residents_page(None, 0, 10).unwrap();
     for (surveyor, r) in surveyors.iter().zip(residents) {

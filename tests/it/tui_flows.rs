@@ -1259,6 +1259,7 @@ fn summary_and_status_agree(ui: Lang) {
         .args(["status", "--json"])
         .env_remove("DOORSTEP_DATA_DIR")
         .env_remove("DOORSTEP_CONFIG")
+        .env("DOORSTEP_STORE_PASSWORD", support::STORE_PASSWORD)
         .output()
         .unwrap();
     assert!(out.status.success());

@@ -95,8 +95,7 @@ pub fn build(root: &Path, day: NaiveDate) -> anyhow::Result<DemoFolder> {
     keygen(&folder.supervisor, DEMO_SUPERVISOR, None, false)?;
     Config {
         surveyor_id: Some(DEMO_SUPERVISOR.into()),
-        ui_language: None,
-        office_db: None,
+        ..Config::default()
     }
     .save(&folder.supervisor.join("config.toml"))?;
     Ok(folder)

@@ -35,6 +35,12 @@ pub enum ConfigError {
     /// Not a regular file, too large, not UTF-8.
     #[error("{0}")]
     Read(doorstep_core::fs::ReadError),
+    #[error("{path}: {key}: {message}")]
+    Invalid {
+        path: PathBuf,
+        key: &'static str,
+        message: String,
+    },
     #[error("{path}:{line}:{column}: {message}")]
     Malformed {
         path: PathBuf,
@@ -145,6 +151,10 @@ pub struct Config {
     /// `zh` or `en`; the interface language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_language: Option<String>,
+    /// The city office's age recipient (`age1...`): once set, every batch
+    /// is encrypted to it unless `export --encrypt-to` names others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office_recipient: Option<String>,
     /// The city office's database (`doorstep office`): a SQLite file path or
     /// a `postgres://` URL; default `DATA_DIR/office.sqlite3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,9 +174,29 @@ struct RawConfig {
     ui_language: Option<toml::Spanned<String>>,
     #[serde(default)]
     office_db: Option<String>,
+    #[serde(default)]
+    office_recipient: Option<String>,
 }
 
 impl Config {
+    /// Whom batches are encrypted to when `export` names nobody: the
+    /// office's recipient, if configured. `path` names the config in errors.
+    pub fn office_recipients(
+        &self,
+        path: &Path,
+    ) -> Result<Vec<age::x25519::Recipient>, ConfigError> {
+        match &self.office_recipient {
+            None => Ok(Vec::new()),
+            Some(r) => doorstep_batch::parse_recipient(r)
+                .map(|r| vec![r])
+                .map_err(|e| ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    key: "office_recipient",
+                    message: format!("{e} (an age X25519 recipient: age1...)"),
+                }),
+        }
+    }
+
     /// Reads `path`; a missing file gives the defaults.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         use doorstep_core::fs::{limits, read_regular_string};
@@ -214,6 +244,7 @@ impl Config {
             surveyor_id: raw.surveyor_id.map(toml::Spanned::into_inner),
             ui_language: raw.ui_language.map(toml::Spanned::into_inner),
             office_db: raw.office_db,
+            office_recipient: raw.office_recipient,
         })
     }
 

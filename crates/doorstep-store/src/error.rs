@@ -62,6 +62,24 @@ pub enum StoreError {
     InvalidId(String),
     #[error("database error: {0}")]
     Other(String),
+    #[error(
+        "the password does not unlock the store {}: it is wrong (or the file is not a doorstep \
+         store). Nothing was changed; try again",
+        .0.display()
+    )]
+    WrongPassword(std::path::PathBuf),
+    #[error(
+        "the store {} is encrypted: give its password (at the prompt, or in \
+         DOORSTEP_STORE_PASSWORD for scripts)",
+        .0.display()
+    )]
+    PasswordNeeded(std::path::PathBuf),
+    #[error(
+        "the store {} is not encrypted, so no password opens it: `doorstep store encrypt` \
+         encrypts it",
+        .0.display()
+    )]
+    NotEncrypted(std::path::PathBuf),
 }
 
 impl From<rusqlite::Error> for StoreError {

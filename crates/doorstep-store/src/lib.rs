@@ -13,6 +13,7 @@
 
 mod answers;
 pub mod app_lock;
+pub mod at_rest;
 mod batches;
 pub mod config;
 pub mod decisions;
@@ -59,6 +60,9 @@ pub struct StoreOptions {
     pub busy_timeout: Duration,
     /// Open without write access (inspection; tests of the read-only path).
     pub read_only: bool,
+    /// The password of an encrypted store (see [`at_rest`]); a new store
+    /// opened with one is created encrypted. `None`: a plain store.
+    pub password: Option<at_rest::StorePassword>,
 }
 
 impl Default for StoreOptions {
@@ -66,6 +70,7 @@ impl Default for StoreOptions {
         StoreOptions {
             busy_timeout: Duration::from_secs(2),
             read_only: false,
+            password: None,
         }
     }
 }
@@ -74,6 +79,9 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     device_id: Uuid,
+    /// The derived key of an encrypted store, for [`Store::reopen`].
+    key: Option<at_rest::StoreKey>,
+    options: StoreOptions,
 }
 
 impl std::fmt::Debug for Store {
@@ -104,8 +112,52 @@ impl Store {
         Self::open(database_path(data_dir))
     }
 
-    pub fn open_with(path: impl AsRef<Path>, options: StoreOptions) -> Result<Store> {
+    /// Opens (or creates) the encrypted store at `path` with `password`.
+    pub fn open_encrypted(
+        path: impl AsRef<Path>,
+        password: at_rest::StorePassword,
+    ) -> Result<Store> {
+        Self::open_with(
+            path,
+            StoreOptions {
+                password: Some(password),
+                ..StoreOptions::default()
+            },
+        )
+    }
+
+    pub fn open_with(path: impl AsRef<Path>, mut options: StoreOptions) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
+        let password = options.password.take();
+        let key = match (at_rest::file_state(&path)?, password) {
+            (at_rest::FileState::Encrypted, None) => return Err(StoreError::PasswordNeeded(path)),
+            (at_rest::FileState::Encrypted, Some(p)) => {
+                Some(at_rest::StoreKey::for_file(&path, &p)?)
+            }
+            (at_rest::FileState::Missing, Some(p)) => Some(at_rest::StoreKey::new_file(&p)?),
+            (at_rest::FileState::Plain, Some(_)) => return Err(StoreError::NotEncrypted(path)),
+            (at_rest::FileState::Unknown, _) => return Err(at_rest::not_a_store(&path)),
+            (_, None) => None,
+        };
+        Self::open_keyed(path, options, key)
+    }
+
+    /// Another connection to the same store, with the same options and key
+    /// (the key is not derived again).
+    pub fn reopen(&self) -> Result<Store> {
+        Self::open_keyed(self.path.clone(), self.options.clone(), self.key.clone())
+    }
+
+    /// Whether the store is encrypted at rest.
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    fn open_keyed(
+        path: PathBuf,
+        options: StoreOptions,
+        key: Option<at_rest::StoreKey>,
+    ) -> Result<Store> {
         let flags = if options.read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
         } else {
@@ -122,6 +174,10 @@ impl Store {
                 other => other,
             }
         })?;
+        if let Some(key) = &key {
+            key.apply(&conn)?;
+            at_rest::check_key(&conn, &path)?;
+        }
         // SQLite quietly falls back to read-only when the file is not
         // writable; say so now rather than at the first lost save.
         if !options.read_only && conn.is_readonly(rusqlite::MAIN_DB)? {
@@ -153,6 +209,7 @@ impl Store {
             schema_version = schema::SCHEMA_VERSION,
             migrations_applied = migrations,
             read_only = options.read_only,
+            encrypted = key.is_some(),
             "store opened"
         );
         conn.set_prepared_statement_cache_capacity(64);
@@ -160,6 +217,8 @@ impl Store {
             conn,
             path,
             device_id,
+            key,
+            options,
         })
     }
 

@@ -701,7 +701,7 @@ impl App {
     }
 
     fn export(&mut self, data: SummaryData, key: &doorstep_batch::SigningKey) -> View {
-        let message = data::export_now(&self.store, key, self.ui);
+        let message = data::export_now(&self.store, key, self.config_path.as_deref(), self.ui);
         let mut fresh = data::summary(&self.store).unwrap_or(data);
         fresh.last_export = Some(message);
         View::Summary {

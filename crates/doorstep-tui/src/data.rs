@@ -2,6 +2,7 @@
 //! what it records. Every call here is one short SQLite transaction.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use chrono::{DateTime, Local, NaiveDateTime, Utc};
 use uuid::Uuid;
@@ -61,6 +62,18 @@ fn say_in(e: StoreError, ui: Lang) -> String {
         ),
         StoreError::InvalidId(d) => format!("编号不能用（{d}）：只能用字母、数字、-、_ 和 ."),
         StoreError::Other(d) => format!("数据库错误：{d}"),
+        StoreError::WrongPassword(p) => format!(
+            "密码无法打开数据库 {}：密码不对（或该文件不是 doorstep 数据库）。没有任何改动，请重试",
+            p.display()
+        ),
+        StoreError::PasswordNeeded(p) => format!(
+            "数据库 {} 已加密：请输入密码（或在脚本中设置 DOORSTEP_STORE_PASSWORD）",
+            p.display()
+        ),
+        StoreError::NotEncrypted(p) => format!(
+            "数据库 {} 未加密，不需要密码；可用 `doorstep store encrypt` 加密",
+            p.display()
+        ),
     }
 }
 
@@ -635,14 +648,23 @@ pub fn create_signing_key(
     }
 }
 
-/// Exports into DATA_DIR/outbox; returns what to tell the surveyor.
+/// Exports into DATA_DIR/outbox, encrypted to the office's recipient when
+/// the config at `config` names one; returns what to tell the surveyor
+/// (which says when the batch is not encrypted).
 pub fn export_now(
     store: &Store,
     key: &doorstep_batch::SigningKey,
+    config: Option<&Path>,
     ui: Lang,
 ) -> Result<String, String> {
     let out = data_dir_of(store).join("outbox");
-    let exported = doorstep_store::export::export(store, key, &out, &[])
+    let recipients = match config {
+        Some(path) => doorstep_store::config::Config::load(path)
+            .and_then(|c| c.office_recipients(path))
+            .map_err(|e| e.to_string())?,
+        None => Vec::new(),
+    };
+    let exported = doorstep_store::export::export(store, key, &out, &recipients)
         .inspect_err(|e| tracing::error!("export failed: {e}"))
         .map_err(|e| say_export_error(e, ui))?;
     match exported {
@@ -660,12 +682,23 @@ pub fn export_now(
                 path = %written.data_path.display(),
                 "batch exported"
             );
-            Ok(ui.exported_batch(
+            let done = ui.exported_batch(
                 row.sequence,
                 written.counts.interviews,
                 written.counts.visits,
                 &written.data_path.display().to_string(),
-            ))
+            );
+            Ok(if recipients.is_empty() {
+                format!(
+                    "{done}\n{}",
+                    ui.pick(
+                        "注意：批次未加密，拿到文件的人都能读到居民信息（配置中没有 office_recipient）",
+                        "NOT encrypted: anyone with the file can read it (no office_recipient in the config)"
+                    )
+                )
+            } else {
+                done
+            })
         }
     }
 }
@@ -703,6 +736,9 @@ mod tests {
                 others: vec!["R-1".into()],
             },
             StoreError::Other("constraint failed".into()),
+            StoreError::WrongPassword("R-1/doorstep.sqlite3".into()),
+            StoreError::PasswordNeeded("R-1/doorstep.sqlite3".into()),
+            StoreError::NotEncrypted("R-1/doorstep.sqlite3".into()),
         ];
         for e in errors {
             let en = e.to_string();

@@ -86,8 +86,27 @@ pub const ASSIGN_DEMO: [&str; 5] = [
 
 /// The `doorstep` binary confined to `dir`: data in `dir/data`, config in
 /// `dir/config.toml`, none of the user's `DOORSTEP_*` settings.
+/// The store password the tests' commands use (`DOORSTEP_STORE_PASSWORD`):
+/// every store a command creates is encrypted with it.
+pub const STORE_PASSWORD: &str = "test store password";
+
+/// Opens the store in `data_dir` as a command left it: encrypted with
+/// [`STORE_PASSWORD`], plain (made through the library), or new (plain).
+pub fn open_store(data_dir: &Path) -> doorstep_store::Store {
+    let path = doorstep_store::database_path(data_dir);
+    match doorstep_store::at_rest::file_state(&path).unwrap() {
+        doorstep_store::at_rest::FileState::Encrypted => doorstep_store::Store::open_encrypted(
+            &path,
+            doorstep_store::at_rest::StorePassword::new(STORE_PASSWORD.into()).unwrap(),
+        )
+        .unwrap(),
+        _ => doorstep_store::Store::open(&path).unwrap(),
+    }
+}
+
 pub fn doorstep_in(dir: &Path) -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("doorstep").unwrap();
+    c.env("DOORSTEP_STORE_PASSWORD", STORE_PASSWORD);
     c.arg("--data-dir")
         .arg(dir.join("data"))
         .arg("--config")
@@ -97,6 +116,7 @@ pub fn doorstep_in(dir: &Path) -> assert_cmd::Command {
         "DOORSTEP_CONFIG",
         "DOORSTEP_LOG",
         "DOORSTEP_KEY_PASSWORD",
+        "DOORSTEP_NEW_STORE_PASSWORD",
     ] {
         c.env_remove(var);
     }

@@ -52,6 +52,12 @@ impl Session {
     /// `doorstep ARGS...` with `home` as its home and working directory,
     /// none of the user's `DOORSTEP_*` settings, and colour on.
     pub fn start_with(args: &[&OsStr], home: &Path) -> Session {
+        Session::start_with_password(args, home, Some(super::STORE_PASSWORD))
+    }
+
+    /// As [`Session::start_with`], with `DOORSTEP_STORE_PASSWORD` set to
+    /// `password`, or unset (the app then asks on the terminal).
+    pub fn start_with_password(args: &[&OsStr], home: &Path, password: Option<&str>) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -68,12 +74,19 @@ impl Session {
         cmd.env("HOME", home);
         cmd.env("XDG_DATA_HOME", home.join("data"));
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
+        // The store's password without its prompt, unless the prompt is
+        // what is tested.
+        match password {
+            Some(p) => cmd.env("DOORSTEP_STORE_PASSWORD", p),
+            None => cmd.env_remove("DOORSTEP_STORE_PASSWORD"),
+        }
         for var in [
             "DOORSTEP_DATA_DIR",
             "DOORSTEP_CONFIG",
             "DOORSTEP_EXIT_AFTER_FIRST_FRAME",
             "DOORSTEP_LOG",
             "NO_COLOR",
+            "DOORSTEP_NEW_STORE_PASSWORD",
         ] {
             cmd.env_remove(var);
         }

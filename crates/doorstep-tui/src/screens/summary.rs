@@ -166,10 +166,15 @@ fn draw_create_key(
 pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, d: &SummaryData) {
     let s = ui.s();
     let code = ui.code();
+    // The export's message may have a second line (a batch NOT encrypted).
+    let export_lines = match &d.last_export {
+        Some(Ok(m)) => m.lines().count().max(1),
+        _ => 1,
+    } as u16;
     let [title, chart_area, facts] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(6),
-        Constraint::Length(7),
+        Constraint::Length(6 + export_lines),
     ])
     .areas(area);
     frame.render_widget(
@@ -243,7 +248,13 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, d: &SummaryD
         Line::from(Span::styled(s.export_hint, theme.secondary())),
     ];
     match &d.last_export {
-        Some(Ok(m)) => lines.push(Line::from(Span::styled(m.clone(), theme.ok()))),
+        // A second line is a warning about the export (not encrypted).
+        Some(Ok(m)) => {
+            for (i, part) in m.lines().enumerate() {
+                let style = if i == 0 { theme.ok() } else { theme.warning() };
+                lines.push(Line::from(Span::styled(part.to_string(), style)));
+            }
+        }
         Some(Err(e)) => lines.push(Line::from(Span::styled(e.clone(), theme.error()))),
         None => {}
     }
