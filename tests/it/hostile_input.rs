@@ -24,9 +24,11 @@ fn raw(dir: &Path) -> Command {
         "DOORSTEP_CONFIG",
         "DOORSTEP_LOG",
         "DOORSTEP_KEY_PASSWORD",
+        "DOORSTEP_NEW_STORE_PASSWORD",
     ] {
         c.env_remove(var);
     }
+    c.env("DOORSTEP_STORE_PASSWORD", support::STORE_PASSWORD);
     c.stdin(Stdio::null());
     c
 }
@@ -493,12 +495,21 @@ fn a_chain_that_passes_check_evaluates_without_overflow() {
 
 #[test]
 fn a_negative_schema_version_is_an_error_not_a_panic() {
-    let dir = laptop();
+    // A plain store (as older doorsteps wrote): its header can be edited
+    // with plain SQLite.
+    let dir = TempDir::new().unwrap();
     let db = dir.path().join("data/doorstep.sqlite3");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    drop(doorstep_store::Store::open(&db).unwrap());
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.pragma_update(None, "user_version", -1).unwrap();
     drop(conn);
-    let o = run_limited(dir.path(), &["status".as_ref()]);
+    let o = support::doorstep_in(dir.path())
+        .env_remove("DOORSTEP_STORE_PASSWORD")
+        .arg("status")
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
     refused(&o, "", "schema version (PRAGMA user_version) is -1");
 }
 
@@ -656,6 +667,7 @@ fn keygen_with_a_data_dir_writes_the_config_beside_it_not_the_user_wide_one() {
     let o = Command::new(assert_cmd::cargo::cargo_bin("doorstep"))
         .env_remove("DOORSTEP_CONFIG")
         .env_remove("DOORSTEP_DATA_DIR")
+        .env("DOORSTEP_STORE_PASSWORD", support::STORE_PASSWORD)
         .env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path().join(".config"))
         .env("XDG_DATA_HOME", home.path().join(".local/share"))
@@ -797,6 +809,7 @@ fn export_without_a_terminal_or_password_says_what_to_do() {
         .assert()
         .success();
     let o = Command::new("setsid")
+        .env("DOORSTEP_STORE_PASSWORD", support::STORE_PASSWORD)
         .arg("--wait")
         .arg(assert_cmd::cargo::cargo_bin("doorstep"))
         .arg("--data-dir")

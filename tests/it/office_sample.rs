@@ -160,7 +160,7 @@ fn doorstep_assign_loads_a_surveyor_file_as_is_and_keeps_stratum_and_reserve() {
         .stdout(predicates::str::contains(format!(
             "{n} residents: {n} added"
         )));
-    let store = doorstep_store::Store::open_in_dir(&laptop.join("data")).unwrap();
+    let store = crate::support::open_store(&laptop.join("data"));
     let first = &rows(&file)[0];
     let r = store.resident(&first[0]).unwrap().unwrap();
     assert_eq!(r.attributes["stratum"], first[first.len() - 2]);
