@@ -17,7 +17,7 @@ const N: usize = 12;
 /// the same rating; men (even k) rate 2 + k % 3, women 4 + k % 2, so the
 /// groups' means differ and post-stratification moves the estimate.
 fn rating(k: usize) -> i64 {
-    if k % 2 == 0 {
+    if k.is_multiple_of(2) {
         2 + (k % 3) as i64
     } else {
         4 + (k % 2) as i64

@@ -481,8 +481,10 @@ mod tests {
         let mut s = ScoreSettings::default();
         s.dimension_weights.insert("env".into(), 1e308);
         assert!(s.validate().is_err());
-        let mut s = ScoreSettings::default();
-        s.annual = "median".into();
+        let s = ScoreSettings {
+            annual: "median".into(),
+            ..ScoreSettings::default()
+        };
         assert!(s.validate().is_err());
         assert_ne!(ScoreSettings::default().hash(), s.hash());
     }
