@@ -237,9 +237,9 @@ pub enum KeysCommand {
     },
 }
 
-pub(super) struct Office {
-    pub(super) db: Db,
-    pub(super) settings: Settings,
+struct Office {
+    db: Db,
+    settings: Settings,
 }
 
 fn open(places: &Places, args: &OfficeArgs) -> anyhow::Result<Office> {
@@ -286,13 +286,26 @@ pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
             period,
             questionnaires,
             json,
-        } => super::office_scores::run_scores(&mut office, period, questionnaires, *json),
+        } => super::office_scores::run_scores(
+            &mut office.db,
+            &office.settings,
+            period,
+            questionnaires,
+            *json,
+        ),
         OfficeCommand::Rank {
             period,
             level,
             questionnaires,
             json,
-        } => super::office_scores::run_rank(&mut office, period, *level, questionnaires, *json),
+        } => super::office_scores::run_rank(
+            &mut office.db,
+            &office.settings,
+            period,
+            *level,
+            questionnaires,
+            *json,
+        ),
         OfficeCommand::Export {
             what:
                 ExportWhat::Interviews {
@@ -300,7 +313,13 @@ pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
                     out,
                     questionnaires,
                 },
-        } => super::office_scores::run_export_interviews(&mut office, quarter, out, questionnaires),
+        } => super::office_scores::run_export_interviews(
+            &mut office.db,
+            &office.settings,
+            quarter,
+            out,
+            questionnaires,
+        ),
         OfficeCommand::Orders(args) => run_orders(&mut office, args),
         OfficeCommand::Sample {
             quarter,

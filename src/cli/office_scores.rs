@@ -11,7 +11,8 @@ use doorstep_core::questionnaire::{self, Questionnaire};
 use doorstep_office::scores::{self, Period, ScoreRun};
 use serde::Serialize;
 
-use super::office::Office;
+use doorstep_office::Db;
+use doorstep_office::settings::Settings;
 
 /// Which period: `--quarter 2026Q4` or `--year 2026`.
 #[derive(clap::Args, Debug, Clone)]
@@ -60,12 +61,17 @@ impl QuestionnaireArgs {
     }
 }
 
-fn score(office: &mut Office, period: Period, q: &QuestionnaireArgs) -> anyhow::Result<ScoreRun> {
+fn score(
+    db: &mut Db,
+    settings: &Settings,
+    period: Period,
+    q: &QuestionnaireArgs,
+) -> anyhow::Result<ScoreRun> {
     let questionnaires = q.load()?;
     let run = scores::run(
-        &mut office.db,
-        office.settings.ingest.count,
-        &office.settings.scores,
+        db,
+        settings.ingest.count,
+        &settings.scores,
         &questionnaires,
         period,
     )?;
@@ -90,13 +96,14 @@ struct ScoresJson<'a> {
 }
 
 pub(super) fn run_scores(
-    office: &mut Office,
+    db: &mut Db,
+    settings: &Settings,
     period: &PeriodArgs,
     q: &QuestionnaireArgs,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let period = period.period()?;
-    let run = score(office, period, q)?;
+    let run = score(db, settings, period, q)?;
     let label = period.label();
     let estimates: Vec<_> = run
         .assessment
@@ -160,15 +167,16 @@ pub enum LevelArg {
 }
 
 pub(super) fn run_rank(
-    office: &mut Office,
+    db: &mut Db,
+    settings: &Settings,
     period: &PeriodArgs,
     level: LevelArg,
     q: &QuestionnaireArgs,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let period = period.period()?;
-    let run = score(office, period, q)?;
-    let s = &office.settings.scores;
+    let run = score(db, settings, period, q)?;
+    let s = &settings.scores;
     let settings = RankSettings {
         shrunk: s.rank_shrunk,
         draws: s.bootstrap_draws,
@@ -220,7 +228,8 @@ pub(super) fn run_rank(
 }
 
 pub(super) fn run_export_interviews(
-    office: &mut Office,
+    db: &mut Db,
+    settings: &Settings,
     quarter: &str,
     out: &Path,
     q: &QuestionnaireArgs,
@@ -230,8 +239,8 @@ pub(super) fn run_export_interviews(
         year: None,
     }
     .period()?;
-    let run = score(office, period, q)?;
-    let calibration = &office.settings.scores.calibration;
+    let run = score(db, settings, period, q)?;
+    let calibration = &settings.scores.calibration;
     let dimensions: std::collections::BTreeSet<&String> = run
         .interviews
         .iter()

@@ -697,10 +697,7 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
 
 impl std::fmt::Display for RecordProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::problem_text::record_text(
-            self,
-            doorstep_core::lang::Lang::En,
-        ))
+        f.write_str(&self.text(doorstep_core::lang::Lang::En))
     }
 }
 

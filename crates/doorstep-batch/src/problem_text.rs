@@ -323,8 +323,14 @@ pub fn content_text(p: &ContentProblem, lang: Lang) -> String {
     }
 }
 
-/// What is wrong with one record, in `lang`.
-pub fn record_text(p: &RecordProblem, lang: Lang) -> String {
+impl RecordProblem {
+    /// What is wrong with one record, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        record_text(self, lang)
+    }
+}
+
+fn record_text(p: &RecordProblem, lang: Lang) -> String {
     match p {
         RecordProblem::OtherSurveyor { surveyor, signer } => {
             msg!(

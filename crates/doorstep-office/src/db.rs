@@ -216,7 +216,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let spec = DbSpec::Sqlite(dir.path().join("o.sqlite3"));
         let db = Db::open(&spec).unwrap();
-        assert_eq!(db.schema_version().unwrap(), 4);
+        assert_eq!(db.schema_version().unwrap(), 5);
         let mode: String = db
             .conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -228,7 +228,7 @@ mod tests {
             .conn
             .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(n, 4);
+        assert_eq!(n, 5);
     }
 
     #[test]

@@ -16,109 +16,21 @@ use doorstep_core::estimate::Margin;
 use doorstep_core::interview::Answer;
 use doorstep_core::questionnaire::Questionnaire;
 use doorstep_core::scoring::score_interview;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use serde::Serialize;
 
-use crate::settings::Counting;
+use crate::settings::{Counting, ScoreSettings};
 use crate::{Db, OfficeError};
 
-/// `[scores]` in `office.toml`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ScoreSettings {
-    /// Register columns the samples are calibrated to, in order.
-    pub calibration: Vec<String>,
-    /// Each channel's proportion of the combined score.
-    pub channels: BTreeMap<String, f64>,
-    /// Dimension id → weight in the index (missing: 1).
-    pub dimension_weights: BTreeMap<String, f64>,
-    /// Below this n or effective n a community is flagged small.
-    pub min_n: f64,
-    /// "mean" of the quarters, or "by_interviews".
-    pub annual: String,
-    /// Rank by the shrunk estimate where there is one.
-    pub rank_shrunk: bool,
-    pub bootstrap_draws: usize,
-    pub seed: u64,
-}
-
-impl Default for ScoreSettings {
-    fn default() -> Self {
-        ScoreSettings {
-            calibration: vec!["age_group".into(), "gender".into()],
-            channels: [
-                ("home_visit".to_string(), 0.5),
-                ("phone".to_string(), 0.3),
-                ("online".to_string(), 0.2),
-            ]
-            .into(),
-            dimension_weights: BTreeMap::new(),
-            min_n: 30.0,
-            annual: "mean".into(),
-            rank_shrunk: false,
-            bootstrap_draws: 1000,
-            seed: 1,
-        }
-    }
-}
-
-impl ScoreSettings {
-    /// Checks the values serde cannot: ranges and names.
-    pub fn validate(&self) -> Result<(), String> {
-        for (channel, p) in &self.channels {
-            if !(p.is_finite() && *p >= 0.0 && *p <= 1.0) {
-                return Err(format!(
-                    "[scores] channels.{channel} = {p}: a proportion from 0 to 1"
-                ));
-            }
-        }
-        if self.channels.values().sum::<f64>() <= 0.0 {
-            return Err("[scores] channels: at least one proportion above 0".into());
-        }
-        for (d, w) in &self.dimension_weights {
-            if !(w.is_finite() && *w >= 0.0 && *w <= 1000.0) {
-                return Err(format!(
-                    "[scores] dimension_weights.{d} = {w}: a weight from 0 to 1000"
-                ));
-            }
-        }
-        if !(self.min_n.is_finite() && (0.0..=100_000.0).contains(&self.min_n)) {
-            return Err(format!("[scores] min_n = {}: from 0 to 100000", self.min_n));
-        }
-        if !matches!(self.annual.as_str(), "mean" | "by_interviews") {
-            return Err(format!(
-                "[scores] annual = {:?}: \"mean\" or \"by_interviews\"",
-                self.annual
-            ));
-        }
-        if !(1..=100_000).contains(&self.bootstrap_draws) {
-            return Err(format!(
-                "[scores] bootstrap_draws = {}: from 1 to 100000",
-                self.bootstrap_draws
-            ));
-        }
-        Ok(())
-    }
-
-    fn method(&self) -> Method {
-        Method {
-            channels: self.channels.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-            min_n: self.min_n,
-            annual: if self.annual == "by_interviews" {
-                Annual::ByInterviews
-            } else {
-                Annual::Mean
-            },
-        }
-    }
-
-    /// A hash of everything that shapes the figures.
-    pub fn hash(&self) -> String {
-        let text = serde_json::to_string(self).expect("settings serialise");
-        Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+/// The core's method settings from `[scores]`.
+fn method(s: &ScoreSettings) -> Method {
+    Method {
+        channels: s.channels.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        min_n: s.min_n,
+        annual: if s.annual == "by_interviews" {
+            Annual::ByInterviews
+        } else {
+            Annual::Mean
+        },
     }
 }
 
@@ -217,7 +129,7 @@ pub fn run(
     let (mut interviews, inputs, left_out) =
         load_interviews(db, counting, settings, questionnaires, &quarters)?;
     let communities = load_communities(db, settings, &quarters)?;
-    let assessment = assessment::assess(&inputs, &communities, &settings.method());
+    let assessment = assessment::assess(&inputs, &communities, &method(settings));
     for (row, w) in interviews.iter_mut().zip(&assessment.weights) {
         row.base_weight = w.map(|w| w.0);
         row.weight = w.map(|w| w.1);

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::OfficeError;
 
@@ -25,7 +26,7 @@ pub struct Settings {
     #[serde(default)]
     pub orders: OrderSettings,
     #[serde(default)]
-    pub scores: crate::scores::ScoreSettings,
+    pub scores: ScoreSettings,
 }
 
 /// `[orders]`: which questions carry the complaint, and where it goes.
@@ -214,6 +215,94 @@ impl Settings {
             }
         }
         Ok(s)
+    }
+}
+
+/// `[scores]` in `office.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScoreSettings {
+    /// Register columns the samples are calibrated to, in order.
+    pub calibration: Vec<String>,
+    /// Each channel's proportion of the combined score.
+    pub channels: BTreeMap<String, f64>,
+    /// Dimension id → weight in the index (missing: 1).
+    pub dimension_weights: BTreeMap<String, f64>,
+    /// Below this n or effective n a community is flagged small.
+    pub min_n: f64,
+    /// "mean" of the quarters, or "by_interviews".
+    pub annual: String,
+    /// Rank by the shrunk estimate where there is one.
+    pub rank_shrunk: bool,
+    pub bootstrap_draws: usize,
+    pub seed: u64,
+}
+
+impl Default for ScoreSettings {
+    fn default() -> Self {
+        ScoreSettings {
+            calibration: vec!["age_group".into(), "gender".into()],
+            channels: [
+                ("home_visit".to_string(), 0.5),
+                ("phone".to_string(), 0.3),
+                ("online".to_string(), 0.2),
+            ]
+            .into(),
+            dimension_weights: BTreeMap::new(),
+            min_n: 30.0,
+            annual: "mean".into(),
+            rank_shrunk: false,
+            bootstrap_draws: 1000,
+            seed: 1,
+        }
+    }
+}
+
+impl ScoreSettings {
+    /// Checks the values serde cannot: ranges and names.
+    pub fn validate(&self) -> Result<(), String> {
+        for (channel, p) in &self.channels {
+            if !(p.is_finite() && *p >= 0.0 && *p <= 1.0) {
+                return Err(format!(
+                    "[scores] channels.{channel} = {p}: a proportion from 0 to 1"
+                ));
+            }
+        }
+        if self.channels.values().sum::<f64>() <= 0.0 {
+            return Err("[scores] channels: at least one proportion above 0".into());
+        }
+        for (d, w) in &self.dimension_weights {
+            if !(w.is_finite() && *w >= 0.0 && *w <= 1000.0) {
+                return Err(format!(
+                    "[scores] dimension_weights.{d} = {w}: a weight from 0 to 1000"
+                ));
+            }
+        }
+        if !(self.min_n.is_finite() && (0.0..=100_000.0).contains(&self.min_n)) {
+            return Err(format!("[scores] min_n = {}: from 0 to 100000", self.min_n));
+        }
+        if !matches!(self.annual.as_str(), "mean" | "by_interviews") {
+            return Err(format!(
+                "[scores] annual = {:?}: \"mean\" or \"by_interviews\"",
+                self.annual
+            ));
+        }
+        if !(1..=100_000).contains(&self.bootstrap_draws) {
+            return Err(format!(
+                "[scores] bootstrap_draws = {}: from 1 to 100000",
+                self.bootstrap_draws
+            ));
+        }
+        Ok(())
+    }
+
+    /// A hash of everything that shapes the figures.
+    pub fn hash(&self) -> String {
+        let text = serde_json::to_string(self).expect("settings serialise");
+        Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 }
 
