@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use doorstep::outln;
+use doorstep::{errln, outln};
 use doorstep_batch::Identities;
 use doorstep_core::assignment::import::Encoding;
 use doorstep_office::ingest::{self, Outcome};
@@ -366,9 +366,9 @@ fn run_register(
     match register::load(&mut office.db, residents, encoding, day)? {
         RegisterOutcome::Rejected { problems } => {
             for p in &problems {
-                eprintln!("{p}");
+                errln!("{p}");
             }
-            eprintln!(
+            errln!(
                 "{}: register not loaded ({} problems): nothing changed",
                 residents.display(),
                 problems.len()

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use doorstep::outln;
+use doorstep::{errln, outln};
 use doorstep_core::assessment::{INDEX, Level, RankSettings, rank};
 use doorstep_core::questionnaire::{self, Questionnaire};
 use doorstep_office::scores::{self, Period, ScoreRun};
@@ -76,10 +76,10 @@ fn score(
         period,
     )?;
     for line in &run.left_out {
-        eprintln!("left out: {line}");
+        errln!("left out: {line}");
     }
     for p in &run.assessment.problems {
-        eprintln!("{}: {}", p.community, p.message);
+        errln!("{}: {}", p.community, p.message);
     }
     Ok(run)
 }
@@ -282,7 +282,7 @@ pub(super) fn run_export_interviews(
         rows += 1;
     }
     w.flush().with_context(|| out.display().to_string())?;
-    eprintln!(
+    errln!(
         "{rows} counted interviews of {label} written to {} (scoring run {})",
         out.display(),
         run.run_id
