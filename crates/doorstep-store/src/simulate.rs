@@ -554,4 +554,35 @@ mod tests {
             assert!(w[0].1 <= w[1].0, "{} ends after {} starts", w[0].1, w[1].0);
         }
     }
+
+    /// The hostile-input report: `simulate --seed 1` twice on one store
+    /// once failed with "UNIQUE constraint failed: interviews.id", because
+    /// both runs started at the same moment with the same random stream.
+    /// A second run now starts after the first one's work, so the same seed
+    /// gives new moments and new ids.
+    #[test]
+    fn the_same_seed_twice_makes_new_interviews() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in_dir(dir.path()).unwrap();
+        let q = crate::demo::load(&store).unwrap();
+        let opts = SimulateOptions {
+            interviews: 3,
+            seed: 1,
+            surveyor_id: "S01".into(),
+            day: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            careless: false,
+        };
+        let first = simulate(&store, &q, &opts).unwrap();
+        let second = simulate(&store, &q, &opts).unwrap();
+        assert_eq!((first.interviews, second.interviews), (3, 3));
+        let (rows, distinct): (i64, i64) = store
+            .connection()
+            .query_row(
+                "SELECT COUNT(*), COUNT(DISTINCT id) FROM interviews",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((rows, distinct), (6, 6));
+    }
 }
