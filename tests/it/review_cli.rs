@@ -308,6 +308,40 @@ fn decisions_survive_restarts_and_invalid_batches_cannot_be_approved() {
     );
 }
 
+/// A batch damaged so badly that its records cannot be read: deciding on
+/// one of its interviews names the batch that failed verification, not
+/// only "no interview" (the hostile-input report).
+#[test]
+fn deciding_on_an_interview_of_an_unreadable_batch_names_the_failed_batch() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    let (s1, _) = two_surveyors(root);
+    let id = interview_ids(&s1)[0].clone();
+    // Every line after the header cut to its first half: nothing parses.
+    let text = std::fs::read_to_string(&s1).unwrap();
+    let damaged: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { l } else { &l[..l.len() / 2] })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&s1, damaged).unwrap();
+    for verb in ["--approve", "--reject"] {
+        let mut args = vec!["--decide", id.as_str(), verb];
+        if verb == "--reject" {
+            args.extend(["--comment", "ask again"]);
+        }
+        let out = review(root, &args);
+        assert_eq!(out.status.code(), Some(1), "{verb}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let name = s1.file_name().unwrap().to_string_lossy();
+        assert!(
+            err.contains("failed verification") && err.contains(&*name),
+            "{verb}: {err}"
+        );
+    }
+}
+
 fn decisions_file(out: &Path) -> PathBuf {
     std::fs::read_dir(out)
         .unwrap()
