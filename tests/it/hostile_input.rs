@@ -14,21 +14,7 @@ use crate::support;
 /// at a closed pipe or /dev/full), confined to `dir` like
 /// [`support::doorstep_in`].
 fn raw(dir: &Path) -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("doorstep"));
-    c.arg("--data-dir")
-        .arg(dir.join("data"))
-        .arg("--config")
-        .arg(dir.join("config.toml"));
-    for var in [
-        "DOORSTEP_DATA_DIR",
-        "DOORSTEP_CONFIG",
-        "DOORSTEP_LOG",
-        "DOORSTEP_KEY_PASSWORD",
-        "DOORSTEP_NEW_STORE_PASSWORD",
-    ] {
-        c.env_remove(var);
-    }
-    c.env("DOORSTEP_STORE_PASSWORD", support::STORE_PASSWORD);
+    let mut c = support::doorstep_process(dir);
     c.stdin(Stdio::null());
     c
 }

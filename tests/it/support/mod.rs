@@ -105,7 +105,13 @@ pub fn open_store(data_dir: &Path) -> doorstep_store::Store {
 }
 
 pub fn doorstep_in(dir: &Path) -> assert_cmd::Command {
-    let mut c = assert_cmd::Command::cargo_bin("doorstep").unwrap();
+    assert_cmd::Command::from_std(doorstep_process(dir))
+}
+
+/// The same command as [`doorstep_in`] as a plain `std::process::Command`,
+/// for tests that wire its stdin and stdout themselves (pipes, /dev/full).
+pub fn doorstep_process(dir: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("doorstep"));
     c.env("DOORSTEP_STORE_PASSWORD", STORE_PASSWORD);
     c.arg("--data-dir")
         .arg(dir.join("data"))
