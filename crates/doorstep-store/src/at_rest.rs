@@ -104,7 +104,7 @@ impl StorePassword {
     pub fn new(password: String) -> Result<StorePassword> {
         let password = Zeroizing::new(password);
         if password.is_empty() {
-            return Err(StoreError::Other(
+            return Err(StoreError::WeakPassword(
                 "an empty password protects nothing: give the store a password".into(),
             ));
         }
@@ -115,7 +115,7 @@ impl StorePassword {
     pub fn new_for_store(password: String) -> Result<StorePassword> {
         let p = Self::new(password)?;
         if p.0.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(StoreError::Other(format!(
+            return Err(StoreError::WeakPassword(format!(
                 "the store password must have at least {MIN_PASSWORD_CHARS} characters"
             )));
         }

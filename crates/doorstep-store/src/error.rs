@@ -62,6 +62,9 @@ pub enum StoreError {
     InvalidId(String),
     #[error("database error: {0}")]
     Other(String),
+    /// A password that cannot protect the store (empty, too short).
+    #[error("{0}")]
+    WeakPassword(String),
     #[error(
         "the password does not unlock the store {}: it is wrong (or the file is not a doorstep \
          store). Nothing was changed; try again",

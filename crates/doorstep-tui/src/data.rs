@@ -62,6 +62,10 @@ fn say_in(e: StoreError, ui: Lang) -> String {
         ),
         StoreError::InvalidId(d) => format!("编号不能用（{d}）：只能用字母、数字、-、_ 和 ."),
         StoreError::Other(d) => format!("数据库错误：{d}"),
+        StoreError::WeakPassword(_) => format!(
+            "数据库密码不能为空，且至少 {} 个字符",
+            doorstep_store::at_rest::MIN_PASSWORD_CHARS
+        ),
         StoreError::WrongPassword(p) => format!(
             "密码无法打开数据库 {}：密码不对（或该文件不是 doorstep 数据库）。没有任何改动，请重试",
             p.display()
