@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::data::{self, StoreSink};
 use super::i18n::Lang;
-use super::keys::{SUMMARY, Screen, SummaryAction, key_match};
+use super::keys::{INTERVIEW, InterviewAction, SUMMARY, Screen, SummaryAction, key_match};
 use super::screens::check::{ReviewOutcome, ReviewState, finish_blocker};
 use super::screens::help::{draw_footer, draw_help};
 use super::screens::interview::{InterviewOutcome, InterviewScreen};
@@ -493,31 +493,33 @@ impl App {
         // The end-early outcomes, then "discard" when nothing was answered.
         let options = EARLY_ENDS.len() + usize::from(self.discardable);
         let last = options - 1;
-        match key.code {
-            KeyCode::Esc => {
+        // The dialog's keys are the interview's: a digit chooses, Space
+        // chooses the cursor's, Enter confirms, Esc cancels.
+        match key_match(INTERVIEW, &key) {
+            Some(InterviewAction::Pause) => {
                 return View::Interview {
                     screen,
                     review,
                     end_early: None,
                 };
             }
-            KeyCode::Up | KeyCode::Char('k') => {
+            Some(InterviewAction::Up) => {
                 dialog.cursor = Some(dialog.cursor.map_or(0, |c| c.saturating_sub(1)));
             }
-            KeyCode::Down | KeyCode::Char('j') => {
+            Some(InterviewAction::Down) => {
                 dialog.cursor = Some(dialog.cursor.map_or(0, |c| (c + 1).min(last)));
             }
-            KeyCode::Char(c @ '1'..='4') if (c as usize - '1' as usize) < options => {
-                let i = c as usize - '1' as usize;
+            Some(InterviewAction::Digit(d @ 1..=4)) if usize::from(d) <= options => {
+                let i = usize::from(d) - 1;
                 dialog.chosen = Some(i);
                 dialog.cursor = Some(i);
                 dialog.unchosen = false;
             }
-            KeyCode::Char(' ') if dialog.cursor.is_some() => {
+            Some(InterviewAction::Tick) if dialog.cursor.is_some() => {
                 dialog.chosen = dialog.cursor;
                 dialog.unchosen = false;
             }
-            KeyCode::Enter => match dialog.chosen {
+            Some(InterviewAction::Confirm) => match dialog.chosen {
                 Some(i) if i == EARLY_ENDS.len() => return self.discard(screen, review),
                 Some(i) => return self.end_interview(screen, review, EARLY_ENDS[i]),
                 None => dialog.unchosen = true,

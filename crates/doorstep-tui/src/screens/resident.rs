@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::i18n::Lang;
+use crate::keys::{RESIDENT, ResidentAction as Rs, command_in_text, key_match};
 use crate::theme::Theme;
 use crate::widgets::popup;
 use crate::widgets::text_field::{EntryKind, TextField};
@@ -134,21 +135,21 @@ impl ResidentScreen {
         }
         if self.confirm_another {
             // Only an explicit yes starts a second interview.
-            return match key.code {
-                KeyCode::Char('y') | KeyCode::Enter => {
+            return match key_match(RESIDENT, &key) {
+                Some(Rs::Yes | Rs::Start) => {
                     self.confirm_another = false;
                     ResidentOutcome::StartInterview { another: true }
                 }
-                KeyCode::Esc | KeyCode::Char('n') => {
+                Some(Rs::Close | Rs::No) => {
                     self.confirm_another = false;
                     ResidentOutcome::Stay
                 }
                 _ => ResidentOutcome::Stay,
             };
         }
-        match key.code {
-            KeyCode::Esc | KeyCode::Left | KeyCode::Char('h') => ResidentOutcome::Back,
-            KeyCode::Enter | KeyCode::Char('i') => match self.next {
+        match key_match(RESIDENT, &key) {
+            Some(Rs::Close | Rs::Back) => ResidentOutcome::Back,
+            Some(Rs::Start) => match self.next {
                 NextInterview::Another { .. } => {
                     self.confirm_another = true;
                     self.message = None;
@@ -156,7 +157,7 @@ impl ResidentScreen {
                 }
                 _ => ResidentOutcome::StartInterview { another: false },
             },
-            KeyCode::Char('v') => {
+            Some(Rs::Visit) => {
                 let today = datetime_input::format_date(self.now().date());
                 self.form = Some(VisitForm {
                     highlight: 0,
@@ -208,33 +209,35 @@ impl ResidentScreen {
             vec![FormFocus::Outcome, FormFocus::Note]
         };
         let pos = order.iter().position(|f| *f == form.focus).unwrap_or(0);
-        match key.code {
-            KeyCode::Esc => {
+        // The note, date and time take letters and digits as text.
+        let action = if form.focus == FormFocus::Outcome {
+            key_match(RESIDENT, &key)
+        } else {
+            command_in_text(RESIDENT, &key)
+        };
+        match action {
+            Some(Rs::Close) => {
                 self.form = None;
                 return ResidentOutcome::Stay;
             }
-            KeyCode::Tab => {
+            Some(Rs::NextField) => {
                 form.focus = order[(pos + 1) % order.len()];
                 return ResidentOutcome::Stay;
             }
-            KeyCode::BackTab => {
+            Some(Rs::PreviousField) => {
                 form.focus = order[(pos + order.len() - 1) % order.len()];
                 return ResidentOutcome::Stay;
             }
-            KeyCode::Enter => return self.submit(ui),
+            Some(Rs::Start) if key.code == KeyCode::Enter => return self.submit(ui),
             _ => {}
         }
         match form.focus {
-            FormFocus::Outcome => match key.code {
-                KeyCode::Up | KeyCode::Char('k') => {
-                    form.highlight = form.highlight.saturating_sub(1)
-                }
-                KeyCode::Down | KeyCode::Char('j') => {
+            FormFocus::Outcome => match action {
+                Some(Rs::Up) => form.highlight = form.highlight.saturating_sub(1),
+                Some(Rs::Down) => {
                     form.highlight = (form.highlight + 1).min(VISIT_OUTCOMES.len() - 1)
                 }
-                KeyCode::Char(c) if ('1'..='8').contains(&c) => {
-                    form.highlight = c as usize - '1' as usize;
-                }
+                Some(Rs::Outcome(n)) => form.highlight = usize::from(n) - 1,
                 _ => {}
             },
             FormFocus::Note => {

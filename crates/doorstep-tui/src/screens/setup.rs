@@ -7,12 +7,13 @@
 use std::path::PathBuf;
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::i18n::Lang;
+use crate::keys::{SETUP, SetupAction, command_in_text};
 use crate::theme::Theme;
 use crate::widgets::popup;
 use crate::widgets::text_field::{EntryKind, TextField};
@@ -63,7 +64,8 @@ impl SetupScreen {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent, ui: Lang) -> SetupOutcome {
-        if key.code != KeyCode::Enter {
+        // Every key but Enter types the id (Ctrl+C quits, in the app).
+        if command_in_text(SETUP, &key) != Some(SetupAction::Save) {
             self.field.handle_key(key);
             return SetupOutcome::Stay;
         }
