@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::data::{self, StoreSink};
-use super::i18n::Lang;
+use super::i18n::{Lang, msg};
 use super::keys::{INTERVIEW, InterviewAction, SUMMARY, Screen, SummaryAction, key_match};
 use super::screens::check::{ReviewOutcome, ReviewState, finish_blocker};
 use super::screens::help::{draw_footer, draw_help};
@@ -544,9 +544,12 @@ impl App {
         match data::finish_interview(&self.store, &mut screen, outcome, self.ui) {
             Ok(()) => {
                 self.refresh_entry(&screen.resident_id);
-                let sep = self.ui.pick("：", ": ");
                 let label = outcome.label(self.ui.code());
-                self.flash = Some((false, format!("{}{sep}{label}", self.ui.s().ended_early)));
+                let ended = self.ui.s().ended_early;
+                self.flash = Some((
+                    false,
+                    msg!(self.ui, SvEndedAs, ended = ended, outcome = label),
+                ));
                 View::List
             }
             Err(e) => {
@@ -570,15 +573,7 @@ impl App {
                 View::List
             }
             Ok(false) => {
-                self.flash = Some((
-                    true,
-                    self.ui
-                        .pick(
-                            "这份访问已有内容，不能丢弃",
-                            "This interview holds answers: it cannot be discarded",
-                        )
-                        .to_string(),
-                ));
+                self.flash = Some((true, msg!(self.ui, SvCannotDiscard).to_string()));
                 View::Interview {
                     screen,
                     review,
@@ -788,10 +783,7 @@ impl App {
 }
 
 fn discarded_text(ui: Lang) -> &'static str {
-    ui.pick(
-        "访问还没有任何回答，已丢弃（不留记录）",
-        "No answers yet: the interview was discarded (nothing kept)",
-    )
+    msg!(ui, SvDiscarded)
 }
 
 fn draw_end_early(
@@ -802,10 +794,7 @@ fn draw_end_early(
     dialog: &EndEarly,
     discardable: bool,
 ) {
-    let discard = ui.pick(
-        "丢弃（尚无回答，不留记录）",
-        "Discard (no answers yet, nothing kept)",
-    );
+    let discard = msg!(ui, SvDiscardOption);
     let labels: Vec<&str> = EARLY_ENDS
         .iter()
         .map(|d| d.label(ui.code()))
@@ -836,18 +825,12 @@ fn draw_end_early(
     lines.push(Line::default());
     lines.push(if dialog.unchosen {
         Line::from(Span::styled(
-            match ui {
-                Lang::Zh => format!("! 请先按 {keys} 选择"),
-                Lang::En => format!("! Choose first: {keys}"),
-            },
+            msg!(ui, SvChooseFirstKeys, keys = keys),
             theme.error(),
         ))
     } else {
         Line::from(Span::styled(
-            match ui {
-                Lang::Zh => format!("{keys} 选择  Enter 确认  Esc 取消"),
-                Lang::En => format!("{keys} choose  Enter confirm  Esc cancel"),
-            },
+            msg!(ui, SvEndEarlyKeys, keys = keys),
             theme.secondary(),
         ))
     });

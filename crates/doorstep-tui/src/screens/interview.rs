@@ -13,7 +13,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, msg};
 use crate::keys::{
     AnswerKeys, INTERVIEW, InterviewAction as I, SPECIAL_CHORDS, SPECIAL_KEYS, command_in_text,
     key_match,
@@ -687,11 +687,7 @@ impl InterviewScreen {
                     return self.after_move(sink);
                 }
                 None => {
-                    self.flash = Some(Flash::Error(
-                        self.lang()
-                            .pick("请先选择：1 是，2 否", "Choose first: 1 yes, 2 no")
-                            .into(),
-                    ))
+                    self.flash = Some(Flash::Error(msg!(self.lang(), SvChooseYesNoFirst).into()))
                 }
             },
             _ => {}
@@ -872,9 +868,7 @@ impl InterviewScreen {
     }
 
     fn lang_msg_number(&self) -> String {
-        self.lang()
-            .pick("格式不完整，请检查", "Incomplete entry: check the format")
-            .into()
+        msg!(self.lang(), SvIncompleteEntry).into()
     }
 
     /// Enter: check, save, then move on.
@@ -935,10 +929,7 @@ impl InterviewScreen {
                     | QuestionKind::YesNo
                         if self.flow.answer(slot).is_none() =>
                     {
-                        self.lang().pick(
-                            "（按数字键、y/n 或空格选择）",
-                            " (choose with a digit, y/n or Space)",
-                        )
+                        msg!(self.lang(), SvChooseHow)
                     }
                     _ => "",
                 };
@@ -1350,15 +1341,10 @@ impl InterviewScreen {
         if pending_height > 0 {
             let typed = &self.pending_digits;
             let whole = keys.contains(typed);
-            let text = match (ui, whole) {
-                (Lang::Zh, true) => {
-                    format!("  已输入 {typed}_ ：再输入一位数字，或按 Enter 选 {typed}")
-                }
-                (Lang::Zh, false) => format!("  已输入 {typed}_ ：请再输入一位数字"),
-                (Lang::En, true) => {
-                    format!("  Typed {typed}_ : type the next digit, or Enter for {typed}")
-                }
-                (Lang::En, false) => format!("  Typed {typed}_ : type the next digit"),
+            let text = if whole {
+                msg!(ui, SvTypedDigitsOrEnter, typed = typed)
+            } else {
+                msg!(ui, SvTypedDigits, typed = typed)
             };
             frame.render_widget(
                 Paragraph::new(Span::styled(text, theme.heading())),
@@ -1469,16 +1455,8 @@ fn draw_confirm_end(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, outc
     };
     crate::widgets::popup::clear(frame, popup);
     let label = outcome.label(ui.code());
-    let (text, keys) = match ui {
-        Lang::Zh => (
-            format!("此回答将结束本次访问，记为“{label}”。"),
-            "Enter 确认结束  Esc 返回修改答案",
-        ),
-        Lang::En => (
-            format!("This answer ends the interview as: {label}."),
-            "Enter end it  Esc change the answer",
-        ),
-    };
+    let text = msg!(ui, SvAnswerEndsAs, label = label);
+    let keys = msg!(ui, SvAnswerEndsKeys);
     let lines = vec![
         Line::from(Span::styled(text, theme.heading())),
         Line::default(),
@@ -1489,7 +1467,7 @@ fn draw_confirm_end(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, outc
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.selected())
-                .title(format!(" {} ", ui.pick("结束访问", "End the interview"))),
+                .title(format!(" {} ", msg!(ui, SvEndTheInterview))),
         ),
         popup,
     );
@@ -1529,35 +1507,25 @@ fn format_hint(kind: EntryKind, ui: Lang) -> String {
     match kind {
         EntryKind::Text {
             multiline: true, ..
-        } => ui
-            .pick("文字（Alt+Enter 换行）", "Text (Alt+Enter: new line)")
-            .into(),
+        } => msg!(ui, SvHintLongText).into(),
         EntryKind::Text {
             max_chars: Some(n), ..
-        } => match ui {
-            Lang::Zh => format!("文字，最多 {n} 字"),
-            Lang::En => format!("Text, at most {n} characters"),
-        },
-        EntryKind::Text { .. } => ui.pick("文字", "Text").into(),
-        EntryKind::Integer => ui.pick("整数", "Whole number").into(),
-        EntryKind::Decimal => ui.pick("数字", "Number").into(),
-        EntryKind::Date => ui.pick("日期 年-月-日", "Date YYYY-MM-DD").into(),
-        EntryKind::Time => ui.pick("时间 时:分", "Time HH:MM").into(),
+        } => msg!(ui, SvHintTextAtMost, n = n),
+        EntryKind::Text { .. } => msg!(ui, SvHintText).into(),
+        EntryKind::Integer => msg!(ui, SvHintInteger).into(),
+        EntryKind::Decimal => msg!(ui, SvHintNumber).into(),
+        EntryKind::Date => msg!(ui, SvHintDate).into(),
+        EntryKind::Time => msg!(ui, SvHintTime).into(),
     }
 }
 
 /// A command letter typed into a number, date or time field.
 fn chord_hint(ui: Lang) -> String {
-    ui.pick(
-        "输入框内字母不是命令：提前结束 Ctrl+E，不知道 Ctrl+D，拒答 Ctrl+R",
-        "Letters are not commands here: Ctrl+E end early, Ctrl+D don't know, Ctrl+R refused",
-    )
-    .into()
+    msg!(ui, SvLettersAreText).into()
 }
 
 fn refused_text(ui: Lang) -> String {
-    ui.pick("此处不能输入这个字符", "That cannot go in this field")
-        .into()
+    msg!(ui, SvCannotGoHere).into()
 }
 
 /// Lines needed for `lines` wrapped at `width` (an estimate by display width).

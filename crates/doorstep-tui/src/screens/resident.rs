@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, msg};
 use crate::keys::{RESIDENT, ResidentAction as Rs, command_in_text, key_match};
 use crate::theme::Theme;
 use crate::widgets::popup;
@@ -374,10 +374,7 @@ impl ResidentScreen {
         }
         if let Some(c) = &self.supervisor_comment {
             lines.push(Line::from(vec![
-                Span::styled(
-                    format!("{}: ", ui.pick("督导退回", "Sent back by the supervisor")),
-                    theme.error(),
-                ),
+                Span::styled(format!("{}: ", msg!(ui, SvSentBack)), theme.error()),
                 Span::styled(c.clone(), theme.heading()),
             ]));
         }
@@ -385,9 +382,9 @@ impl ResidentScreen {
             NextInterview::Start => s.start_interview,
             NextInterview::Resume { .. } => s.resume_interview,
             NextInterview::ResumePartial { .. } => {
-                ui.pick("继续部分完成的访问", "Resume the partial interview")
+                msg!(ui, SvResumePartial)
             }
-            NextInterview::Another { .. } => ui.pick("再开始一份访问…", "Start another interview…"),
+            NextInterview::Another { .. } => msg!(ui, SvStartAnother),
         };
         lines.push(Line::from(vec![
             Span::styled(" Enter ", theme.key()),
@@ -405,7 +402,7 @@ impl ResidentScreen {
                 format!(
                     "{} · {}",
                     started_at.with_timezone(&Local).format("%m-%d %H:%M"),
-                    ui.pick("访问进行中（未结束）", "Interview in progress (not ended)")
+                    msg!(ui, SvInProgress)
                 ),
                 theme.heading(),
             )));
@@ -453,10 +450,7 @@ impl ResidentScreen {
 
 fn past_warning(ui: Lang, at: NaiveDateTime) -> String {
     let at = at.format("%Y-%m-%d %H:%M");
-    match ui {
-        Lang::Zh => format!("{at} 已过去：再按 Enter 仍保存，或修改"),
-        Lang::En => format!("{at} has passed: Enter again to save anyway"),
-    }
+    msg!(ui, SvAppointmentPassed, at = at)
 }
 
 /// "This resident already has a finished interview: start another?"
@@ -473,32 +467,17 @@ fn draw_confirm_another(
     let popup = popup::centered(area, 60, 7);
     popup::clear(frame, popup);
     let lines = vec![
-        Line::from(match ui {
-            Lang::Zh => format!("这位居民已有一份访问：{}。", last.label(ui.code())),
-            Lang::En => format!(
-                "This resident already has an interview: {}.",
-                last.label(ui.code())
-            ),
-        }),
-        Line::from(ui.pick(
-            "再开始一份新的空白访问吗？",
-            "Start a second, blank interview?",
-        )),
+        Line::from(msg!(ui, SvAlreadyInterviewed, last = last.label(ui.code()))),
+        Line::from(msg!(ui, SvStartSecondBlank)),
         Line::default(),
-        Line::from(Span::styled(
-            ui.pick(
-                "y / Enter 开始新访问  n / Esc 取消",
-                "y / Enter start it  n / Esc cancel",
-            ),
-            theme.secondary(),
-        )),
+        Line::from(Span::styled(msg!(ui, SvStartSecondKeys), theme.secondary())),
     ];
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.selected())
-                .title(format!(" {} ", ui.pick("再次访问？", "Another interview?"))),
+                .title(format!(" {} ", msg!(ui, SvAnotherInterview))),
         ),
         popup,
     );
@@ -552,19 +531,13 @@ fn draw_form(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, form: &Visi
         form.date.render(
             frame,
             d,
-            boxed(
-                ui.pick("预约日期（如 11-30）", "Appointment date (e.g. 11-30)"),
-                form.focus == FormFocus::Date,
-            ),
+            boxed(msg!(ui, SvAppointmentDate), form.focus == FormFocus::Date),
             form.focus == FormFocus::Date,
         );
         form.time.render(
             frame,
             t,
-            boxed(
-                ui.pick("时间（如 19:30）", "Time (e.g. 19:30)"),
-                form.focus == FormFocus::Time,
-            ),
+            boxed(msg!(ui, SvAppointmentTime), form.focus == FormFocus::Time),
             form.focus == FormFocus::Time,
         );
         next = 2;
@@ -577,13 +550,7 @@ fn draw_form(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, form: &Visi
     );
     let footer = match &form.error {
         Some(e) => Span::styled(e.clone(), theme.error()),
-        None => Span::styled(
-            match ui {
-                Lang::Zh => "Tab 切换  Enter 保存  Esc 取消",
-                Lang::En => "Tab next field  Enter save  Esc cancel",
-            },
-            theme.secondary(),
-        ),
+        None => Span::styled(msg!(ui, SvVisitFormKeys), theme.secondary()),
     };
     frame.render_widget(Paragraph::new(footer), parts[next + 1]);
 }
