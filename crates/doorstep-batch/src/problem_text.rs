@@ -244,36 +244,23 @@ impl SequenceFinding {
                 count,
                 example,
                 other,
-            } => match (kind, count) {
-                (RecordKind::Visit, 1) => msg!(
+            } => {
+                // The same words, one or many, visits or interviews.
+                let id = match (kind, *count == 1) {
+                    (RecordKind::Visit, true) => Msg::DuplicateVisit,
+                    (RecordKind::Visit, false) => Msg::DuplicateVisits,
+                    (RecordKind::Interview, true) => Msg::DuplicateInterview,
+                    (RecordKind::Interview, false) => Msg::DuplicateInterviews,
+                };
+                id.fill(
                     lang,
-                    DuplicateVisit,
-                    count = count,
-                    other = other.display(),
-                    example = example
-                ),
-                (RecordKind::Visit, _) => msg!(
-                    lang,
-                    DuplicateVisits,
-                    count = count,
-                    other = other.display(),
-                    example = example
-                ),
-                (RecordKind::Interview, 1) => msg!(
-                    lang,
-                    DuplicateInterview,
-                    count = count,
-                    other = other.display(),
-                    example = example
-                ),
-                (RecordKind::Interview, _) => msg!(
-                    lang,
-                    DuplicateInterviews,
-                    count = count,
-                    other = other.display(),
-                    example = example
-                ),
-            },
+                    &[
+                        ("count", count),
+                        ("other", &other.display()),
+                        ("example", example),
+                    ],
+                )
+            }
             SequenceFinding::Conflict { batch_id, other } => msg!(
                 lang,
                 BatchConflict,
@@ -354,5 +341,40 @@ fn record_text(p: &RecordProblem, lang: Lang) -> String {
             last = YEARS.end()
         ),
         RecordProblem::Repeated { kind } => msg!(lang, RecordRepeated, kind = kind),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records repeated across batches: one or many, visits or interviews.
+    #[test]
+    fn duplicate_records_say_one_or_many() {
+        let text = |kind, count| {
+            SequenceFinding::DuplicateRecords {
+                kind,
+                count,
+                example: "R1".into(),
+                other: "b.jsonl".into(),
+            }
+            .text(Lang::En)
+        };
+        assert_eq!(
+            text(RecordKind::Visit, 1),
+            "1 visit also in b.jsonl (e.g. R1): counted once"
+        );
+        assert_eq!(
+            text(RecordKind::Visit, 2),
+            "2 visits also in b.jsonl (e.g. R1): counted once"
+        );
+        assert_eq!(
+            text(RecordKind::Interview, 1),
+            "1 interview also in b.jsonl (e.g. R1): counted once"
+        );
+        assert_eq!(
+            text(RecordKind::Interview, 3),
+            "3 interviews also in b.jsonl (e.g. R1): counted once"
+        );
     }
 }

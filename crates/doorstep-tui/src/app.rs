@@ -11,8 +11,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::data::{self, StoreSink};
-use super::i18n::Lang;
-use super::keys::{SUMMARY, Screen, SummaryAction, key_match};
+use super::i18n::{Lang, msg};
+use super::keys::{INTERVIEW, InterviewAction, SUMMARY, Screen, SummaryAction, key_match};
 use super::screens::check::{ReviewOutcome, ReviewState, finish_blocker};
 use super::screens::help::{draw_footer, draw_help};
 use super::screens::interview::{InterviewOutcome, InterviewScreen};
@@ -493,31 +493,33 @@ impl App {
         // The end-early outcomes, then "discard" when nothing was answered.
         let options = EARLY_ENDS.len() + usize::from(self.discardable);
         let last = options - 1;
-        match key.code {
-            KeyCode::Esc => {
+        // The dialog's keys are the interview's: a digit chooses, Space
+        // chooses the cursor's, Enter confirms, Esc cancels.
+        match key_match(INTERVIEW, &key) {
+            Some(InterviewAction::Pause) => {
                 return View::Interview {
                     screen,
                     review,
                     end_early: None,
                 };
             }
-            KeyCode::Up | KeyCode::Char('k') => {
+            Some(InterviewAction::Up) => {
                 dialog.cursor = Some(dialog.cursor.map_or(0, |c| c.saturating_sub(1)));
             }
-            KeyCode::Down | KeyCode::Char('j') => {
+            Some(InterviewAction::Down) => {
                 dialog.cursor = Some(dialog.cursor.map_or(0, |c| (c + 1).min(last)));
             }
-            KeyCode::Char(c @ '1'..='4') if (c as usize - '1' as usize) < options => {
-                let i = c as usize - '1' as usize;
+            Some(InterviewAction::Digit(d @ 1..=4)) if usize::from(d) <= options => {
+                let i = usize::from(d) - 1;
                 dialog.chosen = Some(i);
                 dialog.cursor = Some(i);
                 dialog.unchosen = false;
             }
-            KeyCode::Char(' ') if dialog.cursor.is_some() => {
+            Some(InterviewAction::Tick) if dialog.cursor.is_some() => {
                 dialog.chosen = dialog.cursor;
                 dialog.unchosen = false;
             }
-            KeyCode::Enter => match dialog.chosen {
+            Some(InterviewAction::Confirm) => match dialog.chosen {
                 Some(i) if i == EARLY_ENDS.len() => return self.discard(screen, review),
                 Some(i) => return self.end_interview(screen, review, EARLY_ENDS[i]),
                 None => dialog.unchosen = true,
@@ -542,9 +544,12 @@ impl App {
         match data::finish_interview(&self.store, &mut screen, outcome, self.ui) {
             Ok(()) => {
                 self.refresh_entry(&screen.resident_id);
-                let sep = self.ui.pick("：", ": ");
                 let label = outcome.label(self.ui.code());
-                self.flash = Some((false, format!("{}{sep}{label}", self.ui.s().ended_early)));
+                let ended = self.ui.s().ended_early;
+                self.flash = Some((
+                    false,
+                    msg!(self.ui, SvEndedAs, ended = ended, outcome = label),
+                ));
                 View::List
             }
             Err(e) => {
@@ -568,15 +573,7 @@ impl App {
                 View::List
             }
             Ok(false) => {
-                self.flash = Some((
-                    true,
-                    self.ui
-                        .pick(
-                            "这份访问已有内容，不能丢弃",
-                            "This interview holds answers: it cannot be discarded",
-                        )
-                        .to_string(),
-                ));
+                self.flash = Some((true, msg!(self.ui, SvCannotDiscard).to_string()));
                 View::Interview {
                     screen,
                     review,
@@ -786,10 +783,7 @@ impl App {
 }
 
 fn discarded_text(ui: Lang) -> &'static str {
-    ui.pick(
-        "访问还没有任何回答，已丢弃（不留记录）",
-        "No answers yet: the interview was discarded (nothing kept)",
-    )
+    msg!(ui, SvDiscarded)
 }
 
 fn draw_end_early(
@@ -800,10 +794,7 @@ fn draw_end_early(
     dialog: &EndEarly,
     discardable: bool,
 ) {
-    let discard = ui.pick(
-        "丢弃（尚无回答，不留记录）",
-        "Discard (no answers yet, nothing kept)",
-    );
+    let discard = msg!(ui, SvDiscardOption);
     let labels: Vec<&str> = EARLY_ENDS
         .iter()
         .map(|d| d.label(ui.code()))
@@ -834,18 +825,12 @@ fn draw_end_early(
     lines.push(Line::default());
     lines.push(if dialog.unchosen {
         Line::from(Span::styled(
-            match ui {
-                Lang::Zh => format!("! 请先按 {keys} 选择"),
-                Lang::En => format!("! Choose first: {keys}"),
-            },
+            msg!(ui, SvChooseFirstKeys, keys = keys),
             theme.error(),
         ))
     } else {
         Line::from(Span::styled(
-            match ui {
-                Lang::Zh => format!("{keys} 选择  Enter 确认  Esc 取消"),
-                Lang::En => format!("{keys} choose  Enter confirm  Esc cancel"),
-            },
+            msg!(ui, SvEndEarlyKeys, keys = keys),
             theme.secondary(),
         ))
     });

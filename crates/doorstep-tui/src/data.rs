@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::{DateTime, Local, NaiveDateTime, Utc};
 use uuid::Uuid;
 
-use super::i18n::Lang;
+use super::i18n::{Lang, msg};
 use super::screens::interview::{AnswerSink, InterviewScreen};
 use super::screens::list::{ListEntry, QuotaLine};
 use super::screens::resident::{ResidentScreen, VisitLine};
@@ -580,10 +580,10 @@ fn say_export_error(e: doorstep_store::export::ExportError, ui: Lang) -> String 
             format!("{} {}", ui.s().export_failed, say_in(e, ui))
         }
         doorstep_store::export::ExportError::Batch(e) => say_batch_error(&e, ui),
-        doorstep_store::export::ExportError::Other(d) => match ui {
-            Lang::Zh => format!("{}{d}", ui.s().export_failed),
-            Lang::En => format!("{} {d}", ui.s().export_failed),
-        },
+        doorstep_store::export::ExportError::Other(d) => {
+            let failed = ui.s().export_failed;
+            msg!(ui, SvExportFailedBecause, failed = failed, why = d)
+        }
     }
 }
 
@@ -626,14 +626,10 @@ pub fn create_signing_key(
     ui: Lang,
 ) -> Result<doorstep_batch::SigningKey, String> {
     if password.is_empty() {
-        return Err(ui
-            .pick("密码不能为空", "The password cannot be empty")
-            .into());
+        return Err(msg!(ui, SvPasswordEmpty).into());
     }
     if password != again {
-        return Err(ui
-            .pick("两次输入的密码不一致", "The two passwords differ")
-            .into());
+        return Err(msg!(ui, SvPasswordsDiffer).into());
     }
     let key = doorstep_batch::keygen(data_dir_of(store), surveyor_id, Some(password), false)
         .inspect_err(|e| tracing::error!(surveyor_id, "signing key not created: {e}"))
@@ -646,9 +642,7 @@ pub fn create_signing_key(
     );
     match signing_key(store, surveyor_id, Some(password), ui)? {
         KeyState::Ready(k) => Ok(*k),
-        _ => Err(ui
-            .pick("新密钥无法读取", "The new key cannot be read")
-            .into()),
+        _ => Err(msg!(ui, SvNewKeyUnreadable).into()),
     }
 }
 
@@ -693,13 +687,7 @@ pub fn export_now(
                 &written.data_path.display().to_string(),
             );
             Ok(if recipients.is_empty() {
-                format!(
-                    "{done}\n{}",
-                    ui.pick(
-                        "注意：批次未加密，拿到文件的人都能读到居民信息（配置中没有 office_recipient）",
-                        "NOT encrypted: anyone with the file can read it (no office_recipient in the config)"
-                    )
-                )
+                format!("{done}\n{}", msg!(ui, SvNotEncrypted))
             } else {
                 done
             })

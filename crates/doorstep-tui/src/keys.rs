@@ -19,6 +19,7 @@ use super::i18n::Lang;
 pub struct Press {
     pub code: KeyCode,
     pub ctrl: bool,
+    pub alt: bool,
 }
 
 /// A character key.
@@ -26,12 +27,26 @@ pub const fn ch(c: char) -> Press {
     Press {
         code: KeyCode::Char(c),
         ctrl: false,
+        alt: false,
     }
 }
 
 /// A named key (Enter, Esc, arrows, pages).
 pub const fn key(code: KeyCode) -> Press {
-    Press { code, ctrl: false }
+    Press {
+        code,
+        ctrl: false,
+        alt: false,
+    }
+}
+
+/// Alt and a named key (Alt+Enter).
+pub const fn alt(code: KeyCode) -> Press {
+    Press {
+        code,
+        ctrl: false,
+        alt: true,
+    }
 }
 
 /// Ctrl and a character.
@@ -39,13 +54,21 @@ pub const fn ctrl(c: char) -> Press {
     Press {
         code: KeyCode::Char(c),
         ctrl: true,
+        alt: false,
     }
 }
 
 impl Press {
     /// Whether the key event is this press.
     pub fn matches(self, event: &KeyEvent) -> bool {
-        event.code == self.code && event.modifiers.contains(KeyModifiers::CONTROL) == self.ctrl
+        event.code == self.code
+            && event.modifiers.contains(KeyModifiers::CONTROL) == self.ctrl
+            && event.modifiers.contains(KeyModifiers::ALT) == self.alt
+    }
+
+    /// A press with neither Ctrl nor Alt.
+    fn plain(self) -> bool {
+        !self.ctrl && !self.alt
     }
 }
 
@@ -63,7 +86,24 @@ pub fn key_match<A: Copy>(table: &[Bound<A>], event: &KeyEvent) -> Option<A> {
     let presses = || table.iter().flat_map(|b| b.presses.iter());
     presses()
         .find(|(p, _)| p.matches(event))
-        .or_else(|| presses().find(|(p, _)| !p.ctrl && p.code == event.code))
+        .or_else(|| presses().find(|(p, _)| p.plain() && p.code == event.code))
+        .map(|(_, a)| *a)
+}
+
+/// What `event` does where text is being typed: a character without Ctrl
+/// or Alt is text (None), and anything else acts only if a press matches
+/// it exactly (Ctrl+J is a line break, not `j`).
+pub fn command_in_text<A: Copy>(table: &[Bound<A>], event: &KeyEvent) -> Option<A> {
+    let ctrl_or_alt = event
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    if matches!(event.code, KeyCode::Char(_)) && !ctrl_or_alt {
+        return None;
+    }
+    table
+        .iter()
+        .flat_map(|b| b.presses.iter())
+        .find(|(p, _)| p.matches(event))
         .map(|(_, a)| *a)
 }
 
@@ -96,59 +136,237 @@ pub type Binding = (
     Option<(&'static str, &'static str)>,
 );
 
-const LIST: &[Binding] = &[
-    ("↑↓ j k", "move", "移动", Some(("move", "移动"))),
-    ("Enter", "open resident", "打开", Some(("open", "打开"))),
-    (
-        "/",
-        "search name, address, community, room, pinyin",
-        "搜索（姓名、地址、社区、房号、拼音）",
-        Some(("search", "搜索")),
-    ),
-    (
-        "Tab f",
-        "filter by status",
-        "按状态筛选",
-        Some(("filter", "筛选")),
-    ),
-    (
-        "PgUp PgDn g G",
-        "page, first, last",
-        "翻页、首行、末行",
-        None,
-    ),
-    ("s", "day summary", "今日汇总", Some(("summary", "汇总"))),
-    (
-        "L",
-        "interface language (kept for the next start)",
-        "界面语言（下次启动沿用）",
-        None,
-    ),
-    HELP,
-    ("q", "quit", "退出", Some(("quit", "退出"))),
+/// What a key does on the assignment list (`screens::list`). While the
+/// search field is open, letters are text (`command_in_text`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListAction {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    Open,
+    Search,
+    NextFilter,
+    PreviousFilter,
+    /// Empties the search (the resident stays selected); in the search
+    /// field, closes it.
+    ClearSearch,
+    Summary,
+    Language,
+    /// Handled by the app, before the screen (`?` is text in the search).
+    Help,
+    Quit,
+}
+
+use ListAction as L;
+
+/// The assignment list.
+pub const LIST: &[Bound<ListAction>] = &[
+    Bound {
+        help: ("↑↓ j k", "move", "移动", Some(("move", "移动"))),
+        presses: &[
+            (key(KeyCode::Up), L::Up),
+            (key(KeyCode::Down), L::Down),
+            (ch('j'), L::Down),
+            (ch('k'), L::Up),
+        ],
+    },
+    Bound {
+        help: ("Enter", "open resident", "打开", Some(("open", "打开"))),
+        presses: &[(key(KeyCode::Enter), L::Open)],
+    },
+    Bound {
+        help: (
+            "/",
+            "search name, address, community, room, pinyin",
+            "搜索（姓名、地址、社区、房号、拼音）",
+            Some(("search", "搜索")),
+        ),
+        presses: &[(ch('/'), L::Search)],
+    },
+    Bound {
+        help: (
+            "Tab f",
+            "filter by status",
+            "按状态筛选",
+            Some(("filter", "筛选")),
+        ),
+        presses: &[(key(KeyCode::Tab), L::NextFilter), (ch('f'), L::NextFilter)],
+    },
+    Bound {
+        help: (
+            "Shift+Tab F",
+            "filter, the other way round",
+            "反向切换筛选",
+            None,
+        ),
+        presses: &[
+            (key(KeyCode::BackTab), L::PreviousFilter),
+            (ch('F'), L::PreviousFilter),
+        ],
+    },
+    Bound {
+        help: (
+            "PgUp PgDn g G",
+            "page, first, last",
+            "翻页、首行、末行",
+            None,
+        ),
+        presses: &[
+            (key(KeyCode::PageUp), L::PageUp),
+            (key(KeyCode::PageDown), L::PageDown),
+            (ch('g'), L::First),
+            (ch('G'), L::Last),
+        ],
+    },
+    Bound {
+        help: (
+            "Home End →",
+            "first, last; → opens, as Enter",
+            "首行、末行；→ 同 Enter 打开",
+            None,
+        ),
+        presses: &[
+            (key(KeyCode::Home), L::First),
+            (key(KeyCode::End), L::Last),
+            (key(KeyCode::Right), L::Open),
+        ],
+    },
+    Bound {
+        help: ("s", "day summary", "今日汇总", Some(("summary", "汇总"))),
+        presses: &[(ch('s'), L::Summary)],
+    },
+    Bound {
+        help: (
+            "L Esc",
+            "language (kept for next start); Esc clears the search",
+            "界面语言（下次启动沿用）；Esc 清除搜索",
+            None,
+        ),
+        presses: &[(ch('L'), L::Language), (key(KeyCode::Esc), L::ClearSearch)],
+    },
+    Bound {
+        help: HELP,
+        presses: &[(ch('?'), L::Help)],
+    },
+    Bound {
+        help: ("q", "quit", "退出", Some(("quit", "退出"))),
+        presses: &[(ch('q'), L::Quit)],
+    },
 ];
 
-const RESIDENT: &[Binding] = &[
-    (
-        "Enter i",
-        "start or resume (a second one: asks y / n)",
-        "开始或继续访问（再访一次：先确认 y / n）",
-        Some(("interview", "访问")),
-    ),
-    (
-        "v",
-        "record a visit outcome",
-        "记录走访结果",
-        Some(("visit outcome", "走访结果")),
-    ),
-    ("Tab", "next field (visit form)", "下一栏（走访表）", None),
-    (
-        "Esc ←",
-        "back to the list",
-        "返回名单",
-        Some(("back", "返回")),
-    ),
-    HELP,
+/// What a key does on a resident's screen (`screens::resident`): on the
+/// screen itself, in "start another?" and in the visit form, whose note,
+/// date and time fields take letters as text (`command_in_text`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResidentAction {
+    /// Start or resume; in the form, save; in "start another?", yes.
+    Start,
+    Visit,
+    /// The visit form's outcomes.
+    Up,
+    Down,
+    /// An outcome by its number (1–8).
+    Outcome(u8),
+    NextField,
+    PreviousField,
+    /// Esc: back to the list; closes the form, answers "no".
+    Close,
+    /// ← h: back to the list.
+    Back,
+    Yes,
+    No,
+    /// Handled by the app, before the screen.
+    Help,
+}
+
+use ResidentAction as Rs;
+
+/// A resident's screen.
+pub const RESIDENT: &[Bound<ResidentAction>] = &[
+    Bound {
+        help: (
+            "Enter i",
+            "start or resume (a second one: asks y / n)",
+            "开始或继续访问（再访一次：先确认 y / n）",
+            Some(("interview", "访问")),
+        ),
+        presses: &[(key(KeyCode::Enter), Rs::Start), (ch('i'), Rs::Start)],
+    },
+    Bound {
+        help: (
+            "y n",
+            "start a second interview, or not",
+            "再访一次，或不再访",
+            None,
+        ),
+        presses: &[(ch('y'), Rs::Yes), (ch('n'), Rs::No)],
+    },
+    Bound {
+        help: (
+            "v",
+            "record a visit outcome",
+            "记录走访结果",
+            Some(("visit outcome", "走访结果")),
+        ),
+        presses: &[(ch('v'), Rs::Visit)],
+    },
+    Bound {
+        help: (
+            "1-8 ↑↓ j k",
+            "the visit's outcome (visit form)",
+            "走访结果（走访表）",
+            None,
+        ),
+        presses: &[
+            (ch('1'), Rs::Outcome(1)),
+            (ch('2'), Rs::Outcome(2)),
+            (ch('3'), Rs::Outcome(3)),
+            (ch('4'), Rs::Outcome(4)),
+            (ch('5'), Rs::Outcome(5)),
+            (ch('6'), Rs::Outcome(6)),
+            (ch('7'), Rs::Outcome(7)),
+            (ch('8'), Rs::Outcome(8)),
+            (key(KeyCode::Up), Rs::Up),
+            (key(KeyCode::Down), Rs::Down),
+            (ch('j'), Rs::Down),
+            (ch('k'), Rs::Up),
+        ],
+    },
+    Bound {
+        help: (
+            "Tab Shift+Tab",
+            "next, previous field (visit form)",
+            "下一栏、上一栏（走访表）",
+            None,
+        ),
+        presses: &[
+            (key(KeyCode::Tab), Rs::NextField),
+            (key(KeyCode::BackTab), Rs::PreviousField),
+        ],
+    },
+    Bound {
+        help: (
+            "Esc ←",
+            "back to the list",
+            "返回名单",
+            Some(("back", "返回")),
+        ),
+        presses: &[
+            (key(KeyCode::Esc), Rs::Close),
+            (key(KeyCode::Left), Rs::Back),
+        ],
+    },
+    Bound {
+        help: ("h", "back, as ←", "返回（同 ←）", None),
+        presses: &[(ch('h'), Rs::Back)],
+    },
+    Bound {
+        help: HELP,
+        presses: &[(ch('?'), Rs::Help)],
+    },
 ];
 
 /// Keys of the interview that the footer shows only on some questions.
@@ -249,101 +467,235 @@ impl AnswerKeys {
     }
 }
 
+/// What a key does in the interview (`screens::interview`), on an option
+/// list, in "add another?", in the "ends the interview" question and in
+/// the end-early dialog. In a text field letters are text: only what
+/// `command_in_text` finds acts there (the Ctrl chords, Esc, pages,
+/// Enter, and ← → at the ends of the field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InterviewAction {
+    /// A digit: an option's number, or a digit of a rating.
+    Digit(u8),
+    /// Erases a digit that waits for the next.
+    Erase,
+    Yes,
+    No,
+    /// Chooses (ticks) the option under the cursor.
+    Tick,
+    Up,
+    Down,
+    Confirm,
+    /// ← h: the previous question (in a field: from its start).
+    Back,
+    /// PgUp: the previous question, from anywhere.
+    Previous,
+    /// → l: on to the first unanswered (in a field: from its end, untouched).
+    Forward,
+    /// PgDn: the next question, unanswered.
+    Skip,
+    DontKnow,
+    Refused,
+    Check,
+    Note,
+    Language,
+    EndEarly,
+    /// Alt+Enter, Ctrl+J: a line break, in a long text.
+    NewLine,
+    /// Esc: pause; closes a note, the dialogs.
+    Pause,
+    /// Handled by the app, before the screen (`?` is text in a field).
+    Help,
+}
+
+use InterviewAction as I;
+
 /// One rule everywhere: a key chooses (and the screen shows the choice),
-/// Enter confirms; the cursor of ↑↓ is never a choice.
-const INTERVIEW: &[Binding] = &[
-    (
-        PICK_KEYS,
-        "choose an option by its number (10 and up: both digits)",
-        "按编号选择选项（10 及以上输入两位数）",
-        Some(("pick", "选择")),
-    ),
-    (
-        VALUE_KEYS,
-        "rating: type the value (a 1 that may become 10 waits)",
-        "评分：输入分值（可能是 10 的 1 会等下一位）",
-        Some(("value", "分值")),
-    ),
-    (
-        YES_NO_KEYS,
-        "yes / no",
-        "是 / 否",
-        Some(("yes/no", "是/否")),
-    ),
-    (
-        TICK_KEYS,
-        "choose (tick/untick) the option under the cursor",
-        "选中（勾选/取消）光标所在选项",
-        Some(("tick", "勾选")),
-    ),
-    (
-        "↑↓ j k",
-        "move the cursor (it chooses nothing)",
-        "移动光标（光标不算选择）",
-        None,
-    ),
-    (
-        "Enter",
-        "confirm the choice and go on",
-        "确认所选并下一题",
-        Some(("next", "下一题")),
-    ),
-    (
-        BACK_KEYS,
-        "previous question (PgUp too)",
-        "上一题（也可按 PgUp）",
-        Some(("back", "上一题")),
-    ),
-    (
-        "→ PgDn",
-        "→ on to the first unanswered; PgDn next, unanswered",
-        "→ 前进到第一道未答题；PgDn 不作答下一题",
-        None,
-    ),
-    (
-        SPECIAL_KEYS,
-        "choose don't know (d) or refused (r)",
-        "选择“不知道”(d) 或“拒绝回答”(r)",
-        Some(("don't know/refused", "不知道/拒答")),
-    ),
-    (
-        SPECIAL_CHORDS,
-        "the same on every question, typed ones too",
-        "同上，任何题型都可用（含输入题）",
-        Some(("don't know/refused", "不知道/拒答")),
-    ),
-    (
-        "^G",
-        "check the answers: jump to any question",
-        "检查答案：可跳到任一题",
-        Some(("check", "检查")),
-    ),
-    (
-        "^N ^L",
-        "note on this question; questionnaire language",
-        "本题备注；切换问卷语言",
-        None,
-    ),
-    (
-        END_KEYS,
-        "end early (refusal, break-off)",
-        "提前结束（拒访、中途退出）",
-        Some(("end", "结束")),
-    ),
-    (
-        END_CHORD,
-        "end early, on every question",
-        "提前结束，任何题型都可用",
-        Some(("end", "结束")),
-    ),
-    ("Alt+Enter ^J", "new line in long text", "长文本换行", None),
-    (
-        "Esc",
-        "pause (saved; with no answer yet: discarded)",
-        "暂停（已保存；尚无回答则丢弃）",
-        Some(("pause", "暂停")),
-    ),
-    HELP,
+/// Enter confirms; the cursor of ↑↓ is never a choice. The digits are one
+/// action; two rows say what they mean on option lists and on ratings.
+pub const INTERVIEW: &[Bound<InterviewAction>] = &[
+    Bound {
+        help: (
+            PICK_KEYS,
+            "choose an option by its number (10 and up: both digits)",
+            "按编号选择选项（10 及以上输入两位数）",
+            Some(("pick", "选择")),
+        ),
+        presses: &[
+            (ch('1'), I::Digit(1)),
+            (ch('2'), I::Digit(2)),
+            (ch('3'), I::Digit(3)),
+            (ch('4'), I::Digit(4)),
+            (ch('5'), I::Digit(5)),
+            (ch('6'), I::Digit(6)),
+            (ch('7'), I::Digit(7)),
+            (ch('8'), I::Digit(8)),
+            (ch('9'), I::Digit(9)),
+        ],
+    },
+    Bound {
+        help: (
+            VALUE_KEYS,
+            "rating: type the value (a 1 that may become 10 waits)",
+            "评分：输入分值（可能是 10 的 1 会等下一位）",
+            Some(("value", "分值")),
+        ),
+        presses: &[(ch('0'), I::Digit(0))],
+    },
+    Bound {
+        help: (
+            "Backspace",
+            "erase a digit that waits for the next",
+            "删除等待下一位的数字",
+            None,
+        ),
+        presses: &[(key(KeyCode::Backspace), I::Erase)],
+    },
+    Bound {
+        help: (
+            YES_NO_KEYS,
+            "yes / no",
+            "是 / 否",
+            Some(("yes/no", "是/否")),
+        ),
+        presses: &[(ch('y'), I::Yes), (ch('n'), I::No)],
+    },
+    Bound {
+        help: (
+            TICK_KEYS,
+            "choose (tick/untick) the option under the cursor",
+            "选中（勾选/取消）光标所在选项",
+            Some(("tick", "勾选")),
+        ),
+        presses: &[(ch(' '), I::Tick)],
+    },
+    Bound {
+        help: (
+            "↑↓ j k",
+            "move the cursor (it chooses nothing)",
+            "移动光标（光标不算选择）",
+            None,
+        ),
+        presses: &[
+            (key(KeyCode::Up), I::Up),
+            (key(KeyCode::Down), I::Down),
+            (ch('j'), I::Down),
+            (ch('k'), I::Up),
+        ],
+    },
+    Bound {
+        help: (
+            "Enter",
+            "confirm the choice and go on",
+            "确认所选并下一题",
+            Some(("next", "下一题")),
+        ),
+        presses: &[(key(KeyCode::Enter), I::Confirm)],
+    },
+    Bound {
+        help: (
+            BACK_KEYS,
+            "previous question (PgUp too)",
+            "上一题（也可按 PgUp）",
+            Some(("back", "上一题")),
+        ),
+        presses: &[(key(KeyCode::Left), I::Back)],
+    },
+    Bound {
+        help: (
+            "→ PgDn",
+            "→ on to the first unanswered; PgDn next, unanswered",
+            "→ 前进到第一道未答题；PgDn 不作答下一题",
+            None,
+        ),
+        presses: &[
+            (key(KeyCode::Right), I::Forward),
+            (key(KeyCode::PageDown), I::Skip),
+        ],
+    },
+    Bound {
+        help: (
+            "h l PgUp",
+            "as ← and → on option lists; PgUp as ←, anywhere",
+            "选项题上同 ← 和 →；PgUp 同 ←，任何题型都可用",
+            None,
+        ),
+        presses: &[
+            (ch('h'), I::Back),
+            (ch('l'), I::Forward),
+            (key(KeyCode::PageUp), I::Previous),
+        ],
+    },
+    Bound {
+        help: (
+            SPECIAL_KEYS,
+            "choose don't know (d) or refused (r)",
+            "选择“不知道”(d) 或“拒绝回答”(r)",
+            Some(("don't know/refused", "不知道/拒答")),
+        ),
+        presses: &[(ch('d'), I::DontKnow), (ch('r'), I::Refused)],
+    },
+    Bound {
+        help: (
+            SPECIAL_CHORDS,
+            "the same on every question, typed ones too",
+            "同上，任何题型都可用（含输入题）",
+            Some(("don't know/refused", "不知道/拒答")),
+        ),
+        presses: &[(ctrl('d'), I::DontKnow), (ctrl('r'), I::Refused)],
+    },
+    Bound {
+        help: (
+            "^G",
+            "check the answers: jump to any question",
+            "检查答案：可跳到任一题",
+            Some(("check", "检查")),
+        ),
+        presses: &[(ctrl('g'), I::Check)],
+    },
+    Bound {
+        help: (
+            "^N ^L",
+            "note on this question; questionnaire language",
+            "本题备注；切换问卷语言",
+            None,
+        ),
+        presses: &[(ctrl('n'), I::Note), (ctrl('l'), I::Language)],
+    },
+    Bound {
+        help: (
+            END_KEYS,
+            "end early (refusal, break-off)",
+            "提前结束（拒访、中途退出）",
+            Some(("end", "结束")),
+        ),
+        presses: &[(ch('e'), I::EndEarly)],
+    },
+    Bound {
+        help: (
+            END_CHORD,
+            "end early, on every question",
+            "提前结束，任何题型都可用",
+            Some(("end", "结束")),
+        ),
+        presses: &[(ctrl('e'), I::EndEarly)],
+    },
+    Bound {
+        help: ("Alt+Enter ^J", "new line in long text", "长文本换行", None),
+        presses: &[(alt(KeyCode::Enter), I::NewLine), (ctrl('j'), I::NewLine)],
+    },
+    Bound {
+        help: (
+            "Esc",
+            "pause (saved; with no answer yet: discarded)",
+            "暂停（已保存；尚无回答则丢弃）",
+            Some(("pause", "暂停")),
+        ),
+        presses: &[(key(KeyCode::Esc), I::Pause)],
+    },
+    Bound {
+        help: HELP,
+        presses: &[(ch('?'), I::Help)],
+    },
 ];
 
 /// What a key does on the surveyor's check screen (`screens::check`).
@@ -500,14 +852,30 @@ pub const SUMMARY: &[Bound<SummaryAction>] = &[
     },
 ];
 
-const SETUP: &[Binding] = &[
-    (
-        "Enter",
-        "save the surveyor id",
-        "保存调查员编号",
-        Some(("save", "保存")),
-    ),
-    ("^C", "quit", "退出", Some(("quit", "退出"))),
+/// What a key does on the first-start screen (`screens::setup`), where
+/// every other key types the surveyor id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupAction {
+    Save,
+    /// Handled by the app, before the screen (everything is saved).
+    Quit,
+}
+
+/// First start: the surveyor's id.
+pub const SETUP: &[Bound<SetupAction>] = &[
+    Bound {
+        help: (
+            "Enter",
+            "save the surveyor id",
+            "保存调查员编号",
+            Some(("save", "保存")),
+        ),
+        presses: &[(key(KeyCode::Enter), SetupAction::Save)],
+    },
+    Bound {
+        help: ("^C", "quit", "退出", Some(("quit", "退出"))),
+        presses: &[(ctrl('c'), SetupAction::Quit)],
+    },
 ];
 
 const HELP: Binding = ("?", "help", "帮助", Some(("help", "帮助")));
@@ -793,12 +1161,12 @@ fn rows<A>(table: &'static [Bound<A>]) -> Vec<Binding> {
 
 pub fn bindings(screen: Screen) -> Vec<Binding> {
     match screen {
-        Screen::List => LIST.to_vec(),
-        Screen::Resident => RESIDENT.to_vec(),
-        Screen::Interview => INTERVIEW.to_vec(),
+        Screen::List => rows(LIST),
+        Screen::Resident => rows(RESIDENT),
+        Screen::Interview => rows(INTERVIEW),
         Screen::Review => rows(CHECK),
         Screen::Summary => rows(SUMMARY),
-        Screen::Setup => SETUP.to_vec(),
+        Screen::Setup => rows(SETUP),
         Screen::ReviewInbox
         | Screen::ReviewInterviews
         | Screen::ReviewDetail
@@ -844,7 +1212,10 @@ pub fn tokens(shown: &str) -> Vec<String> {
 /// A press as help rows and the README name it: "j", "Enter", "Ctrl+C".
 pub fn press_name(p: Press) -> String {
     let name = match p.code {
+        KeyCode::Char(' ') => "Space".into(),
         KeyCode::Char(c) => c.to_string(),
+        KeyCode::Backspace => "Backspace".into(),
+        KeyCode::BackTab => "Shift+Tab".into(),
         KeyCode::Up => "↑".into(),
         KeyCode::Down => "↓".into(),
         KeyCode::Left => "←".into(),
@@ -860,6 +1231,8 @@ pub fn press_name(p: Press) -> String {
     };
     if p.ctrl {
         format!("Ctrl+{}", name.to_uppercase())
+    } else if p.alt {
+        format!("Alt+{name}")
     } else {
         name
     }
@@ -902,9 +1275,16 @@ mod tests {
                     assert!(footer <= 80, "{screen:?} {lang:?} {hidden:?}: {footer}");
                 }
                 let rows: Vec<_> = described(screen, lang).collect();
-                assert!(rows.len() + 4 <= 22, "{screen:?}: {} rows", rows.len());
+                // The review app's tabs take a row; the surveyor's app has 23.
+                let room = if REVIEW_SCREENS.contains(&screen) {
+                    22
+                } else {
+                    23
+                };
+                assert!(rows.len() + 4 <= room, "{screen:?}: {} rows", rows.len());
                 for (k, d) in rows {
-                    assert!(k.chars().count() <= 14, "{k}");
+                    // The keys' column is 14 wide: a space before the text.
+                    assert!(k.chars().count() <= 13, "{k}");
                     assert!(Line::from(d).width() <= 76 - 2 - 15, "{d}");
                 }
             }
@@ -919,50 +1299,186 @@ mod tests {
         Screen::ReviewDecision,
     ];
 
-    /// The surveyor's screens whose keys are data: no key twice, each
-    /// press shown.
-    #[test]
-    fn the_surveyors_data_keys_are_each_shown_once() {
-        fn check<A>(table: &[Bound<A>]) {
-            let mut seen: Vec<Press> = Vec::new();
-            for b in table {
-                let shown: Vec<String> = b.help.0.split_whitespace().flat_map(tokens).collect();
-                assert_eq!(shown.len(), b.presses.len(), "{:?}", b.help.0);
-                for (p, _) in b.presses {
-                    assert!(shown.contains(&press_name(*p)), "{p:?} in {:?}", b.help.0);
-                    assert!(!seen.contains(p), "{p:?} bound twice");
-                    seen.push(*p);
+    /// The keys a help row shows, each press by name: "1-9" is nine.
+    fn shown_presses(shown: &str) -> Vec<String> {
+        shown
+            .split_whitespace()
+            .flat_map(tokens)
+            .flat_map(|t| match t.as_bytes() {
+                [a, b'-', b] if a.is_ascii_digit() && b.is_ascii_digit() => {
+                    (*a..=*b).map(|d| (d as char).to_string()).collect()
                 }
-            }
-        }
-        check(CHECK);
-        check(SUMMARY);
+                _ => vec![t],
+            })
+            .collect()
     }
 
-    /// Every action of the check screen has a key (its handler's match is
-    /// exhaustive, so each is handled).
+    /// The surveyor's screens: no key bound twice; each press named in
+    /// its row; each key a row names bound in the table (a row may name a
+    /// key another binds: the digits pick on a list, are a rating's value).
     #[test]
-    fn every_check_action_has_a_key() {
-        use CheckAction::*;
-        for a in [
-            Up,
-            Down,
-            PageUp,
-            PageDown,
-            First,
-            Last,
-            GoTo,
-            NextUnanswered,
-            Finish,
-            Back,
-            EndEarly,
-            Pause,
-        ] {
-            assert!(
-                CHECK.iter().any(|b| b.presses.iter().any(|(_, x)| *x == a)),
-                "{a:?} has no key"
+    fn the_surveyors_keys_are_each_bound_once_and_shown() {
+        fn check<A>(name: &str, table: &[Bound<A>]) {
+            let mut seen: Vec<Press> = Vec::new();
+            let mut shown_all: Vec<String> = Vec::new();
+            for b in table {
+                let shown = shown_presses(b.help.0);
+                for (p, _) in b.presses {
+                    assert!(
+                        shown.contains(&press_name(*p)),
+                        "{name}: {p:?} not in {:?}",
+                        b.help.0
+                    );
+                    assert!(!seen.contains(p), "{name}: {p:?} bound twice");
+                    seen.push(*p);
+                }
+                shown_all.extend(shown);
+            }
+            let bound: Vec<String> = seen.iter().map(|p| press_name(*p)).collect();
+            for k in shown_all {
+                assert!(bound.contains(&k), "{name}: {k} shown but not bound");
+            }
+        }
+        check("list", LIST);
+        check("resident", RESIDENT);
+        check("interview", INTERVIEW);
+        check("check", CHECK);
+        check("summary", SUMMARY);
+        check("setup", SETUP);
+    }
+
+    /// Every action of a surveyor's screen has a key (each handler's match
+    /// is exhaustive, so each is handled: no binding is dead).
+    #[test]
+    fn every_surveyor_action_has_a_key() {
+        fn check<A: PartialEq + std::fmt::Debug>(table: &[Bound<A>], all: &[A]) {
+            for a in all {
+                assert!(
+                    table.iter().any(|b| b.presses.iter().any(|(_, x)| x == a)),
+                    "{a:?} has no key"
+                );
+            }
+        }
+        {
+            use CheckAction::*;
+            check(
+                CHECK,
+                &[
+                    Up,
+                    Down,
+                    PageUp,
+                    PageDown,
+                    First,
+                    Last,
+                    GoTo,
+                    NextUnanswered,
+                    Finish,
+                    Back,
+                    EndEarly,
+                    Pause,
+                ],
             );
         }
+        {
+            use ListAction::*;
+            check(
+                LIST,
+                &[
+                    Up,
+                    Down,
+                    PageUp,
+                    PageDown,
+                    First,
+                    Last,
+                    Open,
+                    Search,
+                    NextFilter,
+                    PreviousFilter,
+                    ClearSearch,
+                    Summary,
+                    Language,
+                    Help,
+                    Quit,
+                ],
+            );
+        }
+        {
+            use ResidentAction::*;
+            let mut all = vec![
+                Start,
+                Visit,
+                Up,
+                Down,
+                NextField,
+                PreviousField,
+                Close,
+                Back,
+                Yes,
+                No,
+                Help,
+            ];
+            all.extend((1..=8).map(Outcome));
+            check(RESIDENT, &all);
+        }
+        {
+            use InterviewAction::*;
+            let mut all = vec![
+                Erase, Yes, No, Tick, Up, Down, Confirm, Back, Previous, Forward, Skip, DontKnow,
+                Refused, Check, Note, Language, EndEarly, NewLine, Pause, Help,
+            ];
+            all.extend((0..=9).map(Digit));
+            check(INTERVIEW, &all);
+        }
+        check(SETUP, &[SetupAction::Save, SetupAction::Quit]);
+        check(
+            SUMMARY,
+            &[
+                SummaryAction::Export,
+                SummaryAction::Back,
+                SummaryAction::Help,
+            ],
+        );
+    }
+
+    /// Where text is typed, letters are text and chords act exactly.
+    #[test]
+    fn in_text_letters_are_text() {
+        use ratatui::crossterm::event::KeyEvent;
+        let plain = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        let with = |c, m| KeyEvent::new(KeyCode::Char(c), m);
+        assert_eq!(command_in_text(INTERVIEW, &plain('e')), None);
+        assert_eq!(command_in_text(INTERVIEW, &plain('1')), None);
+        assert_eq!(
+            command_in_text(INTERVIEW, &with('e', KeyModifiers::CONTROL)),
+            Some(InterviewAction::EndEarly)
+        );
+        assert_eq!(
+            command_in_text(INTERVIEW, &with('j', KeyModifiers::CONTROL)),
+            Some(InterviewAction::NewLine)
+        );
+        // A chord nothing binds goes to the field, not to its letter.
+        assert_eq!(
+            command_in_text(INTERVIEW, &with('h', KeyModifiers::CONTROL)),
+            None
+        );
+        let enter = |m| KeyEvent::new(KeyCode::Enter, m);
+        assert_eq!(
+            command_in_text(INTERVIEW, &enter(KeyModifiers::NONE)),
+            Some(InterviewAction::Confirm)
+        );
+        assert_eq!(
+            command_in_text(INTERVIEW, &enter(KeyModifiers::ALT)),
+            Some(InterviewAction::NewLine)
+        );
+        assert_eq!(
+            command_in_text(LIST, &KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+            Some(ListAction::ClearSearch)
+        );
+        // Outside text, an Alt press nothing binds is the plain key.
+        assert_eq!(
+            key_match(LIST, &with('j', KeyModifiers::ALT)),
+            Some(ListAction::Down)
+        );
     }
 
     /// No key means two things on one screen (nor anything but quit where

@@ -9,7 +9,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, msg};
 use crate::keys::{CHECK, CheckAction, key_match};
 use crate::theme::Theme;
 use doorstep_core::interview::{Answer, AnswerValue, Interview, Slot};
@@ -153,12 +153,7 @@ impl ReviewState {
 pub fn finish_blocker(flow: &Interview<'_>, ui: Lang) -> Option<String> {
     if let Some(end) = flow.ending() {
         let label = end.outcome.label(ui.code());
-        return Some(match ui {
-            Lang::Zh => format!("有回答结束了访问（{label}）：按 e 结束，或修改标 ! 的那题"),
-            Lang::En => format!(
-                "An answer ends the interview ({label}): e to end, or change the one marked !"
-            ),
-        });
+        return Some(msg!(ui, SvAnswerEnds, label = label));
     }
     let problems = flow.problems();
     if problems.is_empty() {
@@ -171,25 +166,22 @@ pub fn finish_blocker(flow: &Interview<'_>, ui: Lang) -> Option<String> {
     let invalid = problems.len() - missing;
     let mut parts = Vec::new();
     if missing > 0 {
-        parts.push(match ui {
-            Lang::Zh => format!("{missing} 道必答题未回答"),
-            Lang::En if missing == 1 => "1 required question not answered".to_string(),
-            Lang::En => format!("{missing} required questions not answered"),
+        parts.push(if missing == 1 {
+            msg!(ui, SvRequiredMissingOne, n = missing)
+        } else {
+            msg!(ui, SvRequiredMissing, n = missing)
         });
     }
     if invalid > 0 {
-        parts.push(match ui {
-            Lang::Zh => format!("{invalid} 个答案需要修改"),
-            Lang::En if invalid == 1 => "1 answer to change".to_string(),
-            Lang::En => format!("{invalid} answers to change"),
+        parts.push(if invalid == 1 {
+            msg!(ui, SvToChangeOne, n = invalid)
+        } else {
+            msg!(ui, SvToChange, n = invalid)
         });
     }
-    Some(format!(
-        "{}{}{}",
-        ui.s().cannot_finish,
-        ui.pick("", " "),
-        parts.join(ui.pick("，", ", "))
-    ))
+    let why = parts.join(msg!(ui, SvListSeparator));
+    let cannot = ui.s().cannot_finish;
+    Some(msg!(ui, SvCannotFinishBecause, cannot = cannot, why = why))
 }
 
 /// An answer as the review shows it: choice labels, special responses named.

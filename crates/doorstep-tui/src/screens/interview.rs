@@ -8,13 +8,16 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::i18n::Lang;
-use crate::keys::{AnswerKeys, SPECIAL_CHORDS, SPECIAL_KEYS};
+use crate::i18n::{Lang, msg};
+use crate::keys::{
+    AnswerKeys, INTERVIEW, InterviewAction as I, SPECIAL_CHORDS, SPECIAL_KEYS, command_in_text,
+    key_match,
+};
 use crate::theme::Theme;
 use crate::widgets::text_field::{Edit, EntryKind, TextField};
 use doorstep_core::assignment::Disposition;
@@ -371,10 +374,10 @@ impl InterviewScreen {
         if self.confirm_end.is_some() {
             return self.confirm_end_key(key, sink);
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        // Keys that work whatever has focus, on every question type.
-        match key.code {
-            KeyCode::Esc if self.focus == Focus::Note => {
+        // Keys that work whatever has focus, on every question type, typed
+        // ones too (so chords, not letters).
+        match command_in_text(INTERVIEW, &key) {
+            Some(I::Pause) if self.focus == Focus::Note => {
                 self.note = None;
                 self.focus = if self.field.is_some() {
                     Focus::Field
@@ -383,44 +386,44 @@ impl InterviewScreen {
                 };
                 return InterviewOutcome::Stay;
             }
-            KeyCode::Esc => {
+            Some(I::Pause) => {
                 self.save_progress(sink);
                 return InterviewOutcome::Pause;
             }
-            KeyCode::Char('d') if ctrl => {
+            Some(I::DontKnow) => {
                 self.choose_special(SpecialResponse::DontKnow);
                 return InterviewOutcome::Stay;
             }
-            KeyCode::Char('r') if ctrl => {
+            Some(I::Refused) => {
                 self.choose_special(SpecialResponse::Refused);
                 return InterviewOutcome::Stay;
             }
-            KeyCode::Char('n') if ctrl => {
+            Some(I::Note) => {
                 self.open_note();
                 return InterviewOutcome::Stay;
             }
-            KeyCode::Char('l') if ctrl => {
+            Some(I::Language) => {
                 self.switch_language(sink);
                 return InterviewOutcome::Stay;
             }
-            KeyCode::Char('e') if ctrl => {
+            Some(I::EndEarly) => {
                 self.save_progress(sink);
                 return InterviewOutcome::EndEarly;
             }
-            KeyCode::Char('g') if ctrl => {
+            Some(I::Check) => {
                 self.save_progress(sink);
                 return InterviewOutcome::Review;
             }
-            KeyCode::PageUp => return self.back(sink),
-            KeyCode::PageDown => return self.forward_without_answer(sink),
+            Some(I::Previous) => return self.back(sink),
+            Some(I::Skip) => return self.forward_without_answer(sink),
             _ => {}
         }
         if let Some(Step::AddAnother(_)) = self.flow.current() {
             return self.add_another_key(key, sink);
         }
         if self.slot().is_none() {
-            return match key.code {
-                KeyCode::Left | KeyCode::Char('h') => self.back(sink),
+            return match key_match(INTERVIEW, &key) {
+                Some(I::Back) => self.back(sink),
                 _ => InterviewOutcome::Review,
             };
         }
@@ -452,12 +455,12 @@ impl InterviewScreen {
     /// The "this answer ends the interview" question: Enter saves the
     /// answer and ends the interview, Esc goes back to change it.
     fn confirm_end_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
-        match key.code {
-            KeyCode::Esc => {
+        match key_match(INTERVIEW, &key) {
+            Some(I::Pause) => {
                 self.confirm_end = None;
                 InterviewOutcome::Stay
             }
-            KeyCode::Enter => {
+            Some(I::Confirm) => {
                 let Some((slot, answer, outcome)) = self.confirm_end.take() else {
                     return InterviewOutcome::Stay;
                 };
@@ -482,44 +485,43 @@ impl InterviewScreen {
 
     fn options_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
         let rows = self.option_rows();
-        if !matches!(key.code, KeyCode::Char(c) if c.is_ascii_digit())
-            && !matches!(key.code, KeyCode::Enter | KeyCode::Backspace)
-        {
+        let action = key_match(INTERVIEW, &key);
+        if !matches!(action, Some(I::Digit(_) | I::Confirm | I::Erase)) {
             self.pending_digits.clear();
         }
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => {
+        match action {
+            Some(I::Up) => {
                 self.highlight = Some(self.highlight.map_or(0, |h| h.saturating_sub(1)));
             }
-            KeyCode::Down | KeyCode::Char('j') if !rows.is_empty() => {
+            Some(I::Down) if !rows.is_empty() => {
                 self.highlight = Some(self.highlight.map_or(0, |h| (h + 1).min(rows.len() - 1)));
             }
-            KeyCode::Left | KeyCode::Char('h') => return self.back(sink),
-            KeyCode::Right | KeyCode::Char('l') => return self.skip_forward(sink),
-            KeyCode::Char(' ') => {
+            Some(I::Back) => return self.back(sink),
+            Some(I::Forward) => return self.skip_forward(sink),
+            Some(I::Tick) => {
                 if let Some(row) = self.highlight.and_then(|h| rows.get(h).cloned()) {
                     self.pick(row);
                 }
             }
-            KeyCode::Backspace => {
+            Some(I::Erase) => {
                 self.pending_digits.pop();
             }
-            KeyCode::Char(c) if c.is_ascii_digit() => self.digit(c),
-            KeyCode::Char('y') if self.is_yes_no() => {
+            Some(I::Digit(d)) => self.digit(char::from(b'0' + d)),
+            Some(I::Yes) if self.is_yes_no() => {
                 self.highlight = Some(0);
                 self.pick(OptionRow::Choice(0));
             }
-            KeyCode::Char('n') if self.is_yes_no() => {
+            Some(I::No) if self.is_yes_no() => {
                 self.highlight = Some(1);
                 self.pick(OptionRow::Choice(1));
             }
-            KeyCode::Char('d') => self.choose_special(SpecialResponse::DontKnow),
-            KeyCode::Char('r') => self.choose_special(SpecialResponse::Refused),
-            KeyCode::Char('e') => {
+            Some(I::DontKnow) => self.choose_special(SpecialResponse::DontKnow),
+            Some(I::Refused) => self.choose_special(SpecialResponse::Refused),
+            Some(I::EndEarly) => {
                 self.save_progress(sink);
                 return InterviewOutcome::EndEarly;
             }
-            KeyCode::Enter => {
+            Some(I::Confirm) => {
                 // Digits typed and waiting for more: Enter takes them as they are.
                 let typed = std::mem::take(&mut self.pending_digits);
                 if let Some(i) = self.number_keys().iter().position(|k| *k == typed) {
@@ -568,17 +570,18 @@ impl InterviewScreen {
     }
 
     fn field_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
-        if key.code == KeyCode::Enter && !key.modifiers.contains(KeyModifiers::ALT) {
+        let action = command_in_text(INTERVIEW, &key);
+        if action == Some(I::Confirm) {
             return self.confirm(sink);
         }
         let Some(field) = self.field.as_ref() else {
             return InterviewOutcome::Stay;
         };
-        if key.code == KeyCode::Left && field.cursor_at_start() {
+        if action == Some(I::Back) && field.cursor_at_start() {
             return self.back(sink);
         }
         // Nothing typed since the question came up: Right at the end moves on.
-        if key.code == KeyCode::Right && field.cursor_at_end() && field.text() == self.field_initial
+        if action == Some(I::Forward) && field.cursor_at_end() && field.text() == self.field_initial
         {
             return self.skip_forward(sink);
         }
@@ -609,9 +612,9 @@ impl InterviewScreen {
     }
 
     fn other_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
-        match key.code {
-            KeyCode::Enter => return self.confirm(sink),
-            KeyCode::Up | KeyCode::Down => {
+        match command_in_text(INTERVIEW, &key) {
+            Some(I::Confirm) => return self.confirm(sink),
+            Some(I::Up | I::Down) => {
                 self.focus = Focus::Options;
                 return InterviewOutcome::Stay;
             }
@@ -626,7 +629,7 @@ impl InterviewScreen {
     }
 
     fn note_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
-        if key.code == KeyCode::Enter && !key.modifiers.contains(KeyModifiers::ALT) {
+        if command_in_text(INTERVIEW, &key) == Some(I::Confirm) {
             let (Some(slot), Some(note)) = (self.slot(), self.note.as_ref()) else {
                 return InterviewOutcome::Stay;
             };
@@ -661,34 +664,30 @@ impl InterviewScreen {
     /// "Add another?": 1/y or 2/n (or Space on the cursor) chooses, Enter
     /// confirms, as on every question.
     fn add_another_key(&mut self, key: KeyEvent, sink: &mut dyn AnswerSink) -> InterviewOutcome {
-        match key.code {
-            KeyCode::Char('1') | KeyCode::Char('y') => {
+        match key_match(INTERVIEW, &key) {
+            Some(I::Digit(1) | I::Yes) => {
                 self.add_choice = Some(true);
                 self.highlight = Some(0);
             }
-            KeyCode::Char('2') | KeyCode::Char('n') => {
+            Some(I::Digit(2) | I::No) => {
                 self.add_choice = Some(false);
                 self.highlight = Some(1);
             }
-            KeyCode::Left | KeyCode::Char('h') => return self.back(sink),
-            KeyCode::Up | KeyCode::Char('k') => self.highlight = Some(0),
-            KeyCode::Down | KeyCode::Char('j') => self.highlight = Some(1),
-            KeyCode::Char(' ') => {
+            Some(I::Back) => return self.back(sink),
+            Some(I::Up) => self.highlight = Some(0),
+            Some(I::Down) => self.highlight = Some(1),
+            Some(I::Tick) => {
                 if let Some(h) = self.highlight {
                     self.add_choice = Some(h == 0);
                 }
             }
-            KeyCode::Enter => match self.add_choice {
+            Some(I::Confirm) => match self.add_choice {
                 Some(add) => {
                     self.flow.answer_add_another(add);
                     return self.after_move(sink);
                 }
                 None => {
-                    self.flash = Some(Flash::Error(
-                        self.lang()
-                            .pick("请先选择：1 是，2 否", "Choose first: 1 yes, 2 no")
-                            .into(),
-                    ))
+                    self.flash = Some(Flash::Error(msg!(self.lang(), SvChooseYesNoFirst).into()))
                 }
             },
             _ => {}
@@ -869,9 +868,7 @@ impl InterviewScreen {
     }
 
     fn lang_msg_number(&self) -> String {
-        self.lang()
-            .pick("格式不完整，请检查", "Incomplete entry: check the format")
-            .into()
+        msg!(self.lang(), SvIncompleteEntry).into()
     }
 
     /// Enter: check, save, then move on.
@@ -932,10 +929,7 @@ impl InterviewScreen {
                     | QuestionKind::YesNo
                         if self.flow.answer(slot).is_none() =>
                     {
-                        self.lang().pick(
-                            "（按数字键、y/n 或空格选择）",
-                            " (choose with a digit, y/n or Space)",
-                        )
+                        msg!(self.lang(), SvChooseHow)
                     }
                     _ => "",
                 };
@@ -1347,15 +1341,10 @@ impl InterviewScreen {
         if pending_height > 0 {
             let typed = &self.pending_digits;
             let whole = keys.contains(typed);
-            let text = match (ui, whole) {
-                (Lang::Zh, true) => {
-                    format!("  已输入 {typed}_ ：再输入一位数字，或按 Enter 选 {typed}")
-                }
-                (Lang::Zh, false) => format!("  已输入 {typed}_ ：请再输入一位数字"),
-                (Lang::En, true) => {
-                    format!("  Typed {typed}_ : type the next digit, or Enter for {typed}")
-                }
-                (Lang::En, false) => format!("  Typed {typed}_ : type the next digit"),
+            let text = if whole {
+                msg!(ui, SvTypedDigitsOrEnter, typed = typed)
+            } else {
+                msg!(ui, SvTypedDigits, typed = typed)
             };
             frame.render_widget(
                 Paragraph::new(Span::styled(text, theme.heading())),
@@ -1466,16 +1455,8 @@ fn draw_confirm_end(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, outc
     };
     crate::widgets::popup::clear(frame, popup);
     let label = outcome.label(ui.code());
-    let (text, keys) = match ui {
-        Lang::Zh => (
-            format!("此回答将结束本次访问，记为“{label}”。"),
-            "Enter 确认结束  Esc 返回修改答案",
-        ),
-        Lang::En => (
-            format!("This answer ends the interview as: {label}."),
-            "Enter end it  Esc change the answer",
-        ),
-    };
+    let text = msg!(ui, SvAnswerEndsAs, label = label);
+    let keys = msg!(ui, SvAnswerEndsKeys);
     let lines = vec![
         Line::from(Span::styled(text, theme.heading())),
         Line::default(),
@@ -1486,7 +1467,7 @@ fn draw_confirm_end(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, outc
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.selected())
-                .title(format!(" {} ", ui.pick("结束访问", "End the interview"))),
+                .title(format!(" {} ", msg!(ui, SvEndTheInterview))),
         ),
         popup,
     );
@@ -1526,35 +1507,25 @@ fn format_hint(kind: EntryKind, ui: Lang) -> String {
     match kind {
         EntryKind::Text {
             multiline: true, ..
-        } => ui
-            .pick("文字（Alt+Enter 换行）", "Text (Alt+Enter: new line)")
-            .into(),
+        } => msg!(ui, SvHintLongText).into(),
         EntryKind::Text {
             max_chars: Some(n), ..
-        } => match ui {
-            Lang::Zh => format!("文字，最多 {n} 字"),
-            Lang::En => format!("Text, at most {n} characters"),
-        },
-        EntryKind::Text { .. } => ui.pick("文字", "Text").into(),
-        EntryKind::Integer => ui.pick("整数", "Whole number").into(),
-        EntryKind::Decimal => ui.pick("数字", "Number").into(),
-        EntryKind::Date => ui.pick("日期 年-月-日", "Date YYYY-MM-DD").into(),
-        EntryKind::Time => ui.pick("时间 时:分", "Time HH:MM").into(),
+        } => msg!(ui, SvHintTextAtMost, n = n),
+        EntryKind::Text { .. } => msg!(ui, SvHintText).into(),
+        EntryKind::Integer => msg!(ui, SvHintInteger).into(),
+        EntryKind::Decimal => msg!(ui, SvHintNumber).into(),
+        EntryKind::Date => msg!(ui, SvHintDate).into(),
+        EntryKind::Time => msg!(ui, SvHintTime).into(),
     }
 }
 
 /// A command letter typed into a number, date or time field.
 fn chord_hint(ui: Lang) -> String {
-    ui.pick(
-        "输入框内字母不是命令：提前结束 Ctrl+E，不知道 Ctrl+D，拒答 Ctrl+R",
-        "Letters are not commands here: Ctrl+E end early, Ctrl+D don't know, Ctrl+R refused",
-    )
-    .into()
+    msg!(ui, SvLettersAreText).into()
 }
 
 fn refused_text(ui: Lang) -> String {
-    ui.pick("此处不能输入这个字符", "That cannot go in this field")
-        .into()
+    msg!(ui, SvCannotGoHere).into()
 }
 
 /// Lines needed for `lines` wrapped at `width` (an estimate by display width).

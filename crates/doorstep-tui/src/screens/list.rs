@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 use crate::i18n::Lang;
+use crate::keys::{LIST, ListAction, command_in_text, key_match};
 use crate::theme::Theme;
 use crate::widgets::text_field::{Edit, EntryKind, TextField};
 use doorstep_core::assignment::Resident;
@@ -182,18 +183,18 @@ impl ListScreen {
 
     pub fn handle_key(&mut self, key: KeyEvent) -> ListOutcome {
         if let Some(field) = self.search.as_mut() {
-            match key.code {
-                KeyCode::Esc => {
+            match command_in_text(LIST, &key) {
+                Some(ListAction::ClearSearch) => {
                     self.search = None;
                     self.clear_search();
                 }
-                KeyCode::Enter => {
+                Some(ListAction::Open) if key.code == KeyCode::Enter => {
                     self.search = None;
                     if let Some(id) = self.selected_id() {
                         return ListOutcome::Open(id);
                     }
                 }
-                KeyCode::Up | KeyCode::Down => {
+                Some(ListAction::Up | ListAction::Down) => {
                     self.search = None;
                     return self.handle_key(key);
                 }
@@ -209,19 +210,22 @@ impl ListScreen {
         }
         let last = self.visible.len().saturating_sub(1);
         let page = self.page.get().max(1);
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => self.selected = (self.selected + 1).min(last),
-            KeyCode::PageUp => self.selected = self.selected.saturating_sub(page),
-            KeyCode::PageDown => self.selected = (self.selected + page).min(last),
-            KeyCode::Home | KeyCode::Char('g') => self.selected = 0,
-            KeyCode::End | KeyCode::Char('G') => self.selected = last,
-            KeyCode::Enter | KeyCode::Right => {
+        let Some(action) = key_match(LIST, &key) else {
+            return ListOutcome::Stay;
+        };
+        match action {
+            ListAction::Up => self.selected = self.selected.saturating_sub(1),
+            ListAction::Down => self.selected = (self.selected + 1).min(last),
+            ListAction::PageUp => self.selected = self.selected.saturating_sub(page),
+            ListAction::PageDown => self.selected = (self.selected + page).min(last),
+            ListAction::First => self.selected = 0,
+            ListAction::Last => self.selected = last,
+            ListAction::Open => {
                 if let Some(id) = self.selected_id() {
                     return ListOutcome::Open(id);
                 }
             }
-            KeyCode::Char('/') => {
+            ListAction::Search => {
                 let mut f = TextField::new(
                     EntryKind::Text {
                         multiline: false,
@@ -232,13 +236,18 @@ impl ListScreen {
                 f.set_placeholder("");
                 self.search = Some(f);
             }
-            KeyCode::Tab | KeyCode::Char('f') => self.cycle_filter(1),
-            KeyCode::BackTab | KeyCode::Char('F') => self.cycle_filter(FILTERS.len() - 1),
-            KeyCode::Esc if !self.query.is_empty() => self.clear_search(),
-            KeyCode::Char('s') => return ListOutcome::Summary,
-            KeyCode::Char('L') => return ListOutcome::SwitchLanguage,
-            KeyCode::Char('q') => return ListOutcome::Quit,
-            _ => {}
+            ListAction::NextFilter => self.cycle_filter(1),
+            ListAction::PreviousFilter => self.cycle_filter(FILTERS.len() - 1),
+            ListAction::ClearSearch => {
+                if !self.query.is_empty() {
+                    self.clear_search()
+                }
+            }
+            ListAction::Summary => return ListOutcome::Summary,
+            ListAction::Language => return ListOutcome::SwitchLanguage,
+            ListAction::Quit => return ListOutcome::Quit,
+            // The app shows the help before the screen sees the key.
+            ListAction::Help => {}
         }
         ListOutcome::Stay
     }

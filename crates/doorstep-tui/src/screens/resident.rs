@@ -8,7 +8,8 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, msg};
+use crate::keys::{RESIDENT, ResidentAction as Rs, command_in_text, key_match};
 use crate::theme::Theme;
 use crate::widgets::popup;
 use crate::widgets::text_field::{EntryKind, TextField};
@@ -134,21 +135,21 @@ impl ResidentScreen {
         }
         if self.confirm_another {
             // Only an explicit yes starts a second interview.
-            return match key.code {
-                KeyCode::Char('y') | KeyCode::Enter => {
+            return match key_match(RESIDENT, &key) {
+                Some(Rs::Yes | Rs::Start) => {
                     self.confirm_another = false;
                     ResidentOutcome::StartInterview { another: true }
                 }
-                KeyCode::Esc | KeyCode::Char('n') => {
+                Some(Rs::Close | Rs::No) => {
                     self.confirm_another = false;
                     ResidentOutcome::Stay
                 }
                 _ => ResidentOutcome::Stay,
             };
         }
-        match key.code {
-            KeyCode::Esc | KeyCode::Left | KeyCode::Char('h') => ResidentOutcome::Back,
-            KeyCode::Enter | KeyCode::Char('i') => match self.next {
+        match key_match(RESIDENT, &key) {
+            Some(Rs::Close | Rs::Back) => ResidentOutcome::Back,
+            Some(Rs::Start) => match self.next {
                 NextInterview::Another { .. } => {
                     self.confirm_another = true;
                     self.message = None;
@@ -156,7 +157,7 @@ impl ResidentScreen {
                 }
                 _ => ResidentOutcome::StartInterview { another: false },
             },
-            KeyCode::Char('v') => {
+            Some(Rs::Visit) => {
                 let today = datetime_input::format_date(self.now().date());
                 self.form = Some(VisitForm {
                     highlight: 0,
@@ -208,33 +209,35 @@ impl ResidentScreen {
             vec![FormFocus::Outcome, FormFocus::Note]
         };
         let pos = order.iter().position(|f| *f == form.focus).unwrap_or(0);
-        match key.code {
-            KeyCode::Esc => {
+        // The note, date and time take letters and digits as text.
+        let action = if form.focus == FormFocus::Outcome {
+            key_match(RESIDENT, &key)
+        } else {
+            command_in_text(RESIDENT, &key)
+        };
+        match action {
+            Some(Rs::Close) => {
                 self.form = None;
                 return ResidentOutcome::Stay;
             }
-            KeyCode::Tab => {
+            Some(Rs::NextField) => {
                 form.focus = order[(pos + 1) % order.len()];
                 return ResidentOutcome::Stay;
             }
-            KeyCode::BackTab => {
+            Some(Rs::PreviousField) => {
                 form.focus = order[(pos + order.len() - 1) % order.len()];
                 return ResidentOutcome::Stay;
             }
-            KeyCode::Enter => return self.submit(ui),
+            Some(Rs::Start) if key.code == KeyCode::Enter => return self.submit(ui),
             _ => {}
         }
         match form.focus {
-            FormFocus::Outcome => match key.code {
-                KeyCode::Up | KeyCode::Char('k') => {
-                    form.highlight = form.highlight.saturating_sub(1)
-                }
-                KeyCode::Down | KeyCode::Char('j') => {
+            FormFocus::Outcome => match action {
+                Some(Rs::Up) => form.highlight = form.highlight.saturating_sub(1),
+                Some(Rs::Down) => {
                     form.highlight = (form.highlight + 1).min(VISIT_OUTCOMES.len() - 1)
                 }
-                KeyCode::Char(c) if ('1'..='8').contains(&c) => {
-                    form.highlight = c as usize - '1' as usize;
-                }
+                Some(Rs::Outcome(n)) => form.highlight = usize::from(n) - 1,
                 _ => {}
             },
             FormFocus::Note => {
@@ -371,10 +374,7 @@ impl ResidentScreen {
         }
         if let Some(c) = &self.supervisor_comment {
             lines.push(Line::from(vec![
-                Span::styled(
-                    format!("{}: ", ui.pick("督导退回", "Sent back by the supervisor")),
-                    theme.error(),
-                ),
+                Span::styled(format!("{}: ", msg!(ui, SvSentBack)), theme.error()),
                 Span::styled(c.clone(), theme.heading()),
             ]));
         }
@@ -382,9 +382,9 @@ impl ResidentScreen {
             NextInterview::Start => s.start_interview,
             NextInterview::Resume { .. } => s.resume_interview,
             NextInterview::ResumePartial { .. } => {
-                ui.pick("继续部分完成的访问", "Resume the partial interview")
+                msg!(ui, SvResumePartial)
             }
-            NextInterview::Another { .. } => ui.pick("再开始一份访问…", "Start another interview…"),
+            NextInterview::Another { .. } => msg!(ui, SvStartAnother),
         };
         lines.push(Line::from(vec![
             Span::styled(" Enter ", theme.key()),
@@ -402,7 +402,7 @@ impl ResidentScreen {
                 format!(
                     "{} · {}",
                     started_at.with_timezone(&Local).format("%m-%d %H:%M"),
-                    ui.pick("访问进行中（未结束）", "Interview in progress (not ended)")
+                    msg!(ui, SvInProgress)
                 ),
                 theme.heading(),
             )));
@@ -450,10 +450,7 @@ impl ResidentScreen {
 
 fn past_warning(ui: Lang, at: NaiveDateTime) -> String {
     let at = at.format("%Y-%m-%d %H:%M");
-    match ui {
-        Lang::Zh => format!("{at} 已过去：再按 Enter 仍保存，或修改"),
-        Lang::En => format!("{at} has passed: Enter again to save anyway"),
-    }
+    msg!(ui, SvAppointmentPassed, at = at)
 }
 
 /// "This resident already has a finished interview: start another?"
@@ -470,32 +467,17 @@ fn draw_confirm_another(
     let popup = popup::centered(area, 60, 7);
     popup::clear(frame, popup);
     let lines = vec![
-        Line::from(match ui {
-            Lang::Zh => format!("这位居民已有一份访问：{}。", last.label(ui.code())),
-            Lang::En => format!(
-                "This resident already has an interview: {}.",
-                last.label(ui.code())
-            ),
-        }),
-        Line::from(ui.pick(
-            "再开始一份新的空白访问吗？",
-            "Start a second, blank interview?",
-        )),
+        Line::from(msg!(ui, SvAlreadyInterviewed, last = last.label(ui.code()))),
+        Line::from(msg!(ui, SvStartSecondBlank)),
         Line::default(),
-        Line::from(Span::styled(
-            ui.pick(
-                "y / Enter 开始新访问  n / Esc 取消",
-                "y / Enter start it  n / Esc cancel",
-            ),
-            theme.secondary(),
-        )),
+        Line::from(Span::styled(msg!(ui, SvStartSecondKeys), theme.secondary())),
     ];
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.selected())
-                .title(format!(" {} ", ui.pick("再次访问？", "Another interview?"))),
+                .title(format!(" {} ", msg!(ui, SvAnotherInterview))),
         ),
         popup,
     );
@@ -549,19 +531,13 @@ fn draw_form(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, form: &Visi
         form.date.render(
             frame,
             d,
-            boxed(
-                ui.pick("预约日期（如 11-30）", "Appointment date (e.g. 11-30)"),
-                form.focus == FormFocus::Date,
-            ),
+            boxed(msg!(ui, SvAppointmentDate), form.focus == FormFocus::Date),
             form.focus == FormFocus::Date,
         );
         form.time.render(
             frame,
             t,
-            boxed(
-                ui.pick("时间（如 19:30）", "Time (e.g. 19:30)"),
-                form.focus == FormFocus::Time,
-            ),
+            boxed(msg!(ui, SvAppointmentTime), form.focus == FormFocus::Time),
             form.focus == FormFocus::Time,
         );
         next = 2;
@@ -574,13 +550,7 @@ fn draw_form(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, form: &Visi
     );
     let footer = match &form.error {
         Some(e) => Span::styled(e.clone(), theme.error()),
-        None => Span::styled(
-            match ui {
-                Lang::Zh => "Tab 切换  Enter 保存  Esc 取消",
-                Lang::En => "Tab next field  Enter save  Esc cancel",
-            },
-            theme.secondary(),
-        ),
+        None => Span::styled(msg!(ui, SvVisitFormKeys), theme.secondary()),
     };
     frame.render_widget(Paragraph::new(footer), parts[next + 1]);
 }

@@ -7,12 +7,13 @@
 use std::path::PathBuf;
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, msg};
+use crate::keys::{SETUP, SetupAction, command_in_text};
 use crate::theme::Theme;
 use crate::widgets::popup;
 use crate::widgets::text_field::{EntryKind, TextField};
@@ -36,15 +37,10 @@ pub enum SetupOutcome {
 /// Whether `id` can be a surveyor id; the message says why not.
 pub fn check_surveyor_id(id: &str, ui: Lang) -> Result<(), String> {
     if id.is_empty() {
-        return Err(ui.pick("请输入调查员编号", "Enter your surveyor id").into());
+        return Err(msg!(ui, SvEnterSurveyorId).into());
     }
-    doorstep_batch::keys::validate_id("surveyor id", id).map_err(|_| {
-        ui.pick(
-            "编号只能用字母、数字、-、_ 和 .（以字母或数字开头，最多 64 个），不能有空格或 /",
-            "Use letters, digits, -, _ and . (starting with a letter or digit, at most 64): no spaces or /",
-        )
-        .to_string()
-    })
+    doorstep_batch::keys::validate_id("surveyor id", id)
+        .map_err(|_| msg!(ui, SvSurveyorIdRules).to_string())
 }
 
 impl SetupScreen {
@@ -63,7 +59,8 @@ impl SetupScreen {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent, ui: Lang) -> SetupOutcome {
-        if key.code != KeyCode::Enter {
+        // Every key but Enter types the id (Ctrl+C quits, in the app).
+        if command_in_text(SETUP, &key) != Some(SetupAction::Save) {
             self.field.handle_key(key);
             return SetupOutcome::Stay;
         }
@@ -83,10 +80,7 @@ impl SetupScreen {
                 SetupOutcome::Saved(id)
             }
             Err(e) => {
-                self.error = Some(format!(
-                    "{}{e}",
-                    ui.pick("无法保存设置：", "Cannot save the settings: ")
-                ));
+                self.error = Some(format!("{}{e}", msg!(ui, SvCannotSaveSettings)));
                 SetupOutcome::Stay
             }
         }
@@ -102,7 +96,7 @@ impl SetupScreen {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.selected())
-            .title(format!(" {} ", ui.pick("首次使用", "First start")));
+            .title(format!(" {} ", msg!(ui, SvFirstStart)));
         let inner = block.inner(popup);
         frame.render_widget(block, popup);
         let [text, field, msg] = Layout::vertical([
@@ -112,11 +106,7 @@ impl SetupScreen {
         ])
         .areas(inner);
         frame.render_widget(
-            Paragraph::new(ui.pick(
-                "请输入督导给您的调查员编号（如 S1）。本机的每次走访和访问都记在这个编号下，导出的批次也用它签名。设置后不再询问。",
-                "Enter the surveyor id your supervisor gave you (e.g. S1). Every visit and interview on this laptop is recorded under it, and batches are signed with it. Asked once.",
-            ))
-            .wrap(Wrap { trim: true }),
+            Paragraph::new(msg!(ui, SvSurveyorIdIntro)).wrap(Wrap { trim: true }),
             text,
         );
         self.field.render(
@@ -125,18 +115,12 @@ impl SetupScreen {
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.selected())
-                .title(format!(" {} ", ui.pick("调查员编号", "Surveyor id"))),
+                .title(format!(" {} ", msg!(ui, SvSurveyorId))),
             true,
         );
         let line = match &self.error {
             Some(e) => Line::from(Span::styled(e.clone(), theme.error())),
-            None => Line::from(Span::styled(
-                ui.pick(
-                    "字母、数字、- 或 _，如 S1、wang-li",
-                    "Letters, digits, - or _, e.g. S1, wang-li",
-                ),
-                theme.secondary(),
-            )),
+            None => Line::from(Span::styled(msg!(ui, SvSurveyorIdHint), theme.secondary())),
         };
         frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), msg);
     }

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, msg};
 use crate::theme::Theme;
 use doorstep_core::assignment::Disposition;
 use doorstep_core::assignment::status::ResidentStatus;
@@ -115,10 +115,7 @@ fn draw_create_key(
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.selected())
-        .title(format!(
-            " {} ",
-            ui.pick("创建签名密钥", "Create your signing key")
-        ));
+        .title(format!(" {} ", msg!(ui, SvCreateKey)));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let [text, first, second, msg] = Layout::vertical([
@@ -129,11 +126,7 @@ fn draw_create_key(
     ])
     .areas(inner);
     frame.render_widget(
-        Paragraph::new(ui.pick(
-            "还没有签名密钥。设一个密码（每次导出都要输入），就会创建密钥并导出。",
-            "There is no signing key yet. Choose a password (asked at each export): the key is made, then the export runs.",
-        ))
-        .wrap(ratatui::widgets::Wrap { trim: true }),
+        Paragraph::new(msg!(ui, SvNoKeyYet)).wrap(ratatui::widgets::Wrap { trim: true }),
         text,
     );
     let boxed =
@@ -141,24 +134,18 @@ fn draw_create_key(
     p.password.render(
         frame,
         first,
-        boxed(ui.pick("新密码", "New password"), !p.on_again),
+        boxed(msg!(ui, SvNewPassword), !p.on_again),
         !p.on_again,
     );
     again.render(
         frame,
         second,
-        boxed(ui.pick("再输一次", "Again"), p.on_again),
+        boxed(msg!(ui, SvPasswordAgain), p.on_again),
         p.on_again,
     );
     let line = match &p.error {
         Some(e) => Span::styled(e.clone(), theme.error()),
-        None => Span::styled(
-            ui.pick(
-                "Tab 切换  Enter 创建并导出  Esc 取消",
-                "Tab next field  Enter create and export  Esc cancel",
-            ),
-            theme.secondary(),
-        ),
+        None => Span::styled(msg!(ui, SvCreateKeyKeys), theme.secondary()),
     };
     frame.render_widget(Paragraph::new(line), msg);
 }
