@@ -13,9 +13,8 @@ use serde_json::Value;
 use crate::office_support::*;
 use crate::support::batch::t0;
 
-#[test]
-fn a_hand_over_goes_in_once_and_again_is_already_ingested() {
-    let o = Office::new();
+fn a_hand_over_goes_in_once_and_again_is_already_ingested(backend: Backend) {
+    let o = Office::on(backend);
     o.trust_all();
     let h = o.dir.join("handover");
     let a = batch("S01", "D1", 1, 3);
@@ -72,9 +71,8 @@ fn flip_middle(p: &Path) {
     fs::write(p, b).unwrap();
 }
 
-#[test]
-fn every_bad_file_is_quarantined_by_name_and_none_of_it_goes_in() {
-    let o = Office::new();
+fn every_bad_file_is_quarantined_by_name_and_none_of_it_goes_in(backend: Backend) {
+    let o = Office::on(backend);
     o.trust_all();
     doorstep_batch::keygen(&o.dir.join("secret"), "S09", None, false).unwrap();
     let good = batch("S01", "D1", 1, 3);
@@ -150,10 +148,7 @@ fn every_bad_file_is_quarantined_by_name_and_none_of_it_goes_in() {
     assert_eq!(s["batches"]["conflicts"], 2);
     assert_eq!(s["interviews"]["by_decision"]["undecided"], 5);
     // Nothing of the refused batches is in the database.
-    let db = rusqlite::Connection::open(&o.db).unwrap();
-    let visits_of_good: i64 = db
-        .query_row("SELECT COUNT(*) FROM visits", [], |r| r.get(0))
-        .unwrap();
+    let visits_of_good = count(&o.open_db(), "SELECT COUNT(*) FROM visits");
     assert_eq!(
         visits_of_good as usize,
         good.visits.len() + batch("S02", "D2", 1, 2).visits.len()
@@ -172,9 +167,8 @@ fn every_bad_file_is_quarantined_by_name_and_none_of_it_goes_in() {
     }
 }
 
-#[test]
-fn missing_sequences_are_listed_until_they_arrive() {
-    let o = Office::new();
+fn missing_sequences_are_listed_until_they_arrive(backend: Backend) {
+    let o = Office::on(backend);
     o.trust_all();
     let d = o.dir.join("in");
     write(&o, &d, &batch("S01", "D1", 1, 1));
@@ -194,9 +188,8 @@ fn missing_sequences_are_listed_until_they_arrive() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains("missing"));
 }
 
-#[test]
-fn the_latest_signed_decision_wins_and_the_setting_says_what_counts() {
-    let o = Office::new();
+fn the_latest_signed_decision_wins_and_the_setting_says_what_counts(backend: Backend) {
+    let o = Office::on(backend);
     o.trust_all();
     let d = o.dir.join("in");
     let b = batch("S01", "D1", 1, 3);
@@ -230,10 +223,9 @@ fn the_latest_signed_decision_wins_and_the_setting_says_what_counts() {
         .stderr(predicates::str::contains("office.toml:2:"));
 }
 
-#[test]
-fn a_reopened_interview_supersedes_the_one_it_names() {
+fn a_reopened_interview_supersedes_the_one_it_names(backend: Backend) {
     use doorstep_core::interview::paradata::{EventKind, ParadataEvent};
-    let o = Office::new();
+    let o = Office::on(backend);
     o.trust_all();
     let d = o.dir.join("in");
     let first = batch("S01", "D1", 1, 2);
@@ -257,9 +249,8 @@ fn a_reopened_interview_supersedes_the_one_it_names() {
     assert_eq!(s["interviews"]["by_decision"]["undecided"], 2);
 }
 
-#[test]
-fn keys_are_listed_and_an_unknown_revocation_is_an_error() {
-    let o = Office::new();
+fn keys_are_listed_and_an_unknown_revocation_is_an_error(backend: Backend) {
+    let o = Office::on(backend);
     o.trust_all();
     // Adding one again says so.
     let p = o.pubs.join("S01.pub");
@@ -297,9 +288,9 @@ impl Rng {
     }
 }
 
-fn counts(db: &Path) -> Value {
-    let c = rusqlite::Connection::open(db).unwrap();
-    let q = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+fn counts(db: &str) -> Value {
+    let c = open_db(db);
+    let q = |sql: &str| -> i64 { count(&c, sql) };
     // Every batch present is whole.
     assert_eq!(
         q("SELECT COUNT(*) FROM batches b WHERE interviews !=
@@ -322,9 +313,8 @@ fn counts(db: &Path) -> Value {
     })
 }
 
-#[test]
-fn killed_at_random_moments_a_rerun_reaches_the_uninterrupted_figures() {
-    let o = Office::new();
+fn killed_at_random_moments_a_rerun_reaches_the_uninterrupted_figures(backend: Backend) {
+    let o = Office::on(backend);
     o.trust_all();
     let d = o.dir.join("in");
     let mut ids = Vec::new();
@@ -348,9 +338,9 @@ fn killed_at_random_moments_a_rerun_reaches_the_uninterrupted_figures() {
     let expected_status = o.status();
     let expected = counts(&o.db);
 
-    let killed_db = o.dir.join("killed.sqlite3");
+    let mut killed_db = o.another_db("killed.sqlite3");
     let bin = assert_cmd::cargo::cargo_bin("doorstep");
-    let run = || {
+    let run = |killed_db: &str| {
         let mut c = std::process::Command::new(&bin);
         c.arg("--data-dir")
             .arg(o.dir.join("data"))
@@ -358,7 +348,7 @@ fn killed_at_random_moments_a_rerun_reaches_the_uninterrupted_figures() {
             .arg(o.dir.join("config.toml"))
             .env_remove("DOORSTEP_OFFICE_DB")
             .args(["office", "--db"])
-            .arg(&killed_db)
+            .arg(killed_db)
             .args(["ingest", "--keys"])
             .arg(&o.pubs)
             .arg(&d);
@@ -376,7 +366,7 @@ fn killed_at_random_moments_a_rerun_reaches_the_uninterrupted_figures() {
         if kills >= 50 {
             break;
         }
-        let mut child = run()
+        let mut child = run(&killed_db)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -390,7 +380,7 @@ fn killed_at_random_moments_a_rerun_reaches_the_uninterrupted_figures() {
         let status = child.wait().unwrap();
         if killed {
             kills += 1;
-            if killed_db.exists() {
+            if o.backend == Backend::Postgres || Path::new(&killed_db).exists() {
                 counts(&killed_db);
             }
             continue;
@@ -399,7 +389,10 @@ fn killed_at_random_moments_a_rerun_reaches_the_uninterrupted_figures() {
         assert_eq!(counts(&killed_db), expected);
         completed += 1;
         for suffix in ["", "-wal", "-shm"] {
-            let _ = fs::remove_file(format!("{}{suffix}", killed_db.display()));
+            let _ = fs::remove_file(format!("{killed_db}{suffix}"));
+        }
+        if o.backend == Backend::Postgres {
+            killed_db = o.another_db("");
         }
     }
     eprintln!("{kills} kills, {completed} completed reruns");
@@ -407,7 +400,7 @@ fn killed_at_random_moments_a_rerun_reaches_the_uninterrupted_figures() {
         kills >= 50,
         "only {kills} runs were killed before they finished"
     );
-    let out = run().output().unwrap();
+    let out = run(&killed_db).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -427,3 +420,13 @@ fn killed_at_random_moments_a_rerun_reaches_the_uninterrupted_figures() {
     let status: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(status, expected_status);
 }
+
+on_both_backends!(
+    a_hand_over_goes_in_once_and_again_is_already_ingested,
+    every_bad_file_is_quarantined_by_name_and_none_of_it_goes_in,
+    missing_sequences_are_listed_until_they_arrive,
+    the_latest_signed_decision_wins_and_the_setting_says_what_counts,
+    a_reopened_interview_supersedes_the_one_it_names,
+    keys_are_listed_and_an_unknown_revocation_is_an_error,
+    killed_at_random_moments_a_rerun_reaches_the_uninterrupted_figures,
+);

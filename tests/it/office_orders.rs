@@ -34,9 +34,8 @@ category = "environment"
 department = "玄武环卫所"
 "#;
 
-#[test]
-fn complaints_become_routed_orders_worked_through_their_states() {
-    let o = Office::new();
+fn complaints_become_routed_orders_worked_through_their_states(backend: Backend) {
+    let o = Office::on(backend);
     o.trust_all();
     // R00000 lives on 玄武街道; R00001 on 梅园街道.
     let reg = o.dir.join("register.csv");
@@ -206,9 +205,8 @@ fn complaints_become_routed_orders_worked_through_their_states() {
     assert!(fs::metadata(&xlsx).unwrap().len() > 1000);
 }
 
-#[test]
-fn an_order_past_its_deadline_is_listed_as_overdue_until_done() {
-    let o = Office::new();
+fn an_order_past_its_deadline_is_listed_as_overdue_until_done(backend: Backend) {
+    let o = Office::on(backend);
     o.trust_all();
     let settings = o.dir.join("office.toml");
     fs::write(
@@ -272,3 +270,8 @@ fn an_order_past_its_deadline_is_listed_as_overdue_until_done() {
             "office.toml:3:12: street 玄武街道 overrides category 'noise'",
         ));
 }
+
+on_both_backends!(
+    complaints_become_routed_orders_worked_through_their_states,
+    an_order_past_its_deadline_is_listed_as_overdue_until_done,
+);

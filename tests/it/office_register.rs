@@ -7,13 +7,12 @@ use predicates::prelude::PredicateBooleanExt as _;
 
 use serde_json::Value;
 
-use crate::office_support::Office;
+use crate::office_support::{Backend, Office, count, on_both_backends, open_db};
 
 const HEAD: &str = "resident_id,name,address,community,street,district,age_group,gender\n";
 
-#[test]
-fn a_register_loads_and_a_reload_dates_who_moved() {
-    let o = Office::new();
+fn a_register_loads_and_a_reload_dates_who_moved(backend: Backend) {
+    let o = Office::on(backend);
     let first = o.dir.join("register-q3.csv");
     fs::write(
         &first,
@@ -68,9 +67,8 @@ fn a_register_loads_and_a_reload_dates_who_moved() {
     assert_eq!(s["register"]["communities"]["翠竹"], 1);
 }
 
-#[test]
-fn a_bad_register_names_file_row_and_column_and_changes_nothing() {
-    let o = Office::new();
+fn a_bad_register_names_file_row_and_column_and_changes_nothing(backend: Backend) {
+    let o = Office::on(backend);
     let good = o.dir.join("good.csv");
     fs::write(&good, format!("{HEAD}R1,张三,1-1-101,翠竹,s,d,18-34,f\n")).unwrap();
     o.cmd(&["register", "--residents", good.to_str().unwrap()])
@@ -103,24 +101,26 @@ fn a_bad_register_names_file_row_and_column_and_changes_nothing() {
     assert_eq!(o.status(), before);
 }
 
-#[test]
-fn the_database_comes_from_the_flag_the_environment_or_the_config() {
-    let o = Office::new();
+fn the_database_comes_from_the_flag_the_environment_or_the_config(backend: Backend) {
+    let o = Office::on(backend);
     let list = o.dir.join("r.csv");
     fs::write(&list, format!("{HEAD}R1,张三,1-1-101,翠竹,s,d,18-34,f\n")).unwrap();
     // Environment.
-    let env_db = o.dir.join("env.sqlite3");
+    let env_db = o.another_db("env.sqlite3");
     crate::support::doorstep_in(&o.dir)
         .env("DOORSTEP_OFFICE_DB", &env_db)
         .args(["office", "register", "--residents", list.to_str().unwrap()])
         .assert()
         .success();
-    assert!(env_db.exists());
+    assert_eq!(
+        count(&open_db(&env_db), "SELECT COUNT(*) FROM register_loads"),
+        1
+    );
     // Config.
-    let cfg_db = o.dir.join("cfg.sqlite3");
+    let cfg_db = o.another_db("cfg.sqlite3");
     fs::write(
         o.dir.join("config.toml"),
-        format!("office_db = \"{}\"\n", cfg_db.display()),
+        format!("office_db = \"{cfg_db}\"\n"),
     )
     .unwrap();
     crate::support::doorstep_in(&o.dir)
@@ -128,7 +128,10 @@ fn the_database_comes_from_the_flag_the_environment_or_the_config() {
         .args(["office", "register", "--residents", list.to_str().unwrap()])
         .assert()
         .success();
-    assert!(cfg_db.exists());
+    assert_eq!(
+        count(&open_db(&cfg_db), "SELECT COUNT(*) FROM register_loads"),
+        1
+    );
     // Default: DATA_DIR/office.sqlite3.
     fs::remove_file(o.dir.join("config.toml")).unwrap();
     crate::support::doorstep_in(&o.dir)
@@ -137,16 +140,30 @@ fn the_database_comes_from_the_flag_the_environment_or_the_config() {
         .assert()
         .success();
     assert!(o.dir.join("data/office.sqlite3").exists());
-    // PostgreSQL is named but not yet built in; the password is not echoed.
+    // A PostgreSQL server that is not there: the message names it, and
+    // never the password.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     crate::support::doorstep_in(&o.dir)
         .args([
             "office",
             "--db",
-            "postgres://u:hunter2@127.0.0.1/x",
+            &format!("postgres://u:hunter2@127.0.0.1:{port}/x"),
             "status",
         ])
         .assert()
         .failure()
-        .stderr(predicates::str::contains("PostgreSQL is not supported"))
+        .stderr(predicates::str::contains(format!(
+            "cannot connect to the office database at 127.0.0.1:{port}/x"
+        )))
         .stderr(predicates::str::contains("hunter2").not());
 }
+
+on_both_backends!(
+    a_register_loads_and_a_reload_dates_who_moved,
+    a_bad_register_names_file_row_and_column_and_changes_nothing,
+    the_database_comes_from_the_flag_the_environment_or_the_config,
+);

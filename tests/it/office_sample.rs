@@ -75,9 +75,8 @@ fn rows(path: &Path) -> Vec<csv::StringRecord> {
         .collect()
 }
 
-#[test]
-fn the_same_inputs_give_byte_identical_files_per_surveyor() {
-    let o = Office::new();
+fn the_same_inputs_give_byte_identical_files_per_surveyor(backend: Backend) {
+    let o = Office::on(backend);
     register(&o);
     surveyors(&o, "surveyor_id,community\nS1,翠竹\nS1,梅园\nS2,桃园\n");
     let base = ["--per-community", "12", "--reserve", "1", "--seed", "7"];
@@ -133,9 +132,8 @@ fn the_same_inputs_give_byte_identical_files_per_surveyor() {
     assert_eq!(stratum.split('/').count(), 2, "{stratum}");
 }
 
-#[test]
-fn doorstep_assign_loads_a_surveyor_file_as_is_and_keeps_stratum_and_reserve() {
-    let o = Office::new();
+fn doorstep_assign_loads_a_surveyor_file_as_is_and_keeps_stratum_and_reserve(backend: Backend) {
+    let o = Office::on(backend);
     register(&o);
     surveyors(&o, "surveyor_id,community\nS1,翠竹\n");
     sample(
@@ -168,9 +166,8 @@ fn doorstep_assign_loads_a_surveyor_file_as_is_and_keeps_stratum_and_reserve() {
     assert_eq!(r.attributes["street"], "玄武街道");
 }
 
-#[test]
-fn residents_interviewed_in_recent_quarters_are_left_out() {
-    let o = Office::new();
+fn residents_interviewed_in_recent_quarters_are_left_out(backend: Backend) {
+    let o = Office::on(backend);
     o.trust_all();
     register(&o);
     // Interviews in 2026Q4 with residents R00000..R00002 (翠竹).
@@ -216,9 +213,8 @@ fn residents_interviewed_in_recent_quarters_are_left_out() {
     }
 }
 
-#[test]
-fn a_bad_surveyors_file_is_located_and_nothing_is_written() {
-    let o = Office::new();
+fn a_bad_surveyors_file_is_located_and_nothing_is_written(backend: Backend) {
+    let o = Office::on(backend);
     register(&o);
     let s = surveyors(&o, "surveyor_id,community\nS1,翠竹\nS2,翠竹\n");
     let out = o.dir.join("out");
@@ -260,9 +256,8 @@ fn a_bad_surveyors_file_is_located_and_nothing_is_written() {
     .stderr(predicates::str::contains("required column 'surveyor_id'"));
 }
 
-#[test]
-fn a_target_margin_sizes_each_community_and_says_what_it_assumed() {
-    let o = Office::new();
+fn a_target_margin_sizes_each_community_and_says_what_it_assumed(backend: Backend) {
+    let o = Office::on(backend);
     register(&o);
     surveyors(&o, "surveyor_id,community\nS1,翠竹\nS1,梅园\n");
     let s = o.dir.join("surveyors.csv");
@@ -298,3 +293,11 @@ fn a_target_margin_sizes_each_community_and_says_what_it_assumed() {
     assert_eq!(target_of("翠竹"), 25);
     assert_eq!(target_of("梅园"), 21);
 }
+
+on_both_backends!(
+    the_same_inputs_give_byte_identical_files_per_surveyor,
+    doorstep_assign_loads_a_surveyor_file_as_is_and_keeps_stratum_and_reserve,
+    residents_interviewed_in_recent_quarters_are_left_out,
+    a_bad_surveyors_file_is_located_and_nothing_is_written,
+    a_target_margin_sizes_each_community_and_says_what_it_assumed,
+);

@@ -24,8 +24,8 @@ fn rating(k: usize) -> i64 {
     }
 }
 
-fn setup() -> Office {
-    let o = Office::new();
+fn setup(backend: Backend) -> Office {
+    let o = Office::on(backend);
     o.trust_all();
     // 30 registered residents: 20 men, 10 women; the first N were
     // interviewed (6 men, 6 women), so men are under-represented.
@@ -104,9 +104,8 @@ fn json(o: &Office, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-#[test]
-fn scores_are_post_stratified_to_the_register() {
-    let o = setup();
+fn scores_are_post_stratified_to_the_register(backend: Backend) {
+    let o = setup(backend);
     let doc = json(&o, &["scores", "--quarter", "2026Q4", "--json"]);
     let rows = doc["estimates"].as_array().unwrap();
     let find = |channel: &str| {
@@ -135,9 +134,8 @@ fn scores_are_post_stratified_to_the_register() {
     assert!(doc["run_id"].as_i64().unwrap() >= 1);
 }
 
-#[test]
-fn rank_and_export_give_what_a_recomputation_needs() {
-    let o = setup();
+fn rank_and_export_give_what_a_recomputation_needs(backend: Backend) {
+    let o = setup(backend);
     let doc = json(
         &o,
         &["rank", "--quarter", "2026Q4", "--level", "street", "--json"],
@@ -194,15 +192,16 @@ fn rank_and_export_give_what_a_recomputation_needs() {
             .all(|row| (row[b].parse::<f64>().unwrap() - 2.5).abs() < 1e-12)
     );
     // Two runs recorded (rank, export), each with the settings' hash.
-    let db = rusqlite::Connection::open(&o.db).unwrap();
-    let runs: i64 = db
-        .query_row(
-            "SELECT COUNT(DISTINCT settings_hash) || COUNT(*) FROM scoring_runs",
-            [],
-            |r| r.get::<_, String>(0),
-        )
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert_eq!(runs, 12, "one hash, two runs");
+    let db = o.open_db();
+    let hashes = count(
+        &db,
+        "SELECT COUNT(DISTINCT settings_hash) FROM scoring_runs",
+    );
+    let runs = count(&db, "SELECT COUNT(*) FROM scoring_runs");
+    assert_eq!((hashes, runs), (1, 2), "one hash, two runs");
 }
+
+on_both_backends!(
+    scores_are_post_stratified_to_the_register,
+    rank_and_export_give_what_a_recomputation_needs,
+);

@@ -13,17 +13,68 @@ use serde_json::Value;
 
 use crate::support::batch::{content, t0};
 
+/// Which backend an office test runs on (see [`on_both_backends`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// `on_both_backends!(name, …)`: for each `fn name(backend: Backend)`, the
+/// tests `name::sqlite` and `name::postgres` (which skips with a message
+/// when there is no PostgreSQL, unless DOORSTEP_REQUIRE_TOOLS is set).
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name($crate::office_support::Backend::Sqlite)
+            }
+            #[test]
+            fn postgres() {
+                if $crate::office_support::postgres_available() {
+                    super::$name($crate::office_support::Backend::Postgres)
+                }
+            }
+        }
+    )*};
+}
+pub(crate) use on_both_backends;
+
+/// Is there a PostgreSQL server for the tests? (Skip message or failure
+/// as `support::pg` says.)
+pub fn postgres_available() -> bool {
+    match doorstep_office::testing::server_url() {
+        Ok(_) => true,
+        Err(why) => {
+            assert!(
+                std::env::var_os("DOORSTEP_REQUIRE_TOOLS").is_none(),
+                "no PostgreSQL for the tests and DOORSTEP_REQUIRE_TOOLS is set: {why}"
+            );
+            eprintln!("SKIPPED (PostgreSQL): {why}");
+            false
+        }
+    }
+}
+
 /// A temp dir with keys for surveyors S01, S02 and supervisor SV1, their
-/// `.pub` files in `pubs/`, and an office database in `office.sqlite3`.
+/// `.pub` files in `pubs/`, and an office database: `office.sqlite3` in
+/// the dir, or a fresh PostgreSQL database (`db` is what `--db` gets).
 pub struct Office {
     pub tmp: tempfile::TempDir,
     pub dir: PathBuf,
     pub pubs: PathBuf,
-    pub db: PathBuf,
+    pub db: String,
+    pub backend: Backend,
 }
 
 impl Office {
+    /// On SQLite.
     pub fn new() -> Office {
+        Office::on(Backend::Sqlite)
+    }
+
+    pub fn on(backend: Backend) -> Office {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().to_path_buf();
         let pubs = dir.join("pubs");
@@ -32,12 +83,31 @@ impl Office {
             let g = keygen(&dir.join("secret"), id, None, false).unwrap();
             fs::copy(&g.public_key_path, pubs.join(format!("{id}.pub"))).unwrap();
         }
+        let db = match backend {
+            Backend::Sqlite => dir.join("office.sqlite3").display().to_string(),
+            Backend::Postgres => crate::support::pg::database().expect("PostgreSQL available"),
+        };
         Office {
-            db: dir.join("office.sqlite3"),
+            db,
+            backend,
             tmp,
             dir,
             pubs,
         }
+    }
+
+    /// Another empty database on the same backend (`name` names the
+    /// SQLite file).
+    pub fn another_db(&self, name: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => self.dir.join(name).display().to_string(),
+            Backend::Postgres => crate::support::pg::database().expect("PostgreSQL available"),
+        }
+    }
+
+    /// The office database, opened (and migrated) directly.
+    pub fn open_db(&self) -> doorstep_office::Db {
+        open_db(&self.db)
     }
 
     pub fn key(&self, id: &str) -> SigningKey {
@@ -91,6 +161,16 @@ impl Office {
         });
         (out.status.code().unwrap_or(-1), doc)
     }
+}
+
+/// `--db`'s value, opened directly.
+pub fn open_db(db: &str) -> doorstep_office::Db {
+    doorstep_office::Db::open(&doorstep_office::DbSpec::parse(db)).unwrap()
+}
+
+/// One integer from `sql`.
+pub fn count(db: &doorstep_office::Db, sql: &str) -> i64 {
+    db.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 /// A batch of `surveyor` on `device` numbered `seq` with `n` interviews

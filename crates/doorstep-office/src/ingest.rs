@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
+use crate::params;
 use doorstep_batch::{BatchInterview, Identities};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::batch_source::{self, Inputs, Refusal, VerifiedBatch};
@@ -152,9 +152,8 @@ pub fn ingest(
     let total = inputs.batches.len() + inputs.decisions.len();
     let mut report = IngestReport::default();
     let known: HashSet<String> = {
-        let mut stmt = db.conn.prepare("SELECT sha256 FROM batches")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        rows.collect::<Result<_, _>>()?
+        db.query_map("SELECT sha256 FROM batches", [], |r| r.get(0))?
+            .collect::<Result<_, _>>()?
     };
     let files = &inputs.batches;
     let threads = std::thread::available_parallelism()
@@ -245,14 +244,11 @@ pub fn ingest_batch(
     identities: Option<&Identities>,
 ) -> Result<Outcome, OfficeError> {
     let sha = batch_source::file_sha256(path).map_err(|e| io_err(path, e))?;
-    let known: Option<String> = db
-        .conn
-        .query_row(
-            "SELECT batch_id FROM batches WHERE sha256 = ?1",
-            [&sha],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let known: Option<String> = db.query_opt(
+        "SELECT batch_id FROM batches WHERE sha256 = ?1",
+        params![sha],
+        |r| r.get(0),
+    )?;
     let known: HashSet<String> = known.map(|_| sha).into_iter().collect();
     let prepared = prepare(path, &known, keys, identities)?;
     commit_prepared(db, prepared)
@@ -260,7 +256,7 @@ pub fn ingest_batch(
 
 fn quarantine(db: &mut Db, r: Refusal) -> Result<Outcome, OfficeError> {
     tracing::warn!(file = %r.path.display(), kind = r.kind, "file quarantined: {}", r.reason);
-    db.conn.execute(
+    db.execute(
         "INSERT INTO quarantine (file, kind, batch_id, sha256, reason, first_seen)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (file, kind, sha256) DO NOTHING",
@@ -295,9 +291,7 @@ fn write_batch(db: &mut Db, b: &VerifiedBatch) -> Result<Result<Outcome, Refusal
         sha256: Some(b.sha256.clone()),
         batch_id: Some(b.batch_id.clone()),
     };
-    let tx = db
-        .conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = db.transaction()?;
     let inserted = tx.execute(
         "INSERT INTO batches (batch_id, sha256, surveyor_id, device_id, sequence, created_at,
                               file, visits, interviews, ingested_at)
@@ -318,13 +312,11 @@ fn write_batch(db: &mut Db, b: &VerifiedBatch) -> Result<Result<Outcome, Refusal
     )?;
     if inserted == 0 {
         // Which key refused it says what it is.
-        let same_id: Option<(String, String)> = tx
-            .query_row(
-                "SELECT sha256, file FROM batches WHERE batch_id = ?1",
-                [&b.batch_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+        let same_id: Option<(String, String)> = tx.query_opt(
+            "SELECT sha256, file FROM batches WHERE batch_id = ?1",
+            params![b.batch_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         return Ok(match same_id {
             Some((sha, _)) if sha == b.sha256 => Ok(Outcome::AlreadyIngested),
             Some((_, file)) => Err(conflict(format!(
@@ -346,7 +338,7 @@ fn write_batch(db: &mut Db, b: &VerifiedBatch) -> Result<Result<Outcome, Refusal
     }
     let mut duplicates = 0u64;
     {
-        let mut insert = tx.prepare_cached(
+        let mut insert = tx.prepare(
             "INSERT INTO interviews (interview_id, batch_id, content_sha256, channel, resident_id,
                  community, surveyor_id, device_id, questionnaire_id, questionnaire_version,
                  started_at, ended_at, status, disposition, answers, notes, paradata)
@@ -354,8 +346,8 @@ fn write_batch(db: &mut Db, b: &VerifiedBatch) -> Result<Result<Outcome, Refusal
              ON CONFLICT (interview_id) DO NOTHING",
         )?;
         let mut existing =
-            tx.prepare_cached("SELECT content_sha256 FROM interviews WHERE interview_id = ?1")?;
-        let mut supersede = tx.prepare_cached(
+            tx.prepare("SELECT content_sha256 FROM interviews WHERE interview_id = ?1")?;
+        let mut supersede = tx.prepare(
             "INSERT INTO supersessions (interview_id, superseded_by) VALUES (?1, ?2)
              ON CONFLICT (interview_id) DO NOTHING",
         )?;
@@ -387,7 +379,7 @@ fn write_batch(db: &mut Db, b: &VerifiedBatch) -> Result<Result<Outcome, Refusal
                 serde_json::to_string(&i.paradata).expect("paradata serialise"),
             ])?;
             if n == 0 {
-                let theirs: String = existing.query_row([&i.id], |r| r.get(0))?;
+                let theirs: String = existing.query_row(params![i.id], |r| r.get(0))?;
                 if theirs != hash {
                     drop((insert, existing, supersede));
                     drop(tx);
@@ -402,7 +394,7 @@ fn write_batch(db: &mut Db, b: &VerifiedBatch) -> Result<Result<Outcome, Refusal
                 supersede.execute(params![old, i.id])?;
             }
         }
-        let mut visit = tx.prepare_cached(
+        let mut visit = tx.prepare(
             "INSERT INTO visits (visit_id, batch_id, resident_id, community, attempt, at,
                                  disposition, interview_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -432,14 +424,11 @@ fn write_batch(db: &mut Db, b: &VerifiedBatch) -> Result<Result<Outcome, Refusal
 /// Verifies and ingests one decisions file in one transaction.
 pub fn ingest_decisions(db: &mut Db, path: &Path, keys: &KeySet) -> Result<Outcome, OfficeError> {
     let sha = batch_source::file_sha256(path).map_err(|e| io_err(path, e))?;
-    let known: Option<String> = db
-        .conn
-        .query_row(
-            "SELECT file FROM decision_files WHERE sha256 = ?1",
-            [&sha],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let known: Option<String> = db.query_opt(
+        "SELECT file FROM decision_files WHERE sha256 = ?1",
+        params![sha],
+        |r| r.get(0),
+    )?;
     if known.is_some() {
         return Ok(Outcome::AlreadyIngested);
     }
@@ -447,9 +436,7 @@ pub fn ingest_decisions(db: &mut Db, path: &Path, keys: &KeySet) -> Result<Outco
         Ok(f) => f,
         Err(r) => return quarantine(db, r),
     };
-    let tx = db
-        .conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = db.transaction()?;
     tx.execute(
         "INSERT INTO decision_files (sha256, file, supervisor_id, date, ingested_at)
          VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",

@@ -11,9 +11,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::db::Row;
+use crate::params;
 use chrono::{DateTime, NaiveDate, Utc};
 use doorstep_batch::{PublicKey, TrustedKeys};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use crate::{Db, OfficeError};
@@ -53,7 +54,7 @@ pub fn add(db: &mut Db, path: &Path) -> Result<Added, OfficeError> {
         }
         return Ok(Added::Already(existing));
     }
-    db.conn.execute(
+    db.execute(
         "INSERT INTO keys (key_id, owner_id, public_key, added_at) VALUES (?1, ?2, ?3, ?4)",
         params![key_id, key.surveyor_id, text, crate::now_text()],
     )?;
@@ -61,17 +62,14 @@ pub fn add(db: &mut Db, path: &Path) -> Result<Added, OfficeError> {
 }
 
 fn get(db: &Db, key_id: &str) -> Result<Option<KeyInfo>, OfficeError> {
-    Ok(db
-        .conn
-        .query_row(
-            "SELECT key_id, owner_id, added_at, revoked_from FROM keys WHERE key_id = ?1",
-            [key_id],
-            row_info,
-        )
-        .optional()?)
+    db.query_opt(
+        "SELECT key_id, owner_id, added_at, revoked_from FROM keys WHERE key_id = ?1",
+        [key_id],
+        row_info,
+    )
 }
 
-fn row_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<KeyInfo> {
+fn row_info(r: &Row) -> Result<KeyInfo, OfficeError> {
     Ok(KeyInfo {
         key_id: r.get(0)?,
         owner_id: r.get(1)?,
@@ -82,11 +80,11 @@ fn row_info(r: &rusqlite::Row<'_>) -> rusqlite::Result<KeyInfo> {
 
 /// Every key, by owner then date added.
 pub fn list(db: &Db) -> Result<Vec<KeyInfo>, OfficeError> {
-    let mut stmt = db.conn.prepare(
+    let mut stmt = db.prepare(
         "SELECT key_id, owner_id, added_at, revoked_from FROM keys ORDER BY owner_id, added_at, key_id",
     )?;
     let rows = stmt.query_map([], row_info)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect()
 }
 
 /// `--from`: a date (midnight UTC) or an RFC 3339 instant.
@@ -129,7 +127,7 @@ pub fn revoke(db: &mut Db, id: &str, from: DateTime<Utc>) -> Result<KeyInfo, Off
             }
         }
     };
-    db.conn.execute(
+    db.execute(
         "UPDATE keys SET revoked_from = ?1, revoked_at = ?2 WHERE key_id = ?3",
         params![crate::time_text(from), crate::now_text(), key_id],
     )?;
@@ -164,7 +162,7 @@ impl KeySet {
                     .push(k.clone());
             }
         }
-        let mut stmt = db.conn.prepare(
+        let mut stmt = db.prepare(
             "SELECT key_id, owner_id, public_key, revoked_from FROM keys ORDER BY added_at DESC, key_id",
         )?;
         let rows = stmt.query_map([], |r| {

@@ -2,8 +2,8 @@
 //! history), ingestion of the supervisors' hand-overs (signed batches and
 //! decisions files) into one database, keys, and the counts of it all.
 //!
-//! The store is behind [`db::Db`] (SQLite today, one migrations folder per
-//! backend). Everything that reads batches goes through [`batch_source`],
+//! The store is behind [`db::Db`] (SQLite or PostgreSQL, one migrations
+//! folder per backend; its module comment says how to write a query). Everything that reads batches goes through [`batch_source`],
 //! the one module that knows doorstep-batch's reading API. Messages name
 //! files, rows, columns and ids, never a resident's personal data.
 //! Commands and files are described in `docs/office.md`.
@@ -18,10 +18,12 @@ pub mod sample;
 pub mod scores;
 pub mod settings;
 pub mod status;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 use std::path::PathBuf;
 
-pub use db::{Db, DbSpec};
+pub use db::{Backend, Db, DbSpec};
 
 /// What can go wrong in the office store, with the file or the database it
 /// concerns.

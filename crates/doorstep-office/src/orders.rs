@@ -11,8 +11,9 @@
 
 use std::path::Path;
 
+use crate::db::Backend;
+use crate::params;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -108,9 +109,7 @@ pub fn sync(
     now: DateTime<Utc>,
 ) -> Result<u64, OfficeError> {
     let q = &settings.questions;
-    let tx = db
-        .conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = db.transaction()?;
     let candidates: Vec<(String, Option<String>, String, Option<String>)> = {
         let mut stmt = tx.prepare(&format!(
             "SELECT i.interview_id, i.community, i.answers,
@@ -119,13 +118,22 @@ pub fn sync(
              FROM interviews i
              LEFT JOIN latest_decisions d ON d.interview_id = i.interview_id
              LEFT JOIN supersessions s ON s.interview_id = i.interview_id
-             WHERE {} AND json_extract(i.answers, ?1) = 1
+             WHERE {} AND {}
                AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.interview_id = i.interview_id)
              ORDER BY i.started_at, i.interview_id",
-            crate::status::counted_condition(counting)
+            crate::status::counted_condition(counting),
+            match tx.backend() {
+                Backend::Sqlite => "json_extract(i.answers, ?1) = 1",
+                // 1, 1.0 and true, as json_extract's 1 on SQLite.
+                Backend::Postgres =>
+                    "(i.answers::jsonb -> CAST(?1 AS TEXT) -> 'value') IN ('1'::jsonb, 'true'::jsonb)",
+            }
         ))?;
-        let path = format!("$.\"{}\".value", q.trigger);
-        let rows = stmt.query_map([path], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let key = match tx.backend() {
+            Backend::Sqlite => format!("$.\"{}\".value", q.trigger),
+            Backend::Postgres => q.trigger.clone(),
+        };
+        let rows = stmt.query_map([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
         rows.collect::<Result<_, _>>()?
     };
     let mut created = 0;
@@ -138,10 +146,10 @@ pub fn sync(
             .flatten();
         let created_at = crate::time_text(now);
         let deadline = crate::time_text(now + Duration::days(days as i64));
-        tx.execute(
+        let id: i64 = tx.query_row(
             "INSERT INTO orders (interview_id, community, street, category, department, location,
                                  text, callback_phone, created_at, deadline, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'new')",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'new') RETURNING order_id",
             params![
                 interview_id,
                 community,
@@ -154,8 +162,8 @@ pub fn sync(
                 created_at,
                 deadline
             ],
+            |r| r.get(0),
         )?;
-        let id = tx.last_insert_rowid();
         tx.execute(
             "INSERT INTO order_history (order_id, at, who, from_status, to_status, note)
              VALUES (?1, ?2, 'office', NULL, 'new', ?3)",
@@ -185,11 +193,12 @@ pub fn list(db: &Db, filter: &Filter, now: DateTime<Utc>) -> Result<Vec<Order>, 
         )));
     }
     let now_text = crate::time_text(now);
-    let mut stmt = db.conn.prepare(
+    let mut stmt = db.prepare(
         "SELECT order_id, interview_id, community, street, category, department, location, text,
                 callback_phone, created_at, deadline, status
          FROM orders
-         WHERE (?1 IS NULL OR department = ?1) AND (?2 IS NULL OR status = ?2)
+         WHERE (CAST(?1 AS TEXT) IS NULL OR department = ?1)
+           AND (CAST(?2 AS TEXT) IS NULL OR status = ?2)
          ORDER BY deadline, order_id",
     )?;
     let rows = stmt.query_map(params![filter.department, filter.status], |r| {
@@ -219,10 +228,15 @@ pub fn list(db: &Db, filter: &Filter, now: DateTime<Utc>) -> Result<Vec<Order>, 
 }
 
 pub fn history(db: &Db, order_id: i64) -> Result<Vec<HistoryEntry>, OfficeError> {
-    let mut stmt = db.conn.prepare(
+    // In the order of writing: SQLite's rowid, PostgreSQL's entry_id.
+    let mut stmt = db.prepare(&format!(
         "SELECT at, who, from_status, to_status, note FROM order_history WHERE order_id = ?1
-         ORDER BY rowid",
-    )?;
+         ORDER BY {}",
+        match db.backend() {
+            Backend::Sqlite => "rowid",
+            Backend::Postgres => "entry_id",
+        }
+    ))?;
     let rows = stmt.query_map([order_id], |r| {
         Ok(HistoryEntry {
             at: r.get(0)?,
@@ -232,7 +246,7 @@ pub fn history(db: &Db, order_id: i64) -> Result<Vec<HistoryEntry>, OfficeError>
             note: r.get(4)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect()
 }
 
 /// Moves order `id` to `to`, recording who, when and the note.
@@ -244,14 +258,11 @@ pub fn update(
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), OfficeError> {
-    let tx = db
-        .conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let from: Option<String> = tx
-        .query_row("SELECT status FROM orders WHERE order_id = ?1", [id], |r| {
+    let tx = db.transaction()?;
+    let from: Option<String> =
+        tx.query_opt("SELECT status FROM orders WHERE order_id = ?1", [id], |r| {
             r.get(0)
-        })
-        .optional()?;
+        })?;
     let Some(from) = from else {
         return Err(OfficeError::Invalid(format!("no work order {id}")));
     };

@@ -13,10 +13,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::db::Backend;
+use crate::params;
 use chrono::NaiveDate;
 use doorstep_core::assignment::Resident;
 use doorstep_core::assignment::import::{Encoding, ReadIntoError, read_residents_into};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::{Db, OfficeError};
@@ -67,15 +68,11 @@ pub fn load(
         })?;
         doorstep_core::questionnaire::hex_sha256(&bytes)
     };
-    let tx = db
-        .conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let last: Option<String> = tx
-        .query_row("SELECT MAX(loaded_on) FROM register_loads", [], |r| {
+    let tx = db.transaction()?;
+    let last: Option<String> =
+        tx.query_row("SELECT MAX(loaded_on) FROM register_loads", [], |r| {
             r.get(0)
-        })
-        .optional()?
-        .flatten();
+        })?;
     let day = valid_from.to_string();
     if let Some(last) = last.filter(|l| *l > day) {
         return Ok(RegisterOutcome::Rejected {
@@ -85,20 +82,40 @@ pub fn load(
             )],
         });
     }
-    tx.execute_batch(
-        "DROP TABLE IF EXISTS temp.staging;
+    // The new list goes to a temp table first (`staging`: unqualified, a
+    // temp table is found first on both backends), by bulk load.
+    let (text, rowid) = match tx.backend() {
+        Backend::Sqlite => ("TEXT", " WITHOUT ROWID"),
+        Backend::Postgres => ("TEXT COLLATE \"C\"", ""),
+    };
+    tx.execute_batch(&format!(
+        "DROP TABLE IF EXISTS staging;
          CREATE TEMP TABLE staging (
-             resident_id TEXT PRIMARY KEY, name TEXT NOT NULL, address TEXT NOT NULL,
-             grid TEXT, building TEXT, unit TEXT, room TEXT, phone TEXT,
-             community TEXT NOT NULL, street TEXT, district TEXT, attributes TEXT NOT NULL
-         ) WITHOUT ROWID;",
-    )?;
+             resident_id {text} PRIMARY KEY, name {text} NOT NULL, address {text} NOT NULL,
+             grid {text}, building {text}, unit {text}, room {text}, phone {text},
+             community {text} NOT NULL, street {text}, district {text}, attributes {text} NOT NULL
+         ){rowid};"
+    ))?;
     let mut own_problems = Vec::new();
     let read = {
-        let mut insert = tx.prepare(
-            "INSERT INTO temp.staging VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        let mut insert = tx.loader(
+            "staging",
+            &[
+                "resident_id",
+                "name",
+                "address",
+                "grid",
+                "building",
+                "unit",
+                "room",
+                "phone",
+                "community",
+                "street",
+                "district",
+                "attributes",
+            ],
         )?;
-        read_residents_into(path, encoding, &mut |r: Resident| {
+        let read = read_residents_into(path, encoding, &mut |r: Resident| {
             let Some(community) = r.community.clone() else {
                 // The reader hands on only good rows, without their row
                 // number: the resident id locates it.
@@ -113,23 +130,28 @@ pub fn load(
             let street = attributes.remove(STREET);
             let district = attributes.remove(DISTRICT);
             let attributes = serde_json::to_string(&attributes).expect("a map of strings");
-            insert
-                .execute(params![
-                    r.resident_id,
-                    r.name,
-                    r.address,
-                    r.grid,
-                    r.building,
-                    r.unit,
-                    r.room,
-                    r.phone,
-                    community,
-                    street,
-                    district,
-                    attributes
-                ])
-                .map(|_| ())
-        })
+            insert.add(params![
+                r.resident_id,
+                r.name,
+                r.address,
+                r.grid,
+                r.building,
+                r.unit,
+                r.room,
+                r.phone,
+                community,
+                street,
+                district,
+                attributes
+            ])
+        });
+        match read {
+            Ok(report) => insert
+                .finish()
+                .map(|_| report)
+                .map_err(ReadIntoError::Target),
+            Err(e) => Err(e),
+        }
     };
     let report = match read {
         Ok(report) => report,
@@ -138,7 +160,7 @@ pub fn load(
                 problems: vec![e.to_string()],
             });
         }
-        Err(ReadIntoError::Target(e)) => return Err(e.into()),
+        Err(ReadIntoError::Target(e)) => return Err(e),
     };
     let mut problems: Vec<String> = report
         .problems
@@ -151,36 +173,36 @@ pub fn load(
         return Ok(RegisterOutcome::Rejected { problems });
     }
     let rows = report.rows_read as u64;
-    tx.execute(
+    let load_id: i64 = tx.query_row(
         "INSERT INTO register_loads
              (loaded_on, loaded_at, file, sha256, rows, moved_in, moved_out, changed, unchanged)
-         VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0, 0)",
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0, 0) RETURNING load_id",
         params![day, crate::now_text(), file, bytes_hash, rows as i64],
+        |r| r.get(0),
     )?;
-    let load_id = tx.last_insert_rowid();
     let moved_out = tx.execute(
         "UPDATE resident_periods SET valid_to = ?1, load_to = ?2
          WHERE valid_to IS NULL
-           AND NOT EXISTS (SELECT 1 FROM temp.staging s
+           AND NOT EXISTS (SELECT 1 FROM staging s
                            WHERE s.resident_id = resident_periods.resident_id)",
         params![day, load_id],
     )? as u64;
     let changed = tx.execute(
         "UPDATE resident_periods SET valid_to = ?1, load_to = ?2
          WHERE valid_to IS NULL
-           AND EXISTS (SELECT 1 FROM temp.staging s
+           AND EXISTS (SELECT 1 FROM staging s
                        WHERE s.resident_id = resident_periods.resident_id
-                         AND (s.community IS NOT resident_periods.community
-                              OR s.street IS NOT resident_periods.street
-                              OR s.district IS NOT resident_periods.district
-                              OR s.attributes IS NOT resident_periods.attributes))",
+                         AND (s.community IS DISTINCT FROM resident_periods.community
+                              OR s.street IS DISTINCT FROM resident_periods.street
+                              OR s.district IS DISTINCT FROM resident_periods.district
+                              OR s.attributes IS DISTINCT FROM resident_periods.attributes))",
         params![day, load_id],
     )? as u64;
     // Contact details are the latest list's; they carry no history.
     tx.execute(
         "INSERT INTO residents (resident_id, name, address, grid, building, unit, room, phone)
          SELECT resident_id, name, address, grid, building, unit, room, phone
-         FROM temp.staging WHERE true
+         FROM staging WHERE true
          ON CONFLICT (resident_id) DO UPDATE SET
              name = excluded.name, address = excluded.address, grid = excluded.grid,
              building = excluded.building, unit = excluded.unit, room = excluded.room,
@@ -191,7 +213,7 @@ pub fn load(
         "INSERT INTO resident_periods
              (resident_id, community, street, district, attributes, valid_from, load_from)
          SELECT s.resident_id, s.community, s.street, s.district, s.attributes, ?1, ?2
-         FROM temp.staging s
+         FROM staging s
          WHERE NOT EXISTS (SELECT 1 FROM resident_periods p
                            WHERE p.resident_id = s.resident_id AND p.valid_to IS NULL)",
         params![day, load_id],
@@ -209,7 +231,7 @@ pub fn load(
             load_id
         ],
     )?;
-    tx.execute_batch("DROP TABLE temp.staging")?;
+    tx.execute_batch("DROP TABLE staging")?;
     tx.commit()?;
     Ok(RegisterOutcome::Loaded(RegisterReport {
         load_id,
@@ -235,7 +257,7 @@ pub struct FrameEntry {
 /// The register as it stood on `day` (the periods open that day), sorted
 /// by community and resident id.
 pub fn as_of(db: &Db, day: NaiveDate) -> Result<Vec<FrameEntry>, OfficeError> {
-    let mut stmt = db.conn.prepare(
+    let mut stmt = db.prepare(
         "SELECT resident_id, community, street, district, attributes FROM resident_periods
          WHERE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1)
          ORDER BY community, resident_id",
@@ -250,17 +272,17 @@ pub fn as_of(db: &Db, day: NaiveDate) -> Result<Vec<FrameEntry>, OfficeError> {
             attributes: serde_json::from_str(&attributes).unwrap_or_default(),
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect()
 }
 
 /// Current residents per community, sorted by community.
 pub fn counts_by_community(db: &Db) -> Result<Vec<(String, u64)>, OfficeError> {
-    let mut stmt = db.conn.prepare(
+    let mut stmt = db.prepare(
         "SELECT community, COUNT(*) FROM resident_periods WHERE valid_to IS NULL
          GROUP BY community ORDER BY community",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect()
 }
 
 #[cfg(test)]
@@ -385,7 +407,6 @@ mod tests {
             .collect();
         assert_eq!(ids, ["R1"]);
         let loads: i64 = db
-            .conn
             .query_row("SELECT COUNT(*) FROM register_loads", [], |r| r.get(0))
             .unwrap();
         assert_eq!(loads, 1);

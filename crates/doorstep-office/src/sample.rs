@@ -24,10 +24,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::params;
 use chrono::{Datelike, FixedOffset, NaiveDate, TimeZone};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rusqlite::{TransactionBehavior, params};
 use serde::Serialize;
 use sha2::Digest as _;
 
@@ -265,10 +265,6 @@ fn stream_seed(seed: u64, community: &str, stratum: &str) -> [u8; 32] {
     h.finalize().into()
 }
 
-fn json_path(column: &str) -> String {
-    format!("$.\"{column}\"")
-}
-
 /// Draws the sample and writes `OUT/SURVEYOR.csv` and
 /// `OUT/sample-summary.csv`; records it in the database for the quarter
 /// (replacing an earlier draw of the same quarter).
@@ -293,7 +289,7 @@ pub fn sample(db: &mut Db, opts: &SampleOptions) -> Result<SampleReport, OfficeE
     if opts.exclude_quarters > 0 {
         let from = opts.quarter.minus(opts.exclude_quarters).start_text();
         let to = opts.quarter.start_text();
-        let mut stmt = db.conn.prepare(
+        let mut stmt = db.prepare(
             "SELECT DISTINCT resident_id FROM interviews WHERE started_at >= ?1 AND started_at < ?2",
         )?;
         for r in stmt.query_map(params![from, to], |r| r.get::<_, String>(0))? {
@@ -307,20 +303,19 @@ pub fn sample(db: &mut Db, opts: &SampleOptions) -> Result<SampleReport, OfficeE
     let strata_sql: String = opts
         .strata
         .iter()
-        .map(|s| format!(", json_extract(attributes, '{}')", json_path(s)))
+        .map(|s| format!(", {}", db.json_text("attributes", s)))
         .collect();
     let known: BTreeSet<&String> = surveyors.keys().collect();
     let mut excluded_count = 0u64;
     {
-        let mut stmt = db.conn.prepare(&format!(
+        let mut stmt = db.prepare(&format!(
             "SELECT community, resident_id{strata_sql} FROM resident_periods
              WHERE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1)"
         ))?;
-        let mut rows = stmt.query([&day])?;
-        while let Some(r) = rows.next()? {
+        stmt.query_each([&day], |r| {
             let community: String = r.get(0)?;
             if !known.contains(&community) {
-                continue;
+                return Ok(());
             }
             let id: String = r.get(1)?;
             let mut key = String::new();
@@ -342,7 +337,8 @@ pub fn sample(db: &mut Db, opts: &SampleOptions) -> Result<SampleReport, OfficeE
             } else {
                 e.1.push(id);
             }
-        }
+            Ok(())
+        })?;
     }
     let missing: Vec<&String> = surveyors
         .keys()
@@ -442,7 +438,7 @@ pub fn sample(db: &mut Db, opts: &SampleOptions) -> Result<SampleReport, OfficeE
     header.extend(opts.strata.iter().map(String::as_str));
     header.extend(["stratum", "reserve"]);
     let mut writers: BTreeMap<&str, csv::Writer<Vec<u8>>> = BTreeMap::new();
-    let mut lookup = db.conn.prepare(
+    let mut lookup = db.prepare(
         "SELECT r.name, r.address, r.grid, r.building, r.unit, r.room, r.phone,
                 p.street, p.district, p.attributes
          FROM residents r JOIN resident_periods p ON p.resident_id = r.resident_id
@@ -503,9 +499,7 @@ pub fn sample(db: &mut Db, opts: &SampleOptions) -> Result<SampleReport, OfficeE
     })?;
 
     let quarter = opts.quarter.to_string();
-    let tx = db
-        .conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = db.transaction()?;
     tx.execute("DELETE FROM sample_members WHERE quarter = ?1", [&quarter])?;
     {
         let mut ins = tx.prepare(

@@ -18,6 +18,8 @@ use doorstep_core::questionnaire::Questionnaire;
 use doorstep_core::scoring::score_interview;
 use serde::Serialize;
 
+use crate::db::Backend;
+use crate::params;
 use crate::settings::{Counting, ScoreSettings};
 use crate::{Db, OfficeError};
 
@@ -136,10 +138,10 @@ pub fn run(
     }
     let settings_hash = settings.hash();
     let label = period.label();
-    db.conn.execute(
+    let run_id: i64 = db.query_row(
         "INSERT INTO scoring_runs (run_at, period, settings_hash, settings, counting, interviews, figures)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        rusqlite::params![
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING run_id",
+        params![
             crate::now_text(),
             label,
             settings_hash,
@@ -148,8 +150,8 @@ pub fn run(
             interviews.len() as i64,
             assessment.rows.len() as i64
         ],
+        |r| r.get(0),
     )?;
-    let run_id = db.conn.last_insert_rowid();
     Ok(ScoreRun {
         run_id,
         settings_hash,
@@ -174,14 +176,21 @@ fn load_interviews(
         .iter()
         .map(|q| ((q.id.as_str(), q.version.as_str()), q))
         .collect();
-    let mut stmt = db.conn.prepare(&format!(
+    // The resident's place as one JSON array [community, street, attributes].
+    let place = match db.backend() {
+        Backend::Sqlite => "json_array(p.community, COALESCE(p.street, ''), p.attributes)",
+        Backend::Postgres => {
+            "CAST(json_build_array(p.community, COALESCE(p.street, ''), p.attributes) AS TEXT)"
+        }
+    };
+    let mut stmt = db.prepare(&format!(
         "SELECT i.interview_id, i.resident_id, i.channel, i.started_at, i.questionnaire_id,
                 i.questionnaire_version, i.answers,
-                (SELECT json_array(p.community, COALESCE(p.street, ''), p.attributes)
+                (SELECT {place}
                  FROM resident_periods p
                  WHERE p.resident_id = i.resident_id AND p.valid_from <= substr(i.started_at, 1, 10)
                  ORDER BY p.valid_from DESC LIMIT 1),
-                (SELECT json_array(p.community, COALESCE(p.street, ''), p.attributes)
+                (SELECT {place}
                  FROM resident_periods p WHERE p.resident_id = i.resident_id
                  ORDER BY p.valid_from LIMIT 1)
          FROM interviews i
@@ -191,12 +200,11 @@ fn load_interviews(
          ORDER BY i.started_at, i.interview_id",
         crate::status::counted_condition(counting)
     ))?;
-    let mut rows = stmt.query([])?;
     let mut out = Vec::new();
     let mut inputs = Vec::new();
     let mut left_out = Vec::new();
     let mut missing_questionnaires: BTreeMap<String, usize> = BTreeMap::new();
-    while let Some(r) = rows.next()? {
+    stmt.query_each([], |r| {
         let id: String = r.get(0)?;
         let started: String = r.get(3)?;
         let Some(date) = started
@@ -206,18 +214,18 @@ fn load_interviews(
             left_out.push(format!(
                 "interview {id}: start time {started:?} is not a date"
             ));
-            continue;
+            return Ok(());
         };
         let quarter = quarter_of(date);
         if !wanted.contains(&quarter) {
-            continue;
+            return Ok(());
         }
         let (qid, qversion): (String, String) = (r.get(4)?, r.get(5)?);
         let Some(q) = by_version.get(&(qid.as_str(), qversion.as_str())) else {
             *missing_questionnaires
                 .entry(format!("{qid} version {qversion}"))
                 .or_default() += 1;
-            continue;
+            return Ok(());
         };
         // The register as it stood at the interview; a resident who only
         // entered it later is placed by their first entry.
@@ -226,14 +234,14 @@ fn load_interviews(
             left_out.push(format!(
                 "interview {id}: its resident is not in the register"
             ));
-            continue;
+            return Ok(());
         };
         let answers: BTreeMap<String, Answer> = match serde_json::from_str(&r.get::<_, String>(6)?)
         {
             Ok(a) => a,
             Err(e) => {
                 left_out.push(format!("interview {id}: answers unreadable ({e})"));
-                continue;
+                return Ok(());
             }
         };
         let scores = score_interview(q, answers.iter().map(|(k, a)| (k.as_str(), a)));
@@ -268,7 +276,8 @@ fn load_interviews(
             index: value,
             dimensions: scores.dimensions,
         });
-    }
+        Ok(())
+    })?;
     for (q, n) in missing_questionnaires {
         left_out.push(format!(
             "{n} interviews of questionnaire {q}: not given (--questionnaire FILE)"
@@ -305,13 +314,12 @@ fn load_communities(
     type Counts = BTreeMap<String, (String, String, Vec<BTreeMap<String, f64>>)>;
     let mut at_day: Counts = BTreeMap::new();
     let mut now: Counts = BTreeMap::new();
-    let mut stmt = db.conn.prepare(
+    let mut stmt = db.prepare(
         "SELECT community, COALESCE(street, ''), COALESCE(district, ''), attributes,
                 valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1), valid_to IS NULL
          FROM resident_periods",
     )?;
-    let mut rows = stmt.query([&day])?;
-    while let Some(r) = rows.next()? {
+    stmt.query_each([&day], |r| {
         let (community, street, district, attributes): (String, String, String, String) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
         let (open_then, open_now): (bool, bool) = (r.get(4)?, r.get(5)?);
@@ -336,7 +344,8 @@ fn load_communities(
                 *e.2[m].entry(level).or_default() += 1.0;
             }
         }
-    }
+        Ok(())
+    })?;
     let ids: BTreeSet<String> = at_day.keys().chain(now.keys()).cloned().collect();
     Ok(ids
         .into_iter()

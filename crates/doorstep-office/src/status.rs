@@ -58,18 +58,18 @@ pub struct InterviewCounts {
 }
 
 fn count(db: &Db, sql: &str) -> Result<u64, OfficeError> {
-    Ok(db.conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+    Ok(db.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
 }
 
 fn grouped(db: &Db, sql: &str) -> Result<BTreeMap<String, u64>, OfficeError> {
-    let mut stmt = db.conn.prepare(sql)?;
+    let mut stmt = db.prepare(sql)?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect()
 }
 
 /// Per device, the sequence numbers below its highest that are absent.
 pub fn missing_batches(db: &Db) -> Result<Vec<MissingBatches>, OfficeError> {
-    let mut stmt = db.conn.prepare(
+    let mut stmt = db.prepare(
         "SELECT device_id, surveyor_id, sequence FROM batches ORDER BY device_id, sequence",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -125,10 +125,9 @@ pub fn status(db: &Db, counting: Counting) -> Result<Status, OfficeError> {
          GROUP BY community",
     )?;
     let valid_from: Option<String> =
-        db.conn
-            .query_row("SELECT MAX(loaded_on) FROM register_loads", [], |r| {
-                r.get(0)
-            })?;
+        db.query_row("SELECT MAX(loaded_on) FROM register_loads", [], |r| {
+            r.get(0)
+        })?;
     let register = RegisterCounts {
         loads: count(db, "SELECT COUNT(*) FROM register_loads")?,
         valid_from,

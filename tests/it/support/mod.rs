@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod batch;
+pub mod pg;
 pub mod pty;
 pub mod review;
 pub mod surveyor;
