@@ -18,6 +18,7 @@ pub mod sample;
 pub mod scores;
 pub mod settings;
 pub mod status;
+pub mod views;
 
 use std::path::PathBuf;
 
