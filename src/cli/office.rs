@@ -37,12 +37,19 @@ pub struct OfficeArgs {
     /// The office settings (default: DATA_DIR/office.toml).
     #[arg(long, value_name = "FILE", global = true)]
     pub settings: Option<PathBuf>,
+    /// Without a command: the office app (as `office app`).
     #[command(subcommand)]
-    pub command: OfficeCommand,
+    pub command: Option<OfficeCommand>,
 }
 
 #[derive(clap::Subcommand, Debug)]
 pub enum OfficeCommand {
+    /// The office app in the terminal: ingestion, work orders, sample
+    /// progress, scores, keys (also `doorstep office` alone).
+    App {
+        #[command(flatten)]
+        questionnaires: super::office_scores::QuestionnaireArgs,
+    },
     /// Load the resident register (every resident of every community);
     /// a reload merges by resident_id and keeps history.
     Register {
@@ -261,7 +268,13 @@ fn open(places: &Places, args: &OfficeArgs) -> anyhow::Result<Office> {
 
 pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
     let mut office = open(places, args)?;
-    match &args.command {
+    let Some(command) = &args.command else {
+        return super::office_app::run(places, office.db, office.settings, &Default::default());
+    };
+    match command {
+        OfficeCommand::App { questionnaires } => {
+            super::office_app::run(places, office.db, office.settings, questionnaires)
+        }
         OfficeCommand::Register {
             residents,
             encoding,

@@ -42,7 +42,7 @@ impl PeriodArgs {
 
 /// The questionnaires the interviews were made with (default: the bundled
 /// one).
-#[derive(clap::Args, Debug, Clone)]
+#[derive(clap::Args, Debug, Clone, Default)]
 pub struct QuestionnaireArgs {
     /// A questionnaire file (repeat for several versions).
     #[arg(long = "questionnaire", value_name = "FILE")]
@@ -50,7 +50,7 @@ pub struct QuestionnaireArgs {
 }
 
 impl QuestionnaireArgs {
-    fn load(&self) -> anyhow::Result<Vec<Questionnaire>> {
+    pub(super) fn load(&self) -> anyhow::Result<Vec<Questionnaire>> {
         if self.questionnaires.is_empty() {
             return Ok(vec![doorstep_store::demo::questionnaire()?]);
         }

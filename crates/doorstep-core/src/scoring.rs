@@ -34,24 +34,14 @@ pub fn score_interview<'a>(
             continue;
         };
         let QuestionKind::Rating {
-            min,
-            max,
-            scoring: Some(s),
-            ..
+            scoring: Some(s), ..
         } = &question.kind
         else {
             continue;
         };
-        let Answer::Value(AnswerValue::Rating { value }) = answer else {
+        let Some(score) = item_score(question, answer) else {
             continue;
         };
-        if max <= min || value < min || value > max {
-            continue;
-        }
-        let mut score = (value - min) as f64 / (max - min) as f64 * 100.0;
-        if s.reverse {
-            score = 100.0 - score;
-        }
         // Look up before inserting: no copy of the name per answer.
         let e = match sums.get_mut(&s.dimension) {
             Some(e) => e,
@@ -66,6 +56,29 @@ pub fn score_interview<'a>(
         dimensions: sums.into_iter().map(|(d, (s, w))| (d, s / w)).collect(),
         overall: (all.1 > 0.0).then(|| all.0 / all.1),
     }
+}
+
+/// A scored rating item's score, 0–100 along its scale (a reverse item
+/// the other way); `None` for any other question, a special response, no
+/// answer or a value off the scale.
+pub fn item_score(question: &crate::questionnaire::Question, answer: &Answer) -> Option<f64> {
+    let QuestionKind::Rating {
+        min,
+        max,
+        scoring: Some(s),
+        ..
+    } = &question.kind
+    else {
+        return None;
+    };
+    let Answer::Value(AnswerValue::Rating { value }) = answer else {
+        return None;
+    };
+    if max <= min || value < min || value > max {
+        return None;
+    }
+    let score = (value - min) as f64 / (max - min) as f64 * 100.0;
+    Some(if s.reverse { 100.0 - score } else { score })
 }
 
 /// Mean scores of a group (a community, a surveyor) over its interviews.

@@ -20,6 +20,7 @@ pub mod settings;
 pub mod status;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod views;
 
 use std::path::PathBuf;
 

@@ -7,6 +7,7 @@ pub mod app;
 pub mod data;
 pub mod i18n;
 pub mod keys;
+pub mod office;
 pub mod review_text;
 pub mod screens;
 pub mod supervisor;
