@@ -23,7 +23,7 @@ fn open_the_office_app_switch_tabs_and_quit() {
         &[
             "office",
             "--db",
-            o.db.to_str().unwrap(),
+            o.db.as_str(),
             "--settings",
             settings.to_str().unwrap(),
         ],

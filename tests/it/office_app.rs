@@ -80,7 +80,12 @@ fn yes_no(v: bool) -> Answer {
 
 /// The small office described at the top.
 pub fn office() -> Office {
-    let o = Office::new();
+    office_on(Backend::Sqlite)
+}
+
+/// The same office on `backend`.
+pub fn office_on(backend: Backend) -> Office {
+    let o = Office::on(backend);
     o.trust_all();
     let mut reg = String::from("resident_id,name,address,community,street,district,gender\n");
     for r in 0..40 {
@@ -134,17 +139,16 @@ pub fn office() -> Office {
     .assert()
     .success();
     let sampled: Vec<(String, String)> = {
-        let c = rusqlite::Connection::open(&o.db).unwrap();
-        let mut s = c
-            .prepare(
-                "SELECT resident_id, community FROM sample_members WHERE reserve = 0
-                 ORDER BY community, resident_id",
-            )
-            .unwrap();
-        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        let c = o.open_db();
+        c.query_map(
+            "SELECT resident_id, community FROM sample_members WHERE reserve = 0
+             ORDER BY community, resident_id",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
     };
     assert_eq!(sampled.len(), 16);
 
@@ -251,7 +255,7 @@ pub fn office() -> Office {
         String::from_utf8_lossy(&out.stderr)
     );
     // The instants of this run, fixed.
-    let c = rusqlite::Connection::open(&o.db).unwrap();
+    let c = o.open_db();
     c.execute_batch(
         "UPDATE batches SET ingested_at = '2026-12-01T02:00:00.000Z';
          UPDATE quarantine SET first_seen = '2026-12-01T02:00:00.000Z';
@@ -268,7 +272,7 @@ pub fn office() -> Office {
 /// The app on `o`'s database, as `doorstep office` opens it, with the
 /// colour-free theme and a fixed now.
 pub fn app(o: &Office, ui: Lang) -> OfficeApp {
-    let db = Db::open(&DbSpec::Sqlite(o.db.clone())).unwrap();
+    let db = Db::open(&DbSpec::parse(&o.db)).unwrap();
     let settings = Settings::load(&o.dir.join("office.toml")).unwrap();
     let q = doorstep_store::demo::questionnaire().unwrap();
     let mut data = OfficeData::new(db, settings, vec![q], "tester".into());
@@ -334,9 +338,8 @@ fn every_tab_at_80x24_in_both_languages() {
 /// A status change made with the keys: the allowed next state chosen,
 /// a note typed (CJK, with a cursor move) and pasted, recorded by whom
 /// and with the note; the list shows it.
-#[test]
-fn a_status_change_through_the_app_is_recorded_with_its_note() {
-    let o = office();
+fn a_status_change_through_the_app_is_recorded_with_its_note(backend: Backend) {
+    let o = office_on(backend);
     let mut app = app(&o, Lang::En);
     keys(&mut app, "2");
     let first = screen(&app);
@@ -353,7 +356,7 @@ fn a_status_change_through_the_app_is_recorded_with_its_note() {
     let text = screen(&app);
     assert!(text.contains("is now not substantiated"), "{text}");
 
-    let c = rusqlite::Connection::open(&o.db).unwrap();
+    let c = o.open_db();
     let (id, status): (i64, String) = c
         .query_row(
             "SELECT order_id, status FROM orders WHERE status <> 'new'",
@@ -415,9 +418,8 @@ fn every_binding_of_every_screen_acts() {
 
 /// Filters narrow the list; the overdue filter keeps the order past its
 /// deadline.
-#[test]
-fn the_order_filters_narrow_the_list() {
-    let o = office();
+fn the_order_filters_narrow_the_list(backend: Backend) {
+    let o = office_on(backend);
     let mut app = app(&o, Lang::En);
     keys(&mut app, "2");
     assert!(screen(&app).contains("2 orders"), "{}", screen(&app));
@@ -469,3 +471,8 @@ fn resize_and_colours() {
         .collect();
     check_colours(&coloured, true);
 }
+
+on_both_backends!(
+    a_status_change_through_the_app_is_recorded_with_its_note,
+    the_order_filters_narrow_the_list,
+);

@@ -34,7 +34,7 @@ pub struct BatchLine {
 
 /// The batches ingested, the latest first.
 pub fn batches(db: &Db) -> Result<Vec<BatchLine>, OfficeError> {
-    let mut stmt = db.conn.prepare(
+    let mut stmt = db.prepare(
         "SELECT batch_id, surveyor_id, device_id, sequence, created_at, file, interviews, visits,
                 ingested_at
          FROM batches ORDER BY ingested_at DESC, device_id, sequence DESC",
@@ -67,7 +67,7 @@ pub struct QuarantineLine {
 
 /// The files quarantined, conflicts first, then the latest first.
 pub fn quarantine(db: &Db) -> Result<Vec<QuarantineLine>, OfficeError> {
-    let mut stmt = db.conn.prepare(
+    let mut stmt = db.prepare(
         "SELECT file, kind, batch_id, reason, first_seen FROM quarantine
          ORDER BY kind <> 'conflict', first_seen DESC, quarantine_id DESC",
     )?;
@@ -96,7 +96,7 @@ fn quarter_of(started_at: &str) -> Option<Quarter> {
 
 /// The quarters that have completed interviews, in order.
 pub fn interview_quarters(db: &Db) -> Result<Vec<Quarter>, OfficeError> {
-    let mut stmt = db.conn.prepare(
+    let mut stmt = db.prepare(
         "SELECT DISTINCT substr(started_at, 1, 10) FROM interviews WHERE status = 'completed'",
     )?;
     let days = stmt.query_map([], |r| r.get::<_, String>(0))?;
@@ -109,9 +109,7 @@ pub fn interview_quarters(db: &Db) -> Result<Vec<Quarter>, OfficeError> {
 
 /// The quarters that have a sample, in order.
 pub fn sample_quarters(db: &Db) -> Result<Vec<Quarter>, OfficeError> {
-    let mut stmt = db
-        .conn
-        .prepare("SELECT DISTINCT quarter FROM sample_members ORDER BY quarter")?;
+    let mut stmt = db.prepare("SELECT DISTINCT quarter FROM sample_members ORDER BY quarter")?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     let mut out = Vec::new();
     for q in rows {
@@ -153,7 +151,7 @@ pub fn sample_progress(
     // Residents with a counted completed interview in the quarter.
     let mut completed: BTreeSet<String> = BTreeSet::new();
     {
-        let mut stmt = db.conn.prepare(&format!(
+        let mut stmt = db.prepare(&format!(
             "SELECT i.resident_id, i.started_at FROM interviews i
              JOIN sample_members m ON m.quarter = ?1 AND m.resident_id = i.resident_id
              LEFT JOIN latest_decisions d ON d.interview_id = i.interview_id
@@ -174,7 +172,7 @@ pub fn sample_progress(
     // Each member's last visit in the quarter.
     let mut last_visit: BTreeMap<String, (String, String)> = BTreeMap::new();
     {
-        let mut stmt = db.conn.prepare(
+        let mut stmt = db.prepare(
             "SELECT v.resident_id, v.at, v.disposition FROM visits v
              JOIN sample_members m ON m.quarter = ?1 AND m.resident_id = v.resident_id",
         )?;
@@ -205,7 +203,7 @@ pub fn sample_progress(
         finals: Vec<Option<Disposition>>,
     }
     let mut by: BTreeMap<(String, String), Acc> = BTreeMap::new();
-    let mut stmt = db.conn.prepare(
+    let mut stmt = db.prepare(
         "SELECT community, stratum, reserve, resident_id FROM sample_members WHERE quarter = ?1",
     )?;
     let rows = stmt.query_map([&label], |r| {
@@ -273,7 +271,7 @@ pub fn weakest_items(
         .iter()
         .map(|q| ((q.id.as_str(), q.version.as_str()), q))
         .collect();
-    let mut stmt = db.conn.prepare(&format!(
+    let mut stmt = db.prepare(&format!(
         "SELECT i.interview_id, i.started_at, i.questionnaire_id, i.questionnaire_version,
                 i.answers
          FROM interviews i
@@ -282,19 +280,18 @@ pub fn weakest_items(
          WHERE {} AND i.status = 'completed' AND i.community = ?1",
         crate::status::counted_condition(counting)
     ))?;
-    let mut rows = stmt.query([community])?;
     let mut scored = Vec::new();
-    while let Some(r) = rows.next()? {
+    stmt.query_each(crate::params![community], |r| {
         let (id, at, qid, qversion, answers): (String, String, String, String, String) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
         if !quarter_of(&at).is_some_and(|q| quarters.contains(&q)) {
-            continue;
+            return Ok(());
         }
         let Some(q) = by_version.get(&(qid.as_str(), qversion.as_str())) else {
-            continue;
+            return Ok(());
         };
         let Ok(answers) = serde_json::from_str::<BTreeMap<String, Answer>>(&answers) else {
-            continue;
+            return Ok(());
         };
         let items: BTreeMap<String, f64> = answers
             .iter()
@@ -302,14 +299,15 @@ pub fn weakest_items(
             .collect();
         let dimensions = score_interview(q, answers.iter().map(|(k, a)| (k.as_str(), a)));
         let Some(index) = index(&dimensions.dimensions, dimension_weights) else {
-            continue;
+            return Ok(());
         };
         scored.push(Scored {
             items,
             index,
             weight: weights.get(&id).copied().unwrap_or(1.0),
         });
-    }
+        Ok(())
+    })?;
     let figures = importance_performance(&scored);
     Ok(weakest(&figures, k).into_iter().cloned().collect())
 }
