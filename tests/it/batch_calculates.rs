@@ -164,6 +164,19 @@ fn a_forged_calculate_fails_verification_naming_the_record() {
         out.contains("calculate elderly_members: the recorded value is not what the answers give"),
         "{out}"
     );
+    // The review's verification recomputes them too: the batch fails there.
+    let review = doorstep(dir.path())
+        .arg("review")
+        .arg(forged.parent().unwrap())
+        .arg("--keys")
+        .arg(keys.path())
+        .args(["--summary", "--json"])
+        .output()
+        .unwrap();
+    let summary = String::from_utf8_lossy(&review.stdout);
+    assert!(!review.status.success(), "{summary}");
+    let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(summary["all_valid"], false);
     // The review app says it in the interface language.
     let problem = RecordProblem::Calculate {
         key: "elderly_members".into(),
