@@ -16,8 +16,8 @@ use doorstep_core::interview::{Interview, Slot};
 use doorstep_core::questionnaire::{QuestionKind, Questionnaire, RepeatCount};
 
 use crate::format::{
-    BatchInterview, CalculateProblem, QuestionnaireRef, RecordProblem, parse_answer_key,
-    recorded_calculates,
+    BatchInterview, CalculateProblem, InterviewCheck, QuestionnaireRef, RecordProblem,
+    parse_answer_key, recorded_calculates,
 };
 
 /// The questionnaires a verification recomputes calculates with, by
@@ -72,6 +72,12 @@ impl KnownQuestionnaires {
             .iter()
             .find(|r| r.id == i.questionnaire_id && r.version == i.questionnaire_version)?;
         self.by_hash.get(&r.content_hash).map(|c| &**c)
+    }
+}
+
+impl InterviewCheck for KnownQuestionnaires {
+    fn check(&self, refs: &[QuestionnaireRef], i: &BatchInterview) -> Option<RecordProblem> {
+        check(i, self.for_interview(refs, i)?)
     }
 }
 

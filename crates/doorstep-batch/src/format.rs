@@ -10,7 +10,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
 use super::BatchError;
-use crate::calculates::{self, KnownQuestionnaires};
 use doorstep_core::answer::{Answer, AnswerValue};
 use doorstep_core::assignment::Disposition;
 use doorstep_core::expr::Value;
@@ -808,9 +807,16 @@ pub struct ContentReader {
     /// Record ids seen: a repeated one is a problem.
     visit_ids: std::collections::HashSet<String>,
     interview_ids: std::collections::HashSet<String>,
-    /// When given: each interview's calculates are recomputed with the
-    /// questionnaire its batch names, if it is one of these.
-    questionnaires: Option<KnownQuestionnaires>,
+    /// When given: a further check of each interview (the recomputation
+    /// of its calculates, `calculates::KnownQuestionnaires`).
+    check: Option<std::sync::Arc<dyn InterviewCheck>>,
+}
+
+/// A check of an interview's contents beyond plain sense, which needs more
+/// than the record (the questionnaire): given the questionnaires the
+/// batch's manifest names.
+pub trait InterviewCheck: std::fmt::Debug + Send + Sync {
+    fn check(&self, refs: &[QuestionnaireRef], i: &BatchInterview) -> Option<RecordProblem>;
 }
 
 impl ContentReader {
@@ -818,12 +824,11 @@ impl ContentReader {
         Self::default()
     }
 
-    /// A reader that also recomputes the interviews' calculates with
-    /// `questionnaires` (those of questionnaires not among them are not
-    /// checked).
-    pub fn checking(questionnaires: Option<KnownQuestionnaires>) -> Self {
+    /// A reader that also gives each interview to `check` (e.g. the
+    /// recomputation of its calculates).
+    pub fn checking(check: Option<std::sync::Arc<dyn InterviewCheck>>) -> Self {
         ContentReader {
-            questionnaires: questionnaires.filter(|k| !k.is_empty()),
+            check,
             ..Self::default()
         }
     }
@@ -995,10 +1000,8 @@ impl ContentReader {
             BatchLine::Visit(v) => (&v.id, visit_problem(v, &mut self.visit_ids)),
             BatchLine::Interview(i) => (
                 &i.id,
-                interview_problem(i, signer, &mut self.interview_ids).or_else(|| {
-                    let known = self.questionnaires.as_ref()?;
-                    calculates::check(i, known.for_interview(&manifest.questionnaires, i)?)
-                }),
+                interview_problem(i, signer, &mut self.interview_ids)
+                    .or_else(|| self.check.as_ref()?.check(&manifest.questionnaires, i)),
             ),
         };
         if let Some(problem) = problem {

@@ -532,6 +532,13 @@ impl Sink<'_> {
         }
     }
 
+    /// The content reader's further check: the calculates, when
+    /// questionnaires were given.
+    fn check(&self) -> Option<std::sync::Arc<dyn crate::format::InterviewCheck>> {
+        let known = self.questionnaires.clone().filter(|k| !k.is_empty())?;
+        Some(std::sync::Arc::new(known))
+    }
+
     /// Forgets what was read (a new reading of the same file).
     fn clear(&mut self) {
         self.visits.clear();
@@ -719,7 +726,7 @@ fn check_file(
         Ok(tc) => !tc.encrypted,
         Err(_) => path.extension().is_none_or(|e| e != "age"),
     };
-    let mut reader = ContentReader::checking(sink.questionnaires.clone());
+    let mut reader = ContentReader::checking(sink.check());
     let hashed = read_hashed(&mut file, &mut |chunk| {
         if plain && !reader.failed() {
             reader.feed(chunk, &mut |line| sink.take(line));
@@ -921,7 +928,7 @@ fn check_file(
             return verdict;
         };
         sink.clear();
-        let mut reader = ContentReader::checking(sink.questionnaires.clone());
+        let mut reader = ContentReader::checking(sink.check());
         let read = read_decrypted(path, ids, &mut |chunk| {
             if !reader.failed() {
                 reader.feed(chunk, &mut |line| sink.take(line));
