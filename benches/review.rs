@@ -97,6 +97,7 @@ fn batch(q: &Questionnaire, surveyor: &str, seq: u64) -> BatchContent {
             disposition: Disposition::Complete,
             answers,
             notes: BTreeMap::new(),
+            calculates: Default::default(),
             paradata,
         });
     }

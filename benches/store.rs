@@ -132,6 +132,7 @@ fn bench_save_answer_step(c: &mut Criterion) {
                 events: &events,
                 position: Some(&position),
                 added_instances: &[],
+                calculates: None,
             };
             black_box(
                 store

@@ -93,6 +93,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 events: &events,
                 position: Some(&position),
                 added_instances: &[],
+                calculates: None,
             },
         )?;
         Ok(())

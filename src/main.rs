@@ -100,6 +100,10 @@ enum Command {
         /// age identity file, to check the contents of encrypted batches.
         #[arg(long, value_name = "FILE")]
         identity: Option<PathBuf>,
+        /// Questionnaire the interviews used (repeatable), to recompute their
+        /// calculates; the bundled one is found by itself.
+        #[arg(long, value_name = "FILE")]
+        questionnaire: Vec<PathBuf>,
         /// One JSON object per batch.
         #[arg(long)]
         json: bool,
@@ -233,8 +237,9 @@ fn main() -> ExitCode {
             batches,
             keys,
             identity,
+            questionnaire,
             json,
-        }) => cli::verify::run(&batches, &keys, identity.as_deref(), json),
+        }) => cli::verify::run(&batches, &keys, identity.as_deref(), &questionnaire, json),
         Some(Command::Simulate {
             interviews,
             seed,

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod batch_calculates;
 mod batch_interop;
 mod batch_roundtrip;
 mod batch_tamper;

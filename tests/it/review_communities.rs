@@ -76,6 +76,7 @@ fn interview(
         disposition: d,
         answers,
         notes: BTreeMap::new(),
+        calculates: Default::default(),
         paradata: Vec::new(),
     }
 }

@@ -96,6 +96,7 @@ fn interview(
         disposition: Disposition::Complete,
         answers,
         notes: BTreeMap::new(),
+        calculates: Default::default(),
         paradata,
     }
 }

@@ -120,6 +120,7 @@ fn crash_writer_child() {
                     events: std::slice::from_ref(&event),
                     position: Some(&position),
                     added_instances: &added,
+                    calculates: None,
                 },
             )
             .expect("save_answer_step")

@@ -2,6 +2,7 @@
 //! and another doorstep holding the database. Each must come back as the
 //! right `StoreError`, lose nothing already saved, and recover.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -249,6 +250,15 @@ fn an_answer_step_is_all_or_nothing() {
     let (store, iid) = setup(&path);
     let added = [("members".to_string(), 1)];
     let first = [step_event("first")];
+    let calc = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let calc1 = calc(&[("elderly_count", "0"), ("is_elderly[0]", "0")]);
+    let calc2 = calc(&[("elderly_count", "1")]);
+    let calc_fails = calc(&[("elderly_count", "fail")]);
     store
         .save_answer_step(
             iid,
@@ -260,12 +270,14 @@ fn an_answer_step_is_all_or_nothing() {
                 events: &first,
                 position: Some(&at_question("q2")),
                 added_instances: &added,
+                calculates: Some(&calc1),
             },
         )
         .unwrap();
     let before = written(&store, iid);
     assert_eq!(before.0.answers.len(), 1);
     assert_eq!(before.0.events, first);
+    assert_eq!(before.0.calculates, calc1, "saved with the answer");
 
     // Failures injected part-way: after the answer and its history row,
     // among the paradata; then after the paradata, at the position; then
@@ -279,23 +291,34 @@ fn an_answer_step_is_all_or_nothing() {
              CREATE TEMP TRIGGER fail_position BEFORE UPDATE OF position_id ON interviews
                WHEN NEW.position_id = 'fail' BEGIN SELECT RAISE(ABORT, 'injected'); END;
              CREATE TEMP TRIGGER fail_visit BEFORE INSERT ON visits
-               BEGIN SELECT RAISE(ABORT, 'injected'); END;",
+               BEGIN SELECT RAISE(ABORT, 'injected'); END;
+             CREATE TEMP TRIGGER fail_calculate BEFORE INSERT ON calculates
+               WHEN NEW.value = 'fail' BEGIN SELECT RAISE(ABORT, 'injected'); END;",
         )
         .unwrap();
     let more = [("members".to_string(), 2)];
     let fails_on_event = [step_event("ok"), step_event("fail")];
     let fine = [step_event("second")];
-    for (answer, events, position) in [
-        (Some(text(2)), &fails_on_event[..], at_question("q3")),
-        (Some(text(2)), &fine[..], at_question("fail")),
+    for (answer, events, position, calculates) in [
+        (
+            Some(text(2)),
+            &fails_on_event[..],
+            at_question("q3"),
+            &calc2,
+        ),
+        (Some(text(2)), &fine[..], at_question("fail"), &calc2),
+        // The calculates' values, last in the step.
+        (Some(text(2)), &fine[..], at_question("q3"), &calc_fails),
         // A cleared answer too.
-        (None, &fails_on_event[..], at_question("q3")),
-        (None, &fine[..], at_question("fail")),
+        (None, &fails_on_event[..], at_question("q3"), &calc2),
+        (None, &fine[..], at_question("fail"), &calc2),
+        (None, &fine[..], at_question("q3"), &calc_fails),
     ] {
         let step = Progress {
             events,
             position: Some(&position),
             added_instances: &more,
+            calculates: Some(calculates),
         };
         let question = if answer.is_some() { "q2" } else { "q1" };
         store
@@ -308,6 +331,7 @@ fn an_answer_step_is_all_or_nothing() {
         events: &fine,
         position: None,
         added_instances: &more,
+        calculates: None,
     };
     store
         .finish_interview_step(
@@ -335,11 +359,14 @@ fn an_answer_step_is_all_or_nothing() {
                 events: &fine,
                 position: Some(&at_question("q3")),
                 added_instances: &more,
+                calculates: Some(&calc2),
             },
         )
         .unwrap()
         .unwrap();
     let (saved, history, _) = written(&store, iid);
+    // The new values replace the old; one no longer relevant is cleared.
+    assert_eq!(saved.calculates, calc2);
     assert_eq!(history.last().map(|h| h.id), Some(id));
     assert_eq!(saved.answers.last().map(|a| &a.2), Some(&text(2)));
     assert_eq!(saved.events.last(), fine.last());

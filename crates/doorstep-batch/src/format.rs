@@ -12,6 +12,8 @@ use uuid::Uuid;
 use super::BatchError;
 use doorstep_core::answer::{Answer, AnswerValue};
 use doorstep_core::assignment::Disposition;
+use doorstep_core::expr::Value;
+use doorstep_core::interview::Interview;
 use doorstep_core::interview::paradata::{EventKind, ParadataEvent};
 use doorstep_core::timestamp as ts;
 
@@ -165,6 +167,13 @@ pub struct BatchInterview {
     /// there are none.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub notes: BTreeMap<String, String>,
+    /// The values of the relevant calculates, keyed like `answers`, each as
+    /// text (as a label shows it: see [`calculate_text`]); absent when there
+    /// are none, and in records made before calculates were recorded.
+    /// Computed by the app, never said by the resident: kept apart from
+    /// `answers`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub calculates: BTreeMap<String, String>,
     #[serde(serialize_with = "ser_paradata", deserialize_with = "de_paradata")]
     pub paradata: Vec<ParadataEvent>,
 }
@@ -188,6 +197,34 @@ impl BatchInterview {
             .map(str::trim)
             .filter(|id| !id.is_empty())
     }
+}
+
+/// How a calculate's value is recorded (`BatchInterview::calculates`, the
+/// store): the text a label shows for it (numbers without a needless
+/// `.0`, dates `YYYY-MM-DD`, `true`/`false`). `None` for an empty value,
+/// which is not recorded.
+pub fn calculate_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Empty => None,
+        v => Some(doorstep_core::interview::display_value(v)),
+    }
+}
+
+/// The values of an interview's relevant calculates as a record carries
+/// them: keyed like `answers` (`"<id>[<instance>]"` inside a repeat),
+/// empty values left out.
+pub fn recorded_calculates(flow: &Interview<'_>) -> BTreeMap<String, String> {
+    let q = flow.questionnaire();
+    flow.calculated()
+        .into_iter()
+        .filter_map(|(slot, v)| {
+            let text = calculate_text(&v)?;
+            Some((
+                answer_key(&q.questions[slot.question].id, slot.instance),
+                text,
+            ))
+        })
+        .collect()
 }
 
 /// The key of an answer in `BatchInterview::answers`.
@@ -684,6 +721,24 @@ pub enum RecordProblem {
     Year { field: &'static str, year: i32 },
     /// The same record id twice in the batch.
     Repeated { kind: &'static str },
+    /// A calculate's recorded value (key as in `answers`) does not hold
+    /// against the questionnaire: checked only when the verification was
+    /// given the questionnaire (`KnownQuestionnaires`).
+    Calculate {
+        key: String,
+        problem: CalculateProblem,
+    },
+}
+
+/// How a recorded calculate fails its recomputation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalculateProblem {
+    /// The answers give another value (or none: not relevant, or empty).
+    Differs,
+    /// The answers give a value; the record has none.
+    Missing,
+    /// The key names no calculate of the questionnaire.
+    NotACalculate,
 }
 
 /// No line of a batch is longer (an interview with hundreds of answers
@@ -752,11 +807,30 @@ pub struct ContentReader {
     /// Record ids seen: a repeated one is a problem.
     visit_ids: std::collections::HashSet<String>,
     interview_ids: std::collections::HashSet<String>,
+    /// When given: a further check of each interview (the recomputation
+    /// of its calculates, `calculates::KnownQuestionnaires`).
+    check: Option<std::sync::Arc<dyn InterviewCheck>>,
+}
+
+/// A check of an interview's contents beyond plain sense, which needs more
+/// than the record (the questionnaire): given the questionnaires the
+/// batch's manifest names.
+pub trait InterviewCheck: std::fmt::Debug + Send + Sync {
+    fn check(&self, refs: &[QuestionnaireRef], i: &BatchInterview) -> Option<RecordProblem>;
 }
 
 impl ContentReader {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A reader that also gives each interview to `check` (e.g. the
+    /// recomputation of its calculates).
+    pub fn checking(check: Option<std::sync::Arc<dyn InterviewCheck>>) -> Self {
+        ContentReader {
+            check,
+            ..Self::default()
+        }
     }
 
     /// The counts line 1 states, once it was read (whatever else is wrong).
@@ -920,12 +994,15 @@ impl ContentReader {
                 ContentProblem::Malformed(format!("line {}: {e}", self.line_no))
             }
         })?;
-        let signer = &self.manifest.as_ref().expect("line 1 was read").surveyor_id;
+        let manifest = self.manifest.as_ref().expect("line 1 was read");
+        let signer = &manifest.surveyor_id;
         let (id, problem) = match &record {
             BatchLine::Visit(v) => (&v.id, visit_problem(v, &mut self.visit_ids)),
-            BatchLine::Interview(i) => {
-                (&i.id, interview_problem(i, signer, &mut self.interview_ids))
-            }
+            BatchLine::Interview(i) => (
+                &i.id,
+                interview_problem(i, signer, &mut self.interview_ids)
+                    .or_else(|| self.check.as_ref()?.check(&manifest.questionnaires, i)),
+            ),
         };
         if let Some(problem) = problem {
             return Err(ContentProblem::Record {

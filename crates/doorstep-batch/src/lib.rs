@@ -8,6 +8,7 @@
 //! This crate never touches the store: the caller passes the records in
 //! and marks them exported once `write_batch` has returned `Ok`.
 
+pub mod calculates;
 pub mod format;
 pub mod fsutil;
 pub mod id;
@@ -19,15 +20,18 @@ pub mod write;
 
 use std::path::{Path, PathBuf};
 
+pub use calculates::KnownQuestionnaires;
 pub use format::{
     BatchContent, BatchCounts, BatchHeader, BatchInterview, BatchLine, BatchManifest,
     ContentReader, InterviewOutcome, ParsedBatch, QuestionnaireRef, RecordLines, RecordProblem,
-    VisitRecord, answer_key, batch_file_name, claimed_counts, parse_answer_key, parse_batch,
+    VisitRecord, answer_key, batch_file_name, calculate_text, claimed_counts, parse_answer_key,
+    parse_batch, recorded_calculates,
 };
 pub use keys::{GeneratedKey, KeyId, PublicKey, SigningKey, TrustedKeys, key_paths, keygen};
 pub use verify::{
     BatchStatus, BatchVerdict, Disagreement, ManifestField, Problem, RecordKind, SequenceFinding,
-    find_batch_files, verify_batches, verify_batches_keeping, verify_streaming,
+    find_batch_files, verify_batches, verify_batches_checking, verify_batches_keeping,
+    verify_streaming,
 };
 pub use write::{
     BatchWriter, Identities, WriteStep, WrittenBatch, decrypt_batch_file, parse_recipient,

@@ -9,7 +9,7 @@ use std::io;
 use doorstep_core::lang::{Lang, Msg};
 use doorstep_core::msg;
 
-use crate::format::{ContentProblem, MAX_ATTEMPT, RecordProblem, YEARS};
+use crate::format::{CalculateProblem, ContentProblem, MAX_ATTEMPT, RecordProblem, YEARS};
 use crate::verify::{BatchStatus, ManifestField, Problem, RecordKind, SequenceFinding};
 
 impl Problem {
@@ -341,6 +341,11 @@ fn record_text(p: &RecordProblem, lang: Lang) -> String {
             last = YEARS.end()
         ),
         RecordProblem::Repeated { kind } => msg!(lang, RecordRepeated, kind = kind),
+        RecordProblem::Calculate { key, problem } => match problem {
+            CalculateProblem::Differs => msg!(lang, RecordCalculateDiffers, key = key),
+            CalculateProblem::Missing => msg!(lang, RecordCalculateMissing, key = key),
+            CalculateProblem::NotACalculate => msg!(lang, RecordNotACalculate, key = key),
+        },
     }
 }
 

@@ -13,6 +13,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::calculates::KnownQuestionnaires;
 use super::format::{
     BatchCounts, BatchInterview, BatchLine, BatchManifest, ContentProblem, ContentReader,
     ParsedBatch, VisitRecord, claimed_counts,
@@ -370,7 +371,21 @@ pub fn verify_batches<P: AsRef<Path>>(
     keys: &TrustedKeys,
     identities: Option<&Identities>,
 ) -> Vec<BatchVerdict> {
-    verify_all(paths, keys, identities, false)
+    verify_all(paths, keys, identities, None, false)
+}
+
+/// `verify_batches`, also recomputing every interview's calculates with
+/// the questionnaire its batch names, when it is one of `questionnaires`
+/// (matched by content hash): a recorded value the answers do not give is
+/// a record problem ([`crate::format::CalculateProblem`]).
+pub fn verify_batches_checking<P: AsRef<Path>>(
+    paths: &[P],
+    keys: &TrustedKeys,
+    identities: Option<&Identities>,
+    questionnaires: &KnownQuestionnaires,
+    keep: bool,
+) -> Vec<BatchVerdict> {
+    verify_all(paths, keys, identities, Some(questionnaires), keep)
 }
 
 /// `verify_batches`, keeping each sound batch's records in its verdict
@@ -381,13 +396,14 @@ pub fn verify_batches_keeping<P: AsRef<Path>>(
     keys: &TrustedKeys,
     identities: Option<&Identities>,
 ) -> Vec<BatchVerdict> {
-    verify_all(paths, keys, identities, true)
+    verify_all(paths, keys, identities, None, true)
 }
 
 fn verify_all<P: AsRef<Path>>(
     paths: &[P],
     keys: &TrustedKeys,
     identities: Option<&Identities>,
+    questionnaires: Option<&KnownQuestionnaires>,
     keep: bool,
 ) -> Vec<BatchVerdict> {
     let files = batch_files(paths);
@@ -407,6 +423,7 @@ fn verify_all<P: AsRef<Path>>(
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(p) = files.get(i) else { break done };
                         let mut sink = Sink::new(keep);
+                        sink.questionnaires = questionnaires.cloned();
                         done.push((i, check_one(p, keys, identities, &mut sink)));
                     }
                 })
@@ -465,6 +482,7 @@ pub fn verify_streaming(
         interviews: Vec::new(),
         visit_ids: Vec::new(),
         interview_ids: Vec::new(),
+        questionnaires: None,
     };
     check_one(path, keys, identities, &mut sink)
 }
@@ -479,6 +497,8 @@ struct Sink<'a> {
     interviews: Vec<BatchInterview>,
     visit_ids: Vec<String>,
     interview_ids: Vec<String>,
+    /// To recompute the interviews' calculates with, if given.
+    questionnaires: Option<KnownQuestionnaires>,
 }
 
 impl Sink<'_> {
@@ -491,6 +511,7 @@ impl Sink<'_> {
             interviews: Vec::new(),
             visit_ids: Vec::new(),
             interview_ids: Vec::new(),
+            questionnaires: None,
         }
     }
 
@@ -509,6 +530,13 @@ impl Sink<'_> {
                 BatchLine::Interview(i) => self.interviews.push(i),
             }
         }
+    }
+
+    /// The content reader's further check: the calculates, when
+    /// questionnaires were given.
+    fn check(&self) -> Option<std::sync::Arc<dyn crate::format::InterviewCheck>> {
+        let known = self.questionnaires.clone().filter(|k| !k.is_empty())?;
+        Some(std::sync::Arc::new(known))
     }
 
     /// Forgets what was read (a new reading of the same file).
@@ -698,7 +726,7 @@ fn check_file(
         Ok(tc) => !tc.encrypted,
         Err(_) => path.extension().is_none_or(|e| e != "age"),
     };
-    let mut reader = ContentReader::new();
+    let mut reader = ContentReader::checking(sink.check());
     let hashed = read_hashed(&mut file, &mut |chunk| {
         if plain && !reader.failed() {
             reader.feed(chunk, &mut |line| sink.take(line));
@@ -900,7 +928,7 @@ fn check_file(
             return verdict;
         };
         sink.clear();
-        let mut reader = ContentReader::new();
+        let mut reader = ContentReader::checking(sink.check());
         let read = read_decrypted(path, ids, &mut |chunk| {
             if !reader.failed() {
                 reader.feed(chunk, &mut |line| sink.take(line));

@@ -109,6 +109,7 @@ fn main() {
                 disposition: Disposition::Complete,
                 answers,
                 notes: Default::default(),
+                calculates: Default::default(),
                 paradata,
             });
         }

@@ -34,7 +34,6 @@ use super::flags::{
 use doorstep_batch::{
     BatchInterview, BatchStatus, BatchVerdict, Identities, InterviewOutcome, ParsedBatch,
     SequenceFinding, TrustedKeys, VisitRecord, parse_answer_key, parse_batch,
-    verify_batches_keeping,
 };
 use doorstep_core::assignment::Disposition;
 use doorstep_core::interview::Answer;
@@ -380,7 +379,12 @@ pub fn open_inbox(folder: &Path, opts: &InboxOptions<'_>) -> std::io::Result<Inb
     // Verification hashes and parses each file once, on every core; a
     // sound batch comes back parsed. Only for the others do we read what
     // the file claims (to say which interviews an invalid batch holds).
-    let mut verdicts = verify_batches_keeping(&files, opts.keys, opts.identities);
+    // The interviews' calculates are recomputed with the questionnaires
+    // given, as `doorstep verify` does: a forged value fails the batch here too.
+    let mut known = doorstep_batch::KnownQuestionnaires::new();
+    known.extend(opts.questionnaires.iter().cloned());
+    let mut verdicts =
+        doorstep_batch::verify_batches_checking(&files, opts.keys, opts.identities, &known, true);
     let parsed: Vec<(String, Option<ParsedBatch>)> = verdicts
         .iter_mut()
         .map(|v| match (v.parsed.take(), v.sha256.clone()) {

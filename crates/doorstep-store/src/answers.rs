@@ -1,5 +1,7 @@
 //! Answers, their history, paradata and the resume point of an interview.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use uuid::Uuid;
@@ -9,6 +11,7 @@ use super::interviews::{
 };
 use super::visits::Visit;
 use super::{Result, Store, StoreError, instance_from_sql, instance_to_sql, parse_ts, ts};
+use doorstep_batch::{answer_key, parse_answer_key};
 use doorstep_core::assignment::Disposition;
 use doorstep_core::interview::{Answer, EventKind, ParadataEvent, Slot, Step};
 use doorstep_core::questionnaire::Questionnaire;
@@ -66,6 +69,9 @@ pub struct SavedInterview {
     pub added_instances: Vec<(String, u32)>,
     pub position: Option<SavedPosition>,
     pub events: Vec<ParadataEvent>,
+    /// The values of the relevant calculates as last saved, by key
+    /// (`answer_key`: `"<id>[<instance>]"` inside a repeat).
+    pub calculates: BTreeMap<String, String>,
 }
 
 /// One save or clear, as appended to the history.
@@ -80,13 +86,19 @@ pub struct AnswerHistoryEntry {
 }
 
 /// Where an interview stands after a step: the paradata recorded since the
-/// last save, the resume position and the repeat instances added. Saved with
-/// the answer it follows (or the finish), in the same transaction.
-#[derive(Debug, Clone, Copy)]
+/// last save, the resume position, the repeat instances added and the
+/// calculates' values. Saved with the answer it follows (or the finish), in
+/// the same transaction.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Progress<'a> {
     pub events: &'a [ParadataEvent],
     pub position: Option<&'a SavedPosition>,
     pub added_instances: &'a [(String, u32)],
+    /// The values of the interview's relevant calculates now, by key
+    /// (`doorstep_batch::recorded_calculates` of the flow): they replace
+    /// those saved before (a calculate no longer listed is cleared).
+    /// `None` leaves the saved ones as they are.
+    pub calculates: Option<&'a BTreeMap<String, String>>,
 }
 
 fn decode_answer(json: &str) -> rusqlite::Result<Answer> {
@@ -209,8 +221,31 @@ fn write_position(
     Ok(())
 }
 
+/// Replaces the interview's saved calculate values with `values`.
+fn write_calculates(
+    conn: &Connection,
+    interview_id: Uuid,
+    values: &BTreeMap<String, String>,
+) -> Result<()> {
+    let iid = interview_id.to_string();
+    conn.prepare_cached("DELETE FROM calculates WHERE interview_id = ?1")?
+        .execute([&iid])?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO calculates (interview_id, question_id, instance, value)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (interview_id, question_id, instance) DO UPDATE SET value = excluded.value",
+    )?;
+    for (key, value) in values {
+        let (question_id, instance) = parse_answer_key(key)
+            .ok_or_else(|| StoreError::Other(format!("not a calculate key: {key:?}")))?;
+        insert.execute((&iid, question_id, instance_to_sql(instance), value))?;
+    }
+    Ok(())
+}
+
 /// Inside the caller's transaction (which has checked the interview is
-/// open): the paradata, then the position and repeat instances.
+/// open): the paradata, then the position and repeat instances, then the
+/// calculates' values.
 fn write_progress(conn: &Connection, interview_id: Uuid, progress: Progress<'_>) -> Result<()> {
     write_events(conn, interview_id, progress.events)?;
     write_position(
@@ -218,7 +253,11 @@ fn write_progress(conn: &Connection, interview_id: Uuid, progress: Progress<'_>)
         interview_id,
         progress.position,
         progress.added_instances,
-    )
+    )?;
+    if let Some(values) = progress.calculates {
+        write_calculates(conn, interview_id, values)?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -414,12 +453,26 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
 
+        let mut stmt = conn.prepare_cached(
+            "SELECT question_id, instance, value FROM calculates WHERE interview_id = ?1",
+        )?;
+        let calculates = stmt
+            .query_map([&iid], |r| {
+                let qid: String = r.get(0)?;
+                Ok((
+                    answer_key(&qid, instance_from_sql(r.get(1)?)),
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<BTreeMap<_, _>>>()?;
+
         Ok(SavedInterview {
             record,
             answers,
             added_instances,
             position,
             events,
+            calculates,
         })
     }
 

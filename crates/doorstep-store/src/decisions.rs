@@ -273,6 +273,11 @@ impl Store {
                 (&oid, &cid),
             )?;
             tx.execute(
+                "INSERT INTO calculates (interview_id, question_id, instance, value)
+                 SELECT ?2, question_id, instance, value FROM calculates WHERE interview_id = ?1",
+                (&oid, &cid),
+            )?;
+            tx.execute(
                 "INSERT INTO question_notes (interview_id, question_id, instance, note, at)
                  SELECT ?2, question_id, instance, note, at FROM question_notes
                  WHERE interview_id = ?1",

@@ -311,6 +311,9 @@ impl<'s> Records<'s> {
                 .iter()
                 .map(|(qid, inst, n)| (answer_key(qid, *inst), n.clone()))
                 .collect(),
+            // As saved with the answers (interviews recorded before values
+            // were saved have none, so their batches keep their bytes).
+            calculates: saved.calculates.clone(),
             paradata: saved.events.clone(),
         })
     }

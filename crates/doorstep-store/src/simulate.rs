@@ -277,10 +277,12 @@ fn interview(
                         .map(|(s, n)| (q.sections[s].id.clone(), n))
                         .collect();
                     let qid = &q.questions[slot.question].id;
+                    let calculates = doorstep_batch::recorded_calculates(&flow);
                     let progress = Progress {
                         events: &events,
                         position: position.as_ref(),
                         added_instances: &added,
+                        calculates: Some(&calculates),
                     };
                     store.save_answer_step(
                         id,
@@ -323,10 +325,12 @@ fn interview(
         };
     *now += Duration::seconds(rng.random_range(20..90));
     // The paradata and position left, in the finish's transaction.
+    let calculates = doorstep_batch::recorded_calculates(&flow);
     let progress = Progress {
         events: &events,
         position: position.as_ref(),
         added_instances: &added,
+        calculates: Some(&calculates),
     };
     store.finish_interview_step(id, status, disposition, *now, progress)?;
     Ok(saved)

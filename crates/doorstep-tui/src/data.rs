@@ -317,10 +317,12 @@ pub fn finish_interview(
     // The paradata and position not yet saved go in the finish's transaction.
     let events = screen.flow.take_events();
     let (position, added) = position_of(&screen.flow);
+    let calculates = doorstep_batch::recorded_calculates(&screen.flow);
     let progress = Progress {
         events: &events,
         position: position.as_ref(),
         added_instances: &added,
+        calculates: Some(&calculates),
     };
     let visit = store
         .finish_interview_step(
@@ -403,10 +405,12 @@ impl AnswerSink for StoreSink<'_> {
         let qid = &flow.questionnaire().questions[slot.question].id;
         let events = flow.take_events();
         let (position, added) = position_of(flow);
+        let calculates = doorstep_batch::recorded_calculates(flow);
         let progress = Progress {
             events: &events,
             position: position.as_ref(),
             added_instances: &added,
+            calculates: Some(&calculates),
         };
         let saved = self.store.save_answer_step(
             self.interview_id,
@@ -433,10 +437,12 @@ impl AnswerSink for StoreSink<'_> {
     fn save_progress(&mut self, flow: &mut Interview<'_>) -> Result<(), String> {
         let events = flow.take_events();
         let (position, added) = position_of(flow);
+        let calculates = doorstep_batch::recorded_calculates(flow);
         let progress = Progress {
             events: &events,
             position: position.as_ref(),
             added_instances: &added,
+            calculates: Some(&calculates),
         };
         if let Err(e) = self.store.save_progress(self.interview_id, progress) {
             // Keep them for the next try rather than lose them.

@@ -94,6 +94,7 @@ pub fn content(surveyor: &str, device: &str, seq: u64, n: usize, answers: usize)
             disposition: Disposition::Complete,
             answers: map,
             notes: Default::default(),
+            calculates: Default::default(),
             paradata,
         });
     }

@@ -218,6 +218,12 @@ catalogue! {
     RecordYear: "{field} 的年份 {year} 不在 {first}–{last} 之内",
         "{field} is in the year {year}, outside {first}..={last}";
     RecordRepeated: "同一{kind} id 出现两次", "the same {kind} id appears twice";
+    RecordCalculateDiffers: "计算项 {key} 的记录值不是答案算出的值（伪造或过时）",
+        "calculate {key}: the recorded value is not what the answers give (forged or stale)";
+    RecordCalculateMissing: "计算项 {key} 没有记录值，但答案算出了一个值",
+        "calculate {key}: no value recorded, though the answers give one";
+    RecordNotACalculate: "{key} 不是问卷中的计算项，却记为计算值",
+        "{key} is recorded as a calculate, but the questionnaire has no such calculate";
 
     // ----- the supervisor's review app (doorstep-tui supervisor/) -----
     RvStarted: "开始", "Started";
@@ -231,6 +237,8 @@ catalogue! {
     RvNotAskedSkipped: "未问（跳过）", "not asked (skipped)";
     RvSeconds: "秒", "s";
     RvEndedHere: "  —— 访问在此结束 ——", "  — the interview ended here —";
+    RvComputed: "计算值（由应用算出，不是受访者的回答）",
+        "Computed values (by the app, not said by the resident)";
     RvDimensionScores: "维度得分", "Dimension scores";
     RvEnumComma: "、", ", ";
     RvSemicolon: "；", "; ";

@@ -283,6 +283,20 @@ impl ReviewApp {
                 }
             }
         }
+        // The calculates' values, apart from the answers: read-only,
+        // marked as computed.
+        if !it.record.calculates.is_empty() {
+            lines.push(Line::from(Span::styled(msg!(ui, RvComputed), t.heading())));
+            for (k, v) in &it.record.calculates {
+                push_wrapped(
+                    &mut lines,
+                    "  = ",
+                    &format!("{k}: {v}"),
+                    width,
+                    t.secondary(),
+                );
+            }
+        }
         // Scrolling stops with the last line at the bottom.
         let most = lines.len().saturating_sub(area.height as usize) as u16;
         self.detail_max_scroll.set(most);
