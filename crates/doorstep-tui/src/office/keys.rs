@@ -123,12 +123,7 @@ const O_MOVE_QUIET: Bound<OfficeAction> = Bound {
     presses: MOVE,
 };
 const O_BACK_TAB: Bound<OfficeAction> = Bound {
-    help: (
-        "BackTab",
-        "the tab before (Shift+Tab)",
-        "上一个标签（Shift+Tab）",
-        None,
-    ),
+    help: ("Shift+Tab", "the tab before", "上一个标签", None),
     presses: &[(key(KeyCode::BackTab), O::PrevTab)],
 };
 const O_PERIOD: Bound<OfficeAction> = Bound {
