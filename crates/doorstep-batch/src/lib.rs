@@ -8,6 +8,7 @@
 //! This crate never touches the store: the caller passes the records in
 //! and marks them exported once `write_batch` has returned `Ok`.
 
+pub mod decisions_file;
 pub mod format;
 pub mod fsutil;
 pub mod id;
