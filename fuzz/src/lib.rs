@@ -902,7 +902,7 @@ pub fn decisions_file(data: &[u8]) {
         return;
     };
     let path = Path::new("decisions-SUP-2026-11-30.json");
-    if let Err(e) = doorstep_review::decisions_file::parse(path, text.as_bytes()) {
+    if let Err(e) = doorstep_batch::decisions_file::parse(path, text.as_bytes()) {
         names(&e.to_string(), path);
     }
 }

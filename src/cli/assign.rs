@@ -164,7 +164,7 @@ pub struct DecisionsArgs {
 /// `store::decisions`): the rejected one, and so every batch already
 /// exported, stays as it was.
 pub fn run_decisions(places: &Places, args: &DecisionsArgs) -> anyhow::Result<ExitCode> {
-    use doorstep_review::decisions_file;
+    use doorstep_batch::decisions_file;
     use doorstep_store::decisions::Reopened;
     let Some(file) = args.decisions.as_deref() else {
         bail!("give --residents FILE or --decisions FILE");

@@ -6,8 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
+use doorstep_batch::decisions_file::{DecisionsFile, FORMAT, FileDecision, VERSION};
 use doorstep_batch::{BatchContent, SigningKey, keygen, write_batch};
-use doorstep_review::decisions_file::{DecisionsFile, FORMAT, FileDecision, VERSION};
 use doorstep_store::decisions::DecisionKind;
 use serde_json::Value;
 

@@ -9,9 +9,9 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use doorstep_batch::decisions_file::{self, DecisionsError, DecisionsFile};
 use doorstep_batch::verify::{batch_files, verify_one_keeping};
 use doorstep_batch::{BatchInterview, BatchStatus, BatchVerdict, Identities, VisitRecord};
-use doorstep_review::decisions_file::{self, DecisionsError, DecisionsFile};
 
 use crate::keys::KeySet;
 

@@ -13,10 +13,10 @@ use doorstep_batch::fsutil::{self, signature_path};
 use doorstep_core::questionnaire::hex_sha256;
 use doorstep_store::decisions::Decision;
 
-use crate::decisions_file::{
+use crate::inbox::Inbox;
+use doorstep_batch::decisions_file::{
     DecisionsFile, ExcludedBatch, FORMAT, FileDecision, HandedBatch, SupersededInterview, VERSION,
 };
-use crate::inbox::Inbox;
 
 /// What [`write_hand_over`] wrote.
 #[derive(Debug)]

@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::flags::{
     Flag, InterviewFacts, Thresholds, WorkedTimes, flag_interviews, overlap_flags, par_map,
@@ -193,15 +193,9 @@ pub struct CommunitySummary {
     pub final_dispositions: BTreeMap<String, u64>,
 }
 
-/// Batches missing from one device's sequence: neither in the folder nor
-/// verified (a batch that fails verification leaves a gap too).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SequenceGap {
-    pub surveyor_id: String,
-    pub device_id: String,
-    /// The missing sequence numbers.
-    pub missing: Vec<u64>,
-}
+/// Batches missing from one device's sequence: the decisions file's type
+/// (it lists the gaps handed over), named here for the inbox's users.
+pub use doorstep_batch::decisions_file::SequenceGap;
 
 /// Which interviews the scores count: approved and undecided ones, never
 /// rejected ones; flagged ones too unless `leave_out_flagged`.

@@ -1,7 +1,6 @@
 //! The supervisor's checks on a day's interviews: the inbox of verified
 //! batches, quality flags, decisions and the hand-over to the office.
 
-pub mod decisions_file;
 pub mod demo;
 pub mod figures;
 /// The quality-flag rules live in the core (they are pure).

@@ -19,29 +19,9 @@ use super::visits::refresh_status;
 use super::{Result, Store, StoreError, parse_ts, parse_uuid, ts};
 use doorstep_batch::format::REOPENED_FROM;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DecisionKind {
-    Approved,
-    Rejected,
-}
-
-impl DecisionKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            DecisionKind::Approved => "approved",
-            DecisionKind::Rejected => "rejected",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "approved" => Some(DecisionKind::Approved),
-            "rejected" => Some(DecisionKind::Rejected),
-            _ => None,
-        }
-    }
-}
+/// Approved or rejected: the decisions file's type (a signed format, in
+/// the batch crate), named here too for the store's users.
+pub use doorstep_batch::decisions_file::DecisionKind;
 
 /// Whether a decision lacks the reason it needs: a rejection goes back to
 /// the surveyor, who must be told why (a blank comment is no reason). The

@@ -2,21 +2,58 @@
 //! that goes back to surveyors: `decisions-<supervisor>-<date>.json` with a
 //! detached minisign signature (`.minisig`) made with the supervisor's own
 //! key, so stock `minisign -Vm FILE -p SUPERVISOR.pub` verifies it.
+//!
+//! A signed file format like a batch, so it lives with the batch format:
+//! the review writes it, the surveyor's `assign --decisions` and the
+//! office's ingest read it, none of them through the other.
 
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use doorstep_batch::fsutil::signature_path;
-use doorstep_batch::sign::{MinisignSignature, prehash, sign};
-use doorstep_batch::{SigningKey, TrustedKeys};
-use doorstep_store::decisions::DecisionKind;
-
-pub use super::inbox::SequenceGap;
+use crate::fsutil::signature_path;
+use crate::sign::{MinisignSignature, prehash, sign};
+use crate::{SigningKey, TrustedKeys};
 
 pub const FORMAT: &str = "doorstep-decisions";
 pub const VERSION: u32 = 1;
+
+/// A supervisor's decision on an interview, as the file and the
+/// supervisor's store spell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    Approved,
+    Rejected,
+}
+
+impl DecisionKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            DecisionKind::Approved => "approved",
+            DecisionKind::Rejected => "rejected",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "approved" => Some(DecisionKind::Approved),
+            "rejected" => Some(DecisionKind::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// Batches missing from one device's sequence: neither in the folder nor
+/// verified (a batch that fails verification leaves a gap too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceGap {
+    pub surveyor_id: String,
+    pub device_id: String,
+    /// The missing sequence numbers.
+    pub missing: Vec<u64>,
+}
 
 /// A batch handed over, as the supervisor received it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,8 +195,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<DecisionsFile, DecisionsError>
         ));
     }
     // The id names the file a supervisor writes and the key that checks it.
-    doorstep_batch::id::validate_id("supervisor id", &f.supervisor_id)
-        .map_err(|e| read_err(path, e))?;
+    crate::id::validate_id("supervisor id", &f.supervisor_id).map_err(|e| read_err(path, e))?;
     Ok(f)
 }
 
