@@ -7,6 +7,7 @@ pub mod check;
 pub mod export;
 pub mod keys;
 pub mod office;
+pub mod office_report;
 pub mod office_scores;
 pub mod review;
 pub mod review_app;

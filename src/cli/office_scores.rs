@@ -25,7 +25,7 @@ pub struct PeriodArgs {
 }
 
 impl PeriodArgs {
-    fn period(&self) -> anyhow::Result<Period> {
+    pub(super) fn period(&self) -> anyhow::Result<Period> {
         let text = self
             .quarter
             .as_deref()
@@ -50,7 +50,7 @@ pub struct QuestionnaireArgs {
 }
 
 impl QuestionnaireArgs {
-    fn load(&self) -> anyhow::Result<Vec<Questionnaire>> {
+    pub(super) fn load(&self) -> anyhow::Result<Vec<Questionnaire>> {
         if self.questionnaires.is_empty() {
             return Ok(vec![doorstep_store::demo::questionnaire()?]);
         }

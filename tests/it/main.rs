@@ -23,6 +23,7 @@ mod import_xlsx;
 mod office_ingest;
 mod office_orders;
 mod office_register;
+mod office_report;
 mod office_sample;
 mod office_scores;
 mod office_support;
