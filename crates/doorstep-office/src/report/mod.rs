@@ -689,7 +689,7 @@ pub fn build(input: &Input) -> Report {
         id: "orders",
         title: t(lang, "orders").into(),
         sheet: t(lang, "sheet_orders").into(),
-        columns: cols(lang, &["department", "state", "orders"]),
+        columns: cols(lang, &["department", "state", "order_count"]),
         rows: by_state
             .iter()
             .map(|((d, s), n)| {
@@ -716,7 +716,7 @@ pub fn build(input: &Input) -> Report {
             lang,
             &[
                 "department",
-                "orders",
+                "order_count",
                 "open",
                 "overdue",
                 "on_time_rate",
@@ -759,7 +759,7 @@ pub fn build(input: &Input) -> Report {
         ("significant_changes", Cell::Int(significant as i64)),
         ("rr1", Cell::pct(all_rates.rr1)),
         ("rr3", Cell::pct(all_rates.rr3)),
-        ("orders", Cell::Int(input.orders.len() as i64)),
+        ("order_count", Cell::Int(input.orders.len() as i64)),
         ("on_time_rate", Cell::pct(rect(&all_orders).on_time_rate)),
     ];
     tables.insert(

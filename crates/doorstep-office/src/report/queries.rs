@@ -3,6 +3,8 @@
 //! (rectification). Plain, portable SQL (no JSON functions, no SQLite-only
 //! syntax) so a second backend can take it as it is.
 
+use std::collections::{HashMap, HashSet};
+
 use doorstep_core::assessment::Quarter;
 use doorstep_core::assignment::Disposition;
 
@@ -35,19 +37,22 @@ fn disposition(text: &str) -> Option<Disposition> {
     serde_json::from_value(serde_json::Value::String(text.to_string())).ok()
 }
 
-/// The sampled residents of `quarters` with their outcomes.
+/// The sampled residents of `quarters` with their outcomes. Three plain
+/// scans per quarter (members, visits, completed interviews) joined here:
+/// no per-resident look-up, so it stays linear in a city of a million.
 pub fn sampled_cases(db: &Db, quarters: &[Quarter]) -> Result<Vec<SampledCase>, OfficeError> {
-    let mut stmt = db.conn.prepare(
-        "SELECT m.community, m.stratum,
-                (SELECT COUNT(*) FROM interviews i
-                 WHERE i.resident_id = m.resident_id AND i.status = 'completed'
-                   AND i.started_at >= ?2 AND i.started_at < ?3),
-                (SELECT v.disposition FROM visits v
-                 WHERE v.resident_id = m.resident_id AND v.at >= ?2 AND v.at < ?3
-                 ORDER BY v.at DESC, v.attempt DESC LIMIT 1)
-         FROM sample_members m
-         WHERE m.quarter = ?1 AND m.reserve = 0
-         ORDER BY m.community, m.stratum, m.resident_id",
+    let mut members = db.conn.prepare(
+        "SELECT community, stratum, resident_id FROM sample_members
+         WHERE quarter = ?1 AND reserve = 0
+         ORDER BY community, stratum, resident_id",
+    )?;
+    let mut visits = db.conn.prepare(
+        "SELECT resident_id, disposition FROM visits
+         WHERE at >= ?1 AND at < ?2 ORDER BY at, attempt",
+    )?;
+    let mut completed = db.conn.prepare(
+        "SELECT resident_id FROM interviews
+         WHERE status = 'completed' AND started_at >= ?1 AND started_at < ?2",
     )?;
     let mut out = Vec::new();
     for &q in quarters {
@@ -55,14 +60,23 @@ pub fn sampled_cases(db: &Db, quarters: &[Quarter]) -> Result<Vec<SampledCase>, 
         // Times are RFC 3339 text: every instant of the last day sorts
         // below the day after's "T".
         let end = format!("{last}U");
-        let mut rows = stmt.query(rusqlite::params![q.to_string(), first, end])?;
+        let mut last_visit: HashMap<String, String> = HashMap::new();
+        let mut rows = visits.query(rusqlite::params![first, end])?;
         while let Some(r) = rows.next()? {
-            let completed: i64 = r.get(2)?;
-            let last_visit: Option<String> = r.get(3)?;
-            let outcome = if completed > 0 {
+            last_visit.insert(r.get(0)?, r.get(1)?);
+        }
+        let mut done: HashSet<String> = HashSet::new();
+        let mut rows = completed.query(rusqlite::params![first, end])?;
+        while let Some(r) = rows.next()? {
+            done.insert(r.get(0)?);
+        }
+        let mut rows = members.query(rusqlite::params![q.to_string()])?;
+        while let Some(r) = rows.next()? {
+            let resident: String = r.get(2)?;
+            let outcome = if done.contains(&resident) {
                 Some(Disposition::Complete)
             } else {
-                last_visit.as_deref().and_then(disposition)
+                last_visit.get(&resident).and_then(|d| disposition(d))
             };
             out.push(SampledCase {
                 quarter: q,

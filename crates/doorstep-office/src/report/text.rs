@@ -129,6 +129,7 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("rr1", "RR1", "RR1"),
     ("rr3", "RR3", "RR3"),
     ("department", "部门", "department"),
+    ("order_count", "工单数", "orders"),
     ("state", "状态", "state"),
     ("open", "未办结", "open"),
     ("overdue", "逾期", "overdue"),
