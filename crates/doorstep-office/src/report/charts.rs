@@ -175,6 +175,9 @@ fn heat_colour(score: f64) -> String {
     format!("hsl({:.0},70%,72%)", hue)
 }
 
+/// Up to this many communities, the heat map writes each value in its cell.
+pub const LABELLED_ROWS: usize = 60;
+
 /// A community × dimension grid coloured by score.
 pub fn heat_map(title: &str, dims: &[String], rows: &[(String, Vec<Option<f64>>)]) -> Chart {
     let (left, top, cell_w, cell_h) = (190.0, 40.0, 78.0, 16.0);
@@ -204,7 +207,12 @@ pub fn heat_map(title: &str, dims: &[String], rows: &[(String, Vec<Option<f64>>)
                 fill,
                 format!("{name} · {}: {label}", dims[j]),
             );
-            c.text(x + cell_w / 2.0, y + cell_h - 4.0, label, "middle", 10.0);
+            // A large city: the colour and the tooltip (and the 指标
+            // table) carry the value; a number in every cell would double
+            // the page.
+            if rows.len() <= LABELLED_ROWS {
+                c.text(x + cell_w / 2.0, y + cell_h - 4.0, label, "middle", 10.0);
+            }
         }
     }
     if rows.is_empty() || dims.is_empty() {
@@ -430,6 +438,13 @@ mod tests {
         assert_eq!(empty.texts.len(), 2); // the tick "1" and the dash
         let h = heat_map("h", &["env".into()], &[("a".into(), vec![Some(90.0)])]);
         assert_eq!(h.rects[0].fill, "hsl(96,70%,72%)");
+        assert!(h.texts.iter().any(|t| t.text == "90.0"));
+        let many: Vec<(String, Vec<Option<f64>>)> = (0..=LABELLED_ROWS)
+            .map(|k| (format!("c{k}"), vec![Some(70.0)]))
+            .collect();
+        let big = heat_map("h", &["env".into()], &many);
+        assert_eq!(big.rects.len(), LABELLED_ROWS + 1);
+        assert!(!big.texts.iter().any(|t| t.text == "70.0"));
         let t = trend(
             "t",
             &["2026Q1".into(), "2026Q2".into()],
