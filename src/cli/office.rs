@@ -152,6 +152,20 @@ pub enum OfficeCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The assessment as a report: report.html (self-contained), report.xlsx
+    /// and a CSV per table, in DIR.
+    Report {
+        #[command(flatten)]
+        period: super::office_scores::PeriodArgs,
+        #[command(flatten)]
+        questionnaires: super::office_scores::QuestionnaireArgs,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Build a simulated city (register, four quarters of samples and
+    /// interviews over three channels, work orders) in DIR and write its
+    /// year's report into DIR/report.
+    Demo(super::office_report::DemoArgs),
     /// Export what the figures are made of.
     Export {
         #[command(subcommand)]
@@ -267,6 +281,11 @@ fn open(places: &Places, args: &OfficeArgs) -> anyhow::Result<Office> {
 }
 
 pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
+    if let Some(OfficeCommand::Demo(demo)) = &args.command {
+        // Its own database and settings, in its folder.
+        let lang = super::office_report::LangArg::from_flag(places.lang.as_deref());
+        return super::office_report::run_demo(demo, lang);
+    }
     let mut office = open(places, args)?;
     let Some(command) = &args.command else {
         return super::office_app::run(places, office.db, office.settings, &Default::default());
@@ -319,6 +338,18 @@ pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
             questionnaires,
             *json,
         ),
+        OfficeCommand::Report {
+            period,
+            questionnaires,
+            out,
+        } => super::office_report::run_report(
+            &mut office.db,
+            &office.settings,
+            period,
+            questionnaires,
+            out,
+            super::office_report::LangArg::from_flag(places.lang.as_deref()),
+        ),
         OfficeCommand::Export {
             what:
                 ExportWhat::Interviews {
@@ -334,6 +365,10 @@ pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
             questionnaires,
         ),
         OfficeCommand::Orders(args) => run_orders(&mut office, args),
+        OfficeCommand::Demo(demo) => super::office_report::run_demo(
+            demo,
+            super::office_report::LangArg::from_flag(places.lang.as_deref()),
+        ),
         OfficeCommand::Sample {
             quarter,
             per_community,

@@ -25,7 +25,7 @@ pub struct PeriodArgs {
 }
 
 impl PeriodArgs {
-    fn period(&self) -> anyhow::Result<Period> {
+    pub(super) fn period(&self) -> anyhow::Result<Period> {
         let text = self
             .quarter
             .as_deref()

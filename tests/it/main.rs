@@ -26,6 +26,7 @@ mod office_app;
 mod office_ingest;
 mod office_orders;
 mod office_register;
+mod office_report;
 mod office_sample;
 mod office_scores;
 mod office_support;

@@ -10,10 +10,13 @@
 
 pub mod batch_source;
 pub mod db;
+pub mod demo;
 pub mod ingest;
+pub mod item_scores;
 pub mod keys;
 pub mod orders;
 pub mod register;
+pub mod report;
 pub mod sample;
 pub mod scores;
 pub mod settings;

@@ -84,6 +84,9 @@ pub struct CountedInterview {
     pub weight: Option<f64>,
     pub index: Option<f64>,
     pub dimensions: BTreeMap<String, f64>,
+    /// Each scored item's score (the report's weakest items).
+    #[serde(skip)]
+    pub items: BTreeMap<String, f64>,
 }
 
 /// The result of a run, with what it was made of.
@@ -275,6 +278,7 @@ fn load_interviews(
             weight: None,
             index: value,
             dimensions: scores.dimensions,
+            items: crate::item_scores::item_scores(q, &answers),
         });
         Ok(())
     })?;

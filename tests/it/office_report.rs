@@ -1,0 +1,445 @@
+//! `office demo` and `office report`: the demo city is deterministic; the
+//! report's figures are `office rank`'s and `office scores`'s; hostile
+//! names come out inert in the page, the workbook and the CSV; the
+//! workbook's sheets and cells read back; the page renders in a real
+//! browser (headless Chromium) with its table rows and non-empty charts.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use serde_json::Value;
+
+/// A small demo city in a temp dir (no report yet).
+struct City {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+}
+
+impl City {
+    fn new(seed: &str) -> City {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        crate::support::doorstep_in(&dir)
+            .args(["office", "demo", "--out"])
+            .arg(dir.join("city"))
+            .args(["--seed", seed, "--per-quarter", "24", "--no-report"])
+            .assert()
+            .success();
+        City { _tmp: tmp, dir }
+    }
+
+    fn cmd(&self, args: &[&str]) -> assert_cmd::Command {
+        let mut c = crate::support::doorstep_in(&self.dir);
+        c.env_remove("DOORSTEP_OFFICE_DB")
+            .arg("office")
+            .arg("--db")
+            .arg(self.dir.join("city/office.sqlite3"))
+            .arg("--settings")
+            .arg(self.dir.join("city/office.toml"))
+            .args(args);
+        c
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.cmd(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    fn report(&self, args: &[&str]) -> PathBuf {
+        let out = self.dir.join("report");
+        let mut all = vec!["report", "--out", out.to_str().unwrap()];
+        all.extend(args);
+        self.cmd(&all).assert().success();
+        out
+    }
+
+    fn sql(&self, sql: &str) {
+        let conn = rusqlite::Connection::open(self.dir.join("city/office.sqlite3")).unwrap();
+        conn.execute_batch(sql).unwrap();
+    }
+}
+
+/// A CSV of the report: header and rows, the BOM checked and removed.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<BTreeMap<String, String>>) {
+    let bytes = fs::read(path).unwrap();
+    assert!(
+        bytes.starts_with("\u{FEFF}".as_bytes()),
+        "{}: no UTF-8 BOM",
+        path.display()
+    );
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|rec| {
+            header
+                .iter()
+                .cloned()
+                .zip(rec.unwrap().iter().map(str::to_string))
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn the_demo_city_is_the_same_for_the_same_seed() {
+    let dump = |c: &City| -> Vec<(String, String, String)> {
+        let conn = rusqlite::Connection::open(c.dir.join("city/office.sqlite3")).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT interview_id, channel, answers FROM interviews ORDER BY interview_id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let (a, b, other) = (City::new("7"), City::new("7"), City::new("8"));
+    let (da, db) = (dump(&a), dump(&b));
+    assert!(da.len() > 1000, "{} interviews", da.len());
+    assert_eq!(da, db);
+    assert_ne!(da, dump(&other));
+    // Three channels, a few hundred orders, twelve communities, 2026.
+    let channels: std::collections::BTreeSet<&str> = da.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(channels.len(), 3);
+    let status = a.json(&["status", "--json"]);
+    let orders: u64 = status["orders"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert!(orders > 100, "{status:#}");
+}
+
+#[test]
+fn report_figures_are_those_of_rank_and_scores() {
+    let city = City::new("3");
+    let rank = city.json(&["rank", "--year", "2026", "--level", "city", "--json"]);
+    let scores = city.json(&["scores", "--year", "2026", "--json"]);
+    let out = city.report(&["--year", "2026", "--lang", "en"]);
+    for f in ["report.html", "report.xlsx", "summary.csv", "method.csv"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+
+    let (header, rows) = read_csv(&out.join("community_ranking.csv"));
+    assert_eq!(
+        &header[..5],
+        [
+            "rank",
+            "rank low",
+            "rank high",
+            "rank in street",
+            "community"
+        ]
+    );
+    let ranks = rank["ranks"].as_array().unwrap();
+    assert_eq!(rows.len(), 12);
+    assert_eq!(rows.len(), ranks.len());
+    for (row, r) in rows.iter().zip(ranks) {
+        assert_eq!(row["community"], r["community"].as_str().unwrap());
+        assert_eq!(row["rank"], r["rank"].to_string());
+        assert_eq!(row["rank low"], r["rank_low"].to_string());
+        assert_eq!(row["rank high"], r["rank_high"].to_string());
+        // JSON numbers are read back to within an ulp or so.
+        let same = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1.0);
+        let score: f64 = row["score"].parse().unwrap();
+        assert!(
+            same(score, r["score"].as_f64().unwrap()),
+            "{}",
+            row["community"]
+        );
+        // The estimate, its interval and n are `scores`' combined index.
+        let e = scores["estimates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| {
+                e["community"] == r["community"]
+                    && e["channel"] == "combined"
+                    && e["measure"] == "index"
+            })
+            .unwrap();
+        assert!(same(score, e["estimate"].as_f64().unwrap()));
+        assert!(same(
+            row["95% CI low"].parse().unwrap(),
+            e["ci_low"].as_f64().unwrap()
+        ));
+        assert_eq!(row["n"], e["n"].to_string());
+        let small = if e["small"].as_bool().unwrap() {
+            "yes"
+        } else {
+            "no"
+        };
+        assert_eq!(row["small sample"], small);
+    }
+    // The small communities carry their shrunk estimate beside.
+    assert!(
+        rows.iter()
+            .any(|r| r["small sample"] == "yes" && !r["shrunk estimate"].is_empty())
+    );
+
+    // Streets: three, ranked 1..3.
+    let (_, streets) = read_csv(&out.join("street_ranking.csv"));
+    let mut places: Vec<&str> = streets.iter().map(|r| r["rank"].as_str()).collect();
+    places.sort_unstable();
+    assert_eq!(streets.len(), 3);
+    assert_eq!(places[0], "1");
+
+    // Three weakest items per community; participation by community and
+    // quarter with RR1 ≤ RR3; every department's orders.
+    let (_, weak) = read_csv(&out.join("weakest_items.csv"));
+    assert_eq!(weak.len(), 12 * 3);
+    let (_, part) = read_csv(&out.join("participation_community.csv"));
+    assert_eq!(part.len(), 12 * 4);
+    for p in &part {
+        let (rr1, rr3): (f64, f64) = (p["RR1"].parse().unwrap(), p["RR3"].parse().unwrap());
+        assert!(rr1 > 0.0 && rr1 <= rr3 + 1e-12, "{p:?}");
+    }
+    let (_, rect) = read_csv(&out.join("rectification.csv"));
+    assert!(rect.len() >= 3, "{rect:?}");
+    let (_, method) = read_csv(&out.join("method.csv"));
+    let hash = method
+        .iter()
+        .find(|m| m["item"].starts_with("settings hash"))
+        .unwrap();
+    assert_eq!(hash["value"], rank["settings_hash"].as_str().unwrap());
+}
+
+#[test]
+fn the_workbook_has_its_sheets_numbers_and_frozen_headers() {
+    let city = City::new("3");
+    let rank = city.json(&["rank", "--quarter", "2026Q4", "--level", "city", "--json"]);
+    let out = city.report(&["--quarter", "2026Q4"]);
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    let names = wb.sheet_names();
+    assert_eq!(
+        &names[..7],
+        [
+            "总表",
+            "街道排名",
+            "社区排名",
+            "指标",
+            "环比",
+            "整改工单",
+            "方法说明"
+        ]
+    );
+    let sheet = wb.worksheet_range("社区排名").unwrap();
+    assert_eq!(sheet.get((0, 0)), Some(&Data::String("名次".into())));
+    assert_eq!(sheet.get((0, 4)), Some(&Data::String("社区".into())));
+    let first = &rank["ranks"][0];
+    assert_eq!(
+        sheet.get((1, 4)),
+        Some(&Data::String(first["community"].as_str().unwrap().into()))
+    );
+    // Numbers are numbers.
+    assert_eq!(sheet.get((1, 0)), Some(&Data::Float(1.0)));
+    match sheet.get((1, 6)) {
+        Some(Data::Float(v)) => assert!((v - first["score"].as_f64().unwrap()).abs() < 1e-9),
+        other => panic!("score cell: {other:?}"),
+    }
+    // English sheet names with --lang en.
+    let en = city.dir.join("en");
+    city.cmd(&[
+        "report",
+        "--quarter",
+        "2026Q4",
+        "--lang",
+        "en",
+        "--out",
+        en.to_str().unwrap(),
+    ])
+    .assert()
+    .success();
+    let wb: Xlsx<_> = open_workbook(en.join("report.xlsx")).unwrap();
+    assert_eq!(
+        &wb.sheet_names()[..7],
+        [
+            "Summary",
+            "Streets",
+            "Communities",
+            "Indicators",
+            "Changes",
+            "Work orders",
+            "Method"
+        ]
+    );
+    // The frozen header row: the sheet's XML says so.
+    let xml = unzip_entry(&out.join("report.xlsx"), "xl/worksheets/sheet3.xml");
+    assert!(xml.contains("state=\"frozen\""), "{xml:.300}");
+}
+
+fn unzip_entry(path: &Path, name: &str) -> String {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys,zipfile;sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]).decode())",
+        ])
+        .arg(path)
+        .arg(name)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+const HOSTILE: &str = "<script>alert(1)</script>\u{1b}[31m=cmd|' /C calc'!A0";
+
+fn with_hostile_name(city: &City) {
+    let name = HOSTILE.replace('\'', "''");
+    city.sql(&format!(
+        "UPDATE resident_periods SET community = '{name}' WHERE community = '翠竹社区';
+         UPDATE interviews SET community = '{name}' WHERE community = '翠竹社区';
+         UPDATE sample_members SET community = '{name}' WHERE community = '翠竹社区';
+         UPDATE orders SET department = '{name}' WHERE department = '城管科';
+         UPDATE orders SET department = '=HYPERLINK(\"http://x\")' WHERE department = '建设科';"
+    ));
+}
+
+#[test]
+fn hostile_names_come_out_inert() {
+    let city = City::new("3");
+    with_hostile_name(&city);
+    let out = city.report(&["--year", "2026"]);
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("<script"), "a script element in the page");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+        "the name is shown, escaped"
+    );
+    assert!(!html.contains('\u{1b}'), "an escape character in the page");
+    // No resource from anywhere: no src, no href but the page's anchors.
+    assert!(!html.contains(" src="));
+    for href in html.split("href=\"").skip(1) {
+        assert!(href.starts_with('#'), "a link out: {:.40}", href);
+    }
+    // CSV: the formula is defused, the escape character gone.
+    let csv = fs::read_to_string(out.join("community_ranking.csv")).unwrap();
+    assert!(!csv.contains('\u{1b}'));
+    let (_, rows) = read_csv(&out.join("orders.csv"));
+    assert!(
+        rows.iter().any(|r| r["部门"].starts_with("<script>")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().all(|r| !r["部门"].contains('\u{1b}')),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r["部门"] == "'=HYPERLINK(\"http://x\")"),
+        "{rows:?}"
+    );
+    // The workbook keeps it as text.
+    let mut wb: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("社区排名").unwrap();
+    let names: Vec<String> = (1..sheet.height())
+        .filter_map(|r| sheet.get((r, 4)).map(|d| d.to_string()))
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("<script>") && !n.contains('\u{1b}')),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn the_page_renders_in_a_real_browser() {
+    if !crate::support::tools::have("chromium") {
+        return;
+    }
+    let city = City::new("3");
+    with_hostile_name(&city);
+    let out = city.report(&["--year", "2026"]);
+    let page = out.join("report.html");
+    let url = format!("file://{}", page.display());
+    let profile = city.dir.join("chromium-profile");
+    let chromium = |args: &[&str]| {
+        let o = std::process::Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(args)
+            .arg(&url)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o.stdout
+    };
+    let dom = String::from_utf8(chromium(&["--dump-dom"])).unwrap();
+    // The ranking table: a row per community.
+    let ranking = dom
+        .split("<table class=\"t-community_ranking\">")
+        .nth(1)
+        .expect("the ranking table")
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert_eq!(
+        ranking.matches("<tr>").count(),
+        1 + 12,
+        "header and 12 rows"
+    );
+    // Every chart: an svg with drawn elements.
+    for id in [
+        "chart-ranking",
+        "chart-heat",
+        "chart-trend",
+        "chart-response",
+        "chart-orders",
+    ] {
+        let svg = dom
+            .split(&format!("<svg id=\"{id}\""))
+            .nth(1)
+            .unwrap_or_else(|| panic!("{id} missing"))
+            .split("</svg>")
+            .next()
+            .unwrap();
+        let shapes = ["<rect", "<circle", "<line", "<polyline"]
+            .iter()
+            .map(|s| svg.matches(s).count())
+            .sum::<usize>();
+        assert!(shapes > 3, "{id}: {shapes} shapes");
+    }
+    // No script ran: the hostile name is text.
+    assert!(!dom.contains("<script>alert"));
+    // A screenshot that is not blank.
+    let shot = city.dir.join("shot.png");
+    chromium(&[
+        &format!("--screenshot={}", shot.display()),
+        "--window-size=1280,2000",
+        "--hide-scrollbars",
+    ]);
+    let decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let bytes = &buf[..info.buffer_size()];
+    let px = info.color_type.samples();
+    let distinct: std::collections::BTreeSet<&[u8]> = bytes.chunks(px).collect();
+    assert!(
+        distinct.len() > 20,
+        "{} distinct colours: blank?",
+        distinct.len()
+    );
+    let non_white = bytes
+        .chunks(px)
+        .filter(|p| p[..3] != [255, 255, 255])
+        .count();
+    assert!(
+        non_white * 100 > bytes.len() / px,
+        "{non_white} non-white pixels"
+    );
+}
