@@ -443,3 +443,60 @@ fn the_page_renders_in_a_real_browser() {
         "{non_white} non-white pixels"
     );
 }
+
+/// The report's own queries (participation, work orders) run on both
+/// backends: the office app's small office (register, sample, signed
+/// batches ingested, complaints as orders) reported for its quarter, the
+/// ranking as `office rank` says it.
+fn the_report_reads_either_backend(backend: crate::office_support::Backend) {
+    let o = crate::office_app::office_on(backend);
+    let settings = o.dir.join("office.toml");
+    let settings = settings.to_str().unwrap();
+    let out = o
+        .cmd(&[
+            "--settings",
+            settings,
+            "rank",
+            "--quarter",
+            "2026Q4",
+            "--level",
+            "city",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rank: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ranks = rank["ranks"].as_array().unwrap();
+    assert!(!ranks.is_empty(), "{rank}");
+    let dir = o.dir.join("report");
+    o.cmd(&[
+        "--settings",
+        settings,
+        "report",
+        "--quarter",
+        "2026Q4",
+        "--out",
+        dir.to_str().unwrap(),
+        "--lang",
+        "en",
+    ])
+    .assert()
+    .success();
+    let (_, rows) = read_csv(&dir.join("community_ranking.csv"));
+    assert_eq!(rows.len(), ranks.len());
+    for (row, r) in rows.iter().zip(ranks) {
+        assert_eq!(row["community"], r["community"].as_str().unwrap());
+        assert_eq!(row["rank"], r["rank"].to_string());
+    }
+    let (_, participation) = read_csv(&dir.join("participation_community.csv"));
+    assert_eq!(participation.len(), 2, "{participation:?}");
+    let (_, orders) = read_csv(&dir.join("orders.csv"));
+    assert!(!orders.is_empty());
+}
+
+crate::office_support::on_both_backends!(the_report_reads_either_backend);

@@ -11,13 +11,13 @@
 
 use std::collections::BTreeMap;
 
+use crate::params;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use doorstep_core::assessment::Quarter;
 use doorstep_core::interview::{Answer, AnswerValue};
 use doorstep_core::questionnaire::{QuestionKind, Questionnaire};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use crate::params;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -171,8 +171,9 @@ pub fn build(
     opts: &DemoOptions,
     orders: &OrderSettings,
 ) -> Result<DemoSummary, OfficeError> {
-    let existing: i64 =
-        db.query_row("SELECT COUNT(*) FROM resident_periods", params![], |r| r.get(0))?;
+    let existing: i64 = db.query_row("SELECT COUNT(*) FROM resident_periods", params![], |r| {
+        r.get(0)
+    })?;
     if existing > 0 {
         return Err(OfficeError::Invalid(
             "the demo is built into an empty office database; this one has a register".into(),
@@ -463,7 +464,9 @@ fn move_orders(db: &mut Db, rng: &mut ChaCha8Rng) -> Result<(), OfficeError> {
              FROM orders o JOIN interviews i ON i.interview_id = o.interview_id
              ORDER BY o.order_id",
         )?;
-        let rows = stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let rows = stmt.query_map(params![], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
         rows.collect::<Result<_, _>>()?
     };
     let parse = |s: &str| {
