@@ -26,6 +26,7 @@ mod office_register;
 mod office_sample;
 mod office_scores;
 mod office_support;
+mod reserves;
 mod resident_flows;
 mod review_app;
 mod review_cli;

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_decisions.sql"),
     include_str!("../migrations/0005_batch_communities.sql"),
     include_str!("../migrations/0006_batch_residents.sql"),
+    include_str!("../migrations/0007_reserves.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod keys;
 pub mod review_text;
 pub mod screens;
+pub mod strata;
 pub mod supervisor;
 pub mod terminal;
 pub mod theme;
