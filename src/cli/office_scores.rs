@@ -50,7 +50,7 @@ pub struct QuestionnaireArgs {
 }
 
 impl QuestionnaireArgs {
-    fn load(&self) -> anyhow::Result<Vec<Questionnaire>> {
+    pub(super) fn load(&self) -> anyhow::Result<Vec<Questionnaire>> {
         if self.questionnaires.is_empty() {
             return Ok(vec![doorstep_store::demo::questionnaire()?]);
         }

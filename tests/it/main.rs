@@ -24,6 +24,7 @@ mod office_ingest;
 mod office_orders;
 mod office_register;
 mod office_sample;
+mod office_sample_history;
 mod office_scores;
 mod office_support;
 mod reserves;

@@ -10,6 +10,7 @@
 
 pub mod batch_source;
 pub mod db;
+pub mod history;
 pub mod ingest;
 pub mod keys;
 pub mod orders;

@@ -72,9 +72,17 @@ impl Quarter {
             q: idx.rem_euclid(4) as u32 + 1,
         }
     }
+    /// The quarter after.
+    pub fn next(self) -> Quarter {
+        let idx = self.year * 4 + self.q as i32;
+        Quarter {
+            year: idx.div_euclid(4),
+            q: idx.rem_euclid(4) as u32 + 1,
+        }
+    }
     /// The instant the quarter starts, China Standard Time (UTC+8), as
     /// the store writes instants.
-    fn start_text(self) -> String {
+    pub(crate) fn start_text(self) -> String {
         let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8");
         let d = self.first_day();
         let t = cst
@@ -140,6 +148,19 @@ pub struct SampleOptions {
     pub out: PathBuf,
     pub exclude_quarters: u32,
     pub sizing: SizingDefaults,
+    /// The previous quarter's figures per community, for
+    /// `--target-margin` (see [`crate::history`]); empty: the defaults.
+    pub history: BTreeMap<String, crate::history::CommunityHistory>,
+}
+
+/// How one community's sample was sized with `--target-margin`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommunitySizing {
+    pub community: String,
+    pub population: u64,
+    /// Residents to issue (before reserves).
+    pub size: u64,
+    pub assumed: crate::history::Assumed,
 }
 
 /// One stratum of one community, as `sample-summary.csv` shows it.
@@ -166,6 +187,10 @@ pub struct SampleReport {
     pub files: Vec<PathBuf>,
     /// What the sizing assumed, when `--target-margin` was used.
     pub assumptions: Option<String>,
+    /// Per community, what the sizing assumed and where from (only with
+    /// `--target-margin`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sizing: Vec<CommunitySizing>,
 }
 
 /// Reads the surveyors file: `surveyor_id,community`, one row per
@@ -372,11 +397,22 @@ pub fn sample(db: &mut Db, opts: &SampleOptions) -> Result<SampleReport, OfficeE
     }
     let mut picks: Vec<Pick> = Vec::new();
     let mut summary: Vec<StratumLine> = Vec::new();
+    let mut sizing: Vec<CommunitySizing> = Vec::new();
     for (community, strata) in &mut frame {
         let population: u64 = strata.values().map(|(n, _)| *n).sum();
         let n = match opts.size {
             Size::PerCommunity(n) => n as u64,
-            Size::TargetMargin(m) => opts.sizing.size_for(m, population) as u64,
+            Size::TargetMargin(m) => {
+                let assumed = crate::history::assumed(&opts.sizing, opts.history.get(community));
+                let n = assumed.sizing().size_for(m, population) as u64;
+                sizing.push(CommunitySizing {
+                    community: community.clone(),
+                    population,
+                    size: n,
+                    assumed,
+                });
+                n
+            }
         };
         let counts: Vec<u64> = strata.values().map(|(c, _)| *c).collect();
         let targets = allocate(n, &counts);
@@ -527,12 +563,28 @@ pub fn sample(db: &mut Db, opts: &SampleOptions) -> Result<SampleReport, OfficeE
 
     let sampled = picks.iter().filter(|p| p.reserve == 0).count() as u64;
     let assumptions = match opts.size {
-        Size::TargetMargin(m) => Some(format!(
-            "target 95% CI half-width {m} points; no per-community history is used yet \
-             (index scores come with the assessment), so every community assumed index SD \
-             {}, design effect {}, response rate {} (office.toml [sample])",
-            opts.sizing.index_sd, opts.sizing.design_effect, opts.sizing.response_rate
-        )),
+        Size::TargetMargin(m) => {
+            let from_history = sizing
+                .iter()
+                .filter(|s| s.assumed.spread_from == "previous_quarter")
+                .count();
+            let rate_history = sizing
+                .iter()
+                .filter(|s| s.assumed.response_rate_from == "previous_quarter")
+                .count();
+            Some(format!(
+                "target 95% CI half-width {m} points; index SD and design effect from the \
+                 previous quarter ({}) for {from_history} of {} communities, response rate \
+                 from its visits for {rate_history}; the rest assumed the defaults: index SD \
+                 {}, design effect {}, response rate {} (office.toml [sample]; per community: \
+                 --json)",
+                opts.quarter.minus(1),
+                sizing.len(),
+                opts.sizing.index_sd,
+                opts.sizing.design_effect,
+                opts.sizing.response_rate
+            ))
+        }
         Size::PerCommunity(_) => None,
     };
     Ok(SampleReport {
@@ -549,6 +601,7 @@ pub fn sample(db: &mut Db, opts: &SampleOptions) -> Result<SampleReport, OfficeE
             .collect(),
         files,
         assumptions,
+        sizing,
     })
 }
 
@@ -576,6 +629,9 @@ mod tests {
         assert_eq!(q.minus(1).to_string(), "2025Q4");
         assert_eq!(q.minus(5).to_string(), "2024Q4");
         assert_eq!(q.first_day().to_string(), "2026-01-01");
+        assert_eq!(q.next().to_string(), "2026Q2");
+        assert_eq!(q.minus(1).next(), q);
+        assert_eq!(q.minus(2).next().next(), q);
         assert_eq!(q.start_text(), "2025-12-31T16:00:00.000Z");
         assert!("2026Q5".parse::<Quarter>().is_err());
         assert!("Q4".parse::<Quarter>().is_err());
