@@ -21,7 +21,7 @@
 //! 5. Rows are written sorted by community, reserve, stratum and resident
 //!    id: the same database, options and seed give byte-identical files.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, FixedOffset, NaiveDate, TimeZone};
@@ -290,6 +290,21 @@ fn stream_seed(seed: u64, community: &str, stratum: &str) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// A text column read in place, without a copy (NULL: `None`).
+fn str_at<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    match r.get_ref(i)? {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        rusqlite::types::ValueRef::Text(t) => std::str::from_utf8(t)
+            .map(Some)
+            .map_err(|e| rusqlite::Error::Utf8Error(i, e)),
+        other => Err(rusqlite::Error::InvalidColumnType(
+            i,
+            "text".into(),
+            other.data_type(),
+        )),
+    }
+}
+
 fn json_path(column: &str) -> String {
     format!("$.\"{column}\"")
 }
@@ -334,38 +349,48 @@ pub fn sample(db: &mut Db, opts: &SampleOptions) -> Result<SampleReport, OfficeE
         .iter()
         .map(|s| format!(", json_extract(attributes, '{}')", json_path(s)))
         .collect();
-    let known: BTreeSet<&String> = surveyors.keys().collect();
     let mut excluded_count = 0u64;
     {
+        // One pass over the register. Text is read in place (`get_ref`)
+        // and a String is made only for what is kept: a stratum's name
+        // once, the id of an eligible resident. The surveyors' communities
+        // are looked up by &str; the map of a community is made on its
+        // first resident.
+        let known: HashSet<&str> = surveyors.keys().map(String::as_str).collect();
         let mut stmt = db.conn.prepare(&format!(
             "SELECT community, resident_id{strata_sql} FROM resident_periods
              WHERE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1)"
         ))?;
         let mut rows = stmt.query([&day])?;
+        let mut key = String::new();
         while let Some(r) = rows.next()? {
-            let community: String = r.get(0)?;
-            if !known.contains(&community) {
+            let Some(community) = str_at(r, 0)? else {
+                continue;
+            };
+            if !known.contains(community) {
                 continue;
             }
-            let id: String = r.get(1)?;
-            let mut key = String::new();
+            key.clear();
             for i in 0..opts.strata.len() {
                 if i > 0 {
                     key.push('/');
                 }
-                let v: Option<String> = r.get(2 + i)?;
-                key.push_str(v.as_deref().unwrap_or("-"));
+                key.push_str(str_at(r, 2 + i)?.unwrap_or("-"));
             }
-            let e = frame
-                .entry(community)
-                .or_default()
-                .entry(key)
-                .or_insert((0, Vec::new()));
+            let strata = match frame.get_mut(community) {
+                Some(s) => s,
+                None => frame.entry(community.to_string()).or_default(),
+            };
+            let e = match strata.get_mut(key.as_str()) {
+                Some(e) => e,
+                None => strata.entry(key.clone()).or_insert((0, Vec::new())),
+            };
             e.0 += 1;
-            if excluded.contains(&id) {
+            let id = str_at(r, 1)?.unwrap_or_default();
+            if excluded.contains(id) {
                 excluded_count += 1;
             } else {
-                e.1.push(id);
+                e.1.push(id.to_string());
             }
         }
     }
