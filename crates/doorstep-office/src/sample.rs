@@ -136,6 +136,81 @@ impl SizingDefaults {
     }
 }
 
+// ----- --target-margin: what each community's sizing assumed (its
+// figures are computed by `crate::history`) -------------------------------
+
+/// Counted interviews with an index a community needs in the previous
+/// quarter before its SD and design effect replace the defaults.
+pub const MIN_HISTORY_INTERVIEWS: usize = 10;
+
+/// One community's figures from the previous quarter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommunityHistory {
+    /// Counted interviews with an index score.
+    pub interviews: usize,
+    /// Sample standard deviation of their index scores (0–100).
+    pub index_sd: f64,
+    /// Kish's design effect of their calibrated weights, n·Σw²/(Σw)².
+    pub design_effect: f64,
+    /// Residents interviewed (complete or partial) ÷ residents visited;
+    /// `None` when no visit of the community is on record.
+    pub response_rate: Option<f64>,
+}
+
+/// What one community's sizing assumed, and where each figure came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assumed {
+    pub index_sd: f64,
+    pub design_effect: f64,
+    pub response_rate: f64,
+    /// `"previous_quarter"` or `"default"`, for the SD and design effect.
+    pub spread_from: &'static str,
+    /// `"previous_quarter"` or `"default"`, for the response rate.
+    pub response_rate_from: &'static str,
+    /// Counted interviews of the previous quarter (0 without history).
+    pub interviews: usize,
+}
+
+/// The sizing of a community: its history where there is enough, the
+/// defaults elsewhere (per figure).
+pub fn assumed(defaults: &SizingDefaults, history: Option<&CommunityHistory>) -> Assumed {
+    let spread = history.filter(|h| {
+        h.interviews >= MIN_HISTORY_INTERVIEWS
+            && h.index_sd.is_finite()
+            && h.index_sd > 0.0
+            && h.design_effect.is_finite()
+    });
+    let rate = history
+        .and_then(|h| h.response_rate)
+        .filter(|r| r.is_finite() && *r > 0.0);
+    Assumed {
+        index_sd: spread.map_or(defaults.index_sd, |h| h.index_sd),
+        design_effect: spread.map_or(defaults.design_effect, |h| h.design_effect.max(1.0)),
+        response_rate: rate.unwrap_or(defaults.response_rate),
+        spread_from: if spread.is_some() {
+            "previous_quarter"
+        } else {
+            "default"
+        },
+        response_rate_from: if rate.is_some() {
+            "previous_quarter"
+        } else {
+            "default"
+        },
+        interviews: history.map_or(0, |h| h.interviews),
+    }
+}
+
+impl Assumed {
+    pub fn sizing(&self) -> SizingDefaults {
+        SizingDefaults {
+            index_sd: self.index_sd,
+            design_effect: self.design_effect,
+            response_rate: self.response_rate,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SampleOptions {
     pub quarter: Quarter,
@@ -149,8 +224,8 @@ pub struct SampleOptions {
     pub exclude_quarters: u32,
     pub sizing: SizingDefaults,
     /// The previous quarter's figures per community, for
-    /// `--target-margin` (see [`crate::history`]); empty: the defaults.
-    pub history: BTreeMap<String, crate::history::CommunityHistory>,
+    /// `--target-margin` (computed by `history::of_quarter`); empty: the defaults.
+    pub history: BTreeMap<String, CommunityHistory>,
 }
 
 /// How one community's sample was sized with `--target-margin`.
@@ -160,7 +235,7 @@ pub struct CommunitySizing {
     pub population: u64,
     /// Residents to issue (before reserves).
     pub size: u64,
-    pub assumed: crate::history::Assumed,
+    pub assumed: Assumed,
 }
 
 /// One stratum of one community, as `sample-summary.csv` shows it.
@@ -428,7 +503,7 @@ pub fn sample(db: &mut Db, opts: &SampleOptions) -> Result<SampleReport, OfficeE
         let n = match opts.size {
             Size::PerCommunity(n) => n as u64,
             Size::TargetMargin(m) => {
-                let assumed = crate::history::assumed(&opts.sizing, opts.history.get(community));
+                let assumed = assumed(&opts.sizing, opts.history.get(community));
                 let n = assumed.sizing().size_for(m, population) as u64;
                 sizing.push(CommunitySizing {
                     community: community.clone(),
@@ -670,5 +745,38 @@ mod tests {
         // A small community: the correction, and never more than N.
         assert!(d.size_for(3.0, 500) < 300);
         assert_eq!(d.size_for(0.5, 50), 50);
+    }
+
+    #[test]
+    fn defaults_fill_in_per_figure() {
+        let d = SizingDefaults::default();
+        let none = assumed(&d, None);
+        assert_eq!(
+            (none.index_sd, none.design_effect, none.response_rate),
+            (20.0, 1.5, 0.6)
+        );
+        assert_eq!(
+            (none.spread_from, none.response_rate_from),
+            ("default", "default")
+        );
+        let few = CommunityHistory {
+            interviews: 3,
+            index_sd: 12.0,
+            design_effect: 1.2,
+            response_rate: Some(0.5),
+        };
+        let a = assumed(&d, Some(&few));
+        assert_eq!((a.index_sd, a.response_rate), (20.0, 0.5));
+        assert_eq!(
+            (a.spread_from, a.response_rate_from),
+            ("default", "previous_quarter")
+        );
+        let enough = CommunityHistory {
+            interviews: 40,
+            ..few
+        };
+        let a = assumed(&d, Some(&enough));
+        assert_eq!((a.index_sd, a.design_effect), (12.0, 1.2));
+        assert_eq!(a.spread_from, "previous_quarter");
     }
 }
