@@ -45,7 +45,8 @@ impl Places {
         let config_path =
             config::resolve_config_path_for(self.config.clone(), self.data_dir.clone())?;
         let config = Config::load(&config_path)?;
-        let store = store::open(&data_dir)?;
+        let mut store = store::open(&data_dir)?;
+        store.set_attempt_limit(config.attempt_limit());
         Ok(Opened {
             data_dir,
             config_path,

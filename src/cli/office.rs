@@ -102,9 +102,15 @@ pub enum OfficeCommand {
         )]
         per_community: Option<u32>,
         /// Size each community's sample for a 95% CI half-width of about M
-        /// index points instead (assumptions: office.toml [sample]).
+        /// index points instead, from the previous quarter's counted
+        /// interviews and visits per community (office.toml [sample] where
+        /// there is no history).
         #[arg(long, value_name = "M")]
         target_margin: Option<f64>,
+        /// With --target-margin: the questionnaires the previous quarter's
+        /// interviews were made with (default: the bundled one).
+        #[command(flatten)]
+        questionnaires: super::office_scores::QuestionnaireArgs,
         /// Register columns that make the strata, comma-separated.
         #[arg(long, value_name = "COLUMNS", value_delimiter = ',')]
         strata: Vec<String>,
@@ -380,14 +386,28 @@ pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
             as_of,
             out,
             json,
+            questionnaires,
         } => {
             let size = match (per_community, target_margin) {
                 (Some(n), _) => Size::PerCommunity(*n),
                 (None, Some(m)) if *m > 0.0 && m.is_finite() => Size::TargetMargin(*m),
                 _ => anyhow::bail!("--target-margin must be a positive number of index points"),
             };
+            let quarter: doorstep_office::sample::Quarter = quarter.parse()?;
+            // The previous quarter's figures, only when they size the sample.
+            let history = match size {
+                Size::TargetMargin(_) => doorstep_office::history::of_quarter(
+                    &office.db,
+                    office.settings.ingest.count,
+                    &office.settings.scores,
+                    &questionnaires.load()?,
+                    quarter.minus(1),
+                )?,
+                Size::PerCommunity(_) => Default::default(),
+            };
             let opts = SampleOptions {
-                quarter: quarter.parse()?,
+                history,
+                quarter,
                 as_of: *as_of,
                 size,
                 strata: strata.clone(),

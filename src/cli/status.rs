@@ -33,5 +33,14 @@ pub fn run(places: &Places, json: bool) -> anyhow::Result<ExitCode> {
     for (label, n) in rows {
         outln!("{label:<30} {n:>7}")?;
     }
+    // Only for a stratified list (`office sample`): reserves.
+    if c.reserves_hidden + c.reserves_released > 0 {
+        outln!("{:<30} {:>7}", "reserves released", c.reserves_released)?;
+        outln!(
+            "{:<30} {:>7}",
+            "reserves not yet released",
+            c.reserves_hidden
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -294,10 +294,44 @@ fn a_target_margin_sizes_each_community_and_says_what_it_assumed(backend: Backen
     assert_eq!(target_of("梅园"), 21);
 }
 
+/// The draw's bytes are pinned: a faster implementation must write exactly
+/// what the first one did (SHA-256 of each file for seed 7, 12 per
+/// community, 2 reserves; taken from the implementation before the speed
+/// work of issue 12 item 4).
+fn the_files_are_those_of_the_pinned_draw(backend: Backend) {
+    let o = Office::on(backend);
+    register(&o);
+    surveyors(&o, "surveyor_id,community\nS1,翠竹\nS1,梅园\nS2,桃园\n");
+    let out = o.dir.join("pinned");
+    sample(
+        &o,
+        &out,
+        &["--per-community", "12", "--reserve", "2", "--seed", "7"],
+    );
+    for (f, sha) in [
+        (
+            "S1.csv",
+            "9aee9c2af157dc21c9d1faa53cfc93b1c8369f5c5124676a5a2385c00bc0b09b",
+        ),
+        (
+            "S2.csv",
+            "4d8d07838916a8ca9a490ab455bf86fba1b78cfda3c1e97d6802e25078b1eb9b",
+        ),
+        (
+            "sample-summary.csv",
+            "54aee7f29134c28d3f1b64e3ac17bdbcd3f2ce9e97fdf3d96ceee5412bcf6fad",
+        ),
+    ] {
+        let got = doorstep_core::questionnaire::hex_sha256(&fs::read(out.join(f)).unwrap());
+        assert_eq!(got, sha, "{f} is not the pinned draw");
+    }
+}
+
 on_both_backends!(
     the_same_inputs_give_byte_identical_files_per_surveyor,
     doorstep_assign_loads_a_surveyor_file_as_is_and_keeps_stratum_and_reserve,
     residents_interviewed_in_recent_quarters_are_left_out,
     a_bad_surveyors_file_is_located_and_nothing_is_written,
     a_target_margin_sizes_each_community_and_says_what_it_assumed,
+    the_files_are_those_of_the_pinned_draw,
 );

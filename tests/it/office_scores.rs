@@ -11,12 +11,12 @@ use serde_json::Value;
 
 use crate::office_support::*;
 
-const N: usize = 12;
+pub(crate) const N: usize = 12;
 
 /// Interview k answers every scored item of the bundled questionnaire with
 /// the same rating; men (even k) rate 2 + k % 3, women 4 + k % 2, so the
 /// groups' means differ and post-stratification moves the estimate.
-fn rating(k: usize) -> i64 {
+pub(crate) fn rating(k: usize) -> i64 {
     if k.is_multiple_of(2) {
         2 + (k % 3) as i64
     } else {
@@ -24,7 +24,7 @@ fn rating(k: usize) -> i64 {
     }
 }
 
-fn setup(backend: Backend) -> Office {
+pub(crate) fn setup(backend: Backend) -> Office {
     let o = Office::on(backend);
     o.trust_all();
     // 30 registered residents: 20 men, 10 women; the first N were

@@ -825,6 +825,7 @@ fn config_round_trips_and_reports_errors_with_position() {
         ui_language: Some("zh".into()),
         office_db: None,
         office_recipient: None,
+        max_attempts: Some(4),
     };
     c.save(&path).unwrap();
     assert_eq!(Config::load(&path).unwrap(), c);

@@ -11,6 +11,7 @@
 pub mod batch_source;
 pub mod db;
 pub mod demo;
+pub mod history;
 pub mod ingest;
 pub mod item_scores;
 pub mod keys;

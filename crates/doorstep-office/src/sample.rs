@@ -72,9 +72,17 @@ impl Quarter {
             q: idx.rem_euclid(4) as u32 + 1,
         }
     }
+    /// The quarter after.
+    pub fn next(self) -> Quarter {
+        let idx = self.year * 4 + self.q as i32;
+        Quarter {
+            year: idx.div_euclid(4),
+            q: idx.rem_euclid(4) as u32 + 1,
+        }
+    }
     /// The instant the quarter starts, China Standard Time (UTC+8), as
     /// the store writes instants.
-    fn start_text(self) -> String {
+    pub(crate) fn start_text(self) -> String {
         let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8");
         let d = self.first_day();
         let t = cst
@@ -128,6 +136,81 @@ impl SizingDefaults {
     }
 }
 
+// ----- --target-margin: what each community's sizing assumed (its
+// figures are computed by `crate::history`) -------------------------------
+
+/// Counted interviews with an index a community needs in the previous
+/// quarter before its SD and design effect replace the defaults.
+pub const MIN_HISTORY_INTERVIEWS: usize = 10;
+
+/// One community's figures from the previous quarter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommunityHistory {
+    /// Counted interviews with an index score.
+    pub interviews: usize,
+    /// Sample standard deviation of their index scores (0–100).
+    pub index_sd: f64,
+    /// Kish's design effect of their calibrated weights, n·Σw²/(Σw)².
+    pub design_effect: f64,
+    /// Residents interviewed (complete or partial) ÷ residents visited;
+    /// `None` when no visit of the community is on record.
+    pub response_rate: Option<f64>,
+}
+
+/// What one community's sizing assumed, and where each figure came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assumed {
+    pub index_sd: f64,
+    pub design_effect: f64,
+    pub response_rate: f64,
+    /// `"previous_quarter"` or `"default"`, for the SD and design effect.
+    pub spread_from: &'static str,
+    /// `"previous_quarter"` or `"default"`, for the response rate.
+    pub response_rate_from: &'static str,
+    /// Counted interviews of the previous quarter (0 without history).
+    pub interviews: usize,
+}
+
+/// The sizing of a community: its history where there is enough, the
+/// defaults elsewhere (per figure).
+pub fn assumed(defaults: &SizingDefaults, history: Option<&CommunityHistory>) -> Assumed {
+    let spread = history.filter(|h| {
+        h.interviews >= MIN_HISTORY_INTERVIEWS
+            && h.index_sd.is_finite()
+            && h.index_sd > 0.0
+            && h.design_effect.is_finite()
+    });
+    let rate = history
+        .and_then(|h| h.response_rate)
+        .filter(|r| r.is_finite() && *r > 0.0);
+    Assumed {
+        index_sd: spread.map_or(defaults.index_sd, |h| h.index_sd),
+        design_effect: spread.map_or(defaults.design_effect, |h| h.design_effect.max(1.0)),
+        response_rate: rate.unwrap_or(defaults.response_rate),
+        spread_from: if spread.is_some() {
+            "previous_quarter"
+        } else {
+            "default"
+        },
+        response_rate_from: if rate.is_some() {
+            "previous_quarter"
+        } else {
+            "default"
+        },
+        interviews: history.map_or(0, |h| h.interviews),
+    }
+}
+
+impl Assumed {
+    pub fn sizing(&self) -> SizingDefaults {
+        SizingDefaults {
+            index_sd: self.index_sd,
+            design_effect: self.design_effect,
+            response_rate: self.response_rate,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SampleOptions {
     pub quarter: Quarter,
@@ -140,6 +223,19 @@ pub struct SampleOptions {
     pub out: PathBuf,
     pub exclude_quarters: u32,
     pub sizing: SizingDefaults,
+    /// The previous quarter's figures per community, for
+    /// `--target-margin` (computed by `history::of_quarter`); empty: the defaults.
+    pub history: BTreeMap<String, CommunityHistory>,
+}
+
+/// How one community's sample was sized with `--target-margin`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommunitySizing {
+    pub community: String,
+    pub population: u64,
+    /// Residents to issue (before reserves).
+    pub size: u64,
+    pub assumed: Assumed,
 }
 
 /// One stratum of one community, as `sample-summary.csv` shows it.
@@ -166,6 +262,10 @@ pub struct SampleReport {
     pub files: Vec<PathBuf>,
     /// What the sizing assumed, when `--target-margin` was used.
     pub assumptions: Option<String>,
+    /// Per community, what the sizing assumed and where from (only with
+    /// `--target-margin`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sizing: Vec<CommunitySizing>,
 }
 
 /// Reads the surveyors file: `surveyor_id,community`, one row per
@@ -368,11 +468,22 @@ pub fn sample(db: &mut Db, opts: &SampleOptions) -> Result<SampleReport, OfficeE
     }
     let mut picks: Vec<Pick> = Vec::new();
     let mut summary: Vec<StratumLine> = Vec::new();
+    let mut sizing: Vec<CommunitySizing> = Vec::new();
     for (community, strata) in &mut frame {
         let population: u64 = strata.values().map(|(n, _)| *n).sum();
         let n = match opts.size {
             Size::PerCommunity(n) => n as u64,
-            Size::TargetMargin(m) => opts.sizing.size_for(m, population) as u64,
+            Size::TargetMargin(m) => {
+                let assumed = assumed(&opts.sizing, opts.history.get(community));
+                let n = assumed.sizing().size_for(m, population) as u64;
+                sizing.push(CommunitySizing {
+                    community: community.clone(),
+                    population,
+                    size: n,
+                    assumed,
+                });
+                n
+            }
         };
         let counts: Vec<u64> = strata.values().map(|(c, _)| *c).collect();
         let targets = allocate(n, &counts);
@@ -521,12 +632,28 @@ pub fn sample(db: &mut Db, opts: &SampleOptions) -> Result<SampleReport, OfficeE
 
     let sampled = picks.iter().filter(|p| p.reserve == 0).count() as u64;
     let assumptions = match opts.size {
-        Size::TargetMargin(m) => Some(format!(
-            "target 95% CI half-width {m} points; no per-community history is used yet \
-             (index scores come with the assessment), so every community assumed index SD \
-             {}, design effect {}, response rate {} (office.toml [sample])",
-            opts.sizing.index_sd, opts.sizing.design_effect, opts.sizing.response_rate
-        )),
+        Size::TargetMargin(m) => {
+            let from_history = sizing
+                .iter()
+                .filter(|s| s.assumed.spread_from == "previous_quarter")
+                .count();
+            let rate_history = sizing
+                .iter()
+                .filter(|s| s.assumed.response_rate_from == "previous_quarter")
+                .count();
+            Some(format!(
+                "target 95% CI half-width {m} points; index SD and design effect from the \
+                 previous quarter ({}) for {from_history} of {} communities, response rate \
+                 from its visits for {rate_history}; the rest assumed the defaults: index SD \
+                 {}, design effect {}, response rate {} (office.toml [sample]; per community: \
+                 --json)",
+                opts.quarter.minus(1),
+                sizing.len(),
+                opts.sizing.index_sd,
+                opts.sizing.design_effect,
+                opts.sizing.response_rate
+            ))
+        }
         Size::PerCommunity(_) => None,
     };
     Ok(SampleReport {
@@ -543,6 +670,7 @@ pub fn sample(db: &mut Db, opts: &SampleOptions) -> Result<SampleReport, OfficeE
             .collect(),
         files,
         assumptions,
+        sizing,
     })
 }
 
@@ -570,6 +698,9 @@ mod tests {
         assert_eq!(q.minus(1).to_string(), "2025Q4");
         assert_eq!(q.minus(5).to_string(), "2024Q4");
         assert_eq!(q.first_day().to_string(), "2026-01-01");
+        assert_eq!(q.next().to_string(), "2026Q2");
+        assert_eq!(q.minus(1).next(), q);
+        assert_eq!(q.minus(2).next().next(), q);
         assert_eq!(q.start_text(), "2025-12-31T16:00:00.000Z");
         assert!("2026Q5".parse::<Quarter>().is_err());
         assert!("Q4".parse::<Quarter>().is_err());
@@ -583,5 +714,38 @@ mod tests {
         // A small community: the correction, and never more than N.
         assert!(d.size_for(3.0, 500) < 300);
         assert_eq!(d.size_for(0.5, 50), 50);
+    }
+
+    #[test]
+    fn defaults_fill_in_per_figure() {
+        let d = SizingDefaults::default();
+        let none = assumed(&d, None);
+        assert_eq!(
+            (none.index_sd, none.design_effect, none.response_rate),
+            (20.0, 1.5, 0.6)
+        );
+        assert_eq!(
+            (none.spread_from, none.response_rate_from),
+            ("default", "default")
+        );
+        let few = CommunityHistory {
+            interviews: 3,
+            index_sd: 12.0,
+            design_effect: 1.2,
+            response_rate: Some(0.5),
+        };
+        let a = assumed(&d, Some(&few));
+        assert_eq!((a.index_sd, a.response_rate), (20.0, 0.5));
+        assert_eq!(
+            (a.spread_from, a.response_rate_from),
+            ("default", "previous_quarter")
+        );
+        let enough = CommunityHistory {
+            interviews: 40,
+            ..few
+        };
+        let a = assumed(&d, Some(&enough));
+        assert_eq!((a.index_sd, a.design_effect), (12.0, 1.2));
+        assert_eq!(a.spread_from, "previous_quarter");
     }
 }

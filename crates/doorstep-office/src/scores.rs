@@ -24,7 +24,7 @@ use crate::settings::{Counting, ScoreSettings};
 use crate::{Db, OfficeError};
 
 /// The core's method settings from `[scores]`.
-fn method(s: &ScoreSettings) -> Method {
+pub(crate) fn method(s: &ScoreSettings) -> Method {
     Method {
         channels: s.channels.iter().map(|(k, v)| (k.clone(), *v)).collect(),
         min_n: s.min_n,
@@ -167,7 +167,7 @@ pub fn run(
 
 type Loaded = (Vec<CountedInterview>, Vec<Interview>, Vec<String>);
 
-fn load_interviews(
+pub(crate) fn load_interviews(
     db: &Db,
     counting: Counting,
     settings: &ScoreSettings,
@@ -305,7 +305,7 @@ fn parse_place(json: &str) -> Option<(String, String, BTreeMap<String, String>)>
 /// the last day of the latest quarter scored, or, for a community with
 /// nobody registered on that day (a register loaded later), as it is now.
 /// Levels in sorted order (the order empty levels collapse in).
-fn load_communities(
+pub(crate) fn load_communities(
     db: &Db,
     settings: &ScoreSettings,
     quarters: &[Quarter],

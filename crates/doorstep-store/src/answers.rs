@@ -352,7 +352,9 @@ impl Store {
         self.write(|tx| {
             require_open(tx, id)?;
             write_progress(tx, id, progress)?;
-            write_finish(tx, self.device_id, id, status, disposition, ended_at)
+            let visit = write_finish(tx, self.device_id, id, status, disposition, ended_at)?;
+            super::reserves::release_due(tx, self.options.attempt_limit, &ended_at)?;
+            Ok(visit)
         })
     }
 

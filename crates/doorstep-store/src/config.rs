@@ -159,6 +159,11 @@ pub struct Config {
     /// a `postgres://` URL; default `DATA_DIR/office.sqlite3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub office_db: Option<String>,
+    /// Visits without contact after which a non-contact is final and a
+    /// reserve of a stratified list replaces the resident (1 to 20; default
+    /// 3: [`Config::attempt_limit`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_attempts: Option<u32>,
 }
 
 /// The interface languages a config may name (the TUI's catalogue).
@@ -176,9 +181,17 @@ struct RawConfig {
     office_db: Option<String>,
     #[serde(default)]
     office_recipient: Option<String>,
+    #[serde(default)]
+    max_attempts: Option<toml::Spanned<i64>>,
 }
 
 impl Config {
+    /// The attempt limit in force: `max_attempts`, else the default (3).
+    pub fn attempt_limit(&self) -> u32 {
+        self.max_attempts
+            .unwrap_or(doorstep_core::assignment::reserves::DEFAULT_MAX_ATTEMPTS)
+    }
+
     /// Whom batches are encrypted to when `export` names nobody: the
     /// office's recipient, if configured. `path` names the config in errors.
     pub fn office_recipients(
@@ -240,7 +253,27 @@ impl Config {
                 ),
             ));
         }
+        let max_attempts = match &raw.max_attempts {
+            None => None,
+            Some(n) => {
+                use doorstep_core::assignment::reserves::MAX_ATTEMPTS_LIMIT;
+                match u32::try_from(*n.get_ref()) {
+                    Ok(v) if (1..=MAX_ATTEMPTS_LIMIT).contains(&v) => Some(v),
+                    _ => {
+                        return Err(located(
+                            n.span().start,
+                            format!(
+                                "max_attempts {} is out of range (a whole number from 1 to \
+                                 {MAX_ATTEMPTS_LIMIT})",
+                                n.get_ref()
+                            ),
+                        ));
+                    }
+                }
+            }
+        };
         Ok(Config {
+            max_attempts,
             surveyor_id: raw.surveyor_id.map(toml::Spanned::into_inner),
             ui_language: raw.ui_language.map(toml::Spanned::into_inner),
             office_db: raw.office_db,
@@ -334,6 +367,28 @@ mod tests {
         );
         let ok = Config::parse("surveyor_id = \"S1\"\n", Path::new("c.toml")).unwrap();
         assert_eq!(ok.surveyor_id.as_deref(), Some("S1"));
+    }
+
+    #[test]
+    fn max_attempts_is_checked_and_defaults_to_three() {
+        let c = Config::parse("", Path::new("c.toml")).unwrap();
+        assert_eq!(c.attempt_limit(), 3);
+        let c = Config::parse("max_attempts = 5\n", Path::new("c.toml")).unwrap();
+        assert_eq!(c.attempt_limit(), 5);
+        for bad in [
+            "max_attempts = 0\n",
+            "max_attempts = 21\n",
+            "max_attempts = -1\n",
+        ] {
+            let e = Config::parse(bad, Path::new("c.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("c.toml:1:16: max_attempts"), "{e}");
+        }
+        let e = Config::parse("max_attempts = \"3\"\n", Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("c.toml:1:"), "{e}");
     }
 
     #[test]

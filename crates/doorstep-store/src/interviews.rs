@@ -352,7 +352,11 @@ impl Store {
         disposition: Disposition,
         ended_at: DateTime<Utc>,
     ) -> Result<Visit> {
-        self.write(|tx| write_finish(tx, self.device_id, id, status, disposition, ended_at))
+        self.write(|tx| {
+            let visit = write_finish(tx, self.device_id, id, status, disposition, ended_at)?;
+            super::reserves::release_due(tx, self.options.attempt_limit, &ended_at)?;
+            Ok(visit)
+        })
     }
 }
 

@@ -24,6 +24,7 @@ mod interviews;
 mod notes;
 mod questionnaires;
 mod reports;
+mod reserves;
 mod residents;
 mod schema;
 pub mod simulate;
@@ -43,6 +44,7 @@ pub use error::StoreError;
 pub use interviews::{InterviewRecord, InterviewStatus, NextInterview, UNNAMED_SURVEYOR};
 pub use questionnaires::ActiveQuestionnaire;
 pub use reports::DayCounts;
+pub use reserves::ReserveRelease;
 pub use residents::{MergeCounts, ResidentMerge, ResidentRow, walk_key};
 pub use schema::SCHEMA_VERSION;
 pub use status::StatusCounts;
@@ -63,6 +65,10 @@ pub struct StoreOptions {
     /// The password of an encrypted store (see [`at_rest`]); a new store
     /// opened with one is created encrypted. `None`: a plain store.
     pub password: Option<at_rest::StorePassword>,
+    /// Visits without contact after which a non-contact is final and a
+    /// hidden reserve of the resident's stratum is released (config
+    /// `max_attempts`; see [`doorstep_core::assignment::reserves`]).
+    pub attempt_limit: u32,
 }
 
 impl Default for StoreOptions {
@@ -71,6 +77,7 @@ impl Default for StoreOptions {
             busy_timeout: Duration::from_secs(2),
             read_only: false,
             password: None,
+            attempt_limit: doorstep_core::assignment::reserves::DEFAULT_MAX_ATTEMPTS,
         }
     }
 }

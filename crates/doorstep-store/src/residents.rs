@@ -6,7 +6,7 @@ use chrono::{NaiveDateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use super::schema::meta_set;
-use super::{Result, Store, parse_local_ts, questionnaires, ts};
+use super::{Result, Store, StoreError, parse_local_ts, questionnaires, ts};
 use doorstep_core::assignment::Resident;
 use doorstep_core::assignment::status::ResidentStatus;
 use doorstep_core::questionnaire::Questionnaire;
@@ -227,6 +227,7 @@ impl Store {
     }
 
     /// Residents in walking order, optionally only those with one status.
+    /// Reserves not yet released are left out (see `doorstep_core::assignment::reserves`).
     /// Both orders are served by an index, so a page costs its rows.
     pub fn residents_page(
         &self,
@@ -235,10 +236,10 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<ResidentRow>> {
         let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM residents r {} \
+            "SELECT {ROW_COLUMNS} FROM residents r WHERE r.hidden = 0 {} \
              ORDER BY r.walk_key, r.resident_id LIMIT ?1 OFFSET ?2",
             if filter.is_some() {
-                "WHERE r.status = ?3"
+                "AND r.status = ?3"
             } else {
                 ""
             }
@@ -257,11 +258,12 @@ impl Store {
         Ok(rows)
     }
 
-    /// How many residents have each status (statuses with none omitted).
+    /// How many residents have each status (statuses with none omitted),
+    /// hidden reserves left out.
     pub fn status_histogram(&self) -> Result<Vec<(ResidentStatus, u64)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT status, count(*) FROM residents GROUP BY status")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT status, count(*) FROM residents WHERE hidden = 0 GROUP BY status",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.unsigned_abs()))
         })?;
@@ -287,6 +289,11 @@ impl ResidentMerge<'_> {
         let tx = self.tx();
         let attributes = attributes_json(&r.attributes)?;
         let walk = walk_key(r);
+        let slot = r.sample_slot().map_err(StoreError::Other)?;
+        let (stratum, reserve) = match &slot {
+            Some(s) => (Some(s.stratum.as_str()), s.reserve),
+            None => (None, 0),
+        };
         let params = (
             &r.resident_id,
             &r.name,
@@ -300,13 +307,17 @@ impl ResidentMerge<'_> {
             &attributes,
             &walk,
             &self.now,
+            stratum,
+            reserve,
         );
         // New residents (most rows of a first import) cost one statement.
         let inserted = tx
             .prepare_cached(
                 "INSERT INTO residents (resident_id, name, address, community, grid, building,
-                     unit, room, phone, attributes, walk_key, imported_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+                     unit, room, phone, attributes, walk_key, imported_at, updated_at,
+                     stratum, reserve, hidden)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14,
+                     ?14 > 0)
                  ON CONFLICT (resident_id) DO NOTHING",
             )?
             .execute(params)?;
@@ -347,7 +358,8 @@ impl ResidentMerge<'_> {
             tx.prepare_cached(
                 "UPDATE residents SET name = ?2, address = ?3, community = ?4, grid = ?5,
                      building = ?6, unit = ?7, room = ?8, phone = ?9, attributes = ?10,
-                     walk_key = ?11, updated_at = ?12
+                     walk_key = ?11, updated_at = ?12, stratum = ?13, reserve = ?14,
+                     hidden = CASE WHEN ?14 > 0 THEN hidden ELSE 0 END
                  WHERE resident_id = ?1",
             )?
             .execute(params)?;

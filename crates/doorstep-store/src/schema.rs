@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_batch_communities.sql"),
     include_str!("../migrations/0006_batch_residents.sql"),
     include_str!("../migrations/0007_calculates.sql"),
+    include_str!("../migrations/0008_reserves.sql"),
 ];
 
 /// The schema version this binary writes.

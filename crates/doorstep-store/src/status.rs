@@ -29,6 +29,18 @@ pub struct StatusCounts {
     pub exported: u64,
     pub exported_interviews: u64,
     pub exported_visits: u64,
+    /// Reserves of a stratified list not yet released (not in `residents`);
+    /// left out of the JSON when 0, as are the two below.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub reserves_hidden: u64,
+    /// Reserves released to replace a refusal or a final non-contact (in
+    /// `residents`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub reserves_released: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Store {
@@ -81,6 +93,11 @@ impl Store {
         c.exported_interviews = ei;
         c.exported_visits = ev;
         c.exported = ei + ev;
+        c.reserves_hidden = self.hidden_reserves()?;
+        let released: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM reserve_releases", [], |r| r.get(0))?;
+        c.reserves_released = released.unsigned_abs();
         Ok(c)
     }
 }

@@ -167,7 +167,9 @@ impl Store {
                     )));
                 }
             }
-            insert_visit(tx, self.device_id, resident_id, &visit)
+            let visit = insert_visit(tx, self.device_id, resident_id, &visit)?;
+            super::reserves::release_due(tx, self.options.attempt_limit, &visit.at)?;
+            Ok(visit)
         })
     }
 

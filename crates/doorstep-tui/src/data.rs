@@ -496,6 +496,11 @@ pub fn quotas(store: &Store, q: &Questionnaire, ui: Lang) -> Result<Vec<QuotaLin
             cells,
         });
     }
+    // A stratified list's progress per stratum, as one more line.
+    out.extend(crate::strata::strata_line(
+        &store.stratum_progress().map_err(say)?,
+        ui,
+    ));
     Ok(out)
 }
 

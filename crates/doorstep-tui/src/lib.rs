@@ -10,6 +10,7 @@ pub mod keys;
 pub mod office;
 pub mod review_text;
 pub mod screens;
+pub mod strata;
 pub mod supervisor;
 pub mod terminal;
 pub mod theme;

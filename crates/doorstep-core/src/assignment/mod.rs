@@ -2,6 +2,7 @@
 
 pub mod disposition;
 pub mod import;
+pub mod reserves;
 pub mod search;
 pub mod status;
 
