@@ -30,6 +30,7 @@ postgres://* | postgresql://*) DB=$OFFICE_BENCH_DB ;;
 postgres)
     BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
     as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+    chmod o+x "$WORK"      # mktemp -d is 0700: let postgres reach its dir
     mkdir "$WORK/pg"
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$WORK/pg"
     as_pg "$BIN/initdb" -D "$WORK/pg/data" -U doorstep -A trust -E UTF8 --locale=C >/dev/null

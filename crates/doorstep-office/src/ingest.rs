@@ -19,6 +19,7 @@ use doorstep_batch::{BatchInterview, Identities};
 use serde::Serialize;
 
 use crate::batch_source::{self, Inputs, Refusal, VerifiedBatch};
+use crate::db::{ToValue, Value};
 use crate::keys::KeySet;
 use crate::{Db, OfficeError};
 
@@ -275,6 +276,21 @@ fn quarantine(db: &mut Db, r: Refusal) -> Result<Outcome, OfficeError> {
     })
 }
 
+/// Rows per multi-row INSERT (17 columns: well under either backend's
+/// limit on placeholders).
+const ROWS_PER_INSERT: usize = 100;
+
+/// `(?1, ?2), (?3, ?4)` for `rows` rows of `cols` values.
+fn rows_of_placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let marks: Vec<String> = (1..=cols).map(|c| format!("?{}", r * cols + c)).collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn interview_hash(i: &BatchInterview) -> String {
     doorstep_core::questionnaire::hex_sha256(
         &serde_json::to_vec(i).expect("an interview serialises"),
@@ -336,22 +352,15 @@ fn write_batch(db: &mut Db, b: &VerifiedBatch) -> Result<Result<Outcome, Refusal
             }
         });
     }
+    // Interviews and visits go in as multi-row INSERTs (ROWS_PER_INSERT
+    // rows a statement): one round trip per chunk, not per row, on
+    // PostgreSQL. An interview already there is not RETURNed: then its
+    // stored hash says duplicate (same bytes) or conflict.
     let mut duplicates = 0u64;
-    {
-        let mut insert = tx.prepare(
-            "INSERT INTO interviews (interview_id, batch_id, content_sha256, channel, resident_id,
-                 community, surveyor_id, device_id, questionnaire_id, questionnaire_version,
-                 started_at, ended_at, status, disposition, answers, notes, paradata)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
-             ON CONFLICT (interview_id) DO NOTHING",
-        )?;
-        let mut existing =
-            tx.prepare("SELECT content_sha256 FROM interviews WHERE interview_id = ?1")?;
-        let mut supersede = tx.prepare(
-            "INSERT INTO supersessions (interview_id, superseded_by) VALUES (?1, ?2)
-             ON CONFLICT (interview_id) DO NOTHING",
-        )?;
-        for i in &b.interviews {
+    for chunk in b.interviews.chunks(ROWS_PER_INSERT) {
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 17);
+        let mut hashes = Vec::with_capacity(chunk.len());
+        for i in chunk {
             let hash = interview_hash(i);
             let status = serde_json::to_value(i.status)
                 .ok()
@@ -359,7 +368,7 @@ fn write_batch(db: &mut Db, b: &VerifiedBatch) -> Result<Result<Outcome, Refusal
                 .unwrap_or_default();
             let notes = (!i.notes.is_empty())
                 .then(|| serde_json::to_string(&i.notes).expect("notes serialise"));
-            let n = insert.execute(params![
+            let row: &[&dyn ToValue] = params![
                 i.id,
                 b.batch_id,
                 hash,
@@ -377,31 +386,59 @@ fn write_batch(db: &mut Db, b: &VerifiedBatch) -> Result<Result<Outcome, Refusal
                 serde_json::to_string(&i.answers).expect("answers serialise"),
                 notes,
                 serde_json::to_string(&i.paradata).expect("paradata serialise"),
-            ])?;
-            if n == 0 {
-                let theirs: String = existing.query_row(params![i.id], |r| r.get(0))?;
-                if theirs != hash {
-                    drop((insert, existing, supersede));
-                    drop(tx);
-                    return Ok(Err(conflict(format!(
-                        "interview {} is already in the office with other content",
-                        i.id
-                    ))));
-                }
-                duplicates += 1;
+            ];
+            values.extend(row.iter().map(|v| v.to_value()));
+            hashes.push(hash);
+        }
+        let inserted: HashSet<String> = tx
+            .query_map(
+                &format!(
+                    "INSERT INTO interviews (interview_id, batch_id, content_sha256, channel,
+                         resident_id, community, surveyor_id, device_id, questionnaire_id,
+                         questionnaire_version, started_at, ended_at, status, disposition,
+                         answers, notes, paradata)
+                     VALUES {}
+                     ON CONFLICT (interview_id) DO NOTHING RETURNING interview_id",
+                    rows_of_placeholders(chunk.len(), 17)
+                ),
+                values,
+                |r| r.get(0),
+            )?
+            .collect::<Result<_, _>>()?;
+        for (i, hash) in chunk.iter().zip(&hashes) {
+            if inserted.contains(&i.id) {
+                continue;
             }
+            let theirs: String = tx.query_row(
+                "SELECT content_sha256 FROM interviews WHERE interview_id = ?1",
+                params![i.id],
+                |r| r.get(0),
+            )?;
+            if theirs != *hash {
+                drop(tx);
+                return Ok(Err(conflict(format!(
+                    "interview {} is already in the office with other content",
+                    i.id
+                ))));
+            }
+            duplicates += 1;
+        }
+    }
+    {
+        let mut supersede = tx.prepare(
+            "INSERT INTO supersessions (interview_id, superseded_by) VALUES (?1, ?2)
+             ON CONFLICT (interview_id) DO NOTHING",
+        )?;
+        for i in &b.interviews {
             for old in i.replaced_ids() {
                 supersede.execute(params![old, i.id])?;
             }
         }
-        let mut visit = tx.prepare(
-            "INSERT INTO visits (visit_id, batch_id, resident_id, community, attempt, at,
-                                 disposition, interview_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (visit_id) DO NOTHING",
-        )?;
-        for v in &b.visits {
-            visit.execute(params![
+    }
+    for chunk in b.visits.chunks(ROWS_PER_INSERT) {
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 8);
+        for v in chunk {
+            let row: &[&dyn ToValue] = params![
                 v.id,
                 b.batch_id,
                 v.resident_id,
@@ -410,8 +447,19 @@ fn write_batch(db: &mut Db, b: &VerifiedBatch) -> Result<Result<Outcome, Refusal
                 crate::time_text(v.at),
                 v.disposition.code(),
                 v.interview_id
-            ])?;
+            ];
+            values.extend(row.iter().map(|v| v.to_value()));
         }
+        tx.execute(
+            &format!(
+                "INSERT INTO visits (visit_id, batch_id, resident_id, community, attempt, at,
+                                     disposition, interview_id)
+                 VALUES {}
+                 ON CONFLICT (visit_id) DO NOTHING",
+                rows_of_placeholders(chunk.len(), 8)
+            ),
+            values,
+        )?;
     }
     tx.commit()?;
     Ok(Ok(Outcome::Ingested {
