@@ -52,7 +52,7 @@ pub fn batches(db: &Db) -> Result<Vec<BatchLine>, OfficeError> {
             ingested_at: r.get(8)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect()
 }
 
 /// One quarantined file (a conflict is one of its kinds).
@@ -80,7 +80,7 @@ pub fn quarantine(db: &Db) -> Result<Vec<QuarantineLine>, OfficeError> {
             first_seen: r.get(4)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect()
 }
 
 /// The quarter of an instant as the store writes it (its date, as the
