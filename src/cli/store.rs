@@ -7,7 +7,7 @@
 //! password (twice). A plain store written by an older doorstep still
 //! opens, with a note on every start until `doorstep store encrypt`.
 
-use doorstep::outln;
+use doorstep::{errln, outln};
 use std::io::{self, IsTerminal as _};
 use std::path::Path;
 use std::process::ExitCode;
@@ -30,7 +30,7 @@ pub fn open(data_dir: &Path) -> anyhow::Result<Store> {
     let path = database_path(data_dir);
     let opened = match at_rest::file_state(&path)? {
         FileState::Plain => {
-            eprintln!(
+            errln!(
                 "doorstep: note: the store {} is not encrypted; `doorstep store encrypt` \
                  encrypts it / 数据库未加密，可用 `doorstep store encrypt` 加密",
                 path.display()
@@ -80,7 +80,7 @@ fn unlock(path: &Path) -> anyhow::Result<Store> {
         };
         match Store::open_encrypted(path, password) {
             Err(StoreError::WrongPassword(_)) if n < TRIES => {
-                eprintln!("Wrong password, try again. / 密码不对，请重试。");
+                errln!("Wrong password, try again. / 密码不对，请重试。");
             }
             other => return other.map_err(Into::into),
         }
@@ -99,7 +99,7 @@ fn new_password(env: &str, what: &str) -> anyhow::Result<StorePassword> {
              (at least {MIN_PASSWORD_CHARS} characters)"
         );
     }
-    eprintln!(
+    errln!(
         "Choose a password for {what} (at least {MIN_PASSWORD_CHARS} characters). It is asked \
          whenever doorstep opens; without it the residents' data cannot be read.\n\
          请为数据库设置密码（至少 {MIN_PASSWORD_CHARS} 个字符）。每次打开 doorstep 都要输入；\
@@ -110,7 +110,7 @@ fn new_password(env: &str, what: &str) -> anyhow::Result<StorePassword> {
         let a = match StorePassword::new_for_store(a) {
             Ok(a) => a,
             Err(e) => {
-                eprintln!("{e}");
+                errln!("{e}");
                 continue;
             }
         };
@@ -118,7 +118,7 @@ fn new_password(env: &str, what: &str) -> anyhow::Result<StorePassword> {
         if StorePassword::new(b).is_ok_and(|b| a == b) {
             return Ok(a);
         }
-        eprintln!("The two passwords differ; try again. / 两次输入不一致，请重试。");
+        errln!("The two passwords differ; try again. / 两次输入不一致，请重试。");
     }
 }
 
@@ -194,7 +194,7 @@ fn current_password(path: &Path) -> anyhow::Result<StorePassword> {
         match Store::open_encrypted(path, password.clone()) {
             Ok(_) => return Ok(password),
             Err(StoreError::WrongPassword(_)) if from_env.is_none() && n < TRIES => {
-                eprintln!("Wrong password, try again. / 密码不对，请重试。");
+                errln!("Wrong password, try again. / 密码不对，请重试。");
             }
             Err(e) => return Err(e.into()),
         }
