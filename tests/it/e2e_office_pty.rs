@@ -34,7 +34,7 @@ fn open_the_office_app_switch_tabs_and_quit() {
     assert!(first.contains("[tampered]"), "{first}");
 
     s.send("2");
-    s.wait_for("2 orders", STEP);
+    s.wait_for("work orders: 2", STEP);
     s.send("3");
     s.wait_for("2026Q4 sample progress", STEP);
     s.send("4");

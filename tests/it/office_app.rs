@@ -422,10 +422,10 @@ fn the_order_filters_narrow_the_list(backend: Backend) {
     let o = office_on(backend);
     let mut app = app(&o, Lang::En);
     keys(&mut app, "2");
-    assert!(screen(&app).contains("2 orders"), "{}", screen(&app));
+    assert!(screen(&app).contains("work orders: 2"), "{}", screen(&app));
     keys(&mut app, "o");
     let text = screen(&app);
-    assert!(text.contains("1 orders"), "{text}");
+    assert!(text.contains("work orders: 1"), "{text}");
     assert!(
         text.contains("派出所") && text.contains("OVERDUE"),
         "{text}"
@@ -433,7 +433,7 @@ fn the_order_filters_narrow_the_list(backend: Backend) {
     keys(&mut app, "od");
     let text = screen(&app);
     assert!(
-        text.contains("department: 城管科") && text.contains("1 orders"),
+        text.contains("department: 城管科") && text.contains("work orders: 1"),
         "{text}"
     );
 }

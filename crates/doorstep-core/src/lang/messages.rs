@@ -425,7 +425,7 @@ catalogue! {
     OfAll: "全部", "all";
     OfOnlyOverdue: "仅逾期", "only overdue";
     OfOrderFilters: "部门: {department} · 状态: {status} · 逾期: {overdue}", "department: {department} · status: {status} · overdue: {overdue}";
-    OfOrderCount: "{n} 张工单", "{n} orders";
+    OfOrderCount: "工单 {n} 张", "work orders: {n}";
     OfColStatus: "状态", "Status";
     OfColDepartment: "部门", "Department";
     OfColCategory: "类别", "Category";

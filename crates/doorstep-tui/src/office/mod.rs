@@ -381,17 +381,18 @@ impl EventApp for OfficeApp {
     }
 }
 
-/// `s` cut to `w` display columns (an ellipsis marks the cut), then
-/// padded to `w`.
+/// `s` as a table cell `w` display columns wide: cut (an ellipsis marks
+/// the cut) so that at least one blank column always parts it from the
+/// next cell, then padded to `w`.
 fn fit(s: &str, w: usize) -> String {
-    if width(s) <= w {
+    if width(s) < w {
         return crate::review_text::pad(s, w);
     }
     let mut out = String::new();
     let mut used = 0;
     for c in s.chars() {
         let cw = width(&c.to_string());
-        if used + cw + 1 > w {
+        if used + cw + 2 > w {
             break;
         }
         out.push(c);
@@ -445,10 +446,13 @@ mod tests {
 
     #[test]
     fn fit_cuts_wide_text_by_columns() {
-        assert_eq!(fit("梧桐里社区", 7), "梧桐里…");
+        assert_eq!(fit("梧桐里社区", 7), "梧桐…  ");
+        assert_eq!(fit("梧桐里社区", 8), "梧桐里… ");
         assert_eq!(width(&fit("梧桐里社区", 7)), 7);
         assert_eq!(fit("ab", 4), "ab  ");
-        assert_eq!(fit("abcdef", 4), "abc…");
+        // Text as wide as its cell would touch the next one: cut.
+        assert_eq!(fit("abcd", 4), "ab… ");
+        assert_eq!(fit("in rectification", 14), "in rectifica… ");
     }
 
     #[test]

@@ -51,6 +51,20 @@ pub struct StatusDialog {
     note: TextField,
 }
 
+/// A complaint category's label in the interface language, from the
+/// questionnaire's choice list of the complaint's category question; the
+/// stored code where no questionnaire names it.
+fn category_label(app: &OfficeApp, code: &str) -> String {
+    let question = &app.data.settings.orders.questions.category;
+    app.data
+        .questionnaires
+        .iter()
+        .filter_map(|q| q.question(question)?.kind.choice_spec())
+        .flat_map(|spec| spec.choices.iter())
+        .find(|c| c.value == code)
+        .map_or(code.to_string(), |c| c.label.get(app.ui.code()).to_string())
+}
+
 /// A work order's status in words.
 pub fn status_label(status: &str, ui: Lang) -> String {
     let text = match status {
@@ -339,7 +353,7 @@ impl OrdersTab {
                     o.order_id.to_string(),
                     status_label(&o.status, ui),
                     o.department.clone(),
-                    o.category.clone(),
+                    category_label(app, &o.category),
                     o.community.clone().unwrap_or_default(),
                     o.deadline.get(..10).unwrap_or(&o.deadline).to_string(),
                 ];
@@ -410,7 +424,7 @@ impl OrdersTab {
         ));
         lines.extend(field(
             msg!(ui, OfColCategory),
-            format!("{} → {}", o.category, o.department),
+            format!("{} → {}", category_label(app, &o.category), o.department),
         ));
         lines.extend(field(
             msg!(ui, OfLocation),
