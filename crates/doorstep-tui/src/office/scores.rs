@@ -296,8 +296,9 @@ impl ScoresTab {
                     msg!(ui, OfColScore),
                     "95% CI",
                     msg!(ui, OfColGrade),
-                    "n",
-                    msg!(ui, OfColChange),
+                    // Over the numbers, not their marks.
+                    "n ",
+                    &format!("{} ", msg!(ui, OfColChange)),
                 ]),
                 t.heading(),
             )),
@@ -319,13 +320,15 @@ impl ScoresTab {
                 let ci = est.map_or(String::new(), |e| {
                     format!("{:.1}–{:.1}", e.ci_low, e.ci_high)
                 });
+                // A mark, or a blank in its place, so that numbers with
+                // and without one stay aligned.
                 let n = est.map_or(String::new(), |e| {
-                    format!("{}{}", e.n, if e.small { "!" } else { "" })
+                    format!("{}{}", e.n, if e.small { "!" } else { " " })
                 });
                 let change = match (r.change, r.change_significant) {
                     (Some(c), Some(true)) => format!("{c:+.1}*"),
-                    (Some(c), _) => format!("{c:+.1}"),
-                    _ => "–".into(),
+                    (Some(c), _) => format!("{c:+.1} "),
+                    _ => "– ".into(),
                 };
                 let text = row([
                     &r.rank.to_string(),
