@@ -303,10 +303,10 @@ fn snap(app: &OfficeApp, name: &str, ui: Lang) {
     insta::assert_snapshot!(format!("office_{name}_{}", ui.code()), text);
 }
 
-/// Every tab and screen, in both languages, at 80×24.
-#[test]
-fn every_tab_at_80x24_in_both_languages() {
-    let o = office();
+/// Every tab and screen, in both languages, at 80×24: the same screens
+/// whichever database the office keeps.
+fn every_tab_at_80x24_in_both_languages(backend: Backend) {
+    let o = office_on(backend);
     for ui in LANGS {
         let mut app = app(&o, ui);
         let text = screen(&app);
@@ -473,6 +473,7 @@ fn resize_and_colours() {
 }
 
 on_both_backends!(
+    every_tab_at_80x24_in_both_languages,
     a_status_change_through_the_app_is_recorded_with_its_note,
     the_order_filters_narrow_the_list,
 );

@@ -9,12 +9,12 @@ use std::fs;
 use serde_json::Value;
 
 use crate::office_scores::{N, rating, setup};
+use crate::office_support::{Backend, on_both_backends};
 
-#[test]
-fn target_margin_uses_the_previous_quarter_per_community_and_defaults_elsewhere() {
+fn target_margin_uses_the_previous_quarter_per_community_and_defaults_elsewhere(backend: Backend) {
     // 翠竹: 30 residents (20 men, 10 women), 12 interviews in 2026Q4
     // calibrated on gender. 梅园 joins the register in December, no history.
-    let o = setup(crate::office_support::Backend::Sqlite);
+    let o = setup(backend);
     let mut reg = String::from("resident_id,name,address,community,street,district,gender\n");
     for r in 0..30 {
         let gender = if r < N {
@@ -124,3 +124,5 @@ fn target_margin_uses_the_previous_quarter_per_community_and_defaults_elsewhere(
         "{text}"
     );
 }
+
+on_both_backends!(target_margin_uses_the_previous_quarter_per_community_and_defaults_elsewhere);

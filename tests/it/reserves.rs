@@ -210,10 +210,11 @@ fn list_strata_zh() {
 }
 
 /// `office sample` → `doorstep assign` → a refusal → `doorstep status`
-/// counts the released reserve.
-#[test]
-fn a_sampled_list_assigned_as_is_releases_a_reserve_after_a_refusal() {
-    let o = crate::office_support::Office::new();
+/// counts the released reserve, whichever database the office keeps.
+fn a_sampled_list_assigned_as_is_releases_a_reserve_after_a_refusal(
+    backend: crate::office_support::Backend,
+) {
+    let o = crate::office_support::Office::on(backend);
     let mut text = String::from("resident_id,name,address,community,street,district,age_group\n");
     for i in 0..12 {
         text.push_str(&format!(
@@ -306,3 +307,7 @@ fn a_sampled_list_assigned_as_is_releases_a_reserve_after_a_refusal() {
         .success()
         .stdout(predicates::str::contains("reserves released"));
 }
+
+crate::office_support::on_both_backends!(
+    a_sampled_list_assigned_as_is_releases_a_reserve_after_a_refusal
+);
