@@ -12,6 +12,8 @@ use chrono::{DateTime, Utc};
 use doorstep_batch::decisions_file::{self, DecisionsError, DecisionsFile};
 use doorstep_batch::verify::{batch_files, verify_one_keeping};
 use doorstep_batch::{BatchInterview, BatchStatus, BatchVerdict, Identities, VisitRecord};
+use doorstep_core::lang::Lang;
+use doorstep_core::msg;
 
 use crate::keys::KeySet;
 
@@ -106,11 +108,51 @@ pub struct VerifiedBatch {
 /// `truncated`, `unknown_key`, `revoked_key`, `conflict`, ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
-    pub path: PathBuf,
+    pub path: Box<Path>,
     pub kind: &'static str,
     pub reason: String,
+    /// The same in Chinese, for the office app in zh (the parsers' and
+    /// the system's own words stay English, as in `problem_text`).
+    pub reason_zh: Box<str>,
     pub sha256: Option<String>,
     pub batch_id: Option<String>,
+}
+
+/// A reason in English and in Chinese.
+pub(crate) fn both(text: impl Fn(Lang) -> String) -> (String, String) {
+    (text(Lang::En), text(Lang::Zh))
+}
+
+/// A verification verdict in `lang`: its name, then what is wrong.
+fn verdict_in(s: &BatchStatus, lang: Lang) -> String {
+    match s.detail_in(lang) {
+        Some(d) if !d.is_empty() => match lang {
+            Lang::Zh => format!("{}：{d}", s.name(lang)),
+            Lang::En => format!("{}: {d}", s.name(lang)),
+        },
+        _ => s.name(lang).to_string(),
+    }
+}
+
+/// A quarantine kind (`Refusal::kind`) in `lang`.
+pub fn kind_text(kind: &str, lang: Lang) -> String {
+    let text = match kind {
+        "conflict" => msg!(lang, OfKindConflict),
+        "tampered" => msg!(lang, OfKindTampered),
+        "truncated" => msg!(lang, OfKindTruncated),
+        "unknown_key" => msg!(lang, OfKindUnknownKey),
+        "revoked_key" => msg!(lang, OfKindRevokedKey),
+        "malformed" => msg!(lang, OfKindMalformed),
+        "signed_by_another_key" => msg!(lang, OfKindSignedByAnotherKey),
+        "unsupported_version" => msg!(lang, OfKindUnsupportedVersion),
+        "encrypted" => msg!(lang, OfKindEncrypted),
+        "surveyor_mismatch" => msg!(lang, OfKindSurveyorMismatch),
+        "decisions_bad_signature" => msg!(lang, OfKindDecisionsBadSignature),
+        "decisions_unknown_key" => msg!(lang, OfKindDecisionsUnknownKey),
+        "decisions_unreadable" => msg!(lang, OfKindDecisionsUnreadable),
+        other => return other.replace('_', " "),
+    };
+    text.to_string()
 }
 
 fn status_kind(s: &BatchStatus) -> &'static str {
@@ -132,19 +174,21 @@ pub fn read_batch(
     keys: &KeySet,
     identities: Option<&Identities>,
 ) -> Result<VerifiedBatch, Refusal> {
-    let refuse = |v: &BatchVerdict, kind: &'static str, reason: String| Refusal {
-        path: path.to_path_buf(),
-        kind,
-        reason,
-        sha256: v.sha256.clone(),
-        batch_id: v.batch_id.map(|b| b.to_string()),
-    };
+    let refuse =
+        |v: &BatchVerdict, kind: &'static str, (reason, reason_zh): (String, String)| Refusal {
+            path: path.into(),
+            kind,
+            reason,
+            reason_zh: reason_zh.into(),
+            sha256: v.sha256.clone(),
+            batch_id: v.batch_id.map(|b| b.to_string()),
+        };
     if keys.is_empty() {
         return Err(Refusal {
-            path: path.to_path_buf(),
+            path: path.into(),
             kind: "unknown_key",
-            reason: "no trusted keys: add them with `office keys add FILE.pub` or give --keys DIR"
-                .into(),
+            reason: msg!(Lang::En, OfReasonNoTrustedKeys).into(),
+            reason_zh: msg!(Lang::Zh, OfReasonNoTrustedKeys).into(),
             sha256: None,
             batch_id: None,
         });
@@ -161,7 +205,7 @@ pub fn read_batch(
     }
     let Some((g, mut v)) = found else {
         let v = first.expect("at least one generation");
-        let reason = v.status.to_string();
+        let reason = (v.status.to_string(), verdict_in(&v.status, Lang::Zh));
         return Err(refuse(&v, status_kind(&v.status), reason));
     };
     let surveyor = v.surveyor_id.clone().unwrap_or_default();
@@ -169,9 +213,7 @@ pub fn read_batch(
         return Err(refuse(
             &v,
             "encrypted",
-            "encrypted: the signature checks out but the content cannot be read; give \
-             --identity FILE"
-                .into(),
+            both(|l| msg!(l, OfReasonEncrypted).into()),
         ));
     };
     let created_at = parsed.manifest.created_at;
@@ -182,22 +224,31 @@ pub fn read_batch(
         return Err(refuse(
             &v,
             "revoked_key",
-            format!(
-                "signed with surveyor {surveyor}'s key {key_id}, revoked from {}; the batch was \
-                 created {}",
-                crate::time_text(*from),
-                crate::time_text(created_at)
-            ),
+            both(|l| {
+                msg!(
+                    l,
+                    OfReasonRevoked,
+                    surveyor = surveyor,
+                    key = key_id,
+                    from = crate::time_text(*from),
+                    created = crate::time_text(created_at)
+                )
+            }),
         ));
     }
     if let Some(i) = parsed.interviews.iter().find(|i| i.surveyor_id != surveyor) {
         return Err(refuse(
             &v,
             "surveyor_mismatch",
-            format!(
-                "interview {} names surveyor {} but the batch is signed by surveyor {surveyor}",
-                i.id, i.surveyor_id
-            ),
+            both(|l| {
+                msg!(
+                    l,
+                    OfReasonSurveyorMismatch,
+                    interview = i.id,
+                    named = i.surveyor_id,
+                    surveyor = surveyor
+                )
+            }),
         ));
     }
     let parsed = *parsed;
@@ -217,10 +268,12 @@ pub fn read_batch(
 /// Reads a decisions file and checks its signature against the
 /// supervisors' keys (every generation).
 pub fn read_decisions(path: &Path, keys: &KeySet) -> Result<DecisionsFile, Refusal> {
+    // The error's own words are English; Chinese names its kind.
     let refuse = |kind: &'static str, e: &DecisionsError| Refusal {
-        path: path.to_path_buf(),
+        path: path.into(),
         kind,
         reason: e.to_string(),
+        reason_zh: kind_text(kind, Lang::Zh).into(),
         sha256: file_sha256(path).ok(),
         batch_id: None,
     };
@@ -238,11 +291,52 @@ pub fn read_decisions(path: &Path, keys: &KeySet) -> Result<DecisionsFile, Refus
         Some(e @ DecisionsError::UnknownSupervisor { .. }) => refuse("decisions_unknown_key", &e),
         Some(e) => refuse("decisions_unreadable", &e),
         None => Refusal {
-            path: path.to_path_buf(),
+            path: path.into(),
             kind: "decisions_unknown_key",
-            reason: format!("{}: no trusted keys", path.display()),
+            reason: format!(
+                "{}: {}",
+                path.display(),
+                msg!(Lang::En, OfReasonNoTrustedKeys)
+            ),
+            reason_zh: format!(
+                "{}：{}",
+                path.display(),
+                msg!(Lang::Zh, OfReasonNoTrustedKeys)
+            )
+            .into(),
             sha256: None,
             batch_id: None,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind a refusal can have reads as words in both languages,
+    /// none as its code.
+    #[test]
+    fn every_quarantine_kind_has_words() {
+        let kinds = [
+            "conflict",
+            "tampered",
+            "truncated",
+            "unknown_key",
+            "revoked_key",
+            "malformed",
+            "signed_by_another_key",
+            "unsupported_version",
+            "encrypted",
+            "surveyor_mismatch",
+            "decisions_bad_signature",
+            "decisions_unknown_key",
+            "decisions_unreadable",
+        ];
+        for kind in kinds {
+            let zh = kind_text(kind, Lang::Zh);
+            assert!(!zh.is_ascii(), "{kind}: {zh}");
+        }
+        assert_eq!(kind_text("something_new", Lang::Zh), "something new");
+    }
 }

@@ -18,10 +18,11 @@ use crate::params;
 use doorstep_batch::{BatchInterview, Identities};
 use serde::Serialize;
 
-use crate::batch_source::{self, Inputs, Refusal, VerifiedBatch};
+use crate::batch_source::{self, Inputs, Refusal, VerifiedBatch, both};
 use crate::db::{ToValue, Value};
 use crate::keys::KeySet;
 use crate::{Db, OfficeError};
+use doorstep_core::msg;
 
 /// Every interview from a batch came from a door-to-door visit.
 pub const HOME_VISIT: &str = "home_visit";
@@ -258,8 +259,8 @@ pub fn ingest_batch(
 fn quarantine(db: &mut Db, r: Refusal) -> Result<Outcome, OfficeError> {
     tracing::warn!(file = %r.path.display(), kind = r.kind, "file quarantined: {}", r.reason);
     db.execute(
-        "INSERT INTO quarantine (file, kind, batch_id, sha256, reason, first_seen)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO quarantine (file, kind, batch_id, sha256, reason, first_seen, reason_zh)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (file, kind, sha256) DO NOTHING",
         params![
             r.path.display().to_string(),
@@ -267,7 +268,8 @@ fn quarantine(db: &mut Db, r: Refusal) -> Result<Outcome, OfficeError> {
             r.batch_id,
             r.sha256.clone().unwrap_or_default(),
             r.reason,
-            crate::now_text()
+            crate::now_text(),
+            &*r.reason_zh
         ],
     )?;
     Ok(Outcome::Quarantined {
@@ -300,10 +302,11 @@ fn interview_hash(i: &BatchInterview) -> String {
 /// Writes a verified batch in one transaction. `Ok(Err(_))`: a conflict,
 /// and the transaction was rolled back.
 fn write_batch(db: &mut Db, b: &VerifiedBatch) -> Result<Result<Outcome, Refusal>, OfficeError> {
-    let conflict = |reason: String| Refusal {
-        path: b.path.clone(),
+    let conflict = |(reason, reason_zh): (String, String)| Refusal {
+        path: b.path.as_path().into(),
         kind: "conflict",
         reason,
+        reason_zh: reason_zh.into(),
         sha256: Some(b.sha256.clone()),
         batch_id: Some(b.batch_id.clone()),
     };
@@ -335,20 +338,25 @@ fn write_batch(db: &mut Db, b: &VerifiedBatch) -> Result<Result<Outcome, Refusal
         )?;
         return Ok(match same_id {
             Some((sha, _)) if sha == b.sha256 => Ok(Outcome::AlreadyIngested),
-            Some((_, file)) => Err(conflict(format!(
-                "batch {} was already ingested from {file} with other content",
-                b.batch_id
-            ))),
+            Some((_, file)) => Err(conflict(both(|l| {
+                msg!(l, OfReasonBatchConflict, batch = b.batch_id, file = file)
+            }))),
             None => {
                 let (other, file): (String, String) = tx.query_row(
                     "SELECT batch_id, file FROM batches WHERE device_id = ?1 AND sequence = ?2",
                     params![b.device_id, b.sequence as i64],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )?;
-                Err(conflict(format!(
-                    "device {} sequence {} is already batch {other} (from {file})",
-                    b.device_id, b.sequence
-                )))
+                Err(conflict(both(|l| {
+                    msg!(
+                        l,
+                        OfReasonSequenceConflict,
+                        device = b.device_id,
+                        seq = b.sequence,
+                        other = other,
+                        file = file
+                    )
+                })))
             }
         });
     }
@@ -416,10 +424,9 @@ fn write_batch(db: &mut Db, b: &VerifiedBatch) -> Result<Result<Outcome, Refusal
             )?;
             if theirs != *hash {
                 drop(tx);
-                return Ok(Err(conflict(format!(
-                    "interview {} is already in the office with other content",
-                    i.id
-                ))));
+                return Ok(Err(conflict(both(|l| {
+                    msg!(l, OfReasonInterviewConflict, interview = i.id)
+                }))));
             }
             duplicates += 1;
         }

@@ -62,13 +62,15 @@ pub struct QuarantineLine {
     pub kind: String,
     pub batch_id: Option<String>,
     pub reason: String,
+    /// The reason in Chinese; `None` for files quarantined before it was kept.
+    pub reason_zh: Option<String>,
     pub first_seen: String,
 }
 
 /// The files quarantined, conflicts first, then the latest first.
 pub fn quarantine(db: &Db) -> Result<Vec<QuarantineLine>, OfficeError> {
     let mut stmt = db.prepare(
-        "SELECT file, kind, batch_id, reason, first_seen FROM quarantine
+        "SELECT file, kind, batch_id, reason, first_seen, reason_zh FROM quarantine
          ORDER BY kind <> 'conflict', first_seen DESC, quarantine_id DESC",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -78,6 +80,7 @@ pub fn quarantine(db: &Db) -> Result<Vec<QuarantineLine>, OfficeError> {
             batch_id: r.get(2)?,
             reason: r.get(3)?,
             first_seen: r.get(4)?,
+            reason_zh: r.get(5)?,
         })
     })?;
     rows.collect()

@@ -407,6 +407,28 @@ catalogue! {
     OfKindTruncated: "不完整", "truncated";
     OfKindUnknownKey: "未知密钥", "unknown key";
     OfKindRevokedKey: "密钥已吊销", "revoked key";
+    OfKindMalformed: "格式错误", "malformed";
+    OfKindSignedByAnotherKey: "由其他密钥签名", "signed by another key";
+    OfKindUnsupportedVersion: "版本不受支持", "unsupported version";
+    OfKindEncrypted: "已加密", "encrypted";
+    OfKindSurveyorMismatch: "访问员与签名不符", "surveyor mismatch";
+    OfKindDecisionsBadSignature: "决定文件签名无效", "decisions: bad signature";
+    OfKindDecisionsUnknownKey: "决定文件：未知督导密钥", "decisions: unknown key";
+    OfKindDecisionsUnreadable: "决定文件无法读取", "decisions: unreadable";
+    OfReasonNoTrustedKeys: "没有信任的密钥：用 office keys add FILE.pub 添加，或给出 --keys DIR",
+        "no trusted keys: add them with `office keys add FILE.pub` or give --keys DIR";
+    OfReasonEncrypted: "已加密：签名有效，但无法读取内容；请给出 --identity FILE",
+        "encrypted: the signature checks out but the content cannot be read; give --identity FILE";
+    OfReasonRevoked: "由访问员 {surveyor} 的密钥 {key} 签名，该密钥自 {from} 起吊销；批次创建于 {created}",
+        "signed with surveyor {surveyor}'s key {key}, revoked from {from}; the batch was created {created}";
+    OfReasonSurveyorMismatch: "访问 {interview} 记录的访问员是 {named}，但批次由访问员 {surveyor} 签名",
+        "interview {interview} names surveyor {named} but the batch is signed by surveyor {surveyor}";
+    OfReasonBatchConflict: "批次 {batch} 已从 {file} 接收，内容不同",
+        "batch {batch} was already ingested from {file} with other content";
+    OfReasonSequenceConflict: "设备 {device} 的第 {seq} 批已是批次 {other}（来自 {file}）",
+        "device {device} sequence {seq} is already batch {other} (from {file})";
+    OfReasonInterviewConflict: "访问 {interview} 已在库中，内容不同",
+        "interview {interview} is already in the office with other content";
     OfKeyOwner: "所有者", "Owner";
     OfKeyId: "密钥编号", "Key id";
     OfKeyAdded: "添加于", "Added";

@@ -31,15 +31,7 @@ fn file_name(path: &str) -> &str {
 
 /// A quarantine kind in words.
 pub fn kind_label(kind: &str, ui: Lang) -> String {
-    let text = match kind {
-        "conflict" => msg!(ui, OfKindConflict),
-        "tampered" => msg!(ui, OfKindTampered),
-        "truncated" => msg!(ui, OfKindTruncated),
-        "unknown_key" => msg!(ui, OfKindUnknownKey),
-        "revoked_key" => msg!(ui, OfKindRevokedKey),
-        other => return other.replace('_', " "),
-    };
-    text.to_string()
+    doorstep_office::batch_source::kind_text(kind, ui)
 }
 
 impl IngestionTab {
@@ -143,7 +135,11 @@ impl IngestionTab {
                     t.secondary(),
                 )));
             }
-            for part in wrap(&q.reason, w.saturating_sub(6)) {
+            let reason = match (ui, &q.reason_zh) {
+                (Lang::Zh, Some(zh)) => zh,
+                _ => &q.reason,
+            };
+            for part in wrap(reason, w.saturating_sub(6)) {
                 lines.push(Line::from(format!("      {part}")));
             }
         }
