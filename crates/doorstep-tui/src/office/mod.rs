@@ -18,15 +18,16 @@ mod trusted;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyEvent, KeyEventKind};
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Tabs, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::i18n::{Lang, msg};
 use crate::review_text::width;
 use crate::terminal::{EventApp, Visibility};
 use crate::theme::Theme;
 use crate::widgets::popup;
+use crate::widgets::tabbed::{self, TabbedAreas};
 
 pub use data::OfficeData;
 use keys::{ANYWHERE, OfficeAction, OfficeScreen, bindings};
@@ -270,38 +271,19 @@ impl OfficeApp {
     // ----- drawing ------------------------------------------------------------
 
     pub fn draw(&self, frame: &mut Frame) {
-        let area = frame.area();
         let t = &self.theme;
-        if !self.shown.drawn(area.width, area.height) {
-            let msg = format!("{} {}×{}", self.ui.s().too_small, area.width, area.height);
-            frame.render_widget(
-                Paragraph::new(Span::styled(msg, t.error())).wrap(Wrap { trim: true }),
-                area,
-            );
-            return;
-        }
-        let [tabs, main, footer] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        let titles: Vec<Line> = [
+        let titles = [
             msg!(self.ui, Of1Ingestion),
             msg!(self.ui, Of2Orders),
             msg!(self.ui, Of3Progress),
             msg!(self.ui, Of4Scores),
             msg!(self.ui, Of5Keys),
-        ]
-        .into_iter()
-        .map(Line::from)
-        .collect();
-        frame.render_widget(
-            Tabs::new(titles)
-                .select(self.tab.index())
-                .highlight_style(t.selected()),
-            tabs,
-        );
+        ];
+        let Some(TabbedAreas { main, footer, .. }) =
+            tabbed::frame(frame, &self.shown, self.ui, t, &titles, self.tab.index())
+        else {
+            return;
+        };
         match self.tab {
             Tab::Ingestion => self.ingestion.draw(frame, main, self),
             Tab::Orders => self.orders.draw(frame, main, self),

@@ -16,10 +16,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyEvent, KeyEventKind};
-use ratatui::layout::{Constraint, Layout};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Tabs, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::i18n::Lang;
 use super::keys::{ANYWHERE, ReviewAction, Screen, key_match, review_bindings};
@@ -27,6 +26,7 @@ use super::review_text::wrap;
 use super::screens::help::{draw_footer, draw_help};
 use super::terminal::EventApp;
 use super::theme::Theme;
+use super::widgets::tabbed::{self, TabbedAreas};
 use crate::i18n::msg;
 use doorstep_review::figures::uncounted;
 use doorstep_review::inbox::Inbox;
@@ -290,41 +290,22 @@ impl ReviewApp {
     // ----- drawing ------------------------------------------------------------
 
     pub fn draw(&self, frame: &mut Frame) {
-        let area = frame.area();
         let t = &self.theme;
-        if !self.shown.drawn(area.width, area.height) {
-            let msg = format!("{} {}×{}", self.ui.s().too_small, area.width, area.height);
-            frame.render_widget(
-                Paragraph::new(Span::styled(msg, t.error())).wrap(Wrap { trim: true }),
-                area,
-            );
-            return;
-        }
-        let [tabs, main, footer] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        let titles: Vec<Line> = [
+        let titles = [
             msg!(self.ui, Rv1Inbox),
             msg!(self.ui, Rv2Interviews),
             msg!(self.ui, Rv3Summary),
-        ]
-        .into_iter()
-        .map(Line::from)
-        .collect();
+        ];
         let index = match self.tab {
             Tab::Inbox => 0,
             Tab::Interviews => 1,
             Tab::Summary => 2,
         };
-        frame.render_widget(
-            Tabs::new(titles)
-                .select(index)
-                .highlight_style(t.selected()),
-            tabs,
-        );
+        let Some(TabbedAreas { tabs, main, footer }) =
+            tabbed::frame(frame, &self.shown, self.ui, t, &titles, index)
+        else {
+            return;
+        };
         // How far the day's decisions have come, on every tab.
         let all = self.inbox.interviews.len();
         let decided = self
