@@ -1238,6 +1238,84 @@ pub fn press_name(p: Press) -> String {
     }
 }
 
+/// The checks every app's key tables pass (each app's tests call them
+/// for each of its screens).
+#[cfg(test)]
+pub(crate) mod table_checks {
+    use super::*;
+
+    /// No press means two things on one screen, nor anything but what
+    /// `anywhere` binds it to.
+    pub fn no_press_bound_twice<A: Copy + PartialEq + std::fmt::Debug>(
+        screen: &str,
+        anywhere: &[Bound<A>],
+        table: &[Bound<A>],
+    ) {
+        let mut seen: Vec<(Press, A)> = anywhere
+            .iter()
+            .flat_map(|b| b.presses.iter().copied())
+            .collect();
+        for b in table {
+            for (p, a) in b.presses {
+                if let Some((_, other)) = seen.iter().find(|(q, _)| q == p) {
+                    assert_eq!(other, a, "{screen}: {p:?} is {other:?} and {a:?}");
+                }
+                seen.push((*p, *a));
+            }
+        }
+    }
+
+    /// What a screen's help says are its keys are the keys it answers to:
+    /// each press of a binding is named in the binding's keys as shown,
+    /// and nothing else is.
+    pub fn shown_keys_are_the_presses<A>(screen: &str, table: &[Bound<A>]) {
+        for b in table {
+            let shown: Vec<String> = b.help.0.split_whitespace().flat_map(tokens).collect();
+            for (p, _) in b.presses {
+                let name = press_name(*p);
+                assert!(
+                    shown.contains(&name),
+                    "{screen}: {name} not in {:?}",
+                    b.help.0
+                );
+            }
+            assert_eq!(
+                shown.len(),
+                b.presses.len(),
+                "{screen}: {:?} shows keys it does not bind",
+                b.help.0
+            );
+        }
+    }
+
+    /// The README's key-table row `name`, or its "anywhere" row, names
+    /// each key in `shown` ("1-9" written `1`–`9`).
+    pub fn readme_row_names<'a>(name: &str, shown: impl IntoIterator<Item = &'a str>) {
+        let readme = include_str!("../../../README.md");
+        let row = |name: &str| -> &str {
+            let start = format!("| {name} | ");
+            readme
+                .lines()
+                .find(|l| l.starts_with(&start))
+                .unwrap_or_else(|| panic!("README has no key row {name:?}"))
+        };
+        let (line, anywhere) = (row(name), row("anywhere"));
+        for key in shown
+            .into_iter()
+            .flat_map(|s| s.split_whitespace().flat_map(tokens))
+        {
+            let quoted = match key.split_once('-') {
+                Some((a, b)) if !a.is_empty() && !b.is_empty() => format!("`{a}`–`{b}`"),
+                _ => format!("`{key}`"),
+            };
+            assert!(
+                line.contains(&quoted) || anywhere.contains(&quoted),
+                "README's {name:?} row does not name {quoted}"
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1486,43 +1564,19 @@ mod tests {
     #[test]
     fn no_two_bindings_of_a_screen_share_a_key() {
         for screen in REVIEW_SCREENS {
-            let mut seen: Vec<(Press, ReviewAction)> = ANYWHERE
-                .iter()
-                .flat_map(|b| b.presses.iter().copied())
-                .collect();
-            for b in review_bindings(screen) {
-                for (p, a) in b.presses {
-                    if let Some((_, other)) = seen.iter().find(|(q, _)| q == p) {
-                        assert_eq!(other, a, "{screen:?}: {p:?} is {other:?} and {a:?}");
-                    }
-                    seen.push((*p, *a));
-                }
-            }
+            let name = format!("{screen:?}");
+            table_checks::no_press_bound_twice(&name, ANYWHERE, review_bindings(screen));
         }
     }
 
-    /// What a screen's help says are its keys are the keys it answers to:
-    /// each press of a binding is named in the binding's keys as shown.
+    /// What a screen's help says are its keys are the keys it answers to.
     #[test]
     fn each_bindings_keys_as_shown_name_its_presses() {
         for screen in REVIEW_SCREENS {
-            for b in review_bindings(screen) {
-                let shown: Vec<String> = b.help.0.split_whitespace().flat_map(tokens).collect();
-                for (p, _) in b.presses {
-                    let name = press_name(*p);
-                    assert!(
-                        shown.contains(&name),
-                        "{screen:?}: {name} not in {:?}",
-                        b.help.0
-                    );
-                }
-                assert_eq!(
-                    shown.len(),
-                    b.presses.len(),
-                    "{screen:?}: {:?} shows keys it does not bind",
-                    b.help.0
-                );
-            }
+            table_checks::shown_keys_are_the_presses(
+                &format!("{screen:?}"),
+                review_bindings(screen),
+            );
         }
     }
 
@@ -1554,15 +1608,6 @@ mod tests {
     /// help shows them (the "anywhere" row covers `?` and `Ctrl+C`).
     #[test]
     fn the_readme_key_table_names_every_key_of_every_screen() {
-        let readme = include_str!("../../../README.md");
-        let row = |name: &str| -> &str {
-            let start = format!("| {name} | ");
-            readme
-                .lines()
-                .find(|l| l.starts_with(&start))
-                .unwrap_or_else(|| panic!("README has no key row {name:?}"))
-        };
-        let anywhere = row("anywhere");
         for (screen, name) in [
             (Screen::List, "list"),
             (Screen::Setup, "first start"),
@@ -1576,20 +1621,8 @@ mod tests {
             (Screen::ReviewDecision, "review app: approve or reject"),
             (Screen::ReviewSummary, "review app: day summary"),
         ] {
-            let line = row(name);
-            for (shown, ..) in bindings(screen) {
-                for key in shown.split_whitespace().flat_map(tokens) {
-                    // "1-9" is written `1`–`9`.
-                    let quoted = match key.split_once('-') {
-                        Some((a, b)) if !a.is_empty() && !b.is_empty() => format!("`{a}`–`{b}`"),
-                        _ => format!("`{key}`"),
-                    };
-                    assert!(
-                        line.contains(&quoted) || anywhere.contains(&quoted),
-                        "README's {name:?} row does not name {quoted}"
-                    );
-                }
-            }
+            let shown = bindings(screen).into_iter().map(|(shown, ..)| shown);
+            table_checks::readme_row_names(name, shown);
         }
     }
 }

@@ -329,7 +329,7 @@ pub fn footer(screen: OfficeScreen, lang: Lang) -> Vec<(&'static str, &'static s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keys::{press_name, tokens};
+    use crate::keys::table_checks;
     use ratatui::text::Line;
 
     /// The footer of every screen fits one 80-column line, and the help
@@ -358,18 +358,7 @@ mod tests {
     #[test]
     fn each_bindings_keys_as_shown_name_its_presses() {
         for screen in OfficeScreen::ALL {
-            for b in bindings(screen) {
-                let shown: Vec<String> = b.help.0.split_whitespace().flat_map(tokens).collect();
-                for (p, _) in b.presses {
-                    let name = press_name(*p);
-                    assert!(
-                        shown.contains(&name),
-                        "{screen:?}: {name} not in {:?}",
-                        b.help.0
-                    );
-                }
-                assert_eq!(shown.len(), b.presses.len(), "{screen:?}: {:?}", b.help.0);
-            }
+            table_checks::shown_keys_are_the_presses(&format!("{screen:?}"), bindings(screen));
         }
     }
 
@@ -378,18 +367,8 @@ mod tests {
     #[test]
     fn no_two_bindings_of_a_screen_share_a_key() {
         for screen in OfficeScreen::ALL {
-            let mut seen: Vec<(Press, OfficeAction)> = ANYWHERE
-                .iter()
-                .flat_map(|b| b.presses.iter().copied())
-                .collect();
-            for b in bindings(screen) {
-                for (p, a) in b.presses {
-                    if let Some((_, other)) = seen.iter().find(|(q, _)| q == p) {
-                        assert_eq!(other, a, "{screen:?}: {p:?} is {other:?} and {a:?}");
-                    }
-                    seen.push((*p, *a));
-                }
-            }
+            let name = format!("{screen:?}");
+            table_checks::no_press_bound_twice(&name, ANYWHERE, bindings(screen));
         }
     }
 
@@ -397,15 +376,6 @@ mod tests {
     /// office app (the "anywhere" row covers `Ctrl+C`).
     #[test]
     fn the_readme_key_table_names_every_key_of_every_screen() {
-        let readme = include_str!("../../../../README.md");
-        let row = |name: &str| -> &str {
-            let start = format!("| {name} | ");
-            readme
-                .lines()
-                .find(|l| l.starts_with(&start))
-                .unwrap_or_else(|| panic!("README has no key row {name:?}"))
-        };
-        let anywhere = row("anywhere");
         for (screen, name) in [
             (OfficeScreen::Ingestion, "office app: ingestion"),
             (OfficeScreen::Orders, "office app: work orders"),
@@ -416,16 +386,7 @@ mod tests {
             (OfficeScreen::ScoreDetail, "office app: community scores"),
             (OfficeScreen::Keys, "office app: keys"),
         ] {
-            let line = row(name);
-            for b in bindings(screen) {
-                for key in b.help.0.split_whitespace().flat_map(tokens) {
-                    let quoted = format!("`{key}`");
-                    assert!(
-                        line.contains(&quoted) || anywhere.contains(&quoted),
-                        "README's {name:?} row does not name {quoted}"
-                    );
-                }
-            }
+            table_checks::readme_row_names(name, bindings(screen).iter().map(|b| b.help.0));
         }
     }
 }
