@@ -20,9 +20,21 @@ cargo build --release -q --bin doorstep -p doorstep
 cargo build --release -q -p doorstep-office --example office_bench_batches
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-echo "generating $BATCHES batches x $PER interviews in $WORK ..."
-target/release/examples/office_bench_batches "$WORK" "$BATCHES" "$PER"
-du -sh "$WORK/batches"
+# BENCH_BATCHES=DIR keeps the generated batches (and their keys) in DIR
+# for the next run (e.g. the PostgreSQL one), made only when missing.
+GEN=${BENCH_BATCHES:-$WORK}
+if [ ! -e "$GEN/.complete-$BATCHES-$PER" ]; then
+    echo "generating $BATCHES batches x $PER interviews in $GEN ..."
+    rm -rf "$GEN/batches" "$GEN/keys"
+    mkdir -p "$GEN"
+    target/release/examples/office_bench_batches "$GEN" "$BATCHES" "$PER"
+    touch "$GEN/.complete-$BATCHES-$PER"
+fi
+if [ "$GEN" != "$WORK" ]; then
+    ln -s "$GEN/batches" "$WORK/batches"
+    ln -s "$GEN/keys" "$WORK/keys"
+fi
+du -shL "$WORK/batches"
 DB="$WORK/office.sqlite3"
 case "${OFFICE_BENCH_DB:-sqlite}" in
 sqlite) ;;
@@ -54,4 +66,4 @@ run
 echo "ingest again (everything already in):"
 run
 echo "sha256sum of every batch file:"
-/usr/bin/time -f "%e s" sh -c "find '$WORK/batches' -type f -name '*.jsonl' -print0 | xargs -0 sha256sum >/dev/null"
+/usr/bin/time -f "%e s" sh -c "find '$WORK/batches/' -type f -name '*.jsonl' -print0 | xargs -0 sha256sum >/dev/null"

@@ -289,6 +289,64 @@ fn a_fifo_device_or_directory_as_an_input_file_is_refused_at_once() {
     }
 }
 
+/// The office's own inputs are read the same bounded way: a FIFO as the
+/// register, the surveyors file or office.toml is refused at once.
+#[test]
+fn a_fifo_as_an_office_input_is_refused_at_once() {
+    let dir = TempDir::new().unwrap();
+    let p = dir.path();
+    let fifo = p.join("pipe.csv");
+    mkfifo(&fifo);
+    let fifo_toml = p.join("office.toml");
+    mkfifo(&fifo_toml);
+    let db = p.join("office.sqlite3");
+    let os = |s: &Path| s.as_os_str().to_owned();
+    let office = |rest: &[&std::ffi::OsStr]| -> Vec<std::ffi::OsString> {
+        let mut v = vec!["office".into(), "--db".into(), os(&db)];
+        v.extend(rest.iter().map(|a| a.to_os_string()));
+        v
+    };
+    let out = p.join("out");
+    for (args, name) in [
+        (
+            office(&[
+                "register".as_ref(),
+                "--residents".as_ref(),
+                fifo.as_os_str(),
+            ]),
+            "pipe.csv",
+        ),
+        (
+            office(&[
+                "sample".as_ref(),
+                "--quarter".as_ref(),
+                "2026Q4".as_ref(),
+                "--per-community".as_ref(),
+                "4".as_ref(),
+                "--surveyors".as_ref(),
+                fifo.as_os_str(),
+                "--seed".as_ref(),
+                "1".as_ref(),
+                "--out".as_ref(),
+                out.as_os_str(),
+            ]),
+            "pipe.csv",
+        ),
+        (
+            office(&[
+                "--settings".as_ref(),
+                fifo_toml.as_os_str(),
+                "status".as_ref(),
+            ]),
+            "office.toml",
+        ),
+    ] {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        let o = run_limited(p, &args);
+        refused(&o, name, "not a regular file (a FIFO)");
+    }
+}
+
 #[test]
 fn a_config_that_is_a_fifo_or_directory_is_refused() {
     let dir = TempDir::new().unwrap();

@@ -47,6 +47,14 @@ pub enum OfficeError {
     Invalid(String),
 }
 
+/// A file refused by the shared bounded reader (not a regular file, too
+/// large, unreadable): its message names the file and why.
+impl From<doorstep_core::fs::ReadError> for OfficeError {
+    fn from(e: doorstep_core::fs::ReadError) -> Self {
+        OfficeError::Invalid(e.to_string())
+    }
+}
+
 impl From<rusqlite::Error> for OfficeError {
     fn from(e: rusqlite::Error) -> Self {
         OfficeError::Db {

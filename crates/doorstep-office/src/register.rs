@@ -62,10 +62,12 @@ pub fn load(
 ) -> Result<RegisterOutcome, OfficeError> {
     let file = path.display().to_string();
     let bytes_hash = {
-        let bytes = std::fs::read(path).map_err(|e| OfficeError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
+        // Bounded like every input: a FIFO or a device must not hang here.
+        let bytes = doorstep_core::fs::read_regular(
+            path,
+            doorstep_core::fs::limits::RESIDENT_LIST,
+            "a resident list",
+        )?;
         doorstep_core::questionnaire::hex_sha256(&bytes)
     };
     let tx = db.transaction()?;

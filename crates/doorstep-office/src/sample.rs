@@ -277,10 +277,14 @@ pub fn read_surveyors(path: &Path) -> Result<BTreeMap<String, String>, OfficeErr
             path.display()
         ))
     };
+    let bytes = doorstep_core::fs::read_regular(
+        path,
+        doorstep_core::fs::limits::RESIDENT_LIST,
+        "a surveyors file",
+    )?;
     let mut r = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_path(path)
-        .map_err(|e| OfficeError::Invalid(format!("{}: {e}", path.display())))?;
+        .from_reader(bytes.as_slice());
     let headers = r
         .headers()
         .map_err(|e| OfficeError::Invalid(format!("{}: row 1: {e}", path.display())))?

@@ -177,13 +177,13 @@ pub enum Counting {
 impl Settings {
     /// Reads `path`; a missing file gives the defaults.
     pub fn load(path: &Path) -> Result<Settings, OfficeError> {
-        match std::fs::read_to_string(path) {
+        use doorstep_core::fs::{ReadError, limits, read_regular_string};
+        match read_regular_string(path, limits::SMALL_FILE, "an office settings file") {
             Ok(text) => Self::parse(&text, path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
-            Err(source) => Err(OfficeError::Io {
-                path: path.to_path_buf(),
-                source,
-            }),
+            Err(ReadError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Settings::default())
+            }
+            Err(e) => Err(e.into()),
         }
     }
 
