@@ -36,6 +36,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("decisions_file", decisions_file),
     ("thresholds", thresholds),
     ("config", config),
+    ("office_settings", office_settings),
+    ("surveyors_file", surveyors_file),
 ];
 
 /// Raw text half the time, structured text the other half: the raw side
@@ -1083,6 +1085,153 @@ pub fn config(data: &[u8]) {
     let path = Path::new("fuzz-config.toml");
     if let Err(e) = doorstep_store::config::Config::parse(&text, path) {
         names(&e.to_string(), path);
+    }
+}
+
+// ----- the office's inputs ------------------------------------------------
+
+/// `office.toml`: its sections with known and unknown keys, routes and
+/// street overrides, values of every kind (numbers at the limits, `nan`,
+/// strings, arrays, inline tables).
+#[derive(Arbitrary, Debug)]
+struct OfficeSettingsInput {
+    sections: Vec<(u8, Vec<(u8, u8)>)>,
+    routes: Vec<(u8, Option<u8>)>,
+    streets: Vec<(u8, u8)>,
+}
+
+const OFFICE_SECTIONS: &[(&str, &[&str])] = &[
+    ("ingest", &["count", "unknown"]),
+    (
+        "sample",
+        &[
+            "exclude_quarters",
+            "index_sd",
+            "design_effect",
+            "response_rate",
+        ],
+    ),
+    (
+        "scores",
+        &[
+            "calibration",
+            "channels",
+            "dimension_weights",
+            "min_n",
+            "annual",
+            "rank_shrunk",
+            "bootstrap_draws",
+            "seed",
+        ],
+    ),
+    ("orders", &["default_department", "default_deadline_days"]),
+    (
+        "orders.questions",
+        &[
+            "trigger", "category", "location", "text", "consent", "phone",
+        ],
+    ),
+    ("nonsense", &["x"]),
+];
+
+fn office_value(u: &mut Unstructured<'_>, v: u8) -> Result<String> {
+    Ok(match v % 9 {
+        0 => number(u)?,
+        1 => format!("{:?}", name(u)?),
+        2 => "\"approved_and_undecided\"".into(),
+        3 => "[\"age_group\", \"gender\"]".into(),
+        4 => format!(
+            "{{ home_visit = {}, phone = {}, online = {} }}",
+            number(u)?,
+            number(u)?,
+            number(u)?
+        ),
+        5 => "true".into(),
+        6 => "{}".into(),
+        7 => format!("{{ {} = {} }}", name(u)?, number(u)?),
+        _ => "\"by_interviews\"".into(),
+    })
+}
+
+impl OfficeSettingsInput {
+    fn render(&self, u: &mut Unstructured<'_>) -> Result<String> {
+        let mut out = String::new();
+        for (section, entries) in self.sections.iter().take(8) {
+            let (title, keys) = OFFICE_SECTIONS[*section as usize % OFFICE_SECTIONS.len()];
+            out.push_str(&format!("[{title}]\n"));
+            for (k, v) in entries.iter().take(10) {
+                let key = keys[*k as usize % keys.len()];
+                out.push_str(&format!("{key} = {}\n", office_value(u, *v)?));
+            }
+        }
+        for (category, days) in self.routes.iter().take(6) {
+            out.push_str(&format!(
+                "[orders.categories.{}]\ndepartment = {:?}\n",
+                name(u)?,
+                ["城管科", "", "派出所"][*category as usize % 3]
+            ));
+            if let Some(d) = days {
+                out.push_str(&format!("deadline_days = {}\n", office_value(u, *d)?));
+            }
+        }
+        for (street, category) in self.streets.iter().take(6) {
+            out.push_str(&format!(
+                "[[orders.streets]]\nstreet = {:?}\ncategory = {:?}\ndepartment = \"所\"\n",
+                ["玄武街道", "", "x"][*street as usize % 3],
+                ["environment", "safety", ""][*category as usize % 3]
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// The office's settings (`office.toml`).
+pub fn office_settings(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let text = if u.arbitrary::<bool>().unwrap_or(false) {
+        let Ok(s) = OfficeSettingsInput::arbitrary(&mut u) else {
+            return;
+        };
+        match s.render(&mut u) {
+            Ok(t) => t,
+            Err(_) => return,
+        }
+    } else {
+        String::from_utf8_lossy(u.take_rest()).into_owned()
+    };
+    let path = Path::new("fuzz-office.toml");
+    if let Err(e) = doorstep_office::settings::Settings::parse(&text, path) {
+        names(&e.to_string(), path);
+    }
+}
+
+/// The surveyors file of `office sample` (surveyor_id,community): known
+/// and odd headers, ids that are not ids, a community given twice, blank
+/// cells, quotes and odd bytes.
+pub fn surveyors_file(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let bytes = if u.arbitrary::<bool>().unwrap_or(false) {
+        let Ok(rows) = Vec::<(u8, CellInput)>::arbitrary(&mut u) else {
+            return;
+        };
+        let header = [
+            "surveyor_id,community",
+            "community,surveyor_id",
+            "surveyor_id",
+            "\u{feff}surveyor_id,community,extra",
+        ][rows.len() % 4];
+        let mut text = format!("{header}\n");
+        for (s, c) in rows.iter().take(64) {
+            let id = ["S1", "S2", "", "../x", "S 1", "张"][*s as usize % 6];
+            text.push_str(&format!("{id},{}\n", c.text()));
+        }
+        text.into_bytes()
+    } else {
+        u.take_rest().to_vec()
+    };
+    let path = temp_file(".surveyors.csv", &bytes);
+    if let Err(e) = doorstep_office::sample::read_surveyors(&path) {
+        names(&e.to_string(), &path);
     }
 }
 

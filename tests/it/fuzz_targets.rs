@@ -128,6 +128,16 @@ fn config() {
     run("config");
 }
 
+#[test]
+fn office_settings() {
+    run("office_settings");
+}
+
+#[test]
+fn surveyors_file() {
+    run("surveyors_file");
+}
+
 /// The structured inputs mostly get past the first check: a sample of
 /// generated questionnaires loads (so the fuzzing reaches the deeper
 /// checks and not only the TOML syntax).
