@@ -82,6 +82,10 @@ pub enum OfficeCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import an online questionnaire's export (CSV/XLSX), or a phone
+    /// centre's with --channel phone: every row checked against the
+    /// questionnaire, all or nothing, idempotent by respondent id.
+    ImportOnline(super::office_online::ImportOnlineArgs),
     /// The keys the office trusts.
     Keys {
         #[command(subcommand)]
@@ -318,6 +322,9 @@ pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
             identity.as_deref(),
             *json,
         ),
+        OfficeCommand::ImportOnline(a) => {
+            super::office_online::run(&mut office.db, &office.settings, a)
+        }
         OfficeCommand::Keys { command } => run_keys(&mut office, command),
         OfficeCommand::Status { json } => run_status(&office, *json),
         OfficeCommand::Scores {

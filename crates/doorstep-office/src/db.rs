@@ -144,12 +144,12 @@ macro_rules! migrations {
 
 pub(crate) const SQLITE_MIGRATIONS: &[Migration] = migrations!("sqlite":
     1 "0001_init", 2 "0002_sample", 3 "0003_orders", 4 "0004_resident_index",
-    5 "0005_scoring_runs",
+    5 "0005_scoring_runs", 6 "0006_online_respondents",
 );
 
 pub(crate) const POSTGRES_MIGRATIONS: &[Migration] = migrations!("postgres":
     1 "0001_init", 2 "0002_sample", 3 "0003_orders", 4 "0004_resident_index",
-    5 "0005_scoring_runs",
+    5 "0005_scoring_runs", 6 "0006_online_respondents",
 );
 
 // ---------------------------------------------------------------- values
@@ -1311,7 +1311,7 @@ pub(crate) mod tests {
     fn migrations_apply_once_and_record_their_version() {
         for (_dir, spec) in each_backend() {
             let db = Db::open(&spec).unwrap();
-            assert_eq!(db.schema_version().unwrap(), 5, "{spec}");
+            assert_eq!(db.schema_version().unwrap(), 6, "{spec}");
             if let DbSpec::Sqlite(_) = spec {
                 let mode: String = db
                     .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -1323,7 +1323,7 @@ pub(crate) mod tests {
             let n: i64 = db
                 .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))
                 .unwrap();
-            assert_eq!(n, 5, "{spec}");
+            assert_eq!(n, 6, "{spec}");
             let names: Vec<String> = db
                 .query_map(
                     "SELECT name FROM schema_migrations ORDER BY version",
@@ -1334,6 +1334,7 @@ pub(crate) mod tests {
                 .collect::<Result<_, _>>()
                 .unwrap();
             assert_eq!(names[4], "0005_scoring_runs");
+            assert_eq!(names[5], "0006_online_respondents");
         }
     }
 
