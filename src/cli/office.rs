@@ -294,7 +294,7 @@ pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
     if let Some(OfficeCommand::Demo(demo)) = &args.command {
         // Its own database and settings, in its folder.
         let lang = super::office_report::LangArg::from_flag(places.lang.as_deref());
-        return super::office_report::run_demo(demo, lang);
+        return super::office_report::run_demo(demo, args.db.as_deref(), lang);
     }
     let mut office = open(places, args)?;
     let Some(command) = &args.command else {
@@ -380,6 +380,7 @@ pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
         OfficeCommand::Orders(args) => run_orders(&mut office, args),
         OfficeCommand::Demo(demo) => super::office_report::run_demo(
             demo,
+            args.db.as_deref(),
             super::office_report::LangArg::from_flag(places.lang.as_deref()),
         ),
         OfficeCommand::Sample {

@@ -47,6 +47,9 @@ use crate::{Db, OfficeError};
 pub const RESPONDENT_ID: &str = "respondent_id";
 pub const COMMUNITY: &str = "community";
 pub const SUBMITTED_AT: &str = "submitted_at";
+/// A calibration variable's column may be written `register.VAR` (needed
+/// when the questionnaire has a question of the same id, e.g. `gender`).
+pub const REGISTER_PREFIX: &str = "register.";
 
 /// At most this many errors are listed; the rest are counted.
 pub const MAX_LISTED: usize = 50;
@@ -229,7 +232,7 @@ pub fn import(
             Col::Community
         } else if name == SUBMITTED_AT {
             Col::Submitted
-        } else if let Some(k) = opts.calibration.iter().position(|c| c == name) {
+        } else if let Some(k) = calibration_column(opts.calibration, q, name) {
             Col::Calibration(k)
         } else if let Some(qi) = q.question_index(name) {
             let question = &q.questions[qi];
@@ -262,7 +265,8 @@ pub fn import(
                 Some(name),
                 format!(
                     "unknown column: neither {RESPONDENT_ID}, {COMMUNITY}, {SUBMITTED_AT}, a \
-                     calibration variable ({}) nor a question of {} version {}",
+                     calibration variable ({}, or register.VARIABLE) nor a question of {} \
+                     version {}",
                     opts.calibration.join(", "),
                     q.id,
                     q.version
@@ -645,6 +649,19 @@ fn write(
     tx.commit()?;
     report.imported = new.len() as u64;
     Ok(OnlineOutcome::Imported(report))
+}
+
+/// The calibration variable column `name` holds: `register.VAR`, or
+/// `VAR` itself unless the questionnaire has a question of that id (then
+/// the column is the question's answer, in the questionnaire's codes).
+fn calibration_column(calibration: &[String], q: &Questionnaire, name: &str) -> Option<usize> {
+    if let Some(var) = name.strip_prefix(REGISTER_PREFIX) {
+        return calibration.iter().position(|c| c == var);
+    }
+    if q.question_index(name).is_some() {
+        return None;
+    }
+    calibration.iter().position(|c| c == name)
 }
 
 /// Each register community's street and district (as last registered).
