@@ -1,8 +1,9 @@
 //! `office demo`: the simulated city built the way real data arrives.
 //!
 //! Register → each quarter's stratified sample (`office sample`) → per
-//! surveyor (one per street, with a store of their own) `assign` the
-//! sample file, `simulate` the field work, `export` a signed batch → the
+//! surveyor (one per street, with their own key) `assign` the
+//! sample file into a store of the quarter, `simulate` the field work,
+//! `export` a signed batch → the
 //! office trusts the keys and `ingest`s the batches, then a supervisor's
 //! signed decisions file approving them; the online and phone channels as
 //! generated exports through `office import-online`; then the work orders
@@ -68,8 +69,7 @@ pub(super) fn build(
     let register_csv = field.join("register.csv");
     write(&register_csv, &city.register_csv(opts))?;
     let start = NaiveDate::from_ymd_opt(opts.year, 1, 1).context("the year")?;
-    if let RegisterOutcome::Rejected { problems } =
-        register::load(db, &register_csv, None, start)?
+    if let RegisterOutcome::Rejected { problems } = register::load(db, &register_csv, None, start)?
     {
         anyhow::bail!("demo register refused: {}", problems.join("; "));
     }
@@ -90,19 +90,10 @@ pub(super) fn build(
             Err(std::io::Error::other("the demo's keys have no password"))
         })?)
     };
-    // Each surveyor's own store (one device each, all year).
-    let mut stores = Vec::new();
-    for s in &surveyors {
-        let path = field.join(s).join("doorstep.sqlite3");
-        std::fs::create_dir_all(path.parent().expect("a folder"))?;
-        let store = Store::open(&path)?;
-        // Synthetic data: no fsync per answer (the simulated field work
-        // would otherwise wait on the disk for most of its time).
-        store
-            .connection()
-            .pragma_update(None, "synchronous", "OFF")?;
-        stores.push((s.clone(), store, key(s)?));
-    }
+    let signing: Vec<(String, SigningKey)> = surveyors
+        .iter()
+        .map(|s| Ok((s.clone(), key(s)?)))
+        .collect::<anyhow::Result<_>>()?;
     let supervisor = key(SUPERVISOR)?;
 
     // Home visits are half of the interviews; about half the sampled
@@ -147,11 +138,22 @@ pub(super) fn build(
         // The field work, surveyor by surveyor, and the batches.
         let handover = qdir.join("handover");
         let day = NaiveDate::from_ymd_opt(opts.year, u32::from(qn) * 3 - 2, 3).context("a day")?;
-        for (k, (s, store, key)) in stores.iter().enumerate() {
+        for (k, (s, key)) in signing.iter().enumerate() {
             let list = sample_dir.join(format!("{s}.csv"));
             if !list.exists() {
                 continue;
             }
+            // The surveyor's store for the quarter: a resident sampled
+            // again is visited again, not found already visited.
+            let path = qdir.join(s).join("doorstep.sqlite3");
+            std::fs::create_dir_all(path.parent().expect("a folder"))?;
+            let store = Store::open(&path)?;
+            // Synthetic data: no fsync per answer (the simulated field
+            // work would otherwise wait on the disk for most of its time).
+            store
+                .connection()
+                .pragma_update(None, "synchronous", "OFF")?;
+            let store = &store;
             assign(store, q, q_source, &list)?;
             simulate(
                 store,

@@ -123,7 +123,9 @@ pub struct DemoArgs {
     pub streets: usize,
     #[arg(long, default_value_t = 4)]
     pub communities_per_street: usize,
-    /// Counted interviews per community and quarter, over three channels.
+    /// Per community and quarter: residents sampled for home visits (about
+    /// half end in an interview); online and phone respondents add 0.2 and
+    /// 0.3 of it. With --direct: counted interviews over the three channels.
     #[arg(long, default_value_t = 60)]
     pub per_quarter: usize,
     #[arg(long, default_value_t = 2026)]

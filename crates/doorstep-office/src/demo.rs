@@ -5,9 +5,13 @@
 //! satisfaction (older residents answer more often and rate higher, phone
 //! answers run higher: calibration and the mode table have something to
 //! show), supervisors' approvals, and the work orders the complaints open,
-//! moved along their states. Written straight into the office database
-//! (one transaction), deterministic for a seed: the same options give the
-//! same database.
+//! moved along their states. Deterministic for a seed.
+//!
+//! [`build`] writes it straight into the office database (one transaction;
+//! `office demo --direct`, for benchmarks); [`DemoCity`] gives the files
+//! the real way starts from (register, surveyors, online and phone
+//! exports) for `office demo`, which takes them through sample, simulate,
+//! export, ingest and import-online (src/cli/office_demo.rs).
 
 use std::collections::BTreeMap;
 
