@@ -908,3 +908,62 @@ fn column_letter(mut index: usize) -> String {
     out.reverse();
     String::from_utf8(out).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_in_the_forms_exports_use() {
+        let t = |s: &str| parse_instant(s).map(crate::time_text);
+        assert_eq!(
+            t("2026-10-15T09:30:00+08:00").as_deref(),
+            Some("2026-10-15T01:30:00.000Z")
+        );
+        assert_eq!(
+            t("2026-10-15 09:30").as_deref(),
+            Some("2026-10-15T09:30:00.000Z")
+        );
+        assert_eq!(t("2026/10/15").as_deref(), Some("2026-10-15T00:00:00.000Z"));
+        assert_eq!(t("15.10.2026"), None);
+    }
+
+    #[test]
+    fn a_calibration_column_shadowed_by_a_question_takes_the_register_prefix() {
+        let q = doorstep_core::questionnaire::load_str(
+            include_str!("../../../questionnaires/resident-satisfaction.toml"),
+            "q.toml",
+        )
+        .unwrap();
+        let cal = vec!["age_group".to_string(), "gender".to_string()];
+        assert_eq!(calibration_column(&cal, &q, "age_group"), Some(0));
+        // The questionnaire asks `gender` itself: that column is its answer.
+        assert_eq!(calibration_column(&cal, &q, "gender"), None);
+        assert_eq!(calibration_column(&cal, &q, "register.gender"), Some(1));
+        assert_eq!(calibration_column(&cal, &q, "register.street"), None);
+    }
+
+    #[test]
+    fn cells_become_answers_of_the_question_type() {
+        let rating = QuestionKind::Rating {
+            min: 1,
+            max: 5,
+            min_label: None,
+            max_label: None,
+            scoring: None,
+        };
+        assert_eq!(
+            parse_cell(&rating, "4.0"),
+            Ok(Answer::Value(AnswerValue::Rating { value: 4 }))
+        );
+        assert!(parse_cell(&rating, "four").is_err());
+        assert_eq!(
+            parse_cell(&QuestionKind::YesNo, "是"),
+            Ok(Answer::Value(AnswerValue::YesNo { value: true }))
+        );
+        assert_eq!(
+            parse_cell(&rating, "拒答"),
+            Ok(Answer::special(SpecialResponse::Refused))
+        );
+    }
+}
