@@ -346,7 +346,25 @@ fn hostile_files_are_refused_with_their_name(backend: Backend) {
     assert_eq!(interviews(&o), 0);
 }
 
+fn a_file_of_many_bad_rows_lists_the_first_fifty_and_counts_the_rest(backend: Backend) {
+    let o = setup(backend);
+    let mut text = String::from(HEADER);
+    for k in 0..60 {
+        text.push_str(&format!("X{k:02},翠竹,,,,9,,,no,\n"));
+    }
+    let file = write(&o, "many.csv", &text);
+    let (code, doc, err) = import(&o, &file, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(doc["total"], 60, "{doc}");
+    assert_eq!(doc["errors"].as_array().unwrap().len(), 50);
+    assert!(err.contains("many.csv: row 51, column env_clean"), "{err}");
+    assert!(!err.contains("row 52,"), "{err}");
+    assert!(err.contains("… and 10 more errors"), "{err}");
+    assert_eq!(interviews(&o), 0);
+}
+
 on_both_backends!(
+    a_file_of_many_bad_rows_lists_the_first_fifty_and_counts_the_rest,
     a_good_file_imports_and_counts_in_the_scores_under_online,
     a_rerun_is_idempotent_and_a_grown_export_adds_only_its_new_rows,
     the_same_respondent_with_other_answers_is_a_conflict,
