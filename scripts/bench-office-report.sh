@@ -27,7 +27,7 @@ B="target/release/doorstep --data-dir $WORK/data --config $WORK/config.toml"
 if [ ! -f "$CACHE/office.sqlite3" ]; then
     rm -rf "$CACHE"
     echo "building the city (once):"
-    /usr/bin/time -f "%e s, peak %M KB" $B office demo --out "$CACHE" --streets "$STREETS" \
+    /usr/bin/time -f "%e s, peak %M KB" $B office demo --direct --out "$CACHE" --streets "$STREETS" \
         --communities-per-street "$PER_STREET" --per-quarter "$PER_QUARTER" --small-every 0 --no-report
 fi
 D="$B office --db $CACHE/office.sqlite3 --settings $CACHE/office.toml"

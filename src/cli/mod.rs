@@ -8,6 +8,8 @@ pub mod export;
 pub mod keys;
 pub mod office;
 pub mod office_app;
+pub mod office_demo;
+pub mod office_online;
 pub mod office_report;
 pub mod office_scores;
 pub mod review;

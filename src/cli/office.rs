@@ -82,6 +82,10 @@ pub enum OfficeCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import an online questionnaire's export (CSV/XLSX), or a phone
+    /// centre's with --channel phone: every row checked against the
+    /// questionnaire, all or nothing, idempotent by respondent id.
+    ImportOnline(super::office_online::ImportOnlineArgs),
     /// The keys the office trusts.
     Keys {
         #[command(subcommand)]
@@ -290,7 +294,7 @@ pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
     if let Some(OfficeCommand::Demo(demo)) = &args.command {
         // Its own database and settings, in its folder.
         let lang = super::office_report::LangArg::from_flag(places.lang.as_deref());
-        return super::office_report::run_demo(demo, lang);
+        return super::office_report::run_demo(demo, args.db.as_deref(), lang);
     }
     let mut office = open(places, args)?;
     let Some(command) = &args.command else {
@@ -318,6 +322,9 @@ pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
             identity.as_deref(),
             *json,
         ),
+        OfficeCommand::ImportOnline(a) => {
+            super::office_online::run(&mut office.db, &office.settings, a)
+        }
         OfficeCommand::Keys { command } => run_keys(&mut office, command),
         OfficeCommand::Status { json } => run_status(&office, *json),
         OfficeCommand::Scores {
@@ -373,6 +380,7 @@ pub fn run(places: &Places, args: &OfficeArgs) -> anyhow::Result<ExitCode> {
         OfficeCommand::Orders(args) => run_orders(&mut office, args),
         OfficeCommand::Demo(demo) => super::office_report::run_demo(
             demo,
+            args.db.as_deref(),
             super::office_report::LangArg::from_flag(places.lang.as_deref()),
         ),
         OfficeCommand::Sample {

@@ -123,7 +123,9 @@ pub struct DemoArgs {
     pub streets: usize,
     #[arg(long, default_value_t = 4)]
     pub communities_per_street: usize,
-    /// Counted interviews per community and quarter, over three channels.
+    /// Per community and quarter: residents sampled for home visits (about
+    /// half end in an interview); online and phone respondents add 0.2 and
+    /// 0.3 of it. With --direct: counted interviews over the three channels.
     #[arg(long, default_value_t = 60)]
     pub per_quarter: usize,
     #[arg(long, default_value_t = 2026)]
@@ -135,17 +137,40 @@ pub struct DemoArgs {
     /// Build the database only.
     #[arg(long)]
     pub no_report: bool,
+    /// Write the rows straight into the database instead of going through
+    /// sample, simulate, export, ingest and import-online: much faster, for
+    /// benchmarks of a thousand communities.
+    #[arg(long)]
+    pub direct: bool,
 }
 
-pub(super) fn run_demo(args: &DemoArgs, lang: LangArg) -> anyhow::Result<ExitCode> {
+pub(super) fn run_demo(
+    args: &DemoArgs,
+    db: Option<&str>,
+    lang: LangArg,
+) -> anyhow::Result<ExitCode> {
     use anyhow::Context as _;
     use doorstep_office::demo::{self, DemoOptions};
     let dir = &args.out;
     let db_path = dir.join("office.sqlite3");
-    if db_path.exists() {
+    let spec = match db {
+        Some(url) => doorstep_office::DbSpec::parse(url),
+        None => {
+            if db_path.exists() {
+                anyhow::bail!(
+                    "{}: already there; the demo builds a new city (remove it or choose another --out)",
+                    db_path.display()
+                );
+            }
+            doorstep_office::DbSpec::parse(
+                db_path.to_str().context("the folder's name is not UTF-8")?,
+            )
+        }
+    };
+    if dir.join("field").exists() {
         anyhow::bail!(
             "{}: already there; the demo builds a new city (remove it or choose another --out)",
-            db_path.display()
+            dir.join("field").display()
         );
     }
     std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
@@ -153,23 +178,34 @@ pub(super) fn run_demo(args: &DemoArgs, lang: LangArg) -> anyhow::Result<ExitCod
     std::fs::write(&settings_path, demo::SETTINGS)
         .with_context(|| settings_path.display().to_string())?;
     let settings = Settings::load(&settings_path)?;
-    let mut db = Db::open(&doorstep_office::DbSpec::parse(
-        db_path.to_str().context("the folder's name is not UTF-8")?,
-    ))?;
+    let mut db = Db::open(&spec)?;
     let q = doorstep_store::demo::questionnaire()?;
-    let summary = demo::build(
-        &mut db,
-        &q,
-        &DemoOptions {
-            streets: args.streets,
-            communities_per_street: args.communities_per_street,
-            per_quarter: args.per_quarter,
-            year: args.year,
-            seed: args.seed,
-            small_every: args.small_every,
-        },
-        &settings.orders,
-    )?;
+    let opts = DemoOptions {
+        streets: args.streets,
+        communities_per_street: args.communities_per_street,
+        per_quarter: args.per_quarter,
+        year: args.year,
+        seed: args.seed,
+        small_every: args.small_every,
+    };
+    let started = std::time::Instant::now();
+    let summary = if args.direct {
+        demo::build(&mut db, &q, &opts, &settings.orders)?
+    } else {
+        super::office_demo::build(
+            dir,
+            &mut db,
+            &settings,
+            &q,
+            doorstep_store::demo::BUNDLED_QUESTIONNAIRE,
+            &opts,
+        )?
+    };
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        direct = args.direct,
+        "demo city built"
+    );
     errln!(
         "demo city in {}: {} streets, {} communities, {} residents, {} sampled, {} interviews, {} work orders",
         dir.display(),
@@ -200,7 +236,7 @@ pub(super) fn run_demo(args: &DemoArgs, lang: LangArg) -> anyhow::Result<ExitCod
     }
     errln!(
         "again, or another period: doorstep office --db {} --settings {} report --quarter {}Q4 --out DIR",
-        db_path.display(),
+        spec,
         settings_path.display(),
         args.year
     );

@@ -24,6 +24,7 @@ mod import_csv;
 mod import_xlsx;
 mod office_app;
 mod office_ingest;
+mod office_online;
 mod office_orders;
 mod office_register;
 mod office_report;

@@ -144,12 +144,12 @@ macro_rules! migrations {
 
 pub(crate) const SQLITE_MIGRATIONS: &[Migration] = migrations!("sqlite":
     1 "0001_init", 2 "0002_sample", 3 "0003_orders", 4 "0004_resident_index",
-    5 "0005_scoring_runs", 6 "0006_quarantine_zh",
+    5 "0005_scoring_runs", 6 "0006_quarantine_zh", 7 "0007_online_respondents",
 );
 
 pub(crate) const POSTGRES_MIGRATIONS: &[Migration] = migrations!("postgres":
     1 "0001_init", 2 "0002_sample", 3 "0003_orders", 4 "0004_resident_index",
-    5 "0005_scoring_runs", 6 "0006_quarantine_zh",
+    5 "0005_scoring_runs", 6 "0006_quarantine_zh", 7 "0007_online_respondents",
 );
 
 // ---------------------------------------------------------------- values

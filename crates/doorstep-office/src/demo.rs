@@ -5,9 +5,13 @@
 //! satisfaction (older residents answer more often and rate higher, phone
 //! answers run higher: calibration and the mode table have something to
 //! show), supervisors' approvals, and the work orders the complaints open,
-//! moved along their states. Written straight into the office database
-//! (one transaction), deterministic for a seed: the same options give the
-//! same database.
+//! moved along their states. Deterministic for a seed.
+//!
+//! [`build`] writes it straight into the office database (one transaction;
+//! `office demo --direct`, for benchmarks); [`DemoCity`] gives the files
+//! the real way starts from (register, surveyors, online and phone
+//! exports) for `office demo`, which takes them through sample, simulate,
+//! export, ingest and import-online (src/cli/office_demo.rs).
 
 use std::collections::BTreeMap;
 
@@ -454,6 +458,11 @@ pub fn build(
     Ok(summary)
 }
 
+/// [`move_orders`] with its own generator, seeded.
+pub fn move_orders_seeded(db: &mut Db, seed: u64) -> Result<(), OfficeError> {
+    move_orders(db, &mut ChaCha8Rng::seed_from_u64(seed ^ 0x4f52_4445))
+}
+
 /// Dates the orders by their interviews and moves them along: most are
 /// verified, rectified and called back; some stay open, some are late.
 fn move_orders(db: &mut Db, rng: &mut ChaCha8Rng) -> Result<(), OfficeError> {
@@ -529,4 +538,347 @@ fn move_orders(db: &mut Db, rng: &mut ChaCha8Rng) -> Result<(), OfficeError> {
     }
     tx.commit()?;
     Ok(())
+}
+
+// ------------------------------------------------------------------ the
+// city as files, for the demo that goes the real way (src/cli/office_demo.rs:
+// register → sample → assign + simulate + export per surveyor → ingest;
+// online and phone through `import-online`).
+
+/// One community of the simulated city and its satisfaction.
+#[derive(Debug, Clone)]
+pub struct DemoCommunity {
+    pub street: String,
+    pub community: String,
+    /// The index level its residents answer around.
+    pub level: f64,
+    /// Change per quarter.
+    pub drift: f64,
+    /// Few residents: its sample comes out short, the shrinkage has work.
+    pub small: bool,
+}
+
+/// The city: its communities, each rated item's effect, the surveyors (one
+/// per street, `S01`, `S02`, …).
+#[derive(Debug, Clone)]
+pub struct DemoCity {
+    pub communities: Vec<DemoCommunity>,
+    pub item_effect: BTreeMap<String, f64>,
+    pub surveyors: Vec<(String, String)>,
+    seed: u64,
+}
+
+impl DemoCity {
+    pub fn new(q: &Questionnaire, opts: &DemoOptions) -> DemoCity {
+        let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+        let item_effect = rated(q)
+            .into_iter()
+            .map(|(id, ..)| (id, normal(&mut rng) * 6.0))
+            .collect();
+        let communities: Vec<DemoCommunity> = names(opts)
+            .into_iter()
+            .enumerate()
+            .map(|(c, (street, community))| DemoCommunity {
+                street,
+                community,
+                level: 72.0 + normal(&mut rng) * 6.0,
+                drift: normal(&mut rng) * 1.5,
+                small: opts.small_every > 0 && c % opts.small_every == opts.small_every - 1,
+            })
+            .collect();
+        let mut streets: Vec<&String> = communities.iter().map(|c| &c.street).collect();
+        streets.dedup();
+        let surveyors = communities
+            .iter()
+            .map(|c| {
+                let s = streets.iter().position(|s| **s == c.street).unwrap_or(0);
+                (format!("S{:02}", s + 1), c.community.clone())
+            })
+            .collect();
+        DemoCity {
+            communities,
+            item_effect,
+            surveyors,
+            seed: opts.seed,
+        }
+    }
+
+    /// The register (`office register`): six residents per interview slot
+    /// of a quarter (a small community: a quarter of that), age group and
+    /// gender drawn evenly. Names and addresses are made up.
+    pub fn register_csv(&self, opts: &DemoOptions) -> String {
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed ^ 0x5245_4749);
+        let mut out =
+            String::from("resident_id,name,address,community,street,district,age_group,gender\n");
+        for (c, com) in self.communities.iter().enumerate() {
+            let n = if com.small {
+                (opts.per_quarter * 6 / 4).max(12)
+            } else {
+                opts.per_quarter * 6
+            };
+            for r in 0..n {
+                let age = AGES[rng.random_range(0..AGES.len())];
+                let gender = GENDERS[rng.random_range(0..GENDERS.len())];
+                out.push_str(&format!(
+                    "C{c:04}R{r:05},居民{r},{}{}号,{},{},示范区,{age},{gender}\n",
+                    com.community,
+                    r / 6 + 1,
+                    com.community,
+                    com.street
+                ));
+            }
+        }
+        out
+    }
+
+    /// `surveyor_id,community` for `office sample`.
+    pub fn surveyors_csv(&self) -> String {
+        let mut out = String::from("surveyor_id,community\n");
+        for (s, c) in &self.surveyors {
+            out.push_str(&format!("{s},{c}\n"));
+        }
+        out
+    }
+
+    /// An online (or phone centre's) export of `quarter` for
+    /// `office import-online`: `per_community` respondents per community
+    /// (a quarter of that in a small one), online respondents younger and
+    /// phone ones older than the register, answers valid under the
+    /// questionnaire's rules, around the community's level (phone answers
+    /// run 3 points higher, online 2 lower).
+    pub fn channel_export(
+        &self,
+        q: &Questionnaire,
+        quarter: Quarter,
+        quarter_index: u32,
+        channel: &str,
+        per_community: usize,
+    ) -> Result<String, OfficeError> {
+        let salt = if channel == "phone" { 0x5048 } else { 0x4f4e };
+        let mut rng =
+            ChaCha8Rng::seed_from_u64(self.seed ^ (salt << 20) ^ u64::from(quarter_index));
+        let (ages, mode_effect): ([f64; 3], f64) = if channel == "phone" {
+            ([0.15, 0.35, 0.5], 3.0)
+        } else {
+            ([0.5, 0.35, 0.15], -2.0)
+        };
+        let columns: Vec<&str> = q
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(i, question)| question.kind.is_answerable() && q.repeat_of(*i).is_none())
+            .map(|(_, question)| question.id.as_str())
+            .collect();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        // The respondent's group in the register's terms; `register.` as
+        // the questionnaire has a `gender` question of its own.
+        let mut header = vec![
+            "respondent_id",
+            "community",
+            "submitted_at",
+            "register.age_group",
+            "register.gender",
+        ];
+        header.extend(&columns);
+        let csv_err = |e: csv::Error| OfficeError::Invalid(format!("demo export: {e}"));
+        w.write_record(&header).map_err(csv_err)?;
+        let start = NaiveDate::from_ymd_opt(quarter.year, u32::from(quarter.q) * 3 - 2, 1)
+            .ok_or_else(|| OfficeError::Invalid(format!("quarter {quarter:?}")))?;
+        for (c, com) in self.communities.iter().enumerate() {
+            let n = if com.small {
+                (per_community / 4).max(2)
+            } else {
+                per_community
+            };
+            for k in 0..n {
+                let u: f64 = rng.random();
+                let a = if u < ages[0] {
+                    0
+                } else if u < ages[0] + ages[1] {
+                    1
+                } else {
+                    2
+                };
+                let age = AGES[a];
+                let gender = GENDERS[rng.random_range(0..GENDERS.len())];
+                let person = [-5.0, 0.0, 5.0][a] + if gender == "f" { 1.0 } else { 0.0 };
+                let latent = com.level
+                    + com.drift * f64::from(quarter_index)
+                    + person
+                    + mode_effect
+                    + normal(&mut rng) * 10.0;
+                let answers = self.answer(q, com, age, gender, latent, &mut rng)?;
+                let at = start.and_hms_opt(8, 0, 0).expect("8:00").and_utc()
+                    + Duration::days(rng.random_range(0..88))
+                    + Duration::minutes(rng.random_range(0..720));
+                let mut row = vec![
+                    format!("{}-{quarter}-{c:04}-{k:04}", &channel[..2].to_uppercase()),
+                    com.community.clone(),
+                    crate::time_text(at),
+                    age.to_string(),
+                    gender.to_string(),
+                ];
+                row.extend(
+                    columns
+                        .iter()
+                        .map(|id| answers.get(*id).map(cell_text).unwrap_or_default()),
+                );
+                w.write_record(&row).map_err(csv_err)?;
+            }
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| OfficeError::Invalid(format!("demo export: {e}")))?;
+        String::from_utf8(bytes).map_err(|e| OfficeError::Invalid(e.to_string()))
+    }
+
+    /// One respondent's answers, through the questionnaire's own flow:
+    /// every top-level question that applies, in order, with a value the
+    /// flow accepts.
+    fn answer(
+        &self,
+        q: &Questionnaire,
+        com: &DemoCommunity,
+        age: &str,
+        gender: &str,
+        latent: f64,
+        rng: &mut ChaCha8Rng,
+    ) -> Result<BTreeMap<String, Answer>, OfficeError> {
+        use doorstep_core::interview::{Interview, Slot};
+        let mut fields = std::collections::HashMap::new();
+        fields.insert("community".to_string(), com.community.clone());
+        fields.insert("age_group".to_string(), age.to_string());
+        fields.insert("gender".to_string(), gender.to_string());
+        let mut flow = Interview::new(q, fields);
+        let complaint = rng.random::<f64>() < (0.1 + (75.0 - latent) / 150.0).clamp(0.03, 0.4);
+        for (i, question) in q.questions.iter().enumerate() {
+            if !question.kind.is_answerable() || q.repeat_of(i).is_some() {
+                continue;
+            }
+            let slot = Slot::top(i);
+            if !flow.is_relevant(slot) {
+                continue;
+            }
+            let candidates: Vec<AnswerValue> = match &question.kind {
+                QuestionKind::Rating { min, max, .. } => {
+                    let effect = self.item_effect.get(&question.id).copied().unwrap_or(0.0);
+                    let score = (latent + effect + normal(rng) * 8.0).clamp(0.0, 100.0);
+                    let reverse = matches!(&question.kind,
+                        QuestionKind::Rating { scoring: Some(s), .. } if s.reverse);
+                    let mut value = *min + ((score / 100.0) * (*max - *min) as f64).round() as i64;
+                    if reverse {
+                        value = *max + *min - value;
+                    }
+                    vec![AnswerValue::Rating { value }]
+                }
+                QuestionKind::YesNo => {
+                    // Consent given; a complaint as drawn; no call-back
+                    // (no phone number in the demo).
+                    let yes = match question.id.as_str() {
+                        "has_complaint" => complaint,
+                        "recontact_consent" => false,
+                        "consent" => true,
+                        _ => rng.random::<f64>() < 0.3,
+                    };
+                    vec![
+                        AnswerValue::YesNo { value: yes },
+                        AnswerValue::YesNo { value: !yes },
+                    ]
+                }
+                QuestionKind::SingleChoice(_) | QuestionKind::MultipleChoice(_) => {
+                    let mut values: Vec<String> = flow
+                        .visible_choices(slot)
+                        .iter()
+                        .filter(|c| c.value != doorstep_core::questionnaire::OTHER_CHOICE)
+                        .map(|c| c.value.clone())
+                        .collect();
+                    if question.id == "gender" {
+                        let g = if gender == "f" { "female" } else { "male" };
+                        values.sort_by_key(|v| v != g);
+                    } else {
+                        let first = if values.is_empty() {
+                            0
+                        } else {
+                            rng.random_range(0..values.len())
+                        };
+                        values.rotate_left(first);
+                    }
+                    values
+                        .into_iter()
+                        .map(|v| match &question.kind {
+                            QuestionKind::MultipleChoice(_) => AnswerValue::Choices {
+                                values: vec![v],
+                                other: None,
+                            },
+                            _ => AnswerValue::Choice {
+                                value: v,
+                                other: None,
+                            },
+                        })
+                        .collect()
+                }
+                QuestionKind::Integer { min, .. } => {
+                    let base = min.unwrap_or(0).max(1);
+                    let mut v: Vec<i64> = (base..base + 6).collect();
+                    let first = rng.random_range(0..v.len());
+                    v.rotate_left(first);
+                    v.into_iter()
+                        .map(|value| AnswerValue::Integer { value })
+                        .collect()
+                }
+                QuestionKind::Decimal { min, .. } => vec![AnswerValue::Decimal {
+                    value: min.unwrap_or(0.0) + 1.0,
+                }],
+                QuestionKind::Text { .. } => vec![AnswerValue::Text {
+                    value: match question.id.as_str() {
+                        "complaint_location" => format!("{}栋附近", rng.random_range(1..30)),
+                        _ => "（模拟数据）小区东门路灯坏了".into(),
+                    },
+                }],
+                QuestionKind::Date => vec![AnswerValue::Date {
+                    value: NaiveDate::from_ymd_opt(2026, 1, 15).expect("a date"),
+                }],
+                QuestionKind::Time => vec![AnswerValue::Time {
+                    value: chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("a time"),
+                }],
+                QuestionKind::Note | QuestionKind::Calculate { .. } => vec![],
+            };
+            let mut done = false;
+            for c in candidates {
+                if flow.set_answer(slot, Answer::Value(c)).is_ok() {
+                    done = true;
+                    break;
+                }
+            }
+            if !done && question.required {
+                return Err(OfficeError::Invalid(format!(
+                    "demo: no valid answer found for {} of {}",
+                    question.id, q.id
+                )));
+            }
+        }
+        Ok(flow
+            .finished_answers()
+            .into_iter()
+            .filter(|(slot, _)| slot.instance.is_none())
+            .map(|(slot, a)| (q.questions[slot.question].id.clone(), a))
+            .collect())
+    }
+}
+
+/// An answer as an export's cell (what `import-online` reads back).
+fn cell_text(a: &Answer) -> String {
+    match a {
+        Answer::Special { special } => special.code().to_string(),
+        Answer::Value(v) => match v {
+            AnswerValue::Choice { value, .. } => value.clone(),
+            AnswerValue::Choices { values, .. } => values.join(" "),
+            AnswerValue::Rating { value } | AnswerValue::Integer { value } => value.to_string(),
+            AnswerValue::YesNo { value } => if *value { "yes" } else { "no" }.to_string(),
+            AnswerValue::Decimal { value } => value.to_string(),
+            AnswerValue::Text { value } => value.clone(),
+            AnswerValue::Date { value } => value.to_string(),
+            AnswerValue::Time { value } => value.format("%H:%M").to_string(),
+        },
+    }
 }

@@ -15,6 +15,7 @@ pub mod history;
 pub mod ingest;
 pub mod item_scores;
 pub mod keys;
+pub mod online;
 pub mod orders;
 pub mod register;
 pub mod report;

@@ -3,8 +3,9 @@
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::columns::{Cell, Collector, Header};
-use super::{Encoding, ImportError, ImportReport, ReadIntoError};
+use super::columns::Cell;
+use super::sink::{Residents, RowSink, Tables, header_error};
+use super::{Encoding, ImportError, ImportReport, ReadIntoError, Table};
 use crate::assignment::Resident;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -27,20 +28,57 @@ pub(super) fn read(
         residents.push(r);
         Ok::<(), std::convert::Infallible>(())
     };
+    let mut sink = Residents {
+        collector: None,
+        each: &mut keep,
+    };
     let mut report = match parse(
         path,
         body,
         sniff_delimiter(body),
         encoding,
         forced,
-        &mut keep,
-    ) {
+        &mut sink,
+    )
+    .and_then(|()| sink.finish(path))
+    {
         Ok(report) => report,
         Err(ReadIntoError::Import(e)) => return Err(e),
         Err(ReadIntoError::Target(never)) => match never {},
     };
+    report.encoding = Some(encoding);
     report.residents = residents;
     Ok(report)
+}
+
+/// Reads CSV already in memory as a plain table (see [`super::read_table`]).
+pub(super) fn read_table(
+    path: &Path,
+    bytes: &[u8],
+    forced: Option<Encoding>,
+) -> Result<Table, ImportError> {
+    let (encoding, body) = prepare(path, bytes, forced, || {
+        Ok(std::str::from_utf8(bytes).is_ok())
+    })?;
+    let body = &bytes[body..];
+    let mut sink = Tables::default();
+    match parse(
+        path,
+        body,
+        sniff_delimiter(body),
+        encoding,
+        forced,
+        &mut sink,
+    ) {
+        Ok(()) => {}
+        Err(ReadIntoError::Import(e)) => return Err(e),
+        Err(ReadIntoError::Target(never)) => match never {},
+    }
+    let mut table = sink.table.ok_or_else(|| ImportError::Empty {
+        path: path.to_path_buf(),
+    })?;
+    table.encoding = Some(encoding);
+    Ok(table)
 }
 
 /// Reads a CSV file a piece at a time, handing each good row to `each`
@@ -70,7 +108,14 @@ pub(super) fn read_file<E>(
     let (encoding, body) = prepare(path, &start, forced, detect)?;
     let delimiter = sniff_delimiter(&start[body..]);
     file.seek(SeekFrom::Start(body as u64)).map_err(io)?;
-    parse(path, file, delimiter, encoding, forced, each)
+    let mut sink = Residents {
+        collector: None,
+        each,
+    };
+    parse(path, file, delimiter, encoding, forced, &mut sink)?;
+    let mut report = sink.finish(path)?;
+    report.encoding = Some(encoding);
+    Ok(report)
 }
 
 /// The checks made before parsing, on the first bytes of the file: the
@@ -198,8 +243,8 @@ fn parse<E>(
     delimiter: u8,
     encoding: Encoding,
     forced: Option<Encoding>,
-    each: &mut dyn FnMut(Resident) -> Result<(), E>,
-) -> Result<ImportReport, ReadIntoError<E>> {
+    sink: &mut dyn RowSink<E>,
+) -> Result<(), ReadIntoError<E>> {
     // Parsing bytes and decoding field by field is sound for both encodings:
     // every byte of a GB18030 multi-byte character is >= 0x30, so none can be
     // mistaken for a comma, quote, tab, semicolon or line break. It also lets
@@ -231,7 +276,6 @@ fn parse<E>(
     // Line breaks inside quoted values seen so far: a spreadsheet shows such a
     // record as one row, so they are subtracted from the file line number.
     let mut embedded_breaks: u64 = 0;
-    let mut collector: Option<Collector> = None;
     loop {
         let more = reader
             .read_byte_record(&mut record)
@@ -261,10 +305,7 @@ fn parse<E>(
             // from two files). Decoding it as GB18030 would garble it
             // silently (张伟 → 寮犱紵), so the file is refused, row named.
             if forced.is_none() && encoding == Encoding::Gb18030 && looks_like_utf8_chinese(raw) {
-                let column = collector
-                    .as_ref()
-                    .and_then(|c| c.header().header_of(i))
-                    .map(str::to_string);
+                let column = sink.header_of(i).map(str::to_string);
                 return Err(ImportError::Encoding {
                     path: path.to_path_buf(),
                     row,
@@ -279,36 +320,28 @@ fn parse<E>(
             match decode(encoding, raw) {
                 Some(s) => fields.push(s),
                 None => {
-                    let column = collector
-                        .as_ref()
-                        .and_then(|c| c.header().header_of(i))
-                        .map(str::to_string);
+                    let column = sink.header_of(i).map(str::to_string);
                     return Err(decode_err(row, column).into());
                 }
             }
         }
         let blank = fields.iter().all(|f| f.trim().is_empty());
-        let Some(c) = collector.as_mut() else {
+        if !sink.started() {
             // The first non-blank record is the header (normally row 1).
             if !blank {
-                let header =
-                    Header::parse(row, &fields).map_err(|problem| ImportError::Header {
-                        path: path.to_path_buf(),
-                        problem,
-                    })?;
-                collector = Some(Collector::new(header));
+                sink.start(row, fields).map_err(header_error(path))?;
             }
             continue;
-        };
+        }
         if blank {
             continue;
         }
-        let width = c.header().width();
+        let width = sink.width();
         // Extra trailing empty fields (a stray comma at the end) lose nothing;
         // any other mismatch likely means shifted values, so the row is refused.
         let extra_filled = fields.iter().skip(width).any(|f| !f.trim().is_empty());
         if fields.len() < width || extra_filled {
-            c.reject(
+            sink.reject(
                 row,
                 format!(
                     "has {} fields but the header has {width}; a value containing the delimiter must be in double quotes",
@@ -318,19 +351,10 @@ fn parse<E>(
             continue;
         }
         fields.truncate(width);
-        if let Some(r) = c.add(row, fields.into_iter().map(Cell::Text).collect()) {
-            each(r).map_err(ReadIntoError::Target)?;
-        }
+        sink.add(row, fields.into_iter().map(Cell::Text).collect())
+            .map_err(ReadIntoError::Target)?;
     }
-    let Some(collector) = collector else {
-        return Err(ImportError::Empty {
-            path: path.to_path_buf(),
-        }
-        .into());
-    };
-    let mut report = collector.finish();
-    report.encoding = Some(encoding);
-    Ok(report)
+    Ok(())
 }
 
 /// The csv crate positions a record where reading it began, which is before

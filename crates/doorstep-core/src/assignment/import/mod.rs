@@ -13,6 +13,7 @@
 
 mod columns;
 mod csv_file;
+mod sink;
 mod xlsx;
 
 use std::fmt;
@@ -260,6 +261,48 @@ pub fn read_residents_into<E>(
             }
             Ok(report)
         }
+    }
+}
+
+/// A file of any columns, read as [`read_residents`] reads a resident list
+/// (same formats, encodings and limits), for callers that check the
+/// columns themselves (the office's online exports).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// The row the header is on (1 unless blank rows come first).
+    pub header_row: usize,
+    /// Column names as written, trimmed.
+    pub header: Vec<String>,
+    /// The non-blank data rows, in file order.
+    pub rows: Vec<TableRow>,
+    /// The encoding a CSV file was read with; `None` for a workbook.
+    pub encoding: Option<Encoding>,
+}
+
+/// One data row of a [`Table`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRow {
+    /// Row number as a spreadsheet shows it.
+    pub row: usize,
+    /// Each cell's text (trimmed), or why it cannot be read; `Err` for the
+    /// whole row when a CSV row's field count does not match the header.
+    pub cells: Result<Vec<Result<String, String>>, String>,
+}
+
+/// Reads `path` (CSV or workbook, by extension) as a [`Table`]: a regular
+/// file within [`crate::fs::limits::RESIDENT_LIST`]; `what` names it in the
+/// messages ("an online export").
+pub fn read_table(
+    path: &Path,
+    encoding: Option<Encoding>,
+    what: &'static str,
+) -> Result<Table, ImportError> {
+    let kind = kind_of(path)?;
+    let bytes = crate::fs::read_regular(path, crate::fs::limits::RESIDENT_LIST, what)
+        .map_err(ImportError::Unreadable)?;
+    match kind {
+        Kind::Csv => csv_file::read_table(path, &bytes, encoding),
+        Kind::Workbook => xlsx::read_table(path, bytes),
     }
 }
 

@@ -5,8 +5,9 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xls, Xlsx};
 
-use super::columns::{Cell, Collector, Header};
-use super::{ImportError, ImportReport};
+use super::columns::Cell;
+use super::sink::{Residents, RowSink, Tables, header_error};
+use super::{ImportError, ImportReport, ReadIntoError, Table};
 
 /// Limits on a workbook, so that a small hostile file cannot take the
 /// memory of the machine: a 1.6 KB file with one cell at XFD1048576 once
@@ -25,6 +26,44 @@ pub mod limits {
 type SparseRows = std::collections::BTreeMap<u32, Vec<(u32, Data)>>;
 
 pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<ImportReport, ImportError> {
+    let mut residents = Vec::new();
+    let mut keep = |r| {
+        residents.push(r);
+        Ok::<(), std::convert::Infallible>(())
+    };
+    let mut sink = Residents {
+        collector: None,
+        each: &mut keep,
+    };
+    let report = match read_into(path, bytes, &mut sink).and_then(|()| sink.finish(path)) {
+        Ok(report) => report,
+        Err(ReadIntoError::Import(e)) => return Err(e),
+        Err(ReadIntoError::Target(never)) => match never {},
+    };
+    Ok(ImportReport {
+        residents,
+        ..report
+    })
+}
+
+/// The first sheet as a plain table (see [`super::read_table`]).
+pub(super) fn read_table(path: &Path, bytes: Vec<u8>) -> Result<Table, ImportError> {
+    let mut sink = Tables::default();
+    match read_into(path, bytes, &mut sink) {
+        Ok(()) => {}
+        Err(ReadIntoError::Import(e)) => return Err(e),
+        Err(ReadIntoError::Target(never)) => match never {},
+    }
+    sink.table.ok_or_else(|| ImportError::Empty {
+        path: path.to_path_buf(),
+    })
+}
+
+fn read_into<E>(
+    path: &Path,
+    bytes: Vec<u8>,
+    sink: &mut dyn RowSink<E>,
+) -> Result<(), ReadIntoError<E>> {
     let workbook_err = |message: String| ImportError::Workbook {
         path: path.to_path_buf(),
         message,
@@ -49,16 +88,16 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<ImportReport, ImportEr
             message:
                 "this is not an Excel workbook; if it is a CSV file, give it the .csv extension"
                     .into(),
-        });
+        }
+        .into());
     };
 
     if rows.is_empty() {
         return Err(ImportError::Empty {
             path: path.to_path_buf(),
-        });
+        }
+        .into());
     }
-    let mut collector: Option<Collector> = None;
-    let mut residents = Vec::new();
     for (r, row_cells) in rows {
         let row = r as usize + 1;
         // Laid out from column A, so that column letters in messages match
@@ -68,41 +107,27 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<ImportReport, ImportEr
         for (c, d) in &row_cells {
             cells[*c as usize] = cell_text(d);
         }
-        match collector.as_mut() {
-            Some(c) => residents.extend(c.add(row, cells)),
-            None => {
-                if cells
-                    .iter()
-                    .all(|c| matches!(c, Cell::Text(s) if s.trim().is_empty()))
-                {
-                    continue;
-                }
-                // The header's own error cells simply give unusable names.
-                let names: Vec<String> = cells
-                    .into_iter()
-                    .map(|c| match c {
-                        Cell::Text(s) => s,
-                        Cell::Unreadable(_) => "#ERROR".into(),
-                    })
-                    .collect();
-                let header = Header::parse(row, &names).map_err(|problem| ImportError::Header {
-                    path: path.to_path_buf(),
-                    problem,
-                })?;
-                collector = Some(Collector::new(header));
-            }
+        if sink.started() {
+            sink.add(row, cells).map_err(ReadIntoError::Target)?;
+            continue;
         }
-    }
-    match collector {
-        Some(c) => {
-            let mut report = c.finish();
-            report.residents = residents;
-            Ok(report)
+        if cells
+            .iter()
+            .all(|c| matches!(c, Cell::Text(s) if s.trim().is_empty()))
+        {
+            continue;
         }
-        None => Err(ImportError::Empty {
-            path: path.to_path_buf(),
-        }),
+        // The header's own error cells simply give unusable names.
+        let names: Vec<String> = cells
+            .into_iter()
+            .map(|c| match c {
+                Cell::Text(s) => s,
+                Cell::Unreadable(_) => "#ERROR".into(),
+            })
+            .collect();
+        sink.start(row, names).map_err(header_error(path))?;
     }
+    Ok(())
 }
 
 /// Refuses a workbook (a zip archive) that decompresses to more than
