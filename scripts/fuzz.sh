@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 runs="${1:-1000000}"
 shift || true
-all=(expr questionnaire residents_csv residents_xlsx batch_lines minisign_keys age_identity decisions_file thresholds config office_settings surveyors_file)
+all=(expr questionnaire residents_csv residents_xlsx batch_lines minisign_keys age_identity decisions_file thresholds config office_settings surveyors_file online_export)
 targets=("${@:-${all[@]}}")
 if ! rustup toolchain list | grep -q '^nightly'; then
   echo "no nightly toolchain: rustup toolchain install nightly (or run the stable driver: cargo test --test it fuzz_targets::)" >&2

@@ -16,6 +16,7 @@
 //! memory); errors are the expected answer to bad input, but each must
 //! name the file it is about.
 
+use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -38,6 +39,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("config", config),
     ("office_settings", office_settings),
     ("surveyors_file", surveyors_file),
+    ("online_export", online_export),
 ];
 
 /// Raw text half the time, structured text the other half: the raw side
@@ -605,11 +607,6 @@ const FAR_COLUMNS: u16 = 16_384;
 /// `inline` says; the sheet's `<dimension>` is the true one or, when `lie`,
 /// the largest a sheet allows (readers must not trust it).
 fn workbook(t: &TableInput, far: Option<(u32, u16)>, inline: bool, lie: bool) -> Option<Vec<u8>> {
-    use std::collections::BTreeMap;
-    enum Cell {
-        Text(String),
-        Number(f64),
-    }
     let mut cells: BTreeMap<(u32, u16), Cell> = BTreeMap::new();
     for (c, h) in t.header().iter().enumerate() {
         cells.insert((0, c as u16), Cell::Text(h.clone()));
@@ -628,6 +625,17 @@ fn workbook(t: &TableInput, far: Option<(u32, u16)>, inline: bool, lie: bool) ->
     if let Some((r, c)) = far {
         cells.insert((r % FAR_ROWS, c % FAR_COLUMNS), Cell::Text("far".into()));
     }
+    xlsx_bytes(&cells, inline, lie)
+}
+
+/// A workbook cell.
+enum Cell {
+    Text(String),
+    Number(f64),
+}
+
+/// The `.xlsx` bytes of one sheet holding `cells` (see [`workbook`]).
+fn xlsx_bytes(cells: &BTreeMap<(u32, u16), Cell>, inline: bool, lie: bool) -> Option<Vec<u8>> {
     let last = cells
         .keys()
         .fold((0, 0), |(r, c), &(cr, cc)| (r.max(cr), c.max(cc)));
@@ -641,7 +649,7 @@ fn workbook(t: &TableInput, far: Option<(u32, u16)>, inline: bool, lie: bool) ->
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>"#
     );
     let mut row_open = None;
-    for (&(r, c), cell) in &cells {
+    for (&(r, c), cell) in cells {
         if row_open != Some(r) {
             if row_open.is_some() {
                 sheet.push_str("</row>");
@@ -1233,6 +1241,188 @@ pub fn surveyors_file(data: &[u8]) {
     if let Err(e) = doorstep_office::sample::read_surveyors(&path) {
         names(&e.to_string(), &path);
     }
+}
+
+/// Columns an online export may have: the fixed ones, the calibration
+/// variables, questions of every type of the bundled questionnaire, a
+/// question in a repeat, a note, unknown names.
+const ONLINE_COLUMNS: &[&str] = &[
+    "respondent_id",
+    "community",
+    "submitted_at",
+    "age_group",
+    "register.gender",
+    "consent",
+    "gender",
+    "respondent_age_group",
+    "years_in_community",
+    "household_size",
+    "service_needs",
+    "member_age_group",
+    "env_garbage_sorting",
+    "safety_patrol",
+    "property_repair",
+    "workers_attitude",
+    "overall_satisfaction",
+    "has_complaint",
+    "complaint_category",
+    "complaint_detail",
+    "callback_phone",
+    "intro_note",
+    "no_such_question",
+    "",
+];
+
+/// Cell values an online export holds: option codes, ratings, special
+/// responses, times, and whatever else `CellInput` makes.
+fn online_cell(u: &mut Unstructured<'_>) -> Result<String> {
+    Ok(match u.int_in_range(0..=11)? {
+        0 => u.int_in_range(-1..=7i64)?.to_string(),
+        1 => pick(u, &["yes", "no", "true", "1", "0"])?.into(),
+        2 => pick(u, &["m", "f", "18-34", "35-59", "60+"])?.into(),
+        3 => pick(u, &["dont_know", "refused", "not_applicable", "DK"])?.into(),
+        4 => pick(u, &["environment", "safety", "other", "environment safety"])?.into(),
+        5 => pick(
+            u,
+            &[
+                "2026-11-30T09:00:00+08:00",
+                "2026-11-30 09:00",
+                "2026-02-30T25:00:00Z",
+                "",
+            ],
+        )?
+        .into(),
+        6 => pick(u, &["翠竹", "梧桐里社区", "R001", "R002"])?.into(),
+        7 => number(u)?,
+        _ => CellInput::arbitrary(u)?.text(),
+    })
+}
+
+thread_local! {
+    /// One office database per fuzzing thread, kept across cases: imports
+    /// that succeed stay, so later cases meet "already imported" and
+    /// conflicts too.
+    static ONLINE_DB: std::cell::RefCell<Option<(doorstep_office::Db, doorstep_core::questionnaire::Questionnaire)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// An online (or phone-centre) export for `office import-online`, checked
+/// against the bundled questionnaire and imported into a SQLite office.
+pub fn online_export(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let xlsx = u.ratio(1, 8).unwrap_or(false);
+    let bytes = if u.arbitrary::<bool>().unwrap_or(false) {
+        let (Ok(columns), Ok(n)) = (Vec::<u8>::arbitrary(&mut u), u.int_in_range(0..=12usize))
+        else {
+            return;
+        };
+        // Usually the two required columns first, so rows get checked.
+        let mut header: Vec<&str> = if columns.first().is_some_and(|c| c % 8 != 0) {
+            vec!["respondent_id", "community"]
+        } else {
+            Vec::new()
+        };
+        for c in columns.iter().take(24) {
+            let name = ONLINE_COLUMNS[*c as usize % ONLINE_COLUMNS.len()];
+            if !header.contains(&name) || columns.len() % 5 == 0 {
+                header.push(name);
+            }
+        }
+        let mut table = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+        for r in 0..n {
+            let mut row = Vec::new();
+            for name in &header {
+                let cell = match *name {
+                    "respondent_id" if r % 7 != 6 => Ok(format!("W{:03}", r % 5)),
+                    "community" if r % 7 != 5 => Ok("翠竹".to_string()),
+                    _ => online_cell(&mut u),
+                };
+                match cell {
+                    Ok(c) => row.push(c),
+                    Err(_) => return,
+                }
+            }
+            table.push(row);
+        }
+        if xlsx {
+            match grid_workbook(&table, n % 2 == 0) {
+                Some(b) => b,
+                None => return,
+            }
+        } else {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            for row in &table {
+                if w.write_record(row).is_err() {
+                    return;
+                }
+            }
+            match w.into_inner() {
+                Ok(b) => b,
+                Err(_) => return,
+            }
+        }
+    } else {
+        u.take_rest().to_vec()
+    };
+    let path = temp_file(if xlsx { ".online.xlsx" } else { ".online.csv" }, &bytes);
+    ONLINE_DB.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let file = std::env::temp_dir().join(format!(
+                "doorstep-fuzz-{}/office-{:?}.sqlite3",
+                std::process::id(),
+                std::thread::current().id()
+            ));
+            let mut db = doorstep_office::Db::open(&doorstep_office::DbSpec::parse(
+                &file.display().to_string(),
+            ))
+            .expect("the fuzz office database");
+            // A register, so that rows of its community get past that check.
+            let register = file.with_extension("register.csv");
+            std::fs::write(
+                &register,
+                "resident_id,name,address,community,street,district,age_group,gender\n\
+                 R1,某,1号,翠竹,玄武街道,玄武区,18-34,m\nR2,某,2号,翠竹,玄武街道,玄武区,60+,f\n",
+            )
+            .expect("the fuzz register");
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date");
+            doorstep_office::register::load(&mut db, &register, None, day)
+                .expect("the fuzz register loads");
+            let q = doorstep_store::demo::questionnaire().expect("the bundled questionnaire");
+            *slot = Some((db, q));
+        }
+        let (db, q) = slot.as_mut().expect("opened above");
+        let calibration = ["age_group".to_string(), "gender".to_string()];
+        let opts = doorstep_office::online::OnlineOptions {
+            channel: doorstep_office::online::Channel::Online,
+            quarter: "2026Q4".parse().expect("a quarter"),
+            questionnaire: q,
+            calibration: &calibration,
+            encoding: None,
+        };
+        if let Err(e) = doorstep_office::online::import(db, &path, &opts) {
+            let text = e.to_string();
+            // A database error is the office's, not the file's.
+            if !text.starts_with("office database") {
+                names(&text, &path);
+            }
+        }
+    });
+}
+
+/// A workbook of `rows` (the first row the header); numbers as numbers.
+fn grid_workbook(rows: &[Vec<String>], inline: bool) -> Option<Vec<u8>> {
+    let mut cells: BTreeMap<(u32, u16), Cell> = BTreeMap::new();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate().take(64) {
+            let cell = match text.parse::<f64>() {
+                Ok(n) if r > 0 && n.is_finite() => Cell::Number(n),
+                _ => Cell::Text(text.clone()),
+            };
+            cells.insert((r as u32, c as u16), cell);
+        }
+    }
+    xlsx_bytes(&cells, inline, false)
 }
 
 #[cfg(test)]

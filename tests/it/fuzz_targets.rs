@@ -138,6 +138,11 @@ fn surveyors_file() {
     run("surveyors_file");
 }
 
+#[test]
+fn online_export() {
+    run("online_export");
+}
+
 /// The structured inputs mostly get past the first check: a sample of
 /// generated questionnaires loads (so the fuzzing reaches the deeper
 /// checks and not only the TOML syntax).
