@@ -17,6 +17,7 @@ use doorstep_core::interview::Answer;
 use doorstep_core::questionnaire::Questionnaire;
 use doorstep_core::scoring::{item_score, score_interview};
 
+use crate::db::Backend;
 use crate::params;
 use crate::settings::{Counting, ScoreSettings};
 use crate::{Db, OfficeError};
@@ -657,6 +658,41 @@ impl<'a> Answers<'a> {
     }
 }
 
+/// The counted, completed interviews started in `[?1, ?2)`, unordered.
+/// On SQLite the latest decision and the supersession are looked up per
+/// interview by primary key while the interviews are scanned in place (the
+/// `latest_decisions` view's join made it fetch each interview by its key
+/// in decision order); PostgreSQL joins the view by hash.
+fn counted_query(backend: Backend, counting: Counting) -> String {
+    let condition = crate::status::counted_condition(counting);
+    let (joins, condition) = match backend {
+        Backend::Sqlite => (
+            "",
+            condition
+                .replace(
+                    "d.decision",
+                    "(SELECT x.decision FROM decisions x WHERE x.interview_id = i.interview_id
+                      ORDER BY x.decided_at DESC, x.supervisor_id DESC LIMIT 1)",
+                )
+                .replace(
+                    "s.interview_id IS NULL",
+                    "NOT EXISTS (SELECT 1 FROM supersessions s WHERE s.interview_id = i.interview_id)",
+                ),
+        ),
+        Backend::Postgres => (
+            "LEFT JOIN latest_decisions d ON d.interview_id = i.interview_id
+             LEFT JOIN supersessions s ON s.interview_id = i.interview_id",
+            condition.to_string(),
+        ),
+    };
+    format!(
+        "SELECT i.interview_id, i.resident_id, i.channel, i.started_at, i.questionnaire_id,
+                i.questionnaire_version, i.answers
+         FROM interviews i {joins}
+         WHERE {condition} AND i.status = 'completed' AND i.started_at >= ?1 AND i.started_at < ?2"
+    )
+}
+
 /// An interview's place in the estimates' order: (start time, id).
 type SortKey = (Box<str>, Box<str>);
 
@@ -731,15 +767,7 @@ pub fn load(
         })
         .collect();
     let calibration = settings.calibration.len();
-    let mut stmt = db.prepare(&format!(
-        "SELECT i.interview_id, i.resident_id, i.channel, i.started_at, i.questionnaire_id,
-                i.questionnaire_version, i.answers
-         FROM interviews i
-         LEFT JOIN latest_decisions d ON d.interview_id = i.interview_id
-         LEFT JOIN supersessions s ON s.interview_id = i.interview_id
-         WHERE {} AND i.status = 'completed' AND i.started_at >= ?1 AND i.started_at < ?2",
-        crate::status::counted_condition(counting)
-    ))?;
+    let mut stmt = db.prepare(&counted_query(db.backend(), counting))?;
     stmt.query_each(params![from, to], |r| {
         let id: String = r.get(0)?;
         let started: String = r.get(3)?;
@@ -876,6 +904,18 @@ mod tests {
             Some(Period::Quarter(Quarter { year: 2026, q: 2 }))
         );
         assert_eq!(Period::parse("26"), None);
+    }
+
+    #[test]
+    fn the_sqlite_query_looks_decisions_up_in_place() {
+        for counting in [Counting::Approved, Counting::ApprovedAndUndecided] {
+            let sql = counted_query(Backend::Sqlite, counting);
+            assert!(!sql.contains("d.decision"), "{sql}");
+            assert!(!sql.contains("s.interview_id IS NULL"), "{sql}");
+            assert!(!sql.contains("JOIN"), "{sql}");
+            let sql = counted_query(Backend::Postgres, counting);
+            assert!(sql.contains("latest_decisions d"), "{sql}");
+        }
     }
 
     #[test]
