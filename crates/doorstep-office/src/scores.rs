@@ -196,6 +196,22 @@ impl assessment::Sample for Interviews {
             .find(|(d, _)| self.names.get(*d) == measure)
             .map(|(_, v)| *v)
     }
+    fn measure_values(&self, ks: &[usize], measure: &str) -> Vec<Option<f64>> {
+        let id = self.names.ids.get(measure).copied();
+        ks.iter()
+            .map(|&k| {
+                let row = &self.rows[k];
+                if measure == INDEX && row.index.is_some() {
+                    return row.index;
+                }
+                let id = id?;
+                row.dimensions
+                    .iter()
+                    .find(|(d, _)| *d == id)
+                    .map(|(_, v)| *v)
+            })
+            .collect()
+    }
 }
 
 /// One counted interview as exported for recomputation.

@@ -55,6 +55,11 @@ pub trait Sample {
     fn measure_names(&self, k: usize) -> impl Iterator<Item = &str>;
     /// Its value of `measure`, where it has one.
     fn measure(&self, k: usize, measure: &str) -> Option<f64>;
+    /// The values of `measure` of interviews `ks`, in their order (a
+    /// compact form finds the measure once).
+    fn measure_values(&self, ks: &[usize], measure: &str) -> Vec<Option<f64>> {
+        ks.iter().map(|&k| self.measure(k, measure)).collect()
+    }
 }
 
 impl Sample for [Interview] {
@@ -381,10 +386,7 @@ fn cell_rows<S: Sample + ?Sized>(
     measures
         .into_iter()
         .filter_map(|measure| {
-            let y: Vec<Option<f64>> = kept
-                .iter()
-                .map(|&k| interviews.measure(k, measure))
-                .collect();
+            let y = interviews.measure_values(&kept, measure);
             let e = calibrated_mean(&cal, &y)?;
             Some(Row {
                 community: c.id.clone(),
