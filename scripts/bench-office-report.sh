@@ -76,7 +76,7 @@ esac
 D="$B office --db $DB --settings $CACHE/office.toml"
 echo "counted interviews: $($D status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["interviews"]["counted"])')"
 echo "office rank --year 2026 (every estimate, shrinkage, ranking, 1,000 draws):"
-/usr/bin/time -f "%e s, peak %M KB" $D rank --year 2026 --json > "$WORK/rank.json"
+/usr/bin/time -f "%e s (CPU user %U s, sys %S s), peak %M KB" $D rank --year 2026 --json > "$WORK/rank.json"
 echo "office report --year 2026 (HTML + XLSX + CSV):"
-/usr/bin/time -f "%e s, peak %M KB" $D report --year 2026 --out "$WORK/report" > /dev/null
+/usr/bin/time -f "%e s (CPU user %U s, sys %S s), peak %M KB" $D report --year 2026 --out "$WORK/report" > /dev/null
 ls -l "$WORK/report/report.html" "$WORK/report/report.xlsx" | awk '{ printf "%s %.2f MB\n", $NF, $5 / 1048576 }'
