@@ -55,6 +55,10 @@ pub(super) fn write_report(
         &settings.scores,
         &questionnaires,
         period,
+        scores::Keep {
+            ids: false,
+            items: true,
+        },
     )?;
     for line in &run.left_out {
         errln!("left out: {line}");

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use doorstep::{errln, outln};
 use doorstep_core::assessment::{INDEX, Level, RankSettings, rank};
 use doorstep_core::questionnaire::{self, Questionnaire};
-use doorstep_office::scores::{self, Period, ScoreRun};
+use doorstep_office::scores::{self, Keep, Period, ScoreRun};
 use serde::Serialize;
 
 use doorstep_office::Db;
@@ -66,6 +66,7 @@ fn score(
     settings: &Settings,
     period: Period,
     q: &QuestionnaireArgs,
+    keep: Keep,
 ) -> anyhow::Result<ScoreRun> {
     let questionnaires = q.load()?;
     let run = scores::run(
@@ -74,6 +75,7 @@ fn score(
         &settings.scores,
         &questionnaires,
         period,
+        keep,
     )?;
     for line in &run.left_out {
         errln!("left out: {line}");
@@ -86,7 +88,7 @@ fn score(
 
 #[derive(Serialize)]
 struct ScoresJson<'a> {
-    run_id: i64,
+    run_id: Option<i64>,
     settings_hash: &'a str,
     period: &'a str,
     estimates: Vec<&'a doorstep_core::assessment::Row>,
@@ -103,7 +105,7 @@ pub(super) fn run_scores(
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let period = period.period()?;
-    let run = score(db, settings, period, q)?;
+    let run = score(db, settings, period, q, Keep::default())?;
     let label = period.label();
     let estimates: Vec<_> = run
         .assessment
@@ -131,7 +133,7 @@ pub(super) fn run_scores(
     }
     let mut text = format!(
         "{label}: scoring run {} (settings {})\n{:<16} {:<12} {:<8} {:>7} {:>6} {:>15} {:>6}\n",
-        run.run_id,
+        run.run_id.unwrap_or_default(),
         &run.settings_hash[..12],
         "community",
         "channel",
@@ -175,7 +177,7 @@ pub(super) fn run_rank(
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let period = period.period()?;
-    let run = score(db, settings, period, q)?;
+    let run = score(db, settings, period, q, Keep::default())?;
     let s = &settings.scores;
     let settings = RankSettings {
         shrunk: s.rank_shrunk,
@@ -239,12 +241,16 @@ pub(super) fn run_export_interviews(
         year: None,
     }
     .period()?;
-    let run = score(db, settings, period, q)?;
+    let keep = Keep {
+        ids: true,
+        items: false,
+    };
+    let run = score(db, settings, period, q, keep)?;
     let calibration = &settings.scores.calibration;
-    let dimensions: std::collections::BTreeSet<&String> = run
+    let dimensions: std::collections::BTreeSet<&str> = run
         .interviews
         .iter()
-        .flat_map(|i| i.dimensions.keys())
+        .flat_map(|i| i.dimensions().map(|(d, _)| d))
         .collect();
     let mut w = csv::Writer::from_path(out).with_context(|| out.display().to_string())?;
     let mut header = vec![
@@ -257,27 +263,27 @@ pub(super) fn run_export_interviews(
     ];
     header.extend(calibration.iter().map(String::as_str));
     header.extend(["base_weight", "weight", "index"]);
-    header.extend(dimensions.iter().map(|d| d.as_str()));
+    header.extend(dimensions.iter().copied());
     w.write_record(&header)?;
     let label = period.label();
     let mut rows = 0;
-    for i in run.interviews.iter().filter(|i| i.quarter == label) {
+    for i in run
+        .interviews
+        .iter()
+        .filter(|i| i.quarter().to_string() == label)
+    {
         let num = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v}"));
         let mut record = vec![
-            i.interview_id.clone(),
-            i.resident_id.clone(),
-            i.community.clone(),
-            i.street.clone(),
-            i.quarter.clone(),
-            i.channel.clone(),
+            i.interview_id().unwrap_or_default().to_string(),
+            i.resident_id().unwrap_or_default().to_string(),
+            i.community().to_string(),
+            i.street().to_string(),
+            i.quarter().to_string(),
+            i.channel().to_string(),
         ];
-        record.extend(i.calibration.iter().cloned());
-        record.extend([num(i.base_weight), num(i.weight), num(i.index)]);
-        record.extend(
-            dimensions
-                .iter()
-                .map(|d| num(i.dimensions.get(*d).copied())),
-        );
+        record.extend(i.calibration().map(str::to_string));
+        record.extend([num(i.base_weight()), num(i.weight()), num(i.index())]);
+        record.extend(dimensions.iter().map(|d| num(i.dimension(d))));
         w.write_record(&record)?;
         rows += 1;
     }
@@ -285,7 +291,7 @@ pub(super) fn run_export_interviews(
     errln!(
         "{rows} counted interviews of {label} written to {} (scoring run {})",
         out.display(),
-        run.run_id
+        run.run_id.unwrap_or_default()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -388,6 +388,40 @@ fn a_status_change_through_the_app_is_recorded_with_its_note(backend: Backend) {
     assert_eq!(changes, 3);
 }
 
+/// Looking at the scores (opening the tab, another period, the years, a
+/// community) records no scoring run: only the commands do.
+fn viewing_the_scores_records_no_run(backend: Backend) {
+    let o = office_on(backend);
+    let db = o.open_db();
+    let runs = || count(&db, "SELECT COUNT(*) FROM scoring_runs");
+    let before = runs();
+    let mut app = app(&o, Lang::En);
+    keys(&mut app, "4");
+    let text = screen(&app);
+    assert!(text.contains("翠竹"), "the ranking is shown: {text}");
+    keys(&mut app, "[");
+    keys(&mut app, "]");
+    keys(&mut app, "y");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "1");
+    keys(&mut app, "4");
+    assert_eq!(runs(), before, "viewing recorded a scoring run");
+    // The command still records its run.
+    let settings = o.dir.join("office.toml");
+    o.cmd(&[
+        "--settings",
+        settings.to_str().unwrap(),
+        "scores",
+        "--quarter",
+        "2026Q4",
+        "--json",
+    ])
+    .assert()
+    .success();
+    assert_eq!(runs(), before + 1);
+}
+
 /// Each screen's every binding does something there, through the app's
 /// handler (`act`), and no key means two things on one screen.
 #[test]
@@ -474,6 +508,7 @@ fn resize_and_colours() {
 
 on_both_backends!(
     every_tab_at_80x24_in_both_languages,
+    viewing_the_scores_records_no_run,
     a_status_change_through_the_app_is_recorded_with_its_note,
     the_order_filters_narrow_the_list,
 );

@@ -49,15 +49,25 @@ pub fn of_quarter(
         year: quarter.year,
         q: quarter.q as u8,
     };
-    let quarters = [core];
-    let (interviews, inputs, _left_out) =
-        crate::scores::load_interviews(db, counting, settings, questionnaires, &quarters)?;
-    let communities = crate::scores::load_communities(db, settings, &quarters)?;
-    let assessment = assessment::assess(&inputs, &communities, &crate::scores::method(settings));
+    let sets = [vec![core]];
+    let loaded = crate::scores::load(
+        db,
+        counting,
+        settings,
+        questionnaires,
+        &sets,
+        crate::scores::Keep::default(),
+    )?;
     let mut by: BTreeMap<String, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
-    for (row, w) in interviews.iter().zip(&assessment.weights) {
-        let Some(index) = row.index else { continue };
-        let e = by.entry(row.community.clone()).or_default();
+    let set = &loaded[0];
+    let assessment = assessment::assess(
+        &set.interviews,
+        &set.communities,
+        &crate::scores::method(settings),
+    );
+    for (row, w) in set.interviews.iter().zip(&assessment.weights) {
+        let Some(index) = row.index() else { continue };
+        let e = by.entry(row.community().to_string()).or_default();
         e.0.push(index);
         if let Some((_, w)) = w {
             e.1.push(*w);

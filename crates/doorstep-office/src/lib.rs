@@ -13,7 +13,6 @@ pub mod db;
 pub mod demo;
 pub mod history;
 pub mod ingest;
-pub mod item_scores;
 pub mod keys;
 pub mod online;
 pub mod orders;

@@ -28,17 +28,36 @@ pub struct ItemFigure {
 
 /// Every item's figure, in item order.
 pub fn importance_performance(interviews: &[Scored]) -> Vec<ItemFigure> {
+    importance_performance_of(interviews.iter().map(|i| {
+        (
+            i.items.iter().map(|(k, v)| (k.as_str(), *v)),
+            i.index,
+            i.weight,
+        )
+    }))
+}
+
+/// [`importance_performance`] of interviews given as (item scores, index,
+/// weight), without a map per interview: the same figures, in item order.
+pub fn importance_performance_of<'a, I>(
+    interviews: impl IntoIterator<Item = (I, f64, f64)>,
+) -> Vec<ItemFigure>
+where
+    I: IntoIterator<Item = (&'a str, f64)>,
+{
     let mut by_item: BTreeMap<&str, Vec<(f64, f64, f64)>> = BTreeMap::new();
-    for i in interviews {
-        if !(i.weight.is_finite() && i.weight > 0.0 && i.index.is_finite()) {
+    for (items, index, weight) in interviews {
+        if !(weight.is_finite() && weight > 0.0 && index.is_finite()) {
             continue;
         }
-        for (item, score) in &i.items {
+        for (item, score) in items {
             if score.is_finite() {
-                by_item
-                    .entry(item)
-                    .or_default()
-                    .push((*score, i.index, i.weight));
+                match by_item.get_mut(item) {
+                    Some(points) => points.push((score, index, weight)),
+                    None => {
+                        by_item.insert(item, vec![(score, index, weight)]);
+                    }
+                }
             }
         }
     }

@@ -7,7 +7,9 @@
 
 mod importance;
 
-pub use importance::{ItemFigure, Scored, importance_performance, index, weakest};
+pub use importance::{
+    ItemFigure, Scored, importance_performance, importance_performance_of, index, weakest,
+};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,6 +34,80 @@ pub struct Interview {
     pub levels: Vec<String>,
     /// `index` and each dimension's score, 0–100, where it has one.
     pub measures: BTreeMap<String, f64>,
+}
+
+/// The counted interviews as the assessment reads them: a slice of
+/// [`Interview`]s, or a caller's own compact form (the office keeps
+/// hundreds of thousands with their names interned). Interview `k` is the
+/// `k`-th in input order; the estimates take them in that order.
+pub trait Sample {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    fn community(&self, k: usize) -> &str;
+    fn quarter(&self, k: usize) -> Quarter;
+    fn channel(&self, k: usize) -> &str;
+    /// Its level of calibration variable `m` (in the settings' order; ""
+    /// when it has none).
+    fn level(&self, k: usize, m: usize) -> &str;
+    /// The names of the measures it has a value for (any order).
+    fn measure_names(&self, k: usize) -> impl Iterator<Item = &str>;
+    /// Its value of `measure`, where it has one.
+    fn measure(&self, k: usize, measure: &str) -> Option<f64>;
+    /// The values of `measure` of interviews `ks`, in their order (a
+    /// compact form finds the measure once).
+    fn measure_values(&self, ks: &[usize], measure: &str) -> Vec<Option<f64>> {
+        ks.iter().map(|&k| self.measure(k, measure)).collect()
+    }
+}
+
+impl Sample for [Interview] {
+    fn len(&self) -> usize {
+        <[Interview]>::len(self)
+    }
+    fn community(&self, k: usize) -> &str {
+        &self[k].community
+    }
+    fn quarter(&self, k: usize) -> Quarter {
+        self[k].quarter
+    }
+    fn channel(&self, k: usize) -> &str {
+        &self[k].channel
+    }
+    fn level(&self, k: usize, m: usize) -> &str {
+        self[k].levels.get(m).map_or("", String::as_str)
+    }
+    fn measure_names(&self, k: usize) -> impl Iterator<Item = &str> {
+        self[k].measures.keys().map(String::as_str)
+    }
+    fn measure(&self, k: usize, measure: &str) -> Option<f64> {
+        self[k].measures.get(measure).copied()
+    }
+}
+
+impl Sample for Vec<Interview> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    fn community(&self, k: usize) -> &str {
+        self.as_slice().community(k)
+    }
+    fn quarter(&self, k: usize) -> Quarter {
+        self[k].quarter
+    }
+    fn channel(&self, k: usize) -> &str {
+        self.as_slice().channel(k)
+    }
+    fn level(&self, k: usize, m: usize) -> &str {
+        self.as_slice().level(k, m)
+    }
+    fn measure_names(&self, k: usize) -> impl Iterator<Item = &str> {
+        self.as_slice().measure_names(k)
+    }
+    fn measure(&self, k: usize, measure: &str) -> Option<f64> {
+        self.as_slice().measure(k, measure)
+    }
 }
 
 /// A community as the register describes it: where it is and its margins
@@ -172,12 +248,12 @@ pub struct Assessment {
     pub weights: Vec<Option<(f64, f64)>>,
 }
 
-type CellKey = (String, Quarter, String);
+type CellKey<'a> = (&'a str, Quarter, &'a str);
 
 /// Every community × quarter × channel × measure, the channels combined,
 /// each year's figure, and quarter-on-quarter changes.
-pub fn assess(
-    interviews: &[Interview],
+pub fn assess<S: Sample + ?Sized>(
+    interviews: &S,
     communities: &[Community],
     settings: &Settings,
 ) -> Assessment {
@@ -188,18 +264,22 @@ pub fn assess(
         ..Assessment::default()
     };
     let mut cells: BTreeMap<CellKey, Vec<usize>> = BTreeMap::new();
-    for (k, i) in interviews.iter().enumerate() {
+    for k in 0..interviews.len() {
         cells
-            .entry((i.community.clone(), i.quarter, i.channel.clone()))
+            .entry((
+                interviews.community(k),
+                interviews.quarter(k),
+                interviews.channel(k),
+            ))
             .or_default()
             .push(k);
     }
     // Per community × quarter: each channel's figures, by measure.
-    let mut channel_rows: BTreeMap<(String, Quarter), Vec<Row>> = BTreeMap::new();
+    let mut channel_rows: BTreeMap<(&str, Quarter), Vec<Row>> = BTreeMap::new();
     for ((community, quarter, channel), members) in &cells {
-        let Some(c) = by_id.get(community.as_str()) else {
+        let Some(c) = by_id.get(community) else {
             out.problems.push(Problem {
-                community: community.clone(),
+                community: community.to_string(),
                 message: format!(
                     "{} interviews of a community not in the register",
                     members.len()
@@ -207,24 +287,23 @@ pub fn assess(
             });
             continue;
         };
-        let members: Vec<(usize, &Interview)> =
-            members.iter().map(|&k| (k, &interviews[k])).collect();
         let rows = cell_rows(
             c,
             *quarter,
             channel,
-            &members,
+            interviews,
+            members,
             settings,
             &mut out.problems,
             &mut out.weights,
         );
         channel_rows
-            .entry((community.clone(), *quarter))
+            .entry((community, *quarter))
             .or_default()
             .extend(rows);
     }
     for ((community, quarter), rows) in &channel_rows {
-        let c = by_id[community.as_str()];
+        let c = by_id[community];
         out.rows.extend(rows.iter().cloned());
         out.rows.extend(combine(c, *quarter, rows, settings));
     }
@@ -236,11 +315,13 @@ pub fn assess(
 }
 
 /// Calibrates one community × quarter × channel and estimates each measure.
-fn cell_rows(
+#[allow(clippy::too_many_arguments)]
+fn cell_rows<S: Sample + ?Sized>(
     c: &Community,
     quarter: Quarter,
     channel: &str,
-    members: &[(usize, &Interview)],
+    interviews: &S,
+    members: &[usize],
     settings: &Settings,
     problems: &mut Vec<Problem>,
     weights: &mut [Option<(f64, f64)>],
@@ -249,10 +330,10 @@ fn cell_rows(
     // calibrated: left out, and said.
     let mut kept = Vec::new();
     let mut levels: Vec<Vec<usize>> = vec![Vec::new(); c.margins.len()];
-    'each: for &(k, i) in members {
+    'each: for &k in members {
         let mut mine = Vec::with_capacity(c.margins.len());
         for (m, margin) in c.margins.iter().enumerate() {
-            let value = i.levels.get(m).map(String::as_str).unwrap_or("");
+            let value = interviews.level(k, m);
             match margin.levels.iter().position(|l| l == value) {
                 Some(l) => mine.push(l),
                 None => {
@@ -270,7 +351,7 @@ fn cell_rows(
         for (m, l) in mine.into_iter().enumerate() {
             levels[m].push(l);
         }
-        kept.push((k, i));
+        kept.push(k);
     }
     if kept.is_empty() {
         return Vec::new();
@@ -295,20 +376,17 @@ fn cell_rows(
             rake(&base, &[], &[]).expect("base weights alone always calibrate")
         }
     };
-    for ((k, _), (d, w)) in kept.iter().zip(cal.base.iter().zip(&cal.weights)) {
+    for (k, (d, w)) in kept.iter().zip(cal.base.iter().zip(&cal.weights)) {
         weights[*k] = Some((*d, *w));
     }
     let measures: BTreeSet<&str> = kept
         .iter()
-        .flat_map(|(_, i)| i.measures.keys().map(String::as_str))
+        .flat_map(|&k| interviews.measure_names(k))
         .collect();
     measures
         .into_iter()
         .filter_map(|measure| {
-            let y: Vec<Option<f64>> = kept
-                .iter()
-                .map(|(_, i)| i.measures.get(measure).copied())
-                .collect();
+            let y = interviews.measure_values(&kept, measure);
             let e = calibrated_mean(&cal, &y)?;
             Some(Row {
                 community: c.id.clone(),
@@ -489,17 +567,51 @@ fn changes(rows: &[Row]) -> Vec<Change> {
         .iter()
         .filter_map(|(&(community, q, channel, measure), now)| {
             let before = index.get(&(community, q.previous(), channel, measure))?;
-            let change = now.estimate - before.estimate;
-            let se = (now.se.powi(2) + before.se.powi(2)).sqrt();
-            Some(Change {
-                community: community.into(),
-                period: q.to_string(),
-                channel: channel.into(),
-                measure: measure.into(),
-                change,
-                se,
-                significant: se > 0.0 && change.abs() > 1.959963984540054 * se,
-            })
+            Some(change(now, before, q.to_string()))
+        })
+        .collect()
+}
+
+/// `now` against `before`: SE = √(v_t + v_{t−1}), significant when the 95%
+/// interval of the change excludes 0.
+fn change(now: &Row, before: &Row, period: String) -> Change {
+    let change = now.estimate - before.estimate;
+    let se = (now.se.powi(2) + before.se.powi(2)).sqrt();
+    Change {
+        community: now.community.clone(),
+        period,
+        channel: now.channel.clone(),
+        measure: now.measure.clone(),
+        change,
+        se,
+        significant: se > 0.0 && change.abs() > 1.959963984540054 * se,
+    }
+}
+
+/// Each figure of `year` in `current` against the same figure (community,
+/// channel, measure) of the year before in `previous` — that year's own
+/// assessment, as it was published: the year's change, period `year`.
+/// A figure without one the year before has none.
+pub fn year_changes(current: &Assessment, previous: &Assessment, year: i32) -> Vec<Change> {
+    let (now, before) = (year.to_string(), (year - 1).to_string());
+    let earlier: BTreeMap<(&str, &str, &str), &Row> = previous
+        .rows
+        .iter()
+        .filter(|r| r.period == before)
+        .map(|r| {
+            (
+                (r.community.as_str(), r.channel.as_str(), r.measure.as_str()),
+                r,
+            )
+        })
+        .collect();
+    current
+        .rows
+        .iter()
+        .filter(|r| r.period == now)
+        .filter_map(|r| {
+            let b = earlier.get(&(r.community.as_str(), r.channel.as_str(), r.measure.as_str()))?;
+            Some(change(r, b, now.clone()))
         })
         .collect()
 }
@@ -634,6 +746,12 @@ pub fn rank(
             groups.entry(within).or_default().push(r);
         }
     }
+    let mut change_of: BTreeMap<&str, &Change> = BTreeMap::new();
+    for c in &assessment.changes {
+        if c.period == period && c.channel == COMBINED && c.measure == INDEX {
+            change_of.entry(c.community.as_str()).or_insert(c);
+        }
+    }
     let mut out = Vec::new();
     for (within, rows) in groups {
         let scored: Vec<(f64, f64)> = rows
@@ -646,12 +764,7 @@ pub fn rank(
         let ranks: Vec<Rank> =
             rank_intervals(&scored, settings.draws, settings.level, settings.seed);
         for ((r, (score, se)), rk) in rows.iter().zip(&scored).zip(ranks) {
-            let change = assessment.changes.iter().find(|c| {
-                c.community == r.community
-                    && c.period == period
-                    && c.channel == COMBINED
-                    && c.measure == INDEX
-            });
+            let change = change_of.get(r.community.as_str());
             out.push(Ranked {
                 community: r.community.clone(),
                 within: within.clone(),
@@ -781,6 +894,84 @@ mod tests {
         assert_eq!(change.period, "2026Q4");
         assert!((change.change - 20.0).abs() < 1e-9);
         assert!(change.significant);
+    }
+
+    /// A year's figure of a community, as `annual_rows` makes it.
+    fn year_row(c: &str, year: &str, estimate: f64, se: f64) -> Row {
+        Row {
+            community: c.into(),
+            street: "S".into(),
+            district: "D".into(),
+            period: year.into(),
+            channel: COMBINED.into(),
+            measure: INDEX.into(),
+            estimate,
+            se,
+            ci_low: estimate - 2.0 * se,
+            ci_high: estimate + 2.0 * se,
+            n: 400,
+            n_eff: 400.0,
+            small: false,
+            shrunk: None,
+            shrunk_se: None,
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_year_changes_against_the_year_before() {
+        let mut now = Assessment {
+            rows: vec![
+                year_row("A", "2026", 80.0, 3.0),
+                year_row("B", "2026", 90.0, 1.5),
+                year_row("C", "2026", 70.0, 2.0),
+            ],
+            ..Assessment::default()
+        };
+        let before = Assessment {
+            rows: vec![
+                year_row("A", "2025", 75.0, 4.0),
+                year_row("B", "2025", 84.0, 2.0),
+                // Another year and another community: not the year before.
+                year_row("C", "2024", 10.0, 1.0),
+                year_row("Z", "2025", 60.0, 1.0),
+            ],
+            ..Assessment::default()
+        };
+        let changes = year_changes(&now, &before, 2026);
+        // By hand: A +5, SE √(3² + 4²) = 5, |5| < 1.96 × 5: not significant;
+        // B +6, SE √(1.5² + 2²) = 2.5, 6 > 4.9: significant; C none.
+        let got: Vec<(&str, &str, f64, f64, bool)> = changes
+            .iter()
+            .map(|c| {
+                (
+                    c.community.as_str(),
+                    c.period.as_str(),
+                    c.change,
+                    c.se,
+                    c.significant,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("A", "2026", 5.0, 5.0, false),
+                ("B", "2026", 6.0, 2.5, true)
+            ]
+        );
+        now.changes = changes;
+        let ranked = rank(&now, "2026", Level::City, &RankSettings::default());
+        let of = |c: &str| ranked.iter().find(|r| r.community == c).unwrap();
+        assert_eq!(
+            (of("A").change, of("A").change_significant),
+            (Some(5.0), Some(false))
+        );
+        assert_eq!(
+            (of("B").change, of("B").change_significant),
+            (Some(6.0), Some(true))
+        );
+        assert_eq!((of("C").change, of("C").change_significant), (None, None));
     }
 
     #[test]

@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use doorstep_core::assessment::{
-    COMBINED, INDEX, Level, Quarter, RankSettings, Ranked, Row, Scored, importance_performance,
-    rank, weakest,
+    COMBINED, INDEX, Level, Quarter, RankSettings, Ranked, Row, importance_performance_of, rank,
+    weakest,
 };
 use doorstep_core::estimate::rank_intervals;
 use doorstep_core::questionnaire::Questionnaire;
@@ -25,7 +25,7 @@ use doorstep_core::scoring::{ResponseRates, response_rates};
 use serde::Serialize;
 
 use crate::OfficeError;
-use crate::scores::ScoreRun;
+use crate::scores::{CountedInterview, ScoreRun};
 use crate::settings::Settings;
 pub use charts::Chart;
 pub use queries::{OrderFacts, SampledCase};
@@ -461,33 +461,31 @@ pub fn build(input: &Input) -> Report {
     });
 
     // Items: the three weakest per community; importance–performance.
-    let mut per_community: BTreeMap<&str, Vec<Scored>> = BTreeMap::new();
+    let mut per_community: BTreeMap<&str, Vec<(CountedInterview, f64, f64)>> = BTreeMap::new();
     let mut all_scored = Vec::new();
-    for i in &run.interviews {
-        let (Some(index), Some(weight)) = (i.index, i.weight) else {
+    for i in run.interviews.iter() {
+        let (Some(index), Some(weight)) = (i.index(), i.weight()) else {
             continue;
         };
-        if !in_period(&i.quarter) || i.items.is_empty() {
+        if !input.quarters.contains(&i.quarter()) || i.items().next().is_none() {
             continue;
         }
-        let s = Scored {
-            items: i.items.clone(),
-            index,
-            weight,
-        };
         per_community
-            .entry(i.community.as_str())
+            .entry(i.community())
             .or_default()
-            .push(s.clone());
-        all_scored.push(s);
+            .push((i, index, weight));
+        all_scored.push((i, index, weight));
     }
+    let figures_of = |scored: &[(CountedInterview, f64, f64)]| {
+        importance_performance_of(scored.iter().map(|(i, x, w)| (i.items(), *x, *w)))
+    };
     let item_label = |id: &str| clean(labels.items.get(id).map_or(id, String::as_str));
     let mut weak_rows = Vec::new();
     for (c, _) in &ranked_communities {
         let Some(scored) = per_community.get(c) else {
             continue;
         };
-        let figures = importance_performance(scored);
+        let figures = figures_of(scored);
         for (k, f) in weakest(&figures, 3).into_iter().enumerate() {
             weak_rows.push(vec![
                 Cell::text(c),
@@ -506,7 +504,7 @@ pub fn build(input: &Input) -> Report {
         columns: cols(lang, &["community", "place", "item", "label", "score", "n"]),
         rows: weak_rows,
     });
-    let city_figures = importance_performance(&all_scored);
+    let city_figures = figures_of(&all_scored);
     let mean_score = mean(city_figures.iter().map(|f| f.score));
     let mean_importance = mean(city_figures.iter().filter_map(|f| f.importance));
     tables.push(Table {
@@ -732,7 +730,7 @@ pub fn build(input: &Input) -> Report {
     let counted = run
         .interviews
         .iter()
-        .filter(|i| in_period(&i.quarter))
+        .filter(|i| input.quarters.contains(&i.quarter()))
         .count();
     let all_rates = response_rates(input.cases.iter().map(|c| c.outcome));
     let significant = changes.iter().filter(|c| c.significant).count();
@@ -779,7 +777,10 @@ pub fn build(input: &Input) -> Report {
     // Method notes, last.
     let s = &input.settings.scores;
     let mut notes: Vec<(String, String)> = vec![
-        (t(lang, "scoring_run").into(), run.run_id.to_string()),
+        (
+            t(lang, "scoring_run").into(),
+            run.run_id.unwrap_or_default().to_string(),
+        ),
         (t(lang, "settings_hash").into(), run.settings_hash.clone()),
         (
             t(lang, "counting").into(),
@@ -899,7 +900,7 @@ pub fn build(input: &Input) -> Report {
         lang,
         title: format!("{} {label}", t(lang, "title")),
         period: label.to_string(),
-        run_id: run.run_id,
+        run_id: run.run_id.unwrap_or_default(),
         settings_hash: run.settings_hash.clone(),
         tables,
         charts,

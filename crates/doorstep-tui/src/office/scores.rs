@@ -1,10 +1,10 @@
 //! The scores tab: the city ranking of a quarter or a year by the combined
-//! index (`doorstep_office::scores::run`, then the core's `rank`), with
+//! index (`doorstep_office::scores::compute`, then the core's `rank`), with
 //! each community's estimate, 95% interval, 90% rank interval, grade,
 //! sample size and small-sample flag; Enter opens a community: the index
 //! by channel, each dimension, the change on the period before and the
-//! weakest items. Scored when the tab opens or the period changes (each
-//! such run is recorded, as `office scores` records its runs).
+//! weakest items. Scored when the tab opens or the period changes; looking
+//! records nothing (`scoring_runs` holds the runs of the commands).
 
 use std::collections::BTreeMap;
 
@@ -94,12 +94,18 @@ impl ScoresTab {
             return Ok(());
         };
         let period = Period::parse(&label).ok_or_else(|| label.clone())?;
-        let run = scores::run(
-            &mut data.db,
+        // Looking is not a run: computed, never recorded (only `office
+        // scores`, `rank`, `report` and `export interviews` record one).
+        let run = scores::compute(
+            &data.db,
             data.settings.ingest.count,
             &data.settings.scores,
             &data.questionnaires,
             period,
+            scores::Keep {
+                ids: true,
+                items: false,
+            },
         )
         .map_err(err)?;
         let s = &data.settings.scores;
@@ -129,7 +135,7 @@ impl ScoresTab {
             weights: run
                 .interviews
                 .iter()
-                .filter_map(|i| Some((i.interview_id.clone(), i.weight?)))
+                .filter_map(|i| Some((i.interview_id()?.to_string(), i.weight()?)))
                 .collect(),
             notes: run.left_out.len() + run.assessment.problems.len(),
             draws: rank_settings.draws,
