@@ -17,6 +17,9 @@ pub fn run(
     encrypt_to: &[String],
 ) -> anyhow::Result<ExitCode> {
     let opened = places.open()?;
+    // The store's key derivation (scrypt, 128 MiB) is done: what follows
+    // is the export's own memory, logged with the batch.
+    let peak = PeakRss::after_key_derivation();
     // Named on the command line, else the office's from the config: once
     // `office_recipient` is set, batches are encrypted by default.
     let recipients = if encrypt_to.is_empty() {
@@ -48,6 +51,7 @@ pub fn run(
                 interviews = written.counts.interviews,
                 answers = written.counts.answers,
                 path = %written.data_path.display(),
+                peak_rss_kib_after_key = peak.kib(),
                 "batch exported"
             );
             outln!(
@@ -73,4 +77,36 @@ pub fn run(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The process's peak resident memory from a point on (Linux: the peak is
+/// reset through `/proc/self/clear_refs`, then read as `VmHWM`): the
+/// export's own memory apart from the store key's derivation before it.
+/// `kib()` is `None` where this cannot be measured.
+struct PeakRss {
+    reset: bool,
+}
+
+impl PeakRss {
+    fn after_key_derivation() -> Self {
+        // Writing "5" resets the peak to the current resident size.
+        PeakRss {
+            reset: std::fs::write("/proc/self/clear_refs", "5").is_ok(),
+        }
+    }
+
+    fn kib(&self) -> Option<u64> {
+        if !self.reset {
+            return None;
+        }
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()
+    }
 }
