@@ -61,20 +61,26 @@ median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 # is mostly waiting for a core, the CPU time is the work done.
 echo "export: $bin"
 # "own MB": the peak after the store key's derivation (scrypt's 128 MiB
-# comes first and is freed), as the export logs it.
+# comes first and is freed), as the export logs it with
+# DOORSTEP_MEASURE_MEMORY=1; "peak MB" is the whole process's, the larger of
+# the peak up to that point (logged too) and after it.
 printf '%-6s %10s %10s %10s %10s\n' round "export s" "cpu s" "peak MB" "own MB"
 ex_s=(); ex_cpu=(); ex_mb=(); ex_own=()
 for ((r = 1; r <= rounds; r++)); do
   rm -rf "$work/data" "$work/out"
   cp -a "$work/data.orig" "$work/data"
-  /usr/bin/time -f "%e %M %U %S" -o "$work/time-export" "$bin" export --out "$work/out" > /dev/null
+  DOORSTEP_MEASURE_MEMORY=1 /usr/bin/time -f "%e %M %U %S" -o "$work/time-export" \
+    "$bin" export --out "$work/out" > /dev/null
   read -r s k u y < "$work/time-export"
+  logged=$( (cat "$work"/data/logs/*.log 2>/dev/null || true) \
+    | (grep -o 'peak_rss_kib_key=[0-9]* peak_rss_kib_after_key=[0-9]*' || true) | tail -1)
+  key_kib=$(echo "$logged" | sed -n 's/^peak_rss_kib_key=\([0-9]*\) .*/\1/p')
+  own=$(echo "$logged" | sed -n 's/.*peak_rss_kib_after_key=\([0-9]*\)$/\1/p' \
+    | awk '{ printf "%.1f", $1 / 1024 }')
+  own="${own:-?}"
+  if [ -n "$key_kib" ] && [ "$key_kib" -gt "$k" ]; then k="$key_kib"; fi
   line=$(awk -v k="$k" -v u="$u" -v y="$y" 'BEGIN { printf "%.1f %.2f", k / 1024, u + y }')
   read -r mb cpu <<< "$line"
-  own=$( (cat "$work"/data/logs/*.log 2>/dev/null || true) \
-    | (grep -o 'peak_rss_kib_after_key=[0-9]*' || true) \
-    | tail -1 | cut -d= -f2 | awk '{ printf "%.1f", $1 / 1024 }')
-  own="${own:-?}"
   ex_s+=("$s"); ex_cpu+=("$cpu"); ex_mb+=("$mb"); ex_own+=("$own")
   printf '%-6s %10s %10s %10s %10s\n' "$r" "$s" "$cpu" "$mb" "$own"
 done
