@@ -52,6 +52,9 @@ pub fn run(
     // the active setting: a list found unusable part-way (or a refused
     // questionnaire) rolls it all back, and nothing changes.
     let opened = places.open()?;
+    // The assignment's own memory, apart from the store key's derivation
+    // (logged when DOORSTEP_MEASURE_MEMORY=1).
+    let peak = super::export::PeakRss::after_key_derivation();
     let store = &opened.store;
     let mut merge = store.merge_residents()?;
     let mut first_attributes = None;
@@ -126,6 +129,8 @@ pub fn run(
         rejected,
         questionnaire = %q.id,
         version = %q.version,
+        peak_rss_kib_key = peak.key_kib(),
+        peak_rss_kib_after_key = peak.kib(),
         "assignment loaded"
     );
     outln!(

@@ -603,3 +603,103 @@ fn the_streamed_export_writes_the_in_memory_batch() {
     export_again(&store, row.id, &keys[0], &out, &[]).unwrap();
     assert_eq!(fs::read(&written.data_path).unwrap(), bytes);
 }
+
+/// `Store::for_each_batch_interview` (the bulk read behind `export`) gives
+/// each interview of a batch with exactly what `load_interview`, `notes`
+/// and the kept resident give, in the file's order (started at, then id),
+/// also when that order is not the ids' order nor the order of recording.
+#[test]
+fn the_bulk_read_merges_each_interviews_rows_in_file_order() {
+    use doorstep_core::answer::{Answer, AnswerValue};
+    use doorstep_core::assignment::Disposition;
+    use doorstep_store::simulate::{SimulateOptions, simulate};
+    use doorstep_store::{InterviewStatus, Store};
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    let store = Store::open_in_dir(&data).unwrap();
+    let q = doorstep_store::demo::load(&store).unwrap();
+    simulate(
+        &store,
+        &q,
+        &SimulateOptions {
+            interviews: 8,
+            seed: 3,
+            surveyor_id: "S01".into(),
+            day: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            careless: false,
+        },
+    )
+    .unwrap();
+    // Two more, recorded last: the highest id started first, the lowest
+    // id started at the same time as a simulated one would not.
+    let page = store.residents_page(None, 0, 1).unwrap();
+    let resident = page[0].resident.resident_id.clone();
+    let t0 = chrono::DateTime::parse_from_rfc3339("2026-11-19T08:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let mut extra = Vec::new();
+    for (id, started) in [
+        (uuid::Uuid::from_u128(u128::MAX - 1), t0),
+        (uuid::Uuid::from_u128(1), t0 + chrono::Duration::hours(1)),
+    ] {
+        store
+            .start_interview_with_id(id, &resident, &q.id, &q.version, "S01", started)
+            .unwrap();
+        let a = Answer::Value(AnswerValue::Choice {
+            value: "x".into(),
+            other: None,
+        });
+        store
+            .save_answer(id, "q_extra_b", None, &a, started)
+            .unwrap();
+        store
+            .save_answer(id, "q_extra_a", Some(1), &a, started)
+            .unwrap();
+        store
+            .save_note(id, "q_extra_b", None, "a note", started)
+            .unwrap();
+        store
+            .finish_interview(
+                id,
+                InterviewStatus::Completed,
+                Disposition::Complete,
+                started,
+            )
+            .unwrap();
+        extra.push(id);
+    }
+    let row = store
+        .reserve_batch("S01", chrono::Utc::now())
+        .unwrap()
+        .expect("a batch");
+    let mut got = Vec::new();
+    store
+        .for_each_batch_interview(row.id, &mut |b| {
+            got.push(b);
+            Ok::<(), doorstep_store::StoreError>(())
+        })
+        .unwrap();
+    assert!(got.len() >= 10, "{}", got.len());
+    let order: Vec<(chrono::DateTime<chrono::Utc>, String)> = got
+        .iter()
+        .map(|b| (b.saved.record.started_at, b.saved.record.id.to_string()))
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
+    assert_eq!(got[0].saved.record.id, extra[0]);
+    assert_eq!(got[1].saved.record.id, extra[1]);
+    for b in &got {
+        let id = b.saved.record.id;
+        assert_eq!(b.saved, store.load_interview(id).unwrap(), "{id}");
+        assert_eq!(b.notes, store.notes(id).unwrap(), "{id}");
+        let kept = store
+            .batch_resident(row.id, &b.saved.record.resident_id)
+            .unwrap();
+        assert!(kept.is_some());
+        assert_eq!(b.resident, kept, "{id}");
+    }
+    assert_eq!(got[0].notes.len(), 1);
+    assert_eq!(got[0].saved.answers.len(), 2);
+}

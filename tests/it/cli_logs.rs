@@ -127,6 +127,8 @@ fn a_days_work_is_logged_without_personal_data() {
         .unwrap_or_else(|| panic!("no export line:\n{log}"));
     assert!(export.contains(&format!("batch_id={batch_id}")), "{export}");
     assert!(export.contains("sequence=1"), "{export}");
+    // Memory is measured only when asked (DOORSTEP_MEASURE_MEMORY=1, below).
+    assert!(!export.contains("peak_rss"), "{export}");
 
     for value in personal_data() {
         assert!(!log.contains(&value), "personal data {value:?} in the log");
@@ -261,4 +263,46 @@ fn a_panic_is_logged_once_with_its_message_and_location() {
     assert_eq!(text.matches("panic: boom 42").count(), 1, "{text}");
     assert!(text.contains(" ERROR "), "{text}");
     assert!(text.contains(&format!("{}:{line}:", file!())), "{text}");
+}
+
+/// With DOORSTEP_MEASURE_MEMORY=1 (the benchmarks), `assign` and `export`
+/// log their peak memory up to the store key's derivation and after it
+/// (Linux only: read from /proc/self/status).
+#[test]
+fn the_peak_memory_after_the_key_derivation_is_logged_when_asked() {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    assign(dir.path())
+        .env("DOORSTEP_MEASURE_MEMORY", "1")
+        .assert()
+        .success();
+    doorstep(dir.path())
+        .args(["simulate", "--interviews", "2", "--seed", "7"])
+        .args(["--surveyor", "S01"])
+        .assert()
+        .success();
+    doorstep(dir.path())
+        .args(["keygen", "--surveyor", "S01", "--no-password"])
+        .assert()
+        .success();
+    doorstep(dir.path())
+        .arg("export")
+        .env("DOORSTEP_MEASURE_MEMORY", "1")
+        .assert()
+        .success();
+    let log = log_text(dir.path());
+    let peak = Regex::new(r"peak_rss_kib_key=(\d+) peak_rss_kib_after_key=(\d+)").unwrap();
+    for what in ["assignment loaded", "batch exported"] {
+        let line = log.lines().find(|l| l.contains(what)).unwrap();
+        let c = peak
+            .captures(line)
+            .unwrap_or_else(|| panic!("no peak in {line}"));
+        let key: u64 = c[1].parse().unwrap();
+        let after: u64 = c[2].parse().unwrap();
+        // The key's derivation alone takes scrypt's 128 MiB.
+        assert!(key >= 128 * 1024, "{line}");
+        assert!(after > 0, "{line}");
+    }
 }

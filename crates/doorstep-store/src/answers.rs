@@ -101,7 +101,7 @@ pub struct Progress<'a> {
     pub calculates: Option<&'a BTreeMap<String, String>>,
 }
 
-fn decode_answer(json: &str) -> rusqlite::Result<Answer> {
+pub(crate) fn decode_answer(json: &str) -> rusqlite::Result<Answer> {
     serde_json::from_str(json).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
     })

@@ -13,6 +13,7 @@ use std::path::Path;
 use chrono::{Local, TimeZone, Utc};
 use uuid::Uuid;
 
+use crate::bulk::BulkInterview;
 use crate::{BatchRow, InterviewStatus, QuestionNote, SavedInterview, Store, Visit};
 use doorstep_batch::{
     BatchContent, BatchHeader, BatchInterview, BatchWriter, InterviewOutcome, QuestionnaireRef,
@@ -122,8 +123,7 @@ fn stream(
     out: &Path,
     encrypt_to: &[age::x25519::Recipient],
 ) -> Result<WrittenBatch, ExportError> {
-    // One read transaction for all the reads: one snapshot, and no lock
-    // taken and released around each of the ~70,000 queries of a big batch.
+    // One read transaction for all the reads: one snapshot.
     let _snapshot = ReadTransaction::begin(store)?;
     let mut records = Records::new(store, row)?;
     let mut visits: Vec<VisitRecord> = store
@@ -132,23 +132,21 @@ fn stream(
         .map(|v| records.visit(v))
         .collect();
     visits.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
-    let mut keys: Vec<(chrono::DateTime<Utc>, String, Uuid)> = store
-        .batch_interview_keys(row.id)?
-        .into_iter()
-        .map(|(id, started)| (started, id.to_string(), id))
-        .collect();
-    keys.sort();
     let mut w = BatchWriter::create(out, records.header(Vec::new()), key, encrypt_to)?;
     for v in &visits {
         w.visit(v)?;
     }
     drop(visits);
-    for (_, _, id) in keys {
-        let saved = store.load_interview(id)?;
-        let notes = store.notes(id)?;
-        let interview = records.interview(&saved, &notes)?;
+    // The interviews in bulk, one at a time (`Store::for_each_batch_interview`).
+    store.for_each_batch_interview(row.id, &mut |bulk: BulkInterview| {
+        let fields = bulk
+            .resident
+            .map(|x| x.expression_fields())
+            .unwrap_or_default();
+        let interview = records.interview(&bulk.saved, &bulk.notes, fields)?;
         w.interview(&interview)?;
-    }
+        Ok::<(), ExportError>(())
+    })?;
     w.set_questionnaires(records.questionnaire_refs());
     Ok(w.finish()?)
 }
@@ -159,8 +157,20 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
     let rows = store.batch_rows(row.id)?;
     let mut records = Records::new(store, row)?;
     let mut interviews = Vec::with_capacity(rows.interviews.len());
+    let mut residents: HashMap<String, HashMap<String, String>> = HashMap::new();
     for (saved, notes) in &rows.interviews {
-        interviews.push(records.interview(saved, notes)?);
+        let rid = &saved.record.resident_id;
+        if !residents.contains_key(rid) {
+            // The resident as the batch was reserved with: a later import
+            // must not change which answers an earlier batch carries.
+            let resident = match store.batch_resident(row.id, rid)? {
+                Some(kept) => Some(kept),
+                None => store.resident(rid)?,
+            };
+            let fields = resident.map(|x| x.expression_fields()).unwrap_or_default();
+            residents.insert(rid.clone(), fields);
+        }
+        interviews.push(records.interview(saved, notes, residents[rid].clone())?);
     }
     let visits = rows.visits.iter().map(|v| records.visit(v)).collect();
     let header = records.header(records.questionnaire_refs());
@@ -183,7 +193,6 @@ struct Records<'s> {
     row: &'s BatchRow,
     communities: HashMap<String, String>,
     questionnaires: BTreeMap<(String, String), (Questionnaire, String)>,
-    residents: HashMap<String, HashMap<String, String>>,
 }
 
 impl<'s> Records<'s> {
@@ -200,7 +209,6 @@ impl<'s> Records<'s> {
             row,
             communities,
             questionnaires: BTreeMap::new(),
-            residents: HashMap::new(),
         })
     }
 
@@ -231,6 +239,7 @@ impl<'s> Records<'s> {
         &mut self,
         saved: &SavedInterview,
         notes: &[QuestionNote],
+        resident_fields: HashMap<String, String>,
     ) -> Result<BatchInterview, ExportError> {
         let store = self.store;
         let r = &saved.record;
@@ -250,16 +259,6 @@ impl<'s> Records<'s> {
                 .insert(qkey.clone(), (q, r.questionnaire_hash.clone()));
         }
         let q = &self.questionnaires[&qkey].0;
-        if !self.residents.contains_key(&r.resident_id) {
-            // The resident as the batch was reserved with: a later import
-            // must not change which answers an earlier batch carries.
-            let resident = match store.batch_resident(self.row.id, &r.resident_id)? {
-                Some(kept) => Some(kept),
-                None => store.resident(&r.resident_id)?,
-            };
-            let fields = resident.map(|x| x.expression_fields()).unwrap_or_default();
-            self.residents.insert(r.resident_id.clone(), fields);
-        }
         // Only the answers of questions still relevant make up the result.
         let answers = saved.answers.iter().filter_map(|(qid, inst, a)| {
             q.question_index(qid).map(|question| {
@@ -276,13 +275,7 @@ impl<'s> Records<'s> {
             .added_instances
             .iter()
             .filter_map(|(sid, n)| q.section_index(sid).map(|s| (s, *n)));
-        let flow = Interview::restore(
-            q,
-            self.residents[&r.resident_id].clone(),
-            answers,
-            added,
-            None,
-        );
+        let flow = Interview::restore(q, resident_fields, answers, added, None);
         let answers = flow
             .finished_answers()
             .into_iter()

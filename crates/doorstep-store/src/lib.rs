@@ -15,6 +15,7 @@ mod answers;
 pub mod app_lock;
 pub mod at_rest;
 mod batches;
+pub mod bulk;
 pub mod config;
 pub mod decisions;
 pub mod demo;

@@ -80,20 +80,31 @@ const ROW_COLUMNS: &str = "r.resident_id, r.name, r.address, r.community, r.grid
      (SELECT count(*) FROM visits v WHERE v.resident_id = r.resident_id)";
 
 pub(super) fn resident_from_row(row: &Row<'_>) -> rusqlite::Result<Resident> {
-    let attributes: String = row.get(9)?;
+    resident_at(row, 0)
+}
+
+/// A resident from the row's columns `base..base + 10` (in the order of
+/// `resident_from_row`'s: id, name, address, community, grid, building,
+/// unit, room, phone, attributes).
+pub(super) fn resident_at(row: &Row<'_>, base: usize) -> rusqlite::Result<Resident> {
+    let attributes: String = row.get(base + 9)?;
     let attributes = serde_json::from_str(&attributes).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e))
+        rusqlite::Error::FromSqlConversionFailure(
+            base + 9,
+            rusqlite::types::Type::Text,
+            Box::new(e),
+        )
     })?;
     Ok(Resident {
-        resident_id: row.get(0)?,
-        name: row.get(1)?,
-        address: row.get(2)?,
-        community: row.get(3)?,
-        grid: row.get(4)?,
-        building: row.get(5)?,
-        unit: row.get(6)?,
-        room: row.get(7)?,
-        phone: row.get(8)?,
+        resident_id: row.get(base)?,
+        name: row.get(base + 1)?,
+        address: row.get(base + 2)?,
+        community: row.get(base + 3)?,
+        grid: row.get(base + 4)?,
+        building: row.get(base + 5)?,
+        unit: row.get(base + 6)?,
+        room: row.get(base + 7)?,
+        phone: row.get(base + 8)?,
         attributes,
     })
 }
