@@ -15,6 +15,7 @@ for (cell in split(d, list(d$community, d$quarter, d$channel), drop = TRUE)) {
   population <- c(sum(rc$count),
                   sapply(ages[-1], function(a) sum(rc$count[rc$age_group == a])),
                   sapply(genders[-1], function(g) sum(rc$count[rc$gender == g])))
+  names(population) <- c("(Intercept)", paste0("age_group", ages[-1]), paste0("gender", genders[-1]))
   cell$age_group <- factor(cell$age_group, levels = ages)
   cell$gender <- factor(cell$gender, levels = genders)
   cell$base <- sum(rc$count) / nrow(cell)
