@@ -132,11 +132,15 @@ pub enum ImportError {
     #[error("{}: cannot read the file: {}", .0.path().display(), .0.reason())]
     Unreadable(crate::fs::ReadError),
     #[error(
-        "{}: unsupported file type{}: a resident list must be a .csv (or .txt) file or an Excel workbook (.xlsx, .xls)",
+        "{}: unsupported file type{}: {what} must be a .csv (or .txt) file or an Excel workbook (.xlsx, .xls)",
         path.display(),
         extension_note(path)
     )]
-    UnsupportedFormat { path: PathBuf },
+    UnsupportedFormat {
+        path: PathBuf,
+        /// What the file should have been: "a resident list", "an online export".
+        what: &'static str,
+    },
     #[error("{}: {message}", path.display())]
     WrongContent { path: PathBuf, message: String },
     #[error("{}: not a readable Excel workbook: {message}", path.display())]
@@ -212,7 +216,7 @@ impl ImportError {
     pub fn path(&self) -> &Path {
         match self {
             ImportError::Io { path, .. }
-            | ImportError::UnsupportedFormat { path }
+            | ImportError::UnsupportedFormat { path, .. }
             | ImportError::WrongContent { path, .. }
             | ImportError::Workbook { path, .. }
             | ImportError::Empty { path }
@@ -230,7 +234,7 @@ pub fn read_residents(
     path: &Path,
     encoding: Option<Encoding>,
 ) -> Result<ImportReport, ImportError> {
-    let kind = kind_of(path)?;
+    let kind = kind_of(path, "a resident list")?;
     // One read for every format keeps I/O errors uniform and lets the
     // content be sniffed before it is parsed.
     let bytes = read_list(path)?;
@@ -251,7 +255,7 @@ pub fn read_residents_into<E>(
     encoding: Option<Encoding>,
     each: &mut dyn FnMut(Resident) -> Result<(), E>,
 ) -> Result<ImportReport, ReadIntoError<E>> {
-    match kind_of(path)? {
+    match kind_of(path, "a resident list")? {
         Kind::Csv => csv_file::read_file(path, encoding, each),
         Kind::Workbook => {
             let bytes = read_list(path)?;
@@ -297,7 +301,7 @@ pub fn read_table(
     encoding: Option<Encoding>,
     what: &'static str,
 ) -> Result<Table, ImportError> {
-    let kind = kind_of(path)?;
+    let kind = kind_of(path, what)?;
     let bytes = crate::fs::read_regular(path, crate::fs::limits::RESIDENT_LIST, what)
         .map_err(ImportError::Unreadable)?;
     match kind {
@@ -313,7 +317,7 @@ fn read_list(path: &Path) -> Result<Vec<u8>, ImportError> {
         .map_err(ImportError::Unreadable)
 }
 
-fn kind_of(path: &Path) -> Result<Kind, ImportError> {
+fn kind_of(path: &Path, what: &'static str) -> Result<Kind, ImportError> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
@@ -322,6 +326,7 @@ fn kind_of(path: &Path) -> Result<Kind, ImportError> {
         Some("xlsx" | "xls") => Ok(Kind::Workbook),
         _ => Err(ImportError::UnsupportedFormat {
             path: path.to_path_buf(),
+            what,
         }),
     }
 }
@@ -358,6 +363,19 @@ pub(crate) fn column_letter(mut index: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file of the wrong type is named as what it should have been.
+    #[test]
+    fn an_unsupported_type_says_what_the_file_should_be() {
+        let err = read_table(Path::new("answers.pdf"), None, "an online export").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("answers.pdf: unsupported file type '.pdf': an online export must be"),
+            "{err}"
+        );
+        let err = read_residents(Path::new("list.json"), None).unwrap_err();
+        assert!(err.to_string().contains("a resident list must be"), "{err}");
+    }
 
     #[test]
     fn column_letters() {
