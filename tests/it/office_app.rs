@@ -99,17 +99,7 @@ pub fn office_on(backend: Backend) -> Office {
             "R{r:05},某,{r}号,{community},{street},玄武区,{gender}\n"
         ));
     }
-    let path = o.dir.join("register.csv");
-    fs::write(&path, reg).unwrap();
-    o.cmd(&[
-        "register",
-        "--residents",
-        path.to_str().unwrap(),
-        "--date",
-        "2026-10-01",
-    ])
-    .assert()
-    .success();
+    o.register("register.csv", &reg, "2026-10-01");
     fs::write(o.dir.join("office.toml"), SETTINGS).unwrap();
     let surveyors = o.dir.join("surveyors.csv");
     fs::write(

@@ -86,17 +86,7 @@ fn setup(backend: Backend) -> Office {
             "R{r:05},某,{r}号,{community},{street},示范区,{age},{gender}\n"
         ));
     }
-    let path = o.dir.join("register.csv");
-    fs::write(&path, reg).unwrap();
-    o.cmd(&[
-        "register",
-        "--residents",
-        path.to_str().unwrap(),
-        "--date",
-        "2026-10-01",
-    ])
-    .assert()
-    .success();
+    o.register("register.csv", &reg, "2026-10-01");
     fs::write(o.dir.join("q.toml"), QUESTIONNAIRE).unwrap();
     o
 }

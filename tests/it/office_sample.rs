@@ -24,17 +24,7 @@ fn register(o: &Office) {
             ));
         }
     }
-    let p = o.dir.join("register.csv");
-    fs::write(&p, text).unwrap();
-    o.cmd(&[
-        "register",
-        "--residents",
-        p.to_str().unwrap(),
-        "--date",
-        "2026-07-01",
-    ])
-    .assert()
-    .success();
+    o.register("register.csv", &text, "2026-07-01");
 }
 
 fn surveyors(o: &Office, text: &str) -> PathBuf {

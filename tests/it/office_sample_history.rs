@@ -29,17 +29,7 @@ fn target_margin_uses_the_previous_quarter_per_community_and_defaults_elsewhere(
     for r in 0..40 {
         reg.push_str(&format!("M{r:05},某,{r}号,梅园,玄武街道,玄武区,f\n"));
     }
-    let path = o.dir.join("register-dec.csv");
-    fs::write(&path, reg).unwrap();
-    o.cmd(&[
-        "register",
-        "--residents",
-        path.to_str().unwrap(),
-        "--date",
-        "2026-12-01",
-    ])
-    .assert()
-    .success();
+    o.register("register-dec.csv", &reg, "2026-12-01");
     let surveyors = o.dir.join("surveyors.csv");
     fs::write(&surveyors, "surveyor_id,community\nS1,翠竹\nS1,梅园\n").unwrap();
     let out = o.dir.join("out");

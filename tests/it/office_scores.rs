@@ -40,17 +40,7 @@ pub(crate) fn setup(backend: Backend) -> Office {
         };
         reg.push_str(&format!("R{r:05},某,{r}号,翠竹,玄武街道,玄武区,{gender}\n"));
     }
-    let path = o.dir.join("register.csv");
-    fs::write(&path, reg).unwrap();
-    o.cmd(&[
-        "register",
-        "--residents",
-        path.to_str().unwrap(),
-        "--date",
-        "2026-10-01",
-    ])
-    .assert()
-    .success();
+    o.register("register.csv", &reg, "2026-10-01");
     fs::write(
         o.dir.join("office.toml"),
         "[ingest]\ncount = \"approved_and_undecided\"\n\n[scores]\ncalibration = [\"gender\"]\n",

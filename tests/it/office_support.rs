@@ -115,6 +115,22 @@ impl Office {
         SigningKey::load(&sk, |_| unreachable!()).unwrap()
     }
 
+    /// Loads `csv` as the register valid from `date` (`office register`),
+    /// written to `name` in the temp dir; it must load.
+    pub fn register(&self, name: &str, csv: &str, date: &str) {
+        let path = self.dir.join(name);
+        fs::write(&path, csv).unwrap();
+        self.cmd(&[
+            "register",
+            "--residents",
+            path.to_str().unwrap(),
+            "--date",
+            date,
+        ])
+        .assert()
+        .success();
+    }
+
     /// `doorstep office --db DB ARGS…` confined to the temp dir.
     pub fn cmd(&self, args: &[&str]) -> assert_cmd::Command {
         let mut c = crate::support::doorstep_in(&self.dir);

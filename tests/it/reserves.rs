@@ -222,17 +222,7 @@ fn a_sampled_list_assigned_as_is_releases_a_reserve_after_a_refusal(
             if i % 2 == 0 { "18-34" } else { "60+" }
         ));
     }
-    let register = o.dir.join("register.csv");
-    fs::write(&register, text).unwrap();
-    o.cmd(&[
-        "register",
-        "--residents",
-        register.to_str().unwrap(),
-        "--date",
-        "2026-07-01",
-    ])
-    .assert()
-    .success();
+    o.register("register.csv", &text, "2026-07-01");
     let surveyors = o.dir.join("surveyors.csv");
     fs::write(&surveyors, "surveyor_id,community\nS1,翠竹\n").unwrap();
     let out = o.dir.join("out");
