@@ -71,19 +71,25 @@ fn personal_data() -> Vec<String> {
     values
 }
 
+/// `n` simulated interviews by S01 and S01's key (no password), after
+/// `assign`.
+fn interviews_and_a_key(dir: &std::path::Path, n: u32) {
+    doorstep(dir)
+        .args(["simulate", "--interviews", &n.to_string(), "--seed", "7"])
+        .args(["--surveyor", "S01"])
+        .assert()
+        .success();
+    doorstep(dir)
+        .args(["keygen", "--surveyor", "S01", "--no-password"])
+        .assert()
+        .success();
+}
+
 #[test]
 fn a_days_work_is_logged_without_personal_data() {
     let dir = TempDir::new().unwrap();
     assign(dir.path()).assert().success();
-    doorstep(dir.path())
-        .args(["simulate", "--interviews", "3", "--seed", "7"])
-        .args(["--surveyor", "S01"])
-        .assert()
-        .success();
-    doorstep(dir.path())
-        .args(["keygen", "--surveyor", "S01", "--no-password"])
-        .assert()
-        .success();
+    interviews_and_a_key(dir.path(), 3);
     let out = doorstep(dir.path()).arg("export").output().unwrap();
     assert!(
         out.status.success(),
@@ -278,15 +284,7 @@ fn the_peak_memory_after_the_key_derivation_is_logged_when_asked() {
         .env("DOORSTEP_MEASURE_MEMORY", "1")
         .assert()
         .success();
-    doorstep(dir.path())
-        .args(["simulate", "--interviews", "2", "--seed", "7"])
-        .args(["--surveyor", "S01"])
-        .assert()
-        .success();
-    doorstep(dir.path())
-        .args(["keygen", "--surveyor", "S01", "--no-password"])
-        .assert()
-        .success();
+    interviews_and_a_key(dir.path(), 2);
     doorstep(dir.path())
         .arg("export")
         .env("DOORSTEP_MEASURE_MEMORY", "1")
