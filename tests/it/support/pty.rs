@@ -24,6 +24,9 @@ type Writer = Arc<Mutex<Box<dyn Write + Send>>>;
 
 pub struct Session {
     pub output: Arc<Mutex<Output>>,
+    /// Set when the reader has seen the end of the output (the child and
+    /// every holder of the terminal's other end are gone).
+    drained: Arc<std::sync::atomic::AtomicBool>,
     writer: Writer,
     pub child: Box<dyn Child + Send + Sync>,
     pub master: Box<dyn MasterPty + Send>,
@@ -104,11 +107,16 @@ impl Session {
             raw: Vec::new(),
         }));
         let sink = Arc::clone(&output);
+        let drained = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let done = Arc::clone(&drained);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
                 match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
+                    Ok(0) | Err(_) => {
+                        done.store(true, std::sync::atomic::Ordering::SeqCst);
+                        break;
+                    }
                     Ok(n) => {
                         let mut out = sink.lock().unwrap();
                         let seen = out.raw.len().saturating_sub(3);
@@ -135,6 +143,7 @@ impl Session {
         });
         Session {
             output,
+            drained,
             writer,
             child,
             master: pair.master,
@@ -198,10 +207,18 @@ impl Session {
         last
     }
 
+    /// Waits for doorstep to exit, then for its last output (the terminal
+    /// restored on the way out) to be read: the reader thread may lag the
+    /// exit, and a test that looks at once can miss the final bytes.
     pub fn wait_exit(&mut self, timeout: Duration) -> portable_pty::ExitStatus {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
+                while !self.drained.load(std::sync::atomic::Ordering::SeqCst)
+                    && start.elapsed() < timeout
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
                 return status;
             }
             if start.elapsed() > timeout {
