@@ -19,14 +19,14 @@ mod trusted;
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyEvent, KeyEventKind};
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
 
 use crate::i18n::{Lang, msg};
 use crate::review_text::width;
+use crate::screens::help;
 use crate::terminal::{EventApp, Visibility};
 use crate::theme::Theme;
-use crate::widgets::popup;
 use crate::widgets::tabbed::{self, TabbedAreas};
 
 pub use data::OfficeData;
@@ -310,42 +310,13 @@ impl OfficeApp {
     }
 
     fn draw_footer(&self, frame: &mut Frame, area: Rect) {
-        let mut spans = Vec::new();
-        for (k, d) in keys::footer(self.screen(), self.ui) {
-            spans.push(Span::styled(k, self.theme.key()));
-            spans.push(Span::raw(format!(" {d} ")));
-        }
-        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        let keys = keys::footer(self.screen(), self.ui);
+        help::footer_line(frame, area, &self.theme, keys);
     }
 
     fn draw_help(&self, frame: &mut Frame, area: Rect) {
-        let t = &self.theme;
         let rows = keys::described(self.screen(), self.ui);
-        let popup = popup::centered(area, 76, rows.len() as u16 + 4);
-        popup::clear(frame, popup);
-        let mut lines: Vec<Line> = rows
-            .iter()
-            .map(|(k, d)| {
-                Line::from(vec![
-                    Span::styled(format!(" {k:<14}"), t.heading()),
-                    Span::raw(d.to_string()),
-                ])
-            })
-            .collect();
-        lines.push(Line::default());
-        lines.push(Line::from(Span::styled(
-            self.ui.s().help_close,
-            t.secondary(),
-        )));
-        frame.render_widget(
-            Paragraph::new(lines).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(t.selected())
-                    .title(format!(" {} ", self.ui.s().help)),
-            ),
-            popup,
-        );
+        help::help_popup(frame, area, &self.theme, self.ui, &rows);
     }
 }
 

@@ -13,6 +13,12 @@ use crate::widgets::popup;
 
 pub fn draw_help(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, screen: Screen) {
     let rows: Vec<(&str, &str)> = described(screen, ui).collect();
+    help_popup(frame, area, theme, ui, &rows);
+}
+
+/// The help popup over `area`: one row per binding (its keys, what they
+/// do), as every app shows it.
+pub fn help_popup(frame: &mut Frame, area: Rect, theme: &Theme, ui: Lang, rows: &[(&str, &str)]) {
     let popup = popup::centered(area, 76, rows.len() as u16 + 4);
     popup::clear(frame, popup);
     let mut lines: Vec<Line> = rows
@@ -48,8 +54,18 @@ pub fn draw_footer(
     screen: Screen,
     hidden: &[&'static str],
 ) {
+    footer_line(frame, area, theme, footer(screen, ui, hidden));
+}
+
+/// The footer line: each key, then what it does.
+pub fn footer_line<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    keys: impl IntoIterator<Item = (&'a str, &'a str)>,
+) {
     let mut spans = Vec::new();
-    for (k, d) in footer(screen, ui, hidden) {
+    for (k, d) in keys {
         spans.push(Span::styled(k, theme.key()));
         spans.push(Span::raw(format!(" {d} ")));
     }
