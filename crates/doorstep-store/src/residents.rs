@@ -36,7 +36,7 @@ pub struct ResidentRow {
 /// leading zeros, so plain text order is numeric order; parts are joined
 /// with U+0001 so a shorter part sorts before a longer one.
 pub fn walk_key(r: &Resident) -> String {
-    let mut key = String::new();
+    let mut key = String::with_capacity(64);
     for (i, part) in [&r.community, &r.building, &r.unit, &r.room]
         .into_iter()
         .enumerate()
@@ -50,22 +50,28 @@ pub fn walk_key(r: &Resident) -> String {
 }
 
 fn push_natural(out: &mut String, s: &str) {
-    let mut chars = s.chars().peekable();
-    while let Some(&c) = chars.peek() {
+    // Called for every resident of a list: no allocation per digit run.
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
         if c.is_ascii_digit() {
-            let mut run = String::new();
-            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                run.push(d);
-                chars.next();
-            }
-            let digits = run.trim_start_matches('0');
+            let end = rest
+                .find(|d: char| !d.is_ascii_digit())
+                .unwrap_or(rest.len());
+            let digits = rest[..end].trim_start_matches('0');
             let digits = if digits.is_empty() { "0" } else { digits };
             // Runs over 99 digits are not house numbers; cap the prefix.
-            out.push_str(&format!("{:02}", digits.len().min(99)));
+            let len = digits.len().min(99) as u8;
+            out.push(char::from(b'0' + len / 10));
+            out.push(char::from(b'0' + len % 10));
             out.push_str(digits);
+            rest = &rest[end..];
         } else {
-            out.extend(c.to_lowercase());
-            chars.next();
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+            rest = &rest[c.len_utf8()..];
         }
     }
 }
@@ -461,6 +467,24 @@ mod tests {
             walk_key(&at("10", "1", "12")),
         ];
         assert_eq!(keys, expect);
+    }
+
+    #[test]
+    fn walk_keys_keep_their_stored_form() {
+        // Keys already in stores must compare with new ones: the bytes are fixed.
+        assert_eq!(
+            walk_key(&at("007", "B-12", "Apt 0")),
+            "east\u{1}017\u{1}b-0212\u{1}apt 010"
+        );
+        assert_eq!(
+            walk_key(&at("三号楼", "Ä2", "")),
+            "east\u{1}三号楼\u{1}ä012\u{1}"
+        );
+        let long = "1".repeat(120);
+        assert_eq!(
+            walk_key(&at(&long, "0", "00")),
+            format!("east\u{1}99{long}\u{1}010\u{1}010")
+        );
     }
 
     #[test]
