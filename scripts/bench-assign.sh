@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `doorstep assign` of a generated resident list against `sqlite3 .import` of
 # the same CSV into a table with the same pragmas (WAL, synchronous=FULL),
-# side by side, on the same disk: wall time and peak memory (max RSS) of each.
+# side by side, on the same disk: wall time and peak memory (max RSS) of
+# each, into a plain store and (with DOORSTEP_STORE_PASSWORD) an encrypted one.
 #
 #   scripts/bench-assign.sh [RESIDENTS] [ROUNDS]
 #
@@ -37,35 +38,61 @@ CREATE TABLE residents (resident_id TEXT PRIMARY KEY, name TEXT, address TEXT,
 SQL
 
 echo "dir: $work ($(stat -f -c %T "$work")), $n residents, $(du -h "$work/residents.csv" | cut -f1) CSV, sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
-# "own MB": doorstep's peak after the store key's derivation (scrypt's
+# Each round runs three loads one after the other on the same disk:
+# - "plain": doorstep into a plain (unencrypted) store, the same engine as
+#   the shell's (a store made before encryption, which doorstep still
+#   opens; created here with the shell), so the ratio is doorstep's own
+#   work against `.import`'s;
+# - "encrypted": doorstep into a new encrypted store, the default, when
+#   DOORSTEP_STORE_PASSWORD is set: the same plus the key's derivation
+#   (scrypt, 128 MiB, once per start) and SQLCipher's page encryption;
+# - "sqlite3": the shell's `.import`.
+# "own MB": the encrypted run's peak after the key's derivation (scrypt's
 # 128 MiB comes first and is freed), as `assign` logs it with
-# DOORSTEP_MEASURE_MEMORY=1; "doorstep MB" is the whole process's, the
+# DOORSTEP_MEASURE_MEMORY=1; "enc MB" is that run's whole process, the
 # larger of the peak up to that point (logged too) and after it.
-printf '%-6s %14s %12s %9s %14s %12s %8s\n' round "doorstep s" "doorstep MB" "own MB" "sqlite3 s" "sqlite3 MB" ratio
-ratios=(); owns=()
-for ((r = 1; r <= rounds; r++)); do
-  rm -rf "$work/data" "$work/shell.sqlite3"*
-  export DOORSTEP_DATA_DIR="$work/data" DOORSTEP_CONFIG="$work/config.toml"
-  DOORSTEP_MEASURE_MEMORY=1 /usr/bin/time -f "%e %M" -o "$work/time-doorstep" "$bin" assign \
+load() { # load DATA_DIR TIME_FILE
+  DOORSTEP_DATA_DIR="$1" DOORSTEP_CONFIG="$work/config.toml" DOORSTEP_MEASURE_MEMORY=1 \
+    /usr/bin/time -f "%e %M" -o "$2" "$bin" assign \
     --residents "$work/residents.csv" \
-    --questionnaire questionnaires/resident-satisfaction.toml > /dev/null
+    --questionnaire questionnaires/resident-satisfaction.toml > /dev/null 2> "$work/stderr" \
+    || { cat "$work/stderr" >&2; exit 1; }
+}
+printf '%-6s %8s %8s %10s %8s %8s %10s %10s %10s\n' round "plain s" "plain MB" "enc s" "enc MB" "own MB" "sqlite3 s" "plain/sh" "enc/sh"
+plains=(); encs=(); owns=()
+for ((r = 1; r <= rounds; r++)); do
+  rm -rf "$work/plain" "$work/data" "$work/shell.sqlite3"*
+  mkdir -p "$work/plain"
+  sqlite3 "$work/plain/doorstep.sqlite3" 'PRAGMA journal_mode=WAL;' > /dev/null
+  (unset DOORSTEP_STORE_PASSWORD; load "$work/plain" "$work/time-plain")
+  read -r ps pk < "$work/time-plain"
+  es="-"; ek="-"; own="-"
+  if [ -n "${DOORSTEP_STORE_PASSWORD:-}" ]; then
+    load "$work/data" "$work/time-enc"
+    read -r es ek < "$work/time-enc"
+    logged=$( (cat "$work"/data/logs/*.log 2>/dev/null || true) \
+      | (grep -o 'peak_rss_kib_key=[0-9]* peak_rss_kib_after_key=[0-9]*' || true) | tail -1)
+    key_kib=$(echo "$logged" | sed -n 's/^peak_rss_kib_key=\([0-9]*\) .*/\1/p')
+    own=$(echo "$logged" | sed -n 's/.*peak_rss_kib_after_key=\([0-9]*\)$/\1/p' \
+      | awk '{ printf "%.1f", $1 / 1024 }')
+    own="${own:-?}"
+    if [ -n "$key_kib" ] && [ "$key_kib" -gt "$ek" ]; then ek="$key_kib"; fi
+    ek=$(awk -v k="$ek" 'BEGIN { printf "%.1f", k / 1024 }')
+  fi
   /usr/bin/time -f "%e %M" -o "$work/time-sqlite3" \
     sqlite3 "$work/shell.sqlite3" < "$work/import.sql" > /dev/null
-  read -r ds dk < "$work/time-doorstep"
-  logged=$( (cat "$work"/data/logs/*.log 2>/dev/null || true) \
-    | (grep -o 'peak_rss_kib_key=[0-9]* peak_rss_kib_after_key=[0-9]*' || true) | tail -1)
-  key_kib=$(echo "$logged" | sed -n 's/^peak_rss_kib_key=\([0-9]*\) .*/\1/p')
-  own=$(echo "$logged" | sed -n 's/.*peak_rss_kib_after_key=\([0-9]*\)$/\1/p' \
-    | awk '{ printf "%.1f", $1 / 1024 }')
-  own="${own:-?}"
-  if [ -n "$key_kib" ] && [ "$key_kib" -gt "$dk" ]; then dk="$key_kib"; fi
   read -r ss sk < "$work/time-sqlite3"
-  line=$(awk -v ds="$ds" -v dk="$dk" -v ss="$ss" -v sk="$sk" 'BEGIN {
-    printf "%.2f %.1f %.2f %.1f %.2f", ds, dk / 1024, ss, sk / 1024, ds / ss }')
-  read -r a b c d ratio <<< "$line"
-  ratios+=("$ratio"); owns+=("$own")
-  printf '%-6s %14s %12s %9s %14s %12s %7sx\n' "$r" "$a" "$b" "$own" "$c" "$d" "$ratio"
+  pr=$(awk -v a="$ps" -v b="$ss" 'BEGIN { printf "%.2f", a / b }')
+  er="-"
+  if [ "$es" != "-" ]; then er=$(awk -v a="$es" -v b="$ss" 'BEGIN { printf "%.2f", a / b }'); encs+=("$er"); owns+=("$own"); fi
+  plains+=("$pr")
+  printf '%-6s %8s %8s %10s %8s %8s %10s %9sx %9sx\n' "$r" "$ps" "$(awk -v k="$pk" 'BEGIN { printf "%.1f", k / 1024 }')" \
+    "$es" "$ek" "$own" "$ss" "$pr" "$er"
 done
-median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-own_median=$(printf '%s\n' "${owns[@]}" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-echo "median time ratio: ${median}x; doorstep's own peak after the key derivation ${own_median} MB (goal: <= 2x, <= 64 MB peak)"
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+echo "median time ratio, plain store: $(median "${plains[@]}")x (goal: <= 2x, <= 64 MB peak)"
+if [ "${#encs[@]}" -gt 0 ]; then
+  echo "median time ratio, encrypted store: $(median "${encs[@]}")x; its own peak after the key derivation $(median "${owns[@]}") MB"
+else
+  echo "encrypted store not run: set DOORSTEP_STORE_PASSWORD to compare it too"
+fi
