@@ -3,7 +3,7 @@
 //! (rectification). Plain, portable SQL (no JSON functions, no SQLite-only
 //! syntax) so a second backend can take it as it is.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use doorstep_core::assessment::Quarter;
 use doorstep_core::assignment::Disposition;
@@ -151,6 +151,23 @@ pub fn orders(db: &Db, from: &str, to: &str) -> Result<Vec<OrderFacts>, OfficeEr
         {
             o.done_at = Some(at);
         }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Register residents per community on `day` (`YYYY-MM-DD`): the periods
+/// open that day, as the register's other readings count them.
+pub fn population(db: &Db, day: &str) -> Result<BTreeMap<String, f64>, OfficeError> {
+    let mut stmt = db.prepare(
+        "SELECT community, COUNT(*) FROM resident_periods
+         WHERE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1)
+         GROUP BY community",
+    )?;
+    let mut out = BTreeMap::new();
+    stmt.query_each(crate::params![day], |r| {
+        let n: i64 = r.get(1)?;
+        out.insert(r.get(0)?, n as f64);
         Ok(())
     })?;
     Ok(out)
