@@ -250,8 +250,15 @@ pub fn build(input: &Input) -> Report {
         .iter()
         .filter(|r| r.period == label && r.channel == COMBINED && r.measure == INDEX)
         .collect();
-    let city = rank(a, label, Level::City, &rs);
-    let street_ranks = rank(a, label, Level::Street, &rs);
+    let weighting = input.settings.scores.street_weighting;
+    // The three rankings (each with its bootstrap) are independent: one
+    // thread each.
+    let (city, street_ranks, streets) = std::thread::scope(|scope| {
+        let in_streets = scope.spawn(|| rank(a, label, Level::Street, &rs));
+        let streets = scope.spawn(|| street_figures(&combined, weighting, input.population, &rs));
+        let city = rank(a, label, Level::City, &rs);
+        (city, joined(in_streets), joined(streets))
+    });
     let in_street: BTreeMap<&str, &Ranked> = street_ranks
         .iter()
         .map(|r| (r.community.as_str(), r))
@@ -260,8 +267,6 @@ pub fn build(input: &Input) -> Report {
         .iter()
         .map(|r| (r.community.as_str(), *r))
         .collect();
-    let weighting = input.settings.scores.street_weighting;
-    let streets = street_figures(&combined, weighting, input.population, &rs);
     let quarter_labels: BTreeSet<String> = input.quarters.iter().map(|q| q.to_string()).collect();
     let in_period = |quarter: &str| quarter_labels.contains(quarter);
 
@@ -477,23 +482,29 @@ pub fn build(input: &Input) -> Report {
         importance_performance_of(scored.iter().map(|(i, x, w)| (i.items(), *x, *w)))
     };
     let item_label = |id: &str| clean(labels.items.get(id).map_or(id, String::as_str));
-    let mut weak_rows = Vec::new();
-    for (c, _) in &ranked_communities {
-        let Some(scored) = per_community.get(c) else {
-            continue;
-        };
-        let figures = figures_of(scored);
-        for (k, f) in weakest(&figures, 3).into_iter().enumerate() {
-            weak_rows.push(vec![
-                Cell::text(c),
-                Cell::Int(k as i64 + 1),
-                Cell::text(&f.item),
-                Cell::Text(item_label(&f.item)),
-                Cell::Num(f.score, 1),
-                Cell::Int(f.n as i64),
-            ]);
+    // The city's figures on another thread while the communities' are
+    // made here.
+    let (weak_rows, city_figures) = std::thread::scope(|scope| {
+        let city_figures = scope.spawn(|| figures_of(&all_scored));
+        let mut weak_rows = Vec::new();
+        for (c, _) in &ranked_communities {
+            let Some(scored) = per_community.get(c) else {
+                continue;
+            };
+            let figures = figures_of(scored);
+            for (k, f) in weakest(&figures, 3).into_iter().enumerate() {
+                weak_rows.push(vec![
+                    Cell::text(c),
+                    Cell::Int(k as i64 + 1),
+                    Cell::text(&f.item),
+                    Cell::Text(item_label(&f.item)),
+                    Cell::Num(f.score, 1),
+                    Cell::Int(f.n as i64),
+                ]);
+            }
         }
-    }
+        (weak_rows, joined(city_figures))
+    });
     tables.push(Table {
         id: "weakest_items",
         title: t(lang, "weakest_items").into(),
@@ -501,7 +512,6 @@ pub fn build(input: &Input) -> Report {
         columns: cols(lang, &["community", "place", "item", "label", "score", "n"]),
         rows: weak_rows,
     });
-    let city_figures = figures_of(&all_scored);
     let mean_score = mean(city_figures.iter().map(|f| f.score));
     let mean_importance = mean(city_figures.iter().filter_map(|f| f.importance));
     tables.push(Table {
@@ -1052,6 +1062,11 @@ pub fn rectification(orders: &[&OrderFacts], now: &str) -> Rectification {
     r
 }
 
+/// A scoped thread's result; its panic goes on in the caller.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
 /// Writes `report.html`, `report.xlsx` and one CSV per table into `dir`;
 /// returns the files written (in that order). The three are independent
 /// renderings of the same tables, so each is made on its own thread.
@@ -1072,9 +1087,6 @@ pub fn write_all(report: &Report, dir: &Path) -> Result<Vec<std::path::PathBuf>,
         });
         let xlsx = scope.spawn(|| xlsx::write(report, &xlsx_path));
         let csvs = csv::write(report, dir);
-        let joined = |h: std::thread::ScopedJoinHandle<'_, Result<(), OfficeError>>| {
-            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
-        };
         (joined(html), joined(xlsx), csvs)
     });
     html?;
