@@ -7,7 +7,9 @@
 #   1. `office rank --year 2026`: the store read, every estimate, the
 #      shrinkage and the ranking with 1,000 bootstrap draws;
 #   2. `office report --year 2026`: the same plus participation, orders,
-#      report.html, report.xlsx and the CSV files; the HTML's size.
+#      report.html, report.xlsx and the CSV files; the HTML's size; and
+#      the command's own line with the scoring apart from the report stage
+#      (its reads, building the tables and charts, writing the files).
 #
 #   scripts/bench-office-report.sh [STREETS [PER_STREET [PER_QUARTER]]]   default 20 50 100
 #   (small sizes while developing: scripts/bench-office-report.sh 3 4 30)
@@ -78,5 +80,10 @@ echo "counted interviews: $($D status --json | python3 -c 'import json,sys; prin
 echo "office rank --year 2026 (every estimate, shrinkage, ranking, 1,000 draws):"
 /usr/bin/time -f "%e s (CPU user %U s, sys %S s), peak %M KB" $D rank --year 2026 --json > "$WORK/rank.json"
 echo "office report --year 2026 (HTML + XLSX + CSV):"
-/usr/bin/time -f "%e s (CPU user %U s, sys %S s), peak %M KB" $D report --year 2026 --out "$WORK/report" > /dev/null
+/usr/bin/time -f "%e s (CPU user %U s, sys %S s), peak %M KB" $D report --year 2026 --out "$WORK/report" \
+    > /dev/null 2> "$WORK/report.err" || { cat "$WORK/report.err" >&2; exit 1; }
+# The time, then the command's own line: the scoring apart from the report
+# stage (the report's reads, building the tables and charts, writing).
+tail -n 1 "$WORK/report.err"
+grep '^scored in' "$WORK/report.err"
 ls -l "$WORK/report/report.html" "$WORK/report/report.xlsx" | awk '{ printf "%s %.2f MB\n", $NF, $5 / 1048576 }'

@@ -32,6 +32,7 @@ mod office_sample;
 mod office_sample_history;
 mod office_scores;
 mod office_support;
+mod office_year_change;
 mod reserves;
 mod resident_flows;
 mod review_app;

@@ -532,6 +532,123 @@ fn the_report_reads_either_backend(backend: Backend) {
     assert!(!orders.is_empty());
 }
 
+/// `[scores] street_weighting = "population"`: a street's score weighs its
+/// communities by register residents on the period's last day. The test
+/// gives the first street's weakest community a hundred times its
+/// residents from that day (the same people copied: its calibrated figures
+/// stay the same), so under population weighting the street's score is
+/// nearly that community's and the street drops from first place.
+fn street_weighting_by_population_changes_the_street_ranking(backend: Backend) {
+    let city = City::new(backend, "3");
+    let equal = city.report(&["--year", "2026", "--lang", "en"]);
+    let (_, streets_equal) = read_csv(&equal.join("street_ranking.csv"));
+    let (_, communities) = read_csv(&equal.join("community_ranking.csv"));
+    let (_, method_equal) = read_csv(&equal.join("method.csv"));
+    let first = streets_equal.iter().find(|s| s["rank"] == "1").unwrap()["street"].clone();
+    let score = |r: &BTreeMap<String, String>| r["score"].parse::<f64>().unwrap();
+    let weakest = communities
+        .iter()
+        .filter(|c| c["street"] == first)
+        .min_by(|a, b| score(a).total_cmp(&score(b)))
+        .unwrap()["community"]
+        .clone();
+    city.sql(&format!(
+        "INSERT INTO resident_periods
+             (resident_id, community, street, district, attributes, valid_from, valid_to, load_from)
+         WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 99)
+         SELECT p.resident_id, p.community, p.street, p.district, p.attributes,
+                '2026-12-31', '2027-01-01', p.load_from
+         FROM resident_periods p, k
+         WHERE p.community = '{}' AND p.valid_to IS NULL",
+        weakest.replace('\'', "''")
+    ));
+    let settings = city.dir.join("city/office.toml");
+    let text = fs::read_to_string(&settings).unwrap();
+    assert!(!text.contains("[scores]"), "{text}");
+    fs::write(
+        &settings,
+        format!("{text}\n[scores]\nstreet_weighting = \"population\"\n"),
+    )
+    .unwrap();
+    let by_pop = city.report(&["--year", "2026", "--lang", "en"]);
+    let (_, streets_pop) = read_csv(&by_pop.join("street_ranking.csv"));
+    let (_, communities_pop) = read_csv(&by_pop.join("community_ranking.csv"));
+    // The communities' figures are the same (to rounding: their weights
+    // are a hundred times larger); only the streets' change.
+    assert_eq!(communities.len(), communities_pop.len());
+    for (a, b) in communities.iter().zip(&communities_pop) {
+        assert_eq!(a["community"], b["community"]);
+        for col in ["score", "SE"] {
+            let (x, y): (f64, f64) = (a[col].parse().unwrap(), b[col].parse().unwrap());
+            assert!((x - y).abs() < 1e-9, "{col}: {a:?} {b:?}");
+        }
+    }
+
+    // By hand: each street's population-weighted mean and √(Σ w² SE²),
+    // residents counted as the register stands on 2026-12-31.
+    let db = open_db(&city.db);
+    let population = |c: &str| -> f64 {
+        db.query_row(
+            "SELECT COUNT(*) FROM resident_periods WHERE community = ?1
+             AND valid_from <= '2026-12-31' AND (valid_to IS NULL OR valid_to > '2026-12-31')",
+            doorstep_office::params![c.to_string()],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap() as f64
+    };
+    for s in &streets_pop {
+        let members: Vec<(f64, f64, f64)> = communities
+            .iter()
+            .filter(|c| c["street"] == s["street"])
+            .map(|c| {
+                (
+                    population(&c["community"]),
+                    score(c),
+                    c["SE"].parse::<f64>().unwrap(),
+                )
+            })
+            .collect();
+        let total: f64 = members.iter().map(|m| m.0).sum();
+        let expected: f64 = members.iter().map(|(p, e, _)| p / total * e).sum();
+        let se: f64 = members
+            .iter()
+            .map(|(p, _, se)| (p / total * se).powi(2))
+            .sum::<f64>()
+            .sqrt();
+        assert!((score(s) - expected).abs() < 1e-9, "{s:?}: {expected}");
+        assert!(
+            (s["SE"].parse::<f64>().unwrap() - se).abs() < 1e-9,
+            "{s:?}: {se}"
+        );
+    }
+    let rank_of = |rows: &[BTreeMap<String, String>], street: &str| {
+        rows.iter().find(|s| s["street"] == street).unwrap()["rank"].clone()
+    };
+    assert_eq!(rank_of(&streets_equal, &first), "1");
+    assert_ne!(
+        rank_of(&streets_pop, &first),
+        "1",
+        "{streets_equal:?}\n{streets_pop:?}"
+    );
+    // The method sheet says so, and the settings hash differs.
+    let (_, method_pop) = read_csv(&by_pop.join("method.csv"));
+    let value = |rows: &[BTreeMap<String, String>], item: &str| {
+        rows.iter()
+            .find(|m| m["item"].starts_with(item))
+            .map(|m| m["value"].clone())
+    };
+    assert_eq!(value(&method_equal, "street score"), None);
+    assert!(
+        value(&method_pop, "street score")
+            .unwrap()
+            .contains("register residents")
+    );
+    assert_ne!(
+        value(&method_equal, "settings hash"),
+        value(&method_pop, "settings hash")
+    );
+}
+
 on_both_backends!(
     the_demo_city_is_the_same_for_the_same_seed,
     report_figures_are_those_of_rank_and_scores,
@@ -539,4 +656,5 @@ on_both_backends!(
     hostile_names_come_out_inert,
     the_page_renders_in_a_real_browser,
     the_report_reads_either_backend,
+    street_weighting_by_population_changes_the_street_ranking,
 );

@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use doorstep_core::assessment::StreetWeighting;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -236,6 +237,41 @@ pub struct ScoreSettings {
     pub rank_shrunk: bool,
     pub bootstrap_draws: usize,
     pub seed: u64,
+    /// How a street's score is made from its communities': "equal" (the
+    /// plain mean) or "population" (weighted by register residents on the
+    /// period's last day). Left out of the hash when "equal", so the
+    /// hashes of runs made before the setting existed stay the same.
+    #[serde(
+        skip_serializing_if = "StreetWeighting::is_equal",
+        serialize_with = "street_weighting::serialize",
+        deserialize_with = "street_weighting::deserialize"
+    )]
+    pub street_weighting: StreetWeighting,
+}
+
+/// `street_weighting` as its name; an unknown one is refused with the key
+/// and the allowed names (the TOML reader adds the file, line and column).
+mod street_weighting {
+    use doorstep_core::assessment::StreetWeighting;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(w: &StreetWeighting, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(w.name())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<StreetWeighting, D::Error> {
+        let name = String::deserialize(d)?;
+        StreetWeighting::parse(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "[scores] street_weighting = {name:?}: one of {}",
+                StreetWeighting::NAMES
+                    .iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+    }
 }
 
 impl Default for ScoreSettings {
@@ -254,6 +290,7 @@ impl Default for ScoreSettings {
             rank_shrunk: false,
             bootstrap_draws: 1000,
             seed: 1,
+            street_weighting: StreetWeighting::Equal,
         }
     }
 }
@@ -342,6 +379,38 @@ mod tests {
             .to_string();
         assert!(
             e.starts_with("office.toml:13:12: street 玄武街道 overrides category 'enviroment'"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn street_weighting_is_a_setting_in_the_hash() {
+        let p = Path::new("office.toml");
+        let default = Settings::parse("", p).unwrap().scores;
+        assert_eq!(default.street_weighting, StreetWeighting::Equal);
+        let equal = Settings::parse("[scores]\nstreet_weighting = \"equal\"\n", p)
+            .unwrap()
+            .scores;
+        // "equal" is what there was before the setting: the same hash.
+        assert_eq!(equal.hash(), default.hash());
+        assert!(!serde_json::to_string(&default).unwrap().contains("street"));
+        let pop = Settings::parse("[scores]\nstreet_weighting = \"population\"\n", p)
+            .unwrap()
+            .scores;
+        assert_eq!(pop.street_weighting, StreetWeighting::Population);
+        assert_ne!(pop.hash(), default.hash());
+        assert!(
+            serde_json::to_string(&pop)
+                .unwrap()
+                .contains(r#""street_weighting":"population""#)
+        );
+        let e = Settings::parse("[scores]\nmin_n = 30\nstreet_weighting = \"people\"\n", p)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(
+                r#"office.toml:3:20: [scores] street_weighting = "people": one of "equal", "population""#
+            ),
             "{e}"
         );
     }

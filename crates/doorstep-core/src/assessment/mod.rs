@@ -6,10 +6,12 @@
 //! hands them here.
 
 mod importance;
+mod streets;
 
 pub use importance::{
     ItemFigure, Scored, importance_performance, importance_performance_of, index, weakest,
 };
+pub use streets::{StreetScore, StreetWeighting, street_scores};
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -16,8 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use doorstep_core::assessment::{
-    COMBINED, INDEX, Level, Quarter, RankSettings, Ranked, Row, importance_performance_of, rank,
-    weakest,
+    COMBINED, INDEX, Level, Quarter, RankSettings, Ranked, Row, StreetWeighting,
+    importance_performance_of, rank, street_scores, weakest,
 };
 use doorstep_core::estimate::rank_intervals;
 use doorstep_core::questionnaire::Questionnaire;
@@ -122,6 +122,9 @@ pub struct Input<'a> {
     pub questionnaires: &'a [Questionnaire],
     pub cases: &'a [SampledCase],
     pub orders: &'a [OrderFacts],
+    /// Register residents per community on the period's last day (what
+    /// `street_weighting = "population"` weighs by; else may be empty).
+    pub population: &'a BTreeMap<String, f64>,
     /// Now, RFC 3339: orders past their deadline are due.
     pub now: &'a str,
     pub lang: Lang,
@@ -137,8 +140,10 @@ pub fn rank_settings(settings: &Settings) -> RankSettings {
     }
 }
 
-/// A street's figure: the unweighted mean of its communities' combined
-/// index, SE √(Σ SE²)/k (communities' samples are independent).
+/// A street's figure: its communities' combined index made into one
+/// (`[scores] street_weighting`: the plain mean, or weighted by register
+/// population), SE √(Σ wᵢ² SEᵢ²) (communities' samples are independent),
+/// ranked with intervals.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StreetFigure {
     pub street: String,
@@ -152,37 +157,28 @@ pub struct StreetFigure {
     pub grade: String,
 }
 
-pub fn street_figures(rows: &[&Row], rs: &RankSettings) -> Vec<StreetFigure> {
-    let mut by_street: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
-    for r in rows {
-        by_street.entry(r.street.as_str()).or_default().push(r);
-    }
-    let scored: Vec<(f64, f64)> = by_street
-        .values()
-        .map(|rs| {
-            let k = rs.len() as f64;
-            let (e, v) = rs
-                .iter()
-                .map(|r| (r.estimate, r.se * r.se))
-                .fold((0.0, 0.0), |(a, b), (e, v)| (a + e, b + v));
-            (e / k, v.sqrt() / k)
-        })
-        .collect();
+pub fn street_figures(
+    rows: &[&Row],
+    weighting: StreetWeighting,
+    population: &BTreeMap<String, f64>,
+    rs: &RankSettings,
+) -> Vec<StreetFigure> {
+    let streets = street_scores(rows, weighting, population);
+    let scored: Vec<(f64, f64)> = streets.iter().map(|s| (s.score, s.se)).collect();
     let ranks = rank_intervals(&scored, rs.draws, rs.level, rs.seed);
-    let mut out: Vec<StreetFigure> = by_street
-        .iter()
-        .zip(&scored)
+    let mut out: Vec<StreetFigure> = streets
+        .into_iter()
         .zip(ranks)
-        .map(|(((street, rows), (score, se)), rk)| StreetFigure {
-            street: street.to_string(),
-            communities: rows.len(),
-            n: rows.iter().map(|r| r.n).sum(),
-            score: *score,
-            se: *se,
+        .map(|(s, rk)| StreetFigure {
+            grade: rs.grades.grade(s.score).to_string(),
+            street: s.street,
+            communities: s.communities,
+            n: s.n,
+            score: s.score,
+            se: s.se,
             rank: rk.rank,
             rank_low: rk.low,
             rank_high: rk.high,
-            grade: rs.grades.grade(*score).to_string(),
         })
         .collect();
     out.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.street.cmp(&b.street)));
@@ -254,8 +250,15 @@ pub fn build(input: &Input) -> Report {
         .iter()
         .filter(|r| r.period == label && r.channel == COMBINED && r.measure == INDEX)
         .collect();
-    let city = rank(a, label, Level::City, &rs);
-    let street_ranks = rank(a, label, Level::Street, &rs);
+    let weighting = input.settings.scores.street_weighting;
+    // The three rankings (each with its bootstrap) are independent: one
+    // thread each.
+    let (city, street_ranks, streets) = std::thread::scope(|scope| {
+        let in_streets = scope.spawn(|| rank(a, label, Level::Street, &rs));
+        let streets = scope.spawn(|| street_figures(&combined, weighting, input.population, &rs));
+        let city = rank(a, label, Level::City, &rs);
+        (city, joined(in_streets), joined(streets))
+    });
     let in_street: BTreeMap<&str, &Ranked> = street_ranks
         .iter()
         .map(|r| (r.community.as_str(), r))
@@ -264,7 +267,6 @@ pub fn build(input: &Input) -> Report {
         .iter()
         .map(|r| (r.community.as_str(), *r))
         .collect();
-    let streets = street_figures(&combined, &rs);
     let quarter_labels: BTreeSet<String> = input.quarters.iter().map(|q| q.to_string()).collect();
     let in_period = |quarter: &str| quarter_labels.contains(quarter);
 
@@ -480,23 +482,29 @@ pub fn build(input: &Input) -> Report {
         importance_performance_of(scored.iter().map(|(i, x, w)| (i.items(), *x, *w)))
     };
     let item_label = |id: &str| clean(labels.items.get(id).map_or(id, String::as_str));
-    let mut weak_rows = Vec::new();
-    for (c, _) in &ranked_communities {
-        let Some(scored) = per_community.get(c) else {
-            continue;
-        };
-        let figures = figures_of(scored);
-        for (k, f) in weakest(&figures, 3).into_iter().enumerate() {
-            weak_rows.push(vec![
-                Cell::text(c),
-                Cell::Int(k as i64 + 1),
-                Cell::text(&f.item),
-                Cell::Text(item_label(&f.item)),
-                Cell::Num(f.score, 1),
-                Cell::Int(f.n as i64),
-            ]);
+    // The city's figures on another thread while the communities' are
+    // made here.
+    let (weak_rows, city_figures) = std::thread::scope(|scope| {
+        let city_figures = scope.spawn(|| figures_of(&all_scored));
+        let mut weak_rows = Vec::new();
+        for (c, _) in &ranked_communities {
+            let Some(scored) = per_community.get(c) else {
+                continue;
+            };
+            let figures = figures_of(scored);
+            for (k, f) in weakest(&figures, 3).into_iter().enumerate() {
+                weak_rows.push(vec![
+                    Cell::text(c),
+                    Cell::Int(k as i64 + 1),
+                    Cell::text(&f.item),
+                    Cell::Text(item_label(&f.item)),
+                    Cell::Num(f.score, 1),
+                    Cell::Int(f.n as i64),
+                ]);
+            }
         }
-    }
+        (weak_rows, joined(city_figures))
+    });
     tables.push(Table {
         id: "weakest_items",
         title: t(lang, "weakest_items").into(),
@@ -504,7 +512,6 @@ pub fn build(input: &Input) -> Report {
         columns: cols(lang, &["community", "place", "item", "label", "score", "n"]),
         rows: weak_rows,
     });
-    let city_figures = figures_of(&all_scored);
     let mean_score = mean(city_figures.iter().map(|f| f.score));
     let mean_importance = mean(city_figures.iter().filter_map(|f| f.importance));
     tables.push(Table {
@@ -807,6 +814,17 @@ pub fn build(input: &Input) -> Report {
         ),
         (t(lang, "method_text").into(), t(lang, "method_body").into()),
     ];
+    if !weighting.is_equal() {
+        // Only when it is not the plain mean, so earlier reports' method
+        // sheets stay as they were.
+        notes.insert(
+            notes.len() - 1,
+            (
+                t(lang, "street_weighting").into(),
+                t(lang, "street_weighting_population").into(),
+            ),
+        );
+    }
     for p in &a.problems {
         notes.push((
             t(lang, "problem").into(),
@@ -1044,25 +1062,37 @@ pub fn rectification(orders: &[&OrderFacts], now: &str) -> Rectification {
     r
 }
 
+/// A scoped thread's result; its panic goes on in the caller.
+fn joined<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+}
+
 /// Writes `report.html`, `report.xlsx` and one CSV per table into `dir`;
-/// returns the files written.
+/// returns the files written (in that order). The three are independent
+/// renderings of the same tables, so each is made on its own thread.
 pub fn write_all(report: &Report, dir: &Path) -> Result<Vec<std::path::PathBuf>, OfficeError> {
     std::fs::create_dir_all(dir).map_err(|source| OfficeError::Io {
         path: dir.to_path_buf(),
         source,
     })?;
-    let mut files = Vec::new();
     let html_path = dir.join("report.html");
-    let page = html::render(report)?;
-    std::fs::write(&html_path, page).map_err(|source| OfficeError::Io {
-        path: html_path.clone(),
-        source,
-    })?;
-    files.push(html_path);
     let xlsx_path = dir.join("report.xlsx");
-    xlsx::write(report, &xlsx_path)?;
-    files.push(xlsx_path);
-    files.extend(csv::write(report, dir)?);
+    let (html, xlsx, csvs) = std::thread::scope(|scope| {
+        let html = scope.spawn(|| {
+            let page = html::render(report)?;
+            std::fs::write(&html_path, page).map_err(|source| OfficeError::Io {
+                path: html_path.clone(),
+                source,
+            })
+        });
+        let xlsx = scope.spawn(|| xlsx::write(report, &xlsx_path));
+        let csvs = csv::write(report, dir);
+        (joined(html), joined(xlsx), csvs)
+    });
+    html?;
+    xlsx?;
+    let mut files = vec![html_path, xlsx_path];
+    files.extend(csvs?);
     Ok(files)
 }
 

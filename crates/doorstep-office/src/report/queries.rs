@@ -3,7 +3,7 @@
 //! (rectification). Plain, portable SQL (no JSON functions, no SQLite-only
 //! syntax) so a second backend can take it as it is.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use doorstep_core::assessment::Quarter;
 use doorstep_core::assignment::Disposition;
@@ -37,39 +37,64 @@ fn disposition(text: &str) -> Option<Disposition> {
     serde_json::from_value(serde_json::Value::String(text.to_string())).ok()
 }
 
-/// The sampled residents of `quarters` with their outcomes. Three plain
-/// scans per quarter (members, visits, completed interviews) joined here:
-/// no per-resident look-up, so it stays linear in a city of a million.
+/// The quarter a stored time (RFC 3339 text, `2026-11-03T…`) falls in,
+/// read from its date as the text comparisons of the queries see it.
+fn quarter_of_text(at: &str) -> Option<Quarter> {
+    let year: i32 = at.get(0..4)?.parse().ok()?;
+    let month: u8 = at.get(5..7)?.parse().ok()?;
+    (at.as_bytes().get(4) == Some(&b'-') && (1..=12).contains(&month)).then(|| Quarter {
+        year,
+        q: (month - 1) / 3 + 1,
+    })
+}
+
+/// The sampled residents of `quarters` with their outcomes. One scan of
+/// the period's visits and one of its completed interviews (neither table
+/// has an index on time: a scan per quarter read them four times for a
+/// year), each row put in its quarter; then the members of each quarter,
+/// joined here: no per-resident look-up, so it stays linear in a city of
+/// a million.
 pub fn sampled_cases(db: &Db, quarters: &[Quarter]) -> Result<Vec<SampledCase>, OfficeError> {
+    let mut out = Vec::new();
+    let (Some(&lowest), Some(&highest)) = (quarters.iter().min(), quarters.iter().max()) else {
+        return Ok(out);
+    };
     let mut members = db.prepare(
         "SELECT community, stratum, resident_id FROM sample_members
          WHERE quarter = ?1 AND reserve = 0
          ORDER BY community, stratum, resident_id",
     )?;
     let mut visits = db.prepare(
-        "SELECT resident_id, disposition FROM visits
+        "SELECT resident_id, disposition, at FROM visits
          WHERE at >= ?1 AND at < ?2 ORDER BY at, attempt",
     )?;
     let mut completed = db.prepare(
-        "SELECT resident_id FROM interviews
+        "SELECT resident_id, started_at FROM interviews
          WHERE status = 'completed' AND started_at >= ?1 AND started_at < ?2",
     )?;
-    let mut out = Vec::new();
-    for &q in quarters {
-        let (first, last) = quarter_days(q);
-        // Times are RFC 3339 text: every instant of the last day sorts
-        // below the day after's "T".
-        let end = format!("{last}U");
-        let mut last_visit: HashMap<String, String> = HashMap::new();
-        visits.query_each(crate::params![first, end], |r| {
-            last_visit.insert(r.get(0)?, r.get(1)?);
-            Ok(())
-        })?;
-        let mut done: HashSet<String> = HashSet::new();
-        completed.query_each(crate::params![first, end], |r| {
-            done.insert(r.get(0)?);
-            Ok(())
-        })?;
+    let first = quarter_days(lowest).0;
+    // Times are RFC 3339 text: every instant of the last day sorts below
+    // the day after's "T".
+    let end = format!("{}U", quarter_days(highest).1);
+    let slot = |at: &str| quarter_of_text(at).and_then(|q| quarters.iter().position(|x| *x == q));
+    let mut last_visit: Vec<HashMap<String, String>> = vec![HashMap::new(); quarters.len()];
+    visits.query_each(crate::params![first.clone(), end.clone()], |r| {
+        let at: String = r.get(2)?;
+        if let Some(k) = slot(&at) {
+            last_visit[k].insert(r.get(0)?, r.get(1)?);
+        }
+        Ok(())
+    })?;
+    let mut done: Vec<HashSet<String>> = vec![HashSet::new(); quarters.len()];
+    completed.query_each(crate::params![first, end], |r| {
+        let at: String = r.get(1)?;
+        if let Some(k) = slot(&at) {
+            done[k].insert(r.get(0)?);
+        }
+        Ok(())
+    })?;
+    for (k, &q) in quarters.iter().enumerate() {
+        let (done, last_visit) = (&done[k], &last_visit[k]);
         members.query_each(crate::params![q.to_string()], |r| {
             let resident: String = r.get(2)?;
             let outcome = if done.contains(&resident) {
@@ -156,6 +181,23 @@ pub fn orders(db: &Db, from: &str, to: &str) -> Result<Vec<OrderFacts>, OfficeEr
     Ok(out)
 }
 
+/// Register residents per community on `day` (`YYYY-MM-DD`): the periods
+/// open that day, as the register's other readings count them.
+pub fn population(db: &Db, day: &str) -> Result<BTreeMap<String, f64>, OfficeError> {
+    let mut stmt = db.prepare(
+        "SELECT community, COUNT(*) FROM resident_periods
+         WHERE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1)
+         GROUP BY community",
+    )?;
+    let mut out = BTreeMap::new();
+    stmt.query_each(crate::params![day], |r| {
+        let n: i64 = r.get(1)?;
+        out.insert(r.get(0)?, n as f64);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +222,17 @@ mod tests {
             ("2026-10-01".into(), "2026-12-31".into())
         );
         assert_eq!(disposition("no_one_home"), Some(Disposition::NoOneHome));
+        assert_eq!(
+            quarter_of_text("2026-11-03T09:00:00.123Z"),
+            Some(q("2026Q4"))
+        );
+        assert_eq!(
+            quarter_of_text("2026-03-31T23:59:59+08:00"),
+            Some(q("2026Q1"))
+        );
+        assert_eq!(quarter_of_text("2026-04-01"), Some(q("2026Q2")));
+        assert_eq!(quarter_of_text("2026-13-01"), None);
+        assert_eq!(quarter_of_text("20261103"), None);
         assert_eq!(disposition("nonsense"), None);
     }
 }

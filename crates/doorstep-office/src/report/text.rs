@@ -174,6 +174,12 @@ const WORDS: &[(&str, &str, &str)] = &[
         "名次区间自助抽样次数",
         "rank-interval bootstrap draws",
     ),
+    ("street_weighting", "街道得分合成", "street score"),
+    (
+        "street_weighting_population",
+        "各社区按期末登记人口加权",
+        "communities weighted by register residents on the period's last day",
+    ),
     ("problem", "问题", "problem"),
     ("left_out", "未计入", "left out"),
     ("method_text", "方法", "method"),
