@@ -15,6 +15,10 @@
 #   (small sizes while developing: scripts/bench-office-report.sh 3 4 30)
 #
 # The database is kept in target/bench-office-report/ (remove it to rebuild).
+# The load average is printed before each timing: on a shared machine the
+# wall clock says more about the load than about doorstep (compare CPU).
+#
+# OFFICE_BENCH_REPORT=0: time `office rank` only.
 #
 # OFFICE_BENCH_DB=postgres: the same city copied (table by table, CSV
 # through psql's \copy) into a throwaway PostgreSQL cluster (default
@@ -77,9 +81,10 @@ postgres | postgres://* | postgresql://*)
 esac
 D="$B office --db $DB --settings $CACHE/office.toml"
 echo "counted interviews: $($D status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["interviews"]["counted"])')"
-echo "office rank --year 2026 (every estimate, shrinkage, ranking, 1,000 draws):"
+echo "office rank --year 2026 (every estimate, shrinkage, ranking, 1,000 draws); $(uptime | sed 's/.*load/load/'):"
 /usr/bin/time -f "%e s (CPU user %U s, sys %S s), peak %M KB" $D rank --year 2026 --json > "$WORK/rank.json"
-echo "office report --year 2026 (HTML + XLSX + CSV):"
+[ "${OFFICE_BENCH_REPORT:-1}" = 0 ] && exit 0
+echo "office report --year 2026 (HTML + XLSX + CSV); $(uptime | sed 's/.*load/load/'):"
 /usr/bin/time -f "%e s (CPU user %U s, sys %S s), peak %M KB" $D report --year 2026 --out "$WORK/report" \
     > /dev/null 2> "$WORK/report.err" || { cat "$WORK/report.err" >&2; exit 1; }
 # The time, then the command's own line: the scoring apart from the report

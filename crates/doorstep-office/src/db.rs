@@ -422,6 +422,16 @@ impl Row {
         }
     }
 
+    /// Column `i`'s text taken out of the row (`None` for NULL; the
+    /// column reads as NULL afterwards): no copy.
+    pub fn take_text(&mut self, i: usize) -> Result<Option<String>, OfficeError> {
+        self.text(i)?;
+        match std::mem::replace(&mut self.values[i], Value::Null) {
+            Value::Text(s) => Ok(Some(s)),
+            _ => Ok(None),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.values.len()
     }
@@ -438,7 +448,12 @@ impl Row {
                 ValueRef::Null => Value::Null,
                 ValueRef::Integer(i) => Value::Int(i),
                 ValueRef::Real(f) => Value::Real(f),
-                ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                // Checked on the fast path (valid text, nearly always),
+                // replaced character by character only where it is not.
+                ValueRef::Text(t) => Value::Text(match std::str::from_utf8(t) {
+                    Ok(s) => s.to_owned(),
+                    Err(_) => String::from_utf8_lossy(t).into_owned(),
+                }),
                 ValueRef::Blob(b) => Value::Blob(b.to_vec()),
             });
         }
@@ -555,6 +570,47 @@ impl Db {
         };
         db.migrate(POSTGRES_MIGRATIONS)?;
         Ok(db)
+    }
+
+    /// A second connection to the same database, for reading on another
+    /// thread while this one reads too (SQLite in WAL mode lets readers run
+    /// side by side; PostgreSQL gets a connection of its own). Not
+    /// migrated again: this one already was. Refused on SQLite inside a
+    /// transaction (the second connection would not see its writes).
+    pub fn reader(&self) -> Result<Db, OfficeError> {
+        if let Conn::Sqlite(c) = &self.conn
+            && !c.is_autocommit()
+        {
+            return Err(OfficeError::Db {
+                what: "office database: a second connection was asked for inside a transaction"
+                    .into(),
+            });
+        }
+        let conn = match &self.spec {
+            DbSpec::Sqlite(path) => {
+                let conn = rusqlite::Connection::open_with_flags(
+                    path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(|e| OfficeError::Db {
+                    what: format!("{}: cannot open the office database: {e}", path.display()),
+                })?;
+                conn.pragma_update(None, "foreign_keys", "ON")?;
+                conn.pragma_update(None, "cache_size", -65536)?;
+                conn.busy_timeout(std::time::Duration::from_secs(30))?;
+                conn.set_prepared_statement_cache_capacity(64);
+                Conn::Sqlite(conn)
+            }
+            DbSpec::Postgres(url) => Conn::Postgres {
+                client: RefCell::new(pg::connect(url, &self.spec)?),
+                cache: RefCell::new(HashMap::new()),
+            },
+        };
+        Ok(Db {
+            conn,
+            spec: self.spec.clone(),
+        })
     }
 
     pub fn spec(&self) -> &DbSpec {
@@ -883,6 +939,16 @@ impl Stmt<'_> {
         params: impl Params,
         mut f: impl FnMut(&Row) -> Result<(), OfficeError>,
     ) -> Result<(), OfficeError> {
+        self.query_each_owned(params, |r| f(&r))
+    }
+
+    /// Every row in turn, handed over: its text can be taken
+    /// ([`Row::take_text`]) rather than copied.
+    pub fn query_each_owned(
+        &mut self,
+        params: impl Params,
+        mut f: impl FnMut(Row) -> Result<(), OfficeError>,
+    ) -> Result<(), OfficeError> {
         let v = params.values();
         match &mut self.inner {
             StmtInner::Sqlite(s) => {
@@ -891,7 +957,7 @@ impl Stmt<'_> {
                     .query(rusqlite::params_from_iter(sqlite_params(&v)))
                     .map_err(sqlite_err)?;
                 while let Some(r) = rows.next().map_err(sqlite_err)? {
-                    f(&Row::from_sqlite(r, n).map_err(sqlite_err)?)?;
+                    f(Row::from_sqlite(r, n).map_err(sqlite_err)?)?;
                 }
                 Ok(())
             }
@@ -902,7 +968,7 @@ impl Stmt<'_> {
                     .query_raw(&*s, pg_refs(&v).iter().copied())
                     .map_err(pg_err)?;
                 while let Some(r) = rows.next().map_err(pg_err)? {
-                    f(&Row::from_pg(&r).map_err(pg_err)?)?;
+                    f(Row::from_pg(&r).map_err(pg_err)?)?;
                 }
                 Ok(())
             }
@@ -1370,6 +1436,44 @@ pub(crate) mod tests {
             m.iter().map(|m| (m.version, m.name)).collect()
         };
         assert_eq!(names(SQLITE_MIGRATIONS), names(POSTGRES_MIGRATIONS));
+    }
+
+    #[test]
+    fn a_reader_on_another_thread_sees_what_was_committed() {
+        for (_dir, spec) in each_backend() {
+            let db = Db::open(&spec).unwrap();
+            db.execute_batch("CREATE TABLE t_reader (k BIGINT PRIMARY KEY, v TEXT)")
+                .unwrap();
+            db.execute(
+                "INSERT INTO t_reader (k, v) VALUES (?1, ?2)",
+                params![1i64, "一"],
+            )
+            .unwrap();
+            let reader = db.reader().unwrap();
+            let got = std::thread::spawn(move || {
+                let mut out = Vec::new();
+                reader
+                    .prepare("SELECT k, v FROM t_reader")
+                    .unwrap()
+                    .query_each_owned(params![], |mut r| {
+                        let k: i64 = r.get(0)?;
+                        // Taken, the text is gone from the row.
+                        out.push((k, r.take_text(1)?, r.text(1)?.map(str::to_string)));
+                        Ok(())
+                    })
+                    .unwrap();
+                out
+            })
+            .join()
+            .unwrap();
+            assert_eq!(got, [(1, Some("一".to_string()), None)], "{spec}");
+            if let DbSpec::Sqlite(_) = spec {
+                // Inside a transaction a second connection would not see
+                // its writes: refused.
+                let tx = db.transaction().unwrap();
+                assert!(tx.reader().is_err());
+            }
+        }
     }
 
     #[test]

@@ -10,12 +10,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use doorstep_core::assessment::{
-    self, Annual, Assessment, Community, INDEX, Quarter, Settings as Method, index,
+    self, Annual, Assessment, Community, INDEX, Quarter, Settings as Method,
 };
 use doorstep_core::estimate::Margin;
 use doorstep_core::interview::Answer;
 use doorstep_core::questionnaire::Questionnaire;
-use doorstep_core::scoring::{item_score, score_interview};
+use doorstep_core::scoring::item_score;
 
 use crate::db::Backend;
 use crate::params;
@@ -712,11 +712,292 @@ fn counted_query(backend: Backend, counting: Counting) -> String {
 /// An interview's place in the estimates' order: (start time, id).
 type SortKey = (Box<str>, Box<str>);
 
+/// One counted interview as read from the store, before its answers are:
+/// its set of quarters, its quarter, its questionnaire (an index into
+/// [`ScanPlan::questionnaires`]) and its text columns.
+struct Raw {
+    set: usize,
+    quarter: Quarter,
+    questionnaire: usize,
+    id: String,
+    started: String,
+    resident: String,
+    channel: String,
+    answers: String,
+}
+
+/// Interviews handed from the reading thread to the scoring ones at a time.
+const BATCH: usize = 256;
+
+/// One counted interview with its answers scored, before the register
+/// places it: its set of quarters, its place in the estimates' order, its
+/// resident, and its scores (names numbered in its [`Scan`]'s own
+/// [`Interviews::names`]), or why its answers could not be read.
+struct Scanned {
+    set: usize,
+    key: SortKey,
+    resident: Box<str>,
+    quarter: Quarter,
+    scores: Result<Scores, String>,
+}
+
+struct Scores {
+    channel: u32,
+    index: Option<f64>,
+    dimensions: Box<[(u32, f64)]>,
+    items: Box<[u32]>,
+}
+
+/// What reading or scoring interviews found: the scored interviews, those
+/// left out before the register is asked (start time not a date), and per
+/// set the interviews of questionnaires not given.
+struct Scan {
+    /// Names and item scores only: the rows are in `rows`.
+    names: Interviews,
+    rows: Vec<Scanned>,
+    left_out: Vec<(SortKey, String)>,
+    missing: Vec<BTreeMap<String, usize>>,
+    /// Per questionnaire (by index), its dimensions' numbers in `names`.
+    dimension_ids: Vec<Option<Vec<u32>>>,
+}
+
+impl Scan {
+    fn new(sets: usize) -> Scan {
+        Scan {
+            names: Interviews::default(),
+            rows: Vec::new(),
+            left_out: Vec::new(),
+            missing: vec![BTreeMap::new(); sets],
+            dimension_ids: Vec::new(),
+        }
+    }
+}
+
+/// What the reading and scoring need to know, shared by their threads.
+struct ScanPlan<'a> {
+    counting: Counting,
+    questionnaires: &'a [Questionnaire],
+    /// Each questionnaire's scoring.
+    scorers: Vec<Scorer>,
+    /// (id, version) → index in `questionnaires`.
+    by_version: BTreeMap<(&'a str, &'a str), usize>,
+    set_of: BTreeMap<Quarter, usize>,
+    sets: usize,
+    keep: Keep,
+}
+
+/// A questionnaire's scoring laid out for reading interviews by the
+/// hundred thousand: `score_interview` and `index` (same arithmetic, in
+/// the same order, so the same bits) without a map and its strings per
+/// interview.
+struct Scorer {
+    /// Per question (by index): its dimension's slot and its weight, for
+    /// the scored rating items.
+    items: Vec<Option<(usize, f64)>>,
+    /// The dimensions in name order (the order a map keeps them in).
+    dimensions: Vec<String>,
+    /// Each dimension's weight in the index (`[scores] dimension_weights`).
+    index_weights: Vec<f64>,
+}
+
+impl Scorer {
+    fn new(q: &Questionnaire, settings: &ScoreSettings) -> Scorer {
+        use doorstep_core::questionnaire::QuestionKind;
+        let scoring = |k: &QuestionKind| match k {
+            QuestionKind::Rating {
+                scoring: Some(s), ..
+            } => Some(s.clone()),
+            _ => None,
+        };
+        let dimensions: Vec<String> = q
+            .questions
+            .iter()
+            .filter_map(|question| scoring(&question.kind).map(|s| s.dimension))
+            .collect::<BTreeSet<String>>()
+            .into_iter()
+            .collect();
+        let items = q
+            .questions
+            .iter()
+            .map(|question| {
+                let s = scoring(&question.kind)?;
+                let slot = dimensions.binary_search(&s.dimension).ok()?;
+                Some((slot, s.weight))
+            })
+            .collect();
+        let index_weights = dimensions
+            .iter()
+            .map(|d| settings.dimension_weights.get(d).copied().unwrap_or(1.0))
+            .collect();
+        Scorer {
+            items,
+            dimensions,
+            index_weights,
+        }
+    }
+
+    /// Each dimension's score present (slot, score), in name order, and
+    /// the index: as `score_interview` then `index` give them.
+    fn score<'a>(
+        &self,
+        q: &Questionnaire,
+        answers: impl IntoIterator<Item = (&'a str, &'a Answer)>,
+    ) -> (Vec<(usize, f64)>, Option<f64>) {
+        // (weighted sum, weight, seen) per dimension.
+        let mut sums = vec![(0.0, 0.0, false); self.dimensions.len()];
+        for (id, answer) in answers {
+            let Some(i) = q.question_index(id) else {
+                continue;
+            };
+            let Some((slot, weight)) = self.items[i] else {
+                continue;
+            };
+            let Some(score) = item_score(&q.questions[i], answer) else {
+                continue;
+            };
+            let e = &mut sums[slot];
+            e.0 += score * weight;
+            e.1 += weight;
+            e.2 = true;
+        }
+        let dimensions: Vec<(usize, f64)> = sums
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.2)
+            .map(|(slot, e)| (slot, e.0 / e.1))
+            .collect();
+        let (mut sum, mut total) = (0.0, 0.0);
+        for &(slot, score) in &dimensions {
+            let w = self.index_weights[slot];
+            if w > 0.0 && score.is_finite() {
+                sum += w * score;
+                total += w;
+            }
+        }
+        (dimensions, (total > 0.0).then(|| sum / total))
+    }
+}
+
+/// Reads the counted interviews started in `[from, to)`, handing them to
+/// `sink` in batches; the [`Scan`] of what it left out itself (no register
+/// needed: the interviews are placed afterwards).
+fn read_interviews(
+    db: &Db,
+    plan: &ScanPlan,
+    from: &str,
+    to: &str,
+    mut sink: impl FnMut(Vec<Raw>),
+) -> Result<Scan, OfficeError> {
+    let mut scan = Scan::new(plan.sets);
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut stmt = db.prepare(&counted_query(db.backend(), plan.counting))?;
+    stmt.query_each_owned(params![from, to], |mut r| {
+        let id = r.take_text(0)?.unwrap_or_default();
+        let started = r.take_text(3)?.unwrap_or_default();
+        let Some(date) = started
+            .get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        else {
+            let message = format!("interview {id}: start time {started:?} is not a date");
+            scan.left_out.push(((started.into(), id.into()), message));
+            return Ok(());
+        };
+        let quarter = quarter_of(date);
+        let Some(&set) = plan.set_of.get(&quarter) else {
+            return Ok(());
+        };
+        let (qid, qversion) = (
+            r.text(4)?.unwrap_or_default(),
+            r.text(5)?.unwrap_or_default(),
+        );
+        let Some(&questionnaire) = plan.by_version.get(&(qid, qversion)) else {
+            *scan.missing[set]
+                .entry(format!("{qid} version {qversion}"))
+                .or_default() += 1;
+            return Ok(());
+        };
+        batch.push(Raw {
+            set,
+            quarter,
+            questionnaire,
+            id,
+            started,
+            resident: r.take_text(1)?.unwrap_or_default(),
+            channel: r.take_text(2)?.unwrap_or_default(),
+            answers: r.take_text(6)?.unwrap_or_default(),
+        });
+        if batch.len() == BATCH {
+            sink(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+        }
+        Ok(())
+    })?;
+    if !batch.is_empty() {
+        sink(batch);
+    }
+    Ok(scan)
+}
+
+/// Reads each interview's answers and scores them into `scan`.
+fn score_batch(plan: &ScanPlan, batch: Vec<Raw>, scan: &mut Scan) {
+    for raw in batch {
+        let q = &plan.questionnaires[raw.questionnaire];
+        let scorer = &plan.scorers[raw.questionnaire];
+        let scores = match serde_json::from_str::<Answers>(&raw.answers) {
+            Ok(a) => {
+                let answers = a.in_order();
+                let (dimensions, value) =
+                    scorer.score(q, answers.iter().map(|(k, a)| (k.as_str(), a)));
+                let set = &mut scan.names;
+                if scan.dimension_ids.len() <= raw.questionnaire {
+                    scan.dimension_ids.resize(raw.questionnaire + 1, None);
+                }
+                let ids = scan.dimension_ids[raw.questionnaire].get_or_insert_with(|| {
+                    scorer.dimensions.iter().map(|d| set.names.id(d)).collect()
+                });
+                let dimensions: Box<[(u32, f64)]> =
+                    dimensions.iter().map(|&(d, v)| (ids[d], v)).collect();
+                let items: Box<[u32]> = if plan.keep.items {
+                    answers
+                        .iter()
+                        .filter_map(|(k, a)| {
+                            let score = item_score(q.question(k.as_str())?, a)?;
+                            let item = set.names.id(k.as_str());
+                            Some(set.item_code(item, score))
+                        })
+                        .collect()
+                } else {
+                    Box::new([])
+                };
+                Ok(Scores {
+                    channel: set.names.id(&raw.channel),
+                    index: value,
+                    dimensions,
+                    items,
+                })
+            }
+            Err(e) => Err(format!("interview {}: answers unreadable ({e})", raw.id)),
+        };
+        scan.rows.push(Scanned {
+            set: raw.set,
+            key: (raw.started.into(), raw.id.into()),
+            resident: raw.resident.into(),
+            quarter: raw.quarter,
+            scores,
+        });
+    }
+}
+
 /// Reads the counted interviews of each set of quarters (one scan of the
-/// store, one of the register), scoring each as it arrives and keeping
-/// only what the estimates (and `keep`) need; each set in the order the
-/// estimates take it: start time, then interview id. One [`Loaded`] per
-/// set, its margins on the last day of its latest quarter.
+/// store, one of the register), scoring each and keeping only what the
+/// estimates (and `keep`) need; each set in the order the estimates take
+/// it: start time, then interview id. One [`Loaded`] per set, its margins
+/// on the last day of its latest quarter.
+///
+/// On two cores: the interviews are read on a second connection on one
+/// thread, handed in batches to be scored on another, while this thread
+/// reads the register and then scores too; the interviews are placed in
+/// the register once all is read. One connection, one after the other,
+/// where a second cannot be opened. The same result either way.
 pub fn load(
     db: &Db,
     counting: Counting,
@@ -725,15 +1006,41 @@ pub fn load(
     sets: &[Vec<Quarter>],
     keep: Keep,
 ) -> Result<Vec<Loaded>, OfficeError> {
-    let by_version: BTreeMap<(&str, &str), &Questionnaire> = questionnaires
-        .iter()
-        .map(|q| ((q.id.as_str(), q.version.as_str()), q))
-        .collect();
-    let set_of: BTreeMap<Quarter, usize> = sets
-        .iter()
-        .enumerate()
-        .flat_map(|(k, qs)| qs.iter().map(move |q| (*q, k)))
-        .collect();
+    let reader = db.reader().ok();
+    load_with(db, reader, counting, settings, questionnaires, sets, keep)
+}
+
+/// [`load`], reading the interviews on `reader` on other threads when
+/// given, else after the register on `db`.
+fn load_with(
+    db: &Db,
+    reader: Option<Db>,
+    counting: Counting,
+    settings: &ScoreSettings,
+    questionnaires: &[Questionnaire],
+    sets: &[Vec<Quarter>],
+    keep: Keep,
+) -> Result<Vec<Loaded>, OfficeError> {
+    let plan = ScanPlan {
+        counting,
+        questionnaires,
+        scorers: questionnaires
+            .iter()
+            .map(|q| Scorer::new(q, settings))
+            .collect(),
+        by_version: questionnaires
+            .iter()
+            .enumerate()
+            .map(|(k, q)| ((q.id.as_str(), q.version.as_str()), k))
+            .collect(),
+        set_of: sets
+            .iter()
+            .enumerate()
+            .flat_map(|(k, qs)| qs.iter().map(move |q| (*q, k)))
+            .collect(),
+        sets: sets.len(),
+        keep,
+    };
     let days: Vec<String> = sets
         .iter()
         .map(|qs| {
@@ -743,10 +1050,10 @@ pub fn load(
                 .unwrap_or_default()
         })
         .collect();
-    let register = read_register(db, settings, &days)?;
-    let (Some(first), Some(last)) = (set_of.keys().next(), set_of.keys().next_back()) else {
-        // No quarter asked: nothing to read.
-        return Ok(register
+    let (Some(first), Some(last)) = (plan.set_of.keys().next(), plan.set_of.keys().next_back())
+    else {
+        // No quarter asked: nothing to read but the margins.
+        return Ok(read_register(db, settings, &days)?
             .margins
             .into_iter()
             .map(|communities| Loaded {
@@ -764,115 +1071,158 @@ pub fn load(
         .expect("not the last day ever")
         .format("%Y-%m-%d")
         .to_string();
+    let (register, scans) = match reader {
+        Some(reader) => {
+            let (plan, from, to) = (&plan, &from, &to);
+            let (batches, queue) = std::sync::mpsc::sync_channel::<Vec<Raw>>(8);
+            let queue = std::sync::Mutex::new(queue);
+            // Until the reader is done and the queue empty.
+            let score_all = || {
+                let mut scan = Scan::new(plan.sets);
+                loop {
+                    let next = queue
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .recv();
+                    match next {
+                        Ok(batch) => score_batch(plan, batch, &mut scan),
+                        Err(_) => return scan,
+                    }
+                }
+            };
+            std::thread::scope(|s| {
+                let reading = s.spawn(move || {
+                    read_interviews(&reader, plan, from, to, |batch| {
+                        // Sent while a scorer is alive: this thread scores last.
+                        let _ = batches.send(batch);
+                    })
+                });
+                let scoring = s.spawn(score_all);
+                let register = read_register(db, settings, &days);
+                let mine = score_all();
+                let read = reading
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                let scored = scoring
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (register, read.map(|read| vec![read, scored, mine]))
+            })
+        }
+        None => {
+            let register = read_register(db, settings, &days);
+            let mut scan = Scan::new(plan.sets);
+            let read = read_interviews(db, &plan, &from, &to, |batch| {
+                score_batch(&plan, batch, &mut scan)
+            });
+            (register, read.map(|read| vec![read, scan]))
+        }
+    };
+    Ok(place(register?, scans?, settings, sets.len(), keep))
+}
+
+/// Places each scored interview in the register as it stood when it was
+/// made, and sorts each set in the estimates' order (whatever order the
+/// scans came in).
+fn place(
+    register: Register,
+    scans: Vec<Scan>,
+    settings: &ScoreSettings,
+    sets: usize,
+    keep: Keep,
+) -> Vec<Loaded> {
     struct Building {
         interviews: Interviews,
+        /// The current scan's name numbers in `interviews.names`, as met.
+        names: Vec<Option<u32>>,
         keys: Vec<SortKey>,
         left_out: Vec<(SortKey, String)>,
         missing: BTreeMap<String, usize>,
     }
-    let mut out: Vec<Building> = sets
-        .iter()
+    let mut out: Vec<Building> = (0..sets)
         .map(|_| Building {
             interviews: Interviews {
                 names: register.names.clone(),
                 ..Interviews::default()
             },
+            names: Vec::new(),
             keys: Vec::new(),
             left_out: Vec::new(),
             missing: BTreeMap::new(),
         })
         .collect();
     let calibration = settings.calibration.len();
-    let mut stmt = db.prepare(&counted_query(db.backend(), counting))?;
-    stmt.query_each(params![from, to], |r| {
-        let id: String = r.get(0)?;
-        let started: String = r.get(3)?;
-        let key = (
-            Box::<str>::from(started.as_str()),
-            Box::<str>::from(id.as_str()),
-        );
-        let Some(date) = started
-            .get(..10)
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        else {
-            out[0].left_out.push((
-                key,
-                format!("interview {id}: start time {started:?} is not a date"),
-            ));
-            return Ok(());
-        };
-        let quarter = quarter_of(date);
-        let Some(&set) = set_of.get(&quarter) else {
-            return Ok(());
-        };
-        let b = &mut out[set];
-        let (qid, qversion): (String, String) = (r.get(4)?, r.get(5)?);
-        let Some(q) = by_version.get(&(qid.as_str(), qversion.as_str())) else {
-            *b.missing
-                .entry(format!("{qid} version {qversion}"))
-                .or_default() += 1;
-            return Ok(());
-        };
-        // The register as it stood at the interview; a resident who only
-        // entered it later is placed by their first entry.
-        let resident: String = r.get(1)?;
-        let Some(Some((community, street, levels))) = register.place(&resident, &started[..10])
-        else {
-            b.left_out.push((
-                key,
-                format!("interview {id}: its resident is not in the register"),
-            ));
-            return Ok(());
-        };
-        let text: String = r.get(6)?;
-        let answers = match serde_json::from_str::<Answers>(&text) {
-            Ok(a) => a.in_order(),
-            Err(e) => {
-                b.left_out
-                    .push((key, format!("interview {id}: answers unreadable ({e})")));
-                return Ok(());
+    for scan in scans {
+        for b in &mut out {
+            b.names = vec![None; scan.names.names.list.len()];
+        }
+        if let Some(b) = out.first_mut() {
+            b.left_out.extend(scan.left_out);
+        }
+        for (b, missing) in out.iter_mut().zip(scan.missing) {
+            for (q, n) in missing {
+                *b.missing.entry(q).or_default() += n;
             }
-        };
-        let scores = score_interview(q, answers.iter().map(|(k, a)| (k.as_str(), a)));
-        let value = index(&scores.dimensions, &settings.dimension_weights);
-        let set = &mut b.interviews;
-        let dimensions: Box<[(u32, f64)]> = scores
-            .dimensions
-            .iter()
-            .map(|(d, v)| (set.names.id(d), *v))
-            .collect();
-        let items: Box<[u32]> = if keep.items {
-            answers
+        }
+        let scanned_names = &scan.names;
+        for s in scan.rows {
+            let b = &mut out[s.set];
+            // The register as it stood at the interview; a resident who
+            // only entered it later is placed by their first entry.
+            let Some(Some((community, street, levels))) =
+                register.place(&s.resident, &s.key.0[..10])
+            else {
+                let message = format!("interview {}: its resident is not in the register", s.key.1);
+                b.left_out.push((s.key, message));
+                continue;
+            };
+            let scores = match s.scores {
+                Ok(scores) => scores,
+                Err(message) => {
+                    b.left_out.push((s.key, message));
+                    continue;
+                }
+            };
+            let set = &mut b.interviews;
+            let names = &mut b.names;
+            let mut name = |set: &mut Interviews, id: u32| {
+                *names[id as usize].get_or_insert_with(|| set.names.id(scanned_names.names.get(id)))
+            };
+            let channel = name(set, scores.channel);
+            let dimensions: Box<[(u32, f64)]> = scores
+                .dimensions
                 .iter()
-                .filter_map(|(k, a)| {
-                    let score = item_score(q.question(k.as_str())?, a)?;
-                    let item = set.names.id(k.as_str());
-                    Some(set.item_code(item, score))
+                .map(|&(d, v)| (name(set, d), v))
+                .collect();
+            let items: Box<[u32]> = scores
+                .items
+                .iter()
+                .map(|&c| {
+                    let (item, score) = scanned_names.item_scores[c as usize];
+                    let item = name(set, item);
+                    set.item_code(item, score)
                 })
-                .collect()
-        } else {
-            Box::new([])
-        };
-        let channel: String = r.get(2)?;
-        let first = levels as usize;
-        set.rows.push(Counted {
-            community,
-            street,
-            quarter,
-            channel: set.names.id(&channel),
-            levels: register.levels[first..first + calibration].into(),
-            index: value,
-            dimensions,
-            items,
-            ids: keep.ids.then(|| Box::new((id, resident))),
-            base_weight: None,
-            weight: None,
-        });
-        b.keys.push(key);
-        Ok(())
-    })?;
-    Ok(out
-        .into_iter()
+                .collect();
+            let first = levels as usize;
+            set.rows.push(Counted {
+                community,
+                street,
+                quarter: s.quarter,
+                channel,
+                levels: register.levels[first..first + calibration].into(),
+                index: scores.index,
+                dimensions,
+                items,
+                ids: keep
+                    .ids
+                    .then(|| Box::new((s.key.1.to_string(), s.resident.into_string()))),
+                base_weight: None,
+                weight: None,
+            });
+            b.keys.push(s.key);
+        }
+    }
+    out.into_iter()
         .zip(register.margins)
         .map(|(mut b, communities)| {
             // The estimates take the interviews by start time, then id.
@@ -900,7 +1250,7 @@ pub fn load(
                 left_out,
             }
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]
@@ -932,6 +1282,193 @@ mod tests {
             let sql = counted_query(Backend::Postgres, counting);
             assert!(sql.contains("latest_decisions d"), "{sql}");
         }
+    }
+
+    /// Everything a loaded set holds, in order, as comparable values.
+    fn contents(l: &Loaded) -> (Vec<String>, Vec<String>) {
+        let rows = l
+            .interviews
+            .iter()
+            .map(|i| {
+                format!(
+                    "{:?} {} {} {} {:?} {:?} {:?} {:?} {:?} {:?}",
+                    i.interview_id(),
+                    i.community(),
+                    i.street(),
+                    i.quarter(),
+                    i.channel(),
+                    i.calibration().collect::<Vec<_>>(),
+                    i.index().map(f64::to_bits),
+                    i.dimensions()
+                        .map(|(d, v)| (d, v.to_bits()))
+                        .collect::<Vec<_>>(),
+                    i.items().map(|(d, v)| (d, v.to_bits())).collect::<Vec<_>>(),
+                    i.resident_id(),
+                )
+            })
+            .collect();
+        (rows, l.left_out.clone())
+    }
+
+    /// The interviews read on a second connection beside the register, and
+    /// the cells estimated on several threads, give exactly what one
+    /// connection and one thread give: the demo city, every figure to the
+    /// bit.
+    #[test]
+    fn the_parallel_load_and_assessment_match_the_sequential_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = crate::DbSpec::Sqlite(dir.path().join("office.sqlite3"));
+        let mut db = Db::open(&spec).unwrap();
+        let q = doorstep_core::questionnaire::load_str(
+            include_str!("../../../questionnaires/resident-satisfaction.toml"),
+            "resident-satisfaction.toml",
+        )
+        .unwrap();
+        let opts = crate::demo::DemoOptions {
+            // 2 × 20 communities × 4 quarters × 3 channels: more cells
+            // than one block of work.
+            streets: 2,
+            communities_per_street: 20,
+            per_quarter: 12,
+            ..crate::demo::DemoOptions::default()
+        };
+        crate::demo::build(&mut db, &q, &opts, &Default::default()).unwrap();
+        // An interview whose answers cannot be read: left out alike.
+        db.execute(
+            "UPDATE interviews SET answers = '{' WHERE interview_id =
+                 (SELECT MIN(interview_id) FROM interviews)",
+            params![],
+        )
+        .unwrap();
+        let settings = ScoreSettings::default();
+        let keep = Keep {
+            ids: true,
+            items: true,
+        };
+        let sets = vec![Period::Year(2026).quarters(), Period::Year(2025).quarters()];
+        let counting = Counting::ApprovedAndUndecided;
+        let one = load_with(
+            &db,
+            None,
+            counting,
+            &settings,
+            std::slice::from_ref(&q),
+            &sets,
+            keep,
+        )
+        .unwrap();
+        let two = load_with(
+            &db,
+            Some(db.reader().unwrap()),
+            counting,
+            &settings,
+            std::slice::from_ref(&q),
+            &sets,
+            keep,
+        )
+        .unwrap();
+        assert_eq!(one.len(), 2);
+        assert!(
+            one[0].interviews.len() > 1000,
+            "{}",
+            one[0].interviews.len()
+        );
+        assert_eq!(one[0].left_out.len(), 1, "{:?}", one[0].left_out);
+        for (a, b) in one.iter().zip(&two) {
+            assert_eq!(contents(a), contents(b));
+            assert_eq!(a.communities, b.communities);
+        }
+        let method = method(&settings);
+        let sequential = assessment::assess_on(&one[0].interviews, &one[0].communities, &method, 1);
+        for threads in [2, 3] {
+            let parallel =
+                assessment::assess_on(&two[0].interviews, &two[0].communities, &method, threads);
+            // Bit for bit: serialised with every digit, and the weights.
+            assert_eq!(
+                serde_json::to_string(&sequential).unwrap(),
+                serde_json::to_string(&parallel).unwrap()
+            );
+            assert_eq!(sequential, parallel);
+            let bits = |a: &Assessment| -> Vec<Option<(u64, u64)>> {
+                a.weights
+                    .iter()
+                    .map(|w| w.map(|(d, w)| (d.to_bits(), w.to_bits())))
+                    .collect()
+            };
+            assert_eq!(bits(&sequential), bits(&parallel));
+        }
+        assert!(sequential.rows.len() > 1000);
+    }
+
+    /// The scorer laid out per questionnaire gives what `score_interview`
+    /// and `index` give, bit for bit: every demo interview, with unequal
+    /// dimension weights, special responses and off-scale values.
+    #[test]
+    fn the_scorer_matches_score_interview_and_index() {
+        use doorstep_core::interview::AnswerValue;
+        let q = doorstep_core::questionnaire::load_str(
+            include_str!("../../../questionnaires/resident-satisfaction.toml"),
+            "resident-satisfaction.toml",
+        )
+        .unwrap();
+        let mut settings = ScoreSettings::default();
+        let scorer0 = Scorer::new(&q, &settings);
+        assert!(scorer0.dimensions.len() >= 2, "{:?}", scorer0.dimensions);
+        settings
+            .dimension_weights
+            .insert(scorer0.dimensions[0].clone(), 2.5);
+        settings
+            .dimension_weights
+            .insert(scorer0.dimensions[1].clone(), 0.0);
+        let scorer = Scorer::new(&q, &settings);
+        let rated: Vec<&str> = q
+            .questions
+            .iter()
+            .filter(|question| scorer.items[q.question_index(&question.id).unwrap()].is_some())
+            .map(|question| question.id.as_str())
+            .collect();
+        let mut checked = 0;
+        for seed in 0..500u64 {
+            let mut answers: BTreeMap<String, Answer> = BTreeMap::new();
+            for (k, id) in rated.iter().enumerate() {
+                let x = (seed * 31 + k as u64 * 17) % 13;
+                let answer = match x {
+                    0 => continue,
+                    1 => Answer::Special {
+                        special: doorstep_core::answer::SpecialResponse::Refused,
+                    },
+                    2 => Answer::Value(AnswerValue::Rating { value: 99 }),
+                    _ => Answer::Value(AnswerValue::Rating {
+                        value: (x % 6) as i64,
+                    }),
+                };
+                answers.insert(id.to_string(), answer);
+            }
+            answers.insert(
+                "not_a_question".into(),
+                Answer::Value(AnswerValue::Rating { value: 3 }),
+            );
+            let want = doorstep_core::scoring::score_interview(
+                &q,
+                answers.iter().map(|(k, a)| (k.as_str(), a)),
+            );
+            let want_index =
+                doorstep_core::assessment::index(&want.dimensions, &settings.dimension_weights);
+            let (got, got_index) = scorer.score(&q, answers.iter().map(|(k, a)| (k.as_str(), a)));
+            let got: Vec<(&str, u64)> = got
+                .iter()
+                .map(|&(slot, v)| (scorer.dimensions[slot].as_str(), v.to_bits()))
+                .collect();
+            let want_bits: Vec<(&str, u64)> = want
+                .dimensions
+                .iter()
+                .map(|(d, v)| (d.as_str(), v.to_bits()))
+                .collect();
+            assert_eq!(got, want_bits, "seed {seed}");
+            assert_eq!(got_index.map(f64::to_bits), want_index.map(f64::to_bits));
+            checked += usize::from(got_index.is_some());
+        }
+        assert!(checked > 400, "{checked}");
     }
 
     #[test]

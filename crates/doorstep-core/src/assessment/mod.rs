@@ -6,11 +6,13 @@
 //! hands them here.
 
 mod importance;
+mod parallel;
 mod streets;
 
 pub use importance::{
     ItemFigure, Scored, importance_performance, importance_performance_of, index, weakest,
 };
+pub use parallel::threads;
 pub use streets::{StreetScore, StreetWeighting, street_scores};
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -253,11 +255,26 @@ pub struct Assessment {
 type CellKey<'a> = (&'a str, Quarter, &'a str);
 
 /// Every community × quarter × channel × measure, the channels combined,
-/// each year's figure, and quarter-on-quarter changes.
-pub fn assess<S: Sample + ?Sized>(
+/// each year's figure, and quarter-on-quarter changes. The cells are
+/// computed on the machine's cores ([`threads`]); the result is the same
+/// as [`assess_on`] with one thread, bit for bit.
+pub fn assess<S: Sample + Sync + ?Sized>(
     interviews: &S,
     communities: &[Community],
     settings: &Settings,
+) -> Assessment {
+    assess_on(interviews, communities, settings, threads())
+}
+
+/// [`assess`] on up to `threads` threads (1: in the caller's thread
+/// alone). Each community × quarter × channel is calibrated and estimated
+/// on its own; the cells' figures, problems and weights are merged in the
+/// cells' order, so the thread count changes nothing but the time.
+pub fn assess_on<S: Sample + Sync + ?Sized>(
+    interviews: &S,
+    communities: &[Community],
+    settings: &Settings,
+    threads: usize,
 ) -> Assessment {
     let by_id: BTreeMap<&str, &Community> =
         communities.iter().map(|c| (c.id.as_str(), c)).collect();
@@ -276,10 +293,21 @@ pub fn assess<S: Sample + ?Sized>(
             .or_default()
             .push(k);
     }
+    let cells: Vec<(CellKey, Vec<usize>)> = cells.into_iter().collect();
+    let figures: Vec<Option<Cell>> = parallel::map_ordered(
+        &cells,
+        threads,
+        |((community, quarter, channel), members)| {
+            let c = by_id.get(community)?;
+            Some(cell_rows(
+                c, *quarter, channel, interviews, members, settings,
+            ))
+        },
+    );
     // Per community × quarter: each channel's figures, by measure.
     let mut channel_rows: BTreeMap<(&str, Quarter), Vec<Row>> = BTreeMap::new();
-    for ((community, quarter, channel), members) in &cells {
-        let Some(c) = by_id.get(community) else {
+    for (((community, quarter, _), members), cell) in cells.iter().zip(figures) {
+        let Some(cell) = cell else {
             out.problems.push(Problem {
                 community: community.to_string(),
                 message: format!(
@@ -289,25 +317,19 @@ pub fn assess<S: Sample + ?Sized>(
             });
             continue;
         };
-        let rows = cell_rows(
-            c,
-            *quarter,
-            channel,
-            interviews,
-            members,
-            settings,
-            &mut out.problems,
-            &mut out.weights,
-        );
+        out.problems.extend(cell.problems);
+        for (k, w) in cell.weights {
+            out.weights[k] = Some(w);
+        }
         channel_rows
             .entry((community, *quarter))
             .or_default()
-            .extend(rows);
+            .extend(cell.rows);
     }
-    for ((community, quarter), rows) in &channel_rows {
-        let c = by_id[community];
-        out.rows.extend(rows.iter().cloned());
-        out.rows.extend(combine(c, *quarter, rows, settings));
+    for ((community, quarter), rows) in channel_rows {
+        let combined = combine(by_id[community], quarter, &rows, settings);
+        out.rows.extend(rows);
+        out.rows.extend(combined);
     }
     let annual = annual_rows(&out.rows, settings);
     out.changes = changes(&out.rows);
@@ -316,8 +338,15 @@ pub fn assess<S: Sample + ?Sized>(
     out
 }
 
+/// One community × quarter × channel's figures, what it had to leave out,
+/// and each kept interview's (base, calibrated) weights.
+struct Cell {
+    rows: Vec<Row>,
+    problems: Vec<Problem>,
+    weights: Vec<(usize, (f64, f64))>,
+}
+
 /// Calibrates one community × quarter × channel and estimates each measure.
-#[allow(clippy::too_many_arguments)]
 fn cell_rows<S: Sample + ?Sized>(
     c: &Community,
     quarter: Quarter,
@@ -325,9 +354,8 @@ fn cell_rows<S: Sample + ?Sized>(
     interviews: &S,
     members: &[usize],
     settings: &Settings,
-    problems: &mut Vec<Problem>,
-    weights: &mut [Option<(f64, f64)>],
-) -> Vec<Row> {
+) -> Cell {
+    let mut problems = Vec::new();
     // Interviews whose levels the register does not know cannot be
     // calibrated: left out, and said.
     let mut kept = Vec::new();
@@ -356,7 +384,11 @@ fn cell_rows<S: Sample + ?Sized>(
         kept.push(k);
     }
     if kept.is_empty() {
-        return Vec::new();
+        return Cell {
+            rows: Vec::new(),
+            problems,
+            weights: Vec::new(),
+        };
     }
     let population: f64 = c.margins.first().map_or(0.0, |m| m.totals.iter().sum());
     let base_each = if population > 0.0 {
@@ -378,14 +410,16 @@ fn cell_rows<S: Sample + ?Sized>(
             rake(&base, &[], &[]).expect("base weights alone always calibrate")
         }
     };
-    for (k, (d, w)) in kept.iter().zip(cal.base.iter().zip(&cal.weights)) {
-        weights[*k] = Some((*d, *w));
-    }
+    let weights = kept
+        .iter()
+        .zip(cal.base.iter().zip(&cal.weights))
+        .map(|(k, (d, w))| (*k, (*d, *w)))
+        .collect();
     let measures: BTreeSet<&str> = kept
         .iter()
         .flat_map(|&k| interviews.measure_names(k))
         .collect();
-    measures
+    let rows = measures
         .into_iter()
         .filter_map(|measure| {
             let y = interviews.measure_values(&kept, measure);
@@ -409,7 +443,12 @@ fn cell_rows<S: Sample + ?Sized>(
                 notes: notes.clone(),
             })
         })
-        .collect()
+        .collect();
+    Cell {
+        rows,
+        problems,
+        weights,
+    }
 }
 
 /// The channels combined with the city's proportions, renormalised over
@@ -484,16 +523,11 @@ fn interval(se: f64, n: usize) -> f64 {
 
 /// Each year's figure from its quarters (every channel and combined).
 fn annual_rows(rows: &[Row], settings: &Settings) -> Vec<Row> {
-    let mut groups: BTreeMap<(String, i32, String, String), Vec<&Row>> = BTreeMap::new();
+    let mut groups: BTreeMap<(&str, i32, &str, &str), Vec<&Row>> = BTreeMap::new();
     for r in rows {
         if let Some(q) = Quarter::parse(&r.period) {
             groups
-                .entry((
-                    r.community.clone(),
-                    q.year,
-                    r.channel.clone(),
-                    r.measure.clone(),
-                ))
+                .entry((&r.community, q.year, &r.channel, &r.measure))
                 .or_default()
                 .push(r);
         }
@@ -621,18 +655,16 @@ pub fn year_changes(current: &Assessment, previous: &Assessment, year: i32) -> V
 /// Shrinks each street's communities' figures toward the street's mean
 /// (per period, channel and measure).
 fn shrink_rows(rows: &mut [Row]) {
-    let mut groups: BTreeMap<(String, String, String, String), Vec<usize>> = BTreeMap::new();
+    // Grouped by borrowed names (no copy of four strings per row), then
+    // each group's fit written back.
+    let mut groups: BTreeMap<(&str, &str, &str, &str), Vec<usize>> = BTreeMap::new();
     for (k, r) in rows.iter().enumerate() {
         groups
-            .entry((
-                r.street.clone(),
-                r.period.clone(),
-                r.channel.clone(),
-                r.measure.clone(),
-            ))
+            .entry((&r.street, &r.period, &r.channel, &r.measure))
             .or_default()
             .push(k);
     }
+    let mut fits: Vec<(usize, f64, f64)> = Vec::new();
     for members in groups.values() {
         let direct: Vec<Direct> = members
             .iter()
@@ -643,10 +675,13 @@ fn shrink_rows(rows: &mut [Row]) {
             .collect();
         if let Some(fit) = fay_herriot(&direct) {
             for (&k, s) in members.iter().zip(&fit.areas) {
-                rows[k].shrunk = Some(s.estimate);
-                rows[k].shrunk_se = Some(s.se);
+                fits.push((k, s.estimate, s.se));
             }
         }
+    }
+    for (k, estimate, se) in fits {
+        rows[k].shrunk = Some(estimate);
+        rows[k].shrunk_se = Some(se);
     }
 }
 
