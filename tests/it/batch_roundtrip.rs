@@ -673,14 +673,27 @@ fn the_bulk_read_merges_each_interviews_rows_in_file_order() {
         .reserve_batch("S01", chrono::Utc::now())
         .unwrap()
         .expect("a batch");
+    let cache_size = |store: &Store| -> i64 {
+        store
+            .connection()
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = cache_size(&store);
     let mut got = Vec::new();
+    let mut during = Vec::new();
     store
         .for_each_batch_interview(row.id, &mut |b| {
             got.push(b);
+            during.push(cache_size(&store));
             Ok::<(), doorstep_store::StoreError>(())
         })
         .unwrap();
     assert!(got.len() >= 10, "{}", got.len());
+    // A page cache sized for the read (in KiB when negative), set back
+    // once done.
+    assert!(during.iter().all(|&c| c <= -8 * 1024), "{during:?}");
+    assert_eq!(cache_size(&store), before);
     let order: Vec<(chrono::DateTime<chrono::Utc>, String)> = got
         .iter()
         .map(|b| (b.saved.record.started_at, b.saved.record.id.to_string()))

@@ -43,11 +43,8 @@ impl KnownQuestionnaires {
         if self.by_hash.contains_key(&q.content_hash) {
             return;
         }
-        let answers_only = answers_only(&q);
-        self.by_hash.insert(
-            q.content_hash.clone(),
-            Arc::new(Checked { q, answers_only }),
-        );
+        self.by_hash
+            .insert(q.content_hash.clone(), Arc::new(Checked::new(q)));
     }
 
     pub fn extend(&mut self, qs: impl IntoIterator<Item = Questionnaire>) {
@@ -87,6 +84,22 @@ pub(crate) struct Checked {
     /// Per question: its value (a calculate's) and its relevance depend on
     /// answers only, not on the resident's fields nor on the day.
     answers_only: Vec<bool>,
+    /// Per question: the checked calculates read its answer (directly or
+    /// through others, their relevance, their sections' relevance and
+    /// repeat counts). Only these answers go into the recomputation: the
+    /// others cannot change what is compared.
+    needed: Vec<bool>,
+}
+
+impl Checked {
+    fn new(q: Questionnaire) -> Self {
+        let (answers_only, needed) = dependencies(&q);
+        Checked {
+            q,
+            answers_only,
+            needed,
+        }
+    }
 }
 
 /// Whether an expression reads outside the answers, and the names it reads.
@@ -103,9 +116,10 @@ fn reads(e: &Expr, outside: &mut bool, names: &mut Vec<String>) {
     }
 }
 
-/// Per question: whether the answers alone decide its value and relevance.
-/// A fixpoint over the questions (no recursion: chains may be long).
-fn answers_only(q: &Questionnaire) -> Vec<bool> {
+/// Per question: whether the answers alone decide its value and relevance
+/// (a fixpoint over the questions, no recursion: chains may be long), and
+/// whether a calculate so decided reads it (`Checked::needed`).
+fn dependencies(q: &Questionnaire) -> (Vec<bool>, Vec<bool>) {
     let sections: HashMap<&str, usize> = q
         .sections
         .iter()
@@ -164,7 +178,21 @@ fn answers_only(q: &Questionnaire) -> Vec<bool> {
             break;
         }
     }
-    outside.into_iter().map(|o| !o).collect()
+    let answers_only: Vec<bool> = outside.into_iter().map(|o| !o).collect();
+    // What the checked calculates read, through any chain of others.
+    let mut needed = vec![false; q.questions.len()];
+    let mut stack: Vec<usize> = (0..q.questions.len())
+        .filter(|&i| {
+            answers_only[i] && matches!(q.questions[i].kind, QuestionKind::Calculate { .. })
+        })
+        .collect();
+    while let Some(i) = stack.pop() {
+        if std::mem::replace(&mut needed[i], true) {
+            continue;
+        }
+        stack.extend(deps[i].iter().copied().filter(|&j| !needed[j]));
+    }
+    (answers_only, needed)
 }
 
 /// What is wrong with the calculates `i` records, recomputed with `c`.
@@ -190,7 +218,7 @@ pub(crate) fn check(i: &BatchInterview, c: &Checked) -> Option<RecordProblem> {
             return problem(key, CalculateProblem::NotACalculate);
         }
     }
-    let computed = recompute(i, q);
+    let computed = recompute(i, c);
     for (key, value) in &i.calculates {
         let Some((id, _)) = parse_answer_key(key) else {
             continue;
@@ -211,18 +239,20 @@ pub(crate) fn check(i: &BatchInterview, c: &Checked) -> Option<RecordProblem> {
     None
 }
 
-/// The calculates the record's answers give.
-fn recompute(i: &BatchInterview, q: &Questionnaire) -> BTreeMap<String, String> {
+/// The calculates the record's answers give (those the answers alone
+/// decide: only the answers they read are given to the flow).
+fn recompute(i: &BatchInterview, c: &Checked) -> BTreeMap<String, String> {
+    let q = &c.q;
     let mut answers = Vec::with_capacity(i.answers.len());
     // Instances added through "add another?" are not in the record: as
     // many as its answers and calculates show.
     let mut added: HashMap<usize, u32> = HashMap::new();
     let keys = i
         .answers
-        .keys()
-        .map(|k| (k, true))
-        .chain(i.calculates.keys().map(|k| (k, false)));
-    for (key, is_answer) in keys {
+        .iter()
+        .map(|(k, a)| (k, Some(a)))
+        .chain(i.calculates.keys().map(|k| (k, None)));
+    for (key, answer) in keys {
         let Some((id, instance)) = parse_answer_key(key) else {
             continue;
         };
@@ -238,8 +268,10 @@ fn recompute(i: &BatchInterview, q: &Questionnaire) -> BTreeMap<String, String> 
             let seen = added.entry(s).or_default();
             *seen = (*seen).max(n.saturating_add(1));
         }
-        if is_answer {
-            answers.push((Slot { question, instance }, i.answers[key].clone()));
+        if let Some(a) = answer
+            && c.needed[question]
+        {
+            answers.push((Slot { question, instance }, a.clone()));
         }
     }
     let resident = HashMap::from([("resident_id".to_string(), i.resident_id.clone())]);
@@ -365,8 +397,7 @@ calculation = "position(..)"
 
     fn checked() -> Checked {
         let q = load_str(SOURCE, "calc.toml").unwrap_or_else(|e| panic!("{e}"));
-        let answers_only = answers_only(&q);
-        Checked { q, answers_only }
+        Checked::new(q)
     }
 
     fn calc_problem(i: &BatchInterview, c: &Checked) -> Option<(String, CalculateProblem)> {
@@ -375,6 +406,25 @@ calculation = "position(..)"
             Some(RecordProblem::Calculate { key, problem }) => Some((key, problem)),
             Some(other) => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn only_the_answers_the_checked_calculates_read_are_needed() {
+        let c = checked();
+        let needed: Vec<&str> =
+            c.q.questions
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| c.needed[*i])
+                .map(|(_, q)| q.id.as_str())
+                .collect();
+        // `greeting` reads the resident: not checked, so nothing it reads
+        // is needed for it; `age` is read through `is_child`, `size`
+        // through the members' repeat count and `big`'s relevance.
+        assert_eq!(
+            needed,
+            ["size", "adults", "big", "age", "is_child", "light_no"]
+        );
     }
 
     #[test]

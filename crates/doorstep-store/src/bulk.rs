@@ -135,6 +135,9 @@ fn interview_columns() -> String {
         .join(", ")
 }
 
+/// Page cache for the bulk read, in KiB (see `for_each_batch_interview`).
+const BULK_CACHE_KIB: i64 = 16 * 1024;
+
 const RESIDENT_COLUMNS: [&str; 10] = [
     "resident_id",
     "name",
@@ -180,7 +183,17 @@ impl Store {
         };
         fill()?;
         drop(keys);
+        // The queries walk six cursors at once, and the records' query
+        // looks each interview's resident up at random: with the default
+        // 2 MB page cache, pages were read (decrypted and authenticated)
+        // again and again. Enlarged for the read, then set back.
+        let cache_size: i64 = conn
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .map_err(crate::StoreError::from)?;
+        conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)
+            .map_err(crate::StoreError::from)?;
         let result = self.merge_batch_interviews(batch_id, each);
+        let _ = conn.pragma_update(None, "cache_size", cache_size);
         // The order is the export's only: gone once read.
         let _ = conn.execute_batch("DELETE FROM temp.export_order");
         result

@@ -143,7 +143,7 @@ fn stream(
             .resident
             .map(|x| x.expression_fields())
             .unwrap_or_default();
-        let interview = records.interview(&bulk.saved, &bulk.notes, fields)?;
+        let interview = records.interview(bulk.saved, &bulk.notes, fields)?;
         w.interview(&interview)?;
         Ok::<(), ExportError>(())
     })?;
@@ -170,7 +170,7 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
             let fields = resident.map(|x| x.expression_fields()).unwrap_or_default();
             residents.insert(rid.clone(), fields);
         }
-        interviews.push(records.interview(saved, notes, residents[rid].clone())?);
+        interviews.push(records.interview(saved.clone(), notes, residents[rid].clone())?);
     }
     let visits = rows.visits.iter().map(|v| records.visit(v)).collect();
     let header = records.header(records.questionnaire_refs());
@@ -235,9 +235,11 @@ impl<'s> Records<'s> {
             .collect()
     }
 
+    /// The record of `saved` (taken: its answers, paradata and calculates
+    /// move into the record rather than being copied).
     fn interview(
         &mut self,
-        saved: &SavedInterview,
+        saved: SavedInterview,
         notes: &[QuestionNote],
         resident_fields: HashMap<String, String>,
     ) -> Result<BatchInterview, ExportError> {
@@ -260,14 +262,14 @@ impl<'s> Records<'s> {
         }
         let q = &self.questionnaires[&qkey].0;
         // Only the answers of questions still relevant make up the result.
-        let answers = saved.answers.iter().filter_map(|(qid, inst, a)| {
-            q.question_index(qid).map(|question| {
+        let answers = saved.answers.into_iter().filter_map(|(qid, inst, a)| {
+            q.question_index(&qid).map(|question| {
                 (
                     Slot {
                         question,
-                        instance: *inst,
+                        instance: inst,
                     },
-                    a.clone(),
+                    a,
                 )
             })
         });
@@ -306,8 +308,8 @@ impl<'s> Records<'s> {
                 .collect(),
             // As saved with the answers (interviews recorded before values
             // were saved have none, so their batches keep their bytes).
-            calculates: saved.calculates.clone(),
-            paradata: saved.events.clone(),
+            calculates: saved.calculates,
+            paradata: saved.events,
         })
     }
 
