@@ -8,24 +8,14 @@ use std::fs;
 
 use serde_json::Value;
 
-use crate::office_scores::{N, rating, setup};
+use crate::office_scores::{N, rating, register_csv, setup};
 use crate::office_support::{Backend, on_both_backends};
 
 fn target_margin_uses_the_previous_quarter_per_community_and_defaults_elsewhere(backend: Backend) {
     // 翠竹: 30 residents (20 men, 10 women), 12 interviews in 2026Q4
     // calibrated on gender. 梅园 joins the register in December, no history.
     let o = setup(backend);
-    let mut reg = String::from("resident_id,name,address,community,street,district,gender\n");
-    for r in 0..30 {
-        let gender = if r < N {
-            if r % 2 == 0 { "m" } else { "f" }
-        } else if r < 26 {
-            "m"
-        } else {
-            "f"
-        };
-        reg.push_str(&format!("R{r:05},某,{r}号,翠竹,玄武街道,玄武区,{gender}\n"));
-    }
+    let mut reg = register_csv();
     for r in 0..40 {
         reg.push_str(&format!("M{r:05},某,{r}号,梅园,玄武街道,玄武区,f\n"));
     }

@@ -24,11 +24,9 @@ pub(crate) fn rating(k: usize) -> i64 {
     }
 }
 
-pub(crate) fn setup(backend: Backend) -> Office {
-    let o = Office::on(backend);
-    o.trust_all();
-    // 30 registered residents: 20 men, 10 women; the first N were
-    // interviewed (6 men, 6 women), so men are under-represented.
+/// The register of 翠竹 as CSV: 30 residents, 20 men and 10 women, the
+/// first N half and half (so men are under-represented among them).
+pub(crate) fn register_csv() -> String {
     let mut reg = String::from("resident_id,name,address,community,street,district,gender\n");
     for r in 0..30 {
         let gender = if r < N {
@@ -40,12 +38,21 @@ pub(crate) fn setup(backend: Backend) -> Office {
         };
         reg.push_str(&format!("R{r:05},某,{r}号,翠竹,玄武街道,玄武区,{gender}\n"));
     }
+    reg
+}
+
+/// office.toml: undecided interviews count, calibrated on gender alone.
+pub(crate) const GENDER_SETTINGS: &str =
+    "[ingest]\ncount = \"approved_and_undecided\"\n\n[scores]\ncalibration = [\"gender\"]\n";
+
+pub(crate) fn setup(backend: Backend) -> Office {
+    let o = Office::on(backend);
+    o.trust_all();
+    // 30 registered residents: 20 men, 10 women; the first N were
+    // interviewed (6 men, 6 women), so men are under-represented.
+    let reg = register_csv();
     o.register("register.csv", &reg, "2026-10-01");
-    fs::write(
-        o.dir.join("office.toml"),
-        "[ingest]\ncount = \"approved_and_undecided\"\n\n[scores]\ncalibration = [\"gender\"]\n",
-    )
-    .unwrap();
+    fs::write(o.dir.join("office.toml"), GENDER_SETTINGS).unwrap();
     let q = doorstep_store::demo::questionnaire().unwrap();
     let mut b = batch("S01", "D1", 1, N);
     for (k, i) in b.interviews.iter_mut().enumerate() {

@@ -12,7 +12,7 @@ use doorstep_core::interview::answer::{Answer, AnswerValue};
 use doorstep_core::questionnaire::QuestionKind;
 use serde_json::Value;
 
-use crate::office_scores::{N, rating};
+use crate::office_scores::{GENDER_SETTINGS, N, rating, register_csv};
 use crate::office_support::*;
 
 /// A batch (`seq`) of N interviews of residents R00000… in 2026Q4 moved
@@ -69,23 +69,9 @@ fn rated_batch(
 fn setup(backend: Backend) -> Office {
     let o = Office::on(backend);
     o.trust_all();
-    let mut reg = String::from("resident_id,name,address,community,street,district,gender\n");
-    for r in 0..30 {
-        let gender = if r < N {
-            if r % 2 == 0 { "m" } else { "f" }
-        } else if r < 26 {
-            "m"
-        } else {
-            "f"
-        };
-        reg.push_str(&format!("R{r:05},某,{r}号,翠竹,玄武街道,玄武区,{gender}\n"));
-    }
+    let reg = register_csv();
     o.register("register.csv", &reg, "2025-01-01");
-    fs::write(
-        o.dir.join("office.toml"),
-        "[ingest]\ncount = \"approved_and_undecided\"\n\n[scores]\ncalibration = [\"gender\"]\n",
-    )
-    .unwrap();
+    fs::write(o.dir.join("office.toml"), GENDER_SETTINGS).unwrap();
     let q = doorstep_store::demo::questionnaire().unwrap();
     let this_year = rated_batch(&q, 1, 0, rating);
     let last_year = rated_batch(&q, 2, 1, |k| rating(k) - 1);
