@@ -89,7 +89,8 @@ pub(crate) fn setup(backend: Backend) -> Office {
     o
 }
 
-fn json(o: &Office, args: &[&str]) -> Value {
+/// The JSON a command prints, run in the office's folder with its settings.
+pub(crate) fn json(o: &Office, args: &[&str]) -> Value {
     let mut a = vec!["--settings", "office.toml"];
     a.extend(args);
     let out = o.cmd(&a).current_dir(&o.dir).output().unwrap();

@@ -10,9 +10,8 @@ use std::fs;
 use chrono::Duration;
 use doorstep_core::interview::answer::{Answer, AnswerValue};
 use doorstep_core::questionnaire::QuestionKind;
-use serde_json::Value;
 
-use crate::office_scores::{GENDER_SETTINGS, N, rating, register_csv};
+use crate::office_scores::{GENDER_SETTINGS, N, json, rating, register_csv};
 use crate::office_support::*;
 
 /// A batch (`seq`) of N interviews of residents R00000… in 2026Q4 moved
@@ -82,18 +81,6 @@ fn setup(backend: Backend) -> Office {
     let (code, doc) = o.ingest(&[&files[0], &files[1]]);
     assert_eq!(code, 0, "{doc}");
     o
-}
-
-fn json(o: &Office, args: &[&str]) -> Value {
-    let mut a = vec!["--settings", "office.toml"];
-    a.extend(args);
-    let out = o.cmd(&a).current_dir(&o.dir).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// The post-stratified mean by hand: item score (rating − 1)/4 × 100 (so
