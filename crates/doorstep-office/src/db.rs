@@ -521,6 +521,19 @@ impl fmt::Debug for Db {
     }
 }
 
+/// What every SQLite connection of the office sets, the writer's and a
+/// reader's alike (the writer also sets the journal and its durability).
+fn session_settings(conn: &rusqlite::Connection) -> Result<(), OfficeError> {
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // The office reads whole registers and quarters: with SQLite's 2 MB
+    // default every look-up re-read its index pages from the OS (a fifth
+    // of `sample`'s time). 64 MiB at most, grown only as pages are read.
+    conn.pragma_update(None, "cache_size", -65536)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
 impl Db {
     /// Opens (creating a SQLite file if needed) and migrates the database.
     pub fn open(spec: &DbSpec) -> Result<Db, OfficeError> {
@@ -544,13 +557,7 @@ impl Db {
         // committed batch survive a power cut, not only a crash.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        // The office reads whole registers and quarters: with SQLite's 2 MB
-        // default every look-up re-read its index pages from the OS (a fifth
-        // of `sample`'s time). 64 MiB at most, grown only as pages are read.
-        conn.pragma_update(None, "cache_size", -65536)?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        conn.set_prepared_statement_cache_capacity(64);
+        session_settings(&conn)?;
         let db = Db {
             conn: Conn::Sqlite(conn),
             spec: spec.clone(),
@@ -596,10 +603,7 @@ impl Db {
                 .map_err(|e| OfficeError::Db {
                     what: format!("{}: cannot open the office database: {e}", path.display()),
                 })?;
-                conn.pragma_update(None, "foreign_keys", "ON")?;
-                conn.pragma_update(None, "cache_size", -65536)?;
-                conn.busy_timeout(std::time::Duration::from_secs(30))?;
-                conn.set_prepared_statement_cache_capacity(64);
+                session_settings(&conn)?;
                 Conn::Sqlite(conn)
             }
             DbSpec::Postgres(url) => Conn::Postgres {
