@@ -430,6 +430,56 @@ fn streamed_reading_matches_reading_whole() {
     }
 }
 
+/// The list is read on a thread of its own while the caller stores each
+/// resident: a failing caller stops the reading and its error is the one
+/// returned, after exactly the residents it took.
+#[test]
+fn a_failing_caller_stops_the_reading_with_its_own_error() {
+    let mut text = String::from("resident_id,name,address\n");
+    for i in 0..5000 {
+        text += &format!("R{i},王五{i},和平街{i}号\n");
+    }
+    let (_d, path) = temp_file("long.csv", text.as_bytes());
+    let mut taken = Vec::new();
+    let read = read_residents_into(&path, None, &mut |r| {
+        if taken.len() == 1234 {
+            return Err("disk full");
+        }
+        taken.push(r.resident_id);
+        Ok(())
+    });
+    assert!(matches!(read, Err(ReadIntoError::Target("disk full"))));
+    let expected: Vec<String> = (0..1234).map(|i| format!("R{i}")).collect();
+    assert_eq!(taken, expected);
+}
+
+/// A list found unusable part-way (bytes that are not UTF-8 at row 3001,
+/// with UTF-8 forced): every good row before it was handed on, in order,
+/// before the error, as when the file is read on one thread.
+#[test]
+fn rows_before_an_unusable_part_are_all_handed_on_first() {
+    let mut bytes = b"resident_id,name,address\n".to_vec();
+    for i in 0..5000 {
+        if i == 2999 {
+            bytes.extend_from_slice(b"R2999,\xD5\xC5,x\n");
+        } else {
+            bytes.extend_from_slice(format!("R{i},name{i},street {i}\n").as_bytes());
+        }
+    }
+    let (_d, path) = temp_file("bad-late.csv", &bytes);
+    let mut taken = Vec::new();
+    let read = read_residents_into(&path, Some(Encoding::Utf8), &mut |r| {
+        taken.push(r.resident_id);
+        Ok::<(), ()>(())
+    });
+    match read {
+        Err(ReadIntoError::Import(ImportError::Encoding { row, .. })) => assert_eq!(row, 3001),
+        other => panic!("{other:?}"),
+    }
+    let expected: Vec<String> = (0..2999).map(|i| format!("R{i}")).collect();
+    assert_eq!(taken, expected);
+}
+
 /// Longer than the pieces the file is read in, with blank lines, values
 /// over several lines and bad rows throughout: the same rows, row numbers
 /// and problems as when the file is read whole, in both encodings.

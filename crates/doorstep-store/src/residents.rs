@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, Row, Statement, Transaction, TransactionBehavior};
 
 use super::schema::meta_set;
 use super::{Result, Store, StoreError, parse_local_ts, questionnaires, ts};
@@ -146,12 +146,22 @@ type Details = (
     String,
 );
 
+const INSERT_RESIDENT: &str = "INSERT INTO residents (resident_id, name, address, community,
+         grid, building, unit, room, phone, attributes, walk_key, imported_at, updated_at,
+         stratum, reserve, hidden)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?14 > 0)
+     ON CONFLICT (resident_id) DO NOTHING";
+
 /// An assignment list being merged, one resident at a time, in one
 /// transaction (see [`Store::merge_residents`]). Dropped without
 /// [`ResidentMerge::commit`], it changes nothing.
 pub struct ResidentMerge<'a> {
     tx: Option<Transaction<'a>>,
     conn: &'a Connection,
+    /// The insert every new resident takes, prepared once: the statement
+    /// cache's lookup (hashing the SQL text) cost more than the insert's
+    /// binding.
+    insert: Option<Statement<'a>>,
     now: String,
     counts: MergeCounts,
     /// Definitions of the indexes dropped for the load, built once at commit.
@@ -197,6 +207,7 @@ impl Store {
         let mut merge = ResidentMerge {
             tx: None,
             conn,
+            insert: None,
             now: ts(&Utc::now()),
             counts: MergeCounts::default(),
             deferred_indexes: Vec::new(),
@@ -219,6 +230,9 @@ impl Store {
                 merge.deferred_indexes.push(sql);
             }
         }
+        // After the indexes were dropped: prepared against the schema the
+        // rows go into.
+        merge.insert = Some(conn.prepare(INSERT_RESIDENT)?);
         merge.tx = Some(tx);
         Ok(merge)
     }
@@ -303,7 +317,6 @@ impl ResidentMerge<'_> {
 
     /// Adds or updates one resident (see [`Store::upsert_residents`]).
     pub fn add(&mut self, r: &Resident) -> Result<()> {
-        let tx = self.tx();
         let attributes = attributes_json(&r.attributes)?;
         let walk = walk_key(r);
         let slot = r.sample_slot().map_err(StoreError::Other)?;
@@ -328,20 +341,16 @@ impl ResidentMerge<'_> {
             reserve,
         );
         // New residents (most rows of a first import) cost one statement.
-        let inserted = tx
-            .prepare_cached(
-                "INSERT INTO residents (resident_id, name, address, community, grid, building,
-                     unit, room, phone, attributes, walk_key, imported_at, updated_at,
-                     stratum, reserve, hidden)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14,
-                     ?14 > 0)
-                 ON CONFLICT (resident_id) DO NOTHING",
-            )?
+        let inserted = self
+            .insert
+            .as_mut()
+            .expect("prepared with the merge")
             .execute(params)?;
         if inserted == 1 {
             self.counts.added += 1;
             return Ok(());
         }
+        let tx = self.tx();
         let s: Details = tx
             .prepare_cached(
                 "SELECT name, address, community, grid, building, unit, room, phone, attributes
@@ -414,6 +423,7 @@ impl ResidentMerge<'_> {
     /// when this returns, or (on error) nothing of it is.
     pub fn commit(mut self) -> Result<MergeCounts> {
         let tx = self.tx.take().expect("a merge is open until commit");
+        drop(self.insert.take());
         for sql in &self.deferred_indexes {
             tx.execute_batch(sql)?;
         }
@@ -425,6 +435,7 @@ impl ResidentMerge<'_> {
 impl Drop for ResidentMerge<'_> {
     fn drop(&mut self) {
         // Rolls back first when not committed.
+        drop(self.insert.take());
         drop(self.tx.take());
         let _ = self.conn.pragma_update(None, "cache_size", self.cache_size);
     }

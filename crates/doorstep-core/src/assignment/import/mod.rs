@@ -11,6 +11,7 @@
 //!
 //! The file format is described for users in `docs/resident-list.md`.
 
+mod beside;
 mod columns;
 mod csv_file;
 mod sink;
@@ -249,14 +250,17 @@ pub fn read_residents(
 /// `residents` stays empty. A CSV file is read a piece at a time, so memory
 /// does not grow with the list (a workbook is read whole, as before). When
 /// the list turns out unusable part-way, rows already handed on must be
-/// undone by the caller (e.g. by not committing them).
+/// undone by the caller (e.g. by not committing them). A CSV file is
+/// parsed and checked on a thread of its own while `each` runs on the
+/// caller's (where a database connection lives), residents handed over in
+/// file order; `each` failing stops the reading.
 pub fn read_residents_into<E>(
     path: &Path,
     encoding: Option<Encoding>,
     each: &mut dyn FnMut(Resident) -> Result<(), E>,
 ) -> Result<ImportReport, ReadIntoError<E>> {
     match kind_of(path, "a resident list")? {
-        Kind::Csv => csv_file::read_file(path, encoding, each),
+        Kind::Csv => beside::read_csv(path, encoding, each),
         Kind::Workbook => {
             let bytes = read_list(path)?;
             let mut report = xlsx::read(path, bytes)?;
