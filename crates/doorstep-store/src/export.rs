@@ -365,8 +365,9 @@ impl<'s> Records<'s> {
         Ok(())
     }
 
-    /// The record of `saved` (its questionnaire loaded first; taken: its answers, paradata and calculates
-    /// move into the record rather than being copied).
+    /// The record of `saved`, whose questionnaire is loaded (taken: its
+    /// answers, paradata and calculates move into the record rather than
+    /// being copied).
     fn interview(
         &mut self,
         saved: SavedInterview,
