@@ -13,13 +13,28 @@
 # compare two binaries on the same store). Files go to a new directory
 # under $BENCH_DIR (default: /dev/shm). Needs minisign and GNU time
 # (/usr/bin/time); installs nothing.
+#
+# STORE_KIND picks the store: "encrypted" (the default: SQLCipher under
+# DOORSTEP_STORE_PASSWORD, whose key derivation (scrypt, 128 MiB) and page
+# encryption and authentication every export pays) or "plain": a store
+# made before encryption, which doorstep still opens (the file is
+# pre-created with the sqlite3 shell, as scripts/bench-assign.sh does; needs
+# sqlite3), to show what doorstep's own work costs apart from those. Give
+# each kind its own STORE_CACHE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-10000}"
 rounds="${2:-5}"
-for tool in minisign /usr/bin/time; do
+kind="${STORE_KIND:-encrypted}"
+tools=(minisign /usr/bin/time)
+case "$kind" in
+  encrypted) ;;
+  plain) tools+=(sqlite3); unset DOORSTEP_STORE_PASSWORD ;;
+  *) echo "STORE_KIND must be encrypted or plain, not $kind" >&2; exit 2 ;;
+esac
+for tool in "${tools[@]}"; do
   if ! command -v "$tool" >/dev/null; then
-    echo "$tool is not installed (apt-get install minisign time): cannot compare" >&2
+    echo "$tool is not installed (apt-get install minisign time sqlite3): cannot compare" >&2
     exit 2
   fi
 done
@@ -34,9 +49,13 @@ work="$(mktemp -d -p "$base" bench-export-verify.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 export DOORSTEP_DATA_DIR="$work/data" DOORSTEP_CONFIG="$work/data/config.toml"
 if [ -n "${STORE_CACHE:-}" ] && [ -d "$STORE_CACHE" ]; then
-  echo "store: a copy of $STORE_CACHE"
+  echo "store ($kind): a copy of $STORE_CACHE"
   cp -a "$STORE_CACHE" "$work/data.orig"
 else
+  if [ "$kind" = plain ]; then
+    mkdir -p "$work/data"
+    sqlite3 "$work/data/doorstep.sqlite3" 'PRAGMA journal_mode=WAL;' > /dev/null
+  fi
   "$bin" keygen --surveyor S1 --no-password > /dev/null
   # Residents enough for N interviews (some doors give none).
   awk -v n="$((n * 3))" 'BEGIN {
@@ -59,7 +78,7 @@ median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 # Wall time and CPU time (user + system): on a busy machine the wall time
 # is mostly waiting for a core, the CPU time is the work done.
-echo "export: $bin"
+echo "export: $bin ($kind store)"
 # "own MB": the peak after the store key's derivation (scrypt's 128 MiB
 # comes first and is freed), as the export logs it with
 # DOORSTEP_MEASURE_MEMORY=1; "peak MB" is the whole process's, the larger of

@@ -604,6 +604,100 @@ fn the_streamed_export_writes_the_in_memory_batch() {
     assert_eq!(fs::read(&written.data_path).unwrap(), bytes);
 }
 
+/// `export` reads the store on one thread and builds the records on
+/// another: an error on either side, at the first interview or part-way
+/// through (after the first group of interviews went over), ends the
+/// export with that error and leaves no file, and the batch is written
+/// once the store is right again.
+#[test]
+fn an_export_failing_on_either_thread_reports_its_error_and_leaves_nothing() {
+    use doorstep_store::Store;
+    use doorstep_store::export::{Exported, export};
+    use doorstep_store::simulate::{SimulateOptions, simulate};
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    let store = Store::open_in_dir(&data).unwrap();
+    let q = doorstep_store::demo::load(&store).unwrap();
+    simulate(
+        &store,
+        &q,
+        &SimulateOptions {
+            // As many as the demo's residents give.
+            interviews: 100,
+            seed: 5,
+            surveyor_id: "S01".into(),
+            day: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            careless: false,
+        },
+    )
+    .unwrap();
+    let (keys, trusted, out) = setup(tmp.path(), &["S01"]);
+    let conn = store.connection();
+    let source: String = conn
+        .query_row("SELECT source FROM questionnaires", [], |r| r.get(0))
+        .unwrap();
+    let export_fails = |what: &str| {
+        let e = export(&store, &keys[0], &out, &[]).unwrap_err().to_string();
+        assert!(e.contains(what), "{e}");
+        assert_eq!(listing(&out), Vec::<String>::new());
+    };
+    // The builder's side: the questionnaire does not parse.
+    conn.execute(
+        "UPDATE questionnaires SET source = 'not [a questionnaire'",
+        [],
+    )
+    .unwrap();
+    export_fails("(stored)");
+    conn.execute("UPDATE questionnaires SET source = ?1", [&source])
+        .unwrap();
+    // The reader's side, part-way: an answer of the batch's last
+    // interview with answers does not read.
+    let late: String = conn
+        .query_row(
+            "SELECT i.id FROM interviews i
+             WHERE i.exported_batch IS NOT NULL
+               AND EXISTS (SELECT 1 FROM answers a WHERE a.interview_id = i.id)
+             ORDER BY i.started_at DESC, i.id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let before: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM interviews WHERE exported_batch IS NOT NULL
+               AND started_at < (SELECT started_at FROM interviews WHERE id = ?1)",
+            [&late],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // Interviews go over 32 at a time: the builder has started.
+    assert!(before >= 32, "{before}");
+    let answer: String = conn
+        .query_row(
+            "SELECT answer FROM answers WHERE interview_id = ?1 AND answer IS NOT NULL LIMIT 1",
+            [&late],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE answers SET answer = 'not json' WHERE interview_id = ?1 AND answer = ?2",
+        [&late, &answer],
+    )
+    .unwrap();
+    export_fails("the database is damaged");
+    conn.execute(
+        "UPDATE answers SET answer = ?2 WHERE interview_id = ?1 AND answer = 'not json'",
+        [&late, &answer],
+    )
+    .unwrap();
+    let Exported::Batch { written, .. } = export(&store, &keys[0], &out, &[]).unwrap() else {
+        panic!("nothing exported");
+    };
+    assert!(written.counts.interviews > before as u64);
+    assert!(verify_batches(&[&written.data_path], &trusted, None)[0].is_ok());
+}
+
 /// `Store::for_each_batch_interview` (the bulk read behind `export`) gives
 /// each interview of a batch with exactly what `load_interview`, `notes`
 /// and the kept resident give, in the file's order (started at, then id),

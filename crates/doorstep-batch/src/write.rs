@@ -4,6 +4,8 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread;
 
 use serde::Serialize;
 use uuid::Uuid;
@@ -328,10 +330,12 @@ struct Sums {
 }
 
 /// A writer that hashes what goes through it (BLAKE2b-512, minisign's
-/// prehash, and SHA-256) and counts it.
+/// prehash, and SHA-256) and counts it. The two hashes of a 100 MB batch
+/// are most of `finish`'s work: BLAKE2b runs on a thread of its own
+/// (`HashOnThread`), beside SHA-256 and the writing.
 struct Hashing<W> {
     inner: W,
-    blake: blake2b_simd::State,
+    blake: HashOnThread,
     sha: Sha256,
     bytes: u64,
 }
@@ -340,17 +344,15 @@ impl<W: Write> Hashing<W> {
     fn new(inner: W) -> Self {
         Hashing {
             inner,
-            blake: blake2b_simd::State::new(),
+            blake: HashOnThread::blake2b(),
             sha: Sha256::new(),
             bytes: 0,
         }
     }
 
     fn done(self) -> (W, Sums, Option<String>) {
-        let mut prehash = [0u8; 64];
-        prehash.copy_from_slice(self.blake.finalize().as_bytes());
         let sums = Sums {
-            prehash,
+            prehash: self.blake.finalize(),
             sha256: hex(&self.sha.finalize()),
             bytes: self.bytes,
         };
@@ -369,6 +371,87 @@ impl<W: Write> Write for Hashing<W> {
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
     }
+}
+
+/// BLAKE2b-512 of what it is given, computed on a thread of its own: the
+/// bytes go over in chunks of `CHUNK` through a queue of two, so at most
+/// a few chunks are held. Where no thread can be started, it hashes on
+/// the caller's thread: the same digest.
+enum HashOnThread {
+    Thread {
+        pending: Vec<u8>,
+        chunks: mpsc::SyncSender<Vec<u8>>,
+        digest: thread::JoinHandle<[u8; 64]>,
+    },
+    Inline(blake2b_simd::State),
+}
+
+impl HashOnThread {
+    fn blake2b() -> Self {
+        let (chunks, received) = mpsc::sync_channel::<Vec<u8>>(2);
+        let started = thread::Builder::new()
+            .name("batch-blake2b".into())
+            .spawn(move || {
+                let mut state = blake2b_simd::State::new();
+                for chunk in received {
+                    state.update(&chunk);
+                }
+                blake2b_digest(&state)
+            });
+        match started {
+            Ok(digest) => HashOnThread::Thread {
+                pending: Vec::with_capacity(CHUNK),
+                chunks,
+                digest,
+            },
+            Err(_) => HashOnThread::Inline(blake2b_simd::State::new()),
+        }
+    }
+
+    fn update(&mut self, bytes: &[u8]) {
+        match self {
+            HashOnThread::Thread {
+                pending, chunks, ..
+            } => {
+                pending.extend_from_slice(bytes);
+                if pending.len() >= CHUNK {
+                    let full = std::mem::replace(pending, Vec::with_capacity(CHUNK));
+                    // The thread only stops once the queue is closed.
+                    chunks
+                        .send(full)
+                        .expect("the hashing thread runs until finalize");
+                }
+            }
+            HashOnThread::Inline(state) => {
+                state.update(bytes);
+            }
+        }
+    }
+
+    fn finalize(self) -> [u8; 64] {
+        match self {
+            HashOnThread::Thread {
+                pending,
+                chunks,
+                digest,
+            } => {
+                chunks
+                    .send(pending)
+                    .expect("the hashing thread runs until finalize");
+                drop(chunks);
+                digest
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }
+            HashOnThread::Inline(state) => blake2b_digest(&state),
+        }
+    }
+}
+
+fn blake2b_digest(state: &blake2b_simd::State) -> [u8; 64] {
+    let mut digest = [0u8; 64];
+    digest.copy_from_slice(state.finalize().as_bytes());
+    digest
 }
 
 fn hex(bytes: &[u8]) -> String {

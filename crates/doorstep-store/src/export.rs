@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::mpsc;
 
 use chrono::{Local, TimeZone, Utc};
 use uuid::Uuid;
@@ -116,6 +117,13 @@ fn write(
 /// turned into its record and its line at a time, so memory stays flat
 /// whatever the batch's size. The bytes are those of `content` written by
 /// `write_batch` (tested).
+///
+/// Two threads share the work, in a pipeline: this one reads the store
+/// (SQLite is bound to its connection: stepping, page decryption and
+/// authentication, rows to values), the builder turns each interview into
+/// its record (which answers are still relevant), its line, and writes it.
+/// The interviews go over in order through a bounded queue, so the file's
+/// bytes and memory stay as they were.
 fn stream(
     store: &Store,
     row: &BatchRow,
@@ -125,7 +133,7 @@ fn stream(
 ) -> Result<WrittenBatch, ExportError> {
     // One read transaction for all the reads: one snapshot.
     let _snapshot = ReadTransaction::begin(store)?;
-    let mut records = Records::new(store, row)?;
+    let records = Records::new(store, row)?;
     let mut visits: Vec<VisitRecord> = store
         .batch_visits(row.id)?
         .iter()
@@ -137,18 +145,103 @@ fn stream(
         w.visit(v)?;
     }
     drop(visits);
-    // The interviews in bulk, one at a time (`Store::for_each_batch_interview`).
-    store.for_each_batch_interview(row.id, &mut |bulk: BulkInterview| {
-        let fields = bulk
-            .resident
-            .map(|x| x.expression_fields())
-            .unwrap_or_default();
-        let interview = records.interview(bulk.saved, &bulk.notes, fields)?;
-        w.interview(&interview)?;
-        Ok::<(), ExportError>(())
+    let (mut w, records) = std::thread::scope(|scope| {
+        let (handoffs, received) = mpsc::sync_channel::<Vec<Handoff>>(QUEUE_DEPTH);
+        let builder = scope.spawn(move || build_interviews(received, records, w));
+        let read = read_interviews(store, row, handoffs);
+        let built = builder
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // The builder's error comes first: it stopped at an interview
+        // before any the reader could have failed at (the reader then
+        // only saw the queue closed).
+        let built = built?;
+        read?;
+        Ok::<_, ExportError>(built)
     })?;
     w.set_questionnaires(records.questionnaire_refs());
     Ok(w.finish()?)
+}
+
+/// How many interviews go over to the builder together (one hand-over
+/// per interview would cost more in waking the other thread than the
+/// work it hands over), and how many such groups may wait: the bound on
+/// what the pipeline holds in memory.
+const HANDOFF: usize = 32;
+const QUEUE_DEPTH: usize = 4;
+
+/// One interview as read, with its questionnaire's source the first time
+/// that questionnaire comes up (the builder, which has no connection,
+/// parses it).
+struct Handoff {
+    bulk: BulkInterview,
+    questionnaire_source: Option<String>,
+}
+
+/// The reading side of `stream`: the batch's interviews, in file order,
+/// handed over in groups of `HANDOFF`.
+fn read_interviews(
+    store: &Store,
+    row: &BatchRow,
+    handoffs: mpsc::SyncSender<Vec<Handoff>>,
+) -> Result<(), ExportError> {
+    // Only seen when the builder stopped on an error: that error is the
+    // one reported.
+    let stopped = || ExportError::Other("the export's builder stopped".to_string());
+    // The questionnaires already handed over (a batch has one or a few).
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let mut group = Vec::with_capacity(HANDOFF);
+    store.for_each_batch_interview(row.id, &mut |bulk: BulkInterview| {
+        let r = &bulk.saved.record;
+        let (id, version) = (&r.questionnaire_id, &r.questionnaire_version);
+        let questionnaire_source = if seen.iter().any(|(i, v)| i == id && v == version) {
+            None
+        } else {
+            let source = stored_questionnaire(store, id, version)?;
+            seen.push((id.clone(), version.clone()));
+            Some(source)
+        };
+        group.push(Handoff {
+            bulk,
+            questionnaire_source,
+        });
+        if group.len() == HANDOFF {
+            let full = std::mem::replace(&mut group, Vec::with_capacity(HANDOFF));
+            handoffs.send(full).map_err(|_| stopped())?;
+        }
+        Ok::<(), ExportError>(())
+    })?;
+    if !group.is_empty() {
+        handoffs.send(group).map_err(|_| stopped())?;
+    }
+    Ok(())
+}
+
+/// The building side of `stream`: each interview's record, then its line
+/// in the batch, as they come; gives the writer back for `finish`.
+fn build_interviews<'k, 's>(
+    received: mpsc::Receiver<Vec<Handoff>>,
+    mut records: Records<'s>,
+    mut w: BatchWriter<'k>,
+) -> Result<(BatchWriter<'k>, Records<'s>), ExportError> {
+    for group in received {
+        for Handoff {
+            bulk,
+            questionnaire_source,
+        } in group
+        {
+            if let Some(source) = questionnaire_source {
+                records.add_questionnaire(&bulk.saved, &source)?;
+            }
+            let fields = bulk
+                .resident
+                .map(|x| x.expression_fields())
+                .unwrap_or_default();
+            let interview = records.interview(bulk.saved, &bulk.notes, fields)?;
+            w.interview(&interview)?;
+        }
+    }
+    Ok((w, records))
 }
 
 /// The batch's content, rebuilt from the store in a fixed order, in
@@ -170,6 +263,12 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
             let fields = resident.map(|x| x.expression_fields()).unwrap_or_default();
             residents.insert(rid.clone(), fields);
         }
+        let r = &saved.record;
+        if !records.knows_questionnaire(saved) {
+            let source =
+                stored_questionnaire(store, &r.questionnaire_id, &r.questionnaire_version)?;
+            records.add_questionnaire(saved, &source)?;
+        }
         interviews.push(records.interview(saved.clone(), notes, residents[rid].clone())?);
     }
     let visits = rows.visits.iter().map(|v| records.visit(v)).collect();
@@ -187,9 +286,10 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
 }
 
 /// Turns a batch's rows into its records, keeping what several records
-/// share (questionnaires, residents' fields, communities).
+/// share (questionnaires, communities). It reads nothing from the store
+/// once made, so that `stream` can run it on its builder thread.
 struct Records<'s> {
-    store: &'s Store,
+    device_id: String,
     row: &'s BatchRow,
     communities: HashMap<String, String>,
     questionnaires: BTreeMap<(String, String), (Questionnaire, String)>,
@@ -205,7 +305,7 @@ impl<'s> Records<'s> {
             HashMap::new()
         };
         Ok(Records {
-            store,
+            device_id: store.device_id().to_string(),
             row,
             communities,
             questionnaires: BTreeMap::new(),
@@ -216,7 +316,7 @@ impl<'s> Records<'s> {
         BatchHeader {
             batch_id: self.row.id,
             surveyor_id: self.row.surveyor_id.clone(),
-            device_id: self.store.device_id().to_string(),
+            device_id: self.device_id.clone(),
             sequence: self.row.sequence,
             created_at: self.row.created_at,
             questionnaires,
@@ -235,32 +335,57 @@ impl<'s> Records<'s> {
             .collect()
     }
 
-    /// The record of `saved` (taken: its answers, paradata and calculates
-    /// move into the record rather than being copied).
+    /// Whether `saved`'s questionnaire is loaded (`add_questionnaire`).
+    fn knows_questionnaire(&self, saved: &SavedInterview) -> bool {
+        let r = &saved.record;
+        self.questionnaires
+            .contains_key(&(r.questionnaire_id.clone(), r.questionnaire_version.clone()))
+    }
+
+    /// Loads `saved`'s questionnaire from its stored `source`, with the
+    /// content hash the interview was recorded under.
+    fn add_questionnaire(
+        &mut self,
+        saved: &SavedInterview,
+        source: &str,
+    ) -> Result<(), ExportError> {
+        let r = &saved.record;
+        let q = load_str(
+            source,
+            &format!(
+                "{} {} (stored)",
+                r.questionnaire_id, r.questionnaire_version
+            ),
+        )
+        .map_err(|e| ExportError::Other(e.to_string()))?;
+        self.questionnaires.insert(
+            (r.questionnaire_id.clone(), r.questionnaire_version.clone()),
+            (q, r.questionnaire_hash.clone()),
+        );
+        Ok(())
+    }
+
+    /// The record of `saved`, whose questionnaire is loaded (taken: its
+    /// answers, paradata and calculates move into the record rather than
+    /// being copied).
     fn interview(
         &mut self,
         saved: SavedInterview,
         notes: &[QuestionNote],
         resident_fields: HashMap<String, String>,
     ) -> Result<BatchInterview, ExportError> {
-        let store = self.store;
         let r = &saved.record;
         let qkey = (r.questionnaire_id.clone(), r.questionnaire_version.clone());
-        if !self.questionnaires.contains_key(&qkey) {
-            let source = store
-                .questionnaire_source(&qkey.0, &qkey.1)?
-                .ok_or_else(|| {
-                    ExportError::Other(format!(
-                        "questionnaire {} {} is missing from the store",
-                        qkey.0, qkey.1
-                    ))
-                })?;
-            let q = load_str(&source, &format!("{} {} (stored)", qkey.0, qkey.1))
-                .map_err(|e| ExportError::Other(e.to_string()))?;
-            self.questionnaires
-                .insert(qkey.clone(), (q, r.questionnaire_hash.clone()));
-        }
-        let q = &self.questionnaires[&qkey].0;
+        let q = &self
+            .questionnaires
+            .get(&qkey)
+            .ok_or_else(|| {
+                ExportError::Other(format!(
+                    "questionnaire {} {} was not loaded before its interviews",
+                    qkey.0, qkey.1
+                ))
+            })?
+            .0;
         // Only the answers of questions still relevant make up the result.
         let answers = saved.answers.into_iter().filter_map(|(qid, inst, a)| {
             q.question_index(&qid).map(|question| {
@@ -331,6 +456,15 @@ impl<'s> Records<'s> {
             interview_id: v.interview_id.map(|i| i.to_string()),
         }
     }
+}
+
+/// The stored source of questionnaire `id` `version`.
+fn stored_questionnaire(store: &Store, id: &str, version: &str) -> Result<String, ExportError> {
+    store.questionnaire_source(id, version)?.ok_or_else(|| {
+        ExportError::Other(format!(
+            "questionnaire {id} {version} is missing from the store"
+        ))
+    })
 }
 
 /// A deferred (read) transaction, ended when dropped.
