@@ -1072,12 +1072,15 @@ impl ContentReader {
 
 /// `InterviewCheck` on a thread of its own (the recomputation of the
 /// calculates costs about as much as reading the line): the records read
-/// and found sound go to it in order; it checks the interviews and gives
-/// the records back in order, or stops at the first problem. At most
-/// `CheckThread::AHEAD` records wait for it: memory stays flat.
+/// and found sound go to it in order, `BATCH` at a time (one wake-up per
+/// record cost more than it saved); it checks the interviews and gives the
+/// records back in order, or stops at the first problem. At most
+/// `AHEAD` batches wait for it: memory stays flat.
 struct CheckThread {
-    to_check: Option<std::sync::mpsc::SyncSender<(u64, BatchLine)>>,
-    checked: std::sync::mpsc::Receiver<BatchLine>,
+    to_check: Option<std::sync::mpsc::SyncSender<Vec<(u64, BatchLine)>>>,
+    /// Read, not yet sent: (line number, record).
+    pending: Vec<(u64, BatchLine)>,
+    checked: std::sync::mpsc::Receiver<Vec<BatchLine>>,
     problem: Option<std::thread::JoinHandle<Option<ContentProblem>>>,
 }
 
@@ -1088,25 +1091,31 @@ impl std::fmt::Debug for CheckThread {
 }
 
 impl CheckThread {
-    const AHEAD: usize = 64;
+    const BATCH: usize = 32;
+    const AHEAD: usize = 4;
 
     fn start(check: std::sync::Arc<dyn InterviewCheck>, refs: Vec<QuestionnaireRef>) -> Self {
-        let (to_check, lines) = std::sync::mpsc::sync_channel::<(u64, BatchLine)>(Self::AHEAD);
+        let (to_check, batches) =
+            std::sync::mpsc::sync_channel::<Vec<(u64, BatchLine)>>(Self::AHEAD);
         // Unbounded, yet never longer than `AHEAD` and the few the reader
-        // has not taken back yet: it takes them at every line it gives.
+        // has not taken back yet: it takes them at every batch it sends.
         let (give_back, checked) = std::sync::mpsc::channel();
         let problem = std::thread::spawn(move || {
-            for (line, record) in lines {
-                if let BatchLine::Interview(i) = &record
-                    && let Some(problem) = check.check(&refs, i)
-                {
-                    return Some(ContentProblem::Record {
-                        line,
-                        id: i.id.clone(),
-                        problem,
-                    });
+            for batch in batches {
+                let mut sound = Vec::with_capacity(batch.len());
+                for (line, record) in batch {
+                    if let BatchLine::Interview(i) = &record
+                        && let Some(problem) = check.check(&refs, i)
+                    {
+                        return Some(ContentProblem::Record {
+                            line,
+                            id: i.id.clone(),
+                            problem,
+                        });
+                    }
+                    sound.push(record);
                 }
-                if give_back.send(record).is_err() {
+                if give_back.send(sound).is_err() {
                     return None;
                 }
             }
@@ -1114,6 +1123,7 @@ impl CheckThread {
         });
         CheckThread {
             to_check: Some(to_check),
+            pending: Vec::with_capacity(Self::BATCH),
             checked,
             problem: Some(problem),
         }
@@ -1122,9 +1132,17 @@ impl CheckThread {
     /// The record of line `line`, read and found sound, to check; the
     /// records checked so far go to `each`.
     fn give(&mut self, line: u64, record: BatchLine, each: &mut dyn FnMut(BatchLine)) {
-        self.checked.try_iter().for_each(&mut *each);
+        self.pending.push((line, record));
+        if self.pending.len() >= Self::BATCH {
+            self.send(each);
+        }
+    }
+
+    fn send(&mut self, each: &mut dyn FnMut(BatchLine)) {
+        self.checked.try_iter().flatten().for_each(&mut *each);
+        let batch = std::mem::replace(&mut self.pending, Vec::with_capacity(Self::BATCH));
         if let Some(to_check) = &self.to_check
-            && to_check.send((line, record)).is_err()
+            && to_check.send(batch).is_err()
         {
             // It stopped at a problem: `finish` says which.
             self.to_check = None;
@@ -1138,8 +1156,11 @@ impl CheckThread {
 
     /// Waits for the last records; the first problem found, if any.
     fn finish(mut self, each: &mut dyn FnMut(BatchLine)) -> Option<ContentProblem> {
+        if !self.pending.is_empty() {
+            self.send(each);
+        }
         self.to_check = None;
-        self.checked.iter().for_each(&mut *each);
+        self.checked.iter().flatten().for_each(&mut *each);
         self.problem
             .take()
             .and_then(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
@@ -1516,7 +1537,46 @@ mod tests {
         }
         let check =
             || Some(std::sync::Arc::new(BadCalculates) as std::sync::Arc<dyn InterviewCheck>);
+        // Longer than the checker's batches: problems found while reading.
+        let many = 150;
+        let mut long = vec![
+            manifest
+                .replace(
+                    r#""visits":2,"interviews":3,"answers":5,"special_answers":1"#,
+                    &format!(
+                        r#""visits":0,"interviews":{many},"answers":{many},"special_answers":0"#
+                    ),
+                )
+                .replace(r#"{"complete":1,"no_one_home":1}"#, "{}")
+                .replace(r#"{"complete":3}"#, &format!(r#"{{"complete":{many}}}"#)),
+        ];
+        long.extend((0..many).map(|n| {
+            interview(
+                &format!("I{n}"),
+                r#"{"a":{"type":"rating","value":4}}"#,
+                "1",
+            )
+        }));
+        batches.push(text(&long));
+        for (bad_calc, bad_plain) in [(70, 140), (140, 70), (5, 6), (149, 148), (100, 0)] {
+            let mut changed = long.clone();
+            changed[bad_calc] = changed[bad_calc].replacen(r#""k":"1""#, r#""k":"bad""#, 1);
+            if bad_plain > 0 {
+                changed[bad_plain] = changed[bad_plain].replacen(
+                    r#""surveyor_id":"S","#,
+                    r#""surveyor_id":"X","#,
+                    1,
+                );
+            }
+            batches.push(text(&changed));
+        }
         let sound = read_with(ContentReader::checking(check()), batches[0].as_bytes(), 100);
+        let long_sound = read_with(
+            ContentReader::checking(check()),
+            text(&long).as_bytes(),
+            100,
+        );
+        assert!(long_sound.starts_with("BatchManifest"), "{long_sound}");
         assert!(sound.starts_with("BatchManifest"), "{sound}");
         let mut problems = 0;
         for batch in &batches {
