@@ -21,7 +21,7 @@ pub const FORMAT: &str = "doorstep-batch";
 pub const VERSION: u32 = 1;
 
 /// Dispositions are written by their stable `code()` (`"vacant"`, ...).
-mod disposition_code {
+pub(crate) mod disposition_code {
     use super::*;
     use serde::Deserializer;
     use serde::de::Error;
@@ -310,7 +310,9 @@ fn de_paradata<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ParadataEvent>, D:
 /// sorted, and a map built in one go has full nodes where one inserted
 /// into key by key has half-empty ones (a third less memory for the
 /// answers, and fewer allocations to make and free).
-fn de_answers<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Answer>, D::Error> {
+pub(crate) fn de_answers<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, Answer>, D::Error> {
     struct Entries;
     impl<'de> Visitor<'de> for Entries {
         type Value = BTreeMap<String, Answer>;
@@ -810,6 +812,11 @@ pub struct ContentReader {
     /// When given: a further check of each interview (the recomputation
     /// of its calculates, `calculates::KnownQuestionnaires`).
     check: Option<std::sync::Arc<dyn InterviewCheck>>,
+    /// Nobody keeps the records: interviews are read without their
+    /// paradata (`check_only`), and `check` runs on a thread of its own.
+    paradata_unkept: bool,
+    /// `check` beside the reading, once the manifest was read.
+    checker: Option<CheckThread>,
 }
 
 /// A check of an interview's contents beyond plain sense, which needs more
@@ -833,6 +840,20 @@ impl ContentReader {
         }
     }
 
+    /// `checking`, for a caller that keeps no record (`verify`): the
+    /// checks and the verdict are the same, but the interviews given to
+    /// `each` come without their paradata (read and checked, not kept:
+    /// most of a batch's bytes, spared their allocations), and `check`
+    /// runs on a thread of its own beside the reading (the records reach
+    /// `each` once checked, in order, a few lines behind the reading).
+    pub fn checking_only(check: Option<std::sync::Arc<dyn InterviewCheck>>) -> Self {
+        ContentReader {
+            check,
+            paradata_unkept: true,
+            ..Self::default()
+        }
+    }
+
     /// The counts line 1 states, once it was read (whatever else is wrong).
     pub fn claimed_counts(&self) -> Option<&BatchCounts> {
         self.claimed.as_ref()
@@ -840,13 +861,13 @@ impl ContentReader {
 
     /// Whether a problem was found (the rest is not read).
     pub fn failed(&self) -> bool {
-        self.error.is_some()
+        self.error.is_some() || self.checker.as_ref().is_some_and(CheckThread::stopped)
     }
 
     /// The next bytes of the file.
     pub fn feed(&mut self, mut bytes: &[u8], each: &mut dyn FnMut(BatchLine)) {
         self.bytes += bytes.len() as u64;
-        while !bytes.is_empty() && self.error.is_none() {
+        while !bytes.is_empty() && !self.failed() {
             match memchr::memchr(b'\n', bytes) {
                 Some(i) => {
                     if self.carry.is_empty() {
@@ -886,9 +907,16 @@ impl ContentReader {
             return Err(ContentProblem::Malformed("the file is empty".into()));
         }
         let incomplete = !self.carry.is_empty();
-        if incomplete && self.error.is_none() {
+        if incomplete && !self.failed() {
             let line = std::mem::take(&mut self.carry);
             self.line(&line, true, each);
+        }
+        // The checker's problem is on a line before any the reading found
+        // (it is given only lines read and found sound).
+        if let Some(checker) = self.checker.take()
+            && let Some(problem) = checker.finish(each)
+        {
+            return Err(problem);
         }
         if let Some(e) = self.error {
             return Err(e);
@@ -977,6 +1005,14 @@ impl ContentReader {
                 YEARS.end()
             )));
         }
+        if self.paradata_unkept
+            && let Some(check) = &self.check
+        {
+            self.checker = Some(CheckThread::start(
+                std::sync::Arc::clone(check),
+                manifest.questionnaires.clone(),
+            ));
+        }
         self.manifest = Some(manifest);
         Ok(())
     }
@@ -987,7 +1023,16 @@ impl ContentReader {
         last_partial: bool,
         each: &mut dyn FnMut(BatchLine),
     ) -> Result<(), ContentProblem> {
-        let record = parse_line(line).map_err(|e| {
+        let unkept = self
+            .paradata_unkept
+            .then(|| crate::check_only::interview_without_paradata(line))
+            .flatten();
+        let record = match unkept {
+            Some(i) => Ok(BatchLine::Interview(i)),
+            // Visits, and whatever does not read there, in its own words.
+            None => parse_line(line),
+        }
+        .map_err(|e| {
             if last_partial {
                 ContentProblem::IncompleteLastLine
             } else {
@@ -996,12 +1041,14 @@ impl ContentReader {
         })?;
         let manifest = self.manifest.as_ref().expect("line 1 was read");
         let signer = &manifest.surveyor_id;
+        // With a checker thread, `check` is its to run.
+        let check = self.check.as_ref().filter(|_| self.checker.is_none());
         let (id, problem) = match &record {
             BatchLine::Visit(v) => (&v.id, visit_problem(v, &mut self.visit_ids)),
             BatchLine::Interview(i) => (
                 &i.id,
                 interview_problem(i, signer, &mut self.interview_ids)
-                    .or_else(|| self.check.as_ref()?.check(&manifest.questionnaires, i)),
+                    .or_else(|| check?.check(&manifest.questionnaires, i)),
             ),
         };
         if let Some(problem) = problem {
@@ -1015,8 +1062,108 @@ impl ContentReader {
             BatchLine::Visit(v) => self.counts.add_visit(v),
             BatchLine::Interview(i) => self.counts.add_interview(i),
         }
-        each(record);
+        match &mut self.checker {
+            Some(checker) => checker.give(self.line_no, record, each),
+            None => each(record),
+        }
         Ok(())
+    }
+}
+
+/// `InterviewCheck` on a thread of its own (the recomputation of the
+/// calculates costs about as much as reading the line): the records read
+/// and found sound go to it in order, `BATCH` at a time (one wake-up per
+/// record cost more than it saved); it checks the interviews and gives the
+/// records back in order, or stops at the first problem. At most
+/// `AHEAD` batches wait for it: memory stays flat.
+struct CheckThread {
+    to_check: Option<std::sync::mpsc::SyncSender<Vec<(u64, BatchLine)>>>,
+    /// Read, not yet sent: (line number, record).
+    pending: Vec<(u64, BatchLine)>,
+    checked: std::sync::mpsc::Receiver<Vec<BatchLine>>,
+    problem: Option<std::thread::JoinHandle<Option<ContentProblem>>>,
+}
+
+impl std::fmt::Debug for CheckThread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CheckThread")
+    }
+}
+
+impl CheckThread {
+    const BATCH: usize = 32;
+    const AHEAD: usize = 4;
+
+    fn start(check: std::sync::Arc<dyn InterviewCheck>, refs: Vec<QuestionnaireRef>) -> Self {
+        let (to_check, batches) =
+            std::sync::mpsc::sync_channel::<Vec<(u64, BatchLine)>>(Self::AHEAD);
+        // Unbounded, yet never longer than `AHEAD` and the few the reader
+        // has not taken back yet: it takes them at every batch it sends.
+        let (give_back, checked) = std::sync::mpsc::channel();
+        let problem = std::thread::spawn(move || {
+            for batch in batches {
+                let mut sound = Vec::with_capacity(batch.len());
+                for (line, record) in batch {
+                    if let BatchLine::Interview(i) = &record
+                        && let Some(problem) = check.check(&refs, i)
+                    {
+                        return Some(ContentProblem::Record {
+                            line,
+                            id: i.id.clone(),
+                            problem,
+                        });
+                    }
+                    sound.push(record);
+                }
+                if give_back.send(sound).is_err() {
+                    return None;
+                }
+            }
+            None
+        });
+        CheckThread {
+            to_check: Some(to_check),
+            pending: Vec::with_capacity(Self::BATCH),
+            checked,
+            problem: Some(problem),
+        }
+    }
+
+    /// The record of line `line`, read and found sound, to check; the
+    /// records checked so far go to `each`.
+    fn give(&mut self, line: u64, record: BatchLine, each: &mut dyn FnMut(BatchLine)) {
+        self.pending.push((line, record));
+        if self.pending.len() >= Self::BATCH {
+            self.send(each);
+        }
+    }
+
+    fn send(&mut self, each: &mut dyn FnMut(BatchLine)) {
+        self.checked.try_iter().flatten().for_each(&mut *each);
+        let batch = std::mem::replace(&mut self.pending, Vec::with_capacity(Self::BATCH));
+        if let Some(to_check) = &self.to_check
+            && to_check.send(batch).is_err()
+        {
+            // It stopped at a problem: `finish` says which.
+            self.to_check = None;
+        }
+    }
+
+    /// It stopped at a problem: nothing more need be read.
+    fn stopped(&self) -> bool {
+        self.to_check.is_none() || self.problem.as_ref().is_some_and(|p| p.is_finished())
+    }
+
+    /// Waits for the last records; the first problem found, if any.
+    fn finish(mut self, each: &mut dyn FnMut(BatchLine)) -> Option<ContentProblem> {
+        if !self.pending.is_empty() {
+            self.send(each);
+        }
+        self.to_check = None;
+        self.checked.iter().flatten().for_each(&mut *each);
+        self.problem
+            .take()
+            .and_then(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
     }
 }
 
@@ -1237,6 +1384,214 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Flags a calculate recorded as "bad": a stand-in for the
+    /// recomputation, to see where its problem lands.
+    #[derive(Debug)]
+    struct BadCalculates;
+    impl InterviewCheck for BadCalculates {
+        fn check(&self, _: &[QuestionnaireRef], i: &BatchInterview) -> Option<RecordProblem> {
+            let (key, _) = i.calculates.iter().find(|(_, v)| *v == "bad")?;
+            Some(RecordProblem::Calculate {
+                key: key.clone(),
+                problem: CalculateProblem::Differs,
+            })
+        }
+    }
+
+    /// What a reader gives: the verdict and the records in order (the
+    /// interviews without their paradata).
+    fn read_with(reader: ContentReader, text: &[u8], piece: usize) -> String {
+        let mut reader = reader;
+        let mut records = Vec::new();
+        let mut each = |line: BatchLine| {
+            records.push(match line {
+                BatchLine::Interview(mut i) => {
+                    i.paradata.clear();
+                    BatchLine::Interview(i)
+                }
+                visit => visit,
+            })
+        };
+        for chunk in text.chunks(piece) {
+            if !reader.failed() {
+                reader.feed(chunk, &mut each);
+            }
+        }
+        let verdict = reader.finish(&mut each);
+        match verdict {
+            // On a problem the records read are nobody's: only the verdict.
+            Err(e) => format!("{e:?}"),
+            Ok(m) => format!("{m:?} {records:?}"),
+        }
+    }
+
+    /// `verify`'s reading (paradata not kept, the check on a thread of its
+    /// own) gives the verdict and the records of the reading that keeps
+    /// them, on batches changed in every way tried.
+    #[test]
+    fn checking_only_reads_mutated_batches_as_checking_does() {
+        let manifest = r#"{"format":"doorstep-batch","version":1,"batch_id":"01900000-0000-7000-8000-000000000001","surveyor_id":"S","device_id":"D","sequence":1,"created_at":"2026-11-03T19:00:00.000Z","questionnaires":[],"counts":{"visits":2,"interviews":3,"answers":5,"special_answers":1,"visit_dispositions":{"complete":1,"no_one_home":1},"interview_dispositions":{"complete":3}}}"#;
+        let visit = |id: &str, d: &str| {
+            format!(
+                r#"{{"kind":"visit","id":"{id}","resident_id":"R1","attempt":1,"at":"2026-11-03T09:15:00.000Z","disposition":"{d}","note":null,"appointment":null,"interview_id":null}}"#
+            )
+        };
+        let interview = |id: &str, answers: &str, calc: &str| {
+            format!(
+                r#"{{"kind":"interview","id":"{id}","resident_id":"R1","questionnaire_id":"q","questionnaire_version":"1","surveyor_id":"S","device_id":"D","started_at":"2026-11-03T09:15:00.000Z","ended_at":"2026-11-03T09:30:00.000Z","status":"completed","disposition":"complete","answers":{answers},"calculates":{{"k":"{calc}"}},"paradata":[{{"at":"2026-11-03T09:15:00.000Z","kind":"shown","question":"a"}},{{"at":"2026-11-03T09:16:00.000Z","kind":"answered","question":"a","detail":"x"}}]}}"#
+            )
+        };
+        let lines = [
+            manifest.to_string(),
+            visit("V1", "complete"),
+            visit("V2", "no_one_home"),
+            interview("I1", r#"{"a":{"type":"rating","value":4}}"#, "1"),
+            interview(
+                "I2",
+                r#"{"a":{"special":"refused"},"b":{"type":"text","value":"t"}}"#,
+                "2",
+            ),
+            interview(
+                "I3",
+                r#"{"a":{"type":"integer","value":1},"c":{"type":"yes_no","value":true}}"#,
+                "3",
+            ),
+        ];
+        let text = |lines: &[String]| lines.iter().map(|l| format!("{l}\n")).collect::<String>();
+        let mut batches = vec![text(&lines)];
+        let replacements: &[(&str, &str)] = &[
+            (r#""k":"1""#, r#""k":"bad""#),
+            (r#""k":"2""#, r#""k":"bad""#),
+            (r#""k":"3""#, r#""k":"bad""#),
+            (
+                r#""surveyor_id":"S","device"#,
+                r#""surveyor_id":"X","device"#,
+            ),
+            (r#""id":"I2""#, r#""id":"I1""#),
+            (r#""id":"V2""#, r#""id":"V1""#),
+            (r#""id":"I3""#, r#""id":" ""#),
+            (r#""kind":"shown""#, r#""kind":"hidden""#),
+            (r#""kind":"answered","#, ""),
+            (r#""question":"a","detail""#, r#""question":1,"detail""#),
+            (
+                r#""question":"a","detail""#,
+                r#""question":"\ud800","detail""#,
+            ),
+            (
+                r#""at":"2026-11-03T09:16:00.000Z""#,
+                r#""at":"1999-01-01T00:00:00.000Z""#,
+            ),
+            (r#""at":"2026-11-03T09:16:00.000Z""#, r#""at":"2026-11-03""#),
+            (
+                r#""ended_at":"2026-11-03T09:30:00.000Z""#,
+                r#""ended_at":"2026-11-03T09:00:00.000Z""#,
+            ),
+            (r#""paradata":["#, r#""paradata":{"x":1},"p":["#),
+            (r#","paradata":[{"#, r#","paradata":[],"paradata":[{"#),
+            (
+                r#""disposition":"complete","answers""#,
+                r#""disposition":"vacant","answers""#,
+            ),
+            (r#"{"special":"refused"}"#, r#"{"special":"maybe"}"#),
+            (
+                r#""b":{"type":"text","value":"t"}"#,
+                r#""a":{"type":"text","value":"t"}"#,
+            ),
+            (
+                r#"{"kind":"interview","id":"I2","#,
+                r#"{"id":"I2","kind":"interview","#,
+            ),
+            (r#""answers":5"#, r#""answers":6"#),
+            (r#""interviews":3"#, r#""interviews":4"#),
+        ];
+        for (from, to) in replacements {
+            for (n, line) in lines.iter().enumerate() {
+                if line.contains(from) {
+                    let mut changed = lines.clone();
+                    changed[n] = line.replacen(from, to, 1);
+                    batches.push(text(&changed));
+                }
+            }
+        }
+        for n in 1..lines.len() {
+            let mut without = lines.to_vec();
+            without.remove(n);
+            batches.push(text(&without));
+            let mut twice = lines.to_vec();
+            twice.insert(n, lines[n].clone());
+            batches.push(text(&twice));
+            let mut moved = lines.to_vec();
+            moved.swap(n, lines.len() - n.min(lines.len() - 1));
+            batches.push(text(&moved));
+        }
+        // Two problems: the first line's wins, whoever finds it.
+        let mut two = lines.to_vec();
+        two[3] = two[3].replacen(r#""k":"1""#, r#""k":"bad""#, 1);
+        two[5] = two[5].replacen(r#""surveyor_id":"S","#, r#""surveyor_id":"X","#, 1);
+        batches.push(text(&two));
+        let whole = text(&lines);
+        for at in (0..whole.len()).step_by(97) {
+            batches.push(whole[..at].to_string());
+        }
+        let check =
+            || Some(std::sync::Arc::new(BadCalculates) as std::sync::Arc<dyn InterviewCheck>);
+        // Longer than the checker's batches: problems found while reading.
+        let many = 150;
+        let mut long = vec![
+            manifest
+                .replace(
+                    r#""visits":2,"interviews":3,"answers":5,"special_answers":1"#,
+                    &format!(
+                        r#""visits":0,"interviews":{many},"answers":{many},"special_answers":0"#
+                    ),
+                )
+                .replace(r#"{"complete":1,"no_one_home":1}"#, "{}")
+                .replace(r#"{"complete":3}"#, &format!(r#"{{"complete":{many}}}"#)),
+        ];
+        long.extend((0..many).map(|n| {
+            interview(
+                &format!("I{n}"),
+                r#"{"a":{"type":"rating","value":4}}"#,
+                "1",
+            )
+        }));
+        batches.push(text(&long));
+        for (bad_calc, bad_plain) in [(70, 140), (140, 70), (5, 6), (149, 148), (100, 0)] {
+            let mut changed = long.clone();
+            changed[bad_calc] = changed[bad_calc].replacen(r#""k":"1""#, r#""k":"bad""#, 1);
+            if bad_plain > 0 {
+                changed[bad_plain] = changed[bad_plain].replacen(
+                    r#""surveyor_id":"S","#,
+                    r#""surveyor_id":"X","#,
+                    1,
+                );
+            }
+            batches.push(text(&changed));
+        }
+        let sound = read_with(ContentReader::checking(check()), batches[0].as_bytes(), 100);
+        let long_sound = read_with(
+            ContentReader::checking(check()),
+            text(&long).as_bytes(),
+            100,
+        );
+        assert!(long_sound.starts_with("BatchManifest"), "{long_sound}");
+        assert!(sound.starts_with("BatchManifest"), "{sound}");
+        let mut problems = 0;
+        for batch in &batches {
+            for piece in [3, 100, 1 << 20] {
+                let keeping = read_with(ContentReader::checking(check()), batch.as_bytes(), piece);
+                let only = read_with(
+                    ContentReader::checking_only(check()),
+                    batch.as_bytes(),
+                    piece,
+                );
+                assert_eq!(only, keeping, "{batch}");
+                problems += usize::from(!keeping.starts_with("BatchManifest"));
+            }
+        }
+        assert!(problems > 100, "{problems}");
     }
 
     #[test]

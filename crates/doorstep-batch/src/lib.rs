@@ -9,6 +9,7 @@
 //! and marks them exported once `write_batch` has returned `Ok`.
 
 pub mod calculates;
+mod check_only;
 pub mod decisions_file;
 pub mod format;
 pub mod fsutil;

@@ -516,6 +516,14 @@ impl Sink<'_> {
     }
 
     fn take(&mut self, line: BatchLine) {
+        if self.ids && !self.keep && self.each.is_none() {
+            // Nobody keeps the record: its id is all that stays.
+            match line {
+                BatchLine::Visit(v) => self.visit_ids.push(v.id),
+                BatchLine::Interview(i) => self.interview_ids.push(i.id),
+            }
+            return;
+        }
         if self.ids {
             match &line {
                 BatchLine::Visit(v) => self.visit_ids.push(v.id.clone()),
@@ -537,6 +545,16 @@ impl Sink<'_> {
     fn check(&self) -> Option<std::sync::Arc<dyn crate::format::InterviewCheck>> {
         let known = self.questionnaires.clone().filter(|k| !k.is_empty())?;
         Some(std::sync::Arc::new(known))
+    }
+
+    /// A reader of the content for this sink: when it keeps no record and
+    /// hands none over, one that does not keep the interviews' paradata.
+    fn reader(&self) -> ContentReader {
+        if self.keep || self.each.is_some() {
+            ContentReader::checking(self.check())
+        } else {
+            ContentReader::checking_only(self.check())
+        }
     }
 
     /// Forgets what was read (a new reading of the same file).
@@ -726,7 +744,7 @@ fn check_file(
         Ok(tc) => !tc.encrypted,
         Err(_) => path.extension().is_none_or(|e| e != "age"),
     };
-    let mut reader = ContentReader::checking(sink.check());
+    let mut reader = sink.reader();
     let hashed = read_hashed(&mut file, &mut |chunk| {
         if plain && !reader.failed() {
             reader.feed(chunk, &mut |line| sink.take(line));
@@ -928,7 +946,7 @@ fn check_file(
             return verdict;
         };
         sink.clear();
-        let mut reader = ContentReader::checking(sink.check());
+        let mut reader = sink.reader();
         let read = read_decrypted(path, ids, &mut |chunk| {
             if !reader.failed() {
                 reader.feed(chunk, &mut |line| sink.take(line));
