@@ -62,7 +62,7 @@ pub fn run(
         if first_attributes.is_none() {
             first_attributes = Some(r.attributes.keys().cloned().collect::<Vec<String>>());
         }
-        merge.add(&r)
+        merge.add(r)
     });
     let report = match read {
         Ok(r) => r,

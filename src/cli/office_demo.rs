@@ -241,7 +241,7 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
 /// `doorstep assign --residents LIST --questionnaire Q` on `store`.
 fn assign(store: &Store, q: &Questionnaire, source: &str, list: &Path) -> anyhow::Result<()> {
     let mut merge = store.merge_residents()?;
-    let report = read_residents_into(list, None, &mut |r| merge.add(&r))
+    let report = read_residents_into(list, None, &mut |r| merge.add(r))
         .map_err(|e| anyhow::anyhow!("{}: {e:?}", list.display()))?;
     anyhow::ensure!(
         report.problems.is_empty(),

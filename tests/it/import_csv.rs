@@ -371,7 +371,7 @@ fn unreadable_files_are_errors() {
 fn read_streamed(path: &Path, forced: Option<Encoding>) -> Result<ImportReport, ImportError> {
     let mut residents = Vec::new();
     let read = read_residents_into(path, forced, &mut |r| {
-        residents.push(r);
+        residents.push(r.clone());
         Ok::<(), ()>(())
     });
     match read {
@@ -445,7 +445,7 @@ fn a_failing_caller_stops_the_reading_with_its_own_error() {
         if taken.len() == 1234 {
             return Err("disk full");
         }
-        taken.push(r.resident_id);
+        taken.push(r.resident_id.clone());
         Ok(())
     });
     assert!(matches!(read, Err(ReadIntoError::Target("disk full"))));
@@ -469,7 +469,7 @@ fn rows_before_an_unusable_part_are_all_handed_on_first() {
     let (_d, path) = temp_file("bad-late.csv", &bytes);
     let mut taken = Vec::new();
     let read = read_residents_into(&path, Some(Encoding::Utf8), &mut |r| {
-        taken.push(r.resident_id);
+        taken.push(r.resident_id.clone());
         Ok::<(), ()>(())
     });
     match read {

@@ -117,7 +117,7 @@ pub fn load(
                 "attributes",
             ],
         )?;
-        let read = read_residents_into(path, encoding, &mut |r: Resident| {
+        let read = read_residents_into(path, encoding, &mut |r: &Resident| {
             let Some(community) = r.community.clone() else {
                 // The reader hands on only good rows, without their row
                 // number: the resident id locates it.
@@ -133,14 +133,14 @@ pub fn load(
             let district = attributes.remove(DISTRICT);
             let attributes = serde_json::to_string(&attributes).expect("a map of strings");
             insert.add(params![
-                r.resident_id,
-                r.name,
-                r.address,
-                r.grid,
-                r.building,
-                r.unit,
-                r.room,
-                r.phone,
+                &r.resident_id,
+                &r.name,
+                &r.address,
+                &r.grid,
+                &r.building,
+                &r.unit,
+                &r.room,
+                &r.phone,
                 community,
                 street,
                 district,

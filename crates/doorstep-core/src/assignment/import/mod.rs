@@ -252,12 +252,12 @@ pub fn read_residents(
 /// the list turns out unusable part-way, rows already handed on must be
 /// undone by the caller (e.g. by not committing them). A CSV file is
 /// parsed and checked on a thread of its own while `each` runs on the
-/// caller's (where a database connection lives), residents handed over in
+/// caller's (where a database connection lives), residents lent to it in
 /// file order; `each` failing stops the reading.
 pub fn read_residents_into<E>(
     path: &Path,
     encoding: Option<Encoding>,
-    each: &mut dyn FnMut(Resident) -> Result<(), E>,
+    each: &mut dyn FnMut(&Resident) -> Result<(), E>,
 ) -> Result<ImportReport, ReadIntoError<E>> {
     match kind_of(path, "a resident list")? {
         Kind::Csv => beside::read_csv(path, encoding, each),
@@ -265,7 +265,7 @@ pub fn read_residents_into<E>(
             let bytes = read_list(path)?;
             let mut report = xlsx::read(path, bytes)?;
             for r in std::mem::take(&mut report.residents) {
-                each(r).map_err(ReadIntoError::Target)?;
+                each(&r).map_err(ReadIntoError::Target)?;
             }
             Ok(report)
         }
