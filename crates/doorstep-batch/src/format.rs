@@ -2,6 +2,9 @@
 //! JSON Lines with deterministic bytes (fixed field order, BTreeMaps,
 //! fixed timestamp format, records sorted).
 
+/// Interview lines read without keeping their paradata (`verify`).
+mod check_only;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Utc};
@@ -1025,7 +1028,7 @@ impl ContentReader {
     ) -> Result<(), ContentProblem> {
         let unkept = self
             .paradata_unkept
-            .then(|| crate::check_only::interview_without_paradata(line))
+            .then(|| check_only::interview_without_paradata(line))
             .flatten();
         let record = match unkept {
             Some(i) => Ok(BatchLine::Interview(i)),

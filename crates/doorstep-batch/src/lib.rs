@@ -9,7 +9,6 @@
 //! and marks them exported once `write_batch` has returned `Ok`.
 
 pub mod calculates;
-mod check_only;
 pub mod decisions_file;
 pub mod format;
 pub mod fsutil;

@@ -18,7 +18,7 @@ use doorstep_core::timestamp as ts;
 use serde::Deserialize;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 
-use crate::format::{BatchInterview, InterviewOutcome, de_answers, disposition_code};
+use super::{BatchInterview, InterviewOutcome, de_answers, disposition_code};
 
 /// The interview on `line`, without its paradata (read, checked, left
 /// out); `None` when the line is not an interview as the writer writes it
