@@ -31,6 +31,35 @@ fn setup(dir: &Path, surveyors: &[&str]) -> (Vec<SigningKey>, TrustedKeys, PathB
     (keys, TrustedKeys::load(&trusted).unwrap(), out)
 }
 
+/// A store in `dir/data` with the demo questionnaire and `interviews`
+/// simulated by surveyor S01 (as many as the demo's residents give).
+fn simulated_store(
+    dir: &Path,
+    interviews: usize,
+    seed: u64,
+) -> (
+    doorstep_store::Store,
+    doorstep_core::questionnaire::Questionnaire,
+) {
+    let data = dir.join("data");
+    fs::create_dir_all(&data).unwrap();
+    let store = doorstep_store::Store::open_in_dir(&data).unwrap();
+    let q = doorstep_store::demo::load(&store).unwrap();
+    doorstep_store::simulate::simulate(
+        &store,
+        &q,
+        &doorstep_store::simulate::SimulateOptions {
+            interviews,
+            seed,
+            surveyor_id: "S01".into(),
+            day: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            careless: false,
+        },
+    )
+    .unwrap();
+    (store, q)
+}
+
 #[test]
 fn keygen_with_password_then_write_and_verify() {
     let tmp = tempfile::tempdir().unwrap();
@@ -568,26 +597,9 @@ fn the_streamed_writer_refuses_records_out_of_order_and_leaves_nothing() {
 /// written by the in-memory writer.
 #[test]
 fn the_streamed_export_writes_the_in_memory_batch() {
-    use doorstep_store::Store;
     use doorstep_store::export::{Exported, content, export, export_again};
-    use doorstep_store::simulate::{SimulateOptions, simulate};
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    fs::create_dir_all(&data).unwrap();
-    let store = Store::open_in_dir(&data).unwrap();
-    let q = doorstep_store::demo::load(&store).unwrap();
-    simulate(
-        &store,
-        &q,
-        &SimulateOptions {
-            interviews: 25,
-            seed: 11,
-            surveyor_id: "S01".into(),
-            day: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-            careless: false,
-        },
-    )
-    .unwrap();
+    let (store, _) = simulated_store(tmp.path(), 25, 11);
     let (keys, trusted, out) = setup(tmp.path(), &["S01"]);
     let Exported::Batch { row, written } = export(&store, &keys[0], &out, &[]).unwrap() else {
         panic!("nothing exported");
@@ -611,27 +623,9 @@ fn the_streamed_export_writes_the_in_memory_batch() {
 /// once the store is right again.
 #[test]
 fn an_export_failing_on_either_thread_reports_its_error_and_leaves_nothing() {
-    use doorstep_store::Store;
     use doorstep_store::export::{Exported, export};
-    use doorstep_store::simulate::{SimulateOptions, simulate};
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    fs::create_dir_all(&data).unwrap();
-    let store = Store::open_in_dir(&data).unwrap();
-    let q = doorstep_store::demo::load(&store).unwrap();
-    simulate(
-        &store,
-        &q,
-        &SimulateOptions {
-            // As many as the demo's residents give.
-            interviews: 100,
-            seed: 5,
-            surveyor_id: "S01".into(),
-            day: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-            careless: false,
-        },
-    )
-    .unwrap();
+    let (store, _) = simulated_store(tmp.path(), 100, 5);
     let (keys, trusted, out) = setup(tmp.path(), &["S01"]);
     let conn = store.connection();
     let source: String = conn
@@ -704,27 +698,12 @@ fn an_export_failing_on_either_thread_reports_its_error_and_leaves_nothing() {
 /// also when that order is not the ids' order nor the order of recording.
 #[test]
 fn the_bulk_read_merges_each_interviews_rows_in_file_order() {
+    use crate::support::surveyor::page_cache_size;
     use doorstep_core::answer::{Answer, AnswerValue};
     use doorstep_core::assignment::Disposition;
-    use doorstep_store::simulate::{SimulateOptions, simulate};
-    use doorstep_store::{InterviewStatus, Store};
+    use doorstep_store::InterviewStatus;
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    fs::create_dir_all(&data).unwrap();
-    let store = Store::open_in_dir(&data).unwrap();
-    let q = doorstep_store::demo::load(&store).unwrap();
-    simulate(
-        &store,
-        &q,
-        &SimulateOptions {
-            interviews: 8,
-            seed: 3,
-            surveyor_id: "S01".into(),
-            day: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-            careless: false,
-        },
-    )
-    .unwrap();
+    let (store, q) = simulated_store(tmp.path(), 8, 3);
     // Two more, recorded last: the highest id started first, the lowest
     // id started at the same time as a simulated one would not.
     let page = store.residents_page(None, 0, 1).unwrap();
@@ -767,19 +746,13 @@ fn the_bulk_read_merges_each_interviews_rows_in_file_order() {
         .reserve_batch("S01", chrono::Utc::now())
         .unwrap()
         .expect("a batch");
-    let cache_size = |store: &Store| -> i64 {
-        store
-            .connection()
-            .query_row("PRAGMA cache_size", [], |r| r.get(0))
-            .unwrap()
-    };
-    let before = cache_size(&store);
+    let before = page_cache_size(&store);
     let mut got = Vec::new();
     let mut during = Vec::new();
     store
         .for_each_batch_interview(row.id, &mut |b| {
             got.push(b);
-            during.push(cache_size(&store));
+            during.push(page_cache_size(&store));
             Ok::<(), doorstep_store::StoreError>(())
         })
         .unwrap();
@@ -787,7 +760,7 @@ fn the_bulk_read_merges_each_interviews_rows_in_file_order() {
     // A page cache sized for the read (in KiB when negative), set back
     // once done.
     assert!(during.iter().all(|&c| c <= -8 * 1024), "{during:?}");
-    assert_eq!(cache_size(&store), before);
+    assert_eq!(page_cache_size(&store), before);
     let order: Vec<(chrono::DateTime<chrono::Utc>, String)> = got
         .iter()
         .map(|b| (b.saved.record.started_at, b.saved.record.id.to_string()))

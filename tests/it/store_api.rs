@@ -949,6 +949,7 @@ fn a_later_import_does_not_change_which_answers_an_earlier_batch_carries() {
 /// indexes included; the page cache goes back to its size either way.
 #[test]
 fn a_merge_builds_the_indexes_once_and_rolls_back_whole() {
+    use crate::support::surveyor::page_cache_size;
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path().join("doorstep.sqlite3")).unwrap();
     let schema = |store: &Store| -> Vec<(String, String)> {
@@ -964,14 +965,8 @@ fn a_merge_builds_the_indexes_once_and_rolls_back_whole() {
             .collect::<Result<_, _>>()
             .unwrap()
     };
-    let cache = |store: &Store| -> i64 {
-        store
-            .connection()
-            .query_row("PRAGMA cache_size", [], |r| r.get(0))
-            .unwrap()
-    };
     let before = schema(&store);
-    let cache_before = cache(&store);
+    let cache_before = page_cache_size(&store);
     assert!(
         before.iter().any(|(n, _)| n == "residents_walk"),
         "{before:?}"
@@ -987,7 +982,7 @@ fn a_merge_builds_the_indexes_once_and_rolls_back_whole() {
     drop(merge);
     assert_eq!(store.resident_count().unwrap(), 0);
     assert_eq!(schema(&store), before);
-    assert_eq!(cache(&store), cache_before);
+    assert_eq!(page_cache_size(&store), cache_before);
 
     let mut merge = store.merge_residents().unwrap();
     for r in &list {
@@ -996,7 +991,7 @@ fn a_merge_builds_the_indexes_once_and_rolls_back_whole() {
     let counts = merge.commit().unwrap();
     assert_eq!((counts.added, counts.updated, counts.unchanged), (50, 0, 0));
     assert_eq!(schema(&store), before);
-    assert_eq!(cache(&store), cache_before);
+    assert_eq!(page_cache_size(&store), cache_before);
     assert_eq!(store.integrity_check().unwrap(), ["ok"]);
     // The indexes serve the walking order.
     let page = store.residents_page(None, 0, 3).unwrap();

@@ -1347,26 +1347,20 @@ mod tests {
         };
         let sets = vec![Period::Year(2026).quarters(), Period::Year(2025).quarters()];
         let counting = Counting::ApprovedAndUndecided;
-        let one = load_with(
-            &db,
-            None,
-            counting,
-            &settings,
-            std::slice::from_ref(&q),
-            &sets,
-            keep,
-        )
-        .unwrap();
-        let two = load_with(
-            &db,
-            Some(db.reader().unwrap()),
-            counting,
-            &settings,
-            std::slice::from_ref(&q),
-            &sets,
-            keep,
-        )
-        .unwrap();
+        let load = |reader| {
+            load_with(
+                &db,
+                reader,
+                counting,
+                &settings,
+                std::slice::from_ref(&q),
+                &sets,
+                keep,
+            )
+            .unwrap()
+        };
+        let one = load(None);
+        let two = load(Some(db.reader().unwrap()));
         assert_eq!(one.len(), 2);
         assert!(
             one[0].interviews.len() > 1000,

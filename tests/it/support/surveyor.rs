@@ -171,3 +171,12 @@ pub fn saved(
         .find(|(q, instance, _)| q == question && instance.is_none())
         .map(|(_, _, a)| a)
 }
+
+/// The store connection's page cache setting (`PRAGMA cache_size`): bulk
+/// reads and loads raise it for the job and must set it back.
+pub fn page_cache_size(store: &Store) -> i64 {
+    store
+        .connection()
+        .query_row("PRAGMA cache_size", [], |r| r.get(0))
+        .unwrap()
+}
