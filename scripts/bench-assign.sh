@@ -10,6 +10,7 @@
 # sqlite3 and GNU time (/usr/bin/time); installs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/peaks.sh
 n="${1:-100000}"
 rounds="${2:-3}"
 for tool in sqlite3 /usr/bin/time; do
@@ -70,14 +71,9 @@ for ((r = 1; r <= rounds; r++)); do
   if [ -n "${DOORSTEP_STORE_PASSWORD:-}" ]; then
     load "$work/data" "$work/time-enc"
     read -r es ek < "$work/time-enc"
-    logged=$( (cat "$work"/data/logs/*.log 2>/dev/null || true) \
-      | (grep -o 'peak_rss_kib_key=[0-9]* peak_rss_kib_after_key=[0-9]*' || true) | tail -1)
-    key_kib=$(echo "$logged" | sed -n 's/^peak_rss_kib_key=\([0-9]*\) .*/\1/p')
-    own=$(echo "$logged" | sed -n 's/.*peak_rss_kib_after_key=\([0-9]*\)$/\1/p' \
-      | awk '{ printf "%.1f", $1 / 1024 }')
-    own="${own:-?}"
-    if [ -n "$key_kib" ] && [ "$key_kib" -gt "$ek" ]; then ek="$key_kib"; fi
-    ek=$(awk -v k="$ek" 'BEGIN { printf "%.1f", k / 1024 }')
+    peaks "$work/data" "$ek"
+    own="$own_mb"
+    ek=$(awk -v k="$whole_kib" 'BEGIN { printf "%.1f", k / 1024 }')
   fi
   /usr/bin/time -f "%e %M" -o "$work/time-sqlite3" \
     sqlite3 "$work/shell.sqlite3" < "$work/import.sql" > /dev/null

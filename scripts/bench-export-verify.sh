@@ -23,6 +23,7 @@
 # each kind its own STORE_CACHE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/peaks.sh
 n="${1:-10000}"
 rounds="${2:-5}"
 kind="${STORE_KIND:-encrypted}"
@@ -91,13 +92,9 @@ for ((r = 1; r <= rounds; r++)); do
   DOORSTEP_MEASURE_MEMORY=1 /usr/bin/time -f "%e %M %U %S" -o "$work/time-export" \
     "$bin" export --out "$work/out" > /dev/null
   read -r s k u y < "$work/time-export"
-  logged=$( (cat "$work"/data/logs/*.log 2>/dev/null || true) \
-    | (grep -o 'peak_rss_kib_key=[0-9]* peak_rss_kib_after_key=[0-9]*' || true) | tail -1)
-  key_kib=$(echo "$logged" | sed -n 's/^peak_rss_kib_key=\([0-9]*\) .*/\1/p')
-  own=$(echo "$logged" | sed -n 's/.*peak_rss_kib_after_key=\([0-9]*\)$/\1/p' \
-    | awk '{ printf "%.1f", $1 / 1024 }')
-  own="${own:-?}"
-  if [ -n "$key_kib" ] && [ "$key_kib" -gt "$k" ]; then k="$key_kib"; fi
+  peaks "$work/data" "$k"
+  own="$own_mb"
+  k="$whole_kib"
   line=$(awk -v k="$k" -v u="$u" -v y="$y" 'BEGIN { printf "%.1f %.2f", k / 1024, u + y }')
   read -r mb cpu <<< "$line"
   ex_s+=("$s"); ex_cpu+=("$cpu"); ex_mb+=("$mb"); ex_own+=("$own")
