@@ -10,6 +10,7 @@
 
 pub mod calculates;
 pub mod decisions_file;
+mod digest;
 pub mod format;
 pub mod fsutil;
 pub mod id;

@@ -6,6 +6,7 @@ use std::fmt;
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use doorstep_core::lang::Lang;
@@ -21,6 +22,7 @@ use super::format::{
 use super::keys::{PublicKey, TrustedKeys};
 use super::sign::{self, CommentProblem, MinisignSignature, TrustedComment};
 use super::write::Identities;
+use crate::digest::{CHUNK, DigestsOnThreads, FileDigests, hex};
 use crate::fsutil::signature_path;
 
 /// What is wrong with one batch, if anything.
@@ -566,65 +568,21 @@ impl Sink<'_> {
     }
 }
 
-/// What reading a file gave: its hashes and size, and (for a plaintext
-/// batch) what its lines show.
-struct Hashes {
-    prehash: [u8; 64],
-    sha256: String,
-    bytes: u64,
-}
-
-const CHUNK: usize = 1 << 20;
-
-/// Reads `r` to its end in chunks, each given to `each`; BLAKE2b-512
-/// (minisign's prehash) and SHA-256 of it all are computed on a thread of
-/// their own, beside the caller's work on the chunks.
-fn read_hashed(r: &mut dyn Read, each: &mut dyn FnMut(&[u8])) -> io::Result<Hashes> {
-    use std::sync::Arc;
-    use std::sync::mpsc::sync_channel;
-    let (tx, rx) = sync_channel::<Arc<Vec<u8>>>(4);
-    std::thread::scope(|s| {
-        let hasher = s.spawn(move || {
-            let mut blake = blake2b_simd::State::new();
-            let mut sha = Sha256::new();
-            let mut bytes = 0u64;
-            for chunk in rx {
-                blake.update(&chunk);
-                sha.update(&*chunk);
-                bytes += chunk.len() as u64;
-            }
-            let mut prehash = [0u8; 64];
-            prehash.copy_from_slice(blake.finalize().as_bytes());
-            Hashes {
-                prehash,
-                sha256: hex(&sha.finalize()),
-                bytes,
-            }
-        });
-        let read = (|| -> io::Result<()> {
-            loop {
-                let mut buf = Vec::with_capacity(CHUNK);
-                let n = r.take(CHUNK as u64).read_to_end(&mut buf)?;
-                if n == 0 {
-                    return Ok(());
-                }
-                let chunk = Arc::new(buf);
-                if tx.send(Arc::clone(&chunk)).is_err() {
-                    return Ok(());
-                }
-                each(&chunk);
-            }
-        })();
-        drop(tx);
-        let hashes = hasher
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        read.map(|()| hashes)
-    })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|x| format!("{x:02x}")).collect()
+/// Reads `r` to its end in chunks, each given to `each`; the file's
+/// digests are computed on threads of their own (`DigestsOnThreads`),
+/// beside the caller's work on the chunks.
+fn read_hashed(r: &mut dyn Read, each: &mut dyn FnMut(&[u8])) -> io::Result<FileDigests> {
+    let mut digests = DigestsOnThreads::start();
+    loop {
+        let mut buf = Vec::with_capacity(CHUNK);
+        let n = r.take(CHUNK as u64).read_to_end(&mut buf)?;
+        if n == 0 {
+            return Ok(digests.finish());
+        }
+        let chunk = Arc::new(buf);
+        digests.update_shared(Arc::clone(&chunk));
+        each(&chunk);
+    }
 }
 
 /// Opens a batch file for reading: regular files only (a FIFO or a device
@@ -750,7 +708,7 @@ fn check_file(
             reader.feed(chunk, &mut |line| sink.take(line));
         }
     });
-    let Hashes {
+    let FileDigests {
         prehash,
         sha256,
         bytes: data_len,

@@ -4,8 +4,6 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::thread;
 
 use serde::Serialize;
 use uuid::Uuid;
@@ -17,6 +15,7 @@ use super::format::{
 };
 use super::keys::SigningKey;
 use super::sign::{self, TrustedComment};
+use crate::digest::{CHUNK, DigestsOnThreads, FileDigests, hex};
 use crate::fsutil::{remove_if_exists, signature_path, sync_dir, write_synced};
 use sha2::{Digest, Sha256};
 
@@ -119,8 +118,6 @@ pub struct BatchWriter<'a> {
     lines: RecordLines,
     line: Vec<u8>,
 }
-
-const CHUNK: usize = 1 << 20;
 
 impl<'a> BatchWriter<'a> {
     /// Starts the batch `header` in `dir` (which must exist), signed with
@@ -322,140 +319,35 @@ impl TempPaths {
     }
 }
 
-/// What was written through a [`Hashing`] writer.
-struct Sums {
-    prehash: [u8; 64],
-    sha256: String,
-    bytes: u64,
-}
-
-/// A writer that hashes what goes through it (BLAKE2b-512, minisign's
-/// prehash, and SHA-256) and counts it. The two hashes of a 100 MB batch
-/// are most of `finish`'s work: BLAKE2b runs on a thread of its own
-/// (`HashOnThread`), beside SHA-256 and the writing.
+/// A writer that hashes what goes through it (`DigestsOnThreads`: the
+/// hashes run beside the writing).
 struct Hashing<W> {
     inner: W,
-    blake: HashOnThread,
-    sha: Sha256,
-    bytes: u64,
+    digests: DigestsOnThreads,
 }
 
 impl<W: Write> Hashing<W> {
     fn new(inner: W) -> Self {
         Hashing {
             inner,
-            blake: HashOnThread::blake2b(),
-            sha: Sha256::new(),
-            bytes: 0,
+            digests: DigestsOnThreads::start(),
         }
     }
 
-    fn done(self) -> (W, Sums, Option<String>) {
-        let sums = Sums {
-            prehash: self.blake.finalize(),
-            sha256: hex(&self.sha.finalize()),
-            bytes: self.bytes,
-        };
-        (self.inner, sums, None)
+    fn done(self) -> (W, FileDigests, Option<String>) {
+        (self.inner, self.digests.finish(), None)
     }
 }
 
 impl<W: Write> Write for Hashing<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.inner.write(buf)?;
-        self.blake.update(&buf[..n]);
-        self.sha.update(&buf[..n]);
-        self.bytes += n as u64;
+        self.digests.update(&buf[..n]);
         Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
     }
-}
-
-/// BLAKE2b-512 of what it is given, computed on a thread of its own: the
-/// bytes go over in chunks of `CHUNK` through a queue of two, so at most
-/// a few chunks are held. Where no thread can be started, it hashes on
-/// the caller's thread: the same digest.
-enum HashOnThread {
-    Thread {
-        pending: Vec<u8>,
-        chunks: mpsc::SyncSender<Vec<u8>>,
-        digest: thread::JoinHandle<[u8; 64]>,
-    },
-    Inline(blake2b_simd::State),
-}
-
-impl HashOnThread {
-    fn blake2b() -> Self {
-        let (chunks, received) = mpsc::sync_channel::<Vec<u8>>(2);
-        let started = thread::Builder::new()
-            .name("batch-blake2b".into())
-            .spawn(move || {
-                let mut state = blake2b_simd::State::new();
-                for chunk in received {
-                    state.update(&chunk);
-                }
-                blake2b_digest(&state)
-            });
-        match started {
-            Ok(digest) => HashOnThread::Thread {
-                pending: Vec::with_capacity(CHUNK),
-                chunks,
-                digest,
-            },
-            Err(_) => HashOnThread::Inline(blake2b_simd::State::new()),
-        }
-    }
-
-    fn update(&mut self, bytes: &[u8]) {
-        match self {
-            HashOnThread::Thread {
-                pending, chunks, ..
-            } => {
-                pending.extend_from_slice(bytes);
-                if pending.len() >= CHUNK {
-                    let full = std::mem::replace(pending, Vec::with_capacity(CHUNK));
-                    // The thread only stops once the queue is closed.
-                    chunks
-                        .send(full)
-                        .expect("the hashing thread runs until finalize");
-                }
-            }
-            HashOnThread::Inline(state) => {
-                state.update(bytes);
-            }
-        }
-    }
-
-    fn finalize(self) -> [u8; 64] {
-        match self {
-            HashOnThread::Thread {
-                pending,
-                chunks,
-                digest,
-            } => {
-                chunks
-                    .send(pending)
-                    .expect("the hashing thread runs until finalize");
-                drop(chunks);
-                digest
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            }
-            HashOnThread::Inline(state) => blake2b_digest(&state),
-        }
-    }
-}
-
-fn blake2b_digest(state: &blake2b_simd::State) -> [u8; 64] {
-    let mut digest = [0u8; 64];
-    digest.copy_from_slice(state.finalize().as_bytes());
-    digest
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// Writes the manifest line, then the body file from its start, to `out`;
@@ -498,7 +390,7 @@ fn encrypt_copy(
     body_path: &Path,
     file: fs::File,
     to: &[age::x25519::Recipient],
-) -> Result<(fs::File, Sums, Option<String>), BatchError> {
+) -> Result<(fs::File, FileDigests, Option<String>), BatchError> {
     let crypto = |e: &dyn std::fmt::Display| BatchError::Crypto(format!("age encryption: {e}"));
     let encryptor = age::Encryptor::with_recipients(to.iter().map(|r| r as &dyn age::Recipient))
         .map_err(|e| crypto(&e))?;

@@ -7,7 +7,7 @@
 //! An interrupted export leaves a reserved batch that the next export
 //! writes first, byte for byte the same.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::mpsc;
 
@@ -292,7 +292,10 @@ struct Records<'s> {
     device_id: String,
     row: &'s BatchRow,
     communities: HashMap<String, String>,
-    questionnaires: BTreeMap<(String, String), (Questionnaire, String)>,
+    /// Each loaded questionnaire: id, version, itself, and the content
+    /// hash its interviews were recorded under (one or a few a batch:
+    /// found by comparison, with no key built per interview).
+    questionnaires: Vec<(String, String, Questionnaire, String)>,
 }
 
 impl<'s> Records<'s> {
@@ -308,7 +311,7 @@ impl<'s> Records<'s> {
             device_id: store.device_id().to_string(),
             row,
             communities,
-            questionnaires: BTreeMap::new(),
+            questionnaires: Vec::new(),
         })
     }
 
@@ -323,23 +326,35 @@ impl<'s> Records<'s> {
         }
     }
 
-    /// The questionnaires of the interviews seen so far.
+    /// The questionnaires of the interviews seen so far, by id and version.
     fn questionnaire_refs(&self) -> Vec<QuestionnaireRef> {
-        self.questionnaires
+        let mut refs: Vec<QuestionnaireRef> = self
+            .questionnaires
             .iter()
-            .map(|((id, version), (_, hash))| QuestionnaireRef {
+            .map(|(id, version, _, hash)| QuestionnaireRef {
                 id: id.clone(),
                 version: version.clone(),
                 content_hash: hash.clone(),
             })
-            .collect()
+            .collect();
+        refs.sort_by(|a, b| (&a.id, &a.version).cmp(&(&b.id, &b.version)));
+        refs
+    }
+
+    /// `saved`'s questionnaire, if loaded (`add_questionnaire`).
+    fn questionnaire_of(&self, saved: &SavedInterview) -> Option<&Questionnaire> {
+        let r = &saved.record;
+        self.questionnaires
+            .iter()
+            .find(|(id, version, ..)| {
+                *id == r.questionnaire_id && *version == r.questionnaire_version
+            })
+            .map(|(_, _, q, _)| q)
     }
 
     /// Whether `saved`'s questionnaire is loaded (`add_questionnaire`).
     fn knows_questionnaire(&self, saved: &SavedInterview) -> bool {
-        let r = &saved.record;
-        self.questionnaires
-            .contains_key(&(r.questionnaire_id.clone(), r.questionnaire_version.clone()))
+        self.questionnaire_of(saved).is_some()
     }
 
     /// Loads `saved`'s questionnaire from its stored `source`, with the
@@ -358,10 +373,15 @@ impl<'s> Records<'s> {
             ),
         )
         .map_err(|e| ExportError::Other(e.to_string()))?;
-        self.questionnaires.insert(
-            (r.questionnaire_id.clone(), r.questionnaire_version.clone()),
-            (q, r.questionnaire_hash.clone()),
-        );
+        self.questionnaires.retain(|(id, version, ..)| {
+            *id != r.questionnaire_id || *version != r.questionnaire_version
+        });
+        self.questionnaires.push((
+            r.questionnaire_id.clone(),
+            r.questionnaire_version.clone(),
+            q,
+            r.questionnaire_hash.clone(),
+        ));
         Ok(())
     }
 
@@ -375,17 +395,12 @@ impl<'s> Records<'s> {
         resident_fields: HashMap<String, String>,
     ) -> Result<BatchInterview, ExportError> {
         let r = &saved.record;
-        let qkey = (r.questionnaire_id.clone(), r.questionnaire_version.clone());
-        let q = &self
-            .questionnaires
-            .get(&qkey)
-            .ok_or_else(|| {
-                ExportError::Other(format!(
-                    "questionnaire {} {} was not loaded before its interviews",
-                    qkey.0, qkey.1
-                ))
-            })?
-            .0;
+        let q = self.questionnaire_of(&saved).ok_or_else(|| {
+            ExportError::Other(format!(
+                "questionnaire {} {} was not loaded before its interviews",
+                r.questionnaire_id, r.questionnaire_version
+            ))
+        })?;
         // Only the answers of questions still relevant make up the result.
         let answers = saved.answers.into_iter().filter_map(|(qid, inst, a)| {
             q.question_index(&qid).map(|question| {
