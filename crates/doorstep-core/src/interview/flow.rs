@@ -92,20 +92,26 @@ pub struct Ending {
 
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
+/// The maps an interview looks up on every step and every expression,
+/// keyed by small indexes: foldhash rather than std's SipHash, which was
+/// the largest single cost of recomputing a batch's calculates. (The keys
+/// come from the checked questionnaire, never from a file's free text.)
+type IndexMap<K, V> = foldhash::HashMap<K, V>;
+
 #[derive(Default)]
 struct Memo {
-    relevant: HashMap<Slot, Option<bool>>,
-    calculated: HashMap<Slot, Option<Value>>,
-    instances: HashMap<SectionIdx, u32>,
-    section_relevant: HashMap<(SectionIdx, Option<u32>), bool>,
+    relevant: IndexMap<Slot, Option<bool>>,
+    calculated: IndexMap<Slot, Option<Value>>,
+    instances: IndexMap<SectionIdx, u32>,
+    section_relevant: IndexMap<(SectionIdx, Option<u32>), bool>,
 }
 
 pub struct Interview<'q> {
     q: &'q Questionnaire,
     resident: HashMap<String, String>,
-    answers: HashMap<Slot, Answer>,
+    answers: IndexMap<Slot, Answer>,
     /// Instances added through "add another?", per repeat section.
-    added: HashMap<SectionIdx, u32>,
+    added: IndexMap<SectionIdx, u32>,
     /// `None` once past the last question (ready for review).
     position: Option<Step>,
     lang: String,
@@ -138,8 +144,8 @@ impl<'q> Interview<'q> {
         Interview {
             q,
             resident,
-            answers: HashMap::new(),
-            added: HashMap::new(),
+            answers: IndexMap::default(),
+            added: IndexMap::default(),
             position: None,
             lang: q.default_language.clone(),
             clock: Arc::new(Utc::now),

@@ -254,8 +254,8 @@ impl Loader<'_> {
         }
 
         // First pass: every identifier, so references can be checked in any order.
-        let mut by_id: HashMap<String, QuestionIdx> = HashMap::new();
-        let mut section_by_id: HashMap<String, SectionIdx> = HashMap::new();
+        let mut by_id: foldhash::HashMap<String, QuestionIdx> = Default::default();
+        let mut section_by_id: foldhash::HashMap<String, SectionIdx> = Default::default();
         let mut id_spans: HashMap<String, Range<usize>> = HashMap::new();
         let mut next_q = 0;
         for (si, s) in raw.sections.iter().enumerate() {

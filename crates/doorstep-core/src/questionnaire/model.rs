@@ -1,7 +1,7 @@
 //! The checked questionnaire: every identifier resolved, every expression
 //! parsed. Built only by `load`, so code holding one may trust it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -48,8 +48,10 @@ pub struct Questionnaire {
     pub quotas: Vec<Quota>,
     /// SHA-256 of the file's bytes, hex: ties interviews to this exact text.
     pub content_hash: String,
-    pub(crate) by_id: HashMap<String, QuestionIdx>,
-    pub(crate) section_by_id: HashMap<String, SectionIdx>,
+    /// Looked up for every answer read or checked: foldhash, not SipHash
+    /// (the keys are the questionnaire's own ids).
+    pub(crate) by_id: foldhash::HashMap<String, QuestionIdx>,
+    pub(crate) section_by_id: foldhash::HashMap<String, SectionIdx>,
 }
 
 impl Questionnaire {
