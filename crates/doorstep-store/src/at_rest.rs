@@ -41,6 +41,22 @@ const SCRYPT_LOG_N: u8 = 17;
 const SCRYPT_R: u32 = 8;
 const SCRYPT_P: u32 = 1;
 
+/// The scrypt cost in use: `SCRYPT_LOG_N`, except in the test suite's own
+/// debug builds. There (feature `insecure-test-kdf`, which only the root
+/// package's dev-dependencies turn on, and never in an optimised build)
+/// it is 2^10 (1 MiB, about a millisecond): the suite derives some 400
+/// keys, which at the real cost took about a third of `cargo test`.
+/// `DOORSTEP_TEST_REAL_KDF=1` gives such a build the real cost (for the
+/// tests that measure it). A store made at one cost opens only at that
+/// cost: a test build's store is refused by a real one as a wrong password.
+fn scrypt_log_n() -> u8 {
+    #[cfg(all(feature = "insecure-test-kdf", debug_assertions))]
+    if std::env::var_os("DOORSTEP_TEST_REAL_KDF").is_none_or(|v| v != "1") {
+        return 10;
+    }
+    SCRYPT_LOG_N
+}
+
 /// Shortest password accepted for a new store or a new password.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
@@ -152,7 +168,7 @@ impl fmt::Debug for StoreKey {
 
 impl StoreKey {
     pub(crate) fn derive(password: &StorePassword, salt: [u8; SALT_LEN]) -> Result<StoreKey> {
-        let params = scrypt::Params::new(SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P, KEY_LEN)
+        let params = scrypt::Params::new(scrypt_log_n(), SCRYPT_R, SCRYPT_P, KEY_LEN)
             .map_err(|e| StoreError::Other(format!("scrypt parameters: {e}")))?;
         let mut key = Zeroizing::new([0u8; KEY_LEN]);
         scrypt::scrypt(password.0.as_bytes(), &salt, &params, key.as_mut())
