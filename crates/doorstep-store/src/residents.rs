@@ -173,7 +173,7 @@ pub struct ResidentMerge<'a> {
 /// Page cache for a merge: big enough that SQLite does not re-read the
 /// pages it has just written (the default 2 MB holds a few thousand
 /// residents), small enough for a laptop. In KiB.
-const MERGE_CACHE_KIB: i64 = 32 * 1024;
+const MERGE_CACHE_KIB: i64 = 24 * 1024;
 
 impl Store {
     /// Merges an assignment list by `resident_id`, in one transaction:
