@@ -74,12 +74,19 @@ fn personal_data() -> Vec<String> {
 /// `n` simulated interviews by S01 and S01's key (no password), after
 /// `assign`.
 fn interviews_and_a_key(dir: &std::path::Path, n: u32) {
+    interviews_and_a_key_with(dir, n, &[]);
+}
+
+/// [`interviews_and_a_key`] with `envs` set for both commands.
+fn interviews_and_a_key_with(dir: &std::path::Path, n: u32, envs: &[(&str, &str)]) {
     doorstep(dir)
+        .envs(envs.iter().copied())
         .args(["simulate", "--interviews", &n.to_string(), "--seed", "7"])
         .args(["--surveyor", "S01"])
         .assert()
         .success();
     doorstep(dir)
+        .envs(envs.iter().copied())
         .args(["keygen", "--surveyor", "S01", "--no-password"])
         .assert()
         .success();
@@ -288,17 +295,7 @@ fn the_peak_memory_after_the_key_derivation_is_logged_when_asked() {
         .env("DOORSTEP_MEASURE_MEMORY", "1")
         .assert()
         .success();
-    doorstep(dir.path())
-        .env(REAL_KDF.0, REAL_KDF.1)
-        .args(["simulate", "--interviews", "2", "--seed", "7"])
-        .args(["--surveyor", "S01"])
-        .assert()
-        .success();
-    doorstep(dir.path())
-        .env(REAL_KDF.0, REAL_KDF.1)
-        .args(["keygen", "--surveyor", "S01", "--no-password"])
-        .assert()
-        .success();
+    interviews_and_a_key_with(dir.path(), 2, &[REAL_KDF]);
     doorstep(dir.path())
         .arg("export")
         .env(REAL_KDF.0, REAL_KDF.1)

@@ -264,7 +264,7 @@ pub fn content(store: &Store, row: &BatchRow) -> Result<BatchContent, ExportErro
             residents.insert(rid.clone(), fields);
         }
         let r = &saved.record;
-        if !records.knows_questionnaire(saved) {
+        if records.questionnaire_of(saved).is_none() {
             let source =
                 stored_questionnaire(store, &r.questionnaire_id, &r.questionnaire_version)?;
             records.add_questionnaire(saved, &source)?;
@@ -350,11 +350,6 @@ impl<'s> Records<'s> {
                 *id == r.questionnaire_id && *version == r.questionnaire_version
             })
             .map(|(_, _, q, _)| q)
-    }
-
-    /// Whether `saved`'s questionnaire is loaded (`add_questionnaire`).
-    fn knows_questionnaire(&self, saved: &SavedInterview) -> bool {
-        self.questionnaire_of(saved).is_some()
     }
 
     /// Loads `saved`'s questionnaire from its stored `source`, with the
